@@ -1,0 +1,119 @@
+"""Every error lienthong raises, in one tree shaped by what the caller does next.
+
+    LienthongError
+    ├── CodeError                 an identifier code is malformed, unknown where it must be known
+    ├── RegistryDataError         a code registry data file cannot be loaded
+    └── PackageRejected           an edXML package cannot be accepted; never retry it as it is
+        ├── UnsafeXML             DTD, entity, size or depth beyond the limits
+        ├── MalformedXML          not well-formed XML: empty, truncated, not XML at all
+        └── PackageInvalid        well-formed, but not a valid edXML package
+            ├── SchemaInvalid     structure: wrong namespace, missing or malformed element
+            └── SemanticInvalid   content: codes, manifest, attachments, dates, status codes
+
+Each error carries data as well as prose: the element it concerns and the line where known, so
+a CLI prints one line and an API can answer with a code and a sentence.
+"""
+
+from __future__ import annotations
+
+from lienthong._i18n import tr
+
+__all__ = [
+    "CodeError",
+    "LienthongError",
+    "MalformedXML",
+    "PackageInvalid",
+    "PackageRejected",
+    "RegistryDataError",
+    "SchemaInvalid",
+    "SemanticInvalid",
+    "UnsafeXML",
+]
+
+
+class LienthongError(Exception):
+    """Root of every error raised by lienthong."""
+
+    #: A short, stable identifier of the problem (``"dtd-forbidden"``), for APIs and tests.
+    code: str = "error"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class CodeError(LienthongError):
+    """Raised when an agency identifier code is malformed (strict mode) or not acceptable."""
+
+    code = "code-invalid"
+
+    def __init__(self, message: str, *, value: str, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        #: The text that was offered as a code.
+        self.value = value
+
+
+class RegistryDataError(LienthongError):
+    """Raised when a data file of agency codes cannot be read (missing column, bad row)."""
+
+    code = "registry-data"
+
+
+class PackageRejected(LienthongError):
+    """Raised when an edXML package cannot be accepted. Resending the same bytes cannot help."""
+
+    code = "package-rejected"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        element: str | None = None,
+        line: int | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code)
+        #: Local name of the element concerned (``"From"``), when the problem has one.
+        self.element = element
+        #: Line in the package where the element starts, when the parser knows it.
+        self.line = line
+
+    def __str__(self) -> str:
+        where = []
+        if self.element:
+            where.append(self.element)
+        if self.line:
+            where.append(tr(f"dòng {self.line}", f"line {self.line}"))
+        return f"{self.message} [{', '.join(where)}]" if where else self.message
+
+
+class UnsafeXML(PackageRejected):
+    """Raised for a DTD, an entity declaration or reference, or input beyond size or depth."""
+
+    code = "unsafe-xml"
+
+
+class MalformedXML(PackageRejected):
+    """Raised when the input is empty, truncated or not XML at all."""
+
+    code = "malformed-xml"
+
+
+class PackageInvalid(PackageRejected):
+    """Raised when well-formed XML is not a valid edXML package."""
+
+    code = "package-invalid"
+
+
+class SchemaInvalid(PackageInvalid):
+    """Raised for structure: wrong root or namespace, a missing required element, a bad value."""
+
+    code = "schema-invalid"
+
+
+class SemanticInvalid(PackageInvalid):
+    """Raised for content the schema cannot see: codes, manifest and attachments, dates, status."""
+
+    code = "semantic-invalid"
