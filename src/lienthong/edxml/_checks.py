@@ -1,0 +1,220 @@
+"""Checks beyond structure: what a well-formed package can still get wrong.
+
+Codes must be valid identifier codes (strictly, unless the caller accepts legacy peers); the
+manifest and the attachments must name each other, each ContentId once; a recall, update or
+replacement must say which document it acts on; with a registry, codes closed by a
+reorganisation are reported with their successor. Errors make a package invalid; warnings are
+worth a look but refuse nothing.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from lienthong._i18n import tr
+from lienthong.codes import CodeRegistry, parse_code
+from lienthong.edxml._model import BusinessType, DocumentPackage, Package, StatusPackage
+from lienthong.edxml._status import StatusCode
+from lienthong.errors import CodeError, SemanticInvalid
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One finding: how bad, what, and which element."""
+
+    severity: Severity
+    message: str
+    element: str
+    code: str
+
+    def __str__(self) -> str:
+        return f"{self.message} [{self.element}]"
+
+
+def _error(message: str, element: str, code: str) -> Problem:
+    return Problem(Severity.ERROR, message, element, code)
+
+
+def _warning(message: str, element: str, code: str) -> Problem:
+    return Problem(Severity.WARNING, message, element, code)
+
+
+def check_package(
+    package: Package,
+    *,
+    lenient_codes: bool = False,
+    registry: CodeRegistry | None = None,
+    at: date | None = None,
+) -> list[Problem]:
+    """Every problem found in ``package``, errors first. ``at`` is needed with a registry."""
+    problems = list(_codes(package, lenient=lenient_codes, registry=registry, at=at))
+    if isinstance(package, DocumentPackage):
+        problems += _document(package)
+    else:
+        problems += _status(package)
+    return sorted(problems, key=lambda p: p.severity != Severity.ERROR)
+
+
+def validate_package(
+    package: Package,
+    *,
+    lenient_codes: bool = False,
+    registry: CodeRegistry | None = None,
+    at: date | None = None,
+) -> list[Problem]:
+    """Raise ``SemanticInvalid`` for the first error; return the warnings."""
+    problems = check_package(package, lenient_codes=lenient_codes, registry=registry, at=at)
+    for problem in problems:
+        if problem.severity is Severity.ERROR:
+            raise SemanticInvalid(problem.message, element=problem.element, code=problem.code)
+    return problems
+
+
+def _codes_of(package: Package) -> Iterator[tuple[str, str]]:
+    """(element path, code) for every identifier code the package carries."""
+    yield "From/OrganId", package.from_code
+    if isinstance(package, StatusPackage):
+        yield "ResponseFor/OrganId", package.response_for.organ_id
+        return
+    for code in package.to_codes:
+        yield "To/OrganId", code
+    for response in package.header.response_for:
+        yield "ResponseFor/OrganId", response.organ_id
+    for hop in package.trace:
+        yield "TraceHeader/OrganId", hop.organ_id
+    business = package.business
+    if business is not None:
+        if business.document_info is not None:
+            for receiver in business.document_info.receivers:
+                yield "Receiver/OrganId", receiver.organ_id
+        for replacement in business.replacements:
+            for organ in replacement.organ_ids:
+                yield "OrganIdList/OrganId", organ
+
+
+def _codes(
+    package: Package, *, lenient: bool, registry: CodeRegistry | None, at: date | None
+) -> Iterator[Problem]:
+    for element, text in _codes_of(package):
+        try:
+            code = parse_code(text, lenient=lenient)
+        except CodeError as exc:
+            yield _error(
+                tr(f"mã định danh '{text}' không hợp lệ: {exc}", f"identifier code '{text}' is invalid: {exc}"),
+                element,
+                "code-invalid",
+            )
+            continue
+        if code.lenient:
+            yield _warning(
+                tr(f"mã định danh '{text}' sai quy cách: {code.problem}", f"identifier code '{text}' is malformed: {code.problem}"),
+                element,
+                "code-lenient",
+            )
+        if registry is not None and at is not None and element in ("From/OrganId", "To/OrganId"):
+            status = registry.lookup(code.text, at=at)
+            if status.active is False:
+                yield _warning(status.problem or text, element, "code-closed")
+
+
+def _document(package: DocumentPackage) -> Iterator[Problem]:
+    repeated = [code for code, count in Counter(package.to_codes).items() if count > 1]
+    for code in repeated:
+        yield _error(
+            tr(f"nơi nhận {code} được liệt kê nhiều lần", f"recipient {code} is listed more than once"),
+            "To",
+            "recipient-repeated",
+        )
+    yield from _manifest(package)
+    business = package.business
+    if business is not None and business.business_type is not BusinessType.NEW and not business.document_id:
+        yield _error(
+            tr(
+                "văn bản thu hồi, cập nhật hoặc thay thế phải nêu DocumentId của văn bản trước",
+                "a recall, update or replacement must give the DocumentId of the earlier document",
+            ),
+            "Bussiness/DocumentId",
+            "business-target-missing",
+        )
+    if business is not None and business.business_type is BusinessType.REPLACE and not business.replacements:
+        yield _warning(
+            tr("văn bản thay thế không có ReplacementInfoList", "a replacement without ReplacementInfoList"),
+            "ReplacementInfoList",
+            "replacement-info-missing",
+        )
+    header = package.header
+    promulgated = header.promulgation.promulgation_date if header.promulgation else None
+    if header.due_date and promulgated and header.due_date < promulgated:
+        yield _warning(
+            tr("hạn xử lý trước ngày ban hành", "the due date is before the promulgation date"),
+            "DueDate",
+            "due-before-promulgation",
+        )
+    for name, present in (
+        ("PromulgationInfo", header.promulgation is not None),
+        ("DocumentType", header.document_type is not None),
+        ("SignerInfo", header.signer_info is not None),
+        ("SteeringType", header.steering_type is not None),
+        ("TraceHeaderList", bool(package.trace)),
+    ):
+        if not present:
+            yield _warning(
+                tr(f"thiếu phần tử {name} mà QCVN 102:2016 yêu cầu", f"element {name}, required by QCVN 102:2016, is missing"),
+                name,
+                "element-missing",
+            )
+
+
+def _manifest(package: DocumentPackage) -> Iterator[Problem]:
+    listed = Counter(reference.content_id for reference in package.manifest)
+    attached = Counter(attachment.content_id for attachment in package.attachments)
+    for content_id, count in listed.items():
+        if count > 1:
+            yield _error(
+                tr(f"ContentId '{content_id}' lặp lại trong danh mục", f"ContentId '{content_id}' repeated in the manifest"),
+                "Reference/ContentId",
+                "content-id-repeated",
+            )
+        if content_id not in attached:
+            yield _error(
+                tr(
+                    f"danh mục nêu tệp đính kèm '{content_id}' nhưng gói tin không có",
+                    f"the manifest names attachment '{content_id}' but the package has none",
+                ),
+                "Reference/ContentId",
+                "attachment-missing",
+            )
+    for content_id, count in attached.items():
+        if count > 1:
+            yield _error(
+                tr(f"ContentId '{content_id}' lặp lại giữa các tệp đính kèm", f"ContentId '{content_id}' repeated among attachments"),
+                "Attachment/ContentId",
+                "content-id-repeated",
+            )
+        if content_id not in listed:
+            yield _error(
+                tr(
+                    f"tệp đính kèm '{content_id}' không có trong danh mục (edXMLManifest)",
+                    f"attachment '{content_id}' is not listed in the manifest (edXMLManifest)",
+                ),
+                "Attachment/ContentId",
+                "attachment-unlisted",
+            )
+
+
+def _status(package: StatusPackage) -> Iterator[Problem]:
+    if package.status_code is StatusCode.REFUSED and not package.description:
+        yield _warning(
+            tr("trạng thái 02 (từ chối) nên nêu lý do trong Description", "status 02 (refused) should give a reason in Description"),
+            "Description",
+            "refusal-reason-missing",
+        )
