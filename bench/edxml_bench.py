@@ -54,7 +54,12 @@ print(baseline, peak_kb())
 
 def _pdf(size: int) -> bytes:
     body = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"
-    return body + b"%" + os.urandom(max(0, size - len(body) - 8)).hex().encode()[: size - len(body) - 8] + b"\n%%EOF\n"
+    return (
+        body
+        + b"%"
+        + os.urandom(max(0, size - len(body) - 8)).hex().encode()[: size - len(body) - 8]
+        + b"\n%%EOF\n"
+    )
 
 
 def _builder() -> DocumentBuilder:
@@ -72,7 +77,11 @@ def _builder() -> DocumentBuilder:
 
 
 def small_package() -> bytes:
-    package = _builder().attach("cong-van-7816.pdf", _pdf(2200)).build(at=datetime(2025, 9, 30, 8, 0, tzinfo=VIETNAM_TZ))
+    package = (
+        _builder()
+        .attach("cong-van-7816.pdf", _pdf(2200))
+        .build(at=datetime(2025, 9, 30, 8, 0, tzinfo=VIETNAM_TZ))
+    )
     return write_package(package)
 
 
@@ -124,9 +133,7 @@ def _large_package(directory: Path, megabytes: int) -> Path:
 
 
 def _child_rss(path: str) -> tuple[int, int]:
-    result = subprocess.run(
-        [sys.executable, "-c", _CHILD, path], check=True, capture_output=True, text=True
-    )
+    result = subprocess.run([sys.executable, "-c", _CHILD, path], check=True, capture_output=True, text=True)
     baseline, peak = (int(v) for v in result.stdout.split())
     return baseline, peak
 
@@ -159,9 +166,12 @@ def main() -> None:
         parse_seconds = time.perf_counter() - start
         idle_baseline, idle_peak = _child_rss("-")
     rss_mb = (peak - baseline) / 1024
-    print(f"large package: {args.large_mb} MB of attachments, {size_mb:.0f} MB on the wire (written in {built:.1f} s)")
-    print(f"  parse (streamed)      {parse_seconds:10.1f} s  peak RSS over start {rss_mb:.1f} MB "
-          f"(an idle child: {(idle_peak - idle_baseline) / 1024:.1f} MB), ratio to package {rss_mb / size_mb:.3f}")
+    idle_mb = (idle_peak - idle_baseline) / 1024
+    print(f"large package: {args.large_mb} MB of attachments, {size_mb:.0f} MB on the wire")
+    print(f"  written in            {built:10.1f} s")
+    print(f"  parse (streamed)      {parse_seconds:10.1f} s")
+    print(f"  peak RSS over start   {rss_mb:10.1f} MB (an idle child: {idle_mb:.1f} MB)")
+    print(f"  RSS / package size    {rss_mb / size_mb:10.3f}")
     print(
         json.dumps(
             {

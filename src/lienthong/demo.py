@@ -78,7 +78,10 @@ def _pdf(title: str) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
     return bytes(out)
 
 
@@ -104,7 +107,9 @@ def demo_packages(count: int, *, start: datetime) -> Iterator[tuple[str, Package
         document = builder.build(at=moment)
         yield f"van-ban-{number}", document
         for offset, (code, status) in enumerate(
-            ((code, status) for code in recipients for status in (StatusCode.RECEIVED, StatusCode.REGISTERED, StatusCode.DONE))
+            (code, status)
+            for code in recipients
+            for status in (StatusCode.RECEIVED, StatusCode.REGISTERED, StatusCode.DONE)
         ):
             yield (
                 f"trang-thai-{number}-{code}-{status.value}",
@@ -130,11 +135,10 @@ def _examine(name: str, data: bytes, *, at: date) -> DemoResult:
         streamed = parse_package(io.BytesIO(data), limits=_STREAMED)
     except PackageRejected as exc:
         return DemoResult(name, "?", "", len(data), False, str(exc))
-    summary = (
-        f"{package.from_code} → {', '.join(package.to_codes)}"
-        if package.kind == "document"
-        else f"{package.from_code}: {package.status_code.value} {package.status_code.label}"  # type: ignore[union-attr]
-    )
+    if isinstance(package, StatusPackage):
+        summary = f"{package.from_code}: {package.status_code.value} {package.status_code.label}"
+    else:
+        summary = f"{package.from_code} → {', '.join(package.to_codes)}"
     if streamed != package:
         return DemoResult(name, package.kind, summary, len(data), False, "streamed and whole readings differ")
     if write_package(parse_package(write_package(package))) != write_package(package):
@@ -144,7 +148,9 @@ def _examine(name: str, data: bytes, *, at: date) -> DemoResult:
     if errors:
         return DemoResult(name, package.kind, summary, len(data), False, str(errors[0]))
     warnings = len(problems)
-    return DemoResult(name, package.kind, summary, len(data), True, f"{warnings} cảnh báo" if warnings else "OK")
+    return DemoResult(
+        name, package.kind, summary, len(data), True, f"{warnings} cảnh báo" if warnings else "OK"
+    )
 
 
 def run_demo(*, documents: int, samples: Path | None, out: Path | None, at: date) -> list[DemoResult]:

@@ -12,9 +12,9 @@ import zlib
 from pathlib import Path
 
 import pytest
-from support.edxml_packages import PDF, STREAMING, full_document, status
 
 from lienthong.edxml import (
+    DEFAULT_LIMITS,
     DigestSink,
     StatusCode,
     check_package,
@@ -22,7 +22,14 @@ from lienthong.edxml import (
     validate_package,
     write_package,
 )
-from lienthong.errors import MalformedXML, PackageRejected, SchemaInvalid, SemanticInvalid, UnsafeXML
+from lienthong.errors import (
+    MalformedXML,
+    PackageRejected,
+    SchemaInvalid,
+    SemanticInvalid,
+    UnsafeXML,
+)
+from support.edxml_packages import PDF, STREAMING, full_document, status
 
 GOOD = write_package(full_document())
 GOOD_STATUS = write_package(status(StatusCode.RECEIVED))
@@ -46,10 +53,33 @@ def _zip_bomb() -> bytes:
     name = b"bomb.pdf"
     import struct
 
-    local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(deflated), 1 << 30, len(name), 0) + name
-    central = struct.pack(
-        "<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0x21, crc, len(deflated), 1 << 30, len(name), 0, 0, 0, 0, 0, 0
-    ) + name
+    local = (
+        struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0x21, crc, len(deflated), 1 << 30, len(name), 0)
+        + name
+    )
+    central = (
+        struct.pack(
+            "<4s6H3L5H2L",
+            b"PK\x01\x02",
+            20,
+            20,
+            0,
+            8,
+            0,
+            0x21,
+            crc,
+            len(deflated),
+            1 << 30,
+            len(name),
+            0,
+            0,
+            0,
+            0,
+            0,
+            0,
+        )
+        + name
+    )
     end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 1, 1, len(central), len(local) + len(deflated), 0)
     return local + deflated + central + end
 
@@ -68,20 +98,29 @@ CASES: dict[str, tuple[bytes, type[PackageRejected], str]] = {
         "dtd-forbidden",
     ),
     "external-entity-network": (
-        b'<!DOCTYPE edXML [<!ENTITY xxe SYSTEM "http://127.0.0.1:9/x">]><edXML xmlns="' + NS + b'">&xxe;</edXML>',
+        b'<!DOCTYPE edXML [<!ENTITY xxe SYSTEM "http://127.0.0.1:9/x">]><edXML xmlns="'
+        + NS
+        + b'">&xxe;</edXML>',
         UnsafeXML,
         "dtd-forbidden",
     ),
     "billion-laughs": (
         b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
         + b"".join(
-            b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10) for i in range(1, 10)
+            b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+            for i in range(1, 10)
         )
-        + b']><edXML xmlns="' + NS + b'">&lol9;</edXML>',
+        + b']><edXML xmlns="'
+        + NS
+        + b'">&lol9;</edXML>',
         UnsafeXML,
         "dtd-forbidden",
     ),
-    "undeclared-entity": (b'<edXML xmlns="' + NS + b'">&nope;</edXML>', UnsafeXML, "entity-forbidden"),
+    "undeclared-entity": (
+        b'<edXML xmlns="' + NS + b'">&nope;</edXML>',
+        UnsafeXML,
+        "entity-forbidden",
+    ),
     "truncated": (GOOD[: len(GOOD) // 2], MalformedXML, "malformed-xml"),
     "empty": (b"", MalformedXML, "empty"),
     "blank": (b"  \n\t ", MalformedXML, "empty"),
@@ -93,13 +132,37 @@ CASES: dict[str, tuple[bytes, type[PackageRejected], str]] = {
         SchemaInvalid,
         "element-missing",
     ),
-    "unknown-status": (GOOD_STATUS.replace(b">01</edXML:StatusCode>", b">07</edXML:StatusCode>"), SemanticInvalid, "unknown-status"),
-    "invalid-base64": (_with_attachment_text(b"JVBERi0x$$$$not base64"), SemanticInvalid, "invalid-base64"),
+    "unknown-status": (
+        GOOD_STATUS.replace(b">01</edXML:StatusCode>", b">07</edXML:StatusCode>"),
+        SemanticInvalid,
+        "unknown-status",
+    ),
+    "invalid-base64": (
+        _with_attachment_text(b"JVBERi0x$$$$not base64"),
+        SemanticInvalid,
+        "invalid-base64",
+    ),
     "data-after-padding": (_with_attachment_text(b"QQ==QUJD"), SemanticInvalid, "invalid-base64"),
-    "impossible-date": (GOOD.replace(b"2025/09/30</edXML:PromulgationDate>", b"2025/02/30</edXML:PromulgationDate>"), SemanticInvalid, "impossible-date"),
-    "malformed-date": (GOOD.replace(b"2025/10/15</edXML:DueDate>", b"mai</edXML:DueDate>"), SchemaInvalid, "bad-value"),
-    "deep-nesting": (b'<edXML xmlns="' + NS + b'">' + b"<a>" * 10_000 + b"</a>" * 10_000 + b"</edXML>", UnsafeXML, "xml-limit"),
-    "zip-bomb": (_with_attachment_text(base64.b64encode(_zip_bomb())), UnsafeXML, "attachment-too-large"),
+    "impossible-date": (
+        GOOD.replace(b"2025/09/30</edXML:PromulgationDate>", b"2025/02/30</edXML:PromulgationDate>"),
+        SemanticInvalid,
+        "impossible-date",
+    ),
+    "malformed-date": (
+        GOOD.replace(b"2025/10/15</edXML:DueDate>", b"mai</edXML:DueDate>"),
+        SchemaInvalid,
+        "bad-value",
+    ),
+    "deep-nesting": (
+        b'<edXML xmlns="' + NS + b'">' + b"<a>" * 10_000 + b"</a>" * 10_000 + b"</edXML>",
+        UnsafeXML,
+        "xml-limit",
+    ),
+    "zip-bomb": (
+        _with_attachment_text(base64.b64encode(_zip_bomb())),
+        UnsafeXML,
+        "attachment-too-large",
+    ),
 }
 
 
@@ -107,16 +170,10 @@ CASES: dict[str, tuple[bytes, type[PackageRejected], str]] = {
 @pytest.mark.parametrize("streaming", [False, True], ids=["whole", "streamed"])
 def test_hostile_package_is_refused_with_its_reason(case: str, streaming: bool) -> None:
     data, error, code = CASES[case]
-    if streaming:
-        source: bytes | io.BytesIO = io.BytesIO(data)
-        limits = STREAMING
-    else:
-        source, limits = data, None  # type: ignore[assignment]
+    source: bytes | io.BytesIO = io.BytesIO(data) if streaming else data
+    limits = STREAMING if streaming else DEFAULT_LIMITS
     with pytest.raises(error) as raised:
-        if limits is None:
-            parse_package(source, sink=DigestSink())
-        else:
-            parse_package(source, sink=DigestSink(), limits=limits)
+        parse_package(source, sink=DigestSink(), limits=limits)
     assert raised.value.code == code, str(raised.value)
     assert "\n" not in str(raised.value)
 
@@ -166,10 +223,11 @@ def test_cli_refuses_every_hostile_file_in_one_line(tmp_path: Path) -> None:
         path = tmp_path / f"{case}.edxml"
         path.write_bytes(data)
         files.append(str(path))
-    good = tmp_path / "good.edxml"
-    good.write_bytes(GOOD)
-    result = subprocess.run(
-        [sys.executable, "-m", "lienthong.cli", "edxml", "check", *files, str(good)],
+    good_path = tmp_path / "good.edxml"
+    good_path.write_bytes(GOOD)
+    good = str(good_path)
+    result = subprocess.run(  # noqa: PLW1510 - the exit code is what is tested
+        [sys.executable, "-m", "lienthong.cli", "edxml", "check", *files, good],
         capture_output=True,
         text=True,
         timeout=120,
@@ -180,7 +238,7 @@ def test_cli_refuses_every_hostile_file_in_one_line(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == len(files) + 1
     assert lines[-1] == f"{good}: OK"
-    for line, path in zip(lines, files, strict=False):
-        assert line.startswith(f"{path}: ") and not line.endswith(": OK"), line
+    for line, name in zip(lines, files, strict=False):
+        assert line.startswith(f"{name}: ") and not line.endswith(": OK"), line
     assert "DTD" in lines[files.index(str(tmp_path / "billion-laughs.edxml"))]
     assert "PromulgationDate" in lines[files.index(str(tmp_path / "impossible-date.edxml"))]

@@ -9,7 +9,6 @@ import zipfile
 from datetime import date, datetime
 
 import pytest
-from support.edxml_packages import PDF, STREAMING
 
 from lienthong.edxml import (
     VIETNAM_TZ,
@@ -22,6 +21,7 @@ from lienthong.edxml import (
     parse_package,
     write_package,
 )
+from support.edxml_packages import PDF, STREAMING
 
 NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 

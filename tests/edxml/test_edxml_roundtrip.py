@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from support.edxml_packages import STREAMING, full_document, status
 
 from lienthong.edxml import (
     VIETNAM_TZ,
@@ -32,6 +31,7 @@ from lienthong.edxml import (
     parse_package,
     write_package,
 )
+from support.edxml_packages import STREAMING, full_document, status
 
 
 def test_write_read_write_is_byte_stable() -> None:
@@ -47,7 +47,10 @@ def test_streaming_parser_reads_the_same_model_as_the_in_memory_one() -> None:
     streamed = parse_package(io.BytesIO(data), limits=STREAMING)
     streamed_bytes = parse_package(data, limits=STREAMING)
     assert whole == streamed == streamed_bytes
-    assert [a.content.read_bytes() for a in streamed.attachments] == [a.content.read_bytes() for a in whole.attachments]
+    assert isinstance(whole, DocumentPackage) and isinstance(streamed, DocumentPackage)
+    assert [a.content.read_bytes() for a in streamed.attachments] == [
+        a.content.read_bytes() for a in whole.attachments
+    ]
 
 
 def test_status_packages_round_trip_through_both_parsers() -> None:
@@ -60,15 +63,19 @@ def test_status_packages_round_trip_through_both_parsers() -> None:
 
 # Text as it survives XML: no control characters (XML 1.0 forbids them; CR is normalised to LF),
 # no surrogates, no leading or trailing white space (readers strip it), never empty.
-_text = st.text(
-    alphabet=st.characters(
-        blacklist_categories=("Cs", "Cc"),
-        blacklist_characters="\ufffe\uffff",
+_text = (
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs", "Cc"),
+            blacklist_characters="\ufffe\uffff",
+        )
+        | st.sampled_from("àáạảãâầấậẩẫăằắặẳẵđĐÊỆƯỮ&<>\"'\n"),
+        min_size=1,
+        max_size=40,
     )
-    | st.sampled_from("àáạảãâầấậẩẫăằắặẳẵđĐÊỆƯỮ&<>\"'\n"),
-    min_size=1,
-    max_size=40,
-).map(str.strip).filter(bool)
+    .map(str.strip)
+    .filter(bool)
+)
 _optional_text = st.none() | _text
 _codes = st.from_regex(r"\A\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}\Z", fullmatch=True)
 _dates = st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31))
@@ -119,9 +126,22 @@ def documents(draw: st.DrawFn) -> DocumentPackage:
             document_id=draw(_text),
             code=DocumentCode(number=draw(st.from_regex(r"\A\d{1,5}\Z")), notation=draw(_text)),
             subject=draw(_text),
-            promulgation=draw(st.none() | st.builds(PromulgationInfo, place=_optional_text, promulgation_date=st.none() | _dates)),
-            document_type=draw(st.none() | st.builds(DocumentType, type=_small, type_detail=_small, type_name=_optional_text)),
-            signer_info=draw(st.none() | st.builds(SignerInfo, competence=_optional_text, position=_optional_text, full_name=_optional_text)),
+            promulgation=draw(
+                st.none()
+                | st.builds(PromulgationInfo, place=_optional_text, promulgation_date=st.none() | _dates)
+            ),
+            document_type=draw(
+                st.none() | st.builds(DocumentType, type=_small, type_detail=_small, type_name=_optional_text)
+            ),
+            signer_info=draw(
+                st.none()
+                | st.builds(
+                    SignerInfo,
+                    competence=_optional_text,
+                    position=_optional_text,
+                    full_name=_optional_text,
+                )
+            ),
             steering_type=draw(_small),
             content=draw(_optional_text),
             due_date=draw(st.none() | _dates),
@@ -141,11 +161,30 @@ def documents(draw: st.DrawFn) -> DocumentPackage:
                 )
             ),
             response_for=tuple(
-                draw(st.lists(st.builds(ResponseFor, organ_id=_codes, document_id=_text, code=_optional_text, promulgation_date=st.none() | _dates), max_size=2))
+                draw(
+                    st.lists(
+                        st.builds(
+                            ResponseFor,
+                            organ_id=_codes,
+                            document_id=_text,
+                            code=_optional_text,
+                            promulgation_date=st.none() | _dates,
+                        ),
+                        max_size=2,
+                    )
+                )
             ),
             to_places=tuple(draw(st.lists(_text, max_size=2))),
         ),
-        trace=tuple(draw(st.lists(st.builds(TraceHeader, organ_id=_codes, timestamp=_times), min_size=1, max_size=3))),
+        trace=tuple(
+            draw(
+                st.lists(
+                    st.builds(TraceHeader, organ_id=_codes, timestamp=_times),
+                    min_size=1,
+                    max_size=3,
+                )
+            )
+        ),
         business=draw(
             st.none()
             | st.builds(
@@ -154,11 +193,23 @@ def documents(draw: st.DrawFn) -> DocumentPackage:
                 document_id=_optional_text,
                 reason=_optional_text,
                 paper=st.none() | st.integers(min_value=0, max_value=1),
-                staff_info=st.none() | st.builds(StaffInfo, department=_optional_text, staff=_optional_text, email=_optional_text, mobile=_optional_text),
+                staff_info=st.none()
+                | st.builds(
+                    StaffInfo,
+                    department=_optional_text,
+                    staff=_optional_text,
+                    email=_optional_text,
+                    mobile=_optional_text,
+                ),
             )
         ),
         manifest=tuple(
-            ManifestReference(content_id=a.content_id, content_type=a.content_type, description=a.description, attachment_name=a.name)
+            ManifestReference(
+                content_id=a.content_id,
+                content_type=a.content_type,
+                description=a.description,
+                attachment_name=a.name,
+            )
             for a in attachments
         ),
         attachments=attachments,
@@ -169,10 +220,27 @@ def documents(draw: st.DrawFn) -> DocumentPackage:
 def statuses(draw: st.DrawFn) -> StatusPackage:
     return StatusPackage(
         from_=draw(_organizations()),
-        response_for=draw(st.builds(ResponseFor, organ_id=_codes, document_id=_text, code=_optional_text, promulgation_date=st.none() | _dates)),
+        response_for=draw(
+            st.builds(
+                ResponseFor,
+                organ_id=_codes,
+                document_id=_text,
+                code=_optional_text,
+                promulgation_date=st.none() | _dates,
+            )
+        ),
         status_code=draw(st.sampled_from(list(StatusCode))),
         timestamp=draw(_times),
-        staff_info=draw(st.none() | st.builds(StaffInfo, department=_optional_text, staff=_optional_text, email=_optional_text, mobile=_optional_text)),
+        staff_info=draw(
+            st.none()
+            | st.builds(
+                StaffInfo,
+                department=_optional_text,
+                staff=_optional_text,
+                email=_optional_text,
+                mobile=_optional_text,
+            )
+        ),
         description=draw(_optional_text),
     )
 

@@ -82,9 +82,13 @@ def full_document(
             code=DocumentCode(number="7816", notation="VPCP-TTĐT"),
             promulgation=PromulgationInfo(place="Hà Nội", promulgation_date=date(2025, 9, 30)),
             document_type=DocumentType(type=1, type_detail=2, type_name="Công văn"),
-            subject="Về việc triển khai Trục liên thông văn bản quốc gia & <kết nối> \"mới\"",
+            subject='Về việc triển khai Trục liên thông văn bản quốc gia & <kết nối> "mới"',
             content="Văn phòng Chính phủ đề nghị các bộ, ngành, địa phương…",
-            signer_info=SignerInfo(competence="KT. BỘ TRƯỞNG, CHỦ NHIỆM", position="Phó Chủ nhiệm", full_name="Nguyễn Văn A"),
+            signer_info=SignerInfo(
+                competence="KT. BỘ TRƯỞNG, CHỦ NHIỆM",
+                position="Phó Chủ nhiệm",
+                full_name="Nguyễn Văn A",
+            ),
             due_date=date(2025, 10, 15),
             other_info=OtherInfo(
                 priority=1,
@@ -114,8 +118,14 @@ def full_document(
             ),
         ),
         trace=(
-            TraceHeader(organ_id="000.00.00.G22", timestamp=datetime(2025, 9, 30, 8, 15, 0, tzinfo=VIETNAM_TZ)),
-            TraceHeader(organ_id="000.00.00.G09", timestamp=datetime(2025, 9, 30, 8, 15, 2, tzinfo=VIETNAM_TZ)),
+            TraceHeader(
+                organ_id="000.00.00.G22",
+                timestamp=datetime(2025, 9, 30, 8, 15, 0, tzinfo=VIETNAM_TZ),
+            ),
+            TraceHeader(
+                organ_id="000.00.00.G09",
+                timestamp=datetime(2025, 9, 30, 8, 15, 2, tzinfo=VIETNAM_TZ),
+            ),
         ),
         business=business
         if business is not None
@@ -129,12 +139,25 @@ def full_document(
                 document_receiver=1,
                 receivers=(Receiver(organ_id="000.00.00.G09", receiver_type=1),),
             ),
-            replacements=(ReplacementInfo(document_id="000.00.00.G22,2025/09/28,7790/VPCP-TTĐT", organ_ids=("000.00.00.G09",)),),
-            staff_info=StaffInfo(department="Phòng Hành chính", staff="Trần Thị B", email="b@chinhphu.vn", mobile="0912345678"),
+            replacements=(
+                ReplacementInfo(
+                    document_id="000.00.00.G22,2025/09/28,7790/VPCP-TTĐT",
+                    organ_ids=("000.00.00.G09",),
+                ),
+            ),
+            staff_info=StaffInfo(
+                department="Phòng Hành chính",
+                staff="Trần Thị B",
+                email="b@chinhphu.vn",
+                mobile="0912345678",
+            ),
         ),
         manifest=tuple(
             ManifestReference(
-                content_id=a.content_id, content_type=a.content_type, description=a.description, attachment_name=a.name
+                content_id=a.content_id,
+                content_type=a.content_type,
+                description=a.description,
+                attachment_name=a.name,
             )
             for a in attachments
         ),
@@ -154,6 +177,8 @@ def status(code: StatusCode, *, description: str | None = "Đã xử lý") -> St
         ),
         status_code=code,
         timestamp=datetime(2025, 9, 30, 9, 0, 0, tzinfo=VIETNAM_TZ),
-        staff_info=StaffInfo(department="Văn thư", staff="Lê Văn C", mobile="0987654321", email="c@moha.gov.vn"),
+        staff_info=StaffInfo(
+            department="Văn thư", staff="Lê Văn C", mobile="0987654321", email="c@moha.gov.vn"
+        ),
         description=description,
     )

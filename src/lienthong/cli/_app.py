@@ -35,7 +35,7 @@ def _root(
     lang: Annotated[
         str, typer.Option("--lang", help="Ngôn ngữ thông báo: vi hoặc en.", envvar="LIENTHONG_LANG")
     ] = "vi",
-    version: Annotated[
+    version: Annotated[  # noqa: ARG001 - handled eagerly by its callback
         bool, typer.Option("--version", callback=_version, is_eager=True, help="In phiên bản.")
     ] = False,
 ) -> None:

@@ -17,7 +17,9 @@ from lienthong.edxml import VIETNAM_TZ
 
 
 def demo(
-    documents: Annotated[int, typer.Option("--documents", min=1, max=100_000, help="Số văn bản tạo thử.")] = 20,
+    documents: Annotated[
+        int, typer.Option("--documents", min=1, max=100_000, help="Số văn bản tạo thử.")
+    ] = 20,
     samples: Annotated[Path, typer.Option("--samples", help="Thư mục gói tin mẫu.")] = Path("samples"),
     out: Annotated[Path | None, typer.Option("--out", help="Ghi các gói tin tạo ra vào thư mục này.")] = None,
 ) -> None:
@@ -26,8 +28,19 @@ def demo(
     results = run_demo(documents=documents, samples=samples, out=out, at=datetime.now(VIETNAM_TZ).date())
     elapsed = time.perf_counter() - started
     console = Console()
-    table = Table(title=tr("Gói tin edXML: tạo, ghi, đọc lại, kiểm tra", "edXML packages: built, written, read back, checked"))
-    for column in (tr("gói tin", "package"), tr("loại", "kind"), tr("nội dung", "summary"), "bytes", tr("kết quả", "result")):
+    table = Table(
+        title=tr(
+            "Gói tin edXML: tạo, ghi, đọc lại, kiểm tra",
+            "edXML packages: built, written, read back, checked",
+        )
+    )
+    for column in (
+        tr("gói tin", "package"),
+        tr("loại", "kind"),
+        tr("nội dung", "summary"),
+        "bytes",
+        tr("kết quả", "result"),
+    ):
         table.add_column(column)
     shown = [r for r in results if r.name.startswith("samples/") or not r.ok][:60]
     shown = shown or results[:12]
@@ -36,12 +49,14 @@ def demo(
                       ("[green]" if result.ok else "[red]") + result.detail)  # fmt: skip
     console.print(table)
     failed = [r for r in results if not r.ok]
+    documents_made = sum(r.kind == "document" for r in results)
+    statuses = sum(r.kind == "status" for r in results)
     console.print(
         tr(
-            f"{len(results)} gói tin ({sum(r.kind == 'document' for r in results)} văn bản, "
-            f"{sum(r.kind == 'status' for r in results)} trạng thái) trong {elapsed:.2f} s; lỗi: {len(failed)}",
-            f"{len(results)} packages ({sum(r.kind == 'document' for r in results)} documents, "
-            f"{sum(r.kind == 'status' for r in results)} statuses) in {elapsed:.2f} s; failures: {len(failed)}",
+            f"{len(results)} gói tin ({documents_made} văn bản, {statuses} trạng thái) "
+            f"trong {elapsed:.2f} s; lỗi: {len(failed)}",
+            f"{len(results)} packages ({documents_made} documents, {statuses} statuses) "
+            f"in {elapsed:.2f} s; failures: {len(failed)}",
         )
     )
     if failed:

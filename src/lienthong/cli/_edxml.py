@@ -81,7 +81,14 @@ def _line_of(result: dict[str, Any]) -> str:
     if result["valid"]:
         count = len(result["warnings"])
         return f"{result['file']}: OK" + (tr(f" ({count} cảnh báo)", f" ({count} warnings)") if count else "")
-    where = [w for w in (result["element"], tr(f"dòng {result['line']}", f"line {result['line']}") if result["line"] else None) if w]
+    where = [
+        w
+        for w in (
+            result["element"],
+            tr(f"dòng {result['line']}", f"line {result['line']}") if result["line"] else None,
+        )
+        if w
+    ]
     return f"{result['file']}: {result['problem']}" + (f" [{', '.join(where)}]" if where else "")
 
 
@@ -91,7 +98,8 @@ def check(
     as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
     lenient: Annotated[bool, typer.Option("--lenient", help="Chấp nhận mã định danh sai quy cách.")] = False,
     canonical: Annotated[
-        bool, typer.Option("--canonical", help="Kiểm tra thêm theo lược đồ XSD dạng chuẩn (thứ tự phần tử).")
+        bool,
+        typer.Option("--canonical", help="Kiểm tra thêm theo lược đồ XSD dạng chuẩn (thứ tự phần tử)."),
     ] = False,
 ) -> None:
     """Kiểm tra gói tin: mỗi tệp một dòng, OK hoặc lý do; mã thoát 0 khi tất cả hợp lệ."""
@@ -121,12 +129,14 @@ def show(
         if value in (None, [], ""):
             continue
         if key == "attachments":
-            value = "\n".join(f"{a['name']} ({a['content_type']}, {a['size']} B)" for a in value)
+            shown = "\n".join(f"{a['name']} ({a['content_type']}, {a['size']} B)" for a in value)
         elif key == "trace":
-            value = "\n".join(f"{hop['organ_id']} {hop['timestamp']}" for hop in value)
+            shown = "\n".join(f"{hop['organ_id']} {hop['timestamp']}" for hop in value)
         elif isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        table.add_row(key, str(value))
+            shown = ", ".join(str(v) for v in value)
+        else:
+            shown = str(value)
+        table.add_row(key, shown)
     Console().print(table)
 
 
@@ -151,18 +161,30 @@ def new(
     type_name: Annotated[str, typer.Option("--type-name", help="Tên loại văn bản.")] = "Công văn",
     type_code: Annotated[int, typer.Option("--type", help="Mã loại văn bản.")] = 1,
     position: Annotated[str | None, typer.Option("--position", help="Chức vụ người ký.")] = None,
-    competence: Annotated[str | None, typer.Option("--competence", help="Thẩm quyền ký, vd. KT. BỘ TRƯỞNG.")] = None,
+    competence: Annotated[
+        str | None, typer.Option("--competence", help="Thẩm quyền ký, vd. KT. BỘ TRƯỞNG.")
+    ] = None,
     sender_name: Annotated[str | None, typer.Option("--from-name", help="Tên cơ quan gửi.")] = None,
     place: Annotated[str | None, typer.Option("--place", help="Địa danh ban hành.")] = None,
-    on: Annotated[str | None, typer.Option("--date", help="Ngày ban hành (yyyy/MM/dd hoặc yyyy-MM-dd).")] = None,
+    on: Annotated[
+        str | None, typer.Option("--date", help="Ngày ban hành (yyyy/MM/dd hoặc yyyy-MM-dd).")
+    ] = None,
     due: Annotated[str | None, typer.Option("--due", help="Hạn xử lý.")] = None,
     content: Annotated[str | None, typer.Option("--content", help="Nội dung tóm tắt.")] = None,
-    attachments: Annotated[list[Path] | None, typer.Option("--attach", help="Tệp đính kèm (lặp lại được).")] = None,
+    attachments: Annotated[
+        list[Path] | None, typer.Option("--attach", help="Tệp đính kèm (lặp lại được).")
+    ] = None,
     zipped: Annotated[bool, typer.Option("--zip", help="Nén từng tệp đính kèm trong zip.")] = False,
-    document_id: Annotated[str | None, typer.Option("--document-id", help="DocumentId; mặc định Mã,ngày,số/ký hiệu.")] = None,
+    document_id: Annotated[
+        str | None, typer.Option("--document-id", help="DocumentId; mặc định Mã,ngày,số/ký hiệu.")
+    ] = None,
     recall: Annotated[str | None, typer.Option("--recall", help="Thu hồi văn bản có DocumentId này.")] = None,
-    update: Annotated[str | None, typer.Option("--update", help="Cập nhật văn bản có DocumentId này.")] = None,
-    replace: Annotated[str | None, typer.Option("--replace", help="Thay thế văn bản có DocumentId này.")] = None,
+    update: Annotated[
+        str | None, typer.Option("--update", help="Cập nhật văn bản có DocumentId này.")
+    ] = None,
+    replace: Annotated[
+        str | None, typer.Option("--replace", help="Thay thế văn bản có DocumentId này.")
+    ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Lý do thu hồi/cập nhật/thay thế.")] = None,
 ) -> None:
     """Tạo gói tin văn bản từ các tham số và tệp đính kèm, không cần viết XML."""
@@ -184,14 +206,20 @@ def new(
         builder = builder.content(content)
     if document_id:
         builder = builder.document_id(document_id)
-    for target, kind in ((recall, BusinessType.RECALL), (update, BusinessType.UPDATE), (replace, BusinessType.REPLACE)):
+    for target, kind in (
+        (recall, BusinessType.RECALL),
+        (update, BusinessType.UPDATE),
+        (replace, BusinessType.REPLACE),
+    ):
         if target:
             builder = builder.acts_on(target, kind, reason=reason)
     for path in attachments or ():
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise LienthongError(tr(f"không đọc được {path}: {exc.strerror}", f"cannot read {path}: {exc.strerror}")) from exc
+            raise LienthongError(
+                tr(f"không đọc được {path}: {exc.strerror}", f"cannot read {path}: {exc.strerror}")
+            ) from exc
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         builder = builder.attach(path.name, data, content_type=content_type, zip_wrapped=zipped)
     _write(builder.build(at=now), output)
@@ -202,7 +230,9 @@ def _write(package: Package, output: Path) -> None:
         with output.open("wb") as stream:
             write_package_to(package, stream)
     except OSError as exc:
-        raise LienthongError(tr(f"không ghi được {output}: {exc.strerror}", f"cannot write {output}: {exc.strerror}")) from exc
+        raise LienthongError(
+            tr(f"không ghi được {output}: {exc.strerror}", f"cannot write {output}: {exc.strerror}")
+        ) from exc
     typer.echo(f"{output}: {package.document_id}")
 
 
@@ -213,10 +243,14 @@ def new_status(
     about: Annotated[str, typer.Option("--about", help="DocumentId của văn bản được báo trạng thái.")],
     about_from: Annotated[str, typer.Option("--about-from", help="Mã cơ quan gửi văn bản đó.")],
     status: Annotated[str, typer.Option("--status", help="Mã trạng thái: 01–06, 13, 15, 16.")],
-    description: Annotated[str | None, typer.Option("--description", help="Mô tả; bắt buộc nêu lý do khi 02.")] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", help="Mô tả; bắt buộc nêu lý do khi 02.")
+    ] = None,
     staff: Annotated[str | None, typer.Option("--staff", help="Cán bộ xử lý.")] = None,
     department: Annotated[str | None, typer.Option("--department", help="Đơn vị xử lý.")] = None,
-    code: Annotated[str | None, typer.Option("--code", help="Số/ký hiệu văn bản, vd. 7816/VPCP-TTĐT.")] = None,
+    code: Annotated[
+        str | None, typer.Option("--code", help="Số/ký hiệu văn bản, vd. 7816/VPCP-TTĐT.")
+    ] = None,
 ) -> None:
     """Tạo gói tin trạng thái trả lời một văn bản."""
     parse_code(sender)
@@ -224,7 +258,9 @@ def new_status(
     try:
         status_code = StatusCode.parse(status)
     except ValueError as exc:
-        raise typer.BadParameter(tr(f"mã trạng thái không hợp lệ: {status}", f"unknown status code: {status}")) from exc
+        raise typer.BadParameter(
+            tr(f"mã trạng thái không hợp lệ: {status}", f"unknown status code: {status}")
+        ) from exc
     package = StatusPackage(
         from_=Organization(organ_id=sender),
         response_for=ResponseFor(organ_id=about_from, document_id=about, code=code),

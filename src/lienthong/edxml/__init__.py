@@ -11,7 +11,13 @@ from lienthong.edxml._content import (
     FileContent,
     MemorySink,
 )
-from lienthong.edxml._dates import VIETNAM_TZ, format_date, format_timestamp, parse_date, parse_timestamp
+from lienthong.edxml._dates import (
+    VIETNAM_TZ,
+    format_date,
+    format_timestamp,
+    parse_date,
+    parse_timestamp,
+)
 from lienthong.edxml._json import package_to_dict
 from lienthong.edxml._limits import DEFAULT_LIMITS, Limits
 from lienthong.edxml._model import (

@@ -80,10 +80,14 @@ class DocumentBuilder:
     def promulgation(self, *, on: date, place: str | None = None) -> DocumentBuilder:
         return self._set("promulgation", PromulgationInfo(place=place, promulgation_date=on))
 
-    def document_type(self, type_name: str, *, type: int = 1, type_detail: int = 0) -> DocumentBuilder:  # noqa: A002
-        return self._set("document_type", DocumentType(type=type, type_detail=type_detail, type_name=type_name))
+    def document_type(self, type_name: str, *, type: int = 1, type_detail: int = 0) -> DocumentBuilder:
+        return self._set(
+            "document_type", DocumentType(type=type, type_detail=type_detail, type_name=type_name)
+        )
 
-    def signer(self, full_name: str, *, position: str | None = None, competence: str | None = None) -> DocumentBuilder:
+    def signer(
+        self, full_name: str, *, position: str | None = None, competence: str | None = None
+    ) -> DocumentBuilder:
         return self._set("signer", SignerInfo(competence=competence, position=position, full_name=full_name))
 
     def due_date(self, value: date) -> DocumentBuilder:
@@ -101,9 +105,14 @@ class DocumentBuilder:
     def to_places(self, *places: str) -> DocumentBuilder:
         return self._set("to_places", tuple(places))
 
-    def acts_on(self, document_id: str, business_type: BusinessType, *, reason: str | None = None) -> DocumentBuilder:
+    def acts_on(
+        self, document_id: str, business_type: BusinessType, *, reason: str | None = None
+    ) -> DocumentBuilder:
         """Make this a recall, update or replacement of an earlier document."""
-        return self._set("business", Business(business_type=business_type, document_id=document_id, reason=reason))
+        return self._set(
+            "business",
+            Business(business_type=business_type, document_id=document_id, reason=reason),
+        )
 
     def attach(
         self,
@@ -148,7 +157,9 @@ class DocumentBuilder:
             code=code,
             subject=facts["subject"],
             promulgation=promulgation,
-            document_type=facts.get("document_type", DocumentType(type=1, type_detail=0, type_name="Công văn")),
+            document_type=facts.get(
+                "document_type", DocumentType(type=1, type_detail=0, type_name="Công văn")
+            ),
             signer_info=facts.get("signer"),
             steering_type=facts.get("steering_type", 0),
             content=facts.get("content"),

@@ -109,14 +109,20 @@ def _codes(
             code = parse_code(text, lenient=lenient)
         except CodeError as exc:
             yield _error(
-                tr(f"mã định danh '{text}' không hợp lệ: {exc}", f"identifier code '{text}' is invalid: {exc}"),
+                tr(
+                    f"mã định danh '{text}' không hợp lệ: {exc}",
+                    f"identifier code '{text}' is invalid: {exc}",
+                ),
                 element,
                 "code-invalid",
             )
             continue
         if code.lenient:
             yield _warning(
-                tr(f"mã định danh '{text}' sai quy cách: {code.problem}", f"identifier code '{text}' is malformed: {code.problem}"),
+                tr(
+                    f"mã định danh '{text}' sai quy cách: {code.problem}",
+                    f"identifier code '{text}' is malformed: {code.problem}",
+                ),
                 element,
                 "code-lenient",
             )
@@ -130,7 +136,10 @@ def _document(package: DocumentPackage) -> Iterator[Problem]:
     repeated = [code for code, count in Counter(package.to_codes).items() if count > 1]
     for code in repeated:
         yield _error(
-            tr(f"nơi nhận {code} được liệt kê nhiều lần", f"recipient {code} is listed more than once"),
+            tr(
+                f"nơi nhận {code} được liệt kê nhiều lần",
+                f"recipient {code} is listed more than once",
+            ),
             "To",
             "recipient-repeated",
         )
@@ -147,7 +156,10 @@ def _document(package: DocumentPackage) -> Iterator[Problem]:
         )
     if business is not None and business.business_type is BusinessType.REPLACE and not business.replacements:
         yield _warning(
-            tr("văn bản thay thế không có ReplacementInfoList", "a replacement without ReplacementInfoList"),
+            tr(
+                "văn bản thay thế không có ReplacementInfoList",
+                "a replacement without ReplacementInfoList",
+            ),
             "ReplacementInfoList",
             "replacement-info-missing",
         )
@@ -168,7 +180,10 @@ def _document(package: DocumentPackage) -> Iterator[Problem]:
     ):
         if not present:
             yield _warning(
-                tr(f"thiếu phần tử {name} mà QCVN 102:2016 yêu cầu", f"element {name}, required by QCVN 102:2016, is missing"),
+                tr(
+                    f"thiếu phần tử {name} mà QCVN 102:2016 yêu cầu",
+                    f"element {name}, required by QCVN 102:2016, is missing",
+                ),
                 name,
                 "element-missing",
             )
@@ -180,7 +195,10 @@ def _manifest(package: DocumentPackage) -> Iterator[Problem]:
     for content_id, count in listed.items():
         if count > 1:
             yield _error(
-                tr(f"ContentId '{content_id}' lặp lại trong danh mục", f"ContentId '{content_id}' repeated in the manifest"),
+                tr(
+                    f"ContentId '{content_id}' lặp lại trong danh mục",
+                    f"ContentId '{content_id}' repeated in the manifest",
+                ),
                 "Reference/ContentId",
                 "content-id-repeated",
             )
@@ -196,7 +214,10 @@ def _manifest(package: DocumentPackage) -> Iterator[Problem]:
     for content_id, count in attached.items():
         if count > 1:
             yield _error(
-                tr(f"ContentId '{content_id}' lặp lại giữa các tệp đính kèm", f"ContentId '{content_id}' repeated among attachments"),
+                tr(
+                    f"ContentId '{content_id}' lặp lại giữa các tệp đính kèm",
+                    f"ContentId '{content_id}' repeated among attachments",
+                ),
                 "Attachment/ContentId",
                 "content-id-repeated",
             )
@@ -214,7 +235,10 @@ def _manifest(package: DocumentPackage) -> Iterator[Problem]:
 def _status(package: StatusPackage) -> Iterator[Problem]:
     if package.status_code is StatusCode.REFUSED and not package.description:
         yield _warning(
-            tr("trạng thái 02 (từ chối) nên nêu lý do trong Description", "status 02 (refused) should give a reason in Description"),
+            tr(
+                "trạng thái 02 (từ chối) nên nêu lý do trong Description",
+                "status 02 (refused) should give a reason in Description",
+            ),
             "Description",
             "refusal-reason-missing",
         )

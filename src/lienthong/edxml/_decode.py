@@ -32,7 +32,10 @@ _COPY_CHUNK: Final = 1 << 20
 
 def _invalid_base64() -> SemanticInvalid:
     return SemanticInvalid(
-        tr("nội dung tệp đính kèm không phải base64 hợp lệ", "attachment content is not valid base64"),
+        tr(
+            "nội dung tệp đính kèm không phải base64 hợp lệ",
+            "attachment content is not valid base64",
+        ),
         element=_ELEMENT,
         code="invalid-base64",
     )
@@ -119,7 +122,10 @@ class AttachmentDecoder:
                 return
             decoded, self._head = self._head, b""
             if decoded.startswith(_ZIP_MAGIC):
-                self._spool = tempfile.SpooledTemporaryFile(max_size=self._limits.zip_spool_bytes)
+                # Closed by finalize() or abort(), whichever comes last.
+                self._spool = tempfile.SpooledTemporaryFile(  # noqa: SIM115
+                    max_size=self._limits.zip_spool_bytes
+                )
             else:
                 self._out = _Counted(self._sink.begin(), self._limits.max_attachment_bytes)
         if self._spool is not None:

@@ -16,5 +16,6 @@ class Namespace:
 #: Prefix the network's writers give the edXML namespace inside the envelope.
 EDXML_PREFIX: Final = "edXML"
 
-#: ``Bussiness`` is how the wire spells it; some writers use ``Business``. Read both, write the first.
+#: ``Bussiness`` is how the wire spells it; some writers use ``Business``.
+#: Read both, write the first.
 BUSINESS_NAMES: Final = frozenset({"Bussiness", "Business"})

@@ -47,7 +47,7 @@ from lienthong.edxml._model import (
 )
 from lienthong.edxml._namespaces import Namespace
 from lienthong.edxml._status import StatusCode
-from lienthong.edxml._tree import FOREIGN, Many, Node, local_name, locate, to_node
+from lienthong.edxml._tree import FOREIGN, Many, Node, local_name, locate, source_line, to_node
 from lienthong.edxml._xml import ParsedXML
 from lienthong.errors import PackageInvalid, SchemaInvalid, SemanticInvalid
 
@@ -105,7 +105,10 @@ def _first(node: Node, name: str, path: Path) -> Any:
     if value.__class__ is Many:
         raise _fail(
             SchemaInvalid(
-                tr(f"phần tử {name} chỉ được xuất hiện một lần", f"element {name} may appear only once"),
+                tr(
+                    f"phần tử {name} chỉ được xuất hiện một lần",
+                    f"element {name} may appear only once",
+                ),
                 element=name,
                 code="element-repeated",
             ),
@@ -121,7 +124,7 @@ def _text(value: Any) -> str | None:
 def _str(node: Node, name: str, path: Path) -> str | None:
     value = node.get(name)
     if value.__class__ is str:
-        return value  # type: ignore[no-any-return]
+        return value
     return _first(node, name, path) if value.__class__ is Many else None
 
 
@@ -137,7 +140,7 @@ def _all(node: Node, name: str) -> list[Any]:
     value = node.get(name)
     if value is None:
         return [] if name not in node else [None]
-    return value if value.__class__ is Many else [value]  # type: ignore[no-any-return]
+    return value if value.__class__ is Many else [value]
 
 
 def _groups(node: Node, name: str) -> list[Node]:
@@ -205,7 +208,11 @@ def _date(node: Node, name: str, path: Path) -> date | None:
 
 def _timestamp(node: Node, name: str, path: Path) -> datetime | None:
     return _converted(
-        node, name, path, parse_timestamp, tr("thời điểm yyyy/MM/dd HH:mm:ss", "a time yyyy/MM/dd HH:mm:ss")
+        node,
+        name,
+        path,
+        parse_timestamp,
+        tr("thời điểm yyyy/MM/dd HH:mm:ss", "a time yyyy/MM/dd HH:mm:ss"),
     )
 
 
@@ -225,7 +232,7 @@ def read_package(parsed: ParsedXML, *, sink: AttachmentSink, limits: Limits) -> 
                 f"the root must be edXML in namespace {Namespace.EDXML}, not {root.tag}",
             ),
             element=etree.QName(root).localname,
-            line=root.sourceline,
+            line=source_line(root),
             code="wrong-root",
         )
     try:
@@ -233,12 +240,13 @@ def read_package(parsed: ParsedXML, *, sink: AttachmentSink, limits: Limits) -> 
     except _Located as located:
         error = located.error
         if error.line is None and parsed.lines:
-            element = locate(root, located.path)
-            error.line = element.sourceline if element is not None else None
+            error.line = source_line(locate(root, located.path))
         raise error from located.__cause__
 
 
-def _package(root: etree._Element, top: Node, parsed: ParsedXML, *, sink: AttachmentSink, limits: Limits) -> Package:
+def _package(
+    root: etree._Element, top: Node, parsed: ParsedXML, *, sink: AttachmentSink, limits: Limits
+) -> Package:
     envelope = _group(top, "edXMLEnvelope", ())
     if envelope is None:
         raise _missing("edXMLEnvelope", ())
@@ -409,7 +417,10 @@ def _trace(trace_list: Node | None) -> tuple[tuple[TraceHeader, ...], Business |
     business = _business_node(trace_list, _TRACE)
     for hop in _groups(trace_list, "TraceHeader"):
         hops.append(
-            TraceHeader(organ_id=_required(hop, "OrganId", path), timestamp=_timestamp(hop, "Timestamp", path))
+            TraceHeader(
+                organ_id=_required(hop, "OrganId", path),
+                timestamp=_timestamp(hop, "Timestamp", path),
+            )
         )
         if business is None:  # one vendor nests the business block inside its trace header
             business = _business_node(hop, path)
@@ -444,7 +455,9 @@ def _business(node: Node, path: Path) -> Business:
         document_id=_str(node, "DocumentId", path),
         reason=_text(_spelled(node, "DocReason", path)),
         paper=_int(node, "Paper", path),
-        document_info=_document_info(info if isinstance(info, dict) else {}, path) if info is not None else None,
+        document_info=_document_info(info if isinstance(info, dict) else {}, path)
+        if info is not None
+        else None,
         replacements=_replacements(replacements, path) if replacements is not None else (),
         staff_info=_staff_info(_group(node, "StaffInfo", path), path),
     )
@@ -456,7 +469,10 @@ def _document_info(node: Node, path: Path) -> BusinessDocumentInfo:
         document_info=_int(node, "DocumentInfo", path),
         document_receiver=_int(node, "DocumentReceiver", path),
         receivers=tuple(
-            Receiver(organ_id=_required(receiver, "OrganId", path), receiver_type=_int(receiver, "ReceiverType", path))
+            Receiver(
+                organ_id=_required(receiver, "OrganId", path),
+                receiver_type=_int(receiver, "ReceiverType", path),
+            )
             for receiver in _groups(receivers, "Receiver")
         )
         if receivers is not None
@@ -511,7 +527,11 @@ def _attachments(
     nodes = _groups(encoded, "Attachment")
     if len(nodes) > limits.max_attachments:
         raise _fail(
-            SemanticInvalid(tr("quá nhiều tệp đính kèm", "too many attachments"), element="Attachment", code="too-many"),
+            SemanticInvalid(
+                tr("quá nhiều tệp đính kèm", "too many attachments"),
+                element="Attachment",
+                code="too-many",
+            ),
             _ATTACHMENT,
         )
     path = _ATTACHMENT
@@ -528,12 +548,17 @@ def _attachments(
                 payload = parsed.payloads[index]
             elif isinstance(text, dict):
                 raise SchemaInvalid(
-                    tr("ContentTransferEncoded chỉ chứa văn bản base64", "ContentTransferEncoded holds only base64 text"),
+                    tr(
+                        "ContentTransferEncoded chỉ chứa văn bản base64",
+                        "ContentTransferEncoded holds only base64 text",
+                    ),
                     element="ContentTransferEncoded",
                 )
             else:
                 payload = decode_text(text or "", sink, limits)
-            content, wrapped = finalize(payload, name=name, content_type=content_type, sink=sink, limits=limits)
+            content, wrapped = finalize(
+                payload, name=name, content_type=content_type, sink=sink, limits=limits
+            )
         except PackageInvalid as exc:
             raise _fail(exc, (*path, "ContentTransferEncoded")) from exc
         attachments.append(
@@ -549,7 +574,9 @@ def _attachments(
     return tuple(attachments)
 
 
-def _status(message: Node, signature: VendorElement | None, vendor: tuple[VendorElement, ...]) -> StatusPackage:
+def _status(
+    message: Node, signature: VendorElement | None, vendor: tuple[VendorElement, ...]
+) -> StatusPackage:
     path = _MESSAGE
     from_node = _group(message, "From", path)
     if from_node is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from importlib import resources
+from typing import Any
 
 from lxml import etree
 
@@ -33,5 +34,6 @@ def validate_schema(data: bytes) -> None:
     checker = schema()
     if checker.validate(parsed.root.getroottree()):
         return
-    entry = checker.error_log[0]
+    log: Any = checker.error_log  # lxml-stubs leave _ErrorLog empty
+    entry = log[0]
     raise SchemaInvalid(entry.message, line=entry.line or None, code="schema")

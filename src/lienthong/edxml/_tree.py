@@ -80,6 +80,12 @@ def to_node(element: etree._Element) -> Node:
     return node
 
 
+def source_line(element: etree._Element | None) -> int | None:
+    """The element's line in the package, where the parser recorded one."""
+    line = element.sourceline if element is not None else None
+    return line if isinstance(line, int) else None
+
+
 def locate(root: etree._Element, path: tuple[str, ...]) -> etree._Element | None:
     """The first element along ``path`` of local names below ``root``, as deep as it exists."""
     element = root

@@ -112,9 +112,15 @@ def _response_for(parent: etree._Element, response: ResponseFor, *, status: bool
     # The status header lists the date before the id, the document header the other way round.
     pairs: list[tuple[str, _Value]] = [("OrganId", response.organ_id), ("Code", response.code)]
     if status:
-        pairs += [("PromulgationDate", response.promulgation_date), ("DocumentId", response.document_id)]
+        pairs += [
+            ("PromulgationDate", response.promulgation_date),
+            ("DocumentId", response.document_id),
+        ]
     else:
-        pairs += [("DocumentId", response.document_id), ("PromulgationDate", response.promulgation_date)]
+        pairs += [
+            ("DocumentId", response.document_id),
+            ("PromulgationDate", response.promulgation_date),
+        ]
     _group(parent, "ResponseFor", pairs)
 
 
@@ -151,12 +157,19 @@ def _document_header(parent: etree._Element, header: DocumentHeader) -> None:
     for recipient in header.to:
         _organization(message, "To", recipient)
     _leaf(message, "DocumentId", header.document_id)
-    _group(message, "Code", (("CodeNumber", header.code.number), ("CodeNotation", header.code.notation)))
+    _group(
+        message,
+        "Code",
+        (("CodeNumber", header.code.number), ("CodeNotation", header.code.notation)),
+    )
     if header.promulgation is not None:
         _group(
             message,
             "PromulgationInfo",
-            (("Place", header.promulgation.place), ("PromulgationDate", header.promulgation.promulgation_date)),
+            (
+                ("Place", header.promulgation.place),
+                ("PromulgationDate", header.promulgation.promulgation_date),
+            ),
         )
     if header.document_type is not None:
         kind = header.document_type
@@ -172,7 +185,11 @@ def _document_header(parent: etree._Element, header: DocumentHeader) -> None:
         _group(
             message,
             "SignerInfo",
-            (("Competence", signer.competence), ("Position", signer.position), ("FullName", signer.full_name)),
+            (
+                ("Competence", signer.competence),
+                ("Position", signer.position),
+                ("FullName", signer.full_name),
+            ),
         )
     _leaf(message, "DueDate", header.due_date)
     if header.other_info is not None:
@@ -281,7 +298,10 @@ def _status_header(parent: etree._Element, status: StatusPackage) -> None:
 def write_package_to(package: Package, stream: BinaryIO) -> None:
     """Write ``package`` to a binary stream; attachments are encoded as they are copied."""
     stream.write(_DECLARATION)
-    with etree.xmlfile(stream, encoding="UTF-8") as xf, xf.element(_NS + "edXML", nsmap={None: Namespace.EDXML}):
+    with (
+        etree.xmlfile(stream, encoding="UTF-8") as xf,
+        xf.element(_NS + "edXML", nsmap={None: Namespace.EDXML}),
+    ):
         xf.write("\n  ")
         xf.write(_envelope(package))
         if isinstance(package, DocumentPackage) and package.attachments:
@@ -332,13 +352,16 @@ def _encode(xf: etree._IncrementalFileWriter, source: IO[bytes]) -> None:
 
 def _zipped(attachment: Attachment) -> IO[bytes]:
     """The attachment re-wrapped in a one-file zip, made the same way every time."""
-    spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)
+    spool = tempfile.SpooledTemporaryFile(max_size=8 << 20)  # noqa: SIM115 - the caller closes it
     info = zipfile.ZipInfo(attachment.name or attachment.content_id, date_time=_ZIP_DATE)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.create_system = 3
     info.external_attr = 0o644 << 16
-    with zipfile.ZipFile(spool, "w") as archive, archive.open(info, "w", force_zip64=False) as entry:
-        with attachment.content.open() as source:
-            shutil.copyfileobj(source, entry, 1 << 20)
+    with (
+        zipfile.ZipFile(spool, "w") as archive,
+        archive.open(info, "w", force_zip64=False) as entry,
+        attachment.content.open() as source,
+    ):
+        shutil.copyfileobj(source, entry, 1 << 20)
     spool.seek(0)
     return spool

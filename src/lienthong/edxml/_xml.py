@@ -162,7 +162,9 @@ def _parse_whole(data: bytes) -> ParsedXML:
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc) from exc
     docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:  # e.g. a UTF-16 prolog the scan missed
+    if (
+        getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None
+    ):  # e.g. a UTF-16 prolog the scan missed
         raise _doctype_refused()
     return ParsedXML(root=root)
 
@@ -219,7 +221,7 @@ class _StreamTarget:
             self._decoder = AttachmentDecoder(self._sink, self._limits)
         # lxml hands targets the default namespace under the prefix '', TreeBuilder wants None.
         namespaces = {(prefix or None): uri for prefix, uri in (nsmap or {}).items()}
-        return self._builder.start(tag, attrib, namespaces)  # type: ignore[call-arg]
+        return self._builder.start(tag, attrib, namespaces)  # type: ignore[call-arg, arg-type]
 
     def data(self, text: str) -> None:
         if self._decoder is None:
@@ -261,7 +263,7 @@ class _StreamTarget:
 
 def _parse_stream(chunks: Iterator[bytes], *, sink: AttachmentSink, limits: Limits) -> ParsedXML:
     target = _StreamTarget(sink, limits)
-    parser = etree.XMLParser(target=target, **_parser_options())  # type: ignore[call-overload]
+    parser = etree.XMLParser(target=target, **_parser_options())  # type: ignore[arg-type]
     total = 0
     try:
         for chunk in chunks:
