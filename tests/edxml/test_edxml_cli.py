@@ -1,0 +1,149 @@
+"""`lienthong edxml check|show|new|new-status` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from support.edxml_packages import PDF, full_document, status
+from typer.testing import CliRunner
+
+from lienthong.cli import app
+from lienthong.edxml import DocumentPackage, StatusCode, StatusPackage, parse_package, write_package
+
+runner = CliRunner()
+
+SHOW_KEYS = {
+    "kind", "from", "to", "document_id", "code_number", "code_notation", "subject", "type_name", "signer",
+    "promulgation_date", "due_date", "business_type", "business_target", "response_for", "trace",
+    "status_code", "status_label", "description", "attachments",
+}  # fmt: skip
+
+
+def _lienthong(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: PLW1510 - callers check the exit code
+        [sys.executable, "-m", "lienthong.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "LIENTHONG_LANG": "en"},
+    )
+
+
+@pytest.fixture
+def document_file(tmp_path: Path) -> Path:
+    path = tmp_path / "van-ban.edxml"
+    path.write_bytes(write_package(full_document()))
+    return path
+
+
+def test_show_json_has_the_documented_keys_and_values(document_file: Path) -> None:
+    result = runner.invoke(app, ["edxml", "show", str(document_file), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert SHOW_KEYS <= data.keys()
+    assert data["kind"] == "document"
+    assert data["from"] == "000.00.00.G22"
+    assert data["to"] == ["000.00.00.G09", "000.00.12.H26"]
+    assert data["code_number"] == "7816" and data["code_notation"] == "VPCP-TTĐT"
+    assert data["type_name"] == "Công văn" and data["signer"] == "Nguyễn Văn A"
+    assert data["promulgation_date"] == "2025-09-30" and data["due_date"] == "2025-10-15"
+    assert data["business_type"] == 2 and data["business_target"] == "000.00.00.G22,2025/09/29,7800/VPCP-TTĐT"
+    assert data["response_for"] == ["000.00.00.G09,2025/09/01,12/BNV-VP"]
+    assert data["trace"][0] == {"organ_id": "000.00.00.G22", "timestamp": "2025-09-30T08:15:00+07:00"}
+    assert data["status_code"] is None and data["status_label"] is None
+    assert data["attachments"][0] == {
+        "content_id": "1",
+        "name": "7816-VPCP-TTĐT.pdf",
+        "content_type": "application/pdf",
+        "size": len(PDF),
+        "sha256": data["attachments"][0]["sha256"],
+        "zip_wrapped": False,
+    }
+    assert data["attachments"][1]["zip_wrapped"] is True
+
+
+def test_show_json_of_a_status_package(tmp_path: Path) -> None:
+    path = tmp_path / "trang-thai.edxml"
+    path.write_bytes(write_package(status(StatusCode.REFUSED, description="Gửi nhầm nơi nhận")))
+    data = json.loads(runner.invoke(app, ["edxml", "show", str(path), "--json"]).output)
+    assert data["kind"] == "status" and data["status_code"] == "02"
+    assert data["status_label"] == "Từ chối tiếp nhận" and data["description"] == "Gửi nhầm nơi nhận"
+    assert data["response_for"] == ["000.00.00.G22,2025/09/30,7816/VPCP-TTĐT"]
+    assert data["to"] == [] and data["attachments"] == [] and data["due_date"] is None
+
+
+def test_check_reports_ok_and_exits_zero_only_when_all_are_valid(document_file: Path, tmp_path: Path) -> None:
+    ok = runner.invoke(app, ["edxml", "check", str(document_file)])
+    assert ok.exit_code == 0 and ok.output.strip().startswith(f"{document_file}: OK")
+    bad = tmp_path / "bad.edxml"
+    bad.write_bytes(write_package(full_document()).replace(b"000.00.00.G09</edXML:OrganId>", b"28.22.H17</edXML:OrganId>", 1))
+    result = runner.invoke(app, ["edxml", "check", str(document_file), str(bad), "--json"])
+    assert result.exit_code == 1
+    reports = json.loads(result.output)
+    assert [r["valid"] for r in reports] == [True, False]
+    assert reports[1]["element"] == "To/OrganId" and "28.22.H17" in reports[1]["problem"]
+    lenient = runner.invoke(app, ["edxml", "check", str(bad), "--lenient", "--json"])
+    assert lenient.exit_code == 0, lenient.output
+    assert any(w["code"] == "code-lenient" for w in json.loads(lenient.output)[0]["warnings"])
+
+
+def test_new_builds_a_package_from_options_and_files(tmp_path: Path) -> None:
+    pdf = tmp_path / "cong-van.pdf"
+    pdf.write_bytes(PDF)
+    out = tmp_path / "moi.edxml"
+    result = runner.invoke(
+        app,
+        ["edxml", "new", "-o", str(out), "--from", "000.00.00.G22", "--to", "000.00.00.G09", "--to", "000.00.12.H26",
+         "--number", "15", "--notation", "VPCP-KSTT", "--subject", "Về việc thử nghiệm", "--signer", "Lê Văn D",
+         "--type-name", "Thông báo", "--date", "2025-11-20", "--attach", str(pdf), "--zip"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    package = parse_package(out.read_bytes())
+    assert isinstance(package, DocumentPackage)
+    assert package.to_codes == ("000.00.00.G09", "000.00.12.H26")
+    assert package.document_id == "000.00.00.G22,2025/11/20,15/VPCP-KSTT"
+    assert package.header.document_type is not None and package.header.document_type.type_name == "Thông báo"
+    assert package.attachments[0].zip_wrapped and package.attachments[0].content.read_bytes() == PDF
+    assert runner.invoke(app, ["edxml", "check", str(out)]).exit_code == 0
+
+
+def test_new_recall_and_new_status(tmp_path: Path) -> None:
+    recall = tmp_path / "thu-hoi.edxml"
+    result = runner.invoke(
+        app,
+        ["edxml", "new", "-o", str(recall), "--from", "000.00.00.G22", "--to", "000.00.00.G09", "--number", "16",
+         "--notation", "VPCP-KSTT", "--subject", "Thu hồi công văn 15", "--signer", "Lê Văn D",
+         "--recall", "000.00.00.G22,2025/11/20,15/VPCP-KSTT", "--reason", "Ban hành nhầm"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    package = parse_package(recall.read_bytes())
+    assert isinstance(package, DocumentPackage) and package.business is not None
+    assert package.business.business_type == 1 and package.business.reason == "Ban hành nhầm"
+    answer = tmp_path / "tra-loi.edxml"
+    result = runner.invoke(
+        app,
+        ["edxml", "new-status", "-o", str(answer), "--from", "000.00.00.G09", "--about", package.document_id,
+         "--about-from", "000.00.00.G22", "--status", "15", "--description", "Đồng ý thu hồi"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    reply = parse_package(answer.read_bytes())
+    assert isinstance(reply, StatusPackage) and reply.status_code is StatusCode.RECALL_ACCEPTED
+    assert reply.document_id == package.document_id
+
+
+def test_cli_errors_are_one_line_and_exit_non_zero(tmp_path: Path) -> None:
+    missing = _lienthong("edxml", "show", str(tmp_path / "none.edxml"), "--json")
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr
+    assert missing.stderr.strip().count("\n") == 0 and "cannot read" in missing.stderr
+    bad_code = _lienthong("edxml", "new", "-o", str(tmp_path / "x.edxml"), "--from", "G22", "--to", "000.00.00.G09",
+                          "--number", "1", "--notation", "X", "--subject", "S", "--signer", "A")  # fmt: skip
+    assert bad_code.returncode == 1 and "Traceback" not in bad_code.stderr
+    assert bad_code.stderr.strip().count("\n") == 0
+    bad_status = _lienthong("edxml", "new-status", "-o", str(tmp_path / "y.edxml"), "--from", "000.00.00.G09",
+                            "--about", "x", "--about-from", "000.00.00.G22", "--status", "07")  # fmt: skip
+    assert bad_status.returncode != 0 and "Traceback" not in bad_status.stderr and "07" in bad_status.stderr
