@@ -1,0 +1,84 @@
+"""Semantic checks: what a well-formed package can still get wrong."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import pytest
+from support.edxml_packages import full_document, status
+
+from lienthong.codes import default_registry
+from lienthong.edxml import (
+    Business,
+    BusinessType,
+    Organization,
+    Severity,
+    StatusCode,
+    check_package,
+    validate_package,
+)
+from lienthong.errors import SemanticInvalid
+
+
+def _codes(problems: list) -> list[tuple[str, str]]:  # type: ignore[type-arg]
+    return [(p.severity.value, p.code) for p in problems]
+
+
+def test_a_complete_package_has_no_problem() -> None:
+    assert check_package(full_document()) == []
+    assert validate_package(status(StatusCode.DONE)) == []
+
+
+def test_malformed_codes_are_errors_in_strict_mode_and_warnings_in_lenient_mode() -> None:
+    document = full_document()
+    header = replace(document.header, to=(Organization(organ_id="99.99.99.G21"), *document.header.to[1:]))
+    package = replace(document, header=header)
+    strict = check_package(package)
+    assert _codes(strict) == [("error", "code-invalid")]
+    assert strict[0].element == "To/OrganId" and "99.99.99.G21" in strict[0].message
+    assert _codes(check_package(package, lenient_codes=True)) == [("warning", "code-lenient")]
+    with pytest.raises(SemanticInvalid) as raised:
+        validate_package(package)
+    assert raised.value.element == "To/OrganId"
+
+
+def test_a_recipient_listed_twice_is_an_error() -> None:
+    document = full_document()
+    header = replace(document.header, to=(document.header.to[0], document.header.to[0]))
+    assert ("error", "recipient-repeated") in _codes(check_package(replace(document, header=header)))
+
+
+@pytest.mark.parametrize("kind", [BusinessType.RECALL, BusinessType.UPDATE, BusinessType.REPLACE])
+def test_recall_update_and_replace_must_name_the_earlier_document(kind: BusinessType) -> None:
+    package = full_document(business=Business(business_type=kind, reason="Sai sót"))
+    assert ("error", "business-target-missing") in _codes(check_package(package))
+
+
+def test_closed_codes_are_reported_with_their_successor_when_a_registry_is_given() -> None:
+    document = full_document()
+    header = replace(document.header, to=(Organization(organ_id="000.00.00.H02"),))
+    package = replace(document, header=header)
+    registry = default_registry()
+    before = check_package(package, registry=registry, at=date(2025, 6, 30))
+    after = check_package(package, registry=registry, at=date(2025, 7, 1))
+    assert "code-closed" not in [p.code for p in before]
+    closed = [p for p in after if p.code == "code-closed"]
+    assert closed and closed[0].severity is Severity.WARNING and "000.00.00.H05" in closed[0].message
+
+
+def test_refusal_without_reason_and_due_date_before_promulgation_are_warnings() -> None:
+    assert _codes(check_package(status(StatusCode.REFUSED, description=None))) == [("warning", "refusal-reason-missing")]
+    document = full_document()
+    early = replace(document, header=replace(document.header, due_date=date(2025, 9, 1)))
+    assert _codes(check_package(early)) == [("warning", "due-before-promulgation")]
+
+
+def test_the_demo_builds_reads_and_checks_every_package(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from lienthong.demo import run_demo
+
+    results = run_demo(documents=6, samples=None, out=Path(str(tmp_path)), at=date(2025, 10, 1))
+    assert results and all(result.ok for result in results), [r for r in results if not r.ok]
+    assert {result.kind for result in results} == {"document", "status"}
