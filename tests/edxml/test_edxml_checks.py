@@ -6,7 +6,6 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from support.edxml_packages import full_document, status
 
 from lienthong.codes import default_registry
 from lienthong.edxml import (
@@ -19,6 +18,7 @@ from lienthong.edxml import (
     validate_package,
 )
 from lienthong.errors import SemanticInvalid
+from support.edxml_packages import full_document, status
 
 
 def _codes(problems: list) -> list[tuple[str, str]]:  # type: ignore[type-arg]
@@ -68,7 +68,9 @@ def test_closed_codes_are_reported_with_their_successor_when_a_registry_is_given
 
 
 def test_refusal_without_reason_and_due_date_before_promulgation_are_warnings() -> None:
-    assert _codes(check_package(status(StatusCode.REFUSED, description=None))) == [("warning", "refusal-reason-missing")]
+    assert _codes(check_package(status(StatusCode.REFUSED, description=None))) == [
+        ("warning", "refusal-reason-missing")
+    ]
     document = full_document()
     early = replace(document, header=replace(document.header, due_date=date(2025, 9, 1)))
     assert _codes(check_package(early)) == [("warning", "due-before-promulgation")]

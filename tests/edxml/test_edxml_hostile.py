@@ -242,3 +242,12 @@ def test_cli_refuses_every_hostile_file_in_one_line(tmp_path: Path) -> None:
         assert line.startswith(f"{name}: ") and not line.endswith(": OK"), line
     assert "DTD" in lines[files.index(str(tmp_path / "billion-laughs.edxml"))]
     assert "PromulgationDate" in lines[files.index(str(tmp_path / "impossible-date.edxml"))]
+
+
+def test_streamed_text_outside_attachments_is_bounded() -> None:
+    from lienthong.edxml import Limits
+
+    huge = GOOD.replace(b"<edXML:Subject>", b"<edXML:Subject>" + b"x" * 5000, 1)
+    with pytest.raises(UnsafeXML) as raised:
+        parse_package(io.BytesIO(huge), limits=Limits(in_memory_bytes=2048, max_text_bytes=4096))
+    assert raised.value.code == "text-too-large"

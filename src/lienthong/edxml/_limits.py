@@ -17,6 +17,8 @@ class Limits:
     max_package_bytes: int = 1 << 30
     #: One attachment after decoding (and after unwrapping a zip).
     max_attachment_bytes: int = 512 << 20
+    #: Text outside attachments (a streamed package keeps it in its tree).
+    max_text_bytes: int = 16 << 20
     #: Element nesting; libxml2 enforces the same bound (256) on packages parsed whole.
     max_depth: int = 256
     #: Number of attachments in one package.

@@ -180,6 +180,7 @@ class _StreamTarget:
         self._decoder: AttachmentDecoder | None = None
         self.payloads: list[DecodedPayload] = []
         self.error: BaseException | None = None
+        self._text = 0
 
     def doctype(self, *_: object) -> None:
         self._fail(_doctype_refused())
@@ -225,6 +226,18 @@ class _StreamTarget:
 
     def data(self, text: str) -> None:
         if self._decoder is None:
+            # Only attachments may be large; other text is held in the tree, so it is bounded.
+            self._text += len(text)
+            if self._text > self._limits.max_text_bytes:
+                self._fail(
+                    UnsafeXML(
+                        tr(
+                            "văn bản ngoài tệp đính kèm quá lớn",
+                            "too much text outside the attachments",
+                        ),
+                        code="text-too-large",
+                    )
+                )
             self._builder.data(text)
             return
         try:
