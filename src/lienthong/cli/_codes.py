@@ -1,7 +1,168 @@
-"""`lienthong codes ...`: identifier codes."""
+"""`lienthong codes ...`: identifier codes. Thin wrappers: the logic is in ``lienthong.codes``."""
 
 from __future__ import annotations
 
+import json
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from lienthong._i18n import tr
+from lienthong.codes import CodeRegistry, default_registry, describe_code
+from lienthong.edxml import VIETNAM_TZ
 
 app = typer.Typer(help="Mã định danh cơ quan (DDD.DD.DD.LDD).", no_args_is_help=True)
+
+_Registries = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--registry",
+        help="Tệp CSV bổ sung vào danh bạ mã (lặp lại được).",
+        exists=True,
+        dir_okay=False,
+    ),
+]
+_At = Annotated[str | None, typer.Option("--at", help="Ngày tra cứu, YYYY-MM-DD (mặc định: hôm nay).")]
+_Json = Annotated[bool, typer.Option("--json", help="In dạng JSON.")]
+
+
+def _day(text: str | None) -> date:
+    if text is None:
+        return datetime.now(VIETNAM_TZ).date()  # the network's calendar, not the host's
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass  # the right shape but no such day
+    raise typer.BadParameter(
+        tr(f"ngày không hợp lệ: {text} (cần YYYY-MM-DD)", f"not a date: {text} (YYYY-MM-DD)"),
+        param_hint="--at",
+    )
+
+
+def _shown(day: str) -> str:
+    return tr(date.fromisoformat(day).strftime("%d/%m/%Y"), day)
+
+
+def _registry(extra: list[Path] | None) -> CodeRegistry:
+    registry = default_registry()
+    for path in extra or ():
+        registry = registry.with_csv(path)
+    return registry
+
+
+def _echo_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _state(data: dict[str, Any]) -> str:
+    if data["active"] is None:
+        return tr("chưa rõ (mã không có trong danh bạ)", "unknown (the code is not in the registry)")
+    if data["active"]:
+        return tr("đang hoạt động", "active")
+    if data["closed_on"] is not None:
+        closed = _shown(data["closed_on"])
+        return tr(f"đã đóng từ {closed}", f"closed on {closed}")
+    return tr("chưa có hiệu lực", "not yet in force")
+
+
+def _rows(data: dict[str, Any]) -> list[tuple[str, str]]:
+    if not data["valid"]:
+        return [
+            (tr("Mã định danh", "Code"), data["input"]),
+            (tr("Hợp lệ", "Valid"), tr("không", "no")),
+            (tr("Lý do", "Reason"), data["problem"]),
+        ]
+    rows = [
+        (tr("Mã định danh", "Code"), data["code"]),
+        (
+            tr("Hợp lệ", "Valid"),
+            tr("có, đọc theo chế độ nới lỏng", "yes, read leniently") if data["lenient"] else tr("có", "yes"),
+        ),
+        (tr("Cấp", "Level"), str(data["level"])),
+        (tr("Cấp trên", "Parent"), data["parent"] or "—"),
+        (tr("Đơn vị cấp 1", "Level-1 unit"), data["level1"]),
+        (
+            tr("Loại", "Class"),
+            f"{data['class']}: {data['class_meaning'] or tr('chưa gán', 'not assigned')}",
+        ),
+        (tr("Tên", "Name"), data["name"] or ("—" if data["known"] else tr("không rõ", "unknown"))),
+        (tr(f"Tình trạng ngày {_shown(data['at'])}", f"Status on {data['at']}"), _state(data)),
+    ]
+    if data["successor"]:
+        rows.append((tr("Đơn vị kế thừa", "Successor"), data["successor"]))
+    if data["format_problem"] and data["format_problem"] != data["problem"]:
+        rows.append((tr("Sai quy cách", "Malformed"), data["format_problem"]))
+    if data["problem"]:
+        rows.append((tr("Vấn đề", "Problem"), data["problem"]))
+    return rows
+
+
+@app.command()
+def show(
+    code: Annotated[str, typer.Argument(help="Mã định danh, ví dụ 000.00.00.G22.")],
+    lenient: Annotated[
+        bool, typer.Option("--lenient", help="Chấp nhận mã sai quy cách của hệ thống cũ.")
+    ] = False,
+    as_json: _Json = False,
+    at: _At = None,
+    registry: _Registries = None,
+) -> None:
+    """Phân tích một mã định danh: cấp, cấp trên, loại, tên và tình trạng trong danh bạ.
+
+    Mã thoát 0 khi mã hợp lệ (kể cả mã đã đóng), 1 khi không hợp lệ.
+    """
+    data = describe_code(code, lenient=lenient, registry=_registry(registry), at=_day(at))
+    if as_json:
+        _echo_json(data)
+    else:
+        table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
+        for label, value in _rows(data):
+            table.add_row(Text(label, style="bold"), Text(value))
+        Console(highlight=False).print(table)
+    if not data["valid"]:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_codes(
+    letter: Annotated[
+        str | None, typer.Option("--class", help="Chỉ liệt kê một loại, ví dụ G hoặc H.")
+    ] = None,
+    active_only: Annotated[
+        bool, typer.Option("--active-only", help="Chỉ liệt kê mã đang hoạt động.")
+    ] = False,
+    as_json: _Json = False,
+    at: _At = None,
+    registry: _Registries = None,
+) -> None:
+    """Liệt kê các mã trong danh bạ và tình trạng của chúng tại một ngày."""
+    known = _registry(registry)
+    day = _day(at)
+    wanted = None if letter is None else letter.strip().upper()
+    rows = [
+        describe_code(code, registry=known, at=day)
+        for code in known.codes()
+        if wanted is None or code.rsplit(".", 1)[-1][0] == wanted
+    ]
+    if active_only:
+        rows = [row for row in rows if row["active"]]
+    if as_json:
+        _echo_json(rows)
+        return
+    table = Table(box=None, padding=(0, 2, 0, 0))
+    table.add_column(tr("Mã", "Code"), style="bold")
+    table.add_column(tr("Tên", "Name"))
+    table.add_column(tr("Tình trạng", "Status"))
+    for row in rows:
+        status = _state(row)
+        if row["successor"]:
+            status += f" → {row['successor']}"
+        table.add_row(Text(row["code"]), Text(row["name"] or "—"), Text(status))
+    Console(highlight=False).print(table)
