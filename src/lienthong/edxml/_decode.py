@@ -17,6 +17,8 @@ import zipfile
 from dataclasses import dataclass
 from typing import IO, Final
 
+import pybase64
+
 from lienthong._i18n import tr
 from lienthong.edxml._content import AttachmentContent, AttachmentSink, ContentWriter
 from lienthong.edxml._limits import Limits
@@ -24,7 +26,7 @@ from lienthong.errors import SemanticInvalid, UnsafeXML
 
 _ELEMENT: Final = "ContentTransferEncoded"
 _ZIP_MAGIC: Final = b"PK\x03\x04"
-_WHITESPACE: Final = {ord(c): None for c in " \t\r\n"}
+_WHITESPACE: Final = b" \t\r\n"
 _ARCHIVE_TYPES: Final = ("zip", "java-archive", "x-7z", "x-rar", "x-tar")
 _ARCHIVE_SUFFIXES: Final = (".zip", ".jar", ".7z", ".rar")
 _COPY_CHUNK: Final = 1 << 20
@@ -97,7 +99,8 @@ class AttachmentDecoder:
 
     def feed(self, text: str) -> None:
         try:
-            data = self._rest + text.translate(_WHITESPACE).encode("ascii")
+            # bytes.translate deletes white space at C speed; str.translate would not.
+            data = self._rest + text.encode("ascii").translate(None, _WHITESPACE)
         except UnicodeEncodeError as exc:
             raise _invalid_base64() from exc
         whole = len(data) - len(data) % 4
@@ -109,8 +112,9 @@ class AttachmentDecoder:
         if self._padded:  # data after the final '=' padding
             raise _invalid_base64()
         try:
-            decoded = binascii.a2b_base64(block, strict_mode=True)
-        except binascii.Error as exc:
+            # pybase64 validates and decodes with SIMD, an order of magnitude faster than binascii.
+            decoded = pybase64.b64decode(block, validate=True)
+        except (binascii.Error, ValueError) as exc:
             raise _invalid_base64() from exc
         self._padded = block.endswith(b"=")
         self._emit(decoded)

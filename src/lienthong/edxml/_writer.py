@@ -10,7 +10,6 @@ Attachments are streamed from their content, encoded chunk by chunk.
 
 from __future__ import annotations
 
-import base64
 import io
 import shutil
 import tempfile
@@ -19,6 +18,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import IO, BinaryIO, Final
 
+import pybase64
 from lxml import etree
 
 from lienthong.edxml._dates import format_date, format_timestamp
@@ -347,7 +347,7 @@ def _write_attachment(xf: etree._IncrementalFileWriter, attachment: Attachment) 
 
 def _encode(xf: etree._IncrementalFileWriter, source: IO[bytes]) -> None:
     while chunk := source.read(_ENCODE_CHUNK):
-        xf.write(base64.b64encode(chunk).decode("ascii"))
+        xf.write(pybase64.b64encode(chunk).decode("ascii"))
 
 
 def _zipped(attachment: Attachment) -> IO[bytes]:
