@@ -128,6 +128,16 @@ def _str(node: Node, name: str, path: Path) -> str | None:
     return _first(node, name, path) if value.__class__ is Many else None
 
 
+def _leaves(node: Node, names: tuple[str, ...], path: Path) -> list[str | None]:
+    """The texts of several single-valued children at once (the common case, kept cheap)."""
+    get = node.get
+    values = [get(name) for name in names]
+    for value in values:
+        if value is not None and value.__class__ is not str:
+            return [_str(node, name, path) for name in names]  # a repeat raises, a group is None
+    return values
+
+
 def _group(node: Node, name: str, path: Path) -> Node | None:
     """A child that has children of its own; an empty element gives an empty group."""
     value = _first(node, name, path)
@@ -297,28 +307,22 @@ def _vendor(root: etree._Element, message: Node, known: frozenset[str]) -> tuple
     )
 
 
+_ORGANIZATION: Final = (
+    "OrganId", "OrganizationInCharge", "OrganName", "OrganAdd", "Email", "Telephone", "Fax", "Website",
+)  # fmt: skip
+_STAFF: Final = ("Department", "Staff", "Email", "Mobile")
+_SIGNER: Final = ("Competence", "Position", "FullName")
+
+
 def _organization(node: Node, path: Path) -> Organization:
-    return Organization(
-        organ_id=_required(node, "OrganId", path),
-        organization_in_charge=_str(node, "OrganizationInCharge", path),
-        organ_name=_str(node, "OrganName", path),
-        organ_add=_str(node, "OrganAdd", path),
-        email=_str(node, "Email", path),
-        telephone=_str(node, "Telephone", path),
-        fax=_str(node, "Fax", path),
-        website=_str(node, "Website", path),
-    )
+    values = _leaves(node, _ORGANIZATION, path)
+    if values[0] is None:
+        _required(node, "OrganId", path)  # raises: missing or empty
+    return Organization(*values)  # type: ignore[arg-type]
 
 
 def _staff_info(node: Node | None, path: Path) -> StaffInfo | None:
-    if node is None:
-        return None
-    return StaffInfo(
-        department=_str(node, "Department", path),
-        staff=_str(node, "Staff", path),
-        email=_str(node, "Email", path),
-        mobile=_str(node, "Mobile", path),
-    )
+    return StaffInfo(*_leaves(node, _STAFF, path)) if node is not None else None
 
 
 def _response_for(node: Node, path: Path) -> ResponseFor:
@@ -374,13 +378,7 @@ def _document_header(message: Node, vendor: tuple[VendorElement, ...]) -> Docume
         else None,
         subject=_required(message, "Subject", path),
         content=_str(message, "Content", path),
-        signer_info=SignerInfo(
-            competence=_str(signer, "Competence", sub),
-            position=_str(signer, "Position", sub),
-            full_name=_str(signer, "FullName", sub),
-        )
-        if signer is not None
-        else None,
+        signer_info=SignerInfo(*_leaves(signer, _SIGNER, sub)) if signer is not None else None,
         due_date=_date(message, "DueDate", path),
         other_info=_other_info(other, (*path, "OtherInfo")) if other is not None else None,
         response_for=tuple(_response_for(node, _RESPONSE) for node in _groups(message, "ResponseFor")),
