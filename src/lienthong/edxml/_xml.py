@@ -26,6 +26,7 @@ from lienthong.edxml._tree import local_name
 from lienthong.errors import MalformedXML, SchemaInvalid, UnsafeXML
 
 _ROOT_START: Final = re.compile(rb"<[A-Za-z_]")
+_POSITION: Final = re.compile(r",? line \d+, column \d+$")
 _FEED_CHUNK: Final = 256 << 10
 #: Path (local names) of the element whose text is an attachment's base64 content.
 ATTACHMENT_TEXT_PATH: Final = ("edXML", "AttachmentEncoded", "Attachment", "ContentTransferEncoded")
@@ -95,6 +96,7 @@ def _syntax_error(
     errors = log.filter_from_errors() if log is not None else None
     first = errors[-1] if errors else None
     message = (first.message if first is not None else str(exc.msg or exc)).strip()
+    message = _POSITION.sub("", message)  # the line is reported once, by the caller
     line = (first.line if first is not None else exc.lineno) or None
     lowered = message.lower()
     if "entity" in lowered or "entities" in lowered:
@@ -103,7 +105,13 @@ def _syntax_error(
             line=line,
             code="entity-forbidden",
         )
-    if "depth" in lowered or "huge" in lowered:
+    if "depth" in lowered:
+        return UnsafeXML(
+            tr("cấu trúc XML lồng sâu quá 256 mức", "XML nested deeper than 256 levels"),
+            line=line,
+            code="xml-limit",
+        )
+    if "huge" in lowered:
         return UnsafeXML(
             tr(f"cấu trúc XML vượt giới hạn: {message}", f"XML beyond limits: {message}"),
             line=line,
