@@ -13,8 +13,8 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $(STAMP)
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench samples
+	$(BIN)/ruff format --check src tests bench samples
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
