@@ -1,0 +1,55 @@
+"""Trust: the PKI, package signatures (XML-DSig) and PDF signatures (PAdES).
+
+The recipes here make no choices for the caller: ``sign_package`` / ``verify_package`` for
+edXML packages, ``sign_pdf`` / ``verify_pdf`` for PDF attachments, ``Pki`` and ``serve_pki``
+for a network's or a test's own CA. Low-level pieces (certificate builders, path validation)
+are in ``lienthong.trust.hazmat``.
+"""
+
+from lienthong.trust._agency import agency_code_of
+from lienthong.trust._constants import Algorithm, Namespace
+from lienthong.trust._errors import (
+    KeyLoadError,
+    PdfSigningError,
+    PkiError,
+    SignatureInvalid,
+    TrustError,
+)
+from lienthong.trust._pdf import PdfSignatureReport, sign_pdf, verify_pdf
+from lienthong.trust._pem import load_certificate, load_certificates, load_crls, load_private_key
+from lienthong.trust._pki import IssuedCertificate, Pki
+from lienthong.trust._report import VerificationReport
+from lienthong.trust._services import PkiServices, serve_pki
+from lienthong.trust._signer import KeySigner, Signer
+from lienthong.trust._status import ChainStatus, Indication, Subindication
+from lienthong.trust._xmldsig import sign_package, verify_package
+
+__all__ = [
+    "Algorithm",
+    "ChainStatus",
+    "Indication",
+    "IssuedCertificate",
+    "KeyLoadError",
+    "KeySigner",
+    "Namespace",
+    "PdfSignatureReport",
+    "PdfSigningError",
+    "Pki",
+    "PkiError",
+    "PkiServices",
+    "SignatureInvalid",
+    "Signer",
+    "Subindication",
+    "TrustError",
+    "VerificationReport",
+    "agency_code_of",
+    "load_certificate",
+    "load_certificates",
+    "load_crls",
+    "load_private_key",
+    "serve_pki",
+    "sign_package",
+    "sign_pdf",
+    "verify_package",
+    "verify_pdf",
+]

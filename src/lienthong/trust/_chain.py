@@ -1,0 +1,244 @@
+"""Certificate path validation against given trust anchors, with pyhanko-certvalidator.
+
+Trust anchors, CRLs, OCSP responses and the moment are all inputs; fetching revocation data
+over the network happens only when asked (``fetch_ocsp``), from the URLs in the certificates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import threading
+from collections import OrderedDict
+from collections.abc import Coroutine, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from asn1crypto import x509 as asn1_x509  # type: ignore[import-untyped]
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import Encoding
+from pyhanko_certvalidator import CertificateValidator, ValidationContext
+from pyhanko_certvalidator.errors import (
+    ExpiredError,
+    InsufficientRevinfoError,
+    NotYetValidError,
+    PathBuildingError,
+    PathValidationError,
+    RevokedError,
+    ValidationError,
+)
+
+from lienthong.trust._status import ChainStatus
+from lienthong.trust._time import aware
+
+
+@dataclass(frozen=True)
+class ChainResult:
+    """Facts of one path validation."""
+
+    #: Outcome of path building and validation at ``moment``.
+    status: ChainStatus
+    #: The validated path, signer first and trust anchor last; empty unless it passed or was revoked.
+    path: tuple[x509.Certificate, ...] = ()
+    #: The validator's own words on a failure (English, from pyhanko-certvalidator).
+    detail: str = ""
+    #: Whether revocation data (CRL or OCSP) was required and found for every certificate.
+    revocation_checked: bool = False
+    #: When the revoked certificate was revoked, if one was.
+    revoked_at: datetime | None = None
+    #: The CRL/OCSP reason given for a revocation.
+    revocation_reason: str | None = None
+    #: The moment the validation was made for.
+    moment: datetime | None = field(default=None)
+
+
+@lru_cache(maxsize=1024)
+def _asn1(der: bytes) -> asn1_x509.Certificate:
+    # Converting certificates is a visible share of a verification; the same few certificates
+    # (anchors, issuing CAs, the peers' signers) recur in every package.
+    return asn1_x509.Certificate.load(der)
+
+
+def _to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
+    return _asn1(cert.public_bytes(Encoding.DER))
+
+
+def _from_asn1(cert: asn1_x509.Certificate) -> x509.Certificate:
+    return x509.load_der_x509_certificate(cert.dump())
+
+
+def validation_context(
+    *,
+    anchors: Sequence[x509.Certificate],
+    intermediates: Sequence[x509.Certificate] = (),
+    crls: Sequence[x509.CertificateRevocationList] = (),
+    ocsp_responses: Sequence[bytes] = (),
+    fetch_ocsp: bool = False,
+    at: datetime,
+) -> ValidationContext:
+    """A certvalidator context; revocation is required when any revocation source is given."""
+    if not anchors:
+        raise ValueError("at least one trust anchor is required")
+    require = bool(crls or ocsp_responses or fetch_ocsp)
+    return ValidationContext(
+        trust_roots=[_to_asn1(c) for c in anchors],
+        other_certs=[_to_asn1(c) for c in intermediates],
+        crls=[c.public_bytes(Encoding.DER) for c in crls],
+        ocsps=list(ocsp_responses),
+        moment=aware(at),
+        allow_fetching=fetch_ocsp,
+        revocation_mode="require" if require else "soft-fail",
+    )
+
+
+async def validate_chain_async(
+    signer: x509.Certificate,
+    *,
+    anchors: Sequence[x509.Certificate],
+    intermediates: Sequence[x509.Certificate] = (),
+    crls: Sequence[x509.CertificateRevocationList] = (),
+    ocsp_responses: Sequence[bytes] = (),
+    fetch_ocsp: bool = False,
+    at: datetime,
+) -> ChainResult:
+    """Validate ``signer``'s path to one of ``anchors`` at ``at``; never raises for a bad path."""
+    context = validation_context(
+        anchors=anchors,
+        intermediates=intermediates,
+        crls=crls,
+        ocsp_responses=ocsp_responses,
+        fetch_ocsp=fetch_ocsp,
+        at=at,
+    )
+    checked = bool(crls or ocsp_responses or fetch_ocsp)
+    validator = CertificateValidator(_to_asn1(signer), validation_context=context)
+    try:
+        path = await validator.async_validate_path()
+    except PathBuildingError as exc:
+        return ChainResult(ChainStatus.NO_PATH, detail=str(exc), moment=at)
+    except RevokedError as exc:
+        return ChainResult(
+            ChainStatus.REVOKED,
+            detail=str(exc),
+            revocation_checked=True,
+            revoked_at=exc.revocation_dt,
+            revocation_reason=str(exc.reason.native),
+            moment=at,
+        )
+    except ExpiredError as exc:
+        return ChainResult(ChainStatus.EXPIRED, detail=str(exc), moment=at)
+    except NotYetValidError as exc:
+        return ChainResult(ChainStatus.NOT_YET_VALID, detail=str(exc), moment=at)
+    except InsufficientRevinfoError as exc:
+        return ChainResult(ChainStatus.REVOCATION_UNKNOWN, detail=str(exc), moment=at)
+    except (PathValidationError, ValidationError) as exc:
+        return ChainResult(ChainStatus.INVALID, detail=str(exc), moment=at)
+    certs = tuple(_from_asn1(c) for c in reversed(list(path.iter_certs(include_root=True))))
+    return ChainResult(ChainStatus.PASSED, path=certs, revocation_checked=checked, moment=at)
+
+
+def _window(
+    path: tuple[x509.Certificate, ...], crls: Sequence[x509.CertificateRevocationList]
+) -> tuple[datetime, datetime]:
+    """The interval in which a path that passed keeps passing with the same inputs.
+
+    Inside it, no certificate of the path leaves its validity period, no CRL becomes stale or
+    premature, and no CRL entry for a serial of the path has taken effect.
+    """
+    start = max(c.not_valid_before_utc for c in path)
+    end = min(c.not_valid_after_utc for c in path)
+    serials = {c.serial_number for c in path}
+    for crl in crls:
+        start = max(start, crl.last_update_utc)
+        if crl.next_update_utc is not None:
+            end = min(end, crl.next_update_utc)
+        for entry in crl:
+            if entry.serial_number in serials:
+                end = min(end, entry.revocation_date_utc)
+    return start, end
+
+
+_CacheKey = tuple[object, ...]
+_CACHE: OrderedDict[_CacheKey, tuple[ChainResult, datetime, datetime]] = OrderedDict()
+_CACHE_SIZE = 4096
+_CACHE_LOCK = threading.Lock()
+
+
+def _cached(key: _CacheKey, at: datetime) -> ChainResult | None:
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is None:
+            return None
+        _CACHE.move_to_end(key)
+    result, start, end = hit
+    if start <= at <= end:
+        return dataclasses.replace(result, moment=at)
+    return None
+
+
+def _remember(key: _CacheKey, result: ChainResult, window: tuple[datetime, datetime]) -> None:
+    with _CACHE_LOCK:
+        _CACHE[key] = (result, *window)
+        _CACHE.move_to_end(key)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+
+
+def _run(coro: Coroutine[Any, Any, ChainResult]) -> ChainResult:
+    # One event loop per thread, kept: asyncio.run makes and tears down a loop per call,
+    # which costs about a millisecond, as much as the rest of a cached verification.
+    loop: asyncio.AbstractEventLoop | None = getattr(_LOOPS, "loop", None)
+    if loop is None or loop.is_closed():
+        loop = asyncio.new_event_loop()
+        _LOOPS.loop = loop
+    return loop.run_until_complete(coro)
+
+
+_LOOPS = threading.local()
+
+
+def validate_chain(
+    signer: x509.Certificate,
+    *,
+    anchors: Sequence[x509.Certificate],
+    intermediates: Sequence[x509.Certificate] = (),
+    crls: Sequence[x509.CertificateRevocationList] = (),
+    ocsp_responses: Sequence[bytes] = (),
+    fetch_ocsp: bool = False,
+    at: datetime,
+) -> ChainResult:
+    """Synchronous ``validate_chain_async``; not for use inside a running event loop.
+
+    A path that passed is remembered with the interval in which the same inputs cannot change
+    the outcome (see ``_window``); a later call inside it gets the same answer without redoing
+    the work. Nothing is remembered when OCSP is involved: its answers change without notice.
+    """
+    at = aware(at)
+    key: _CacheKey | None = None
+    if not (fetch_ocsp or ocsp_responses):
+        key = (
+            signer,
+            tuple(intermediates),
+            tuple(anchors),
+            tuple(c.fingerprint(hashes.SHA256()) for c in crls),
+        )
+        hit = _cached(key, at)
+        if hit is not None:
+            return hit
+    result = _run(
+        validate_chain_async(
+            signer,
+            anchors=anchors,
+            intermediates=intermediates,
+            crls=crls,
+            ocsp_responses=ocsp_responses,
+            fetch_ocsp=fetch_ocsp,
+            at=at,
+        )
+    )
+    if key is not None and result.status is ChainStatus.PASSED:
+        _remember(key, result, _window(result.path, crls))
+    return result

@@ -1,0 +1,278 @@
+"""PDF signatures with pyHanko: ``sign_pdf`` (PAdES B-B, or B-T with a time-stamp) and
+``verify_pdf`` (one report per signature in the file).
+
+A recipient verifies the legal signatures of PDF attachments and records the result; whether
+a bad one refuses the package is policy, decided elsewhere (DESIGN.md, Trust).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from asn1crypto import algos  # type: ignore[import-untyped]
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.serialization import Encoding
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
+from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from lienthong._i18n import tr
+from lienthong.trust._chain import validation_context
+from lienthong.trust._errors import PdfSigningError
+from lienthong.trust._signer import Signer
+from lienthong.trust._time import aware
+
+_HASHES: dict[str, type[hashes.HashAlgorithm]] = {
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
+
+
+def _asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER))
+
+
+class _PyHankoSigner(signers.Signer):
+    """pyHanko's signer interface over our ``Signer``: every signature goes through sign_raw."""
+
+    def __init__(self, signer: Signer) -> None:
+        super().__init__(
+            signing_cert=_asn1(signer.certificate),
+            cert_registry=SimpleCertificateStore.from_certs([_asn1(c) for c in signer.chain]),  # type: ignore[no-untyped-call]
+            signature_mechanism=algos.SignedDigestAlgorithm({"algorithm": "sha256_rsa"}),
+            embed_roots=True,
+        )
+        self._signer = signer
+
+    async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
+        if dry_run:  # pyHanko asks for a placeholder of the right size before signing for real
+            return bytes(self._signer.key_size // 8)
+        algorithm = _HASHES.get(digest_algorithm.lower())
+        if algorithm is None:
+            raise PdfSigningError(tr(f"không hỗ trợ {digest_algorithm}", f"unsupported {digest_algorithm}"))
+        return await asyncio.to_thread(self._signer.sign_raw, data, algorithm())
+
+
+def sign_pdf(
+    pdf_bytes: bytes,
+    signer: Signer,
+    *,
+    tsa_url: str | None = None,
+    visible: bool = False,
+    field_name: str | None = None,
+    reason: str | None = None,
+) -> bytes:
+    """Sign a PDF as an incremental update: PAdES B-B, or B-T with a time-stamp from ``tsa_url``.
+
+    ``visible`` draws the signature's appearance in a box at the top left of the first page.
+    Raises ``PdfSigningError`` when the input is not a PDF or signing fails.
+    """
+    return asyncio.run(
+        _sign_pdf(pdf_bytes, signer, tsa_url=tsa_url, visible=visible, field_name=field_name, reason=reason)
+    )
+
+
+async def _sign_pdf(
+    pdf_bytes: bytes,
+    signer: Signer,
+    *,
+    tsa_url: str | None,
+    visible: bool,
+    field_name: str | None,
+    reason: str | None,
+) -> bytes:
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+        existing = len(PdfFileReader(io.BytesIO(pdf_bytes), strict=False).embedded_signatures)
+    except (PdfError, ValueError, KeyError) as exc:
+        raise PdfSigningError(tr(f"không đọc được PDF: {exc}", f"cannot read the PDF: {exc}")) from exc
+    name = field_name or f"LienthongSignature{existing + 1}"
+    meta = signers.PdfSignatureMetadata(
+        field_name=name,
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason,
+        use_pades_lta=False,
+    )
+    spec = fields.SigFieldSpec(name, on_page=0, box=(36, 700, 236, 760)) if visible else None
+    timestamper = HTTPTimeStamper(tsa_url, timeout=10) if tsa_url else None
+    pdf_signer = signers.PdfSigner(
+        meta, signer=_PyHankoSigner(signer), timestamper=timestamper, new_field_spec=spec
+    )
+    try:
+        output = await pdf_signer.async_sign_pdf(writer)
+    except (PdfError, SignatureValidationError, OSError, ValueError) as exc:
+        raise PdfSigningError(tr(f"không ký được PDF: {exc}", f"cannot sign the PDF: {exc}")) from exc
+    data: bytes = output.getvalue()
+    return data
+
+
+@dataclass(frozen=True)
+class PdfSignatureReport:
+    """What verifying one signature of a PDF established."""
+
+    #: The signature field's name.
+    field_name: str
+    #: The signed byte ranges hash to the signed digest, and the CMS signature verifies.
+    intact: bool
+    #: The signer's certificate chains to a given anchor and is valid (pyHanko's path validation).
+    trusted: bool
+    #: The signer's certificate (or a CA of its path) is revoked, per the revocation data given.
+    revoked: bool
+    #: No change after signing beyond what PAdES allows (later signatures, form filling).
+    unmodified: bool
+    #: Subject of the signer's certificate (RFC 4514), if the CMS names one.
+    signer: str | None
+    #: The time-stamp's time when there is a valid one; else the time the signer claims.
+    signing_time: datetime | None
+    #: Whether ``signing_time`` comes from a valid RFC 3161 time-stamp (not the signer's claim).
+    timestamped: bool
+    #: pyHanko's words on a failure (English), if any.
+    detail: str = ""
+
+    @property
+    def valid(self) -> bool:
+        return self.intact and self.trusted and not self.revoked and self.unmodified
+
+    @property
+    def problem(self) -> str | None:
+        if not self.intact:
+            return tr(
+                "chữ ký PDF không toàn vẹn: tài liệu đã bị sửa sau khi ký",
+                "PDF signature not intact: the document was changed after signing",
+            )
+        if not self.unmodified:
+            return tr(
+                "PDF đã bị thay đổi sau khi ký (cập nhật thêm không được phép)",
+                "the PDF was changed after signing (disallowed incremental update)",
+            )
+        if self.revoked:
+            return tr("chứng thư của người ký đã bị thu hồi", "the signer's certificate is revoked")
+        if not self.trusted:
+            suffix = f": {self.detail}" if self.detail else ""
+            return (
+                tr("chứng thư người ký không được tin cậy", "the signer's certificate is not trusted")
+                + suffix
+            )
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field_name,
+            "valid": self.valid,
+            "intact": self.intact,
+            "trusted": self.trusted,
+            "revoked": self.revoked,
+            "signer": self.signer,
+            "signing_time": self.signing_time.isoformat() if self.signing_time else None,
+            "timestamped": self.timestamped,
+            "problem": self.problem,
+        }
+
+    def summary(self) -> str:
+        state = "PASSED" if self.valid else "FAILED"
+        return (
+            f"{state} field={self.field_name} signer={self.signer!r} "
+            f"time={self.signing_time.isoformat() if self.signing_time else '-'} "
+            f"intact={str(self.intact).lower()} trusted={str(self.trusted).lower()}"
+        )
+
+
+def verify_pdf(
+    pdf_bytes: bytes,
+    *,
+    anchors: Sequence[x509.Certificate],
+    crls: Sequence[x509.CertificateRevocationList] = (),
+    at: datetime,
+) -> list[PdfSignatureReport]:
+    """One report per signature in the PDF, in file order (empty if it has none).
+
+    Raises ``PdfSigningError`` when the input cannot be read as a PDF at all.
+    """
+    return asyncio.run(verify_pdf_async(pdf_bytes, anchors=anchors, crls=crls, at=at))
+
+
+async def verify_pdf_async(
+    pdf_bytes: bytes,
+    *,
+    anchors: Sequence[x509.Certificate],
+    crls: Sequence[x509.CertificateRevocationList] = (),
+    at: datetime,
+) -> list[PdfSignatureReport]:
+    at = aware(at)
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
+        embedded = list(reader.embedded_signatures)
+    except (PdfError, ValueError, KeyError) as exc:
+        raise PdfSigningError(tr(f"không đọc được PDF: {exc}", f"cannot read the PDF: {exc}")) from exc
+    reports = []
+    for sig in embedded:
+        context = validation_context(anchors=anchors, crls=crls, at=at)
+        ts_context = validation_context(anchors=anchors, crls=crls, at=at)
+        try:
+            status = await async_validate_pdf_signature(
+                sig, signer_validation_context=context, ts_validation_context=ts_context
+            )
+        except (SignatureValidationError, PdfError, ValueError) as exc:
+            reports.append(
+                PdfSignatureReport(
+                    field_name=str(sig.field_name),
+                    intact=False,
+                    trusted=False,
+                    revoked=False,
+                    unmodified=False,
+                    signer=None,
+                    signing_time=None,
+                    timestamped=False,
+                    detail=str(exc),
+                )
+            )
+            continue
+        ts = status.timestamp_validity
+        timestamped = bool(ts is not None and ts.intact and ts.valid)
+        cert = status.signing_cert
+        reports.append(
+            PdfSignatureReport(
+                field_name=str(sig.field_name),
+                intact=bool(status.intact and status.valid),
+                trusted=bool(status.trusted),
+                revoked=bool(status.revoked),
+                unmodified=_unmodified(status),
+                signer=x509.load_der_x509_certificate(cert.dump()).subject.rfc4514_string() if cert else None,
+                signing_time=ts.timestamp if timestamped and ts is not None else status.signer_reported_dt,
+                timestamped=timestamped,
+                detail=_detail(status),
+            )
+        )
+    return reports
+
+
+def _unmodified(status: Any) -> bool:
+    """No change after signing beyond later signatures, time-stamps and form filling."""
+    if status.docmdp_ok is False:
+        return False
+    level = status.modification_level
+    return level is None or level <= ModificationLevel.FORM_FILLING
+
+
+def _detail(status: Any) -> str:
+    errors = getattr(status, "validation_path_errors", None) or ()
+    trust = getattr(status, "trust_problem_indic", None)
+    parts = [str(e) for e in errors]
+    if trust is not None and not status.trusted:
+        parts.append(str(trust))
+    return "; ".join(parts)

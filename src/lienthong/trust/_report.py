@@ -1,0 +1,219 @@
+"""The result of verifying a package signature: primary facts, and verdicts derived from them.
+
+Verdicts (``valid``, ``trusted``, ``revoked``, ``subindication``, ``problem``) are properties
+computed from the facts, so they cannot disagree with each other or with the facts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from cryptography import x509
+
+from lienthong._i18n import tr
+from lienthong.trust._constants import SHA1_ALGORITHMS
+from lienthong.trust._errors import SignatureInvalid
+from lienthong.trust._status import ChainStatus, Indication, Subindication
+
+
+@dataclass(frozen=True)
+class VerificationReport:
+    """Everything verification of one edXML package signature established."""
+
+    #: The moment validity and revocation were judged for (given by the caller, never read here).
+    validation_time: datetime
+    #: Why the signature could not even be examined (missing, misplaced, malformed), or None.
+    format_problem: str | None = None
+    #: SignatureMethod URI of SignedInfo, as the signature states it.
+    algorithm: str | None = None
+    #: DigestMethod URI of the package reference.
+    digest_algorithm: str | None = None
+    #: Whether the SignatureValue verifies over SignedInfo with the signer's key; None: not reached.
+    signature_ok: bool | None = None
+    #: Whether the digest of the package (enveloped transform applied) matches; None: not reached.
+    digest_ok: bool | None = None
+    #: The certificate whose key verified the signature. Says nothing of trust by itself.
+    signer: x509.Certificate | None = None
+    #: Outcome of path validation to the given anchors at ``validation_time``.
+    chain_status: ChainStatus = ChainStatus.NOT_CHECKED
+    #: The validated path, signer first; empty when validation did not pass.
+    chain: tuple[x509.Certificate, ...] = ()
+    #: The path validator's own words on a failure (English).
+    chain_detail: str = ""
+    #: Whether revocation data was required and found for every certificate of the path.
+    revocation_checked: bool = False
+    #: When the signer (or a CA of its path) was revoked, per the CRL or OCSP response.
+    revoked_at: datetime | None = None
+    #: The reason the revocation data gives.
+    revocation_reason: str | None = None
+    #: Whether the signer's key usage allows signing (digitalSignature or nonRepudiation).
+    key_usage_ok: bool | None = None
+    #: The agency code the signer's certificate carries (SAN URI or OU), if any.
+    agency_code: str | None = None
+    #: ``From/OrganId`` read from the signed content (not from unsigned bytes).
+    sender_code: str | None = None
+    #: Whether the policy in force accepted SHA-1 algorithms.
+    sha1_allowed: bool = False
+
+    # -- derived verdicts ---------------------------------------------------------------------
+
+    @property
+    def weak(self) -> bool:
+        """Whether the signature or the digest uses SHA-1."""
+        return self.algorithm in SHA1_ALGORITHMS or self.digest_algorithm in SHA1_ALGORITHMS
+
+    @property
+    def intact(self) -> bool:
+        """The signed bytes are exactly what the signer signed."""
+        return bool(self.signature_ok and self.digest_ok)
+
+    @property
+    def trusted(self) -> bool:
+        """The signer's path reaches a given anchor and is valid at ``validation_time``."""
+        return self.chain_status is ChainStatus.PASSED
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    @property
+    def sender_bound(self) -> bool:
+        """The certificate names no agency, or names the package's sender."""
+        return self.agency_code is None or self.agency_code == self.sender_code
+
+    @property
+    def subindication(self) -> Subindication | None:
+        """The first reason, in order of gravity, the signature is not acceptable; None if valid."""
+        if self.format_problem is not None:
+            return Subindication.FORMAT_FAILURE
+        if self.signature_ok is not True:
+            return Subindication.SIG_CRYPTO_FAILURE
+        if self.digest_ok is not True:
+            return Subindication.HASH_FAILURE
+        if self.weak and not self.sha1_allowed:
+            return Subindication.CRYPTO_CONSTRAINTS_FAILURE
+        if self.chain_status is not ChainStatus.PASSED:
+            return self.chain_status.subindication
+        if self.key_usage_ok is False or not self.sender_bound:
+            return Subindication.SIG_CONSTRAINTS_FAILURE
+        return None
+
+    @property
+    def indication(self) -> Indication:
+        sub = self.subindication
+        return Indication.PASSED if sub is None else sub.indication
+
+    @property
+    def valid(self) -> bool:
+        return self.subindication is None
+
+    @property
+    def signer_subject(self) -> str | None:
+        return self.signer.subject.rfc4514_string() if self.signer else None
+
+    @property
+    def problem(self) -> str | None:
+        """One sentence saying why the signature is not acceptable, or None."""
+        sub = self.subindication
+        if sub is None:
+            return None
+        if sub is Subindication.FORMAT_FAILURE:
+            return self.format_problem
+        if sub is Subindication.SIG_CRYPTO_FAILURE:
+            return tr(
+                "giá trị chữ ký không khớp với khóa công khai của người ký",
+                "the signature value does not verify with the signer's public key",
+            )
+        if sub is Subindication.HASH_FAILURE:
+            return tr(
+                "nội dung gói tin đã bị thay đổi sau khi ký (sai giá trị băm)",
+                "the package was changed after signing (digest mismatch)",
+            )
+        if sub is Subindication.CRYPTO_CONSTRAINTS_FAILURE:
+            return tr(
+                "chữ ký dùng SHA-1, bị từ chối theo chính sách (cho phép bằng --allow-sha1)",
+                "the signature uses SHA-1, refused by policy (allow with --allow-sha1)",
+            )
+        if sub is Subindication.SIG_CONSTRAINTS_FAILURE:
+            if self.key_usage_ok is False:
+                return tr(
+                    "chứng thư của người ký không được phép dùng để ký (keyUsage)",
+                    "the signer's certificate may not be used for signing (keyUsage)",
+                )
+            return tr(
+                f"chứng thư cấp cho {self.agency_code} nhưng gói tin gửi từ {self.sender_code}",
+                f"certificate issued to {self.agency_code} but the package is from {self.sender_code}",
+            )
+        return self._chain_problem()
+
+    def _chain_problem(self) -> str:
+        status = self.chain_status
+        when = self.revoked_at.isoformat() if self.revoked_at else "?"
+        words = {
+            ChainStatus.NOT_CHECKED: ("chưa kiểm tra chuỗi chứng thư", "certificate chain not checked"),
+            ChainStatus.NO_PATH: (
+                "chứng thư không dẫn tới gốc tin cậy nào (CA không được tin cậy)",
+                "the certificate does not chain to any trusted root (unknown CA)",
+            ),
+            ChainStatus.EXPIRED: ("chứng thư đã hết hạn", "certificate expired"),
+            ChainStatus.NOT_YET_VALID: ("chứng thư chưa có hiệu lực", "certificate not yet valid"),
+            ChainStatus.REVOKED: (
+                f"chứng thư đã bị thu hồi lúc {when} ({self.revocation_reason})",
+                f"certificate revoked at {when} ({self.revocation_reason})",
+            ),
+            ChainStatus.REVOCATION_UNKNOWN: (
+                "không xác định được tình trạng thu hồi chứng thư",
+                "revocation status could not be established",
+            ),
+            ChainStatus.INVALID: ("chuỗi chứng thư không hợp lệ", "invalid certificate chain"),
+        }
+        vi, en = words[status]
+        detail = f": {self.chain_detail}" if self.chain_detail else ""
+        return tr(vi, en) + detail
+
+    # -- output -------------------------------------------------------------------------------
+
+    def raise_for_problem(self) -> None:
+        """Raise ``SignatureInvalid`` (carrying this report) unless the signature is valid."""
+        problem = self.problem
+        if problem is not None:
+            raise SignatureInvalid(problem, report=self)
+
+    def summary(self) -> str:
+        """One machine-parsable line for logs and the CLI."""
+        sub = self.subindication
+        parts = [
+            self.indication.value,
+            f"sub={sub.value if sub else '-'}",
+            f"signer={json.dumps(self.signer_subject, ensure_ascii=False)}",
+            f"agency={self.agency_code or '-'}",
+            f"from={self.sender_code or '-'}",
+            f"alg={self.algorithm or '-'}",
+            f"weak={str(self.weak).lower()}",
+            f"at={self.validation_time.isoformat()}",
+        ]
+        return " ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        sub = self.subindication
+        return {
+            "valid": self.valid,
+            "signer": self.signer_subject,
+            "agency_code": self.agency_code,
+            "algorithm": self.algorithm,
+            "weak": self.weak,
+            "problem": self.problem,
+            "indication": self.indication.value,
+            "subindication": sub.value if sub else None,
+            "intact": self.intact,
+            "trusted": self.trusted,
+            "revoked": self.revoked,
+            "sender_code": self.sender_code,
+            "validation_time": self.validation_time.isoformat(),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)

@@ -1,0 +1,79 @@
+"""Helpers for the trust tests: small edXML packages and assertions over whole reports."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from lienthong.trust import ChainStatus, Subindication, VerificationReport
+
+EDXML_NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
+
+
+def package(sender: str, *, places: int = 3, extra_header: str = "") -> bytes:
+    """A small edXML document package from ``sender``; ``places`` lines of "Nơi nhận" set its size."""
+    lines = "".join(
+        f"<edXML:Place>Nơi nhận {i}: Ủy ban nhân dân các huyện, thị xã</edXML:Place>" for i in range(places)
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<edXML xmlns="{EDXML_NS}" xmlns:edXML="{EDXML_NS}">
+  <edXML:edXMLEnvelope>
+    <edXML:edXMLHeader>
+      <edXML:MessageHeader>
+        <edXML:From>
+          <edXML:OrganId>{sender}</edXML:OrganId>
+          <edXML:OrganName>Cơ quan gửi</edXML:OrganName>
+        </edXML:From>
+        <edXML:To><edXML:OrganId>000.00.00.G22</edXML:OrganId></edXML:To>
+        <edXML:Subject>V/v triển khai văn bản điện tử</edXML:Subject>
+        <edXML:ToPlaces>{lines}</edXML:ToPlaces>
+      </edXML:MessageHeader>
+      <edXML:TraceHeaderList/>{extra_header}
+    </edXML:edXMLHeader>
+    <edXML:edXMLBody><edXML:edXMLManifest version="1.0"/></edXML:edXMLBody>
+  </edXML:edXMLEnvelope>
+  <AttachmentEncoded/>
+</edXML>
+""".encode()
+
+
+def sized_package(sender: str, size: int) -> bytes:
+    """A package of about ``size`` bytes."""
+    places = 1
+    while len(package(sender, places=places)) < size:
+        places += 1
+    return package(sender, places=places)
+
+
+def assert_valid(report: VerificationReport) -> None:
+    assert report.problem is None, report.problem
+    assert report.valid and report.intact and report.trusted and not report.revoked
+    assert report.subindication is None
+    assert report.chain_status is ChainStatus.PASSED
+    assert report.signer is not None and report.chain[0] == report.signer
+    assert report.sender_bound
+
+
+def assert_refused(report: VerificationReport, sub: Subindication, *words: str) -> None:
+    """Not valid, for ``sub``, with a problem sentence mentioning each of ``words``."""
+    assert not report.valid
+    assert report.subindication is sub, (report.subindication, report.problem)
+    assert report.problem
+    for word in words:
+        assert word in report.problem, (word, report.problem)
+
+
+def tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.skip(f"{name} is not installed (scripts/install-system-deps.sh)")
+    return path
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(a) for a in args], capture_output=True, text=True, cwd=cwd, timeout=60, check=False
+    )
