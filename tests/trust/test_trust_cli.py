@@ -84,3 +84,55 @@ def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
     assert code == 1 and "Traceback" not in err and "PKI home" in err
     code, _, err = cli("trust", "verify", tmp_path, "--trust", tmp_path)
     assert code == 1 and "Traceback" not in err
+
+
+def test_verify_reports_the_pdf_signatures_inside_the_attachments(tmp_path: Path) -> None:
+    """`trust verify` opens each PDF attachment, zip-wrapped or not, and verifies its signatures."""
+    from datetime import datetime
+
+    from lienthong.edxml import VIETNAM_TZ, DocumentBuilder, write_package
+
+    home = tmp_path / "pki"
+    assert cli("pki", "init", "--home", home)[0] == 0
+    assert cli("pki", "issue", "--home", home, "--agency", CODE)[0] == 0
+    key, cert, chain = (
+        home / "certs" / f"{CODE}.key.pem",
+        home / "certs" / f"{CODE}.pem",
+        home / "issuing.pem",
+    )
+    plain = tmp_path / "plain.pdf"
+    plain.write_bytes(minimal_pdf())
+    signed_pdf = tmp_path / "signed.pdf"
+    assert (
+        cli("trust", "sign-pdf", plain, "--key", key, "--cert", cert, "--chain", chain, "-o", signed_pdf)[0]
+        == 0
+    )
+    package_bytes = write_package(
+        DocumentBuilder()
+        .sender(CODE)
+        .recipient("000.00.00.G22")
+        .code("12", "UBND-VP")
+        .subject("Văn bản có chữ ký số")
+        .attach("quyet-dinh.pdf", signed_pdf.read_bytes())
+        .attach("phu-luc.pdf", signed_pdf.read_bytes(), zip_wrapped=True)
+        .attach("ban-nhap.pdf", plain.read_bytes())
+        .build(at=datetime.now(VIETNAM_TZ))
+    )
+    source, signed = tmp_path / "package.edxml", tmp_path / "signed.edxml"
+    source.write_bytes(package_bytes)
+    assert cli("trust", "sign", source, "--key", key, "--cert", cert, "--chain", chain, "-o", signed)[0] == 0
+    trust = ("--trust", str(home / "root.pem"), "--crl", str(home / "crl.pem"))
+    code, out, err = cli("trust", "verify", signed, *trust, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["valid"] is True
+    by_name = {entry["name"]: entry for entry in data["attachments"]}
+    assert by_name["quyet-dinh.pdf"]["valid"] and not by_name["quyet-dinh.pdf"]["zip_wrapped"]
+    assert by_name["phu-luc.pdf"]["valid"] and by_name["phu-luc.pdf"]["zip_wrapped"]
+    (signature,) = by_name["phu-luc.pdf"]["signatures"]
+    assert signature["intact"] and signature["trusted"] and CODE in (signature["signer"] or "")
+    assert by_name["ban-nhap.pdf"]["signed"] is False
+    # An unsigned PDF refuses nothing unless policy says so.
+    assert cli("trust", "verify", signed, *trust, "--require-pdf-signatures")[0] == 1
+    code, out, _ = cli("trust", "verify", signed, *trust)
+    assert code == 0 and "ban-nhap.pdf: PDF not signed" in out

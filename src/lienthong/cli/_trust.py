@@ -12,13 +12,16 @@ import typer
 from cryptography import x509
 
 from lienthong._i18n import tr
+from lienthong.errors import PackageRejected
 from lienthong.trust import (
+    AttachmentSignatures,
     KeySigner,
     TrustError,
     load_certificates,
     load_crls,
     sign_package,
     sign_pdf,
+    verify_attachments,
     verify_package,
     verify_pdf,
 )
@@ -82,27 +85,69 @@ def verify(
         bool, typer.Option("--allow-sha1", help="Chấp nhận chữ ký SHA-1 cũ (báo là yếu).")
     ] = False,
     ocsp: Annotated[bool, typer.Option("--ocsp", help="Hỏi OCSP ghi trong chứng thư.")] = False,
+    require_pdf: Annotated[
+        bool,
+        typer.Option(
+            "--require-pdf-signatures", help="Coi gói tin là không hợp lệ nếu có tệp PDF chưa ký hợp lệ."
+        ),
+    ] = False,
     as_json: Json = False,
 ) -> None:
-    """Kiểm tra chữ ký gói tin edXML; mã thoát 0 nếu hợp lệ, 1 nếu không."""
+    """Kiểm tra chữ ký gói tin edXML và chữ ký số trong các tệp PDF đính kèm; mã thoát 0 nếu hợp lệ."""
     _quiet_libraries()
-    report = verify_package(
-        _read(file),
-        anchors=_anchors(trust),
-        crls=load_crls(crl or []),
-        fetch_ocsp=ocsp,
-        at=datetime.now(UTC),
-        allow_sha1=allow_sha1,
+    data = _read(file)
+    anchors = _anchors(trust)
+    crls = load_crls(crl or [])
+    now = datetime.now(UTC)
+    report = verify_package(data, anchors=anchors, crls=crls, fetch_ocsp=ocsp, at=now, allow_sha1=allow_sha1)
+    # The PDFs are examined once the package verified; one that is not a readable edXML
+    # document (a bare test envelope, say) has no attachments to speak of.
+    attachments: list[AttachmentSignatures] = []
+    attachments_problem = None
+    if report.intact:
+        try:
+            attachments = verify_attachments(data, anchors=anchors, crls=crls, at=now)
+        except PackageRejected as exc:
+            attachments_problem = str(exc)
+    valid = report.valid and (
+        not require_pdf or (attachments_problem is None and all(a.valid for a in attachments))
     )
     if as_json:
-        typer.echo(report.to_json())
+        result = {
+            **report.to_dict(),
+            "valid": valid,
+            "package_valid": report.valid,
+            "attachments": [a.to_dict() for a in attachments],
+            "attachments_problem": attachments_problem,
+        }
+        typer.echo(json.dumps(result, ensure_ascii=False))
     else:
         typer.echo(report.summary())
         if report.problem:
             typer.echo(report.problem)
         elif report.weak:
             typer.echo(tr("cảnh báo: chữ ký dùng SHA-1 (yếu)", "warning: the signature uses SHA-1 (weak)"))
-    raise typer.Exit(0 if report.valid else 1)
+        for attachment in attachments:
+            typer.echo(_attachment_line(attachment))
+        if attachments_problem:
+            typer.echo(
+                tr(
+                    f"  tệp đính kèm: không đọc được ({attachments_problem})",
+                    f"  attachments: unreadable ({attachments_problem})",
+                )
+            )
+    raise typer.Exit(0 if valid else 1)
+
+
+def _attachment_line(attachment: AttachmentSignatures) -> str:
+    name = attachment.name or attachment.content_id
+    if not attachment.signed:
+        return tr(f"  {name}: PDF chưa ký số", f"  {name}: PDF not signed")
+    parts = [
+        f"{report.signer or '?'}: " + ("OK" if report.valid else (report.problem or "?"))
+        for report in attachment.signatures
+    ]
+    return f"  {name}: " + "; ".join(parts)
 
 
 @app.command("sign-pdf")

@@ -7,6 +7,7 @@ are in ``lienthong.trust.hazmat``.
 """
 
 from lienthong.trust._agency import agency_code_of
+from lienthong.trust._attachments import AttachmentSignatures, verify_attachments
 from lienthong.trust._constants import Algorithm, Namespace
 from lienthong.trust._errors import (
     KeyLoadError,
@@ -26,6 +27,7 @@ from lienthong.trust._xmldsig import sign_package, verify_package
 
 __all__ = [
     "Algorithm",
+    "AttachmentSignatures",
     "ChainStatus",
     "Indication",
     "IssuedCertificate",
@@ -50,6 +52,7 @@ __all__ = [
     "serve_pki",
     "sign_package",
     "sign_pdf",
+    "verify_attachments",
     "verify_package",
     "verify_pdf",
 ]

@@ -4,7 +4,9 @@
 The ``ds:Signature`` is the last child of ``edXML:edXMLHeader`` and carries the xmldsig
 namespace on itself (EDXML.md §2). It covers the whole package (``Reference URI=""``,
 enveloped-signature then exclusive C14N), RSA-SHA256 with SHA-256 digests; SHA-1 is never
-produced. signxml does the XML cryptography; chain, revocation and policy are decided here.
+produced. Signatures of that one profile are made and checked in a single pass
+(``_enveloped``); any other shape a peer sends (inclusive C14N, legacy SHA-1 signers) is checked
+by signxml. Chain, revocation and policy are decided here.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from cryptography import x509
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 from signxml.exceptions import InvalidDigest, InvalidSignature, SignXMLException
@@ -24,8 +27,8 @@ from lienthong.errors import MalformedXML, SchemaInvalid
 from lienthong.trust._agency import agency_code_of
 from lienthong.trust._chain import validate_chain
 from lienthong.trust._constants import Namespace
-from lienthong.trust._dsig import VERIFY_CONFIG, PackageVerifier, package_signer
-from lienthong.trust._keys import signing_key_for
+from lienthong.trust._dsig import VERIFY_CONFIG, PackageVerifier
+from lienthong.trust._enveloped import read_profile, sign_enveloped, verify_enveloped
 from lienthong.trust._report import VerificationReport
 from lienthong.trust._signer import Signer
 from lienthong.trust._time import aware
@@ -56,9 +59,10 @@ def sign_package(xml_bytes: bytes, signer: Signer) -> bytes:
     has no ``edXMLEnvelope/edXMLHeader`` or already holds a ``ds:Signature``.
     """
     try:
-        root = parse(xml_bytes).getroot()
+        tree = parse(xml_bytes)
     except etree.XMLSyntaxError as exc:
         raise MalformedXML(tr(f"không phải XML: {exc}", f"not XML: {exc}")) from exc
+    root = tree.getroot()
     head = header(root)
     if head is None:
         raise SchemaInvalid(
@@ -71,10 +75,9 @@ def sign_package(xml_bytes: bytes, signer: Signer) -> bytes:
             element="Signature",
             code="already-signed",
         )
-    # signxml fills a placeholder where we put it; without one it would append to the root.
-    etree.SubElement(head, f"{_DS}Signature", nsmap={"ds": Namespace.DS}, Id="placeholder")
-    signed = package_signer().sign(root, key=signing_key_for(signer), key_info=_key_info(signer))
-    body: bytes = etree.tostring(signed, encoding="UTF-8", xml_declaration=False)
+    sign_enveloped(tree, head, signer, _key_info(signer))
+    # The whole document, processing instructions outside the root included: the digest covers them.
+    body: bytes = etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
 
 
@@ -183,7 +186,8 @@ def verify_package(
     """
     report = VerificationReport(validation_time=aware(at), sha1_allowed=allow_sha1)
     try:
-        root = parse(xml_bytes).getroot()
+        tree = parse(xml_bytes)
+        root = tree.getroot()
     except etree.XMLSyntaxError as exc:
         return dataclasses.replace(
             report, format_problem=tr(f"không phải XML hợp lệ: {exc}", f"not well-formed XML: {exc}")
@@ -207,31 +211,19 @@ def verify_package(
     report = dataclasses.replace(
         report, signer=cert, agency_code=agency_code_of(cert), key_usage_ok=_key_usage_ok(cert)
     )
-    # signxml checks only the cryptography here. It wants the signer valid "now", so it is told
-    # a moment inside the certificate's validity; validity at ``at`` is path validation's job.
-    inside = cert.not_valid_before_utc + (cert.not_valid_after_utc - cert.not_valid_before_utc) / 2
-    config = dataclasses.replace(VERIFY_CONFIG, verification_time=inside)
-    try:
-        # signxml parses the received bytes itself: nothing is re-serialised before verifying.
-        result = PackageVerifier().verify(
-            xml_bytes, x509_cert=cert, expect_config=config, parser=safe_parser()
-        )
-    except InvalidDigest:
-        return dataclasses.replace(report, signature_ok=True, digest_ok=False)
-    except InvalidSignature:
-        return dataclasses.replace(report, signature_ok=False)
-    except (SignXMLException, etree.LxmlError, ValueError) as exc:
-        return dataclasses.replace(
-            report, format_problem=tr(f"chữ ký không đọc được: {exc}", f"unreadable signature: {exc}")
-        )
-    signed_root = result.signed_xml if not isinstance(result, list) else None
-    # The sender is read from what the signature covers, never from the unsigned bytes.
-    report = dataclasses.replace(
-        report,
-        signature_ok=True,
-        digest_ok=True,
-        sender_code=sender_code(signed_root) if signed_root is not None else None,
-    )
+    profile = read_profile(signature)
+    public = cert.public_key()
+    if profile is not None and isinstance(public, rsa.RSAPublicKey):
+        signature_ok, digest_ok = verify_enveloped(tree, signature, profile, public)
+        report = dataclasses.replace(report, signature_ok=signature_ok, digest_ok=digest_ok)
+        if not (signature_ok and digest_ok):
+            return report
+        # The sender is read from the tree the digest was computed over.
+        report = dataclasses.replace(report, sender_code=sender_code(root))
+    else:
+        report = _verify_with_signxml(report, xml_bytes, cert)
+        if not report.intact:
+            return report
     chain = validate_chain(
         cert,
         anchors=anchors,
@@ -249,4 +241,35 @@ def verify_package(
         revocation_checked=chain.revocation_checked,
         revoked_at=chain.revoked_at,
         revocation_reason=chain.revocation_reason,
+    )
+
+
+def _verify_with_signxml(
+    report: VerificationReport, xml_bytes: bytes, cert: x509.Certificate
+) -> VerificationReport:
+    """Signatures outside our one profile: signxml checks the cryptography."""
+    # signxml wants the signer valid "now", so it is told a moment inside the certificate's
+    # validity; validity at the validation time is path validation's job.
+    inside = cert.not_valid_before_utc + (cert.not_valid_after_utc - cert.not_valid_before_utc) / 2
+    config = dataclasses.replace(VERIFY_CONFIG, verification_time=inside)
+    try:
+        # signxml parses the received bytes itself: nothing is re-serialised before verifying.
+        result = PackageVerifier().verify(
+            xml_bytes, x509_cert=cert, expect_config=config, parser=safe_parser()
+        )
+    except InvalidDigest:
+        return dataclasses.replace(report, signature_ok=True, digest_ok=False)
+    except InvalidSignature:
+        return dataclasses.replace(report, signature_ok=False)
+    except (SignXMLException, etree.LxmlError, ValueError) as exc:
+        return dataclasses.replace(
+            report, format_problem=tr(f"chữ ký không đọc được: {exc}", f"unreadable signature: {exc}")
+        )
+    signed_root = result.signed_xml if not isinstance(result, list) else None
+    # The sender is read from what the signature covers, never from the unsigned bytes.
+    return dataclasses.replace(
+        report,
+        signature_ok=True,
+        digest_ok=True,
+        sender_code=sender_code(signed_root) if signed_root is not None else None,
     )
