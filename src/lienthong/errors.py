@@ -3,9 +3,14 @@
     LienthongError
     ├── CodeError                 an identifier code is malformed, unknown where it must be known
     ├── RegistryDataError         a code registry data file cannot be loaded
+    ├── TrustError                keys, certificates or the PKI cannot be used as asked
+    │   ├── KeyLoadError          a key, certificate or CRL file cannot be read
+    │   ├── PkiError              a PKI home is missing or incomplete, or an operation is refused
+    │   └── PdfSigningError       a PDF cannot be signed, or is not a PDF
     └── PackageRejected           an edXML package cannot be accepted; never retry it as it is
         ├── UnsafeXML             DTD, entity, size or depth beyond the limits
         ├── MalformedXML          not well-formed XML: empty, truncated, not XML at all
+        ├── SignatureInvalid      the package signature is missing, broken or not trusted
         └── PackageInvalid        well-formed, but not a valid edXML package
             ├── SchemaInvalid     structure: wrong namespace, missing or malformed element
             └── SemanticInvalid   content: codes, manifest, attachments, dates, status codes
@@ -16,17 +21,24 @@ a CLI prints one line and an API can answer with a code and a sentence.
 
 from __future__ import annotations
 
+from typing import Any
+
 from lienthong._i18n import tr
 
 __all__ = [
     "CodeError",
+    "KeyLoadError",
     "LienthongError",
     "MalformedXML",
     "PackageInvalid",
     "PackageRejected",
+    "PdfSigningError",
+    "PkiError",
     "RegistryDataError",
     "SchemaInvalid",
     "SemanticInvalid",
+    "SignatureInvalid",
+    "TrustError",
     "UnsafeXML",
 ]
 
@@ -117,3 +129,47 @@ class SemanticInvalid(PackageInvalid):
     """Raised for content the schema cannot see: codes, manifest and attachments, dates, status."""
 
     code = "semantic-invalid"
+
+
+class TrustError(LienthongError):
+    """Raised when keys, certificates or the PKI cannot be used as asked."""
+
+    code = "trust-error"
+
+
+class KeyLoadError(TrustError):
+    """Raised when a private key, certificate or CRL file is missing or cannot be decoded."""
+
+    code = "key-load"
+
+    def __init__(self, message: str, *, path: str | None = None, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        #: The file concerned, when the input came from a file.
+        self.path = path
+
+
+class PkiError(TrustError):
+    """Raised when a PKI home directory is missing or incomplete, or an operation is refused."""
+
+    code = "pki"
+
+
+class PdfSigningError(TrustError):
+    """Raised when a PDF cannot be read or signed."""
+
+    code = "pdf-signing"
+
+
+class SignatureInvalid(PackageRejected):
+    """Raised by ``VerificationReport.raise_for_problem`` when a package signature is not acceptable.
+
+    Towards a peer this is one opaque rejection; ``report`` (a ``lienthong.trust``
+    ``VerificationReport``) holds every fact for our own log.
+    """
+
+    code = "signature-invalid"
+
+    def __init__(self, message: str, *, report: Any, code: str | None = None) -> None:
+        super().__init__(message, element="Signature", code=code)
+        #: The full verification report behind the rejection.
+        self.report = report
