@@ -1,0 +1,319 @@
+"""`lienthong directory …`: the registry and the signed configuration. Thin wrappers: the logic
+is in ``lienthong.directory``."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from lienthong._i18n import tr
+from lienthong.directory import (
+    ConfigurationAnchor,
+    DirectoryKey,
+    DirectoryRegistry,
+    build_configuration,
+    generate_directory_key,
+    verify_configuration,
+)
+from lienthong.directory._signing import private_key_pem
+from lienthong.edxml import VIETNAM_TZ
+from lienthong.store import DEFAULT_URL
+
+app = typer.Typer(
+    help="Trung tâm danh bạ: cơ quan, điểm kết nối, cấu hình mạng có ký số.", no_args_is_help=True
+)
+agencies = typer.Typer(help="Cơ quan và mã định danh trong danh bạ.", no_args_is_help=True)
+nodes = typer.Typer(help="Điểm kết nối và các nhánh mã chúng phục vụ.", no_args_is_help=True)
+config = typer.Typer(help="Cấu hình mạng có ký số: tạo và kiểm tra.", no_args_is_help=True)
+app.add_typer(agencies, name="agencies")
+app.add_typer(nodes, name="nodes")
+app.add_typer(config, name="config")
+
+_Db = Annotated[
+    str,
+    typer.Option("--db", envvar="LIENTHONG_DIRECTORY_DB", help="Địa chỉ cơ sở dữ liệu (SQLAlchemy URL)."),
+]
+_Actor = Annotated[
+    str | None, typer.Option("--actor", envvar="LIENTHONG_ACTOR", help="Người thực hiện (ghi vào nhật ký).")
+]
+_Json = Annotated[bool, typer.Option("--json", help="In dạng JSON.")]
+
+
+def _day(text: str | None, option: str) -> date:
+    if text is None:
+        return datetime.now(VIETNAM_TZ).date()
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            pass
+    raise typer.BadParameter(
+        tr(f"ngày không hợp lệ: {text} (cần YYYY-MM-DD)", f"not a date: {text}"), param_hint=option
+    )
+
+
+def _actor(actor: str | None) -> str:
+    return actor or getpass.getuser()
+
+
+@contextmanager
+def _registry(db: str) -> Iterator[DirectoryRegistry]:
+    with DirectoryRegistry.open(db) as registry:
+        yield registry
+
+
+def _echo_json(data: object) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+@app.command("init")
+def init(db: _Db = DEFAULT_URL, actor: _Actor = None) -> None:
+    """Tạo hoặc cập nhật lược đồ và nạp danh sách mã tham chiếu (nếu danh bạ còn trống)."""
+    with _registry(db) as registry:
+        seeded = registry.initialize(actor=_actor(actor))
+        version = registry.version()
+    typer.echo(tr(f"Danh bạ sẵn sàng: đã nạp {seeded} bản ghi, phiên bản {version}.",
+                  f"Directory ready: {seeded} records seeded, version {version}."))  # fmt: skip
+
+
+@app.command("reorganize")
+def reorganize(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Tệp CSV sắp xếp lại.")],
+    db: _Db = DEFAULT_URL,
+    actor: _Actor = None,
+) -> None:
+    """Áp dụng một đợt sắp xếp lại (old_code, successor_code, effective): mã cũ đóng, trỏ tới mã kế thừa."""
+    with _registry(db) as registry:
+        changed = registry.reorganize(file, actor=_actor(actor))
+    typer.echo(tr(f"Đã cập nhật {changed} bản ghi.", f"{changed} records changed."))
+
+
+@agencies.command("import")
+def agencies_import(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Tệp CSV mã định danh.")],
+    db: _Db = DEFAULT_URL,
+    actor: _Actor = None,
+) -> None:
+    """Nhập một tệp CSV (bản ghi mã hoặc sắp xếp lại)."""
+    with _registry(db) as registry:
+        changed = registry.import_csv(file, actor=_actor(actor))
+    typer.echo(tr(f"Đã cập nhật {changed} bản ghi.", f"{changed} records changed."))
+
+
+@agencies.command("add")
+def agencies_add(
+    code: Annotated[str, typer.Argument(help="Mã định danh, DDD.DD.DD.LDD.")],
+    name: Annotated[str | None, typer.Option("--name", help="Tên cơ quan.")] = None,
+    contact: Annotated[
+        str | None, typer.Option("--contact", help="Liên hệ (thư điện tử, điện thoại).")
+    ] = None,
+    valid_from: Annotated[str | None, typer.Option("--from", help="Có hiệu lực từ ngày, YYYY-MM-DD.")] = None,
+    db: _Db = DEFAULT_URL,
+    actor: _Actor = None,
+) -> None:
+    """Thêm một mã định danh."""
+    start = None if valid_from is None else _day(valid_from, "--from")
+    with _registry(db) as registry:
+        entry = registry.add_agency(code, name=name, contact=contact, valid_from=start, actor=_actor(actor))
+    typer.echo(tr(f"Đã thêm {entry.code}.", f"Added {entry.code}."))
+
+
+@agencies.command("close")
+def agencies_close(
+    code: Annotated[str, typer.Argument(help="Mã định danh.")],
+    on: Annotated[str, typer.Option("--on", help="Ngày đóng (không còn hiệu lực từ ngày này), YYYY-MM-DD.")],
+    successor: Annotated[str | None, typer.Option("--successor", help="Mã kế thừa.")] = None,
+    db: _Db = DEFAULT_URL,
+    actor: _Actor = None,
+) -> None:
+    """Đóng một mã từ một ngày, có thể kèm mã kế thừa."""
+    with _registry(db) as registry:
+        entry = registry.close_agency(code, on=_day(on, "--on"), successor=successor, actor=_actor(actor))
+    typer.echo(tr(f"Đã đóng {entry.code} từ {on}.", f"Closed {entry.code} on {on}."))
+
+
+@agencies.command("show")
+def agencies_show(
+    code: Annotated[str, typer.Argument(help="Mã định danh.")],
+    at: Annotated[
+        str | None, typer.Option("--at", help="Ngày tra cứu, YYYY-MM-DD (mặc định: hôm nay).")
+    ] = None,
+    db: _Db = DEFAULT_URL,
+    as_json: _Json = False,
+) -> None:
+    """Lịch sử của một mã, trạng thái và điểm kết nối phục vụ vào một ngày."""
+    day = _day(at, "--at")
+    with _registry(db) as registry:
+        history = registry.agency(code)
+        route = registry.network().route(code, at=day)
+    data = {
+        "code": history[0].code,
+        "at": day.isoformat(),
+        "active": route.status.active,
+        "successor": route.successor,
+        "node": None if route.node is None else route.node.name,
+        "deliverable": route.deliverable,
+        "problem": route.problem,
+        "history": [
+            {
+                "name": e.name,
+                "contact": e.contact,
+                "valid_from": e.valid_from,
+                "valid_to": e.valid_to,
+                "successor": e.successor,
+                "note": e.note,
+            }
+            for e in history
+        ],
+    }
+    if as_json:
+        _echo_json(data)
+        return
+    typer.echo(f"{data['code']}  ({day.isoformat()})")
+    for e in history:
+        start = e.valid_from.isoformat() if e.valid_from else "…"
+        end = e.valid_to.isoformat() if e.valid_to else "…"
+        heir = f" → {e.successor}" if e.successor else ""
+        typer.echo(f"  [{start}, {end}){heir}  {e.name or ''}")
+    typer.echo(f"  {tr('Điểm kết nối', 'Node')}: {data['node'] or '—'}")
+    typer.echo(f"  {tr('Tình trạng', 'Status')}: {route.problem or tr('gửi được', 'deliverable')}")
+
+
+@nodes.command("add")
+def nodes_add(
+    name: Annotated[str, typer.Argument(help="Tên điểm kết nối.")],
+    url: Annotated[str, typer.Argument(help="Địa chỉ HTTPS các điểm khác gọi tới.")],
+    serves: Annotated[
+        list[str] | None, typer.Option("--serves", help="Nhánh mã phục vụ (lặp lại được).")
+    ] = None,
+    tls_cert: Annotated[
+        Path | None, typer.Option("--tls-cert", exists=True, dir_okay=False, help="Chứng thư TLS (PEM).")
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Thay điểm đã có, chuyển các nhánh mã về điểm này.")
+    ] = False,
+    db: _Db = DEFAULT_URL,
+    actor: _Actor = None,
+) -> None:
+    """Đăng ký một điểm kết nối và các nhánh mã nó phục vụ."""
+    pem = None if tls_cert is None else tls_cert.read_text(encoding="ascii")
+    with _registry(db) as registry:
+        node = registry.add_node(
+            name, url, serves=serves or (), tls_certificate_pem=pem, replace=replace, actor=_actor(actor)
+        )
+    typer.echo(tr(f"Đã đăng ký {node.name}: {', '.join(node.subtrees) or '—'}.",
+                  f"Registered {node.name}: {', '.join(node.subtrees) or '—'}."))  # fmt: skip
+
+
+@nodes.command("show")
+def nodes_show(
+    name: Annotated[str | None, typer.Argument(help="Tên điểm kết nối (bỏ trống: tất cả).")] = None,
+    db: _Db = DEFAULT_URL,
+    as_json: _Json = False,
+) -> None:
+    """Các điểm kết nối và nhánh mã chúng phục vụ."""
+    with _registry(db) as registry:
+        found = [registry.node(name)] if name else registry.nodes()
+    if as_json:
+        _echo_json([{"name": n.name, "url": n.peer_url, "serves": list(n.subtrees),
+                     "tls": n.tls_certificate_pem is not None} for n in found])  # fmt: skip
+        return
+    for node in found:
+        typer.echo(f"{node.name}  {node.peer_url}  {' '.join(node.subtrees) or '—'}")
+
+
+@config.command("keygen")
+def config_keygen(
+    key: Annotated[Path, typer.Option("--key", help="Tệp khoá riêng sẽ tạo (PEM).")],
+    cert: Annotated[Path, typer.Option("--cert", help="Tệp chứng thư sẽ tạo (PEM).")],
+    anchor: Annotated[
+        Path | None, typer.Option("--anchor", help="Tệp neo tin cậy cho các điểm (JSON).")
+    ] = None,
+    name: Annotated[str, typer.Option("--name", help="Tên mạng.")] = "lienthong",
+    url: Annotated[str | None, typer.Option("--url", help="Địa chỉ trung tâm danh bạ.")] = None,
+) -> None:
+    """Tạo khoá ký cấu hình (ECDSA P-256) và chứng thư tự ký cho một mạng mới."""
+    directory_key = generate_directory_key(f"{name} directory")
+    _write_atomically(key, private_key_pem(directory_key), private=True)
+    _write_atomically(cert, _cert_pem(directory_key))
+    if anchor is not None:
+        _write_atomically(anchor, directory_key.anchor(directory=name, url=url).to_json().encode("utf-8"))
+    typer.echo(directory_key.fingerprint)
+
+
+@config.command("build")
+def config_build(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp cấu hình sẽ ghi.")],
+    key: Annotated[Path, typer.Option("--key", envvar="LIENTHONG_DIRECTORY_KEY", help="Khoá ký (PEM).")],
+    cert: Annotated[Path, typer.Option("--cert", envvar="LIENTHONG_DIRECTORY_CERT", help="Chứng thư (PEM).")],
+    since: Annotated[int | None, typer.Option("--since", help="Chỉ các thay đổi sau phiên bản này.")] = None,
+    valid_hours: Annotated[float, typer.Option("--valid-hours", help="Thời hạn, giờ.")] = 72.0,
+    name: Annotated[str, typer.Option("--name", help="Tên mạng.")] = "lienthong",
+    db: _Db = DEFAULT_URL,
+) -> None:
+    """Tạo và ký cấu hình mạng: đầy đủ, hoặc phần thay đổi từ một phiên bản (--since)."""
+    directory_key = DirectoryKey.load(key, cert)
+    with _registry(db) as registry:
+        snapshot = registry.snapshot(since=since)
+    data = build_configuration(
+        snapshot,
+        directory_key,
+        directory=name,
+        issued_at=datetime.now(UTC),
+        valid_for=timedelta(hours=valid_hours),
+    )
+    _write_atomically(output, data)
+    typer.echo(tr(f"Đã ghi {output}: phiên bản {snapshot.version}, {len(data)} byte.",
+                  f"Wrote {output}: version {snapshot.version}, {len(data)} bytes."))  # fmt: skip
+
+
+@config.command("verify")
+def config_verify(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Tệp cấu hình.")],
+    anchor: Annotated[Path, typer.Option("--anchor", help="Neo tin cậy: chứng thư PEM hoặc tệp JSON.")],
+    at: Annotated[
+        str | None, typer.Option("--at", help="Thời điểm kiểm tra, ISO 8601 (mặc định: bây giờ).")
+    ] = None,
+) -> None:
+    """Kiểm tra một cấu hình đã lưu: chữ ký, trung tâm ký, hạn dùng. Mã thoát 0 nếu hợp lệ, 1 nếu không."""
+    moment = datetime.now(UTC)
+    if at is not None:
+        try:
+            moment = datetime.fromisoformat(at)
+        except ValueError:
+            raise typer.BadParameter(at, param_hint="--at") from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=VIETNAM_TZ)
+    configuration = verify_configuration(file.read_bytes(), ConfigurationAnchor.load(anchor), at=moment)
+    typer.echo(f"{tr('hợp lệ', 'valid')}: {configuration.summary()}")
+
+
+def _cert_pem(key: DirectoryKey) -> bytes:
+    return key.certificate.public_bytes(Encoding.PEM)
+
+
+def _write_atomically(path: Path, data: bytes, *, private: bool = False) -> None:
+    """Write next to the target and rename, so a reader never sees half a file."""
+    handle, temp = tempfile.mkstemp(dir=path.parent or Path(), prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if not private:
+            os.chmod(temp, 0o644)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

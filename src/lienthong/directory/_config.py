@@ -1,0 +1,259 @@
+"""The signed network configuration: built by the directory, verified and used by nodes.
+
+A file is ``LTCONF/1`` on a line, a one-line JSON header (algorithm, signer's certificate
+fingerprint, signature), then the payload: the canonical compressed document of ``_document``.
+The signature covers exactly the payload bytes, checked before they are even decompressed; the
+verified bytes are kept as they came and never re-encoded.
+
+Checks run in this order, the first failure naming its ``RefusalReason``: readable envelope,
+signer is the anchor's directory, signature, readable document, directory name (if the anchor
+gives one), expiry, no rollback below the version already held.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from typing import Final
+
+from cryptography.exceptions import InvalidSignature
+
+from lienthong._i18n import tr
+from lienthong.codes import AgencyCode, CodeStatus
+from lienthong.directory._document import ConfigurationContent, compact_rules, decode, encode
+from lienthong.directory._errors import ConfigurationExpired, ConfigurationRefused, RefusalReason
+from lienthong.directory._network import Network, Route
+from lienthong.directory._signing import ConfigurationAnchor, DirectoryKey
+from lienthong.edxml import VIETNAM_TZ
+from lienthong.store import DirectorySnapshot, NodeEntry
+
+MAGIC: Final = b"LTCONF/1\n"
+#: How long a configuration stays usable without a refresh: nodes keep routing this long
+#: while the directory is down.
+DEFAULT_VALIDITY: Final = timedelta(hours=72)
+
+
+def build_configuration(
+    snapshot: DirectorySnapshot,
+    key: DirectoryKey,
+    *,
+    directory: str,
+    issued_at: datetime,
+    valid_for: timedelta = DEFAULT_VALIDITY,
+) -> bytes:
+    """The signed configuration of ``snapshot``: full, or a delta when ``snapshot.since`` is set."""
+    if issued_at.tzinfo is None:
+        raise ValueError("issued_at must be aware")
+    delta = snapshot.since is not None
+    content = ConfigurationContent(
+        kind="delta" if delta else "full",
+        directory=directory,
+        version=snapshot.version,
+        issued_at=issued_at,
+        expires_at=issued_at + valid_for,
+        agencies=snapshot.agencies,
+        # Deltas carry changed nodes whole; compaction needs every rule, so only full ones.
+        nodes=snapshot.nodes if delta else compact_rules(snapshot.nodes),
+        bindings=snapshot.bindings,
+        anchors=snapshot.anchors,
+        crls=snapshot.crls,
+        base=snapshot.since,
+        deleted=tuple((t.kind, t.key) for t in snapshot.deleted),
+    )
+    payload = encode(content)
+    header = {
+        "alg": key.algorithm,
+        "signer": key.fingerprint,
+        "sig": base64.b64encode(key.sign(payload)).decode("ascii"),
+    }
+    return MAGIC + json.dumps(header, sort_keys=True, separators=(",", ":")).encode("ascii") + b"\n" + payload
+
+
+def _refuse(reason: RefusalReason, vi: str, en: str) -> ConfigurationRefused:
+    return ConfigurationRefused(tr(vi, en), reason=reason)
+
+
+def _open(data: bytes, anchor: ConfigurationAnchor) -> ConfigurationContent:
+    """The content of ``data`` once its signer and signature are the anchor's."""
+    if not data.startswith(MAGIC):
+        raise _refuse(
+            RefusalReason.MALFORMED, "Không phải tệp cấu hình mạng.", "Not a network configuration."
+        )
+    end = data.find(b"\n", len(MAGIC))
+    try:
+        header = json.loads(data[len(MAGIC) : end]) if end > 0 else None
+        signature = base64.b64decode(header["sig"], validate=True) if isinstance(header, dict) else None
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        signature = None
+    if signature is None or not isinstance(header, dict):
+        raise _refuse(
+            RefusalReason.MALFORMED, "Phần đầu tệp cấu hình hỏng.", "The configuration header is unreadable."
+        )
+    if header.get("signer") != anchor.fingerprint:
+        raise _refuse(
+            RefusalReason.OTHER_DIRECTORY,
+            f"Cấu hình do một trung tâm danh bạ khác ký (chứng thư {str(header.get('signer'))[:16]}…), "
+            f"không phải trung tâm của neo tin cậy ({anchor.fingerprint[:16]}…).",
+            f"Signed by another directory (certificate {str(header.get('signer'))[:16]}…), "
+            f"not the anchor's ({anchor.fingerprint[:16]}…).",
+        )
+    payload = data[end + 1 :]
+    try:
+        anchor.verify(signature, payload)
+    except InvalidSignature:
+        raise _refuse(
+            RefusalReason.BAD_SIGNATURE,
+            "Chữ ký của cấu hình không hợp lệ: tệp đã bị sửa hoặc giả mạo.",
+            "The configuration's signature is invalid: it was altered or forged.",
+        ) from None
+    try:
+        content = decode(payload)
+    except ValueError as exc:
+        raise _refuse(
+            RefusalReason.MALFORMED,
+            f"Nội dung cấu hình không đọc được: {exc}",
+            f"The configuration's content is unreadable: {exc}",
+        ) from exc
+    if anchor.directory is not None and content.directory != anchor.directory:
+        raise _refuse(
+            RefusalReason.OTHER_DIRECTORY,
+            f"Cấu hình của mạng '{content.directory}', neo tin cậy là của '{anchor.directory}'.",
+            f"The configuration is of '{content.directory}'; the anchor is of '{anchor.directory}'.",
+        )
+    return content
+
+
+def _check_time(content: ConfigurationContent, at: datetime) -> None:
+    if at >= content.expires_at:
+        raise _refuse(
+            RefusalReason.EXPIRED,
+            f"Cấu hình phiên bản {content.version} đã hết hạn lúc {content.expires_at.isoformat()}.",
+            f"The configuration (version {content.version}) expired at {content.expires_at.isoformat()}.",
+        )
+
+
+def _check_version(content: ConfigurationContent, held: int | None) -> None:
+    if held is not None and content.version < held:
+        raise _refuse(
+            RefusalReason.OLDER_VERSION,
+            f"Cấu hình phiên bản {content.version} cũ hơn phiên bản đang dùng ({held}): từ chối quay lui.",
+            f"Version {content.version} is older than the version held ({held}): rollback refused.",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Configuration:
+    """A verified network configuration and the routing it answers, alone, until it expires."""
+
+    #: What it says (for a configuration grown by deltas: the merged state).
+    content: ConfigurationContent
+    #: The signed files it was verified from, exactly as received: the full one, then deltas.
+    documents: tuple[bytes, ...]
+    network: Network
+
+    @property
+    def version(self) -> int:
+        return self.content.version
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.content.expires_at
+
+    def summary(self) -> str:
+        """One line for logs and the CLI."""
+        nodes = self.content.nodes
+        return (
+            f"directory={self.content.directory} version={self.version} "
+            f"issued={self.content.issued_at.isoformat()} expires={self.expires_at.isoformat()} "
+            f"agencies={len(self.content.agencies)} nodes={len(nodes)} "
+            f"rules={sum(len(n.subtrees) for n in nodes)} bindings={len(self.content.bindings)} "
+            f"anchors={len(self.content.anchors)} crls={len(self.content.crls)}"
+        )
+
+    def _day(self, at: datetime) -> date:
+        """The network's calendar day at ``at``; refuses once the configuration has expired."""
+        if at.tzinfo is None:
+            raise ValueError("at must be aware")
+        if at >= self.expires_at:
+            raise ConfigurationExpired(
+                tr(
+                    f"Cấu hình mạng đã hết hạn lúc {self.expires_at.isoformat()}; không định tuyến nữa.",
+                    f"The network configuration expired at {self.expires_at.isoformat()}; not routing.",
+                ),
+                expired_at=self.expires_at,
+            )
+        return at.astimezone(VIETNAM_TZ).date()
+
+    def route(self, code: AgencyCode | str, *, at: datetime) -> Route:
+        return self.network.route(code, at=self._day(at))
+
+    def node_for(self, code: AgencyCode | str, *, at: datetime) -> NodeEntry:
+        return self.network.node_for(code, at=self._day(at))
+
+    def status(self, code: AgencyCode | str, *, at: datetime) -> CodeStatus:
+        return self.network.status(code, at=self._day(at))
+
+    def check_signer(self, fingerprint: str, code: AgencyCode | str, *, at: datetime) -> None:
+        """Raise ``SignerNotEntitled`` unless the certificate may sign for ``code``."""
+        self._day(at)
+        self.network.check_signer(fingerprint, code)
+
+
+def _configuration(content: ConfigurationContent, documents: tuple[bytes, ...]) -> Configuration:
+    network = Network(agencies=content.agencies, nodes=content.nodes, bindings=content.bindings)
+    return Configuration(content, documents, network)
+
+
+def verify_configuration(
+    data: bytes, anchor: ConfigurationAnchor, *, at: datetime, current: Configuration | None = None
+) -> Configuration:
+    """Verify a full configuration or a delta; returns the configuration to use from now on.
+
+    A delta needs ``current`` (the configuration held) and a base no newer than it. Raises
+    ``ConfigurationRefused`` with its reason; ``current`` is never changed, so a refused file
+    leaves the node on the configuration it had.
+    """
+    if at.tzinfo is None:
+        raise ValueError("at must be aware")
+    content = _open(data, anchor)
+    _check_time(content, at)
+    _check_version(content, None if current is None else current.version)
+    if content.kind == "full":
+        return _configuration(content, (data,))
+    if current is None or content.base is None or content.base > current.version:
+        raise _refuse(
+            RefusalReason.MISSING_BASE,
+            f"Bản thay đổi tính từ phiên bản {content.base} nhưng chưa có cấu hình đó; hãy tải bản đầy đủ.",
+            f"A delta since version {content.base} needs that configuration; fetch the full one.",
+        )
+    return _configuration(_merge(current.content, content), (*current.documents, data))
+
+
+def _merge(base: ConfigurationContent, delta: ConfigurationContent) -> ConfigurationContent:
+    gone = {
+        kind: {key for k, key in delta.deleted if k == kind} for kind in ("node", "binding", "anchor", "crl")
+    }
+    agencies = {(a.code, a.valid_from): a for a in base.agencies}
+    agencies.update(((a.code, a.valid_from), a) for a in delta.agencies)
+    nodes = {n.name: n for n in base.nodes if n.name not in gone["node"]}
+    nodes.update((n.name, n) for n in delta.nodes)
+    bindings = {b.key: b for b in base.bindings if b.key not in gone["binding"]}
+    bindings.update((b.key, b) for b in delta.bindings)
+    anchors = {a.fingerprint: a for a in base.anchors if a.fingerprint not in gone["anchor"]}
+    anchors.update((a.fingerprint, a) for a in delta.anchors)
+    crls = {c.issuer: c for c in base.crls if c.issuer not in gone["crl"]}
+    crls.update((c.issuer, c) for c in delta.crls)
+    return replace(
+        base,
+        version=delta.version,
+        issued_at=delta.issued_at,
+        expires_at=delta.expires_at,
+        agencies=tuple(sorted(agencies.values(), key=lambda a: (a.code, a.valid_from or date.min))),
+        nodes=tuple(sorted(nodes.values(), key=lambda n: n.name)),
+        bindings=tuple(bindings.values()),
+        anchors=tuple(anchors.values()),
+        crls=tuple(crls.values()),
+    )

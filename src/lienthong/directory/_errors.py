@@ -1,0 +1,123 @@
+"""Errors of the directory, shaped by what the caller does next.
+
+LienthongError
+└── DirectoryError                 the directory cannot do or answer what was asked
+    ├── DirectoryEntryUnknown      no such agency, node or certificate: check the name
+    ├── DirectoryConflict          the change contradicts the registry: fix the request
+    ├── DirectoryKeyError          a key, certificate, anchor or CRL file cannot be used
+    ├── RouteRefused               no delivery to this code: do not retry as it is
+    │   ├── CodeClosed             closed (or not yet open); ``successor`` names who took over
+    │   └── NoServingNode          no node serves the code
+    ├── SignerNotEntitled          this certificate may not sign for this code
+    ├── ConfigurationRefused       a configuration failed verification; ``reason`` says how
+    └── ConfigurationExpired       the cached configuration has expired: refuse to route
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from lienthong.errors import LienthongError
+
+
+class DirectoryError(LienthongError):
+    """Raised when the directory cannot do or answer what was asked."""
+
+    code = "directory-error"
+
+
+class DirectoryEntryUnknown(DirectoryError):
+    """Raised when an agency, node or certificate named in a request is not in the registry."""
+
+    code = "directory-entry-unknown"
+
+
+class DirectoryConflict(DirectoryError):
+    """Raised when a change contradicts the registry (a code already open, a closed code reused)."""
+
+    code = "directory-conflict"
+
+
+class DirectoryKeyError(DirectoryError):
+    """Raised when a key, certificate, anchor or CRL file is unreadable or they do not match."""
+
+    code = "directory-key"
+
+
+class RouteRefused(DirectoryError):
+    """Raised when a document cannot be routed to ``agency``; resending it unchanged cannot help."""
+
+    code = "route-refused"
+
+    def __init__(self, message: str, *, agency: str, at: date, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        #: The code asked about.
+        self.agency = agency
+        #: The day the answer is for.
+        self.at = at
+
+
+class CodeClosed(RouteRefused):
+    """Raised when the code is closed (or not yet open) that day; ``successor`` may name its heir."""
+
+    code = "code-closed"
+
+    def __init__(self, message: str, *, agency: str, at: date, successor: str | None) -> None:
+        super().__init__(message, agency=agency, at=at)
+        #: The code that took over (the end of the successor chain), if any.
+        self.successor = successor
+
+
+class NoServingNode(RouteRefused):
+    """Raised when no node serves the code or any unit above it."""
+
+    code = "no-serving-node"
+
+
+class SignerNotEntitled(DirectoryError):
+    """Raised when a signing certificate is not bound to the code it signs for."""
+
+    code = "signer-not-entitled"
+
+    def __init__(self, message: str, *, fingerprint: str, agency: str) -> None:
+        super().__init__(message)
+        self.fingerprint = fingerprint
+        self.agency = agency
+
+
+class RefusalReason(enum.Enum):
+    """Why a network configuration was refused, in the order the checks run."""
+
+    #: Not a configuration file at all, or its content is unreadable.
+    MALFORMED = "malformed"
+    #: Signed by a directory other than the anchor's.
+    OTHER_DIRECTORY = "other-directory"
+    #: The signature does not verify with the anchor's key: altered or forged.
+    BAD_SIGNATURE = "bad-signature"
+    #: Older than (or a delta not newer than) the configuration already held: a rollback.
+    OLDER_VERSION = "older-version"
+    #: A delta whose base is newer than the configuration held: fetch the full one.
+    MISSING_BASE = "missing-base"
+    #: Past its expiry time.
+    EXPIRED = "expired"
+
+
+class ConfigurationRefused(DirectoryError):
+    """Raised when a network configuration fails verification; the cached one stays in use."""
+
+    code = "configuration-refused"
+
+    def __init__(self, message: str, *, reason: RefusalReason) -> None:
+        super().__init__(message, code=f"configuration-{reason.value}")
+        self.reason = reason
+
+
+class ConfigurationExpired(DirectoryError):
+    """Raised when routing is asked of a configuration past its expiry: refresh it first."""
+
+    code = "configuration-expired"
+
+    def __init__(self, message: str, *, expired_at: datetime) -> None:
+        super().__init__(message)
+        self.expired_at = expired_at

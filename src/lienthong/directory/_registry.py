@@ -1,0 +1,300 @@
+"""``DirectoryRegistry``: the directory's registry of agencies, nodes and certificates.
+
+Every change runs in one transaction, takes one new version and is audited with who and when.
+Agency changes go through ``lienthong.codes.CodeRegistry`` (the current periods plus the change),
+so a CSV import, a reorganisation and a single edit obey the same rules as the reference data:
+a closed code keeps its history and points to its successor, nothing is silently reopened.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from lienthong._i18n import tr
+from lienthong.codes import CodeRegistry, default_registry, parse_code
+from lienthong.directory._certs import (
+    anchor_of,
+    crl_of,
+    fingerprint,
+    load_certificate_pem,
+)
+from lienthong.directory._certs import (
+    certificate_pem as pem_of,
+)
+from lienthong.directory._errors import DirectoryConflict, DirectoryEntryUnknown
+from lienthong.directory._network import Network
+from lienthong.store import (
+    AgencyEntry,
+    AuditEntry,
+    CertificateBinding,
+    Database,
+    DirectorySnapshot,
+    DirectoryStore,
+    NodeEntry,
+    RevocationList,
+    TrustAnchor,
+    migrate,
+    open_database,
+)
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class DirectoryRegistry:
+    """The registry in one database. ``initialize`` creates and seeds it; close it when done."""
+
+    def __init__(self, database: Database, *, clock: Clock = _utc_now) -> None:
+        self.database = database
+        self._clock = clock
+
+    @classmethod
+    def open(cls, url: str, *, clock: Clock = _utc_now) -> DirectoryRegistry:
+        return cls(open_database(url), clock=clock)
+
+    def close(self) -> None:
+        self.database.close()
+
+    def __enter__(self) -> DirectoryRegistry:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _change(self, actor: str) -> contextlib.AbstractContextManager[DirectoryStore]:
+        """One transaction of changes by ``actor``, stamped with the clock's time."""
+        return DirectoryStore.begin(self.database, actor=actor, at=self._clock())
+
+    def _read(self) -> contextlib.AbstractContextManager[DirectoryStore]:
+        return DirectoryStore.begin(self.database)
+
+    # -- set-up --------------------------------------------------------------------------------
+
+    def initialize(self, *, actor: str, seed: CodeRegistry | None = None) -> int:
+        """Migrate the schema and, when it holds no agency yet, seed it; returns rows seeded.
+
+        ``seed`` defaults to ``default_registry()``: the reference CSVs shipped with lienthong.
+        """
+        migrate(self.database)
+        with self._change(actor) as store:
+            if store.agencies():
+                return 0
+            entries = [AgencyEntry.of(record) for record in (seed or default_registry())]
+            store.put_agencies(entries, action="agency.seed")
+            return len(entries)
+
+    def version(self) -> int:
+        with self._read() as store:
+            return store.version()
+
+    # -- agencies ------------------------------------------------------------------------------
+
+    def _merge(self, change: Callable[[CodeRegistry], CodeRegistry], *, actor: str, action: str) -> int:
+        with self._change(actor) as store:
+            current = {(entry.code, entry.valid_from): entry for entry in store.agencies()}
+            merged = change(CodeRegistry(entry.record() for entry in current.values()))
+            changed = []
+            for record in merged:
+                before = current.get((record.code, record.valid_from))
+                if before is None or before.record() != record:
+                    contact = None if before is None else before.contact
+                    changed.append(AgencyEntry.of(record, contact=contact))
+            store.put_agencies(changed, action=action)
+            return len(changed)
+
+    def import_csv(self, path: str | Path, *, actor: str) -> int:
+        """Merge a records or reorganisation CSV; returns the number of periods changed."""
+        return self._merge(lambda registry: registry.with_csv(path), actor=actor, action="agency.import")
+
+    def reorganize(self, path: str | Path, *, actor: str) -> int:
+        """Apply a reorganisation CSV (``old_code,…,successor_code,…,effective``).
+
+        Each old code closes on its effective date and names its successor; its history stays.
+        """
+        with open(path, encoding="utf-8-sig") as stream:
+            header = stream.readline()
+        if "old_code" not in header.split(","):
+            raise DirectoryConflict(
+                tr(
+                    f"{path}: không phải tệp sắp xếp lại (cần cột old_code, successor_code, effective).",
+                    f"{path}: not a reorganisation file (needs old_code, successor_code, effective).",
+                )
+            )
+        return self._merge(lambda registry: registry.with_csv(path), actor=actor, action="agency.reorganize")
+
+    def add_agency(
+        self,
+        code: str,
+        *,
+        actor: str,
+        name: str | None = None,
+        contact: str | None = None,
+        valid_from: date | None = None,
+    ) -> AgencyEntry:
+        """Open a code (strictly formed); refused when it is already open."""
+        text = parse_code(code).text
+        entry = AgencyEntry(text, name=name, contact=contact, valid_from=valid_from)
+        with self._change(actor) as store:
+            history = store.history(text)
+            if any(period.valid_to is None for period in history):
+                raise DirectoryConflict(
+                    tr(f"Mã {text} đã có và đang mở.", f"The code {text} is already open.")
+                )
+            # The code registry checks the new period against the old ones (no overlap).
+            CodeRegistry([*(period.record() for period in history), entry.record()])
+            store.put_agencies([entry], action="agency.add")
+        return entry
+
+    def close_agency(self, code: str, *, on: date, actor: str, successor: str | None = None) -> AgencyEntry:
+        """Close the code's open period on ``on`` (exclusive), naming its successor if any."""
+        text = parse_code(code, lenient=True).text
+        heir = None if successor is None else parse_code(successor).text
+        with self._change(actor) as store:
+            history = store.history(text)
+            current = next((period for period in history if period.valid_to is None), None)
+            if current is None:
+                raise (DirectoryConflict if history else DirectoryEntryUnknown)(
+                    tr(f"Mã {text} không có thời kỳ nào đang mở.", f"The code {text} has no open period.")
+                )
+            if current.valid_from is not None and on <= current.valid_from:
+                raise DirectoryConflict(
+                    tr(
+                        f"Ngày đóng {on} không sau ngày mở {current.valid_from} của mã {text}.",
+                        f"The closing day {on} is not after {text} opened on {current.valid_from}.",
+                    )
+                )
+            if heir is not None and heir != text and not store.history(heir):
+                raise DirectoryEntryUnknown(
+                    tr(
+                        f"Mã kế thừa {heir} không có trong danh bạ.",
+                        f"The successor {heir} is not registered.",
+                    )
+                )
+            closed = dataclasses.replace(current, valid_to=on, successor=heir)
+            store.put_agencies([closed], action="agency.close")
+        return closed
+
+    def agency(self, code: str) -> tuple[AgencyEntry, ...]:
+        """Every period of ``code``, oldest first; raises ``DirectoryEntryUnknown`` if none."""
+        text = parse_code(code, lenient=True).text
+        with self._read() as store:
+            history = store.history(text)
+        if not history:
+            raise DirectoryEntryUnknown(
+                tr(f"Mã {text} không có trong danh bạ.", f"The code {text} is not registered.")
+            )
+        return tuple(history)
+
+    # -- nodes ---------------------------------------------------------------------------------
+
+    def add_node(
+        self,
+        name: str,
+        peer_url: str,
+        *,
+        actor: str,
+        serves: Sequence[str] = (),
+        tls_certificate_pem: str | None = None,
+        replace: bool = False,
+    ) -> NodeEntry:
+        """Register a node serving the subtrees ``serves``; a subtree already served by another
+        node is refused (unless ``replace``, which moves it)."""
+        if not peer_url.startswith(("https://", "http://")):
+            raise DirectoryConflict(
+                tr(f"Địa chỉ {peer_url} không phải URL HTTP(S).", f"{peer_url} is not an HTTP(S) URL.")
+            )
+        if tls_certificate_pem is not None:
+            tls_certificate_pem = pem_of(load_certificate_pem(tls_certificate_pem, what="TLS"))
+        subtrees = tuple(sorted({parse_code(code).text for code in serves}))
+        entry = NodeEntry(name, peer_url, tls_certificate_pem, subtrees)
+        with self._change(actor) as store:
+            exists = store.node(name) is not None
+            if exists and not replace:
+                raise DirectoryConflict(tr(f"Điểm kết nối {name} đã có.", f"The node {name} already exists."))
+            taken = {code: owner for code, owner in store.subtree_owners(subtrees).items() if owner != name}
+            if taken and not replace:
+                listing = ", ".join(f"{code} ({owner})" for code, owner in sorted(taken.items()))
+                raise DirectoryConflict(
+                    tr(
+                        f"Nhánh mã đã có điểm kết nối phục vụ: {listing}.",
+                        f"Subtrees already served: {listing}.",
+                    )
+                )
+            store.put_node(entry, action="node.replace" if exists else "node.add")
+            return store.node(name) or entry
+
+    def remove_node(self, name: str, *, actor: str) -> None:
+        with self._change(actor) as store:
+            if not store.delete_node(name):
+                raise DirectoryEntryUnknown(tr(f"Không có điểm kết nối {name}.", f"No node named {name}."))
+
+    def node(self, name: str) -> NodeEntry:
+        with self._read() as store:
+            found = store.node(name)
+        if found is None:
+            raise DirectoryEntryUnknown(tr(f"Không có điểm kết nối {name}.", f"No node named {name}."))
+        return found
+
+    def nodes(self) -> list[NodeEntry]:
+        with self._read() as store:
+            return store.nodes()
+
+    # -- certificates --------------------------------------------------------------------------
+
+    def bind_certificate(
+        self, code: str, certificate_pem: str, *, actor: str, subtree: bool = False
+    ) -> CertificateBinding:
+        """Allow the certificate to sign for ``code`` (and every unit below it, with ``subtree``)."""
+        text = parse_code(code).text
+        certificate = load_certificate_pem(certificate_pem)
+        binding = CertificateBinding(fingerprint(certificate), text, pem_of(certificate), subtree)
+        with self._change(actor) as store:
+            if not store.history(text):
+                raise DirectoryEntryUnknown(
+                    tr(f"Mã {text} không có trong danh bạ.", f"The code {text} is not registered.")
+                )
+            store.put_binding(binding)
+        return binding
+
+    def unbind_certificate(self, fingerprint_hex: str, code: str, *, actor: str) -> None:
+        with self._change(actor) as store:
+            if not store.delete_binding(fingerprint_hex.lower(), parse_code(code).text):
+                raise DirectoryEntryUnknown(
+                    tr("Chứng thư này không gắn với mã đó.", "That certificate is not bound to that code.")
+                )
+
+    def add_anchor(self, certificate_pem: str, *, actor: str) -> TrustAnchor:
+        anchor = anchor_of(certificate_pem)
+        with self._change(actor) as store:
+            store.put_anchor(anchor)
+        return anchor
+
+    def add_crl(self, crl_pem: str, *, actor: str) -> RevocationList:
+        """Record an issuer's CRL; an older one than that stored is ignored."""
+        crl = crl_of(crl_pem)
+        with self._change(actor) as store:
+            store.put_crl(crl)
+        return crl
+
+    # -- reading -------------------------------------------------------------------------------
+
+    def audit(self, *, limit: int = 100, subject: str | None = None) -> list[AuditEntry]:
+        with self._read() as store:
+            return store.audit(limit=limit, subject=subject)
+
+    def snapshot(self, *, since: int | None = None) -> DirectorySnapshot:
+        """Everything (or what changed after ``since``) as of one version, read consistently."""
+        with self._read() as store:
+            return store.snapshot(since=since)
+
+    def network(self) -> Network:
+        """The routing view of the registry as it is now (``route``, ``node_for``, ``may_sign``)."""
+        snapshot = self.snapshot()
+        return Network(agencies=snapshot.agencies, nodes=snapshot.nodes, bindings=snapshot.bindings)

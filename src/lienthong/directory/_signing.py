@@ -1,0 +1,201 @@
+"""The directory's signing key and the anchor nodes verify with.
+
+A ``DirectoryKey`` is a private key (ECDSA P-256, RSA or Ed25519) and its X.509 certificate,
+loaded once from PEM files; it signs bytes. A ``ConfigurationAnchor`` is what a node is
+bootstrapped with: the directory's certificate, and optionally its name and URL. Anchors are
+PEM certificate files, or JSON files ``{"directory": …, "url": …, "certificate": PEM}``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Final
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.x509.oid import NameOID
+
+from lienthong._i18n import tr
+from lienthong.directory._certs import certificate_pem, fingerprint, load_certificate_pem
+from lienthong.directory._errors import DirectoryKeyError
+
+SigningKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
+
+#: Algorithm names written in a configuration's header, by key type.
+ES256: Final = "ES256"
+RS256: Final = "RS256"
+EDDSA: Final = "EdDSA"
+
+
+def _algorithm(public_key: object) -> str:
+    if isinstance(public_key, ec.EllipticCurvePublicKey) and isinstance(public_key.curve, ec.SECP256R1):
+        return ES256
+    if isinstance(public_key, rsa.RSAPublicKey) and public_key.key_size >= 2048:
+        return RS256
+    if isinstance(public_key, ed25519.Ed25519PublicKey):
+        return EDDSA
+    raise DirectoryKeyError(
+        tr(
+            "Khoá phải là ECDSA P-256, RSA từ 2048 bit hoặc Ed25519.",
+            "The key must be ECDSA P-256, RSA of 2048 bits or more, or Ed25519.",
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DirectoryKey:
+    """The directory's configuration-signing key and certificate. Load it once per process."""
+
+    private_key: SigningKey
+    certificate: x509.Certificate
+
+    @classmethod
+    def load(
+        cls, key_path: str | Path, certificate_path: str | Path, *, password: bytes | None = None
+    ) -> DirectoryKey:
+        try:
+            key = serialization.load_pem_private_key(Path(key_path).read_bytes(), password)
+        except (OSError, ValueError, TypeError) as exc:
+            raise DirectoryKeyError(
+                tr(
+                    f"{key_path}: không đọc được khoá riêng: {exc}",
+                    f"{key_path}: cannot load the private key: {exc}",
+                )
+            ) from exc
+        try:
+            certificate = load_certificate_pem(
+                Path(certificate_path).read_bytes(), what=str(certificate_path)
+            )
+        except OSError as exc:
+            raise DirectoryKeyError(f"{certificate_path}: {exc.strerror}") from exc
+        if not isinstance(key, SigningKey):
+            _algorithm(None)
+        assert isinstance(key, SigningKey)
+        if key.public_key() != certificate.public_key():
+            raise DirectoryKeyError(
+                tr("Khoá riêng không khớp với chứng thư.", "The private key does not match the certificate.")
+            )
+        _algorithm(certificate.public_key())
+        return cls(key, certificate)
+
+    @property
+    def algorithm(self) -> str:
+        return _algorithm(self.certificate.public_key())
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.certificate)
+
+    def sign(self, data: bytes) -> bytes:
+        key = self.private_key
+        if isinstance(key, ec.EllipticCurvePrivateKey):
+            return key.sign(data, ec.ECDSA(hashes.SHA256()))
+        if isinstance(key, rsa.RSAPrivateKey):
+            return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
+        return key.sign(data)
+
+    def anchor(self, *, directory: str | None = None, url: str | None = None) -> ConfigurationAnchor:
+        """The anchor a node needs to trust configurations signed with this key."""
+        return ConfigurationAnchor(self.certificate, directory=directory, url=url)
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigurationAnchor:
+    """What a node trusts: the directory's certificate (and its name and URL, if given)."""
+
+    certificate: x509.Certificate
+    directory: str | None = None
+    url: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.certificate)
+
+    @classmethod
+    def load(cls, path: str | Path) -> ConfigurationAnchor:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise DirectoryKeyError(f"{path}: {exc.strerror}") from exc
+        if data.lstrip().startswith(b"-----BEGIN"):
+            return cls(load_certificate_pem(data, what=str(path)))
+        try:
+            document = json.loads(data)
+            return cls(
+                load_certificate_pem(document["certificate"], what=str(path)),
+                directory=document.get("directory"),
+                url=document.get("url"),
+            )
+        except (ValueError, KeyError, TypeError) as exc:
+            raise DirectoryKeyError(
+                tr(
+                    f"{path}: không phải tệp neo (chứng thư PEM hoặc JSON): {exc}",
+                    f"{path}: not an anchor file (PEM certificate or JSON): {exc}",
+                )
+            ) from exc
+
+    def to_json(self) -> str:
+        document = {
+            "directory": self.directory,
+            "url": self.url,
+            "certificate": certificate_pem(self.certificate),
+        }
+        return json.dumps(document, ensure_ascii=False, indent=2)
+
+    def verify(self, signature: bytes, data: bytes) -> None:
+        """Raise ``InvalidSignature`` unless ``signature`` over ``data`` is the directory's."""
+        key = self.certificate.public_key()
+        if isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(signature, data, ec.ECDSA(hashes.SHA256()))
+        elif isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, data, padding.PKCS1v15(), hashes.SHA256())
+        elif isinstance(key, ed25519.Ed25519PublicKey):
+            key.verify(signature, data)
+        else:
+            raise InvalidSignature("unsupported anchor key")
+
+
+def generate_directory_key(
+    common_name: str, *, not_before: datetime | None = None, valid_for: timedelta = timedelta(days=3650)
+) -> DirectoryKey:
+    """A new ECDSA P-256 key with a self-signed certificate: for a new network, and for tests."""
+    start = not_before or datetime.now(UTC)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(start + valid_for)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    return DirectoryKey(key, certificate)
+
+
+def private_key_pem(key: DirectoryKey) -> bytes:
+    return key.private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )

@@ -1,0 +1,58 @@
+"""Storage: databases (SQLite or PostgreSQL) with their migrations, and the blob store.
+
+>>> database = open_database("sqlite:///./lienthong.db")   # doctest: +SKIP
+>>> migrate(database)                                        # doctest: +SKIP
+'0001'
+
+ORM rows never leave this package: ``DirectoryStore`` takes and returns frozen entries.
+"""
+
+from lienthong.store._blobs import BlobRef, BlobStore
+from lienthong.store._database import DEFAULT_URL, Database, open_database, translate_errors
+from lienthong.store._directory_store import DirectoryStore
+from lienthong.store._entries import (
+    AgencyEntry,
+    AuditEntry,
+    CertificateBinding,
+    DirectorySnapshot,
+    NodeEntry,
+    RevocationList,
+    Tombstone,
+    TrustAnchor,
+)
+from lienthong.store._errors import (
+    BlobCorrupt,
+    BlobNotFound,
+    DatabaseUnavailable,
+    MigrationFailed,
+    StoreConflict,
+    StoreError,
+)
+from lienthong.store._migrate import current_revision, head_revision, migrate
+
+__all__ = [
+    "DEFAULT_URL",
+    "AgencyEntry",
+    "AuditEntry",
+    "BlobCorrupt",
+    "BlobNotFound",
+    "BlobRef",
+    "BlobStore",
+    "CertificateBinding",
+    "Database",
+    "DatabaseUnavailable",
+    "DirectorySnapshot",
+    "DirectoryStore",
+    "MigrationFailed",
+    "NodeEntry",
+    "RevocationList",
+    "StoreConflict",
+    "StoreError",
+    "Tombstone",
+    "TrustAnchor",
+    "current_revision",
+    "head_revision",
+    "migrate",
+    "open_database",
+    "translate_errors",
+]

@@ -1,0 +1,1 @@
+"""Alembic migrations of the lienthong database, run by ``lienthong.store.migrate``."""

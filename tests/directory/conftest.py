@@ -1,0 +1,3 @@
+from support.databases import database, database_url
+
+__all__ = ["database", "database_url"]
