@@ -1,0 +1,44 @@
+"""Each package's public surface: ``__all__`` sorted, every name in it importable, and every
+error class part of the one tree rooted at ``LienthongError``."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+
+import lienthong
+from lienthong import errors
+
+
+def _isort_style(name: str) -> tuple[int, str]:
+    """Constants, then classes, then functions, each sorted: ruff's RUF022 order."""
+    return (0 if name.isupper() else 1 if name[:1].isupper() else 2, name)
+
+
+PACKAGES = sorted(
+    name
+    for module in pkgutil.iter_modules(lienthong.__path__, "lienthong.")
+    if module.ispkg and (name := module.name) != "lienthong.cli"
+)
+
+
+@pytest.mark.parametrize("name", PACKAGES)
+def test_all_is_sorted_and_importable(name: str) -> None:
+    module = importlib.import_module(name)
+    exported = list(getattr(module, "__all__", []))
+    assert exported, f"{name} has no __all__"
+    assert exported == sorted(exported, key=_isort_style), f"{name}.__all__ is not sorted"
+    missing = [item for item in exported if not hasattr(module, item)]
+    assert not missing, f"{name}.__all__ names what it does not define: {missing}"
+
+
+def test_every_error_class_descends_from_lienthong_error() -> None:
+    classes = [
+        value for _, value in inspect.getmembers(errors, inspect.isclass) if issubclass(value, Exception)
+    ]
+    assert set(errors.__all__) == {cls.__name__ for cls in classes if cls.__module__ == errors.__name__}
+    assert all(issubclass(cls, errors.LienthongError) for cls in classes)
+    assert sorted(errors.__all__, key=_isort_style) == list(errors.__all__)
