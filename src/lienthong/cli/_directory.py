@@ -18,6 +18,7 @@ import typer
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong._i18n import tr
+from lienthong.cli import _directory_service
 from lienthong.directory import (
     ConfigurationAnchor,
     DirectoryKey,
@@ -35,10 +36,19 @@ app = typer.Typer(
 )
 agencies = typer.Typer(help="Cơ quan và mã định danh trong danh bạ.", no_args_is_help=True)
 nodes = typer.Typer(help="Điểm kết nối và các nhánh mã chúng phục vụ.", no_args_is_help=True)
-config = typer.Typer(help="Cấu hình mạng có ký số: tạo và kiểm tra.", no_args_is_help=True)
+config = typer.Typer(help="Cấu hình mạng có ký số: tạo, tải và kiểm tra.", no_args_is_help=True)
+certificates = typer.Typer(help="Chứng thư ký số của cơ quan, gắn với mã định danh.", no_args_is_help=True)
+anchors = typer.Typer(help="CA gốc mạng tin cậy.", no_args_is_help=True)
+crls = typer.Typer(help="Danh sách chứng thư bị thu hồi (CRL).", no_args_is_help=True)
 app.add_typer(agencies, name="agencies")
 app.add_typer(nodes, name="nodes")
 app.add_typer(config, name="config")
+app.add_typer(certificates, name="certificates")
+app.add_typer(anchors, name="anchors")
+app.add_typer(crls, name="crls")
+app.add_typer(_directory_service.admins, name="admins")
+app.command("serve")(_directory_service.serve)
+config.command("fetch")(_directory_service.config_fetch)
 
 _Db = Annotated[
     str,
@@ -231,6 +241,67 @@ def nodes_show(
         return
     for node in found:
         typer.echo(f"{node.name}  {node.peer_url}  {' '.join(node.subtrees) or '—'}")
+
+
+@nodes.command("remove")
+def nodes_remove(
+    name: Annotated[str, typer.Argument(help="Tên điểm kết nối.")],
+    db: _Db = DEFAULT_URL,
+    actor: _Actor = None,
+) -> None:
+    """Xoá một điểm kết nối; các nhánh mã nó phục vụ không còn ai phục vụ."""
+    with _registry(db) as registry:
+        registry.remove_node(name, actor=_actor(actor))
+    typer.echo(tr(f"Đã xoá {name}.", f"Removed {name}."))
+
+
+_PemFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Tệp PEM.")]
+
+
+@certificates.command("bind")
+def certificates_bind(
+    code: Annotated[str, typer.Argument(help="Mã định danh.")],
+    certificate: _PemFile,
+    subtree: Annotated[bool, typer.Option("--subtree", help="Ký được cho cả các đơn vị cấp dưới.")] = False,
+    db: _Db = DEFAULT_URL,
+    actor: _Actor = None,
+) -> None:
+    """Cho phép một chứng thư ký thay cho một mã (và các mã cấp dưới, với --subtree)."""
+    pem = certificate.read_text(encoding="ascii", errors="replace")
+    with _registry(db) as registry:
+        binding = registry.bind_certificate(code, pem, subtree=subtree, actor=_actor(actor))
+    typer.echo(f"{binding.fingerprint}  {binding.code}{' (subtree)' if binding.subtree else ''}")
+
+
+@certificates.command("unbind")
+def certificates_unbind(
+    fingerprint: Annotated[str, typer.Argument(help="Vân tay SHA-256 (hex) của chứng thư.")],
+    code: Annotated[str, typer.Argument(help="Mã định danh.")],
+    db: _Db = DEFAULT_URL,
+    actor: _Actor = None,
+) -> None:
+    """Thôi cho phép một chứng thư ký thay cho một mã."""
+    with _registry(db) as registry:
+        registry.unbind_certificate(fingerprint, code, actor=_actor(actor))
+    typer.echo(tr(f"Đã gỡ {fingerprint[:16]}… khỏi {code}.", f"Unbound {fingerprint[:16]}… from {code}."))
+
+
+@anchors.command("add")
+def anchors_add(certificate: _PemFile, db: _Db = DEFAULT_URL, actor: _Actor = None) -> None:
+    """Thêm một CA gốc tin cậy vào cấu hình mạng."""
+    pem = certificate.read_text(encoding="ascii", errors="replace")
+    with _registry(db) as registry:
+        anchor = registry.add_anchor(pem, actor=_actor(actor))
+    typer.echo(f"{anchor.fingerprint}  {anchor.subject}")
+
+
+@crls.command("add")
+def crls_add(crl: _PemFile, db: _Db = DEFAULT_URL, actor: _Actor = None) -> None:
+    """Ghi CRL mới nhất của một CA (CRL cũ hơn bản đã có thì bỏ qua)."""
+    pem = crl.read_text(encoding="ascii", errors="replace")
+    with _registry(db) as registry:
+        added = registry.add_crl(pem, actor=_actor(actor))
+    typer.echo(f"{added.issuer}  {added.this_update.isoformat()}")
 
 
 @config.command("keygen")

@@ -6,27 +6,44 @@ configuration that lets every node route without asking anyone.
 >>> registry.network().route("000.00.00.H02", at=date(2025, 6, 30)).node     # doctest: +SKIP
 """
 
+from lienthong.directory._admins import Admin, AdminFile, Scope, parse_scopes
+from lienthong.directory._app import DirectoryService, DirectorySettings, create_app
+from lienthong.directory._client import (
+    ConfigurationClient,
+    RefreshOutcome,
+    RefreshState,
+    fetch_configuration,
+)
 from lienthong.directory._config import (
     DEFAULT_VALIDITY,
     Configuration,
     build_configuration,
+    reopen_configuration,
     verify_configuration,
 )
+from lienthong.directory._config_api import BASE_HEADER, VERSION_HEADER
 from lienthong.directory._document import ConfigurationContent
 from lienthong.directory._errors import (
+    AccessDenied,
+    AuthenticationRequired,
     CodeClosed,
     ConfigurationExpired,
+    ConfigurationMissing,
     ConfigurationRefused,
     DirectoryConflict,
     DirectoryEntryUnknown,
     DirectoryError,
     DirectoryKeyError,
+    DirectoryRequestInvalid,
+    DirectoryUnreachable,
     NoServingNode,
     RefusalReason,
     RouteRefused,
+    ScopeMissing,
     SignerNotEntitled,
 )
 from lienthong.directory._network import Network, Route
+from lienthong.directory._publisher import CONTENT_TYPE, ConfigurationPublisher, SignedConfiguration
 from lienthong.directory._registry import DirectoryRegistry
 from lienthong.directory._signing import ConfigurationAnchor, DirectoryKey, generate_directory_key
 from lienthong.store import (
@@ -40,15 +57,25 @@ from lienthong.store import (
 )
 
 __all__ = [
+    "BASE_HEADER",
+    "CONTENT_TYPE",
     "DEFAULT_VALIDITY",
+    "VERSION_HEADER",
+    "AccessDenied",
+    "Admin",
+    "AdminFile",
     "AgencyEntry",
     "AuditEntry",
+    "AuthenticationRequired",
     "CertificateBinding",
     "CodeClosed",
     "Configuration",
     "ConfigurationAnchor",
+    "ConfigurationClient",
     "ConfigurationContent",
     "ConfigurationExpired",
+    "ConfigurationMissing",
+    "ConfigurationPublisher",
     "ConfigurationRefused",
     "DirectoryConflict",
     "DirectoryEntryUnknown",
@@ -56,17 +83,30 @@ __all__ = [
     "DirectoryKey",
     "DirectoryKeyError",
     "DirectoryRegistry",
+    "DirectoryRequestInvalid",
+    "DirectoryService",
+    "DirectorySettings",
     "DirectorySnapshot",
+    "DirectoryUnreachable",
     "Network",
     "NoServingNode",
     "NodeEntry",
+    "RefreshOutcome",
+    "RefreshState",
     "RefusalReason",
     "RevocationList",
     "Route",
     "RouteRefused",
+    "Scope",
+    "ScopeMissing",
+    "SignedConfiguration",
     "SignerNotEntitled",
     "TrustAnchor",
     "build_configuration",
+    "create_app",
+    "fetch_configuration",
     "generate_directory_key",
+    "parse_scopes",
+    "reopen_configuration",
     "verify_configuration",
 ]

@@ -257,3 +257,17 @@ def _merge(base: ConfigurationContent, delta: ConfigurationContent) -> Configura
         anchors=tuple(anchors.values()),
         crls=tuple(crls.values()),
     )
+
+
+def reopen_configuration(data: bytes, anchor: ConfigurationAnchor) -> Configuration:
+    """A full configuration a node saved itself, checked for envelope, signer and signature but
+    not for time: an expired one still loads, and then refuses to route (``ConfigurationExpired``).
+    """
+    content = _open(data, anchor)
+    if content.kind != "full":
+        raise _refuse(
+            RefusalReason.MALFORMED,
+            "Tệp lưu đệm phải là cấu hình đầy đủ, không phải bản thay đổi.",
+            "A cached configuration must be a full one, not a delta.",
+        )
+    return _configuration(content, (data,))

@@ -10,7 +10,13 @@ LienthongError
     │   └── NoServingNode          no node serves the code
     ├── SignerNotEntitled          this certificate may not sign for this code
     ├── ConfigurationRefused       a configuration failed verification; ``reason`` says how
-    └── ConfigurationExpired       the cached configuration has expired: refuse to route
+    ├── ConfigurationExpired       the cached configuration has expired: refuse to route
+    ├── ConfigurationMissing       a node holds no configuration yet: fetch one first
+    ├── DirectoryUnreachable       the directory could not be reached or answered badly: retry later
+    ├── DirectoryRequestInvalid    a request to the directory's API is malformed (HTTP 400)
+    └── AccessDenied               an admin API call is not allowed
+        ├── AuthenticationRequired no valid bearer token (HTTP 401)
+        └── ScopeMissing           the admin lacks the scope the call needs (HTTP 403)
 """
 
 from __future__ import annotations
@@ -121,3 +127,54 @@ class ConfigurationExpired(DirectoryError):
     def __init__(self, message: str, *, expired_at: datetime) -> None:
         super().__init__(message)
         self.expired_at = expired_at
+
+
+class ConfigurationMissing(DirectoryError):
+    """Raised when a node is asked to route before it holds any configuration."""
+
+    code = "configuration-missing"
+
+
+class DirectoryUnreachable(DirectoryError):
+    """Raised when the directory cannot be reached, or answers with an error instead of a
+    configuration. Retry later; the cached configuration stays in use meanwhile."""
+
+    code = "directory-unreachable"
+
+    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
+        super().__init__(message)
+        #: The address asked.
+        self.url = url
+        #: The HTTP status, when the directory answered at all.
+        self.status = status
+
+
+class DirectoryRequestInvalid(DirectoryError):
+    """Raised when a request to the directory's API is malformed (a version ahead of the
+    directory's, a body that is not a CSV file)."""
+
+    code = "request-invalid"
+
+
+class AccessDenied(DirectoryError):
+    """Raised when an admin API call is not allowed."""
+
+    code = "access-denied"
+
+
+class AuthenticationRequired(AccessDenied):
+    """Raised when an admin API call carries no bearer token, or one that matches no admin."""
+
+    code = "authentication-required"
+
+
+class ScopeMissing(AccessDenied):
+    """Raised when the authenticated admin lacks the scope the call needs."""
+
+    code = "scope-missing"
+
+    def __init__(self, message: str, *, admin: str, scope: str) -> None:
+        super().__init__(message)
+        self.admin = admin
+        #: The scope the call needed.
+        self.scope = scope

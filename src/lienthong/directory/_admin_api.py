@@ -1,0 +1,217 @@
+"""``/v1/admin/…``: thin routes over ``DirectoryRegistry``, each behind a bearer token and a scope.
+
+The authenticated admin's name is the actor of every change the registry records. Routes are
+plain functions (FastAPI runs them in a worker thread: the registry's database calls block);
+errors are the registry's own, mapped to statuses by ``_problems``.
+"""
+# No "from __future__ import annotations": FastAPI must evaluate the annotations of the nested
+# route functions, which name closures (the scope checks) that module globals do not hold.
+
+import dataclasses
+import tempfile
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Header, Query, Response
+from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
+
+from lienthong._i18n import tr
+from lienthong.directory._admins import Admin, AdminFile, Scope
+from lienthong.directory._errors import DirectoryRequestInvalid
+from lienthong.directory._registry import DirectoryRegistry
+from lienthong.edxml import VIETNAM_TZ
+from lienthong.store import AgencyEntry, NodeEntry
+
+
+class AgencyIn(BaseModel):
+    code: str
+    name: str | None = None
+    contact: str | None = None
+    valid_from: date | None = None
+
+
+class CloseIn(BaseModel):
+    on: date
+    successor: str | None = None
+
+
+class NodeIn(BaseModel):
+    name: str
+    peer_url: str
+    serves: list[str] = Field(default_factory=list)
+    tls_certificate_pem: str | None = None
+    replace: bool = False
+
+
+class BindingIn(BaseModel):
+    code: str
+    certificate_pem: str
+    subtree: bool = False
+
+
+class AnchorIn(BaseModel):
+    certificate_pem: str
+
+
+class CrlIn(BaseModel):
+    crl_pem: str
+
+
+def _agency(entry: AgencyEntry) -> dict[str, Any]:
+    return dataclasses.asdict(entry)
+
+
+def _node(entry: NodeEntry) -> dict[str, Any]:
+    return {
+        "name": entry.name,
+        "peer_url": entry.peer_url,
+        "serves": list(entry.subtrees),
+        "tls_certificate_pem": entry.tls_certificate_pem,
+        "version": entry.version,
+    }
+
+
+def _csv_file(data: bytes, apply: Callable[[Path], int]) -> int:
+    """Apply ``apply`` to ``data`` saved in a temporary CSV file (the registry reads files)."""
+    if not data.strip():
+        raise DirectoryRequestInvalid(
+            tr("Thân yêu cầu trống: cần tệp CSV.", "Empty body: a CSV file is needed.")
+        )
+    with tempfile.TemporaryDirectory(prefix="lienthong-csv-") as folder:
+        path = Path(folder) / "upload.csv"
+        path.write_bytes(data)
+        return apply(path)
+
+
+def admin_router(registry: DirectoryRegistry, admins: AdminFile) -> APIRouter:
+    def authenticated(authorization: Annotated[str | None, Header()] = None) -> Admin:
+        return admins.authenticate(authorization)
+
+    def scoped(scope: Scope) -> Callable[..., Admin]:
+        def check(admin: Annotated[Admin, Depends(authenticated)]) -> Admin:
+            admin.require(scope)
+            return admin
+
+        return check
+
+    router = APIRouter(prefix="/v1/admin")
+
+    # -- agencies ------------------------------------------------------------------------------
+
+    @router.post("/agencies", status_code=201)
+    def add_agency(body: AgencyIn, admin: Annotated[Admin, Depends(scoped(Scope.AGENCIES_WRITE))]) -> Any:
+        entry = registry.add_agency(
+            body.code, name=body.name, contact=body.contact, valid_from=body.valid_from, actor=admin.name
+        )
+        return _agency(entry)
+
+    @router.post("/agencies/{code}/close")
+    def close_agency(
+        code: str, body: CloseIn, admin: Annotated[Admin, Depends(scoped(Scope.AGENCIES_WRITE))]
+    ) -> Any:
+        return _agency(registry.close_agency(code, on=body.on, successor=body.successor, actor=admin.name))
+
+    @router.get("/agencies/{code}")
+    def show_agency(
+        code: str,
+        _admin: Annotated[Admin, Depends(scoped(Scope.AGENCIES_READ))],
+        at: Annotated[date | None, Query(description="The day asked about (default: today).")] = None,
+    ) -> Any:
+        day = at or datetime.now(VIETNAM_TZ).date()
+        history = registry.agency(code)
+        route = registry.network().route(code, at=day)
+        return {
+            "code": history[0].code,
+            "at": day,
+            "active": route.status.active,
+            "successor": route.successor,
+            "node": None if route.node is None else route.node.name,
+            "deliverable": route.deliverable,
+            "problem": route.problem,
+            "history": [_agency(entry) for entry in history],
+        }
+
+    async def _upload(data: bytes, apply: Callable[[Path], int]) -> dict[str, int]:
+        return {"changed": await run_in_threadpool(_csv_file, data, apply)}
+
+    @router.post("/agencies/import")
+    async def import_agencies(
+        admin: Annotated[Admin, Depends(scoped(Scope.AGENCIES_WRITE))],
+        body: Annotated[bytes, Body(media_type="text/csv")],
+    ) -> Any:
+        return await _upload(body, lambda path: registry.import_csv(path, actor=admin.name))
+
+    @router.post("/reorganize")
+    async def reorganize(
+        admin: Annotated[Admin, Depends(scoped(Scope.AGENCIES_WRITE))],
+        body: Annotated[bytes, Body(media_type="text/csv")],
+    ) -> Any:
+        return await _upload(body, lambda path: registry.reorganize(path, actor=admin.name))
+
+    # -- nodes ---------------------------------------------------------------------------------
+
+    @router.post("/nodes", status_code=201)
+    def add_node(body: NodeIn, admin: Annotated[Admin, Depends(scoped(Scope.NODES_WRITE))]) -> Any:
+        node = registry.add_node(
+            body.name,
+            body.peer_url,
+            serves=body.serves,
+            tls_certificate_pem=body.tls_certificate_pem,
+            replace=body.replace,
+            actor=admin.name,
+        )
+        return _node(node)
+
+    @router.get("/nodes")
+    def list_nodes(_admin: Annotated[Admin, Depends(scoped(Scope.NODES_READ))]) -> Any:
+        return [_node(node) for node in registry.nodes()]
+
+    @router.get("/nodes/{name}")
+    def show_node(name: str, _admin: Annotated[Admin, Depends(scoped(Scope.NODES_READ))]) -> Any:
+        return _node(registry.node(name))
+
+    @router.delete("/nodes/{name}", status_code=204)
+    def remove_node(name: str, admin: Annotated[Admin, Depends(scoped(Scope.NODES_WRITE))]) -> Response:
+        registry.remove_node(name, actor=admin.name)
+        return Response(status_code=204)
+
+    # -- certificates, anchors, CRLs -----------------------------------------------------------
+
+    @router.post("/certificates", status_code=201)
+    def bind(body: BindingIn, admin: Annotated[Admin, Depends(scoped(Scope.CERTIFICATES_WRITE))]) -> Any:
+        binding = registry.bind_certificate(
+            body.code, body.certificate_pem, subtree=body.subtree, actor=admin.name
+        )
+        return {"fingerprint": binding.fingerprint, "code": binding.code, "subtree": binding.subtree}
+
+    @router.delete("/certificates/{fingerprint}/{code}", status_code=204)
+    def unbind(
+        fingerprint: str, code: str, admin: Annotated[Admin, Depends(scoped(Scope.CERTIFICATES_WRITE))]
+    ) -> Response:
+        registry.unbind_certificate(fingerprint, code, actor=admin.name)
+        return Response(status_code=204)
+
+    @router.post("/anchors", status_code=201)
+    def add_anchor(body: AnchorIn, admin: Annotated[Admin, Depends(scoped(Scope.TRUST_WRITE))]) -> Any:
+        anchor = registry.add_anchor(body.certificate_pem, actor=admin.name)
+        return {"fingerprint": anchor.fingerprint, "subject": anchor.subject}
+
+    @router.post("/crls", status_code=201)
+    def add_crl(body: CrlIn, admin: Annotated[Admin, Depends(scoped(Scope.TRUST_WRITE))]) -> Any:
+        crl = registry.add_crl(body.crl_pem, actor=admin.name)
+        return {"issuer": crl.issuer, "fingerprint": crl.fingerprint, "this_update": crl.this_update}
+
+    # -- audit ---------------------------------------------------------------------------------
+
+    @router.get("/audit")
+    def audit(
+        _admin: Annotated[Admin, Depends(scoped(Scope.AUDIT_READ))],
+        subject: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    ) -> Any:
+        return [dataclasses.asdict(entry) for entry in registry.audit(limit=limit, subject=subject)]
+
+    return router

@@ -1,0 +1,286 @@
+"""``ConfigurationClient``: a node's copy of the network configuration, kept fresh and on disk.
+
+Bootstrapped from a configuration anchor (the directory's URL and signing certificate). Each
+``refresh`` fetches ``GET /v1/config`` over HTTPS (``If-None-Match``: unchanged costs a 304),
+verifies signature, directory and version (never a rollback), saves it atomically in the cache
+file and only then uses it. A refused or unreachable fetch changes nothing: the node keeps
+routing from the configuration it holds, until that one expires (``ConfigurationExpired``).
+``start`` refreshes in a background thread, with exponential backoff and jitter after failures.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import random
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import httpx
+
+from lienthong._i18n import tr
+from lienthong.codes import AgencyCode
+from lienthong.directory._config import (
+    Configuration,
+    reopen_configuration,
+    verify_configuration,
+)
+from lienthong.directory._errors import (
+    ConfigurationMissing,
+    ConfigurationRefused,
+    DirectoryKeyError,
+    DirectoryUnreachable,
+    RefusalReason,
+)
+from lienthong.directory._files import write_atomically
+from lienthong.directory._network import Route
+from lienthong.directory._signing import ConfigurationAnchor
+from lienthong.store import NodeEntry
+
+if TYPE_CHECKING:  # contexts are built by lienthong.net.client_context only
+    from ssl import SSLContext
+
+_log = logging.getLogger("lienthong.directory.client")
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class RefreshState(enum.Enum):
+    """What one refresh did."""
+
+    #: A newer (or re-signed) configuration was verified, saved and is now in use.
+    UPDATED = "updated"
+    #: The directory has nothing newer (304).
+    UNCHANGED = "unchanged"
+    #: The configuration fetched was refused; the one held stays in use.
+    REFUSED = "refused"
+    #: The directory could not be reached or answered with an error; the one held stays in use.
+    UNREACHABLE = "unreachable"
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshOutcome:
+    state: RefreshState
+    #: The version in use after the refresh (None: none held).
+    version: int | None
+    #: Why the configuration fetched was refused (state REFUSED).
+    reason: RefusalReason | None = None
+    message: str = ""
+
+    def summary(self) -> str:
+        reason = f" reason={self.reason.value}" if self.reason else ""
+        return f"refresh={self.state.value} version={self.version}{reason} {self.message}".rstrip()
+
+
+def fetch_configuration(
+    url: str,
+    anchor: ConfigurationAnchor,
+    *,
+    tls: SSLContext,
+    at: datetime,
+    current: Configuration | None = None,
+    timeout: float = 30.0,
+) -> Configuration:
+    """Fetch the full configuration at ``url`` once and verify it (``config fetch``)."""
+    with httpx.Client(verify=tls, http2=True, timeout=timeout) as http:
+        data, _ = _get(http, url, etag=None)
+    if data is None:  # 304 to a request without If-None-Match: not a directory
+        raise DirectoryUnreachable(tr("Trả lời 304 không hợp lệ.", "Unexpected 304 answer."), url=url)
+    return verify_configuration(data, anchor, at=at, current=current)
+
+
+def _get(http: httpx.Client, url: str, *, etag: str | None) -> tuple[bytes | None, str | None]:
+    """The configuration's bytes and ETag (None, None on 304). httpx errors end here."""
+    endpoint = url.rstrip("/") + "/v1/config"
+    try:
+        response = http.get(endpoint, headers={"If-None-Match": etag} if etag else None)
+    except httpx.HTTPError as exc:
+        raise DirectoryUnreachable(
+            tr(
+                f"Không kết nối được trung tâm danh bạ {endpoint}: {type(exc).__name__}: {exc}",
+                f"Cannot reach the directory at {endpoint}: {type(exc).__name__}: {exc}",
+            ),
+            url=endpoint,
+        ) from exc
+    if response.status_code == 304:
+        return None, etag
+    if response.status_code != 200:
+        raise DirectoryUnreachable(
+            tr(
+                f"Trung tâm danh bạ trả lời HTTP {response.status_code}: {response.text[:200]}",
+                f"The directory answered HTTP {response.status_code}: {response.text[:200]}",
+            ),
+            url=endpoint,
+            status=response.status_code,
+        )
+    return response.content, response.headers.get("etag")
+
+
+class ConfigurationClient:
+    """A node's network configuration: loaded from its cache, refreshed from the directory."""
+
+    def __init__(
+        self,
+        anchor: ConfigurationAnchor,
+        *,
+        cache: Path,
+        tls: SSLContext,
+        url: str | None = None,
+        clock: Clock = _utc_now,
+        interval: timedelta = timedelta(minutes=5),
+        max_backoff: timedelta = timedelta(minutes=15),
+        timeout: float = 30.0,
+        on_refresh: Callable[[RefreshOutcome], None] | None = None,
+    ) -> None:
+        directory_url = url or anchor.url
+        if not directory_url:
+            raise DirectoryKeyError(
+                tr(
+                    "Neo tin cậy không có địa chỉ trung tâm danh bạ; hãy cho biết địa chỉ.",
+                    "The anchor has no directory URL; give one.",
+                )
+            )
+        self.anchor = anchor
+        self.url = directory_url
+        self.cache = cache
+        self._clock = clock
+        self._interval = interval
+        self._max_backoff = max_backoff
+        self._on_refresh = on_refresh
+        self._tls, self._timeout = tls, timeout
+        self._refreshing = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._etag: str | None = None
+        self._current: Configuration | None = self._load_cache()
+
+    # -- the configuration held ----------------------------------------------------------------
+
+    def _load_cache(self) -> Configuration | None:
+        try:
+            data = self.cache.read_bytes()
+        except FileNotFoundError:
+            return None
+        try:
+            return reopen_configuration(data, self.anchor)
+        except ConfigurationRefused as exc:
+            _log.warning("cached configuration %s ignored: %s", self.cache, exc)
+            return None
+
+    @property
+    def current(self) -> Configuration | None:
+        """The configuration in use (possibly expired); None before the first success."""
+        return self._current
+
+    def configuration(self) -> Configuration:
+        """The configuration in use; raises ``ConfigurationMissing`` when none is held yet."""
+        held = self._current
+        if held is None:
+            raise ConfigurationMissing(
+                tr(
+                    "Điểm kết nối chưa có cấu hình mạng: chưa tải được từ trung tâm danh bạ.",
+                    "This node holds no network configuration yet: none could be fetched.",
+                )
+            )
+        return held
+
+    def route(self, code: AgencyCode | str, *, at: datetime | None = None) -> Route:
+        """Where a document for ``code`` goes; ``ConfigurationExpired`` once the copy has expired."""
+        return self.configuration().route(code, at=at or self._clock())
+
+    def node_for(self, code: AgencyCode | str, *, at: datetime | None = None) -> NodeEntry:
+        return self.configuration().node_for(code, at=at or self._clock())
+
+    def check_signer(self, fingerprint: str, code: AgencyCode | str, *, at: datetime | None = None) -> None:
+        self.configuration().check_signer(fingerprint, code, at=at or self._clock())
+
+    # -- refreshing ----------------------------------------------------------------------------
+
+    def refresh(self) -> RefreshOutcome:
+        """Fetch, verify and adopt the directory's configuration once. Never raises for the
+        directory's faults: the outcome says what happened, and the held copy stays otherwise."""
+        with self._refreshing:
+            outcome = self._refresh()
+        log = _log.info if outcome.state in (RefreshState.UPDATED, RefreshState.UNCHANGED) else _log.warning
+        log("%s", outcome.summary())
+        if self._on_refresh is not None:
+            self._on_refresh(outcome)
+        return outcome
+
+    def _refresh(self) -> RefreshOutcome:
+        held = self._current
+        version = None if held is None else held.version
+        try:
+            # A connection per refresh: minutes apart, an idle one held open helps no one.
+            with httpx.Client(verify=self._tls, http2=True, timeout=self._timeout) as http:
+                data, etag = _get(http, self.url, etag=self._etag if held is not None else None)
+        except DirectoryUnreachable as exc:
+            return RefreshOutcome(RefreshState.UNREACHABLE, version, message=str(exc))
+        if data is None:
+            return RefreshOutcome(RefreshState.UNCHANGED, version)
+        try:
+            fetched = verify_configuration(data, self.anchor, at=self._clock(), current=held)
+            if fetched.content.kind != "full":
+                raise ConfigurationRefused(
+                    tr(
+                        "Cần cấu hình đầy đủ, nhận được bản thay đổi.",
+                        "Expected a full configuration, got a delta.",
+                    ),
+                    reason=RefusalReason.MALFORMED,
+                )
+        except ConfigurationRefused as exc:
+            return RefreshOutcome(RefreshState.REFUSED, version, reason=exc.reason, message=str(exc))
+        write_atomically(self.cache, data)
+        self._current, self._etag = fetched, etag
+        return RefreshOutcome(RefreshState.UPDATED, fetched.version)
+
+    def _delay(self, failures: int) -> float:
+        if failures == 0:
+            return self._interval.total_seconds()
+        base: float = self._interval.total_seconds() * 2.0 ** min(failures - 1, 16)
+        return min(base, self._max_backoff.total_seconds()) * random.uniform(0.5, 1.0)  # jitter
+
+    def _run(self) -> None:
+        failures = 0
+        while not self._stop.is_set():
+            try:
+                outcome = self.refresh()
+                ok = outcome.state in (RefreshState.UPDATED, RefreshState.UNCHANGED)
+            except Exception:  # a full disk, say: log it and keep the thread alive
+                _log.exception("configuration refresh failed")
+                ok = False
+            failures = 0 if ok else failures + 1
+            self._stop.wait(self._delay(failures))
+
+    def start(self) -> None:
+        """Refresh now and then every ``interval`` in a background thread, until ``stop``."""
+        if self._thread is not None:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="lienthong-config-refresh", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop the background refresh, waiting for a fetch in progress to end."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=60)
+            self._thread = None
+
+    def close(self) -> None:
+        """Stop refreshing (the same as ``stop``: a client holds no connection between fetches)."""
+        self.stop()
+
+    def __enter__(self) -> ConfigurationClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

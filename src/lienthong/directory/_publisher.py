@@ -1,0 +1,119 @@
+"""``ConfigurationPublisher``: the signed configuration the directory serves, built once per version.
+
+Reading the registry, encoding and signing run in a worker thread, never on the event loop. The
+signed bytes are kept per (registry version, ``since``); a request for a version already signed
+gets the same bytes, until half the validity has passed: then it is signed again, so a node that
+refreshes always holds a configuration with at least half its validity ahead.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Final
+
+from starlette.concurrency import run_in_threadpool
+
+from lienthong._i18n import tr
+from lienthong.directory._config import DEFAULT_VALIDITY, build_configuration
+from lienthong.directory._errors import DirectoryRequestInvalid
+from lienthong.directory._registry import DirectoryRegistry
+from lienthong.directory._signing import DirectoryKey
+
+#: The media type of a signed configuration (``LTCONF/1``).
+CONTENT_TYPE: Final = "application/vnd.lienthong.configuration"
+#: Signed documents kept in memory (the full one, and deltas since recent versions).
+_CACHE_SIZE: Final = 32
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class SignedConfiguration:
+    """One signed configuration document, as served."""
+
+    version: int
+    #: The version a delta is computed against; None for a full configuration.
+    since: int | None
+    issued_at: datetime
+    expires_at: datetime
+    data: bytes
+
+    @property
+    def etag(self) -> str:
+        """A strong entity tag: the version and a digest of the exact bytes."""
+        return f'"{self.version}-{hashlib.sha256(self.data).hexdigest()[:20]}"'
+
+
+class ConfigurationPublisher:
+    """Builds, signs and caches the configuration of one registry. One per server process."""
+
+    def __init__(
+        self,
+        registry: DirectoryRegistry,
+        key: DirectoryKey,
+        *,
+        directory: str,
+        valid_for: timedelta = DEFAULT_VALIDITY,
+        clock: Clock = _utc_now,
+    ) -> None:
+        self._registry = registry
+        self._key = key
+        self._directory = directory
+        self._valid_for = valid_for
+        self._clock = clock
+        self._cache: OrderedDict[tuple[int, int | None], SignedConfiguration] = OrderedDict()
+        self._lock: asyncio.Lock | None = None
+
+    def _fresh(self, key: tuple[int, int | None]) -> SignedConfiguration | None:
+        found = self._cache.get(key)
+        if found is None or self._clock() >= found.issued_at + self._valid_for / 2:
+            return None
+        self._cache.move_to_end(key)
+        return found
+
+    def _build(self, since: int | None) -> SignedConfiguration:
+        """Read the registry and sign: blocking, run in a worker thread."""
+        snapshot = self._registry.snapshot(since=since)
+        issued_at = self._clock()
+        data = build_configuration(
+            snapshot, self._key, directory=self._directory, issued_at=issued_at, valid_for=self._valid_for
+        )
+        return SignedConfiguration(snapshot.version, since, issued_at, issued_at + self._valid_for, data)
+
+    async def publish(self, *, since: int | None = None) -> SignedConfiguration:
+        """The current configuration, full or (with ``since``) the changes after that version."""
+        if since is not None and since < 0:
+            raise DirectoryRequestInvalid(
+                tr("Phiên bản phải là số không âm.", "The version must not be negative.")
+            )
+        version = await run_in_threadpool(self._registry.version)
+        if since is not None and since > version:
+            raise DirectoryRequestInvalid(
+                tr(
+                    f"Phiên bản {since} mới hơn phiên bản của trung tâm danh bạ ({version}).",
+                    f"Version {since} is ahead of the directory's ({version}).",
+                )
+            )
+        found = self._fresh((version, since))
+        if found is not None:
+            return found
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:  # one signing at a time; the others then find it cached
+            found = self._fresh((version, since))
+            if found is not None:
+                return found
+            signed = await run_in_threadpool(self._build, since)
+            self._cache[(signed.version, since)] = signed
+            while len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+            return signed
