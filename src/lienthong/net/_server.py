@@ -67,7 +67,8 @@ def _config(listening: Listening, context: ssl.SSLContext) -> Config:
     config.accesslog = None
     config.errorlog = None
     config.keep_alive_timeout = 75
-    config.graceful_timeout = 5
+    # Idle keep-alive connections must not hold a shutdown for long.
+    config.graceful_timeout = 2
     return config
 
 
