@@ -22,6 +22,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from lienthong.demo import sample_pdf
 from lienthong.trust import KeySigner, Pki, load_crls, sign_package, sign_pdf, verify_package, verify_pdf
 
 EDXML_NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
@@ -41,29 +42,6 @@ def sized_package(sender: str, size: int) -> bytes:
         if len(data) >= size:
             return data
         places += line
-
-
-def minimal_pdf() -> bytes:
-    """A one-page PDF with an exact cross-reference table."""
-    content = b"BT /F1 18 Tf 72 720 Td (Van ban dien tu) Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 def rate(work: Callable[[], object], seconds: float) -> float:
@@ -106,7 +84,7 @@ def main() -> None:
         return verify_package(signed, anchors=anchors, crls=crls, at=now)
 
     verify_cold = rate(cold, seconds)
-    pdf = sign_pdf(minimal_pdf(), signer)
+    pdf = sign_pdf(sample_pdf(), signer)
     assert verify_pdf(pdf, anchors=anchors, crls=crls, at=now)[0].valid
     pdf_verify = rate(lambda: verify_pdf(pdf, anchors=anchors, crls=crls, at=now), seconds)
 

@@ -58,19 +58,19 @@ class DemoResult:
     detail: str
 
 
-def _pdf(title: str) -> bytes:
-    """A small one-page PDF, enough for a reader to open."""
-    text = title.encode("latin-1", "replace")
-    stream = b"BT /F1 12 Tf 72 720 Td (" + text + b") Tj ET"
+def sample_pdf(text: str = "Van ban dien tu") -> bytes:
+    """A valid one-page PDF with an exact cross-reference table (ASCII text only), for demos,
+    tests and benchmarks."""
+    content = b"BT /F1 18 Tf 72 720 Td (" + text.encode("latin-1", "replace") + b") Tj ET"
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
         b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -78,10 +78,7 @@ def _pdf(title: str) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
     out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     return bytes(out)
 
 
@@ -100,7 +97,7 @@ def demo_packages(count: int, *, start: datetime) -> Iterator[tuple[str, Package
             .document_type("Công văn")
             .signer("Nguyễn Văn A", position="Phó Chánh Văn phòng", competence="TL. BỘ TRƯỞNG")
             .promulgation(on=moment.date(), place="Hà Nội")
-            .attach(f"cong-van-{number}.pdf", _pdf(f"Cong van so {number}"), zip_wrapped=index % 4 == 3)
+            .attach(f"cong-van-{number}.pdf", sample_pdf(f"Cong van so {number}"), zip_wrapped=index % 4 == 3)
         )
         for code in recipients:
             builder = builder.recipient(code)
