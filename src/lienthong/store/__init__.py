@@ -4,7 +4,8 @@
 >>> migrate(database)                                        # doctest: +SKIP
 '0001'
 
-ORM rows never leave this package: ``DirectoryStore`` takes and returns frozen entries.
+ORM rows never leave this package: ``DirectoryStore`` and ``NodeStore`` take and return
+frozen entries.
 """
 
 from lienthong.store._blobs import BlobRef, BlobStore
@@ -29,6 +30,20 @@ from lienthong.store._errors import (
     StoreError,
 )
 from lienthong.store._migrate import current_revision, head_revision, migrate
+from lienthong.store._node_entries import (
+    DeliveryState,
+    Direction,
+    Disposition,
+    DocumentLink,
+    InboxEntry,
+    LogEntry,
+    OutboxEntry,
+    OutboxItem,
+    PackageKind,
+    ReceiptEntry,
+    StatusEntry,
+)
+from lienthong.store._node_store import NodeStore
 
 __all__ = [
     "DEFAULT_URL",
@@ -41,11 +56,23 @@ __all__ = [
     "CertificateBinding",
     "Database",
     "DatabaseUnavailable",
+    "DeliveryState",
+    "Direction",
     "DirectorySnapshot",
     "DirectoryStore",
+    "Disposition",
+    "DocumentLink",
+    "InboxEntry",
+    "LogEntry",
     "MigrationFailed",
     "NodeEntry",
+    "NodeStore",
+    "OutboxEntry",
+    "OutboxItem",
+    "PackageKind",
+    "ReceiptEntry",
     "RevocationList",
+    "StatusEntry",
     "StoreConflict",
     "StoreError",
     "Tombstone",

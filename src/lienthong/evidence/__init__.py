@@ -1,0 +1,40 @@
+"""Evidence: receipts, the message log's hash chain, and bundles anyone can verify offline.
+
+This package is the trusted verifier: it depends on ``lienthong.trust`` and ``lienthong.edxml``
+only (never on the store or the node), so an auditor can check a bundle with nothing but the
+network's trust anchors. The formats it defines (signed statements, receipts, log records)
+are the ones the node writes.
+"""
+
+from lienthong.evidence._bundle import FORMAT as BUNDLE_FORMAT
+from lienthong.evidence._bundle import BundleReport, package_path, receipt_path, verify_bundle
+from lienthong.evidence._canonical import canonical_json, sha256_hex
+from lienthong.evidence._chain import GENESIS, LogKind, LogRecord, link_hash
+from lienthong.evidence._errors import BundleInvalid, EvidenceError, StatementInvalid
+from lienthong.evidence._receipt import Receipt, ReceiptOutcome, SignedReceipt, read_receipt, sign_receipt
+from lienthong.evidence._statement import Statement, read_statement, sign_statement
+
+__all__ = [
+    "BUNDLE_FORMAT",
+    "GENESIS",
+    "BundleInvalid",
+    "BundleReport",
+    "EvidenceError",
+    "LogKind",
+    "LogRecord",
+    "Receipt",
+    "ReceiptOutcome",
+    "SignedReceipt",
+    "Statement",
+    "StatementInvalid",
+    "canonical_json",
+    "link_hash",
+    "package_path",
+    "read_receipt",
+    "read_statement",
+    "receipt_path",
+    "sha256_hex",
+    "sign_receipt",
+    "sign_statement",
+    "verify_bundle",
+]

@@ -1,0 +1,32 @@
+"""Errors of the evidence formats.
+
+    LienthongError
+    └── EvidenceError            a receipt, a log head or an evidence bundle cannot be trusted
+        ├── StatementInvalid     a signed statement is unreadable or its signature does not verify
+        └── BundleInvalid        an evidence bundle is unreadable (not a zip, no manifest)
+
+A bundle that reads but proves nothing is not an error: ``verify_bundle`` returns a report
+naming every fact that does not hold.
+"""
+
+from __future__ import annotations
+
+from lienthong.errors import LienthongError
+
+
+class EvidenceError(LienthongError):
+    """Raised when a receipt, log head or bundle cannot be read or trusted."""
+
+    code = "evidence-error"
+
+
+class StatementInvalid(EvidenceError):
+    """Raised when a signed statement (receipt, log head) is malformed or its signature fails."""
+
+    code = "statement-invalid"
+
+
+class BundleInvalid(EvidenceError):
+    """Raised when an evidence bundle cannot even be read: not a zip, no manifest."""
+
+    code = "bundle-invalid"

@@ -1,0 +1,126 @@
+"""Signed statements: receipts and log heads, as bytes a node signs and anyone can check.
+
+    LTSTMT/1
+    {"alg":"RS256","chain":["<base64 DER>", …],"sig":"<base64>"}
+    <payload: canonical JSON>
+
+The signature covers exactly the payload bytes after the second newline; the first certificate
+of ``chain`` is the signer's (a node's TLS certificate), the rest its intermediates. ``alg`` is
+``RS256`` (RSA PKCS#1 v1.5, SHA-256) or ``ES256`` (ECDSA P-256, SHA-256). Verifiers keep the
+bytes they received and check them as they are; nothing is ever re-serialised.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from lienthong._i18n import tr
+from lienthong.evidence._canonical import canonical_json
+from lienthong.evidence._errors import StatementInvalid
+from lienthong.trust import ChainStatus, Signer
+from lienthong.trust.hazmat import validate_chain
+
+MAGIC: Final = b"LTSTMT/1\n"
+RS256: Final = "RS256"
+ES256: Final = "ES256"
+
+
+def sign_statement(payload: Mapping[str, Any], signer: Signer) -> bytes:
+    """``payload`` as a signed statement by ``signer`` (RSA, SHA-256)."""
+    body = canonical_json(payload)
+    header = {
+        "alg": RS256,
+        "chain": [
+            base64.b64encode(cert.public_bytes(Encoding.DER)).decode("ascii")
+            for cert in (signer.certificate, *signer.chain)
+        ],
+        "sig": base64.b64encode(signer.sign_raw(body, hashes.SHA256())).decode("ascii"),
+    }
+    return MAGIC + json.dumps(header, sort_keys=True, separators=(",", ":")).encode("ascii") + b"\n" + body
+
+
+def _invalid(vi: str, en: str) -> StatementInvalid:
+    return StatementInvalid(tr(vi, en))
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A statement whose signature verified with its first certificate (trust not yet judged)."""
+
+    #: The bytes as received.
+    raw: bytes
+    #: The payload bytes the signature covers.
+    body: bytes
+    payload: Mapping[str, Any]
+    signer: x509.Certificate
+    chain: tuple[x509.Certificate, ...]
+
+    def chain_problem(self, anchors: Sequence[x509.Certificate], *, at: datetime) -> str | None:
+        """Why the signer's certificate is not trusted at ``at`` under ``anchors``; None if it is."""
+        result = validate_chain(self.signer, anchors=anchors, intermediates=self.chain[1:], at=at)
+        if result.status is ChainStatus.PASSED:
+            return None
+        subject = self.signer.subject.rfc4514_string()
+        return tr(
+            f"chứng thư ký '{subject}' không tin cậy ({result.status.value}): {result.detail}",
+            f"the signing certificate '{subject}' is not trusted ({result.status.value}): {result.detail}",
+        )
+
+
+def read_statement(data: bytes) -> Statement:
+    """Parse ``data`` and check its signature; raises ``StatementInvalid`` naming what fails."""
+    if not data.startswith(MAGIC):
+        raise _invalid("không phải văn bản ký (thiếu LTSTMT/1)", "not a signed statement (no LTSTMT/1)")
+    end = data.find(b"\n", len(MAGIC))
+    if end < 0:
+        raise _invalid("văn bản ký bị cắt cụt", "the signed statement is truncated")
+    try:
+        header = json.loads(data[len(MAGIC) : end])
+        signature = base64.b64decode(header["sig"], validate=True)
+        chain = tuple(
+            x509.load_der_x509_certificate(base64.b64decode(item, validate=True)) for item in header["chain"]
+        )
+        algorithm = header["alg"]
+    except (ValueError, KeyError, TypeError, binascii.Error) as exc:
+        raise _invalid(f"phần đầu văn bản ký hỏng: {exc}", f"unreadable statement header: {exc}") from exc
+    if not chain:
+        raise _invalid("văn bản ký không kèm chứng thư", "the statement carries no certificate")
+    body = data[end + 1 :]
+    _verify(chain[0], algorithm, signature, body)
+    try:
+        payload = json.loads(body)
+    except ValueError as exc:
+        raise _invalid(f"nội dung văn bản ký hỏng: {exc}", f"unreadable statement payload: {exc}") from exc
+    if not isinstance(payload, dict):
+        raise _invalid("nội dung văn bản ký không phải đối tượng JSON", "the payload is not a JSON object")
+    return Statement(raw=data, body=body, payload=payload, signer=chain[0], chain=chain)
+
+
+def _verify(certificate: x509.Certificate, algorithm: object, signature: bytes, body: bytes) -> None:
+    key = certificate.public_key()
+    try:
+        if algorithm == RS256 and isinstance(key, rsa.RSAPublicKey):
+            key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
+        elif algorithm == ES256 and isinstance(key, ec.EllipticCurvePublicKey):
+            key.verify(signature, body, ec.ECDSA(hashes.SHA256()))
+        else:
+            raise _invalid(
+                f"thuật toán ký không hỗ trợ: {algorithm}", f"unsupported signature algorithm: {algorithm}"
+            )
+    except InvalidSignature:
+        raise _invalid(
+            "chữ ký không khớp với nội dung: văn bản đã bị sửa hoặc giả mạo",
+            "the signature does not match the content: altered or forged",
+        ) from None

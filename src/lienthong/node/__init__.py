@@ -1,0 +1,70 @@
+"""The node: accepting, delivering and receiving packages, with receipts and the message log.
+
+The protocol is a set of synchronous functions over the store, time always a parameter:
+
+>>> submission = submit(node, package_bytes, at=now)                        # doctest: +SKIP
+>>> deliver_due(node, transport, now=now, rand=random.Random())              # doctest: +SKIP
+>>> receipt_bytes = receive(peer, package_bytes, recipient=code, at=now)     # doctest: +SKIP
+"""
+
+from lienthong.node._deliver import Outcome, check_receipt, deliver_due, settle_failure, settle_receipt
+from lienthong.node._errors import (
+    DeliveryError,
+    NodeError,
+    PackageRefused,
+    PeerTimeout,
+    PeerUnreachable,
+    ReceiptInvalid,
+    Refusal,
+)
+from lienthong.node._evidence import export_evidence
+from lienthong.node._home import NodeHome
+from lienthong.node._ids import message_id_of
+from lienthong.node._node import Node
+from lienthong.node._receive import receive
+from lienthong.node._retry import RetryPolicy, next_attempt
+from lienthong.node._submit import Submission, submit
+from lienthong.node._transport import DeliveryRequest, InMemoryTransport, PeerTransport
+from lienthong.store import (
+    DeliveryState,
+    Disposition,
+    DocumentLink,
+    InboxEntry,
+    OutboxEntry,
+    ReceiptEntry,
+    StatusEntry,
+)
+
+__all__ = [
+    "DeliveryError",
+    "DeliveryRequest",
+    "DeliveryState",
+    "Disposition",
+    "DocumentLink",
+    "InMemoryTransport",
+    "InboxEntry",
+    "Node",
+    "NodeError",
+    "NodeHome",
+    "OutboxEntry",
+    "Outcome",
+    "PackageRefused",
+    "PeerTimeout",
+    "PeerTransport",
+    "PeerUnreachable",
+    "ReceiptEntry",
+    "ReceiptInvalid",
+    "Refusal",
+    "RetryPolicy",
+    "StatusEntry",
+    "Submission",
+    "check_receipt",
+    "deliver_due",
+    "export_evidence",
+    "message_id_of",
+    "next_attempt",
+    "receive",
+    "settle_failure",
+    "settle_receipt",
+    "submit",
+]

@@ -1,0 +1,67 @@
+"""Checks shared by submission and reception: size, structure, signature, signer bound to From.
+
+Each raises ``PackageRefused`` naming its ``Refusal``; the sentence is for our log and for the
+negative receipt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from lienthong._i18n import tr
+from lienthong.directory import DirectoryError, SignerNotEntitled
+from lienthong.edxml import DigestSink, Package, parse_package
+from lienthong.errors import LienthongError, PackageRejected
+from lienthong.node._errors import PackageRefused, Refusal
+from lienthong.node._node import Node
+from lienthong.trust import verify_package
+
+
+def parse_checked(node: Node, data: bytes) -> Package:
+    """The package in ``data`` (attachments measured, not kept), within the node's limits."""
+    if len(data) > node.limits.max_package_bytes:
+        raise PackageRefused(
+            tr(
+                f"gói tin {len(data)} byte vượt giới hạn {node.limits.max_package_bytes} byte",
+                f"the package of {len(data)} bytes exceeds the limit of {node.limits.max_package_bytes}",
+            ),
+            reason=Refusal.TOO_LARGE,
+        )
+    try:
+        return parse_package(data, sink=DigestSink(), limits=node.limits)
+    except PackageRejected as exc:
+        raise PackageRefused(
+            tr(f"gói tin không hợp lệ: {exc}", f"invalid package: {exc}"), reason=Refusal.MALFORMED
+        ) from exc
+
+
+def check_signature(node: Node, data: bytes, package: Package, *, at: datetime) -> None:
+    """The signature verifies, chains to the network's anchors, and its certificate may sign
+    for the package's ``From`` per the configuration."""
+    report = verify_package(data, anchors=node.anchors, crls=node.crls, at=at)
+    if report.agency_code is not None and not report.sender_bound:
+        raise PackageRefused(report.problem or "", reason=Refusal.SIGNER_NOT_SENDER)
+    if not report.valid or report.signer is None:
+        raise PackageRefused(
+            tr(f"chữ ký không được chấp nhận: {report.problem}", f"signature not accepted: {report.problem}"),
+            reason=Refusal.SIGNATURE,
+        )
+    fingerprint = hashlib.sha256(report.signer.public_bytes(Encoding.DER)).hexdigest()
+    try:
+        node.configuration.check_signer(fingerprint, package.from_code, at=at)
+    except SignerNotEntitled as exc:
+        raise PackageRefused(str(exc), reason=Refusal.SIGNER_NOT_SENDER) from exc
+    except DirectoryError as exc:
+        raise PackageRefused(str(exc), reason=Refusal.SIGNATURE) from exc
+
+
+def served_here(node: Node, code: str, *, at: datetime) -> bool:
+    """Whether the configuration says this node serves ``code``."""
+    try:
+        route = node.configuration.route(code, at=at)
+    except LienthongError:  # not a code, or the configuration expired
+        return False
+    return route.node is not None and route.node.name == node.name

@@ -1,0 +1,163 @@
+"""Delivery: claim due outbox rows, send each through a transport, record what came back.
+
+``settle`` is the pure-ish heart (store writes only): a verified positive receipt makes the row
+DELIVERED, a verified negative one REJECTED (final, reason kept); a transport error or an
+invalid receipt schedules a retry (``next_attempt``: backoff with jitter from the given random
+source) until the deadline, then FAILED with the last reason. Receipts are kept as received.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from lienthong._i18n import tr
+from lienthong.errors import LienthongError
+from lienthong.evidence import EvidenceError, LogKind, Receipt, read_receipt, sha256_hex
+from lienthong.node._errors import DeliveryError, ReceiptInvalid
+from lienthong.node._node import Node
+from lienthong.node._retry import next_attempt
+from lienthong.node._transport import DeliveryRequest, PeerTransport
+from lienthong.store import DeliveryState, Direction, NodeStore, OutboxEntry, ReceiptEntry
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one attempt ended in."""
+
+    entry: OutboxEntry
+    state: DeliveryState
+    reason: str | None = None
+
+
+def deliver_due(
+    node: Node, transport: PeerTransport, *, now: datetime, rand: random.Random, limit: int = 50
+) -> list[Outcome]:
+    """Claim up to ``limit`` due rows, deliver each, record each outcome."""
+    token = secrets.token_hex(16)
+    with NodeStore.begin(node.database, write=False) as store:
+        claimed = store.claim_due(limit=limit, now=now, lease=node.retry.lease, token=token)
+    return [_attempt(node, transport, entry, token, now=now, rand=rand) for entry in claimed]
+
+
+def _attempt(
+    node: Node,
+    transport: PeerTransport,
+    entry: OutboxEntry,
+    token: str,
+    *,
+    now: datetime,
+    rand: random.Random,
+) -> Outcome:
+    try:
+        peer = node.configuration.node_for(entry.deliver_to, at=now)
+        package = b"".join(node.blobs.read_verified(entry.item.package_sha256))
+        raw = transport.deliver(
+            DeliveryRequest(
+                peer=peer, recipient=entry.deliver_to, package=package, message_id=entry.message_id, at=now
+            )
+        )
+        receipt = check_receipt(node, entry, raw, peer_pem=peer.tls_certificate_pem, at=now)
+    except DeliveryError as exc:
+        return settle_failure(node, entry, token, str(exc), now=now, rand=rand)
+    except LienthongError as exc:  # the configuration no longer routes it, a blob is gone
+        return settle_failure(node, entry, token, str(exc), now=now, rand=rand)
+    return settle_receipt(node, entry, token, receipt, raw, now=now)
+
+
+def check_receipt(
+    node: Node, entry: OutboxEntry, raw: bytes, *, peer_pem: str | None, at: datetime
+) -> Receipt:
+    """The receipt in ``raw`` if it is signed by the peer node, trusted, and about this delivery."""
+    try:
+        signed = read_receipt(raw)
+    except EvidenceError as exc:
+        raise ReceiptInvalid(str(exc)) from exc
+    problem = signed.statement.chain_problem(node.anchors, at=at)
+    if problem is not None:
+        raise ReceiptInvalid(problem)
+    if peer_pem is not None:
+        signer = hashlib.sha256(signed.statement.signer.public_bytes(Encoding.DER)).hexdigest()
+        expected = hashlib.sha256(
+            x509.load_pem_x509_certificate(peer_pem.encode()).public_bytes(Encoding.DER)
+        ).hexdigest()
+        if signer != expected:
+            raise ReceiptInvalid(
+                tr("biên nhận không do điểm kết nối nhận ký", "the receipt is not signed by the peer node")
+            )
+    receipt = signed.receipt
+    if (receipt.message_id, receipt.package_sha256, receipt.recipient) != (
+        entry.message_id,
+        entry.item.package_sha256,
+        entry.deliver_to,
+    ):
+        raise ReceiptInvalid(
+            tr("biên nhận không khớp với gói tin đã gửi", "the receipt is not for the package sent")
+        )
+    return receipt
+
+
+def settle_receipt(
+    node: Node, entry: OutboxEntry, token: str, receipt: Receipt, raw: bytes, *, now: datetime
+) -> Outcome:
+    state = DeliveryState.DELIVERED if receipt.accepted else DeliveryState.REJECTED
+    digest = sha256_hex(raw)
+    with NodeStore.begin(node.database) as store:
+        if not store.settle(
+            entry.id, token=token, state=state, receipt_sha256=digest, last_error=receipt.reason
+        ):
+            return Outcome(entry, DeliveryState.SENDING, tr("lượt gửi đã hết hạn", "claim expired"))
+        store.put_receipt(
+            ReceiptEntry(
+                sha256=digest,
+                raw=raw,
+                message_id=entry.message_id,
+                recipient=entry.deliver_to,
+                accepted=receipt.accepted,
+                reason=receipt.reason,
+                direction=Direction.IN,
+                at=now,
+            )
+        )
+        store.log(
+            LogKind.RECEIPT_IN,
+            at=now,
+            message_id=entry.message_id,
+            document_id=entry.item.document_id,
+            party=entry.deliver_to,
+            sha256=digest,
+            note=receipt.reason_code or "",
+        )
+    return Outcome(entry, state, receipt.reason)
+
+
+def settle_failure(
+    node: Node, entry: OutboxEntry, token: str, reason: str, *, now: datetime, rand: random.Random
+) -> Outcome:
+    when = next_attempt(node.retry, attempts=entry.attempts, now=now, deadline=entry.item.deadline, rand=rand)
+    with NodeStore.begin(node.database) as store:
+        if when is not None:
+            store.settle(
+                entry.id, token=token, state=DeliveryState.QUEUED, next_attempt_at=when, last_error=reason
+            )
+            return Outcome(entry, DeliveryState.QUEUED, reason)
+        final = tr(
+            f"hết hạn gửi sau {entry.attempts} lần: {reason}",
+            f"deadline passed after {entry.attempts} attempts: {reason}",
+        )
+        if store.settle(entry.id, token=token, state=DeliveryState.FAILED, last_error=final):
+            store.log(
+                LogKind.DELIVERY_FAILED,
+                at=now,
+                message_id=entry.message_id,
+                document_id=entry.item.document_id,
+                party=entry.item.recipient,
+                note=final,
+            )
+    return Outcome(entry, DeliveryState.FAILED, final)

@@ -1,0 +1,73 @@
+"""Errors of the node, shaped by what the caller does next.
+
+LienthongError
+├── NodeError                  the node cannot do what was asked (setup, unknown home)
+├── DeliveryError              this attempt failed; retry later (backoff, until the deadline)
+│   ├── PeerUnreachable        no connection to the peer node
+│   ├── PeerTimeout            the peer did not answer in time
+│   └── ReceiptInvalid         the peer's answer is not a valid receipt for what was sent
+└── PackageRejected
+    └── PackageRefused         the node refuses this package for good; ``reason`` says why
+"""
+
+from __future__ import annotations
+
+import enum
+
+from lienthong.errors import LienthongError, PackageRejected
+
+
+class NodeError(LienthongError):
+    """Raised when the node itself cannot work as asked (missing home, key, configuration)."""
+
+    code = "node-error"
+
+
+class DeliveryError(LienthongError):
+    """Raised when one delivery attempt fails in a way that may pass: retry later."""
+
+    code = "delivery-error"
+
+
+class PeerUnreachable(DeliveryError):
+    """Raised when the peer node cannot be connected to."""
+
+    code = "peer-unreachable"
+
+
+class PeerTimeout(DeliveryError):
+    """Raised when the peer node does not answer in time."""
+
+    code = "peer-timeout"
+
+
+class ReceiptInvalid(DeliveryError):
+    """Raised when a peer's answer is no valid receipt, is untrusted, or is for something else."""
+
+    code = "receipt-invalid"
+
+
+class Refusal(enum.StrEnum):
+    """Why a node refuses a package; travels as ``reason_code`` in negative receipts."""
+
+    TOO_LARGE = "too-large"
+    MALFORMED = "malformed"
+    SIGNATURE = "signature"
+    SIGNER_NOT_SENDER = "signer-not-sender"
+    NOT_SERVED_HERE = "not-served-here"
+    NOT_ADDRESSED = "not-addressed"
+    UNKNOWN_DOCUMENT = "unknown-document"
+    MESSAGE_CONFLICT = "message-conflict"
+    RECIPIENT_UNKNOWN = "recipient-unknown"
+    NO_SIGNER = "no-signer"
+
+
+class PackageRefused(PackageRejected):
+    """Raised when a node refuses a package; resending it unchanged cannot help."""
+
+    code = "package-refused"
+
+    def __init__(self, message: str, *, reason: Refusal) -> None:
+        super().__init__(message, code=reason.value)
+        #: Why, as a stable word (also the receipt's ``reason_code``).
+        self.reason = reason

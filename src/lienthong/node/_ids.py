@@ -1,0 +1,28 @@
+"""Message ids: the same package names the same message at every node.
+
+A message id is the SHA-256 (hex) of what makes a message itself: for a document, its sender
+and DocumentId; for a status, its reporter, the document, the code and its timestamp. Both
+nodes compute it from the package, so the sender's outbox and the recipient's inbox agree on
+it without ever exchanging it, and the same message delivered twice is recognised.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import UTC
+
+from lienthong.edxml import DocumentPackage, Package
+from lienthong.store import PackageKind
+
+
+def kind_of(package: Package) -> PackageKind:
+    return PackageKind.DOCUMENT if isinstance(package, DocumentPackage) else PackageKind.STATUS
+
+
+def message_id_of(package: Package) -> str:
+    if isinstance(package, DocumentPackage):
+        parts = ["document", package.from_code, package.document_id]
+    else:
+        stamp = package.timestamp.astimezone(UTC).isoformat()  # the reader gives aware times
+        parts = ["status", package.from_code, package.document_id, package.status_code.value, stamp]
+    return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()

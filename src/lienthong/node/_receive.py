@@ -1,0 +1,222 @@
+"""Receiving a package from a peer for one code served here; always answering with a receipt.
+
+In order: size, structure, signature (trusted chain, signer bound to ``From`` by the
+configuration), the code delivered to is served here and is what the package is addressed to,
+a status answers a document known here; then the package is stored once (the same message again
+is acknowledged again, never stored twice), business actions and statuses are applied, and a
+receipt signed by this node is returned. Refusals return a negative receipt with the reason.
+Everything received or answered enters the message log in the same transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from lienthong._i18n import tr
+from lienthong.edxml import BusinessType, DocumentPackage, Package, StatusPackage
+from lienthong.evidence import LogKind, Receipt, ReceiptOutcome, sha256_hex, sign_receipt
+from lienthong.node._checks import check_signature, parse_checked, served_here
+from lienthong.node._errors import PackageRefused, Refusal
+from lienthong.node._ids import kind_of, message_id_of
+from lienthong.node._node import Node
+from lienthong.node._submit import _status_entry
+from lienthong.store import (
+    Direction,
+    Disposition,
+    DocumentLink,
+    InboxEntry,
+    NodeStore,
+    PackageKind,
+    ReceiptEntry,
+)
+
+_DISPOSITIONS = {
+    BusinessType.RECALL: Disposition.RECALLED,
+    BusinessType.UPDATE: Disposition.UPDATED,
+    BusinessType.REPLACE: Disposition.REPLACED,
+}
+
+
+def receive(node: Node, data: bytes, *, recipient: str, at: datetime) -> bytes:
+    """Check and store ``data`` delivered for ``recipient``; return the signed receipt's bytes."""
+    digest = sha256_hex(data)
+    package: Package | None = None
+    try:
+        package = parse_checked(node, data)
+        check_signature(node, data, package, at=at)
+        _check_addressed(node, package, recipient, at=at)
+        return _store(node, data, package, recipient, digest, at=at)
+    except PackageRefused as refusal:
+        return _refuse(node, package, recipient, digest, refusal, at=at)
+
+
+def _check_addressed(node: Node, package: Package, recipient: str, *, at: datetime) -> None:
+    if not served_here(node, recipient, at=at):
+        raise PackageRefused(
+            tr(
+                f"mã {recipient} không thuộc điểm kết nối {node.name}",
+                f"the code {recipient} is not served by node {node.name}",
+            ),
+            reason=Refusal.NOT_SERVED_HERE,
+        )
+    if isinstance(package, DocumentPackage):
+        config = node.configuration
+        successors = {config.route(code, at=at).successor for code in package.to_codes}
+        if recipient not in package.to_codes and recipient not in successors:
+            raise PackageRefused(
+                tr(f"văn bản không gửi tới {recipient}", f"the document is not addressed to {recipient}"),
+                reason=Refusal.NOT_ADDRESSED,
+            )
+        return
+    known: list[object]
+    with NodeStore.begin(node.database, write=False) as store:
+        if package.status_code.sent_by_sender:
+            known = list(
+                store.inbox(
+                    document_id=package.document_id,
+                    recipient=recipient,
+                    sender=package.from_code,
+                    kind=PackageKind.DOCUMENT,
+                )
+            )
+        else:
+            known = [
+                e for e in store.outbox(document_id=package.document_id)
+                if e.item.kind is PackageKind.DOCUMENT and e.item.sender == recipient
+                and package.from_code in (e.item.recipient, e.item.deliver_to)
+            ]  # fmt: skip
+    if not known:
+        raise PackageRefused(
+            tr(
+                f"không có văn bản {package.document_id} giữa {package.from_code} và {recipient}",
+                f"no document {package.document_id} between {package.from_code} and {recipient}",
+            ),
+            reason=Refusal.UNKNOWN_DOCUMENT,
+        )
+
+
+def _store(node: Node, data: bytes, package: Package, recipient: str, digest: str, *, at: datetime) -> bytes:
+    message_id = message_id_of(package)
+    node.blobs.put_bytes(data)
+    with NodeStore.begin(node.database) as store:
+        held = store.inbox_get(message_id, recipient)
+        if held is not None and held.package_sha256 != digest:
+            raise PackageRefused(
+                tr(
+                    f"thông điệp {package.document_id} đã nhận với nội dung khác",
+                    f"message {package.document_id} was already received with different content",
+                ),
+                reason=Refusal.MESSAGE_CONFLICT,
+            )
+        if held is None:
+            store.inbox_put(
+                InboxEntry(
+                    message_id=message_id,
+                    document_id=package.document_id,
+                    kind=kind_of(package),
+                    package_sha256=digest,
+                    sender=package.from_code,
+                    recipient=recipient,
+                    received_at=at,
+                )
+            )
+            store.log(
+                LogKind.PACKAGE_IN,
+                at=at,
+                message_id=message_id,
+                document_id=package.document_id,
+                party=package.from_code,
+                sha256=digest,
+            )
+            _apply(store, package, recipient, at=at)
+            if isinstance(package, StatusPackage):
+                store.put_status(_status_entry(package, recipient, digest, Direction.IN, at))
+        receipt = Receipt(
+            message_id=message_id,
+            document_id=package.document_id,
+            package_sha256=digest,
+            kind=kind_of(package).value,
+            sender=package.from_code,
+            recipient=recipient,
+            outcome=ReceiptOutcome.ACCEPTED,
+            node=node.name,
+            at=at,
+            duplicate=held is not None,
+        )
+        return _issue(node, store, receipt, at=at)
+
+
+def _apply(store: NodeStore, package: Package, recipient: str, *, at: datetime) -> None:
+    """Recall, update, replace: the earlier document is marked and linked to this one."""
+    if not isinstance(package, DocumentPackage) or package.business is None:
+        return
+    business = package.business
+    disposition = _DISPOSITIONS.get(business.business_type)
+    if disposition is None:
+        return
+    earlier = {business.document_id} | {r.document_id for r in business.replacements}
+    for document_id in sorted(e for e in earlier if e):
+        applied = store.mark(
+            document_id=document_id,
+            sender=package.from_code,
+            recipient=recipient,
+            disposition=disposition,
+            by=package.document_id,
+        )
+        store.put_link(
+            DocumentLink(
+                recipient=recipient,
+                earlier_document_id=document_id,
+                later_document_id=package.document_id,
+                business_type=int(business.business_type),
+                applied=applied,
+                at=at,
+            )
+        )
+
+
+def _issue(node: Node, store: NodeStore, receipt: Receipt, *, at: datetime) -> bytes:
+    raw = sign_receipt(receipt, node.key)
+    digest = sha256_hex(raw)
+    store.put_receipt(
+        ReceiptEntry(
+            sha256=digest,
+            raw=raw,
+            message_id=receipt.message_id,
+            recipient=receipt.recipient,
+            accepted=receipt.accepted,
+            reason=receipt.reason,
+            direction=Direction.OUT,
+            at=at,
+        )
+    )
+    store.log(
+        LogKind.RECEIPT_OUT,
+        at=at,
+        message_id=receipt.message_id,
+        document_id=receipt.document_id,
+        party=receipt.sender[:32],
+        sha256=digest,
+        note=receipt.reason_code or "",
+    )
+    return raw
+
+
+def _refuse(
+    node: Node, package: Package | None, recipient: str, digest: str, refusal: PackageRefused, *, at: datetime
+) -> bytes:
+    receipt = Receipt(
+        message_id=message_id_of(package) if package is not None else digest,
+        document_id=package.document_id if package is not None else "",
+        package_sha256=digest,
+        kind=kind_of(package).value if package is not None else "",
+        sender=package.from_code if package is not None else "",
+        recipient=recipient[:32],
+        outcome=ReceiptOutcome.REFUSED,
+        node=node.name,
+        at=at,
+        reason=refusal.message,
+        reason_code=refusal.reason.value,
+    )
+    with NodeStore.begin(node.database) as store:
+        return _issue(node, store, receipt, at=at)

@@ -1,0 +1,108 @@
+"""The message log in one session: append (chained) and read. Append-only: nothing updates or
+deletes an entry.
+
+Appending reads and advances the single ``node_log_head`` row, which the caller's transaction
+has already locked (``NodeStore.begin`` does so first), so entries form one unbroken line even
+with several processes on one PostgreSQL database.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import cast
+
+from sqlalchemy import RowMapping, Table, select, update
+from sqlalchemy.orm import Session
+
+from lienthong.evidence import LogKind, LogRecord, link_hash
+from lienthong.store._node_entries import LogEntry
+from lienthong.store._node_rows import LogHeadRow, LogRow
+
+_LOG = cast(Table, LogRow.__table__)
+
+
+def lock_head(session: Session) -> None:
+    """Take the write lock every node write transaction starts with (see ``LogHeadRow``)."""
+    session.execute(update(LogHeadRow).where(LogHeadRow.id == 1).values(seq=LogHeadRow.seq))
+
+
+def head(session: Session) -> tuple[int, str]:
+    """The last sequence number and entry hash (0 and ``GENESIS`` for an empty log)."""
+    row = session.execute(select(LogHeadRow.seq, LogHeadRow.entry_hash).where(LogHeadRow.id == 1)).one()
+    return int(row.seq), str(row.entry_hash)
+
+
+def append(
+    session: Session,
+    *,
+    at: datetime,
+    kind: LogKind,
+    message_id: str,
+    document_id: str,
+    party: str,
+    sha256: str = "",
+    note: str = "",
+) -> LogEntry:
+    seq, prev = head(session)
+    record = LogRecord(
+        seq=seq + 1,
+        at=at,
+        kind=kind,
+        message_id=message_id,
+        document_id=document_id,
+        party=party,
+        sha256=sha256,
+        note=note,
+    )
+    entry = LogEntry(record, prev, link_hash(prev, record.digest()))
+    session.execute(
+        _LOG.insert().values(
+            seq=record.seq,
+            at=record.at,
+            kind=record.kind.value,
+            message_id=message_id,
+            document_id=document_id,
+            party=party,
+            sha256=sha256,
+            note=note,
+            prev_hash=prev,
+            entry_hash=entry.entry_hash,
+        )
+    )
+    session.execute(
+        update(LogHeadRow).where(LogHeadRow.id == 1).values(seq=record.seq, entry_hash=entry.entry_hash)
+    )
+    return entry
+
+
+def _entry(row: RowMapping) -> LogEntry:
+    record = LogRecord(
+        seq=row["seq"],
+        at=row["at"],
+        kind=LogKind(row["kind"]),
+        message_id=row["message_id"],
+        document_id=row["document_id"],
+        party=row["party"],
+        sha256=row["sha256"],
+        note=row["note"],
+    )
+    return LogEntry(record, row["prev_hash"], row["entry_hash"])
+
+
+def entries(session: Session, *, first: int = 1, last: int | None = None) -> list[LogEntry]:
+    """Entries ``first`` to ``last`` (inclusive; to the end without ``last``), in order."""
+    query = select(_LOG).where(_LOG.c.seq >= first).order_by(_LOG.c.seq)
+    if last is not None:
+        query = query.where(_LOG.c.seq <= last)
+    return [_entry(row) for row in session.execute(query).mappings()]
+
+
+def sequence_numbers(session: Session, document_id: str) -> list[int]:
+    """The sequence numbers of the entries about ``document_id``."""
+    query = select(_LOG.c.seq).where(_LOG.c.document_id == document_id).order_by(_LOG.c.seq)
+    return [int(seq) for seq in session.scalars(query)]
+
+
+def documents_of_message(session: Session, message_id: str) -> list[str]:
+    query = select(_LOG.c.document_id).where(_LOG.c.message_id == message_id).distinct()
+    return [str(value) for value in session.scalars(query)]

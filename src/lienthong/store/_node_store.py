@@ -1,0 +1,431 @@
+"""``NodeStore``: a node's rows behind one session, as entries in and out.
+
+It decides nothing about the protocol (that is ``lienthong.node``); it stores and claims.
+
+Claiming work: ``claim_due`` marks due rows SENDING in one ``UPDATE … WHERE id IN (SELECT …
+FOR UPDATE SKIP LOCKED) RETURNING …``: on PostgreSQL concurrent claimers skip each other's
+rows, so no row goes to two workers; SQLite has one writer at a time, so the same statement
+(there without ``FOR UPDATE``) is equally exclusive. A claim carries a lease and a token: a
+worker that dies leaves its rows due again when the lease ends, and only the token's holder can
+settle a row, so a late worker cannot overwrite a newer claim's outcome.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import RowMapping, Table, and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from lienthong.evidence import LogKind
+from lienthong.store import _message_log
+from lienthong.store._database import Database
+from lienthong.store._node_entries import (
+    DeliveryState,
+    Direction,
+    Disposition,
+    DocumentLink,
+    InboxEntry,
+    LogEntry,
+    OutboxEntry,
+    OutboxItem,
+    PackageKind,
+    ReceiptEntry,
+    StatusEntry,
+)
+from lienthong.store._node_rows import DocumentLinkRow, InboxRow, OutboxRow, ReceiptRow, StatusRow
+
+_OUT = cast(Table, OutboxRow.__table__)
+_IN = cast(Table, InboxRow.__table__)
+_RECEIPTS = cast(Table, ReceiptRow.__table__)
+_STATUSES = cast(Table, StatusRow.__table__)
+_LINKS = cast(Table, DocumentLinkRow.__table__)
+
+
+class NodeStore:
+    """A node's tables in one session (one transaction)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    @classmethod
+    @contextlib.contextmanager
+    def begin(cls, database: Database, *, write: bool = True) -> Iterator[NodeStore]:
+        """The store in one new transaction, committed when the block ends.
+
+        A write transaction first locks the log head, so node writers are serialised and
+        check-then-insert (idempotent storage) is safe on both databases.
+        """
+        with database.transaction() as session:
+            if write:
+                _message_log.lock_head(session)
+            yield cls(session)
+
+    # -- outbox ------------------------------------------------------------------------------
+
+    def enqueue(self, items: Sequence[OutboxItem], *, at: datetime) -> list[OutboxEntry]:
+        """Queue each item (due at ``at``); rows already there for (message, recipient) are kept."""
+        queued = []
+        for item in items:
+            existing = self.outbox(message_id=item.message_id, recipient=item.recipient)
+            if existing:
+                queued.append(existing[0])
+                continue
+            self._session.execute(
+                _OUT.insert().values(
+                    message_id=item.message_id,
+                    document_id=item.document_id,
+                    kind=item.kind.value,
+                    package_sha256=item.package_sha256,
+                    sender=item.sender,
+                    recipient=item.recipient,
+                    deliver_to=item.deliver_to,
+                    redirected_from=item.redirected_from,
+                    state=item.state.value,
+                    attempts=0,
+                    created_at=at,
+                    next_attempt_at=at,
+                    deadline=item.deadline,
+                    last_error=item.last_error,
+                )
+            )
+            queued.extend(self.outbox(message_id=item.message_id, recipient=item.recipient))
+        return queued
+
+    def outbox(
+        self, *, message_id: str | None = None, document_id: str | None = None, recipient: str | None = None
+    ) -> list[OutboxEntry]:
+        query = select(_OUT).order_by(_OUT.c.id)
+        if message_id is not None:
+            query = query.where(_OUT.c.message_id == message_id)
+        if document_id is not None:
+            query = query.where(_OUT.c.document_id == document_id)
+        if recipient is not None:
+            query = query.where(_OUT.c.recipient == recipient)
+        return [_outbox(row) for row in self._session.execute(query).mappings()]
+
+    def count_states(self) -> dict[DeliveryState, int]:
+        counts = dict.fromkeys(DeliveryState, 0)
+        for row in self._session.execute(select(_OUT.c.state)).scalars():
+            counts[DeliveryState(row)] += 1
+        return counts
+
+    def claim_due(self, *, limit: int, now: datetime, lease: timedelta, token: str) -> list[OutboxEntry]:
+        """Mark up to ``limit`` due rows SENDING for ``token`` until ``now + lease``; return them.
+
+        Due: QUEUED with ``next_attempt_at <= now``, or SENDING whose lease has ended.
+        """
+        due = or_(
+            and_(_OUT.c.state == DeliveryState.QUEUED.value, _OUT.c.next_attempt_at <= now),
+            and_(_OUT.c.state == DeliveryState.SENDING.value, _OUT.c.lease_until <= now),
+        )
+        ids = (
+            select(_OUT.c.id)
+            .where(due)
+            .order_by(_OUT.c.next_attempt_at, _OUT.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claimed = self._session.execute(
+            update(_OUT)
+            .where(_OUT.c.id.in_(ids.scalar_subquery()))
+            .values(
+                state=DeliveryState.SENDING.value,
+                attempts=_OUT.c.attempts + 1,
+                lease_until=now + lease,
+                claim_token=token,
+            )
+            .returning(*_OUT.c)
+        ).mappings()
+        return sorted((_outbox(row) for row in claimed), key=lambda e: e.id)
+
+    def settle(
+        self,
+        entry_id: int,
+        *,
+        token: str,
+        state: DeliveryState,
+        next_attempt_at: datetime | None = None,
+        last_error: str | None = None,
+        receipt_sha256: str | None = None,
+    ) -> bool:
+        """Record a claimed row's outcome; False (nothing changed) unless ``token`` still holds it."""
+        values: dict[str, Any] = {"state": state.value, "claim_token": None, "lease_until": None}
+        if next_attempt_at is not None:
+            values["next_attempt_at"] = next_attempt_at
+        if last_error is not None:
+            values["last_error"] = last_error
+        if receipt_sha256 is not None:
+            values["receipt_sha256"] = receipt_sha256
+        result = self._session.execute(
+            update(_OUT)
+            .where(_OUT.c.id == entry_id, _OUT.c.claim_token == token)
+            .values(**values)
+            .returning(_OUT.c.id)
+        )
+        return result.first() is not None
+
+    # -- inbox -------------------------------------------------------------------------------
+
+    def inbox_get(self, message_id: str, recipient: str) -> InboxEntry | None:
+        query = select(_IN).where(_IN.c.message_id == message_id, _IN.c.recipient == recipient)
+        row = self._session.execute(query).mappings().first()
+        return None if row is None else _inbox(row)
+
+    def inbox_put(self, entry: InboxEntry) -> None:
+        self._session.execute(
+            _IN.insert().values(
+                message_id=entry.message_id,
+                document_id=entry.document_id,
+                kind=entry.kind.value,
+                package_sha256=entry.package_sha256,
+                sender=entry.sender,
+                recipient=entry.recipient,
+                received_at=entry.received_at,
+                disposition=entry.disposition.value,
+                superseded_by=entry.superseded_by,
+            )
+        )
+
+    def inbox(
+        self,
+        *,
+        document_id: str | None = None,
+        recipient: str | None = None,
+        sender: str | None = None,
+        kind: PackageKind | None = None,
+    ) -> list[InboxEntry]:
+        query = select(_IN).order_by(_IN.c.id)
+        for column, value in (
+            (_IN.c.document_id, document_id),
+            (_IN.c.recipient, recipient),
+            (_IN.c.sender, sender),
+            (_IN.c.kind, None if kind is None else kind.value),
+        ):
+            if value is not None:
+                query = query.where(column == value)
+        return [_inbox(row) for row in self._session.execute(query).mappings()]
+
+    def mark(
+        self, *, document_id: str, sender: str, recipient: str, disposition: Disposition, by: str
+    ) -> bool:
+        """Mark a received document recalled, updated or replaced by ``by``; False if not here."""
+        result = self._session.execute(
+            update(_IN)
+            .where(
+                _IN.c.document_id == document_id,
+                _IN.c.sender == sender,
+                _IN.c.recipient == recipient,
+                _IN.c.kind == PackageKind.DOCUMENT.value,
+            )
+            .values(disposition=disposition.value, superseded_by=by)
+            .returning(_IN.c.id)
+        )
+        return bool(result.all())
+
+    # -- receipts, statuses, links -----------------------------------------------------------
+
+    def put_receipt(self, entry: ReceiptEntry) -> None:
+        """Keep a receipt's signed bytes; the same bytes twice are kept once."""
+        if self._session.execute(select(_RECEIPTS.c.id).where(_RECEIPTS.c.sha256 == entry.sha256)).first():
+            return
+        self._session.execute(
+            _RECEIPTS.insert().values(
+                sha256=entry.sha256,
+                raw=entry.raw,
+                message_id=entry.message_id,
+                recipient=entry.recipient,
+                accepted=entry.accepted,
+                reason=entry.reason,
+                direction=entry.direction.value,
+                at=entry.at,
+            )
+        )
+
+    def receipts(self, *, message_ids: Iterable[str]) -> list[ReceiptEntry]:
+        ids = list(message_ids)
+        if not ids:
+            return []
+        query = select(_RECEIPTS).where(_RECEIPTS.c.message_id.in_(ids)).order_by(_RECEIPTS.c.id)
+        return [_receipt(row) for row in self._session.execute(query).mappings()]
+
+    def put_status(self, entry: StatusEntry) -> bool:
+        """Add a step to a timeline; False when that very status is already there."""
+        exists = self._session.execute(
+            select(_STATUSES.c.id).where(
+                _STATUSES.c.document_id == entry.document_id,
+                _STATUSES.c.reporter == entry.reporter,
+                _STATUSES.c.status_code == entry.status_code,
+                _STATUSES.c.timestamp == entry.timestamp,
+            )
+        ).first()
+        if exists:
+            return False
+        self._session.execute(
+            _STATUSES.insert().values(
+                document_id=entry.document_id,
+                reporter=entry.reporter,
+                addressee=entry.addressee,
+                status_code=entry.status_code,
+                timestamp=entry.timestamp,
+                package_sha256=entry.package_sha256,
+                direction=entry.direction.value,
+                recorded_at=entry.recorded_at,
+                description=entry.description,
+            )
+        )
+        return True
+
+    def timeline(self, document_id: str) -> list[StatusEntry]:
+        query = (
+            select(_STATUSES)
+            .where(_STATUSES.c.document_id == document_id)
+            .order_by(_STATUSES.c.timestamp, _STATUSES.c.id)
+        )
+        return [_status(row) for row in self._session.execute(query).mappings()]
+
+    def put_link(self, link: DocumentLink) -> None:
+        exists = self._session.execute(
+            select(_LINKS.c.id).where(
+                _LINKS.c.recipient == link.recipient,
+                _LINKS.c.earlier_document_id == link.earlier_document_id,
+                _LINKS.c.later_document_id == link.later_document_id,
+            )
+        ).first()
+        if not exists:
+            self._session.execute(
+                _LINKS.insert().values(
+                    recipient=link.recipient,
+                    earlier_document_id=link.earlier_document_id,
+                    later_document_id=link.later_document_id,
+                    business_type=link.business_type,
+                    applied=link.applied,
+                    at=link.at,
+                )
+            )
+
+    def links(self, document_id: str) -> list[DocumentLink]:
+        """Links in which ``document_id`` is the earlier or the later document."""
+        query = (
+            select(_LINKS)
+            .where(
+                or_(_LINKS.c.earlier_document_id == document_id, _LINKS.c.later_document_id == document_id)
+            )
+            .order_by(_LINKS.c.id)
+        )
+        return [_link(row) for row in self._session.execute(query).mappings()]
+
+    # -- message log -------------------------------------------------------------------------
+
+    def log(
+        self,
+        kind: LogKind,
+        *,
+        at: datetime,
+        message_id: str,
+        document_id: str,
+        party: str,
+        sha256: str = "",
+        note: str = "",
+    ) -> LogEntry:
+        """Append one entry to the hash-chained log (only inside ``begin(write=True)``)."""
+        return _message_log.append(
+            self._session,
+            at=at,
+            kind=kind,
+            message_id=message_id,
+            document_id=document_id,
+            party=party,
+            sha256=sha256,
+            note=note,
+        )
+
+    def log_head(self) -> tuple[int, str]:
+        return _message_log.head(self._session)
+
+    def log_entries(self, *, first: int = 1, last: int | None = None) -> list[LogEntry]:
+        return _message_log.entries(self._session, first=first, last=last)
+
+    def log_sequence(self, document_id: str) -> list[int]:
+        return _message_log.sequence_numbers(self._session, document_id)
+
+
+def _outbox(row: RowMapping) -> OutboxEntry:
+    item = OutboxItem(
+        message_id=row["message_id"],
+        document_id=row["document_id"],
+        kind=PackageKind(row["kind"]),
+        package_sha256=row["package_sha256"],
+        sender=row["sender"],
+        recipient=row["recipient"],
+        deliver_to=row["deliver_to"],
+        deadline=row["deadline"],
+        redirected_from=row["redirected_from"],
+    )
+    return OutboxEntry(
+        id=row["id"],
+        item=item,
+        state=DeliveryState(row["state"]),
+        attempts=row["attempts"],
+        created_at=row["created_at"],
+        next_attempt_at=row["next_attempt_at"],
+        last_error=row["last_error"],
+        receipt_sha256=row["receipt_sha256"],
+        claim_token=row["claim_token"],
+        lease_until=row["lease_until"],
+    )
+
+
+def _inbox(row: RowMapping) -> InboxEntry:
+    return InboxEntry(
+        message_id=row["message_id"],
+        document_id=row["document_id"],
+        kind=PackageKind(row["kind"]),
+        package_sha256=row["package_sha256"],
+        sender=row["sender"],
+        recipient=row["recipient"],
+        received_at=row["received_at"],
+        disposition=Disposition(row["disposition"]),
+        superseded_by=row["superseded_by"],
+    )
+
+
+def _receipt(row: RowMapping) -> ReceiptEntry:
+    return ReceiptEntry(
+        sha256=row["sha256"],
+        raw=bytes(row["raw"]),
+        message_id=row["message_id"],
+        recipient=row["recipient"],
+        accepted=row["accepted"],
+        reason=row["reason"],
+        direction=Direction(row["direction"]),
+        at=row["at"],
+    )
+
+
+def _status(row: RowMapping) -> StatusEntry:
+    return StatusEntry(
+        document_id=row["document_id"],
+        reporter=row["reporter"],
+        addressee=row["addressee"],
+        status_code=row["status_code"],
+        timestamp=row["timestamp"],
+        package_sha256=row["package_sha256"],
+        direction=Direction(row["direction"]),
+        recorded_at=row["recorded_at"],
+        description=row["description"],
+    )
+
+
+def _link(row: RowMapping) -> DocumentLink:
+    return DocumentLink(
+        recipient=row["recipient"],
+        earlier_document_id=row["earlier_document_id"],
+        later_document_id=row["later_document_id"],
+        business_type=row["business_type"],
+        applied=row["applied"],
+        at=row["at"],
+    )

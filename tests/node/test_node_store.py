@@ -1,0 +1,177 @@
+"""The node's storage: outbox claiming, idempotent inbox, timelines, links, the chained log."""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from datetime import UTC, datetime, timedelta
+
+from lienthong.evidence import GENESIS, LogKind, link_hash
+from lienthong.store import (
+    Database,
+    DeliveryState,
+    Direction,
+    Disposition,
+    InboxEntry,
+    NodeStore,
+    OutboxItem,
+    PackageKind,
+    StatusEntry,
+    open_database,
+)
+
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+LEASE = timedelta(minutes=5)
+
+
+def _item(n: int, recipient: str = "000.00.00.G22") -> OutboxItem:
+    return OutboxItem(
+        message_id=f"{n:064x}",
+        document_id=f"000.00.00.H41,2026/03/02,{n}/UBND",
+        kind=PackageKind.DOCUMENT,
+        package_sha256="ab" * 32,
+        sender="000.00.00.H41",
+        recipient=recipient,
+        deliver_to=recipient,
+        deadline=T0 + timedelta(days=1),
+    )
+
+
+def test_enqueue_is_idempotent_and_claim_settles_with_its_token(database: Database) -> None:
+    with NodeStore.begin(database) as store:
+        first = store.enqueue([_item(1), _item(1, "000.00.00.H42")], at=T0)
+        again = store.enqueue([_item(1)], at=T0)
+    assert len(first) == 2 and again[0].id == first[0].id
+    with NodeStore.begin(database, write=False) as store:
+        assert store.claim_due(limit=10, now=T0 - timedelta(seconds=1), lease=LEASE, token="x") == []
+        claimed = store.claim_due(limit=10, now=T0, lease=LEASE, token="t1")
+    assert [c.state for c in claimed] == [DeliveryState.SENDING] * 2
+    assert all(c.attempts == 1 and c.claim_token == "t1" for c in claimed)
+    with NodeStore.begin(database, write=False) as store:
+        assert store.claim_due(limit=10, now=T0 + timedelta(minutes=1), lease=LEASE, token="t2") == []
+        assert not store.settle(claimed[0].id, token="other", state=DeliveryState.DELIVERED)
+        assert store.settle(
+            claimed[0].id, token="t1", state=DeliveryState.DELIVERED, receipt_sha256="cd" * 32
+        )
+    # The second claim's worker died: once its lease ends the row is due again.
+    with NodeStore.begin(database, write=False) as store:
+        reclaimed = store.claim_due(limit=10, now=T0 + LEASE, lease=LEASE, token="t3")
+        assert [r.id for r in reclaimed] == [claimed[1].id] and reclaimed[0].attempts == 2
+        assert not store.settle(claimed[1].id, token="t1", state=DeliveryState.FAILED)
+        counts = store.count_states()
+    assert counts[DeliveryState.DELIVERED] == 1 and counts[DeliveryState.SENDING] == 1
+
+
+def _claimer(url: str, start: threading.Barrier, seen: list[int], errors: list[BaseException]) -> None:
+    database = open_database(url)
+    token = secrets.token_hex(8)
+    try:
+        start.wait(timeout=30)
+        for _ in range(200):  # bounded: 60 rows, at least one per round while any remain
+            with NodeStore.begin(database, write=False) as store:
+                batch = store.claim_due(limit=3, now=T0, lease=LEASE, token=token)
+            if not batch:
+                return
+            seen.extend(entry.id for entry in batch)
+    except BaseException as exc:
+        errors.append(exc)
+    finally:
+        database.close()
+
+
+def test_concurrent_claimers_never_take_the_same_row(database: Database, database_url: str) -> None:
+    with NodeStore.begin(database) as store:
+        rows = store.enqueue([_item(n) for n in range(60)], at=T0)
+    start = threading.Barrier(3)
+    seen: list[list[int]] = [[], [], []]
+    errors: list[BaseException] = []
+    threads = [
+        threading.Thread(target=_claimer, args=(database_url, start, seen[i], errors)) for i in range(3)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    claimed = [row for worker in seen for row in worker]
+    assert sorted(claimed) == sorted(row.id for row in rows)  # each row once, none twice
+
+
+def test_inbox_statuses_links_and_disposition(database: Database) -> None:
+    entry = InboxEntry(
+        message_id="01" * 32,
+        document_id="D1",
+        kind=PackageKind.DOCUMENT,
+        package_sha256="ab" * 32,
+        sender="000.00.00.H41",
+        recipient="000.00.00.G22",
+        received_at=T0,
+    )
+    status = StatusEntry(
+        document_id="D1",
+        reporter="000.00.00.G22",
+        addressee="000.00.00.H41",
+        status_code="03",
+        timestamp=T0,
+        package_sha256="cd" * 32,
+        direction=Direction.OUT,
+        recorded_at=T0,
+    )
+    with NodeStore.begin(database) as store:
+        store.inbox_put(entry)
+        assert store.inbox_get(entry.message_id, entry.recipient) == entry
+        assert store.put_status(status) and not store.put_status(status)
+        assert store.mark(
+            document_id="D1",
+            sender=entry.sender,
+            recipient=entry.recipient,
+            disposition=Disposition.RECALLED,
+            by="D2",
+        )
+    with NodeStore.begin(database, write=False) as store:
+        (marked,) = store.inbox(document_id="D1")
+        assert marked.disposition is Disposition.RECALLED and marked.superseded_by == "D2"
+        assert store.timeline("D1") == [status]
+
+
+def test_log_is_one_hash_chain(database: Database) -> None:
+    for n in range(3):
+        with NodeStore.begin(database) as store:
+            store.log(
+                LogKind.PACKAGE_IN,
+                at=T0 + timedelta(seconds=n),
+                message_id=f"{n:064x}",
+                document_id=f"D{n % 2}",
+                party="000.00.00.H41",
+                sha256="ab" * 32,
+            )
+    with NodeStore.begin(database, write=False) as store:
+        entries = store.log_entries()
+        head = store.log_head()
+        assert store.log_sequence("D0") == [1, 3]
+    prev = GENESIS
+    for seq, entry in enumerate(entries, start=1):
+        assert entry.record.seq == seq and entry.prev_hash == prev
+        assert entry.entry_hash == link_hash(prev, entry.record.digest())
+        prev = entry.entry_hash
+    assert head == (3, prev)
+
+
+def test_retry_schedule_grows_with_jitter_and_stops_at_the_deadline() -> None:
+    import random
+
+    from lienthong.node import RetryPolicy, next_attempt
+
+    policy = RetryPolicy(base=timedelta(seconds=10), cap=timedelta(minutes=5))
+    deadline = T0 + timedelta(hours=1)
+    rand = random.Random(3)
+    delays = []
+    for attempts in range(1, 8):
+        when = next_attempt(policy, attempts=attempts, now=T0, deadline=deadline, rand=rand)
+        assert when is not None
+        delays.append((when - T0).total_seconds())
+    bounds = [min(300.0, 10.0 * 2 ** (n - 1)) for n in range(1, 8)]
+    assert all(bound / 2 <= delay <= bound for delay, bound in zip(delays, bounds, strict=True))
+    late = T0 + timedelta(minutes=59, seconds=50)
+    assert next_attempt(policy, attempts=9, now=late, deadline=deadline, rand=rand) == deadline
+    assert next_attempt(policy, attempts=10, now=deadline, deadline=deadline, rand=rand) is None
