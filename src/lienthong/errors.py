@@ -3,6 +3,11 @@
     LienthongError
     ├── CodeError                 an identifier code is malformed, unknown where it must be known
     ├── RegistryDataError         a code registry data file cannot be loaded
+    ├── StoreError                the database or the blob store failed      (leaves: lienthong.store)
+    ├── DirectoryError            the directory cannot do or answer that     (leaves: lienthong.directory)
+    ├── NodeError                 the node cannot work as asked              (leaves: lienthong.node)
+    ├── DeliveryError             one delivery attempt failed: retry later   (leaves: lienthong.node)
+    ├── EvidenceError             a receipt, log head or bundle is unusable  (leaves: lienthong.evidence)
     ├── TrustError                keys, certificates or the PKI cannot be used as asked
     │   ├── KeyLoadError          a key, certificate or CRL file cannot be read
     │   ├── PkiError              a PKI home is missing or incomplete, or an operation is refused
@@ -11,6 +16,7 @@
         ├── UnsafeXML             DTD, entity, size or depth beyond the limits
         ├── MalformedXML          not well-formed XML: empty, truncated, not XML at all
         ├── SignatureInvalid      the package signature is missing, broken or not trusted
+        ├── PackageRefused        a node refuses the package for good (lienthong.node)
         └── PackageInvalid        well-formed, but not a valid edXML package
             ├── SchemaInvalid     structure: wrong namespace, missing or malformed element
             └── SemanticInvalid   content: codes, manifest, attachments, dates, status codes
@@ -27,9 +33,13 @@ from lienthong._i18n import tr
 
 __all__ = [
     "CodeError",
+    "DeliveryError",
+    "DirectoryError",
+    "EvidenceError",
     "KeyLoadError",
     "LienthongError",
     "MalformedXML",
+    "NodeError",
     "PackageInvalid",
     "PackageRejected",
     "PdfSigningError",
@@ -38,6 +48,7 @@ __all__ = [
     "SchemaInvalid",
     "SemanticInvalid",
     "SignatureInvalid",
+    "StoreError",
     "TrustError",
     "UnsafeXML",
 ]
@@ -71,6 +82,36 @@ class RegistryDataError(LienthongError):
     """Raised when a data file of agency codes cannot be read (missing column, bad row)."""
 
     code = "registry-data"
+
+
+class StoreError(LienthongError):
+    """Raised when the database or the blob store fails; the leaves are in ``lienthong.store``."""
+
+    code = "store-error"
+
+
+class DirectoryError(LienthongError):
+    """Raised when the directory cannot do or answer what was asked (``lienthong.directory``)."""
+
+    code = "directory-error"
+
+
+class NodeError(LienthongError):
+    """Raised when a node itself cannot work as asked (missing home, key, configuration)."""
+
+    code = "node-error"
+
+
+class DeliveryError(LienthongError):
+    """Raised when one delivery attempt fails in a way that may pass: retry later."""
+
+    code = "delivery-error"
+
+
+class EvidenceError(LienthongError):
+    """Raised when a receipt, log head or evidence bundle cannot be read or trusted."""
+
+    code = "evidence-error"
 
 
 class PackageRejected(LienthongError):

@@ -24,13 +24,27 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from lienthong.errors import LienthongError
+from lienthong.errors import DirectoryError
 
-
-class DirectoryError(LienthongError):
-    """Raised when the directory cannot do or answer what was asked."""
-
-    code = "directory-error"
+__all__ = [
+    "AccessDenied",
+    "AuthenticationRequired",
+    "CodeClosed",
+    "ConfigurationExpired",
+    "ConfigurationMissing",
+    "ConfigurationRefused",
+    "DirectoryConflict",
+    "DirectoryEntryUnknown",
+    "DirectoryError",
+    "DirectoryKeyError",
+    "DirectoryRequestInvalid",
+    "DirectoryUnreachable",
+    "NoServingNode",
+    "RefusalReason",
+    "RouteRefused",
+    "ScopeMissing",
+    "SignerNotEntitled",
+]
 
 
 class DirectoryEntryUnknown(DirectoryError):

@@ -11,13 +11,13 @@ naming every fact that does not hold.
 
 from __future__ import annotations
 
-from lienthong.errors import LienthongError
+from lienthong.errors import EvidenceError
 
-
-class EvidenceError(LienthongError):
-    """Raised when a receipt, log head or bundle cannot be read or trusted."""
-
-    code = "evidence-error"
+__all__ = [
+    "BundleInvalid",
+    "EvidenceError",
+    "StatementInvalid",
+]
 
 
 class StatementInvalid(EvidenceError):

@@ -14,19 +14,17 @@ from __future__ import annotations
 
 import enum
 
-from lienthong.errors import LienthongError, PackageRejected
+from lienthong.errors import DeliveryError, NodeError, PackageRejected
 
-
-class NodeError(LienthongError):
-    """Raised when the node itself cannot work as asked (missing home, key, configuration)."""
-
-    code = "node-error"
-
-
-class DeliveryError(LienthongError):
-    """Raised when one delivery attempt fails in a way that may pass: retry later."""
-
-    code = "delivery-error"
+__all__ = [
+    "DeliveryError",
+    "NodeError",
+    "PackageRefused",
+    "PeerTimeout",
+    "PeerUnreachable",
+    "ReceiptInvalid",
+    "Refusal",
+]
 
 
 class PeerUnreachable(DeliveryError):

@@ -13,13 +13,16 @@ SQLAlchemy's exceptions never pass this boundary: ``translate_errors`` maps them
 
 from __future__ import annotations
 
-from lienthong.errors import LienthongError
+from lienthong.errors import StoreError
 
-
-class StoreError(LienthongError):
-    """Raised when the database or the blob store fails."""
-
-    code = "store-error"
+__all__ = [
+    "BlobCorrupt",
+    "BlobNotFound",
+    "DatabaseUnavailable",
+    "MigrationFailed",
+    "StoreConflict",
+    "StoreError",
+]
 
 
 class DatabaseUnavailable(StoreError):
