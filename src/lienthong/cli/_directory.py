@@ -18,7 +18,7 @@ import typer
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong._i18n import tr
-from lienthong.cli import _directory_service
+from lienthong.cli import _directory_service, _portal
 from lienthong.directory import (
     ConfigurationAnchor,
     DirectoryKey,
@@ -49,6 +49,8 @@ app.add_typer(crls, name="crls")
 app.add_typer(_directory_service.admins, name="admins")
 app.command("serve")(_directory_service.serve)
 config.command("fetch")(_directory_service.config_fetch)
+app.add_typer(_portal.regulations, name="regulations")
+app.add_typer(_portal.statistics, name="statistics")
 
 _Db = Annotated[
     str,

@@ -36,12 +36,21 @@ def _utc_now() -> datetime:
 
 
 def create_app(
-    *, registry: DirectoryRegistry, publisher: ConfigurationPublisher, admins: AdminFile
+    *,
+    registry: DirectoryRegistry,
+    publisher: ConfigurationPublisher,
+    admins: AdminFile,
+    clock: Clock = _utc_now,
 ) -> FastAPI:
-    """The directory's API: ``/v1/config`` for every member, ``/v1/admin/…`` for admins."""
+    """The directory's API: ``/v1/config`` for every member, ``/v1/admin/…`` for admins; the
+    statistics intake, the portal (``/portal/``) and ``/metrics`` (``lienthong.portal``)."""
+    # The portal sits on top of the directory (and imports it): imported when the app is built.
+    from lienthong.portal import install_portal  # noqa: PLC0415
+
     app = FastAPI(title="lienthong directory", version=__version__, docs_url=None, redoc_url=None)
     app.include_router(config_router(publisher))
     app.include_router(admin_router(registry, admins))
+    install_portal(app, registry=registry, admins=admins, clock=clock)
     install_problem_handlers(app)
     return app
 
@@ -87,12 +96,17 @@ class DirectoryService:
             raise DirectoryKeyError(
                 tr(f"Không dùng được chứng thư/khoá TLS: {exc}", f"Cannot use the TLS certificate/key: {exc}")
             ) from exc
+        from lienthong.net import capture_peer_certificates  # noqa: PLC0415 - see create_app
+
+        capture_peer_certificates(self._tls)  # POST /v1/statistics needs the node's certificate
         self.registry = DirectoryRegistry.open(settings.database_url, clock=clock)
         self.admins = AdminFile.in_home(settings.home)
         self.publisher = ConfigurationPublisher(
             self.registry, key, directory=settings.directory, valid_for=settings.valid_for, clock=clock
         )
-        self.app = create_app(registry=self.registry, publisher=self.publisher, admins=self.admins)
+        self.app = create_app(
+            registry=self.registry, publisher=self.publisher, admins=self.admins, clock=clock
+        )
 
     async def serve(
         self, *, on_listening: Callable[[str], None], shutdown: asyncio.Event | None = None

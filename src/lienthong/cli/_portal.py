@@ -1,0 +1,126 @@
+"""`lienthong directory regulations …` and `statistics show`: the admin's view of the figures
+the portal shows. Thin wrappers: the logic is in ``lienthong.portal``."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import re
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+import typer
+
+from lienthong._i18n import tr
+from lienthong.directory import DirectoryRegistry
+from lienthong.portal import Figures, Regulations
+from lienthong.statistics import median_seconds
+from lienthong.store import DEFAULT_URL, migrate
+
+regulations = typer.Typer(
+    help="Ngày các cơ quan cấp 1 ban hành quy chế văn bản điện tử.", no_args_is_help=True
+)
+statistics = typer.Typer(help="Số liệu do các điểm kết nối báo cáo.", no_args_is_help=True)
+
+_Db = Annotated[
+    str,
+    typer.Option("--db", envvar="LIENTHONG_DIRECTORY_DB", help="Địa chỉ cơ sở dữ liệu (SQLAlchemy URL)."),
+]
+_Actor = Annotated[
+    str | None, typer.Option("--actor", envvar="LIENTHONG_ACTOR", help="Người thực hiện (ghi vào nhật ký).")
+]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _open(db: str) -> DirectoryRegistry:
+    registry = DirectoryRegistry.open(db)
+    migrate(registry.database)
+    return registry
+
+
+@regulations.command("set")
+def regulations_set(
+    code: Annotated[str, typer.Argument(help="Mã định danh cơ quan cấp 1.")],
+    day: Annotated[str, typer.Argument(metavar="DATE", help="Ngày ban hành, YYYY-MM-DD.")],
+    reference: Annotated[str | None, typer.Option("--reference", help="Số, ký hiệu văn bản.")] = None,
+    db: _Db = DEFAULT_URL,
+    actor: _Actor = None,
+) -> None:
+    """Ghi ngày cơ quan cấp 1 ban hành quy chế văn bản điện tử."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", day):
+        raise typer.BadParameter(tr(f"ngày không hợp lệ: {day}", f"not a date: {day}"), param_hint="DATE")
+    try:
+        issued_on = date.fromisoformat(day)
+    except ValueError:
+        raise typer.BadParameter(
+            tr(f"ngày không hợp lệ: {day}", f"not a date: {day}"), param_hint="DATE"
+        ) from None
+    registry = _open(db)
+    try:
+        entry = Regulations(registry, clock=_now).set(
+            code, issued_on, actor=actor or getpass.getuser(), reference=reference
+        )
+    finally:
+        registry.close()
+    typer.echo(tr(f"Đã ghi {entry.code}: {entry.issued_on}", f"Recorded {entry.code}: {entry.issued_on}"))
+
+
+@regulations.command("list")
+def regulations_list(db: _Db = DEFAULT_URL) -> None:
+    """Các ngày đã ghi."""
+    registry = _open(db)
+    try:
+        for entry in Regulations(registry, clock=_now).all():
+            typer.echo(f"{entry.code}  {entry.issued_on}  {entry.reference or ''}".rstrip())
+    finally:
+        registry.close()
+
+
+@statistics.command("show")
+def statistics_show(
+    db: _Db = DEFAULT_URL, as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False
+) -> None:
+    """Số liệu tổng quan: văn bản trong tháng và tổng, cơ quan kết nối, quy chế, thời gian chuyển."""
+    registry = _open(db)
+    try:
+        overview = Figures(registry, clock=_now).overview()
+    finally:
+        registry.close()
+    document: dict[str, Any] = {
+        "today": overview.today.isoformat(),
+        "documents_month": overview.month.documents,
+        "sent_month": overview.month.sent,
+        "received_month": overview.month.received,
+        "documents_total": overview.total.documents,
+        "connected": overview.connected,
+        "registered": overview.registered,
+        "signed_share": overview.signed_share,
+        "median_delivery_seconds": median_seconds(overview.month.latency_buckets),
+        "regulations": {g.letter: {"issued": g.issued, "total": g.total} for g in overview.groups},
+    }
+    if as_json:
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    share = "—" if overview.signed_share is None else f"{overview.signed_share * 100:.1f} %"
+    lines = [
+        (tr("Văn bản trong tháng", "Documents this month"), str(overview.month.documents)),
+        (tr("Tổng số văn bản", "Documents in total"), str(overview.total.documents)),
+        (
+            tr("Cơ quan cấp 1 đã kết nối", "Level-1 bodies connected"),
+            f"{overview.connected}/{overview.registered}",
+        ),
+        (tr("Có chữ ký số PDF hợp lệ", "With a valid PDF signature"), share),
+        (
+            tr("Thời gian chuyển trung vị (giây)", "Median delivery (s)"),
+            str(document["median_delivery_seconds"]),
+        ),
+    ]
+    lines += [
+        (tr(f"Quy chế, nhóm {g.letter}", f"Regulations, class {g.letter}"), f"{g.issued}/{g.total}")
+        for g in overview.groups
+    ]
+    for label, value in lines:
+        typer.echo(f"{label}: {value}")

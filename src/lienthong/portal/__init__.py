@@ -1,0 +1,65 @@
+"""The national monitoring portal and the directory's side of statistics.
+
+``install_portal`` mounts on the directory's app: ``POST /v1/statistics`` (nodes, mutual TLS),
+``/v1/admin/regulations`` (admins), the pages under ``/portal/`` with their static files, and
+``/metrics``. ``lienthong.net.capture_peer_certificates`` prepares the server's TLS context so the
+statistics route knows which node is calling.
+"""
+
+from collections.abc import Callable
+from datetime import datetime
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from lienthong.directory import AdminFile, DirectoryRegistry
+from lienthong.portal._api import regulations_router, statistics_router
+from lienthong.portal._csv import agencies_csv
+from lienthong.portal._errors import (
+    ClientCertificateRequired,
+    ReportConflict,
+    ReportInvalid,
+    ReportNotEntitled,
+)
+from lienthong.portal._figures import AgencyRow, Figures, NodeRow, Overview
+from lienthong.portal._intake import Intake, StatisticsIntake, record_of
+from lienthong.portal._pages import PREFIX, Portal, pages_router
+from lienthong.portal._regulations import GroupFigure, Regulations
+from lienthong.portal._session import Sessions
+from lienthong.statistics import ServiceMetrics
+
+
+def install_portal(
+    app: FastAPI, *, registry: DirectoryRegistry, admins: AdminFile, clock: Callable[[], datetime]
+) -> ServiceMetrics:
+    """Mount statistics, regulations, the portal pages and ``/metrics`` on the directory's app."""
+    metrics = ServiceMetrics("directory")
+    figures = Figures(registry, clock=clock)
+    app.include_router(statistics_router(StatisticsIntake(registry, clock=clock), metrics))
+    app.include_router(regulations_router(figures.regulations, admins))
+    app.include_router(pages_router(Portal(figures, admins, Sessions(clock=clock))))
+    static = StaticFiles(directory=str(resources.files("lienthong.portal") / "static"))
+    app.mount(f"{PREFIX}/static", static, name="portal-static")
+    metrics.install(app)
+    return metrics
+
+
+__all__ = [
+    "PREFIX",
+    "AgencyRow",
+    "ClientCertificateRequired",
+    "Figures",
+    "GroupFigure",
+    "Intake",
+    "NodeRow",
+    "Overview",
+    "Regulations",
+    "ReportConflict",
+    "ReportInvalid",
+    "ReportNotEntitled",
+    "StatisticsIntake",
+    "agencies_csv",
+    "install_portal",
+    "record_of",
+]

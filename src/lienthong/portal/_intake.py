@@ -1,0 +1,139 @@
+"""``StatisticsIntake``: the directory's checks on a report, then storing it idempotently.
+
+A report is accepted when the connection's client certificate (already verified by TLS against
+the network's anchors) is the registered TLS certificate of a node, the report is signed with
+that certificate's key, names that node, and concerns an agency within a subtree the node
+serves. Then ``StatisticsStore.put_report`` decides: stored, replaced, duplicate or stale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from lienthong._i18n import tr
+from lienthong.codes import parse_code
+from lienthong.directory import DirectoryRegistry, NodeEntry
+from lienthong.portal._errors import (
+    ClientCertificateRequired,
+    ReportConflict,
+    ReportInvalid,
+    ReportNotEntitled,
+)
+from lienthong.statistics import (
+    ReportMalformed,
+    ReportSignatureInvalid,
+    SignedReport,
+    StatisticsReport,
+    verify_report,
+)
+from lienthong.store import ReportOutcome, ReportRecord, StatisticsStore
+
+Clock = Callable[[], datetime]
+
+
+def _fingerprint(der: bytes) -> str:
+    return hashlib.sha256(der).hexdigest()
+
+
+def record_of(report: StatisticsReport, signed: SignedReport, *, received_at: datetime) -> ReportRecord:
+    """The report flattened for the store."""
+    return ReportRecord(
+        node=report.node,
+        agency=report.agency,
+        day=report.day,
+        sequence=report.sequence,
+        report_sha256=hashlib.sha256(signed.data).hexdigest(),
+        generated_at=report.generated_at,
+        received_at=received_at,
+        sent=report.sent,
+        received=report.received,
+        signed_pdf=report.signed_pdf,
+        refusals=report.refusals,
+        failures=report.failures,
+        latency_buckets=report.latency.buckets,
+        latency_p50=report.latency.p50,
+        statuses=report.statuses,
+        sent_to=report.sent_to,
+        stuck=tuple((s.document_id, s.recipient, s.sent_at) for s in report.stuck),
+        last_activity=report.last_activity,
+        config_version=report.config_version,
+        certificate_expiry=report.certificate_expiry,
+        signed=signed.to_json(),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Intake:
+    """What happened to one report."""
+
+    outcome: ReportOutcome
+    report: StatisticsReport
+
+
+class StatisticsIntake:
+    """Checks and stores reports for one directory registry."""
+
+    def __init__(self, registry: DirectoryRegistry, *, clock: Clock) -> None:
+        self.registry = registry
+        self._clock = clock
+
+    def _node(self, peer: bytes | None) -> tuple[NodeEntry, x509.Certificate]:
+        if peer is not None:
+            wanted = _fingerprint(peer)
+            for node in self.registry.nodes():
+                if node.tls_certificate_pem is None:
+                    continue
+                certificate = x509.load_pem_x509_certificate(node.tls_certificate_pem.encode("ascii"))
+                if _fingerprint(certificate.public_bytes(Encoding.DER)) == wanted:
+                    return node, certificate
+        raise ClientCertificateRequired(
+            tr(
+                "Cần chứng thư TLS máy khách của một điểm kết nối đã đăng ký.",
+                "A registered node's TLS client certificate is required.",
+            )
+        )
+
+    def accept(self, body: bytes, *, peer: bytes | None) -> Intake:
+        """Check ``body`` sent on a connection whose client certificate is ``peer`` (DER), store it."""
+        node, certificate = self._node(peer)
+        try:
+            signed = SignedReport.from_json(body)
+            report = verify_report(signed, certificate)
+        except ReportSignatureInvalid as exc:
+            raise ReportNotEntitled(str(exc), node=node.name) from exc
+        except ReportMalformed as exc:
+            raise ReportInvalid(str(exc)) from exc
+        if report.node != node.name:
+            raise ReportNotEntitled(
+                tr(
+                    f"Báo cáo ghi điểm kết nối {report.node}, nhưng được gửi bởi {node.name}.",
+                    f"The report names the node {report.node} but was sent by {node.name}.",
+                ),
+                node=node.name,
+            )
+        agency = parse_code(report.agency, lenient=True)
+        if not any(parse_code(rule, lenient=True).contains(agency) for rule in node.subtrees):
+            raise ReportNotEntitled(
+                tr(
+                    f"Điểm kết nối {node.name} không phục vụ mã {report.agency}.",
+                    f"The node {node.name} does not serve {report.agency}.",
+                ),
+                node=node.name,
+            )
+        record = record_of(report, signed, received_at=self._clock())
+        with StatisticsStore.begin(self.registry.database) as store:
+            outcome = store.put_report(record)
+        if outcome is ReportOutcome.CONFLICT:
+            raise ReportConflict(
+                tr(
+                    f"Báo cáo {report.report_id} đã nhận với nội dung khác; hãy tăng số hiệu chỉnh.",
+                    f"The report {report.report_id} was received with other content; raise the sequence.",
+                )
+            )
+        return Intake(outcome, report)

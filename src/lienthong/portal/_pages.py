@@ -1,0 +1,220 @@
+"""The portal's pages: server-rendered with Jinja2, Vietnamese by default, ``?lang=en`` kept in
+a cookie. Public: the overview and the agency table (with CSV). Administrators (logged in with
+their bearer token): node health, stuck documents, regulation dates.
+
+Forms never answer with an error page: a bad field comes back as the same page with the
+message next to the field (HTTP 422), so a keyboard or screen-reader user stays where they were.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, select_autoescape
+from starlette.concurrency import run_in_threadpool
+
+from lienthong.codes import is_valid_code
+from lienthong.directory import AdminFile, AuthenticationRequired, DirectoryError, Scope
+from lienthong.portal import _words
+from lienthong.portal._csv import agencies_csv
+from lienthong.portal._figures import SORT_KEYS, Figures
+from lienthong.portal._session import SESSION_COOKIE, Session, Sessions
+
+PREFIX: Final = "/portal"
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _templates() -> Jinja2Templates:
+    env = Environment(
+        loader=PackageLoader("lienthong.portal", "templates"),
+        autoescape=select_autoescape(("html",)),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["day"] = _words.day
+    env.filters["moment"] = _words.moment
+    return Jinja2Templates(env=env)
+
+
+def language(request: Request) -> _words.Lang:
+    asked = request.query_params.get("lang") or request.cookies.get(_words.LANG_COOKIE) or "vi"
+    return "en" if asked == "en" else "vi"
+
+
+@dataclass(frozen=True, slots=True)
+class Portal:
+    figures: Figures
+    admins: AdminFile
+    sessions: Sessions
+
+
+def pages_router(portal: Portal) -> APIRouter:
+    templates = _templates()
+    router = APIRouter(include_in_schema=False)
+
+    def session_of(request: Request) -> Session | None:
+        return portal.sessions.get(request.cookies.get(SESSION_COOKIE))
+
+    def render(request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> Response:
+        lang = language(request)
+        base = {
+            "lang": lang,
+            "t": _words.words(lang),
+            "number": lambda value: _words.number(value, lang),
+            "percent": lambda share: _words.percent(share, lang),
+            "duration": lambda seconds: _words.duration(seconds, lang),
+            "session": session_of(request),
+            "path": request.url.path,
+            "other_lang": "en" if lang == "vi" else "vi",
+        }
+        response = templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
+        if request.query_params.get("lang") in {"vi", "en"}:
+            response.set_cookie(
+                _words.LANG_COOKIE, lang, max_age=365 * 86400, secure=True, httponly=True, samesite="lax"
+            )
+        return response
+
+    def _agency_filters(request: Request) -> dict[str, Any]:
+        params = request.query_params
+        level_text = params.get("level", "")
+        sort = params.get("sort", "documents")
+        return {
+            "query": params.get("q", "")[:200],
+            "level": int(level_text) if level_text in {"1", "2", "3", "4"} else None,
+            "sort": sort if sort in SORT_KEYS else "documents",
+            "descending": params.get("dir", "desc") != "asc",
+        }
+
+    @router.get("/", response_class=RedirectResponse)
+    def root() -> RedirectResponse:
+        return RedirectResponse(f"{PREFIX}/", status_code=303)
+
+    @router.get(f"{PREFIX}/", response_class=HTMLResponse)
+    async def overview(request: Request) -> Response:
+        data = await run_in_threadpool(portal.figures.overview)
+        series = {
+            "labels": [_words.day(item.day)[:5] for item in data.days],
+            "sent": [item.totals.sent for item in data.days],
+            "received": [item.totals.received for item in data.days],
+        }
+        return render(request, "overview.html", {"o": data, "series": series})
+
+    @router.get(f"{PREFIX}/agencies", response_class=HTMLResponse)
+    async def agencies(request: Request) -> Response:
+        filters = _agency_filters(request)
+        rows = await run_in_threadpool(lambda: portal.figures.agencies(**filters))
+        return render(request, "agencies.html", {"rows": rows, "f": filters, "sort_keys": SORT_KEYS})
+
+    @router.get(f"{PREFIX}/agencies.csv")
+    async def agencies_export(request: Request) -> Response:
+        filters = _agency_filters(request)
+        rows = await run_in_threadpool(lambda: portal.figures.agencies(**filters))
+        return Response(
+            agencies_csv(rows),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="lienthong-agencies.csv"'},
+        )
+
+    # -- login ---------------------------------------------------------------------------------
+
+    @router.get(f"{PREFIX}/login", response_class=HTMLResponse)
+    async def login_form(request: Request) -> Response:
+        return render(request, "login.html", {"errors": {}})
+
+    @router.post(f"{PREFIX}/login", response_class=HTMLResponse)
+    async def login(request: Request) -> Response:
+        form = await request.form()
+        token = str(form.get("token", "")).strip()
+        t = _words.words(language(request))
+        if not token:
+            return render(request, "login.html", {"errors": {"token": t["empty_token"]}}, status=422)
+        try:
+            admin = portal.admins.authenticate(f"Bearer {token}")
+        except AuthenticationRequired:
+            return render(request, "login.html", {"errors": {"token": t["bad_token"]}}, status=422)
+        identifier, _session = portal.sessions.open(admin)
+        response = RedirectResponse(f"{PREFIX}/admin", status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE, identifier, secure=True, httponly=True, samesite="strict", path=PREFIX
+        )
+        return response
+
+    @router.post(f"{PREFIX}/logout")
+    async def logout(request: Request) -> Response:
+        portal.sessions.close(request.cookies.get(SESSION_COOKIE))
+        response = RedirectResponse(f"{PREFIX}/", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path=PREFIX)
+        return response
+
+    # -- administration ------------------------------------------------------------------------
+
+    def refused(request: Request, status: int) -> Response:
+        key = "login_required" if status == 401 else "forbidden"
+        return render(request, "refused.html", {"message_key": key}, status=status)
+
+    async def admin_page(
+        request: Request, *, errors: dict[str, str], values: dict[str, str], status: int
+    ) -> Response:
+        def load() -> dict[str, Any]:
+            return {
+                "nodes": portal.figures.nodes(),
+                "stuck": portal.figures.stuck(),
+                "regulations": portal.figures.regulations.all(),
+            }
+
+        data = await run_in_threadpool(load)
+        return render(request, "admin.html", {**data, "errors": errors, "values": values}, status=status)
+
+    @router.get(f"{PREFIX}/admin", response_class=HTMLResponse)
+    async def admin(request: Request) -> Response:
+        session = session_of(request)
+        if session is None:
+            return refused(request, 401)
+        saved = {"saved": "1"} if request.query_params.get("saved") else {}
+        return await admin_page(request, errors={}, values=saved, status=200)
+
+    @router.post(f"{PREFIX}/admin/regulations", response_class=HTMLResponse)
+    async def set_regulation(request: Request) -> Response:
+        session = session_of(request)
+        if session is None:
+            return refused(request, 401)
+        form = await request.form()
+        if not session.check_csrf(str(form.get("csrf", ""))):
+            return refused(request, 403)
+        if not any(scope.includes(Scope.AGENCIES_WRITE) for scope in session.admin.scopes):
+            return refused(request, 403)
+        t = _words.words(language(request))
+        values = {name: str(form.get(name, "")).strip() for name in ("code", "issued_on", "reference")}
+        errors: dict[str, str] = {}
+        if not is_valid_code(values["code"]):
+            errors["code"] = t["bad_code"]
+        issued_on: date | None = None
+        if _DATE.fullmatch(values["issued_on"]):
+            try:
+                issued_on = date.fromisoformat(values["issued_on"])
+            except ValueError:
+                issued_on = None
+        if issued_on is None:
+            errors["issued_on"] = t["bad_date"]
+        if not errors:
+            assert issued_on is not None
+            day = issued_on
+            change: Callable[[], object] = lambda: portal.figures.regulations.set(  # noqa: E731
+                values["code"], day, actor=session.admin.name, reference=values["reference"] or None
+            )
+            try:
+                await run_in_threadpool(change)
+            except DirectoryError as exc:
+                errors["code"] = str(exc)
+            else:
+                return RedirectResponse(f"{PREFIX}/admin?saved=1", status_code=303)
+        return await admin_page(request, errors=errors, values=values, status=422)
+
+    return router

@@ -1,0 +1,71 @@
+"""Statistics reports: what each node tells the directory, per agency and day, signed.
+
+The model, its canonical encoding and signature, the pure builder a node calls, the node's
+outbox with backoff, and the client that sends; plus the shared observability helpers
+(Prometheus metrics, JSON logs) every service mounts.
+
+>>> report = build_report(node="hn", agency="000.00.00.H26", day=day, sequence=1,
+...                       generated_at=now, outgoing=rows)            # doctest: +SKIP
+>>> outbox = ReportOutbox().put(sign_report(report, key))              # doctest: +SKIP
+>>> outbox = StatisticsClient(url, tls=context).flush(outbox, at=now)  # doctest: +SKIP
+"""
+
+from lienthong.statistics._builder import STUCK_AFTER, Incoming, Outgoing, build_report
+from lienthong.statistics._client import PATH, StatisticsClient
+from lienthong.statistics._codec import FORMAT, decode, encode
+from lienthong.statistics._errors import (
+    ReportMalformed,
+    ReportRejected,
+    ReportSignatureInvalid,
+    StatisticsError,
+    StatisticsUnreachable,
+)
+from lienthong.statistics._latency import BOUNDS, LatencySummary, add_buckets, median_seconds
+from lienthong.statistics._logging import JsonFormatter, configure_json_logging
+from lienthong.statistics._metrics import METRICS_PATH, ServiceMetrics
+from lienthong.statistics._outbox import PendingReport, ReportOutbox, retry_delay
+from lienthong.statistics._report import StatisticsReport, StuckDocument
+from lienthong.statistics._signing import (
+    CONTENT_TYPE,
+    NodeKey,
+    SignedReport,
+    load_node_key,
+    sign_report,
+    verify_report,
+)
+
+__all__ = [
+    "BOUNDS",
+    "CONTENT_TYPE",
+    "FORMAT",
+    "METRICS_PATH",
+    "PATH",
+    "STUCK_AFTER",
+    "Incoming",
+    "JsonFormatter",
+    "LatencySummary",
+    "NodeKey",
+    "Outgoing",
+    "PendingReport",
+    "ReportMalformed",
+    "ReportOutbox",
+    "ReportRejected",
+    "ReportSignatureInvalid",
+    "ServiceMetrics",
+    "SignedReport",
+    "StatisticsClient",
+    "StatisticsError",
+    "StatisticsReport",
+    "StatisticsUnreachable",
+    "StuckDocument",
+    "add_buckets",
+    "build_report",
+    "configure_json_logging",
+    "decode",
+    "encode",
+    "load_node_key",
+    "median_seconds",
+    "retry_delay",
+    "sign_report",
+    "verify_report",
+]

@@ -1,0 +1,76 @@
+"""Prometheus metrics for any lienthong service: one registry per app, HTTP request metrics, and
+the ``/metrics`` route. The directory uses it now; a node mounts the same in one call.
+
+>>> metrics = ServiceMetrics("directory")        # doctest: +SKIP
+>>> metrics.install(app)                          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable
+from typing import Final
+
+from fastapi import FastAPI
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
+from starlette.requests import Request
+from starlette.responses import Response
+
+METRICS_PATH: Final = "/metrics"
+
+
+def _route_of(request: Request) -> str:
+    """The route's template (``/v1/admin/nodes/{name}``), never the raw path: bounded labels."""
+    route = request.scope.get("route")
+    path = getattr(route, "path_format", None) or getattr(route, "path", None)
+    return str(path) if path else "unmatched"
+
+
+class ServiceMetrics:
+    """The metrics of one service. Each instance has its own registry (tests run several)."""
+
+    def __init__(self, service: str) -> None:
+        self.service = service
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "lienthong_http_requests",
+            "HTTP requests answered, by route template and status.",
+            ["service", "method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "lienthong_http_request_duration_seconds",
+            "Time to answer HTTP requests.",
+            ["service", "method", "route"],
+            registry=self.registry,
+        )
+
+    def counter(self, name: str, documentation: str, labels: tuple[str, ...] = ()) -> Counter:
+        """A new counter in this service's registry (``lienthong_`` prefixed)."""
+        return Counter(f"lienthong_{name}", documentation, list(labels), registry=self.registry)
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)
+
+    def install(self, app: FastAPI) -> None:
+        """Count every request of ``app`` and serve ``GET /metrics`` on it."""
+
+        async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+            started = time.perf_counter()
+            status = 500
+            try:
+                response = await call_next(request)
+                status = response.status_code
+                return response
+            finally:
+                route = _route_of(request)
+                self.requests.labels(self.service, request.method, route, str(status)).inc()
+                self.latency.labels(self.service, request.method, route).observe(
+                    time.perf_counter() - started
+                )
+
+        async def metrics(_request: Request) -> Response:
+            return Response(self.exposition(), media_type=CONTENT_TYPE_LATEST)
+
+        app.middleware("http")(measure)
+        app.add_route(METRICS_PATH, metrics, methods=["GET"], include_in_schema=False)

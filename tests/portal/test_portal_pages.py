@@ -1,0 +1,116 @@
+"""The portal's pages through a real directory over TLS: Vietnamese by default, English on
+request (remembered), figures equal to the stored reports, CSV for Excel, the admin view behind
+a login, and bad form input answered next to the field."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+import httpx
+
+from directory.directory_servers import Clock, Tls, running_directory
+from lienthong.net import client_context
+from lienthong.statistics import StatisticsClient
+from portal.portal_support import HANOI, register_node, report
+
+
+def _browser(tls: Tls) -> httpx.Client:
+    return httpx.Client(verify=client_context(anchors=tls.root), timeout=30, follow_redirects=True)
+
+
+def _text(html: str, element_id: str) -> str:
+    found = re.search(rf'id="{element_id}"[^>]*>([^<]*)', html)
+    assert found, element_id
+    return found.group(1).strip()
+
+
+def test_portal_pages(database_url: str, tmp_path: Path, tls: Tls) -> None:
+    clock = Clock()
+    with running_directory(database_url, tmp_path / "dir", tls, clock=clock) as directory:
+        register_node(directory.registry, tls)
+        node_tls = client_context(anchors=tls.root, certificate=tls.node[0], key=tls.node[1])
+        with StatisticsClient(directory.url, tls=node_tls) as client:
+            client.send(report(tls, sent=1200))  # 29 June: this month
+            client.send(report(tls, sent=30, day=clock().date()))
+        portal = f"{directory.url}/portal"
+        with _browser(tls) as browser:
+            page = browser.get(f"{portal}/")
+            assert page.status_code == 200
+            html = page.text
+            assert unicodedata.normalize("NFC", "Văn bản trong tháng") in html
+            assert 'lang="vi"' in html
+            assert _text(html, "month-documents") == "1.230"
+            assert _text(html, "total-documents") == "1.230"
+            assert _text(html, "signed-share") == "100,0 %"
+            assert _text(html, "median") == "8 giây"  # 10 s lies in the (5, 10] bucket
+            connected, registered = _text(html, "connected").split("/")
+            assert int(connected) == 1
+            assert int(registered) > 90
+            assert "/portal/static/vendor/chart.umd.min.js" in html
+            assert browser.get(f"{portal}/static/vendor/chart.umd.min.js").text.startswith("/*!")
+
+            english = browser.get(f"{portal}/?lang=en")
+            assert "Documents this month" in english.text
+            assert _text(english.text, "month-documents") == "1,230"
+            assert '<html lang="en">' in browser.get(f"{portal}/agencies").text  # remembered
+            browser.get(f"{portal}/?lang=vi")
+
+            table = browser.get(f"{portal}/agencies", params={"q": "hà nội", "level": "1"})
+            assert table.status_code == 200
+            assert HANOI in table.text
+            assert "000.00.00.G22" not in table.text
+
+            exported = browser.get(f"{portal}/agencies.csv", params={"sort": "documents"})
+            assert exported.content.startswith(b"\xef\xbb\xbf")
+            rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+            first = rows[0]
+            assert (first["code"], first["documents"], first["sent"]) == (HANOI, "1230", "1230")
+            assert unicodedata.normalize("NFC", "Hà Nội") in first["name"]
+            assert len(rows) > 90
+
+            # The admin view: refused without a login; bad input is answered next to the field.
+            assert browser.get(f"{portal}/admin").status_code == 401
+            empty = browser.post(f"{portal}/login", data={"token": ""})
+            assert empty.status_code == 422
+            assert 'id="token-error"' in empty.text
+            assert 'aria-invalid="true"' in empty.text
+            wrong = browser.post(f"{portal}/login", data={"token": "ltadm_0000000000000000_" + "x" * 43})
+            assert wrong.status_code == 422
+            assert "token-error" in wrong.text
+            logged = browser.post(f"{portal}/login", data={"token": directory.tokens["alice"]})
+            assert logged.status_code == 200  # followed the redirect to /portal/admin
+            assert "node-a" in logged.text
+            assert "2027" in logged.text  # certificate expiry of the node
+            csrf = re.search(r'name="csrf" value="([^"]+)"', logged.text)
+            assert csrf
+            form = {"csrf": csrf.group(1), "code": HANOI, "issued_on": "2025-13-40", "reference": ""}
+            bad = browser.post(f"{portal}/admin/regulations", data=form)
+            assert bad.status_code == 422
+            assert 'id="issued_on-error"' in bad.text
+            assert f'value="{HANOI}"' in bad.text  # what was typed stays
+            bad_code = browser.post(f"{portal}/admin/regulations", data={**form, "code": "abc"})
+            assert 'id="code-error"' in bad_code.text
+            good = browser.post(f"{portal}/admin/regulations", data={**form, "issued_on": "2019-03-01"})
+            assert good.status_code == 200
+            assert 'role="status"' in good.text
+            assert browser.post(f"{portal}/admin/regulations", data={**form, "csrf": "x"}).status_code == 403
+
+            overview = browser.get(f"{portal}/").text
+            issued, provinces = _text(overview, "regulations-H").split("/")
+            assert int(issued) == 1
+            assert int(provinces) > 30
+            assert _text(overview, "regulations-G").startswith("0/")
+
+        # Admin API for the same dates, bearer token.
+        with tls.client() as api:
+            answer = api.get(
+                f"{directory.url}/v1/admin/regulations",
+                headers={"Authorization": f"Bearer {directory.tokens['alice']}"},
+            )
+            assert answer.status_code == 200
+            assert answer.json()[0]["code"] == HANOI
+            assert api.get(f"{directory.url}/v1/admin/regulations").status_code == 401

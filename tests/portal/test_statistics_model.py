@@ -1,0 +1,115 @@
+"""The pure parts: the report's encoding and signature, the builder, latency, the outbox, the
+CLI over a real database, JSON logs."""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from typer.testing import CliRunner
+
+from lienthong.cli._app import app
+from lienthong.statistics import (
+    Outgoing,
+    ReportMalformed,
+    ReportOutbox,
+    StatisticsReport,
+    build_report,
+    configure_json_logging,
+    decode,
+    encode,
+    median_seconds,
+    retry_delay,
+    sign_report,
+)
+
+NOW = datetime(2025, 6, 29, 20, 0, tzinfo=UTC)
+
+
+def _report(sequence: int = 1, sent: int = 2) -> StatisticsReport:
+    start = NOW - timedelta(hours=10)
+    rows = [
+        Outgoing(
+            f"d{i}",
+            "000.00.00.G22",
+            start,
+            delivered_at=start + timedelta(seconds=3),
+            received_status_at=start + timedelta(minutes=5),
+        )
+        for i in range(sent)
+    ]
+    rows.append(Outgoing("late", "000.00.00.H02", start))  # no 01 status: stuck after 4 h
+    rows.append(Outgoing("gone", "000.00.00.H02", start, failed=True))
+    return build_report(
+        node="n1",
+        agency="000.00.00.H26",
+        day=date(2025, 6, 29),
+        sequence=sequence,
+        generated_at=NOW,
+        outgoing=rows,
+        statuses={"01": 1, "03": 0},
+    )
+
+
+def test_builder_encoding_and_round_trip() -> None:
+    report = _report()
+    assert (report.sent, report.failures, report.statuses) == (4, 1, (("01", 1),))
+    assert [s.document_id for s in report.stuck] == ["late"]
+    assert report.latency.p50 == 3.0
+    assert decode(encode(report)) == report
+    assert encode(report) == encode(decode(encode(report)))
+    with pytest.raises(ReportMalformed):
+        decode(encode(report).replace(b'"sent":4', b'"sent":-4'))
+    with pytest.raises(ReportMalformed):
+        decode(b"[]")
+
+
+def test_median_from_summed_histograms() -> None:
+    assert median_seconds([0] * 15) is None
+    assert median_seconds([0, 0, 0, 4] + [0] * 11) == 7.5  # all in (5, 10]
+    assert retry_delay(1, jitter=0.0) == timedelta(seconds=15)
+    assert retry_delay(20, jitter=0.999999) <= timedelta(hours=1)
+
+
+def test_outbox_keeps_the_latest_revision_and_survives_a_restart() -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    first, second = sign_report(_report(1), key), sign_report(_report(2, sent=5), key)
+    outbox = ReportOutbox().put(first).put(second).put(first)
+    assert [(p.sequence, p.signed) for p in outbox.pending] == [(2, second)]
+    failed = outbox.failed(outbox.pending[0].key, at=NOW, error="down", jitter=0.5)
+    assert failed.due(NOW) == ()
+    assert len(failed.due(NOW + timedelta(hours=2))) == 1
+    assert ReportOutbox.from_json(failed.to_json()) == failed
+    assert len(failed.accepted(failed.pending[0].key, 1)) == 1  # an older acceptance keeps it
+    assert len(failed.accepted(failed.pending[0].key, 2)) == 0
+
+
+def test_cli_regulations_and_statistics(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'dir.db'}"
+    runner = CliRunner()
+    assert runner.invoke(app, ["directory", "init", "--db", db, "--actor", "t"]).exit_code == 0
+    done = runner.invoke(app, ["directory", "regulations", "set", "000.00.00.H26", "2019-03-01", "--db", db])
+    assert done.exit_code == 0, done.output
+    bad = runner.invoke(app, ["directory", "regulations", "set", "000.00.00.H26", "01/03/2019", "--db", db])
+    assert bad.exit_code == 2
+    shown = runner.invoke(app, ["directory", "statistics", "show", "--json", "--db", db])
+    figures = json.loads(shown.output)
+    assert figures["regulations"]["H"]["issued"] == 1
+    assert figures["documents_total"] == 0
+    assert "Quy chế" in runner.invoke(app, ["directory", "statistics", "show", "--db", db]).output
+
+
+def test_json_logs_one_object_per_line() -> None:
+    stream = io.StringIO()
+    handler = configure_json_logging(stream=stream)
+    try:
+        logging.getLogger("lienthong.test").info("báo cáo %s", "nhận", extra={"node": "n1"})
+    finally:
+        logging.getLogger().removeHandler(handler)
+    line = json.loads(stream.getvalue().strip())
+    assert (line["message"], line["node"], line["level"]) == ("báo cáo nhận", "n1", "info")
