@@ -14,7 +14,9 @@
         { label: series.receivedLabel, data: series.received, backgroundColor: "#0b57d0" }
       ]
     },
-    options: { responsive: true, maintainAspectRatio: false, animation: false,
+    // Numbers as the page's language writes them (1.230 in Vietnamese, 1,230 in English).
+    options: { locale: document.documentElement.lang === "vi" ? "vi-VN" : "en-GB",
+      responsive: true, maintainAspectRatio: false, animation: false,
       scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } }
   });
 })();
