@@ -8,6 +8,8 @@ ORM rows never leave this package: ``DirectoryStore`` and ``NodeStore`` take and
 frozen entries.
 """
 
+from lienthong.store._api_entries import ApiClientEntry, ClientKind, InboxItem
+from lienthong.store._api_store import ApiStore
 from lienthong.store._blobs import BlobRef, BlobStore
 from lienthong.store._database import DEFAULT_URL, Database, open_database, translate_errors
 from lienthong.store._directory_store import DirectoryStore
@@ -60,12 +62,15 @@ __all__ = [
     "DEFAULT_URL",
     "AgencyEntry",
     "AgencyTotals",
+    "ApiClientEntry",
+    "ApiStore",
     "AuditEntry",
     "BlobCorrupt",
     "BlobNotFound",
     "BlobRef",
     "BlobStore",
     "CertificateBinding",
+    "ClientKind",
     "Database",
     "DatabaseUnavailable",
     "DayTotals",
@@ -76,6 +81,7 @@ __all__ = [
     "Disposition",
     "DocumentLink",
     "InboxEntry",
+    "InboxItem",
     "LogEntry",
     "MigrationFailed",
     "NodeEntry",

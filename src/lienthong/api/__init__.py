@@ -1,0 +1,39 @@
+"""The node's API for document-management software: REST (``/api/v1``) and VXP-compatible.
+
+>>> app = create_app(node)                       # doctest: +SKIP
+>>> add_client(node.database, "qlvb", codes=["000.00.00.G22"], at=now).token   # doctest: +SKIP
+"""
+
+from lienthong.api._app import create_app
+from lienthong.api._context import ApiContext, ApiSettings
+from lienthong.api._credentials import IssuedCredentials, add_client, token_digest
+from lienthong.api._errors import (
+    ApiError,
+    AuthenticationRequired,
+    DocumentUnknown,
+    RequestInvalid,
+    ScopeForbidden,
+    StatusOutOfOrder,
+    UploadTooLarge,
+)
+from lienthong.api._problems import STATUS, status_of
+from lienthong.api._rules import check_status
+
+__all__ = [
+    "STATUS",
+    "ApiContext",
+    "ApiError",
+    "ApiSettings",
+    "AuthenticationRequired",
+    "DocumentUnknown",
+    "IssuedCredentials",
+    "RequestInvalid",
+    "ScopeForbidden",
+    "StatusOutOfOrder",
+    "UploadTooLarge",
+    "add_client",
+    "check_status",
+    "create_app",
+    "status_of",
+    "token_digest",
+]

@@ -1,0 +1,42 @@
+"""``create_app``: the node's API for document-management software, as one ASGI app.
+
+REST under ``/api/v1`` (OpenAPI at ``/docs``) and the VXP-compatible operations under
+``/vxp``; errors answered from one table (``_problems``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from fastapi import FastAPI
+
+from lienthong.api._context import ApiContext, ApiSettings, _now
+from lienthong.api._problems import install_problem_handlers
+from lienthong.api._rest import router as rest_router
+from lienthong.api._vxp import VXP_PREFIX
+from lienthong.api._vxp import router as vxp_router
+from lienthong.node import Node
+from lienthong.vxp import ReplayGuard
+
+
+def create_app(
+    node: Node,
+    *,
+    settings: ApiSettings | None = None,
+    clock: Callable[[], datetime] = _now,
+    replays: ReplayGuard | None = None,
+) -> FastAPI:
+    """The API of ``node``: REST at ``/api/v1``, VXP at ``/vxp/{operation}``."""
+    app = FastAPI(
+        title=f"lienthong — điểm kết nối {node.name}",
+        version="1",
+        description="API cho phần mềm quản lý văn bản: REST và tương thích VXP (EDXML.md §4).",
+    )
+    app.state.lienthong_api = ApiContext(
+        node=node, settings=settings or ApiSettings(), clock=clock, replays=replays or ReplayGuard()
+    )
+    install_problem_handlers(app)
+    app.include_router(rest_router)
+    app.include_router(vxp_router, prefix=VXP_PREFIX)
+    return app

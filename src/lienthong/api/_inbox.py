@@ -1,0 +1,177 @@
+"""The recipient's side: list, read, acknowledge received packages and report statuses on them.
+
+Synchronous functions over the node's store (the routes run them in worker threads): parsing,
+verifying and signing are CPU work.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from lienthong._i18n import tr
+from lienthong.api._context import ApiContext
+from lienthong.api._errors import DocumentUnknown, RequestInvalid
+from lienthong.api._models import DocumentView, InboxPage
+from lienthong.api._rules import check_status
+from lienthong.api._scope import codes_in_scope, require_code
+from lienthong.api._views import inbox_model, parse_item_id, step_model
+from lienthong.edxml import (
+    Attachment,
+    DocumentPackage,
+    Organization,
+    ResponseFor,
+    StatusCode,
+    StatusPackage,
+    package_to_dict,
+    parse_package,
+    write_package,
+)
+from lienthong.errors import LienthongError
+from lienthong.node import Submission, submit
+from lienthong.store import ApiClientEntry, ApiStore, Direction, InboxItem, NodeStore, PackageKind
+from lienthong.trust import verify_attachments, verify_package
+
+
+def list_inbox(
+    ctx: ApiContext,
+    client: ApiClientEntry,
+    *,
+    agency: str | None = None,
+    kind: PackageKind | None = None,
+    sender: str | None = None,
+    acknowledged: bool | None = None,
+    cursor: int = 0,
+    limit: int = 100,
+) -> InboxPage:
+    codes = codes_in_scope(client, agency)
+    limit = max(1, min(limit, ctx.settings.max_page))
+    with ApiStore.begin(ctx.node.database) as store:
+        items = store.inbox_items(
+            recipients=codes, after=cursor, limit=limit, kind=kind, sender=sender, acknowledged=acknowledged
+        )
+    next_cursor = items[-1].position if len(items) == limit else None
+    return InboxPage(items=[inbox_model(item) for item in items], next_cursor=next_cursor)
+
+
+def find_item(ctx: ApiContext, client: ApiClientEntry, item_id: str) -> InboxItem:
+    """The received item ``item_id`` names, for a code of ``client``."""
+    message_id, recipient = parse_item_id(item_id)
+    require_code(client, recipient)
+    with ApiStore.begin(ctx.node.database) as store:
+        found = store.inbox_items(recipients=(recipient,), message_id=message_id, limit=1)
+    if not found:
+        raise DocumentUnknown(tr(f"không có văn bản đến {item_id}", f"no received item {item_id}"))
+    return found[0]
+
+
+def package_bytes(ctx: ApiContext, item: InboxItem) -> bytes:
+    return b"".join(ctx.node.blobs.read_verified(item.entry.package_sha256))
+
+
+def package_chunks(ctx: ApiContext, item: InboxItem) -> Iterable[bytes]:
+    return ctx.node.blobs.read_verified(item.entry.package_sha256)
+
+
+def document_view(ctx: ApiContext, item: InboxItem) -> DocumentView:
+    node = ctx.node
+    data = package_bytes(ctx, item)
+    at = ctx.clock()
+    package = parse_package(data, limits=node.limits)
+    report = verify_package(data, anchors=node.anchors, crls=node.crls, at=at)
+    try:
+        attachments = [
+            a.to_dict() for a in verify_attachments(data, anchors=node.anchors, crls=node.crls, at=at)
+        ]
+    except LienthongError as exc:  # an unreadable PDF is reported, never fatal
+        attachments = [{"valid": False, "problem": exc.message}]
+    with NodeStore.begin(node.database, write=False) as store:
+        timeline = store.timeline(item.entry.document_id)
+    return DocumentView(
+        item=inbox_model(item),
+        package=package_to_dict(package),
+        signature=report.to_dict(),
+        attachment_signatures=attachments,
+        timeline=[step_model(step) for step in timeline],
+    )
+
+
+def attachment(ctx: ApiContext, item: InboxItem, content_id: str) -> Attachment:
+    package = parse_package(package_bytes(ctx, item), limits=ctx.node.limits)
+    if isinstance(package, DocumentPackage):
+        for found in package.attachments:
+            if found.content_id == content_id:
+                return found
+    raise DocumentUnknown(
+        tr(f"không có tệp đính kèm {content_id}", f"no attachment {content_id}"), code="attachment-unknown"
+    )
+
+
+def acknowledge(ctx: ApiContext, client: ApiClientEntry, item: InboxItem, *, outcome: str = "done") -> None:
+    entry = item.entry
+    with ApiStore.begin(ctx.node.database) as store:
+        store.acknowledge(
+            entry.message_id, entry.recipient, outcome=outcome, client=client.name, at=ctx.clock()
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class _History:
+    sent: frozenset[StatusCode]
+    recall_requested: bool
+
+
+def _history(ctx: ApiContext, document_id: str, reporter: str, sender: str) -> _History:
+    with NodeStore.begin(ctx.node.database, write=False) as store:
+        steps = store.timeline(document_id)
+    sent = set()
+    recall = False
+    for step in steps:
+        try:
+            code = StatusCode(step.status_code)
+        except ValueError:
+            continue
+        if step.direction is Direction.OUT and step.reporter == reporter:
+            sent.add(code)
+        if step.direction is Direction.IN and step.reporter == sender and code is StatusCode.RECALL_REQUESTED:
+            recall = recall or step.addressee == reporter
+    return _History(frozenset(sent), recall)
+
+
+def send_status(ctx: ApiContext, item: InboxItem, code_text: str, description: str | None) -> Submission:
+    """Report status ``code_text`` on a received document, from the code it was received for."""
+    entry = item.entry
+    if entry.kind is not PackageKind.DOCUMENT:
+        raise RequestInvalid(tr("chỉ báo trạng thái cho văn bản", "statuses answer documents only"))
+    try:
+        code = StatusCode.parse(code_text)
+    except ValueError as exc:
+        raise RequestInvalid(
+            tr(f"mã trạng thái sai: {code_text}", f"unknown status code: {code_text}")
+        ) from exc
+    history = _history(ctx, entry.document_id, entry.recipient, entry.sender)
+    check_status(code, sent=history.sent, recall_requested=history.recall_requested, description=description)
+    return submit(
+        ctx.node,
+        status_package(entry.recipient, entry.sender, entry.document_id, code, description, ctx.clock()),
+        at=ctx.clock(),
+    )
+
+
+def status_package(
+    reporter: str,
+    original_sender: str,
+    document_id: str,
+    code: StatusCode,
+    description: str | None,
+    at: datetime,
+) -> bytes:
+    package = StatusPackage(
+        from_=Organization(organ_id=reporter),
+        response_for=ResponseFor(organ_id=original_sender, document_id=document_id),
+        status_code=code,
+        timestamp=at.replace(microsecond=0),
+        description=description,
+    )
+    return write_package(package)

@@ -1,0 +1,195 @@
+"""The sender's side: send documents (a package, or metadata plus files), recall, update and
+replace them, and follow each recipient's delivery and business status."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from lienthong._i18n import tr
+from lienthong.api._context import ApiContext
+from lienthong.api._errors import DocumentUnknown, RequestInvalid, UploadTooLarge
+from lienthong.api._inbox import status_package
+from lienthong.api._models import OutboxMessage, OutboxPage, RecipientState, Sent
+from lienthong.api._scope import codes_in_scope, require_code
+from lienthong.api._views import step_model
+from lienthong.edxml import (
+    BuildError,
+    BusinessType,
+    DigestSink,
+    DocumentBuilder,
+    DocumentPackage,
+    Package,
+    StatusCode,
+    parse_package,
+    write_package,
+)
+from lienthong.node import Submission, submit
+from lienthong.store import ApiClientEntry, ApiStore, Direction, NodeStore, OutboxEntry, PackageKind
+
+
+def check_size(ctx: ApiContext, size: int) -> None:
+    if size > ctx.max_upload:
+        raise UploadTooLarge(
+            tr(
+                f"tải lên {size} byte vượt giới hạn {ctx.max_upload} byte",
+                f"the upload of {size} bytes exceeds the limit of {ctx.max_upload}",
+            )
+        )
+
+
+def parse_upload(ctx: ApiContext, data: bytes) -> Package:
+    """The package uploaded (attachments measured, not kept); raises ``PackageRejected``."""
+    check_size(ctx, len(data))
+    return parse_package(data, sink=DigestSink(), limits=ctx.node.limits)
+
+
+def sent(submission: Submission) -> Sent:
+    return Sent(
+        message_id=submission.message_id,
+        document_id=submission.document_id,
+        package_sha256=submission.package_sha256,
+        recipients=[entry.item.recipient for entry in submission.entries],
+        repeated=submission.repeated,
+    )
+
+
+def send_package(ctx: ApiContext, client: ApiClientEntry, data: bytes) -> Submission:
+    """Submit an edXML package (document or status) from a code of ``client``."""
+    package = parse_upload(ctx, data)
+    require_code(client, package.from_code)
+    return submit(ctx.node, data, at=ctx.clock())
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFacts:
+    """Metadata from which the node builds a document package."""
+
+    sender: str
+    to: tuple[str, ...]
+    number: str
+    notation: str
+    subject: str
+    sender_name: str | None = None
+    content: str | None = None
+    promulgated_on: date | None = None
+    place: str | None = None
+    acts_on: tuple[str, BusinessType] | None = None
+    reason: str | None = None
+
+
+def build_and_send(
+    ctx: ApiContext, client: ApiClientEntry, facts: DocumentFacts, files: Sequence[tuple[str, str, bytes]]
+) -> Submission:
+    """Build a document from ``facts`` and ``files`` (name, content type, bytes), sign, submit."""
+    require_code(client, facts.sender)
+    check_size(ctx, sum(len(data) for _, _, data in files))
+    at = ctx.clock()
+    try:
+        builder = DocumentBuilder().sender(facts.sender, name=facts.sender_name)
+        builder = builder.code(facts.number, facts.notation).subject(facts.subject)
+        if facts.content:
+            builder = builder.content(facts.content)
+        if facts.promulgated_on is not None:
+            builder = builder.promulgation(on=facts.promulgated_on, place=facts.place)
+        for code in facts.to:
+            builder = builder.recipient(code)
+        if facts.acts_on is not None:
+            builder = builder.acts_on(facts.acts_on[0], facts.acts_on[1], reason=facts.reason)
+        for name, content_type, data in files:
+            builder = builder.attach(name, data, content_type=content_type)
+        package = builder.build(at=at)
+    except BuildError as exc:
+        raise RequestInvalid(exc.message) from exc
+    return submit(ctx.node, write_package(package), at=at)
+
+
+def sent_document(ctx: ApiContext, client: ApiClientEntry, message_id: str) -> list[OutboxEntry]:
+    """The outbox rows of a document sent by a code of ``client``."""
+    with NodeStore.begin(ctx.node.database, write=False) as store:
+        entries = store.outbox(message_id=message_id)
+    if not entries or entries[0].item.kind is not PackageKind.DOCUMENT:
+        raise DocumentUnknown(tr(f"không có văn bản đi {message_id}", f"no sent document {message_id}"))
+    require_code(client, entries[0].item.sender)
+    return entries
+
+
+def recall(ctx: ApiContext, client: ApiClientEntry, message_id: str, reason: str) -> Submission:
+    """Ask the recipients to give the document back (status 13); they answer 15 or 16."""
+    entries = sent_document(ctx, client, message_id)
+    item = entries[0].item
+    data = status_package(
+        item.sender, item.sender, item.document_id, StatusCode.RECALL_REQUESTED, reason, ctx.clock()
+    )
+    return submit(ctx.node, data, at=ctx.clock())
+
+
+def earlier_for(
+    ctx: ApiContext, client: ApiClientEntry, message_id: str, business: BusinessType
+) -> tuple[str, BusinessType]:
+    """What an update or replacement of ``message_id`` acts on; its recipients come from it."""
+    entries = sent_document(ctx, client, message_id)
+    return entries[0].item.document_id, business
+
+
+def outbox_message(ctx: ApiContext, entries: list[OutboxEntry]) -> OutboxMessage:
+    first = entries[0].item
+    with NodeStore.begin(ctx.node.database, write=False) as store:
+        timeline = store.timeline(first.document_id)
+        receipts = {
+            (r.message_id, r.recipient): r
+            for r in store.receipts(message_ids=[first.message_id])
+            if r.direction is Direction.IN and r.accepted
+        }
+    recipients = []
+    for entry in entries:
+        item = entry.item
+        answers = [
+            s
+            for s in timeline
+            if s.direction is Direction.IN and s.reporter in (item.recipient, item.deliver_to)
+        ]
+        last = answers[-1] if answers else None
+        receipt = receipts.get((item.message_id, item.deliver_to))
+        recipients.append(
+            RecipientState(
+                recipient=item.recipient,
+                deliver_to=item.deliver_to,
+                delivery=entry.state.value,
+                attempts=entry.attempts,
+                last_error=entry.last_error,
+                delivered_at=receipt.at if receipt is not None else None,
+                business_status=last.status_code if last is not None else None,
+                business_status_at=last.timestamp if last is not None else None,
+            )
+        )
+    return OutboxMessage(
+        message_id=first.message_id,
+        document_id=first.document_id,
+        kind=first.kind.value,
+        sender=first.sender,
+        created_at=entries[0].created_at,
+        recipients=recipients,
+        timeline=[step_model(step) for step in timeline],
+    )
+
+
+def list_outbox(
+    ctx: ApiContext, client: ApiClientEntry, *, agency: str | None = None, cursor: int = 0, limit: int = 100
+) -> OutboxPage:
+    senders = codes_in_scope(client, agency)
+    limit = max(1, min(limit, ctx.settings.max_page))
+    with ApiStore.begin(ctx.node.database) as store:
+        found = store.outbox_messages(senders=senders, after=cursor, limit=limit)
+    messages = []
+    for _position, message_id in found:
+        with NodeStore.begin(ctx.node.database, write=False) as store:
+            entries = store.outbox(message_id=message_id)
+        messages.append(outbox_message(ctx, entries))
+    next_cursor = found[-1][0] if len(found) == limit else None
+    return OutboxPage(items=messages, next_cursor=next_cursor)
+
+
+def is_document(package: Package) -> bool:
+    return isinstance(package, DocumentPackage)

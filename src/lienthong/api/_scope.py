@@ -1,0 +1,28 @@
+"""Which agency codes a client may act for: checked before anything is read or written."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from lienthong._i18n import tr
+from lienthong.api._errors import ScopeForbidden
+from lienthong.store import ApiClientEntry
+
+
+def require_code(client: ApiClientEntry, code: str) -> None:
+    """Raise ``ScopeForbidden`` unless ``client`` may act for ``code``."""
+    if code not in client.codes:
+        raise ScopeForbidden(
+            tr(
+                f"ứng dụng {client.name} không được thao tác thay mã {code}",
+                f"client {client.name} may not act for {code}",
+            )
+        )
+
+
+def codes_in_scope(client: ApiClientEntry, agency: str | None) -> Sequence[str]:
+    """The codes a listing covers: the one asked for (checked), or all the client's."""
+    if agency is None:
+        return client.codes
+    require_code(client, agency)
+    return (agency,)

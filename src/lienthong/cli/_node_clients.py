@@ -1,0 +1,68 @@
+"""`lienthong node clients …`: credentials of the document-management software calling a node.
+Thin wrappers: the logic is in ``lienthong.api``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lienthong._i18n import tr
+from lienthong.api import add_client
+from lienthong.node import NodeHome
+from lienthong.store import ApiStore, migrate
+
+app = typer.Typer(help="Ứng dụng (REST, VXP) được gọi API của điểm kết nối.", no_args_is_help=True)
+
+_Home = Annotated[Path, typer.Option("--home", envvar="LIENTHONG_NODE_HOME", help="Thư mục điểm kết nối.")]
+
+
+@app.command("add")
+def add(
+    name: str,
+    codes: Annotated[list[str], typer.Option("--codes", help="Mã định danh ứng dụng được thay mặt.")],
+    home: _Home,
+    vxp: Annotated[str | None, typer.Option("--vxp", help="Tạo hệ thống VXP với systemid này.")] = None,
+) -> None:
+    """Tạo ứng dụng và in mã truy cập (hoặc systemid và secret) — chỉ hiện một lần."""
+    database = NodeHome.load(home).open_database()
+    try:
+        migrate(database)
+        issued = add_client(database, name, codes=codes, at=datetime.now(UTC), vxp_systemid=vxp)
+    finally:
+        database.close()
+    if issued.token is not None:
+        typer.echo(f"token: {issued.token}")
+    else:
+        typer.echo(f"systemid: {issued.systemid}\nsecret: {issued.secret}")
+    typer.echo(tr("Mã: ", "Codes: ") + " ".join(issued.codes))
+
+
+@app.command("list")
+def list_clients(home: _Home) -> None:
+    """Liệt kê ứng dụng và mã được phép."""
+    database = NodeHome.load(home).open_database()
+    try:
+        with ApiStore.begin(database) as store:
+            for client in store.clients():
+                typer.echo(
+                    f"{client.name}\t{client.kind.value}\t{client.systemid or ''}\t{' '.join(client.codes)}"
+                )
+    finally:
+        database.close()
+
+
+@app.command("remove")
+def remove(name: str, home: _Home) -> None:
+    """Xóa một ứng dụng (mã truy cập hết hiệu lực ngay)."""
+    database = NodeHome.load(home).open_database()
+    try:
+        with ApiStore.begin(database) as store:
+            removed = store.remove_client(name)
+    finally:
+        database.close()
+    if not removed:
+        typer.echo(tr(f"không có ứng dụng {name}", f"no client {name}"), err=True)
+        raise typer.Exit(1)

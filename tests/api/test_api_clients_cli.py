@@ -1,0 +1,26 @@
+"""`lienthong node clients add/list/remove` against a node home (SQLite)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from lienthong.cli._node_clients import app
+
+
+def test_add_list_remove(tmp_path: Path) -> None:
+    (tmp_path / "node.json").write_text(json.dumps({"name": "vpcp", "key": "k.pem", "certificate": "c.pem"}))
+    runner = CliRunner()
+    added = runner.invoke(app, ["add", "qlvb", "--codes", "000.00.00.G22", "--home", str(tmp_path)])
+    assert added.exit_code == 0, added.output
+    assert "token: lt_" in added.output
+    vxp = runner.invoke(
+        app, ["add", "vxp1", "--codes", "000.00.00.G22", "--vxp", "sys1", "--home", str(tmp_path)]
+    )
+    assert "secret:" in vxp.output
+    listed = runner.invoke(app, ["list", "--home", str(tmp_path)])
+    assert "qlvb\trest" in listed.output and "vxp1\tvxp\tsys1" in listed.output
+    assert runner.invoke(app, ["remove", "qlvb", "--home", str(tmp_path)]).exit_code == 0
+    assert runner.invoke(app, ["remove", "qlvb", "--home", str(tmp_path)]).exit_code == 1

@@ -1,0 +1,49 @@
+"""Bad requests refused with JSON ``{"code", "message"}`` from the one handler table."""
+
+from __future__ import annotations
+
+import pytest
+
+from api.api_network import Api
+from node.node_network import RECIPIENT, SENDER, SUCCESSOR, document
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_refusals(api: Api) -> None:
+    anonymous = await api.sender.get("/api/v1/inbox", headers={"Authorization": ""})
+    assert anonymous.status_code == 401 and anonymous.json()["code"] == "authentication-required"
+    wrong = await api.sender.get("/api/v1/inbox", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401
+    scope = await api.receiver.get("/api/v1/inbox", params={"agency": SUCCESSOR})
+    assert scope.status_code == 403 and scope.json()["code"] == "scope-forbidden"
+    foreign = await api.receiver.post("/api/v1/documents", content=document("7"))  # From H41
+    assert foreign.status_code == 403
+    unknown = await api.receiver.get(f"/api/v1/inbox/{'a' * 64}-{RECIPIENT}")
+    assert unknown.status_code == 404 and unknown.json()["code"] == "document-unknown"
+    garbage = await api.sender.post("/api/v1/documents", content=b"<not-edxml/>")
+    assert garbage.status_code == 422 and garbage.json()["message"]
+    big = await api.sender.post("/api/v1/documents", content=b"x" * 300_000)
+    assert big.status_code == 413 and big.json()["code"] == "upload-too-large"
+
+    sent = await api.sender.post("/api/v1/documents", content=document("9", to=(RECIPIENT, SUCCESSOR)))
+    message_id = sent.json()["message_id"]
+    await api.deliver()
+    not_owned = await api.receiver.post(f"/api/v1/inbox/{message_id}-{SUCCESSOR}/status", json={"code": "03"})
+    assert not_owned.status_code == 403
+    not_sender = await api.receiver.post(f"/api/v1/outbox/{message_id}/recall", json={"reason": "x"})
+    assert not_sender.status_code == 404
+    item = f"{message_id}-{RECIPIENT}"
+    refusal = await api.receiver.post(f"/api/v1/inbox/{item}/status", json={"code": "02"})
+    assert refusal.status_code == 400 and "02" in refusal.json()["message"]
+    bad_code = await api.receiver.post(f"/api/v1/inbox/{item}/status", json={"code": "99"})
+    assert bad_code.status_code == 400
+    assert (await api.receiver.post(f"/api/v1/inbox/{item}/status", json={"code": "03"})).status_code == 201
+    assert (await api.receiver.post(f"/api/v1/inbox/{item}/status", json={"code": "05"})).status_code == 201
+    back = await api.receiver.post(f"/api/v1/inbox/{item}/status", json={"code": "04"})
+    assert back.status_code == 409 and back.json()["code"] == "status-out-of-order"
+    refuse_late = await api.receiver.post(
+        f"/api/v1/inbox/{item}/status", json={"code": "02", "description": "x"}
+    )
+    assert refuse_late.status_code == 409
+    assert SENDER
