@@ -1,23 +1,191 @@
-"""`lienthong node ...`: a node's own records (evidence bundles)."""
+"""`lienthong node ...`: create a node's home, serve it, submit a package, export evidence.
+
+Thin wrappers: the logic is in ``lienthong.node``.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import asyncio
+import dataclasses
+import faulthandler
+import json
+import logging
+import signal
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from lienthong._i18n import tr
-from lienthong.node import NodeError, NodeHome, export_evidence
+from lienthong.cli import _node_clients
+from lienthong.edxml import DEFAULT_LIMITS
+from lienthong.node import (
+    KeyFiles,
+    NodeError,
+    NodeHome,
+    NodeRuntime,
+    NodeService,
+    RetryPolicy,
+    RuntimeSettings,
+    ServeSettings,
+    export_evidence,
+    init_home,
+    submit,
+)
 
 app = typer.Typer(help="Điểm kết nối: văn bản đi, văn bản đến, biên nhận và nhật ký.", no_args_is_help=True)
+app.add_typer(_node_clients.app, name="clients")
+
+_Home = Annotated[
+    Path, typer.Option("--home", envvar="LIENTHONG_NODE_HOME", help="Thư mục của điểm kết nối.")
+]
+
+
+def _file(option: str, help_text: str) -> Any:
+    return typer.Option(option, exists=True, dir_okay=False, help=help_text)
+
+
+def _signer(text: str) -> tuple[str, KeyFiles]:
+    code, _, files = text.partition("=")
+    key, _, cert = files.partition(",")
+    if not code or not key or not cert:
+        raise NodeError(
+            tr(f"--signer cần dạng MÃ=KHOÁ,CHỨNG_THƯ: {text}", f"--signer takes CODE=KEY,CERT: {text}")
+        )
+    return code, KeyFiles(Path(key), Path(cert))
+
+
+@app.command("init")
+def init(
+    home: _Home,
+    name: Annotated[str, typer.Option("--name", help="Tên điểm kết nối trong cấu hình mạng.")],
+    anchor: Annotated[
+        Path, _file("--anchor", "Neo cấu hình: chứng thư PEM hoặc JSON của trung tâm danh bạ.")
+    ],
+    configuration: Annotated[Path | None, _file("--configuration", "Tệp cấu hình mạng đã ký.")] = None,
+    directory: Annotated[str | None, typer.Option("--directory", help="Địa chỉ trung tâm danh bạ.")] = None,
+    directory_tls_anchors: Annotated[
+        Path | None, _file("--directory-tls-anchors", "CA gốc của chứng thư TLS trung tâm danh bạ.")
+    ] = None,
+    database: Annotated[
+        str | None, typer.Option("--database", help="URL cơ sở dữ liệu (mặc định SQLite).")
+    ] = None,
+    pki: Annotated[Path | None, typer.Option("--pki", file_okay=False, help="Thư mục PKI của mạng.")] = None,
+    agency: Annotated[list[str] | None, typer.Option("--agency", help="Mã cơ quan ký số (từ --pki).")] = None,
+    key: Annotated[Path | None, _file("--key", "Khoá TLS (PEM).")] = None,
+    cert: Annotated[Path | None, _file("--cert", "Chứng thư TLS (PEM).")] = None,
+    chain: Annotated[
+        list[Path] | None, typer.Option("--chain", help="Chứng thư CA trung gian (PEM).")
+    ] = None,
+    signer: Annotated[list[str] | None, typer.Option("--signer", help="MÃ=KHOÁ,CHỨNG_THƯ ký số.")] = None,
+) -> None:
+    """Tạo thư mục điểm kết nối: khoá, chứng thư, neo cấu hình, cơ sở dữ liệu, node.json."""
+    if (key is None) != (cert is None):
+        raise NodeError(tr("--key và --cert đi cùng nhau", "--key and --cert go together"))
+    created = init_home(
+        home,
+        name=name,
+        anchor=anchor,
+        at=datetime.now(UTC),
+        database_url=database,
+        tls=KeyFiles(key, cert) if key is not None and cert is not None else None,
+        chain=chain or (),
+        signers=dict(_signer(text) for text in signer or ()),
+        pki=pki,
+        agencies=agency or (),
+        configuration=configuration,
+        directory_url=directory,
+        directory_tls_anchors=directory_tls_anchors,
+    )
+    typer.echo(tr(f"Đã tạo điểm kết nối {created.name} tại {home}", f"Created node {created.name} in {home}"))
+
+
+@app.command("serve")
+def serve(
+    home: _Home,
+    host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Cổng (0: cổng trống bất kỳ).")] = 0,
+    configuration: Annotated[
+        Path | None, typer.Option("--configuration", help="Tệp cấu hình mạng đã ký (đọc lại khi đổi).")
+    ] = None,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Số luồng gửi.")] = 4,
+    retry_base: Annotated[float, typer.Option("--retry-base", min=0.01, help="Lần thử lại đầu, giây.")] = 5.0,
+    retry_cap: Annotated[
+        float, typer.Option("--retry-cap", min=0.01, help="Khoảng thử lại tối đa, giây.")
+    ] = 1800.0,
+    deadline_hours: Annotated[float, typer.Option("--deadline-hours", min=0.0, help="Hạn gửi, giờ.")] = 72.0,
+    max_package_bytes: Annotated[
+        int, typer.Option("--max-package-bytes", min=1, help="Cỡ gói tin tối đa nhận được.")
+    ] = DEFAULT_LIMITS.max_package_bytes,
+    verbose: Annotated[bool, typer.Option("--verbose", help="Ghi nhật ký từng lượt gửi.")] = False,
+) -> None:
+    """Phục vụ điểm kết nối (POST /v1/peer/packages qua mTLS) và gửi văn bản đi, tới khi dừng."""
+    faulthandler.register(signal.SIGUSR1)  # kill -USR1 prints every thread's stack to stderr
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(name)s %(message)s")
+    settings = ServeSettings(
+        runtime=RuntimeSettings(
+            retry=RetryPolicy(
+                base=timedelta(seconds=retry_base),
+                cap=timedelta(seconds=retry_cap),
+                deadline=timedelta(hours=deadline_hours),
+            ),
+            limits=dataclasses.replace(DEFAULT_LIMITS, max_package_bytes=max_package_bytes),
+            configuration=configuration,
+        ),
+        host=host,
+        port=port,
+        workers=workers,
+    )
+
+    def listening(url: str) -> None:
+        typer.echo(tr(f"Điểm kết nối đang phục vụ tại {url}", f"Node serving at {url}"))
+
+    async def run(service: NodeService) -> None:
+        shutdown = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(number, shutdown.set)
+        await service.serve(on_listening=listening, shutdown=shutdown)
+
+    with NodeService(NodeHome.load(home), settings) as service:
+        asyncio.run(run(service))
+    typer.echo(tr("Đã dừng.", "Stopped."))
+
+
+@app.command("submit")
+def submit_file(
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Gói tin edXML.")],
+    home: _Home,
+) -> None:
+    """Nhận một gói tin edXML để gửi đi (ký nếu chưa ký); in kết quả dạng JSON một dòng."""
+    with NodeRuntime(NodeHome.load(home)) as runtime:
+        submission = submit(runtime.node(), file.read_bytes(), at=datetime.now(UTC))
+    typer.echo(
+        json.dumps(
+            {
+                "document_id": submission.document_id,
+                "message_id": submission.message_id,
+                "repeated": submission.repeated,
+                "recipients": [
+                    {
+                        "recipient": e.item.recipient,
+                        "deliver_to": e.item.deliver_to,
+                        "state": e.state.value,
+                        "reason": e.last_error,
+                    }
+                    for e in submission.entries
+                ],
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 @app.command("evidence")
 def evidence(
     document_id: Annotated[str, typer.Argument(help="DocumentId của văn bản.")],
-    home: Annotated[Path, typer.Option("--home", help="Thư mục của điểm kết nối.")],
+    home: _Home,
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp zip kết quả.")],
 ) -> None:
     """Xuất gói chứng cứ của một văn bản: gói tin, biên nhận, trạng thái và chuỗi nhật ký."""

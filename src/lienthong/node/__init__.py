@@ -19,12 +19,20 @@ from lienthong.node._errors import (
 )
 from lienthong.node._evidence import export_evidence
 from lienthong.node._home import NodeHome
+from lienthong.node._http import HttpTransport, map_httpx_errors
 from lienthong.node._ids import message_id_of
+from lienthong.node._init import KeyFiles, init_home
 from lienthong.node._node import Node
+from lienthong.node._peer_app import create_peer_app
 from lienthong.node._receive import receive
 from lienthong.node._retry import RetryPolicy, next_attempt
+from lienthong.node._runtime import NodeRuntime, RuntimeSettings
+from lienthong.node._service import NodeService, ServeSettings
+from lienthong.node._source import ConfigurationFile, ConfigurationSource
 from lienthong.node._submit import Submission, submit
 from lienthong.node._transport import DeliveryRequest, InMemoryTransport, PeerTransport
+from lienthong.node._wire import PACKAGES_PATH, RECEIPT_TYPE, RECIPIENT_HEADER
+from lienthong.node._worker import DeliveryWorker
 from lienthong.store import (
     DeliveryState,
     Disposition,
@@ -36,16 +44,26 @@ from lienthong.store import (
 )
 
 __all__ = [
+    "PACKAGES_PATH",
+    "RECEIPT_TYPE",
+    "RECIPIENT_HEADER",
+    "ConfigurationFile",
+    "ConfigurationSource",
     "DeliveryError",
     "DeliveryRequest",
     "DeliveryState",
+    "DeliveryWorker",
     "Disposition",
     "DocumentLink",
+    "HttpTransport",
     "InMemoryTransport",
     "InboxEntry",
+    "KeyFiles",
     "Node",
     "NodeError",
     "NodeHome",
+    "NodeRuntime",
+    "NodeService",
     "OutboxEntry",
     "Outcome",
     "PackageRefused",
@@ -56,11 +74,16 @@ __all__ = [
     "ReceiptInvalid",
     "Refusal",
     "RetryPolicy",
+    "RuntimeSettings",
+    "ServeSettings",
     "StatusEntry",
     "Submission",
     "check_receipt",
+    "create_peer_app",
     "deliver_due",
     "export_evidence",
+    "init_home",
+    "map_httpx_errors",
     "message_id_of",
     "next_attempt",
     "receive",

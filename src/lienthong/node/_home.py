@@ -2,10 +2,17 @@
 
     HOME/node.json   {"name": "vpcp",
                       "database": "sqlite:///…"    (default: HOME/node.db),
-                      "key": "tls.key.pem", "certificate": "tls.pem", "chain": ["issuing.pem"]}
+                      "key": "tls.key.pem", "certificate": "tls.pem", "chain": ["issuing.pem"],
+                      "signers": {"000.00.00.G22": {"key": "…", "certificate": "…"}},
+                      "anchor": "anchor.json",          the directory's configuration anchor
+                      "configuration": "configuration.json",
+                      "directory": "https://…",         (optional: refresh from the directory)
+                      "directory_tls_anchors": "directory-ca.pem"}
     HOME/blobs/      the content-addressed blob store
 
-Relative paths are read from HOME. Settings are read once into a frozen value.
+Relative paths are read from HOME. Settings are read once into a frozen value. Without a
+``directory``, ``configuration`` is a signed configuration file the node re-reads when it
+changes; with one, it is the cache the ``ConfigurationClient`` keeps.
 """
 
 from __future__ import annotations
@@ -13,11 +20,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from lienthong._i18n import tr
 from lienthong.node._errors import NodeError
 from lienthong.store import BlobStore, Database, open_database
 from lienthong.trust import KeySigner
+
+#: The settings file in a node's home.
+SETTINGS = "node.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +39,19 @@ class NodeHome:
     key_path: Path
     certificate_path: Path
     chain_paths: tuple[Path, ...] = ()
+    #: Agency code → (key, certificate): signs packages submitted unsigned.
+    signer_paths: tuple[tuple[str, Path, Path], ...] = ()
+    anchor_path: Path | None = None
+    configuration_path: Path | None = None
+    directory_url: str | None = None
+    directory_tls_anchors: Path | None = None
 
     @classmethod
     def load(cls, home: str | Path) -> NodeHome:
         root = Path(home)
         try:
-            settings = json.loads((root / "node.json").read_text(encoding="utf-8"))
+            settings = json.loads((root / SETTINGS).read_text(encoding="utf-8"))
+            signers = settings.get("signers") or {}
             return cls(
                 home=root,
                 name=str(settings["name"]),
@@ -41,14 +59,49 @@ class NodeHome:
                 key_path=root / settings["key"],
                 certificate_path=root / settings["certificate"],
                 chain_paths=tuple(root / path for path in settings.get("chain", ())),
+                signer_paths=tuple(
+                    (str(code), root / entry["key"], root / entry["certificate"])
+                    for code, entry in sorted(signers.items())
+                ),
+                anchor_path=_optional(root, settings.get("anchor")),
+                configuration_path=_optional(root, settings.get("configuration")),
+                directory_url=settings.get("directory") or None,
+                directory_tls_anchors=_optional(root, settings.get("directory_tls_anchors")),
             )
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise NodeError(
                 tr(
                     f"{root} không phải thư mục điểm kết nối (node.json): {exc}",
                     f"{root} is not a node home (node.json): {exc}",
                 )
             ) from exc
+
+    def to_json(self) -> str:
+        """The settings file's text (paths relative to HOME where they lie inside it)."""
+        document: dict[str, Any] = {
+            "name": self.name,
+            "database": self.database_url,
+            "key": self._relative(self.key_path),
+            "certificate": self._relative(self.certificate_path),
+            "chain": [self._relative(path) for path in self.chain_paths],
+            "signers": {
+                code: {"key": self._relative(key), "certificate": self._relative(cert)}
+                for code, key, cert in self.signer_paths
+            },
+            "anchor": self._relative(self.anchor_path) if self.anchor_path else None,
+            "configuration": self._relative(self.configuration_path) if self.configuration_path else None,
+            "directory": self.directory_url,
+            "directory_tls_anchors": (
+                self._relative(self.directory_tls_anchors) if self.directory_tls_anchors else None
+            ),
+        }
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.home))
+        except ValueError:
+            return str(path.resolve())
 
     def open_database(self) -> Database:
         return open_database(self.database_url)
@@ -58,3 +111,13 @@ class NodeHome:
 
     def signer(self) -> KeySigner:
         return KeySigner.load(self.key_path, self.certificate_path, list(self.chain_paths))
+
+    def agency_signers(self) -> dict[str, KeySigner]:
+        """Agency code → its signer, each key loaded once."""
+        return {
+            code: KeySigner.load(key, cert, list(self.chain_paths)) for code, key, cert in self.signer_paths
+        }
+
+
+def _optional(root: Path, value: object) -> Path | None:
+    return root / str(value) if value else None

@@ -220,3 +220,17 @@ def _refuse(
     )
     with NodeStore.begin(node.database) as store:
         return _issue(node, store, receipt, at=at)
+
+
+def refuse_unread(node: Node, *, recipient: str, sha256: str, size: int, at: datetime) -> bytes:
+    """A negative receipt (too large) for a body of ``size`` bytes with digest ``sha256`` that
+    was hashed as it streamed in but not kept: nothing of it is stored."""
+    limit = node.limits.max_package_bytes
+    refusal = PackageRefused(
+        tr(
+            f"gói tin {size} byte vượt giới hạn {limit} byte",
+            f"the package of {size} bytes exceeds the limit of {limit}",
+        ),
+        reason=Refusal.TOO_LARGE,
+    )
+    return _refuse(node, None, recipient, sha256, refusal, at=at)

@@ -1,0 +1,147 @@
+"""``NodeRuntime``: a node home opened once per process: database, blobs, keys, configuration.
+
+``node()`` is the ``Node`` the protocol functions take, rebuilt (cheaply: keys stay loaded)
+whenever the configuration source hands out a newer configuration. The CLI's ``submit`` and
+the serving node both start here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lienthong._i18n import tr
+from lienthong.directory import ConfigurationAnchor, ConfigurationClient, DirectoryError
+from lienthong.edxml import DEFAULT_LIMITS, Limits
+from lienthong.net import client_context
+from lienthong.node._errors import NodeError
+from lienthong.node._home import NodeHome
+from lienthong.node._node import Node
+from lienthong.node._retry import RetryPolicy
+from lienthong.node._source import ConfigurationFile, ConfigurationSource
+from lienthong.store import migrate
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RuntimeSettings:
+    """What a process may choose beyond the home's own settings (read once)."""
+
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    limits: Limits = DEFAULT_LIMITS
+    #: A signed configuration file to use instead of the home's (re-read when it changes).
+    configuration: Path | None = None
+    #: Refresh from the directory in a background thread (serving nodes).
+    refresh: bool = False
+
+
+class NodeRuntime:
+    """Everything a node process holds. Close it when done."""
+
+    def __init__(self, home: NodeHome, settings: RuntimeSettings | None = None) -> None:
+        self.home = home
+        self.settings = settings or RuntimeSettings()
+        self._lock = threading.Lock()
+        self._client: ConfigurationClient | None = None
+        self.database = home.open_database()
+        try:
+            migrate(self.database)
+            self.source = self._source()
+            self.key = home.signer()
+            self.signers = home.agency_signers()
+            self._node = Node(
+                home.name,
+                self.database,
+                home.blobs(),
+                self.source.configuration(),
+                self.key,
+                signers=self.signers,
+                limits=self.settings.limits,
+                retry=self.settings.retry,
+            )
+        except BaseException:
+            self.close()
+            raise
+
+    def _source(self) -> ConfigurationSource:
+        home = self.home
+        if home.anchor_path is None:
+            raise NodeError(
+                tr("node.json thiếu neo cấu hình (anchor)", "node.json has no configuration anchor")
+            )
+        try:
+            anchor = ConfigurationAnchor.load(home.anchor_path)
+        except (OSError, ValueError, DirectoryError) as exc:
+            raise NodeError(
+                tr(f"không đọc được neo cấu hình: {exc}", f"cannot read the configuration anchor: {exc}")
+            ) from exc
+        file = self.settings.configuration
+        if file is not None or home.directory_url is None:
+            path = file or home.configuration_path
+            if path is None:
+                raise NodeError(
+                    tr("chưa có tệp cấu hình mạng hay địa chỉ trung tâm danh bạ",
+                       "neither a configuration file nor a directory URL is set")
+                )  # fmt: skip
+            return ConfigurationFile(path, anchor)
+        if home.directory_tls_anchors is None:
+            raise NodeError(
+                tr("node.json thiếu directory_tls_anchors", "node.json has no directory_tls_anchors")
+            )
+        tls = client_context(
+            anchors=home.directory_tls_anchors, certificate=self.fullchain(), key=home.key_path
+        )
+        client = ConfigurationClient(
+            anchor,
+            cache=home.configuration_path or home.home / "configuration.json",
+            tls=tls,
+            url=home.directory_url,
+        )
+        self._client = client
+        if client.current is None:
+            client.refresh()
+        if self.settings.refresh:
+            client.start()
+        return client
+
+    def run_directory(self) -> Path:
+        """HOME/run: files derived at start (TLS chains), rewritten by each process."""
+        path = self.home.home / "run"
+        path.mkdir(exist_ok=True)
+        return path
+
+    def fullchain(self) -> Path:
+        """The node's TLS certificate followed by its chain, one PEM file."""
+        path = self.run_directory() / "fullchain.pem"
+        parts = [self.home.certificate_path.read_bytes(), *(p.read_bytes() for p in self.home.chain_paths)]
+        path.write_bytes(b"".join(part if part.endswith(b"\n") else part + b"\n" for part in parts))
+        return path
+
+    def anchors_file(self) -> Path:
+        """The network's trust anchors from the configuration in use, one PEM file."""
+        path = self.run_directory() / "anchors.pem"
+        anchors = self.source.configuration().content.anchors
+        if not anchors:
+            raise NodeError(tr("cấu hình mạng không có CA gốc", "the network configuration has no anchors"))
+        path.write_text("".join(a.certificate_pem.rstrip("\n") + "\n" for a in anchors), encoding="ascii")
+        return path
+
+    def node(self) -> Node:
+        """The node with the configuration in use now."""
+        configuration = self.source.configuration()
+        with self._lock:
+            if configuration is not self._node.configuration:
+                self._node = dataclasses.replace(self._node, configuration=configuration)
+            return self._node
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        self.database.close()
+
+    def __enter__(self) -> NodeRuntime:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

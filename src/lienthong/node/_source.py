@@ -1,0 +1,94 @@
+"""Where a serving node's configuration comes from: a signed file, or the directory.
+
+``ConfigurationFile`` re-reads its file when it changes (size or modification time) and adopts
+what verifies (signature, directory, validity, never a rollback); a refused file changes
+nothing. ``lienthong.directory.ConfigurationClient`` has the same ``configuration()`` and is
+refreshed in its own thread. Either way a node keeps routing from the copy it holds.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from lienthong._i18n import tr
+from lienthong.directory import (
+    Configuration,
+    ConfigurationAnchor,
+    ConfigurationMissing,
+    ConfigurationRefused,
+    verify_configuration,
+)
+
+_log = logging.getLogger("lienthong.node.configuration")
+
+
+class ConfigurationSource(Protocol):
+    def configuration(self) -> Configuration:
+        """The configuration in use; raises ``ConfigurationMissing`` when none is held."""
+        ...
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ConfigurationFile:
+    """A signed configuration file, verified against ``anchor``, re-read when it changes."""
+
+    def __init__(
+        self, path: Path, anchor: ConfigurationAnchor, *, clock: Callable[[], datetime] = _utc_now
+    ) -> None:
+        self.path = path
+        self.anchor = anchor
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._seen: tuple[int, int] | None = None
+        self._current: Configuration | None = None
+        self.configuration()  # the first read must succeed: raises otherwise
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return stat.st_mtime_ns, stat.st_size
+
+    def configuration(self) -> Configuration:
+        with self._lock:
+            stamp = self._stamp()
+            if stamp is not None and stamp != self._seen:
+                self._seen = stamp
+                self._read()
+            if self._current is None:
+                raise ConfigurationMissing(
+                    tr(
+                        f"không đọc được cấu hình mạng hợp lệ từ {self.path}",
+                        f"no valid network configuration could be read from {self.path}",
+                    )
+                )
+            return self._current
+
+    def _read(self) -> None:
+        try:
+            data = self.path.read_bytes()
+            fetched = verify_configuration(data, self.anchor, at=self._clock(), current=self._current)
+        except (OSError, ConfigurationRefused) as exc:
+            if self._current is None:
+                raise ConfigurationMissing(
+                    tr(
+                        f"cấu hình {self.path} không dùng được: {exc}",
+                        f"configuration {self.path} refused: {exc}",
+                    )
+                ) from exc
+            _log.warning(
+                "configuration %s refused, keeping version %s: %s", self.path, self._current.version, exc
+            )
+            return
+        if self._current is None or fetched.version != self._current.version:
+            _log.info("configuration %s", fetched.summary())
+        self._current = fetched

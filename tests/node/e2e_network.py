@@ -1,0 +1,245 @@
+"""Real node processes on loopback over real mutual TLS, for the end-to-end tests.
+
+Three nodes, each its own home (made by ``init_home`` from a test PKI), database (a SQLite file
+or a PostgreSQL schema) and ``lienthong node serve`` process:
+
+    nghe-an   000.00.00.H41 (sender), G11, G12
+    vpcp      000.00.00.G22, 000.00.00.H42 (successor of the closed H40)
+    bo-nganh  eight ministries (000.00.00.G01 … G15, active codes only)
+
+Nodes start on port 0 with a configuration whose endpoints are placeholders; once each has
+printed its URL, a newer configuration with the real endpoints is written, which the nodes
+re-read. Waits are polls of the databases with a deadline; nothing asserts on time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import secrets
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+import psycopg
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from lienthong.codes import default_registry
+from lienthong.directory import (
+    AgencyEntry,
+    CertificateBinding,
+    DirectoryKey,
+    DirectorySnapshot,
+    NodeEntry,
+    TrustAnchor,
+    build_configuration,
+    generate_directory_key,
+)
+from lienthong.node import NodeHome, init_home
+from lienthong.store import Database, open_database
+from lienthong.trust import KeySigner, Pki
+from node.node_network import RECIPIENT, SENDER, SUCCESSOR
+from support.databases import POSTGRES, _postgres_schema_url
+
+T = TypeVar("T")
+
+SERVED = {
+    "nghe-an": (SENDER, "000.00.00.G11", "000.00.00.G12"),
+    "vpcp": (RECIPIENT, SUCCESSOR),
+    "bo-nganh": tuple(f"000.00.00.G{n}" for n in ("01", "02", "03", "06", "08", "09", "10", "15")),
+}
+#: Agencies whose signing keys the nodes hold (they sign what they submit unsigned).
+AGENCIES = {"nghe-an": (SENDER,), "vpcp": (RECIPIENT, SUCCESSOR), "bo-nganh": ()}
+MAX_PACKAGE_BYTES = 2_000_000
+_URL = re.compile(r"https://[0-9.]+:[0-9]+")
+
+
+def wait_for(probe: Callable[[], T], *, timeout: float = 60.0, every: float = 0.1) -> T:
+    """``probe()`` until it is truthy or the deadline passes; returns its last value."""
+    deadline = time.monotonic() + timeout
+    value = probe()
+    while not value and time.monotonic() < deadline:
+        time.sleep(every)
+        value = probe()
+    return value
+
+
+@dataclass
+class NodeProcess:
+    name: str
+    home: Path
+    configuration: Path
+    log: Path
+    port: int = 0
+    url: str = ""
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> str:
+        """Start ``lienthong node serve``; returns the URL it prints (on the same port as before
+        after a restart)."""
+        command = [
+            sys.executable, "-m", "lienthong.cli", "node", "serve", "--home", str(self.home),
+            "--configuration", str(self.configuration), "--port", str(self.port),
+            "--retry-base", "0.3", "--retry-cap", "1", "--workers", "2",
+            "--max-package-bytes", str(MAX_PACKAGE_BYTES),
+        ]  # fmt: skip
+        env = {**os.environ, "LIENTHONG_LANG": "en"}
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, env=env)
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + 60
+        line = b""
+        while time.monotonic() < deadline and self.process.poll() is None:
+            ready, _, _ = select.select([self.process.stdout], [], [], 0.5)
+            if ready:
+                line = self.process.stdout.readline()
+                break
+        found = _URL.search(line.decode(errors="replace"))
+        if found is None:
+            self.stop()
+            raise AssertionError(f"{self.name} did not start: {line!r}; see {self.log.read_text()[-2000:]}")
+        self.url = found.group(0)
+        self.port = int(self.url.rsplit(":", 1)[1])
+        return self.url
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.process = None
+
+
+@dataclass
+class E2ENetwork:
+    base: Path
+    pki: Pki
+    key: DirectoryKey
+    configuration: Path
+    homes: dict[str, NodeHome]
+    nodes: dict[str, NodeProcess]
+    databases: dict[str, Database] = field(default_factory=dict)
+    version: int = 1
+
+    def signer(self, code: str) -> KeySigner:
+        issued = self.pki.issued(code)
+        return KeySigner.load(issued.key_path, issued.cert_path, [self.pki.issuing_path])
+
+    def node_certificate(self, name: str) -> str:
+        return self.pki.issued(name).certificate.public_bytes(Encoding.PEM).decode("ascii")
+
+    def publish(self) -> None:
+        """Write a newer configuration with each node's current URL."""
+        self.version += 1
+        self.configuration.write_bytes(_configuration(self, self.version))
+
+    def database(self, name: str) -> Database:
+        if name not in self.databases:
+            self.databases[name] = open_database(self.homes[name].database_url)
+        return self.databases[name]
+
+    def client_files(self, name: str) -> tuple[Path, Path, Path]:
+        """(fullchain, key, anchors) of node ``name``, as its serving process wrote them."""
+        run = self.homes[name].home / "run"
+        return run / "fullchain.pem", self.homes[name].key_path, run / "anchors.pem"
+
+
+def _fingerprint(pem: str) -> str:
+    from cryptography import x509
+
+    return hashlib.sha256(x509.load_pem_x509_certificate(pem.encode()).public_bytes(Encoding.DER)).hexdigest()
+
+
+def _configuration(network: E2ENetwork, version: int) -> bytes:
+    root = network.pki.root
+    bindings = []
+    for codes in AGENCIES.values():
+        for code in codes:
+            pem = network.pki.issued(code).certificate.public_bytes(Encoding.PEM).decode("ascii")
+            bindings.append(CertificateBinding(_fingerprint(pem), code, pem))
+    snapshot = DirectorySnapshot(
+        version=version,
+        agencies=tuple(AgencyEntry.of(record) for record in default_registry()),
+        nodes=tuple(
+            NodeEntry(
+                name, network.nodes[name].url or "https://127.0.0.1:1", network.node_certificate(name), codes
+            )
+            for name, codes in SERVED.items()
+        ),
+        bindings=tuple(bindings),
+        anchors=(
+            TrustAnchor(
+                hashlib.sha256(root.public_bytes(Encoding.DER)).hexdigest(),
+                root.subject.rfc4514_string(),
+                root.public_bytes(Encoding.PEM).decode("ascii"),
+            ),
+        ),
+    )
+    issued = datetime.now(UTC) - timedelta(hours=1) + timedelta(seconds=version)
+    return build_configuration(snapshot, network.key, directory="test", issued_at=issued)
+
+
+def _database_urls(backend: str, base: Path) -> Iterator[dict[str, str]]:
+    if backend == "sqlite":
+        yield {name: f"sqlite:///{base / name / 'node.db'}" for name in SERVED}
+        return
+    schemas = {name: f"lt_{secrets.token_hex(6)}" for name in SERVED}
+    with psycopg.connect(POSTGRES, autocommit=True, connect_timeout=10) as admin:
+        for schema in schemas.values():
+            admin.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            yield {name: _postgres_schema_url(schema) for name, schema in schemas.items()}
+        finally:
+            for schema in schemas.values():
+                admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+def e2e_network(backend: str, base: Path) -> Iterator[E2ENetwork]:
+    """Build the homes, start the three nodes, publish their URLs; stop everything after."""
+    now = datetime.now(UTC)
+    pki = Pki.init(base / "pki", at=now - timedelta(days=1), name="Lienthong E2E")
+    key = generate_directory_key("e2e directory", not_before=now - timedelta(days=1))
+    anchor = base / "anchor.json"
+    anchor.write_text(key.anchor(directory="test").to_json(), encoding="utf-8")
+    configuration = base / "configuration.json"
+    for urls in _database_urls(backend, base):
+        homes: dict[str, NodeHome] = {}
+        nodes: dict[str, NodeProcess] = {}
+        network = E2ENetwork(base, pki, key, configuration, homes, nodes)
+        for name, agencies in AGENCIES.items():
+            (base / name).mkdir()
+            pki.issue_node(name, at=now - timedelta(days=1))
+            for code in agencies:
+                pki.issue_agency(code, code, at=now - timedelta(days=1))
+            nodes[name] = NodeProcess(name, base / name, configuration, base / f"{name}.log")
+        configuration.write_bytes(_configuration(network, network.version))
+        for name, agencies in AGENCIES.items():
+            homes[name] = init_home(
+                base / name, name=name, anchor=anchor, at=now, database_url=urls[name],
+                pki=base / "pki", agencies=agencies, configuration=configuration,
+            )  # fmt: skip
+        try:
+            for node in nodes.values():
+                node.start()
+            network.publish()
+            yield network
+        finally:
+            for node in nodes.values():
+                node.stop()
+            for database in network.databases.values():
+                database.close()

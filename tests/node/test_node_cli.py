@@ -1,0 +1,47 @@
+"""`lienthong node init` from a network PKI home, and its errors: one line, exit 1."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from lienthong.directory import generate_directory_key
+from lienthong.node import NodeHome
+from lienthong.trust import Pki
+
+
+def _lienthong(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LIENTHONG_LANG": "en"}
+    command = [sys.executable, "-m", "lienthong.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False, env=env)
+
+
+def test_init_from_a_pki_home_then_refuses_a_second_init(tmp_path: Path) -> None:
+    now = datetime.now(UTC)
+    Pki.init(tmp_path / "pki", at=now - timedelta(days=1))
+    anchor = tmp_path / "anchor.json"
+    anchor.write_text(generate_directory_key("d", not_before=now).anchor(directory="t").to_json())
+    home = tmp_path / "home"
+    args = ["node", "init", "--home", str(home), "--name", "vpcp", "--anchor", str(anchor)]
+    args += [
+        "--pki",
+        str(tmp_path / "pki"),
+        "--agency",
+        "000.00.00.G22",
+        "--directory",
+        "https://127.0.0.1:9",
+    ]
+    done = _lienthong(*args)
+    assert done.returncode == 0, done.stderr
+    settings = json.loads((home / "node.json").read_text())
+    assert settings["name"] == "vpcp" and list(settings["signers"]) == ["000.00.00.G22"]
+    loaded = NodeHome.load(home)
+    assert loaded.signer().certificate is not None and loaded.key_path.stat().st_mode & 0o077 == 0
+    again = _lienthong(*args)
+    assert again.returncode == 1 and again.stderr.count("\n") == 1 and "already holds a node" in again.stderr
+    missing = _lienthong("node", "serve", "--home", str(tmp_path / "nowhere"))
+    assert missing.returncode == 1 and "Traceback" not in missing.stderr

@@ -1,0 +1,226 @@
+"""End to end: three real node processes over real mutual TLS, on SQLite and on PostgreSQL.
+
+Documents are submitted with ``lienthong node submit`` (once) or into the sender's database
+with ``submit`` (the serving process's worker picks them up, as it would from the REST API);
+every wait is a bounded poll of the databases.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from lienthong.edxml import BusinessType, StatusCode
+from lienthong.evidence import read_receipt
+from lienthong.net import client_context
+from lienthong.node import (
+    PACKAGES_PATH,
+    RECIPIENT_HEADER,
+    DeliveryState,
+    Disposition,
+    NodeRuntime,
+    Refusal,
+    Submission,
+    submit,
+)
+from lienthong.store import NodeStore, OutboxEntry
+from lienthong.trust import Pki, sign_package
+from node.e2e_network import MAX_PACKAGE_BYTES, SERVED, E2ENetwork, e2e_network, wait_for
+from node.node_network import CLOSED, RECIPIENT, SENDER, SUCCESSOR, document, status
+
+FINAL = {DeliveryState.DELIVERED, DeliveryState.REJECTED, DeliveryState.FAILED}
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def net(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2ENetwork]:
+    yield from e2e_network(str(request.param), tmp_path_factory.mktemp(f"e2e-{request.param}"))
+
+
+def _submit(net: E2ENetwork, node: str, data: bytes) -> Submission:
+    with NodeRuntime(net.homes[node]) as runtime:
+        return submit(runtime.node(), data, at=datetime.now(UTC))
+
+
+def _outbox(net: E2ENetwork, node: str, message_id: str) -> list[OutboxEntry]:
+    with NodeStore.begin(net.database(node), write=False) as store:
+        return store.outbox(message_id=message_id)
+
+
+def _settled(net: E2ENetwork, node: str, message_id: str) -> list[OutboxEntry]:
+    entries = wait_for(lambda: [e for e in _outbox(net, node, message_id) if e.state in FINAL] or None)
+    assert entries, f"not settled: {_outbox(net, node, message_id)}"
+    return list(entries)
+
+
+def _inbox(net: E2ENetwork, node: str, document_id: str) -> list[object]:
+    with NodeStore.begin(net.database(node), write=False) as store:
+        return list(store.inbox(document_id=document_id))
+
+
+def test_one_to_one_with_the_submit_command(net: E2ENetwork, tmp_path: Path) -> None:
+    package = tmp_path / "vb.xml"
+    package.write_bytes(document("101"))
+    command = [
+        sys.executable,
+        "-m",
+        "lienthong.cli",
+        "node",
+        "submit",
+        str(package),
+        "--home",
+        str(net.homes["nghe-an"].home),
+    ]
+    done = subprocess.run(
+        command, capture_output=True, timeout=60, check=False, env={**os.environ, "LIENTHONG_LANG": "en"}
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    answer = json.loads(done.stdout)
+    assert [r["state"] for r in answer["recipients"]] == ["queued"]
+    (entry,) = _settled(net, "nghe-an", answer["message_id"])
+    assert entry.state is DeliveryState.DELIVERED, entry.last_error
+    with NodeStore.begin(net.database("nghe-an"), write=False) as store:
+        (receipt,) = store.receipts(message_ids=[answer["message_id"]])
+    signed = read_receipt(receipt.raw)
+    assert (
+        signed.receipt.accepted and signed.receipt.node == "vpcp" and entry.receipt_sha256 == receipt.sha256
+    )
+    assert len(_inbox(net, "vpcp", answer["document_id"])) == 1
+
+
+def test_fan_out_to_twelve_recipients_on_three_nodes(net: E2ENetwork) -> None:
+    recipients = tuple(code for codes in SERVED.values() for code in codes if code != SENDER)
+    submission = _submit(net, "nghe-an", document("102", to=recipients))
+
+    def settled() -> list[OutboxEntry]:
+        found = _outbox(net, "nghe-an", submission.message_id)
+        return found if found and all(e.state in FINAL for e in found) else []
+
+    entries = wait_for(settled)
+    assert sorted(e.deliver_to for e in entries) == sorted(recipients)
+    assert {e.state for e in entries} == {DeliveryState.DELIVERED}
+    for name, codes in SERVED.items():
+        held = _inbox(net, name, submission.document_id)
+        assert sorted(e.recipient for e in held) == sorted(c for c in codes if c != SENDER)  # type: ignore[attr-defined]
+
+
+def test_status_round_trip(net: E2ENetwork) -> None:
+    sent = _submit(net, "nghe-an", document("103"))
+    assert _settled(net, "nghe-an", sent.message_id)[0].state is DeliveryState.DELIVERED
+    answer = _submit(net, "vpcp", status(sent.document_id, StatusCode.REGISTERED, at=datetime.now(UTC)))
+    (back,) = _settled(net, "vpcp", answer.message_id)
+    assert back.state is DeliveryState.DELIVERED and back.deliver_to == SENDER
+    with NodeStore.begin(net.database("nghe-an"), write=False) as store:
+        timeline = store.timeline(sent.document_id)
+    assert [(s.reporter, s.status_code) for s in timeline] == [(RECIPIENT, "03")]
+
+
+def test_recall_is_applied_at_the_recipient(net: E2ENetwork) -> None:
+    original = _submit(net, "nghe-an", document("104"))
+    _settled(net, "nghe-an", original.message_id)
+    recall = _submit(net, "nghe-an", document("105", acts_on=(original.document_id, BusinessType.RECALL)))
+    assert _settled(net, "nghe-an", recall.message_id)[0].state is DeliveryState.DELIVERED
+    (earlier,) = _inbox(net, "vpcp", original.document_id)
+    assert earlier.disposition is Disposition.RECALLED  # type: ignore[attr-defined]
+    assert earlier.superseded_by == recall.document_id  # type: ignore[attr-defined]
+
+
+def test_closed_code_is_redirected_to_its_successor(net: E2ENetwork) -> None:
+    sent = _submit(net, "nghe-an", document("106", to=(CLOSED,)))
+    (entry,) = _settled(net, "nghe-an", sent.message_id)
+    assert entry.state is DeliveryState.DELIVERED
+    assert entry.item.redirected_from == CLOSED and entry.deliver_to == SUCCESSOR
+    assert [e.recipient for e in _inbox(net, "vpcp", sent.document_id)] == [SUCCESSOR]  # type: ignore[attr-defined]
+
+
+def test_a_recipient_node_down_then_back_gets_it_once(net: E2ENetwork) -> None:
+    vpcp = net.nodes["vpcp"]
+    vpcp.stop()
+    try:
+        sent = _submit(net, "nghe-an", document("107"))
+        tried = wait_for(
+            lambda: [e for e in _outbox(net, "nghe-an", sent.message_id) if e.attempts >= 2 and e.last_error]
+        )
+        assert tried and tried[0].state is not DeliveryState.DELIVERED
+    finally:
+        vpcp.start()  # the same port: the configuration still names it
+    (entry,) = _settled(net, "nghe-an", sent.message_id)
+    assert entry.state is DeliveryState.DELIVERED, entry.last_error
+    assert len(_inbox(net, "vpcp", sent.document_id)) == 1
+
+
+# -- hostile peers -------------------------------------------------------------------------
+
+
+def _post(net: E2ENetwork, data: bytes, *, recipient: str = RECIPIENT) -> httpx.Response:
+    fullchain, key, anchors = net.client_files("nghe-an")
+    headers = {RECIPIENT_HEADER: recipient}
+    with httpx.Client(
+        verify=client_context(anchors=anchors, certificate=fullchain, key=key), http2=True
+    ) as client:
+        return client.post(net.nodes["vpcp"].url + PACKAGES_PATH, content=data, headers=headers, timeout=60)
+
+
+def _refused(net: E2ENetwork, data: bytes, *, recipient: str = RECIPIENT) -> str | None:
+    response = _post(net, data, recipient=recipient)
+    assert response.status_code == 200
+    receipt = read_receipt(response.content).receipt
+    assert not receipt.accepted and receipt.node == "vpcp"
+    return receipt.reason_code
+
+
+def test_tls_refuses_no_certificate_and_another_root(net: E2ENetwork, tmp_path: Path) -> None:
+    _, _, anchors = net.client_files("nghe-an")
+    url = net.nodes["vpcp"].url + PACKAGES_PATH
+    with (
+        httpx.Client(verify=client_context(anchors=anchors), http2=True) as client,
+        pytest.raises(httpx.TransportError),
+    ):
+        client.post(url, content=document("108"), headers={RECIPIENT_HEADER: RECIPIENT})
+    foreign = Pki.init(tmp_path / "foreign", at=datetime.now(UTC) - timedelta(days=1), name="Foreign")
+    intruder = foreign.issue_node("vpcp", at=datetime.now(UTC) - timedelta(days=1))
+    chain = tmp_path / "intruder.pem"
+    chain.write_bytes(intruder.cert_path.read_bytes() + foreign.issuing_path.read_bytes())
+    context = client_context(anchors=anchors, certificate=chain, key=intruder.key_path)
+    with httpx.Client(verify=context, http2=True) as client, pytest.raises(httpx.TransportError):
+        client.post(url, content=document("108"), headers={RECIPIENT_HEADER: RECIPIENT})
+
+
+def test_hostile_packages_get_negative_receipts_and_nothing_is_stored(net: E2ENetwork) -> None:
+    forged = sign_package(document("109"), net.signer(RECIPIENT))  # G22's key, From H41
+    assert _refused(net, forged) == Refusal.SIGNER_NOT_SENDER.value
+    elsewhere = sign_package(document("110", to=(SENDER,)), net.signer(SENDER))
+    assert _refused(net, elsewhere, recipient=SENDER) == Refusal.NOT_SERVED_HERE.value
+    assert _refused(net, b"<edXML><broken") == Refusal.MALFORMED.value
+    oversize = b"<" * (MAX_PACKAGE_BYTES + 1)
+    response = _post(net, oversize)
+    receipt = read_receipt(response.content).receipt
+    assert receipt.reason_code == Refusal.TOO_LARGE.value
+    assert receipt.package_sha256 == hashlib.sha256(oversize).hexdigest()  # hashed, not kept
+    for document_id in ("109", "110"):
+        assert not [e for e in _all_inbox(net, "vpcp") if document_id in e]
+
+
+def _all_inbox(net: E2ENetwork, node: str) -> list[str]:
+    with NodeStore.begin(net.database(node), write=False) as store:
+        return [e.document_id for e in store.inbox()]
+
+
+def test_a_replayed_message_is_receipted_twice_and_stored_once(net: E2ENetwork) -> None:
+    signed = sign_package(document("111"), net.signer(SENDER))
+    first, second = (read_receipt(_post(net, signed).content).receipt for _ in range(2))
+    assert first.accepted and second.accepted and not first.duplicate and second.duplicate
+    assert len(_inbox(net, "vpcp", first.document_id)) == 1
+
+
+def test_requests_that_are_no_delivery_get_a_4xx_problem(net: E2ENetwork) -> None:
+    response = _post(net, document("112"), recipient=" ")
+    assert response.status_code == 400 and response.json()["code"] == "recipient-missing"
