@@ -35,7 +35,9 @@ def chromium_path() -> str:
     return found
 
 
-@pytest.fixture(scope="session")
+# Module scope, never session: Playwright's sync API keeps an event loop running in this thread
+# while it is open, and any later test calling asyncio.run() in the same worker would fail.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=chromium_path(), args=list(CHROMIUM_FLAGS))
