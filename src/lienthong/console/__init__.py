@@ -1,0 +1,26 @@
+"""The agency console (văn bản đến / văn bản đi), served by each node.
+
+>>> users = UserFile.in_home(home)                                   # doctest: +SKIP
+>>> users.add("lan", "mật khẩu dài", roles=[Role.CLERK], codes=["000.00.00.G22"])  # doctest: +SKIP
+>>> app = create_console(node, users=users)                          # doctest: +SKIP
+
+Pages are server-rendered (Jinja2), Vietnamese by default (``?lang=en``), usable from the
+keyboard and on a phone. Clerks register, refuse and send; leaders assign and answer recalls;
+administrators may do everything.
+"""
+
+from lienthong.console._app import create_console
+from lienthong.console._users import USERS_FILE, ConsoleUser, Role, UserError, UserFile
+from lienthong.console._web import ACTION_ROLES, COMPOSE_ROLES, PREFIX
+
+__all__ = [
+    "ACTION_ROLES",
+    "COMPOSE_ROLES",
+    "PREFIX",
+    "USERS_FILE",
+    "ConsoleUser",
+    "Role",
+    "UserError",
+    "UserFile",
+    "create_console",
+]

@@ -1,0 +1,75 @@
+"""Log in and out. A bad login answers the same form with the message next to the field."""
+
+from __future__ import annotations
+
+import secrets
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from lienthong.console import _words
+from lienthong.console._session import LOGIN_COOKIE, SESSION_COOKIE, same_token
+from lienthong.console._web import PREFIX, Console, language
+
+
+def _next(target: str | None) -> str:
+    """Only a path inside the console: never an open redirect."""
+    if target and target.startswith(f"{PREFIX}/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return f"{PREFIX}/inbox"
+
+
+def login_router(console: Console) -> APIRouter:
+    router = APIRouter(include_in_schema=False)
+
+    def form(request: Request, errors: dict[str, str], user: str = "", *, status: int = 200) -> Response:
+        token = secrets.token_urlsafe(24)
+        target = _next(request.query_params.get("next"))
+        context = {"errors": errors, "login_token": token, "next": target, "name": user}
+        response = console.render(request, "login.html", context, status=status)
+        response.set_cookie(LOGIN_COOKIE, token, secure=True, httponly=True, samesite="strict", path=PREFIX)
+        return response
+
+    @router.get(f"{PREFIX}/login", response_class=HTMLResponse)
+    async def login_form(request: Request) -> Response:
+        return form(request, {})
+
+    @router.post(f"{PREFIX}/login", response_class=HTMLResponse)
+    async def login(request: Request) -> Response:
+        posted = await request.form()
+        t = _words.words(language(request))
+        name = str(posted.get("user", "")).strip()[:64]
+        password = str(posted.get("password", ""))[:512]
+        if not same_token(request.cookies.get(LOGIN_COOKIE), str(posted.get("csrf", ""))):
+            return form(request, {"user": t["stale_form"]}, name, status=422)
+        if not name:
+            return form(request, {"user": t["empty_user"]}, status=422)
+        user = await run_in_threadpool(console.users.authenticate, name, password)
+        if user is None:
+            return form(request, {"password": t["bad_login"]}, name, status=422)
+        identifier, _session = console.sessions.open(user)
+        response = RedirectResponse(_next(str(posted.get("next", ""))), status_code=303)
+        response.set_cookie(
+            SESSION_COOKIE, identifier, secure=True, httponly=True, samesite="strict", path=PREFIX
+        )
+        response.delete_cookie(LOGIN_COOKIE, path=PREFIX)
+        return response
+
+    @router.post(f"{PREFIX}/logout")
+    async def logout(request: Request) -> Response:
+        session = console.session(request)
+        posted = await request.form()
+        if session is not None and not session.check_csrf(str(posted.get("csrf", ""))):
+            return console.refused(request, 403, "stale_form")
+        console.sessions.close(request.cookies.get(SESSION_COOKIE))
+        response = RedirectResponse(f"{PREFIX}/login", status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path=PREFIX)
+        return response
+
+    @router.get(PREFIX, response_class=RedirectResponse)
+    @router.get(f"{PREFIX}/", response_class=RedirectResponse)
+    async def root() -> RedirectResponse:
+        return RedirectResponse(f"{PREFIX}/inbox", status_code=303)
+
+    return router

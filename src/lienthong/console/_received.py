@@ -1,0 +1,219 @@
+"""Văn bản đến: what the console reads and does on documents received for a user's codes.
+
+Synchronous functions over the node's store (the routes run them in worker threads). Statuses
+obey ``lienthong.api.check_status``; a status travels as a package the node signs and sends.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from lienthong._i18n import tr
+from lienthong.api import check_status
+from lienthong.edxml import (
+    Attachment,
+    DocumentPackage,
+    Organization,
+    ResponseFor,
+    StatusCode,
+    StatusPackage,
+    parse_package,
+    write_package,
+)
+from lienthong.errors import LienthongError
+from lienthong.node import Node, Submission, submit
+from lienthong.store import ApiStore, Direction, InboxItem, NodeStore, PackageKind, StatusEntry
+from lienthong.trust import AttachmentSignatures, VerificationReport, verify_attachments, verify_package
+
+
+class NotFound(LienthongError):
+    """Raised when a document is not among those the user may see."""
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the inbox list."""
+
+    item: InboxItem
+    subject: str
+    number: str
+    #: The last status this recipient reported, if any.
+    status: StatusCode | None
+    #: ``valid``, ``invalid``, ``unsigned`` or ``none`` (no PDF): the PDF signatures' verdict.
+    pdf: str
+
+    @property
+    def id(self) -> str:
+        return item_id(self.item)
+
+
+@dataclass(frozen=True, slots=True)
+class Detail:
+    """A received document with its checks and its timeline at this recipient."""
+
+    item: InboxItem
+    package: DocumentPackage
+    signature: VerificationReport
+    attachments: tuple[AttachmentSignatures, ...]
+    attachments_problem: str | None
+    timeline: tuple[StatusEntry, ...]
+    sent: frozenset[StatusCode]
+    recall_requested: bool
+
+    def allowed(self, code: StatusCode) -> bool:
+        try:
+            check_status(code, sent=self.sent, recall_requested=self.recall_requested, description="-")
+        except LienthongError:
+            return False
+        return True
+
+
+def item_id(item: InboxItem) -> str:
+    return f"{item.entry.message_id}-{item.entry.recipient}"
+
+
+_BADGES: dict[tuple[str, str], str] = {}
+_BADGES_LOCK = threading.Lock()
+
+
+def _pdf_badge(node: Node, data: bytes, sha256: str, at: datetime) -> str:
+    key = (sha256, at.date().isoformat())
+    with _BADGES_LOCK:
+        if key in _BADGES:
+            return _BADGES[key]
+    try:
+        found = verify_attachments(data, anchors=node.anchors, crls=node.crls, at=at)
+        badge = (
+            "none"
+            if not found
+            else "valid"
+            if all(a.valid for a in found)
+            else ("unsigned" if not any(a.signed for a in found) else "invalid")
+        )
+    except LienthongError:
+        badge = "invalid"
+    with _BADGES_LOCK:
+        if len(_BADGES) > 4096:
+            _BADGES.clear()
+        _BADGES[key] = badge
+    return badge
+
+
+def _package(node: Node, item: InboxItem) -> bytes:
+    return b"".join(node.blobs.read_verified(item.entry.package_sha256))
+
+
+def _history(
+    timeline: Sequence[StatusEntry], reporter: str, sender: str
+) -> tuple[frozenset[StatusCode], bool]:
+    sent: set[StatusCode] = set()
+    recall = False
+    for step in timeline:
+        code = _code(step.status_code)
+        if code is None:
+            continue
+        if step.direction is Direction.OUT and step.reporter == reporter:
+            sent.add(code)
+        if step.direction is Direction.IN and step.reporter == sender and code is StatusCode.RECALL_REQUESTED:
+            recall = recall or step.addressee == reporter
+    return frozenset(sent), recall
+
+
+def _code(text: str) -> StatusCode | None:
+    try:
+        return StatusCode(text)
+    except ValueError:
+        return None
+
+
+def _mine(timeline: Sequence[StatusEntry], recipient: str) -> tuple[StatusEntry, ...]:
+    return tuple(s for s in timeline if recipient in (s.reporter, s.addressee))
+
+
+def inbox(node: Node, codes: Sequence[str], *, at: datetime, limit: int = 200) -> list[Row]:
+    """The documents received for ``codes``, newest first."""
+    if not codes:
+        return []
+    with ApiStore.begin(node.database) as store:
+        items = store.inbox_items(recipients=codes, kind=PackageKind.DOCUMENT, limit=10_000)
+    rows = []
+    for item in reversed(items[-limit:]):
+        data = _package(node, item)
+        package = parse_package(data, limits=node.limits)
+        with NodeStore.begin(node.database, write=False) as store:
+            steps = [s for s in store.timeline(item.entry.document_id) if s.reporter == item.entry.recipient]
+        status = _code(steps[-1].status_code) if steps else None
+        header = package.header if isinstance(package, DocumentPackage) else None
+        rows.append(
+            Row(
+                item=item,
+                subject=header.subject if header else "",
+                number=f"{header.code.number}/{header.code.notation}" if header else "",
+                status=status,
+                pdf=_pdf_badge(node, data, item.entry.package_sha256, at),
+            )
+        )
+    return rows
+
+
+def find(node: Node, codes: Sequence[str], text: str) -> InboxItem:
+    """The received document ``text`` (``<message id>-<recipient>``) if for one of ``codes``."""
+    message_id, _, recipient = text.partition("-")
+    if recipient not in codes or len(message_id) != 64:
+        raise NotFound(tr("không có văn bản này", "no such document"))
+    with ApiStore.begin(node.database) as store:
+        found = store.inbox_items(
+            recipients=(recipient,), message_id=message_id, kind=PackageKind.DOCUMENT, limit=1
+        )
+    if not found:
+        raise NotFound(tr("không có văn bản này", "no such document"))
+    return found[0]
+
+
+def detail(node: Node, item: InboxItem, *, at: datetime) -> Detail:
+    data = _package(node, item)
+    package = parse_package(data, limits=node.limits)
+    assert isinstance(package, DocumentPackage)
+    report = verify_package(data, anchors=node.anchors, crls=node.crls, at=at)
+    problem = None
+    try:
+        attachments = tuple(verify_attachments(data, anchors=node.anchors, crls=node.crls, at=at))
+    except LienthongError as exc:  # an unreadable PDF is reported, never fatal
+        attachments, problem = (), exc.message
+    with NodeStore.begin(node.database, write=False) as store:
+        timeline = store.timeline(item.entry.document_id)
+    sent, recall = _history(timeline, item.entry.recipient, item.entry.sender)
+    return Detail(
+        item, package, report, attachments, problem, _mine(timeline, item.entry.recipient), sent, recall
+    )
+
+
+def attachment(node: Node, item: InboxItem, content_id: str) -> Attachment:
+    package = parse_package(_package(node, item), limits=node.limits)
+    if isinstance(package, DocumentPackage):
+        for found in package.attachments:
+            if found.content_id == content_id:
+                return found
+    raise NotFound(tr(f"không có tệp đính kèm {content_id}", f"no attachment {content_id}"))
+
+
+def send_status(
+    node: Node, item: InboxItem, code: StatusCode, description: str | None, *, at: datetime
+) -> Submission:
+    """Report ``code`` on ``item`` from the code it was received for; raises ``ApiError``s
+    (``StatusOutOfOrder``, ``RequestInvalid``) when the rules forbid it."""
+    entry = item.entry
+    with NodeStore.begin(node.database, write=False) as store:
+        sent, recall = _history(store.timeline(entry.document_id), entry.recipient, entry.sender)
+    check_status(code, sent=sent, recall_requested=recall, description=description)
+    package = StatusPackage(
+        from_=Organization(organ_id=entry.recipient),
+        response_for=ResponseFor(organ_id=entry.sender, document_id=entry.document_id),
+        status_code=code,
+        timestamp=at.replace(microsecond=0),
+        description=description or None,
+    )
+    return submit(node, write_package(package), at=at)

@@ -1,0 +1,224 @@
+"""Văn bản đi: compose (PDFs signed with the agency's key), submit, and follow each recipient.
+
+The form is checked field by field: every problem comes back keyed by the field it belongs to,
+so the page can show it next to that field. Signing and building are CPU work: routes run these
+functions in worker threads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from lienthong._i18n import tr
+from lienthong.codes import is_valid_code
+from lienthong.console._words import moment
+from lienthong.edxml import (
+    BuildError,
+    DocumentBuilder,
+    DocumentPackage,
+    StatusCode,
+    parse_package,
+    write_package,
+)
+from lienthong.errors import LienthongError
+from lienthong.node import Node, Submission, submit
+from lienthong.store import AgencyEntry, ApiStore, Direction, NodeStore, OutboxEntry, PackageKind
+from lienthong.trust import sign_pdf
+
+_PDF = b"%PDF-"
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What the compose form posted."""
+
+    sender: str
+    number: str
+    notation: str
+    subject: str
+    to: tuple[str, ...]
+    files: tuple[tuple[str, bytes], ...]
+    promulgated_on: str = ""
+    place: str = ""
+    sign: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A submission, or the problems by field name (``form`` for the whole)."""
+
+    submission: Submission | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def recipients(node: Node, *, at: datetime, query: str = "") -> list[AgencyEntry]:
+    """Agencies a document can be sent to now, filtered by code prefix or words of the name."""
+    words = query.strip().lower()
+    found = []
+    for entry in node.configuration.content.agencies:
+        if words and not (entry.code.lower().startswith(words) or words in (entry.name or "").lower()):
+            continue
+        try:
+            if not node.configuration.route(entry.code, at=at).deliverable:
+                continue
+        except LienthongError:
+            continue
+        found.append(entry)
+    return sorted({e.code: e for e in found}.values(), key=lambda e: e.code)
+
+
+def _check(
+    node: Node, draft: Draft, codes: Sequence[str], at: datetime
+) -> tuple[dict[str, str], date | None]:
+    errors: dict[str, str] = {}
+    if draft.sender not in codes:
+        errors["sender"] = tr("Hãy chọn cơ quan gửi.", "Choose the sending agency.")
+    elif draft.sign and draft.sender not in node.signers:
+        errors["sender"] = tr(
+            "Điểm kết nối không giữ khóa ký của cơ quan này.",
+            "This node holds no signing key of that agency.",
+        )
+    for name, value, vi, en in (
+        ("number", draft.number, "Hãy nhập số văn bản.", "Enter the number."),
+        ("notation", draft.notation, "Hãy nhập ký hiệu.", "Enter the notation."),
+        ("subject", draft.subject, "Hãy nhập trích yếu.", "Enter the subject."),
+    ):
+        if not value:
+            errors[name] = tr(vi, en)
+    on = None
+    if draft.promulgated_on:
+        try:
+            on = date.fromisoformat(draft.promulgated_on)
+        except ValueError:
+            errors["promulgated_on"] = tr("Ngày không hợp lệ (YYYY-MM-DD).", "Not a date (YYYY-MM-DD).")
+    deliverable = {e.code for e in recipients(node, at=at)}
+    bad = [c for c in draft.to if not is_valid_code(c) or c not in deliverable]
+    if not draft.to:
+        errors["to"] = tr("Hãy chọn ít nhất một nơi nhận.", "Choose at least one recipient.")
+    elif bad:
+        errors["to"] = tr(f"Không gửi được tới: {', '.join(bad)}.", f"Cannot send to: {', '.join(bad)}.")
+    if not draft.files:
+        errors["files"] = tr("Hãy chọn ít nhất một tệp PDF.", "Choose at least one PDF file.")
+    elif any(not data.startswith(_PDF) for _, data in draft.files):
+        names = ", ".join(name for name, data in draft.files if not data.startswith(_PDF))
+        errors["files"] = tr(f"Không phải tệp PDF: {names}.", f"Not a PDF: {names}.")
+    return errors, on
+
+
+def compose(node: Node, draft: Draft, *, codes: Sequence[str], at: datetime) -> Outcome:
+    """Check ``draft``, sign its PDFs with the sender's key, build the package and submit it."""
+    errors, on = _check(node, draft, codes, at)
+    if errors:
+        return Outcome(errors=errors)
+    files = []
+    for name, original in draft.files:
+        data = original
+        if draft.sign:
+            try:
+                data = sign_pdf(original, node.signers[draft.sender], reason=draft.subject[:100])
+            except LienthongError as exc:
+                return Outcome(
+                    errors={"files": tr(f"Không ký được {name}: ", f"Cannot sign {name}: ") + exc.message}
+                )
+        files.append((name, data))
+    try:
+        builder = DocumentBuilder().sender(draft.sender, name=_name(node, draft.sender))
+        builder = builder.code(draft.number, draft.notation).subject(draft.subject)
+        if on is not None:
+            builder = builder.promulgation(on=on, place=draft.place or None)
+        for code in dict.fromkeys(draft.to):
+            builder = builder.recipient(code, name=_name(node, code))
+        for name, data in files:
+            builder = builder.attach(name, data, content_type="application/pdf")
+        package = builder.build(at=at)
+        return Outcome(submission=submit(node, write_package(package), at=at))
+    except BuildError as exc:
+        return Outcome(errors={"form": exc.message})
+    except LienthongError as exc:
+        return Outcome(errors={"form": exc.message})
+
+
+def _name(node: Node, code: str) -> str | None:
+    return next((e.name for e in node.configuration.content.agencies if e.code == code and e.name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class SentDocument:
+    message_id: str
+    document_id: str
+    sender: str
+    subject: str
+    created_at: datetime
+    recipients: tuple[dict[str, Any], ...]
+
+
+def sent_documents(node: Node, codes: Sequence[str], *, limit: int = 200) -> list[SentDocument]:
+    """Documents sent from ``codes``, newest first."""
+    if not codes:
+        return []
+    with ApiStore.begin(node.database) as store:
+        found = store.outbox_messages(senders=codes, limit=10_000)
+    documents = []
+    for _position, message_id in reversed(found[-limit:]):
+        document = sent_document(node, codes, message_id)
+        if document is not None:
+            documents.append(document)
+    return documents
+
+
+def sent_document(node: Node, codes: Sequence[str], message_id: str) -> SentDocument | None:
+    """One document sent from ``codes`` with each recipient's delivery and timeline; None if not."""
+    with NodeStore.begin(node.database, write=False) as store:
+        entries = store.outbox(message_id=message_id)
+        if (
+            not entries
+            or entries[0].item.kind is not PackageKind.DOCUMENT
+            or entries[0].item.sender not in codes
+        ):
+            return None
+        timeline = store.timeline(entries[0].item.document_id)
+    first = entries[0].item
+    package = parse_package(b"".join(node.blobs.read_verified(first.package_sha256)), limits=node.limits)
+    subject = package.header.subject if isinstance(package, DocumentPackage) else ""
+    return SentDocument(
+        message_id=first.message_id,
+        document_id=first.document_id,
+        sender=first.sender,
+        subject=subject,
+        created_at=entries[0].created_at,
+        recipients=tuple(_recipient(entry, timeline) for entry in entries),
+    )
+
+
+def _recipient(entry: OutboxEntry, timeline: Sequence[Any]) -> dict[str, Any]:
+    item = entry.item
+    steps = [
+        {
+            "code": s.status_code,
+            "label_vi": _label(s.status_code, vi=True),
+            "label_en": _label(s.status_code, vi=False),
+            "at": s.timestamp.isoformat(),
+            "at_text": moment(s.timestamp),
+            "description": s.description or "",
+        }
+        for s in timeline
+        if s.direction is Direction.IN and s.reporter in (item.recipient, item.deliver_to)
+    ]
+    return {
+        "recipient": item.recipient,
+        "deliver_to": item.deliver_to,
+        "delivery": entry.state.value,
+        "last_error": entry.last_error or "",
+        "steps": steps,
+    }
+
+
+def _label(code: str, *, vi: bool) -> str:
+    try:
+        status = StatusCode(code)
+    except ValueError:
+        return code
+    return status.label_vi if vi else status.label_en

@@ -1,0 +1,155 @@
+"""The console's local users: ``HOME/console-users.json``, passwords hashed with scrypt and a salt.
+
+    {"users": [{"name": "lan", "roles": ["clerk"], "codes": ["000.00.00.G22"],
+                "salt": "<hex>", "scrypt": "<hex>", "n": 16384, "r": 8, "p": 1}]}
+
+The file is read on every login (an added user can log in without a restart) and written
+atomically. Passwords never appear in it; checking one compares digests in constant time.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+from lienthong._i18n import tr
+from lienthong.codes import is_valid_code
+from lienthong.errors import LienthongError
+
+#: The users file in a node's home.
+USERS_FILE: Final = "console-users.json"
+_N, _R, _P = 2**14, 8, 1
+_MIN_PASSWORD = 8
+
+
+class Role(enum.StrEnum):
+    """What a console user may do (a user may hold several)."""
+
+    CLERK = "clerk"  # văn thư: registers, refuses, sends
+    LEADER = "leader"  # lãnh đạo: assigns, answers recalls
+    ADMINISTRATOR = "administrator"  # quản trị: may do everything
+
+
+class UserError(LienthongError):
+    """Raised when a user cannot be added (bad name, code, password) or the file is unreadable."""
+
+
+@dataclass(frozen=True, slots=True)
+class ConsoleUser:
+    """A user as the console sees it once logged in (no secret)."""
+
+    name: str
+    roles: frozenset[Role]
+    #: The agency codes the user works for: their inbox and the senders they may use.
+    codes: tuple[str, ...]
+
+    def has(self, allowed: Iterable[Role]) -> bool:
+        return Role.ADMINISTRATOR in self.roles or bool(self.roles & set(allowed))
+
+
+def _digest(password: str, salt: bytes, n: int = _N, r: int = _R, p: int = _P) -> bytes:
+    data = unicodedata.normalize("NFC", password).encode("utf-8")
+    return hashlib.scrypt(data, salt=salt, n=n, r=r, p=p, maxmem=64 * 1024 * 1024, dklen=32)
+
+
+class UserFile:
+    """The users of one console, kept in a JSON file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    @classmethod
+    def in_home(cls, home: Path) -> UserFile:
+        return cls(home / USERS_FILE)
+
+    def _records(self) -> list[dict[str, Any]]:
+        if not self.path.exists():
+            return []
+        try:
+            users = json.loads(self.path.read_text(encoding="utf-8"))["users"]
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise UserError(
+                tr(f"không đọc được tệp người dùng {self.path}: {exc}", f"cannot read {self.path}: {exc}")
+            ) from exc
+        return [dict(u) for u in users]
+
+    def _write(self, records: list[dict[str, Any]]) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps({"users": records}, ensure_ascii=False, indent=2) + "\n"
+        temporary = self.path.with_suffix(".tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.chmod(temporary, 0o600)
+        temporary.replace(self.path)
+
+    def users(self) -> list[ConsoleUser]:
+        return [_user(record) for record in self._records()]
+
+    def add(self, name: str, password: str, *, roles: Iterable[Role], codes: Iterable[str]) -> ConsoleUser:
+        """Add ``name`` (or replace its password, roles and codes)."""
+        name = unicodedata.normalize("NFC", name.strip())
+        if not name or len(name) > 64 or any(c.isspace() for c in name):
+            raise UserError(tr(f"tên người dùng không hợp lệ: {name!r}", f"invalid user name: {name!r}"))
+        role_set = sorted(set(roles))
+        if not role_set:
+            raise UserError(tr("cần ít nhất một vai trò", "at least one role is needed"))
+        code_list = list(dict.fromkeys(c.strip() for c in codes))
+        for code in code_list:
+            if not is_valid_code(code):
+                raise UserError(tr(f"mã định danh không hợp lệ: {code}", f"invalid agency code: {code}"))
+        if len(password) < _MIN_PASSWORD:
+            raise UserError(
+                tr(
+                    f"mật khẩu cần ít nhất {_MIN_PASSWORD} ký tự",
+                    f"the password needs at least {_MIN_PASSWORD} characters",
+                )
+            )
+        salt = secrets.token_bytes(16)
+        record = {
+            "name": name,
+            "roles": [r.value for r in role_set],
+            "codes": code_list,
+            "salt": salt.hex(),
+            "scrypt": _digest(password, salt).hex(),
+            "n": _N,
+            "r": _R,
+            "p": _P,
+        }
+        records = [r for r in self._records() if r.get("name") != name]
+        self._write([*records, record])
+        return _user(record)
+
+    def remove(self, name: str) -> bool:
+        records = self._records()
+        kept = [r for r in records if r.get("name") != name]
+        if len(kept) == len(records):
+            return False
+        self._write(kept)
+        return True
+
+    def authenticate(self, name: str, password: str) -> ConsoleUser | None:
+        """The user when ``password`` is theirs; None otherwise (same work either way)."""
+        name = unicodedata.normalize("NFC", name.strip())
+        found = next((r for r in self._records() if r.get("name") == name), None)
+        if found is None:
+            _digest(password, b"\0" * 16)  # as slow as a real check
+            return None
+        expected = bytes.fromhex(str(found["scrypt"]))
+        got = _digest(password, bytes.fromhex(str(found["salt"])), found["n"], found["r"], found["p"])
+        return _user(found) if hmac.compare_digest(expected, got) else None
+
+
+def _user(record: dict[str, Any]) -> ConsoleUser:
+    return ConsoleUser(
+        name=str(record["name"]),
+        roles=frozenset(Role(r) for r in record["roles"]),
+        codes=tuple(str(c) for c in record["codes"]),
+    )

@@ -1,0 +1,105 @@
+"""What every console page shares: templates, the language, the logged-in user, refusals."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Final
+from urllib.parse import quote
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from lienthong.console import _words
+from lienthong.console._session import SESSION_COOKIE, Session, Sessions
+from lienthong.console._users import ConsoleUser, Role, UserFile
+from lienthong.edxml import StatusCode
+from lienthong.node import Node
+
+PREFIX: Final = "/console"
+
+S = StatusCode
+#: Who may send each status from the console (administrators may do everything).
+ACTION_ROLES: Final[dict[StatusCode, frozenset[Role]]] = {
+    S.REGISTERED: frozenset({Role.CLERK}),
+    S.REFUSED: frozenset({Role.CLERK}),
+    S.ASSIGNED: frozenset({Role.LEADER}),
+    S.IN_PROGRESS: frozenset({Role.CLERK, Role.LEADER}),
+    S.DONE: frozenset({Role.CLERK, Role.LEADER}),
+    S.RECALL_ACCEPTED: frozenset({Role.LEADER}),
+    S.RECALL_REFUSED: frozenset({Role.LEADER}),
+}
+#: Who may compose and send documents.
+COMPOSE_ROLES: Final = frozenset({Role.CLERK})
+
+
+def language(request: Request) -> _words.Lang:
+    asked = request.query_params.get("lang") or request.cookies.get(_words.LANG_COOKIE) or "vi"
+    return "en" if asked == "en" else "vi"
+
+
+def _templates() -> Jinja2Templates:
+    env = Environment(
+        loader=PackageLoader("lienthong.console", "templates"),
+        autoescape=select_autoescape(("html",)),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["moment"] = _words.moment
+    return Jinja2Templates(env=env)
+
+
+@dataclass(frozen=True)
+class Console:
+    """The node served, its users, the open sessions and the clock."""
+
+    node: Node
+    users: UserFile
+    sessions: Sessions
+    clock: Callable[[], datetime]
+    templates: Jinja2Templates
+
+    @classmethod
+    def create(cls, node: Node, users: UserFile, clock: Callable[[], datetime]) -> Console:
+        return cls(node, users, Sessions(clock=clock), clock, _templates())
+
+    def session(self, request: Request) -> Session | None:
+        return self.sessions.get(request.cookies.get(SESSION_COOKIE))
+
+    def render(self, request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> Response:
+        lang = language(request)
+        session = self.session(request)
+        base = {
+            "lang": lang,
+            "t": _words.words(lang),
+            "status_label": lambda code: _words.status_label(code, lang),
+            "session": session,
+            "user": session.user if session else None,
+            "csrf": session.csrf if session else "",
+            "path": request.url.path,
+            "other_lang": "en" if lang == "vi" else "vi",
+            "prefix": PREFIX,
+        }
+        response = self.templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
+        if request.query_params.get("lang") in {"vi", "en"}:
+            response.set_cookie(
+                _words.LANG_COOKIE, lang, max_age=365 * 86400, secure=True, httponly=True, samesite="lax"
+            )
+        return response
+
+    def refused(self, request: Request, status: int, key: str) -> Response:
+        return self.render(request, "refused.html", {"message_key": key}, status=status)
+
+    def login_redirect(self, request: Request) -> Response:
+        """GET pages without a session go to the login form; other requests get 401."""
+        if request.method == "GET" and not request.url.path.endswith(".json"):
+            target = quote(request.url.path, safe="/")
+            return RedirectResponse(f"{PREFIX}/login?next={target}", status_code=303)
+        return self.refused(request, 401, "login_required")
+
+
+def may(user: ConsoleUser, roles: frozenset[Role]) -> bool:
+    return user.has(roles)

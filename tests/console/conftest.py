@@ -1,0 +1,15 @@
+from pathlib import Path
+
+import pytest
+
+from node.node_network import network, test_pki
+from support.databases import database
+
+__all__ = ["database", "database_url", "network", "test_pki"]
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> str:
+    """SQLite only: the console reads the store through the same functions the node and API
+    tests already run on both backends."""
+    return f"sqlite:///{tmp_path / 'test.db'}"
