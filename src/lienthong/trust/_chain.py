@@ -58,8 +58,19 @@ class ChainResult:
 @lru_cache(maxsize=1024)
 def _asn1(der: bytes) -> asn1_x509.Certificate:
     # Converting certificates is a visible share of a verification; the same few certificates
-    # (anchors, issuing CAs, the peers' signers) recur in every package.
-    return asn1_x509.Certificate.load(der)
+    # (anchors, issuing CAs, the peers' signers) recur in every package. The cached object is
+    # shared between threads, and asn1crypto parses lazily and not thread-safely: parse it all
+    # now, while only this thread holds it.
+    cert = asn1_x509.Certificate.load(der)
+    cert.native  # noqa: B018 - forces the full parse
+    for attribute in (
+        "authority_key_identifier",
+        "key_identifier",
+        "key_usage_value",
+        "crl_distribution_points",
+    ):
+        getattr(cert, attribute)
+    return cert
 
 
 def _to_asn1(cert: x509.Certificate) -> asn1_x509.Certificate:
