@@ -76,20 +76,24 @@ def wait_for(probe: Callable[[], T], *, timeout: float = 60.0, every: float = 0.
 class NodeProcess:
     name: str
     home: Path
-    configuration: Path
+    #: The signed configuration file it reads; None: it asks the directory named in its home.
+    configuration: Path | None
     log: Path
     port: int = 0
     url: str = ""
     process: subprocess.Popen[bytes] | None = None
+    #: More ``node serve`` options (say ``--lease 5`` where processes get killed).
+    options: tuple[str, ...] = ()
 
     def start(self) -> str:
         """Start ``lienthong node serve``; returns the URL it prints (on the same port as before
         after a restart)."""
         command = [
             sys.executable, "-m", "lienthong.cli", "node", "serve", "--home", str(self.home),
-            "--configuration", str(self.configuration), "--port", str(self.port),
+            *(("--configuration", str(self.configuration)) if self.configuration else ()),
+            "--port", str(self.port),
             "--retry-base", "0.3", "--retry-cap", "1", "--workers", "2",
-            "--max-package-bytes", str(MAX_PACKAGE_BYTES),
+            "--max-package-bytes", str(MAX_PACKAGE_BYTES), *self.options,
         ]  # fmt: skip
         env = {**os.environ, "LIENTHONG_LANG": "en"}
         with self.log.open("ab") as log:
@@ -109,6 +113,12 @@ class NodeProcess:
         self.url = found.group(0)
         self.port = int(self.url.rsplit(":", 1)[1])
         return self.url
+
+    def kill(self) -> None:
+        """``kill -9``: no goodbye, no flushing, whatever it was doing."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+        self.stop()
 
     def stop(self) -> None:
         if self.process is None:
@@ -209,8 +219,9 @@ def _database_urls(backend: str, base: Path) -> Iterator[dict[str, str]]:
                 admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
-def e2e_network(backend: str, base: Path) -> Iterator[E2ENetwork]:
-    """Build the homes, start the three nodes, publish their URLs; stop everything after."""
+def e2e_network(backend: str, base: Path, *, options: tuple[str, ...] = ()) -> Iterator[E2ENetwork]:
+    """Build the homes, start the three nodes (``options`` added to each ``node serve``), publish
+    their URLs; stop everything after."""
     now = datetime.now(UTC)
     pki = Pki.init(base / "pki", at=now - timedelta(days=1), name="Lienthong E2E")
     key = generate_directory_key("e2e directory", not_before=now - timedelta(days=1))
@@ -226,7 +237,7 @@ def e2e_network(backend: str, base: Path) -> Iterator[E2ENetwork]:
             pki.issue_node(name, at=now - timedelta(days=1))
             for code in agencies:
                 pki.issue_agency(code, code, at=now - timedelta(days=1))
-            nodes[name] = NodeProcess(name, base / name, configuration, base / f"{name}.log")
+            nodes[name] = NodeProcess(name, base / name, configuration, base / f"{name}.log", options=options)
         configuration.write_bytes(_configuration(network, network.version))
         for name, agencies in AGENCIES.items():
             homes[name] = init_home(

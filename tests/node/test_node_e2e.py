@@ -194,6 +194,22 @@ def test_tls_refuses_no_certificate_and_another_root(net: E2ENetwork, tmp_path: 
         client.post(url, content=document("108"), headers={RECIPIENT_HEADER: RECIPIENT})
 
 
+def test_a_certificate_of_the_network_that_is_no_node_is_refused(net: E2ENetwork, tmp_path: Path) -> None:
+    """Chains to the network's root, so TLS lets it in; but it is no node's TLS certificate."""
+    _, _, anchors = net.client_files("nghe-an")
+    stranger = net.pki.issue_node(f"stranger-{tmp_path.name}", at=datetime.now(UTC) - timedelta(days=1))
+    chain = tmp_path / "stranger.pem"
+    chain.write_bytes(stranger.cert_path.read_bytes() + net.pki.issuing_path.read_bytes())
+    signed = sign_package(document("113"), net.signer(SENDER))
+    context = client_context(anchors=anchors, certificate=chain, key=stranger.key_path)
+    with httpx.Client(verify=context, http2=True) as client:
+        response = client.post(
+            net.nodes["vpcp"].url + PACKAGES_PATH, content=signed, headers={RECIPIENT_HEADER: RECIPIENT}
+        )
+    assert response.status_code == 403 and response.json()["code"] == "peer-unknown"
+    assert not [e for e in _all_inbox(net, "vpcp") if "113" in e]
+
+
 def test_hostile_packages_get_negative_receipts_and_nothing_is_stored(net: E2ENetwork) -> None:
     forged = sign_package(document("109"), net.signer(RECIPIENT))  # G22's key, From H41
     assert _refused(net, forged) == Refusal.SIGNER_NOT_SENDER.value

@@ -20,21 +20,29 @@ from lienthong.node import Node
 from lienthong.vxp import ReplayGuard
 
 
+def _fixed(node: Node) -> Callable[[], Node]:
+    return lambda: node
+
+
 def create_app(
-    node: Node,
+    node: Node | Callable[[], Node],
     *,
     settings: ApiSettings | None = None,
     clock: Callable[[], datetime] = _now,
     replays: ReplayGuard | None = None,
 ) -> FastAPI:
-    """The API of ``node``: REST at ``/api/v1``, VXP at ``/vxp/{operation}``."""
+    """The API of ``node``: REST at ``/api/v1``, VXP at ``/vxp/{operation}``.
+
+    ``node`` may be a callable returning the node in use now (a serving node's ``runtime.node``).
+    """
+    source = _fixed(node) if isinstance(node, Node) else node
     app = FastAPI(
-        title=f"lienthong — điểm kết nối {node.name}",
+        title=f"lienthong — điểm kết nối {source().name}",
         version="1",
         description="API cho phần mềm quản lý văn bản: REST và tương thích VXP (EDXML.md §4).",
     )
     app.state.lienthong_api = ApiContext(
-        node=node, settings=settings or ApiSettings(), clock=clock, replays=replays or ReplayGuard()
+        source=source, settings=settings or ApiSettings(), clock=clock, replays=replays or ReplayGuard()
     )
     install_problem_handlers(app)
     app.include_router(rest_router)

@@ -27,12 +27,17 @@ class ApiSettings:
 
 @dataclass(frozen=True)
 class ApiContext:
-    """The node served, the settings, the clock and the VXP replay memory."""
+    """The node served (``source()`` is read per request: a serving node's configuration may be
+    refreshed), the settings, the clock and the VXP replay memory."""
 
-    node: Node
+    source: Callable[[], Node]
     settings: ApiSettings = field(default_factory=ApiSettings)
     clock: Callable[[], datetime] = _now
     replays: ReplayGuard = field(default_factory=ReplayGuard)
+
+    @property
+    def node(self) -> Node:
+        return self.source()
 
     @property
     def max_upload(self) -> int:

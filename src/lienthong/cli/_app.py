@@ -9,7 +9,7 @@ import typer
 
 from lienthong import __version__
 from lienthong._i18n import set_language, tr
-from lienthong.cli import _codes, _demo, _directory, _edxml, _evidence, _node, _pki, _trust
+from lienthong.cli import _client, _codes, _demo, _directory, _edxml, _evidence, _node, _pki, _trust
 from lienthong.errors import LienthongError
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ app.add_typer(_trust.app, name="trust")
 app.add_typer(_node.app, name="node")
 app.add_typer(_evidence.app, name="evidence")
 app.command("demo")(_demo.demo)
+_client.register(app)
 
 
 def _version(value: bool) -> None:

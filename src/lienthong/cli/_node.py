@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from lienthong._i18n import tr
-from lienthong.cli import _node_clients
+from lienthong.cli import _console, _node_clients
 from lienthong.edxml import DEFAULT_LIMITS
 from lienthong.node import (
     KeyFiles,
@@ -36,6 +36,7 @@ from lienthong.node import (
 
 app = typer.Typer(help="Điểm kết nối: văn bản đi, văn bản đến, biên nhận và nhật ký.", no_args_is_help=True)
 app.add_typer(_node_clients.app, name="clients")
+app.add_typer(_console.app, name="users")
 
 _Home = Annotated[
     Path, typer.Option("--home", envvar="LIENTHONG_NODE_HOME", help="Thư mục của điểm kết nối.")
@@ -115,10 +116,18 @@ def serve(
         float, typer.Option("--retry-cap", min=0.01, help="Khoảng thử lại tối đa, giây.")
     ] = 1800.0,
     deadline_hours: Annotated[float, typer.Option("--deadline-hours", min=0.0, help="Hạn gửi, giờ.")] = 72.0,
+    lease: Annotated[
+        float,
+        typer.Option("--lease", min=0.1, help="Giây một lượt gửi được giữ trước khi luồng khác nhận lại."),
+    ] = 120.0,
     max_package_bytes: Annotated[
         int, typer.Option("--max-package-bytes", min=1, help="Cỡ gói tin tối đa nhận được.")
     ] = DEFAULT_LIMITS.max_package_bytes,
     verbose: Annotated[bool, typer.Option("--verbose", help="Ghi nhật ký từng lượt gửi.")] = False,
+    api_port: Annotated[
+        int, typer.Option("--api-port", min=0, max=65535, help="Cổng API cho phần mềm QLVB (0: cổng trống).")
+    ] = 0,
+    no_api: Annotated[bool, typer.Option("--no-api", help="Không phục vụ API cho phần mềm QLVB.")] = False,
 ) -> None:
     """Phục vụ điểm kết nối (POST /v1/peer/packages qua mTLS) và gửi văn bản đi, tới khi dừng."""
     faulthandler.register(signal.SIGUSR1)  # kill -USR1 prints every thread's stack to stderr
@@ -129,6 +138,7 @@ def serve(
                 base=timedelta(seconds=retry_base),
                 cap=timedelta(seconds=retry_cap),
                 deadline=timedelta(hours=deadline_hours),
+                lease=timedelta(seconds=lease),
             ),
             limits=dataclasses.replace(DEFAULT_LIMITS, max_package_bytes=max_package_bytes),
             configuration=configuration,
@@ -136,17 +146,21 @@ def serve(
         host=host,
         port=port,
         workers=workers,
+        api_port=None if no_api else api_port,
     )
 
     def listening(url: str) -> None:
         typer.echo(tr(f"Điểm kết nối đang phục vụ tại {url}", f"Node serving at {url}"))
+
+    def api_listening(url: str) -> None:
+        typer.echo(tr(f"API cho phần mềm QLVB tại {url}", f"API at {url}"))
 
     async def run(service: NodeService) -> None:
         shutdown = asyncio.Event()
         loop = asyncio.get_running_loop()
         for number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(number, shutdown.set)
-        await service.serve(on_listening=listening, shutdown=shutdown)
+        await service.serve(on_listening=listening, shutdown=shutdown, on_api=api_listening)
 
     with NodeService(NodeHome.load(home), settings) as service:
         asyncio.run(run(service))

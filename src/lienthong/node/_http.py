@@ -1,10 +1,17 @@
-"""``HttpTransport``: the real network, HTTP/2 over mutual TLS with httpx.
+"""``HttpTransport``: the real network, HTTP over mutual TLS with httpx.
 
-One ``httpx.Client`` per peer endpoint, kept open, so its connection (and HTTP/2's streams)
-are reused across deliveries and worker threads. The TLS context comes from
-``lienthong.net.client_context``: the node's TLS certificate as client certificate, the
-network's anchors as the only roots. httpx errors are translated here, in one place, to
-``PeerTimeout``, ``PeerUnreachable`` or ``ReceiptInvalid``; nothing above sees httpx.
+One ``httpx.Client`` per peer endpoint and sending thread, kept open, so its connection is
+reused across deliveries. Not one client shared by all threads: httpcore's sync HTTP/2 can
+wedge a connection when several threads multiplex streams on it (encode/httpcore#1022; here a
+batch of concurrent sends sat until the 60 s timeout), so each thread keeps its own
+connection and concurrency comes from the number of sending threads. With one request at a
+time per connection HTTP/2 does not pay: its pure-Python framing (h2, on both sides) cost more
+CPU per delivery than HTTP/1.1 keep-alive (node CPU per document 15 ms with HTTP/2, 11 ms with
+HTTP/1.1 in ``bench/delivery_bench.py``), so HTTP/1.1 is the default and ``http2=True`` a choice.
+The TLS context comes from ``lienthong.net.client_context``: the node's TLS certificate as
+client certificate, the network's anchors as the only roots. httpx errors are translated here,
+in one place, to ``PeerTimeout``, ``PeerUnreachable`` or ``ReceiptInvalid``; nothing above sees
+httpx.
 """
 
 from __future__ import annotations
@@ -49,24 +56,28 @@ def map_httpx_errors(peer: str) -> Iterator[None]:
 class HttpTransport:
     """Delivers to each peer's ``POST /v1/peer/packages``. Close it when done."""
 
-    def __init__(self, *, tls: SSLContext, timeout: float = 60.0, connect_timeout: float = 10.0) -> None:
+    def __init__(
+        self, *, tls: SSLContext, timeout: float = 60.0, connect_timeout: float = 10.0, http2: bool = False
+    ) -> None:
         self._tls = tls
+        self._http2 = http2
         self._timeout = httpx.Timeout(timeout, connect=connect_timeout)
-        self._clients: dict[str, httpx.Client] = {}
+        self._clients: dict[tuple[int, str], httpx.Client] = {}
         self._lock = threading.Lock()
 
     def _client(self, endpoint: str) -> httpx.Client:
+        key = (threading.get_ident(), endpoint)
         with self._lock:
-            client = self._clients.get(endpoint)
+            client = self._clients.get(key)
             if client is None:
                 client = httpx.Client(
                     base_url=endpoint.rstrip("/"),
                     verify=self._tls,
-                    http2=True,
+                    http2=self._http2,
                     timeout=self._timeout,
-                    limits=httpx.Limits(max_connections=8, max_keepalive_connections=8),
+                    limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
                 )
-                self._clients[endpoint] = client
+                self._clients[key] = client
             return client
 
     def deliver(self, request: DeliveryRequest) -> bytes:

@@ -3,6 +3,10 @@
 TLS contexts come from ``lienthong.net``: the server requires a client certificate chaining to
 the network's anchors (read from the configuration at start); the client presents the node's
 TLS certificate and trusts only those anchors.
+
+The API for document-management software (``lienthong.api``) is served on a second listener,
+TLS with the node's certificate but no client certificate asked for: its clients authenticate
+with bearer tokens or VXP HMAC headers.
 """
 
 from __future__ import annotations
@@ -11,8 +15,9 @@ import asyncio
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from lienthong.net import bind, client_context, serve_forever, server_context
+from lienthong.net import bind, capture_peer_certificates, client_context, serve_forever, server_context
 from lienthong.node._home import NodeHome
 from lienthong.node._http import HttpTransport
 from lienthong.node._peer_app import create_peer_app
@@ -37,6 +42,8 @@ class ServeSettings:
     timeout: float = 60.0
     #: Seconds open connections get to finish once asked to stop.
     grace: float = 3.0
+    #: The API listener (``lienthong.api``); None: no API. 0: a free port.
+    api_port: int | None = 0
 
 
 class NodeService:
@@ -50,12 +57,22 @@ class NodeService:
             self._server_tls = server_context(
                 certificate=fullchain, key=home.key_path, client_anchors=anchors
             )
+            capture_peer_certificates(self._server_tls)  # the peer app checks it is a node's
             client_tls = client_context(anchors=anchors, certificate=fullchain, key=home.key_path)
         except BaseException:
             self.runtime.close()
             raise
         self.transport = HttpTransport(tls=client_tls, timeout=self.settings.timeout)
         self.app = create_peer_app(self.runtime.node)
+        self.api_app: Any = None
+        if self.settings.api_port is not None:
+            from lienthong.api import create_app  # noqa: PLC0415 - the API sits above the node
+            from lienthong.console import UserFile, create_console  # noqa: PLC0415 - likewise
+
+            self.api_app = create_app(self.runtime.node)
+            # The agency console shares the API's listener; its routes all start with /console.
+            self.api_app.mount("/", create_console(self.runtime.node(), users=UserFile.in_home(home.home)))
+            self._api_tls = server_context(certificate=fullchain, key=home.key_path, client_anchors=None)
         self.worker = DeliveryWorker(
             self.runtime.node,
             self.transport,
@@ -65,15 +82,26 @@ class NodeService:
         )
 
     async def serve(
-        self, *, on_listening: Callable[[str], None], shutdown: asyncio.Event | None = None
+        self,
+        *,
+        on_listening: Callable[[str], None],
+        shutdown: asyncio.Event | None = None,
+        on_api: Callable[[str], None] | None = None,
     ) -> None:
-        """Bind, tell ``on_listening`` the URL, deliver and serve until ``shutdown``."""
+        """Bind, tell ``on_listening`` the URL (and ``on_api`` the API's), deliver and serve
+        until ``shutdown``."""
         listening = bind(self.settings.host, self.settings.port)
+        api = None
+        if self.api_app is not None and self.settings.api_port is not None:
+            api = bind(self.settings.host, self.settings.api_port)
         on_listening(listening.url)
+        if api is not None and on_api is not None:
+            on_api(api.url)
         self.worker.start()
-        serving = asyncio.ensure_future(
-            serve_forever(self.app, listening, self._server_tls, shutdown=shutdown)
-        )
+        servers = [serve_forever(self.app, listening, self._server_tls, shutdown=shutdown)]
+        if api is not None:
+            servers.append(serve_forever(self.api_app, api, self._api_tls, shutdown=shutdown))
+        serving: asyncio.Future[Any] = asyncio.ensure_future(asyncio.gather(*servers))
         try:
             if shutdown is None:
                 await serving

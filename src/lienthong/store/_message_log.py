@@ -19,16 +19,23 @@ from lienthong.store._node_entries import LogEntry
 from lienthong.store._node_rows import LogHeadRow, LogRow
 
 _LOG = cast(Table, LogRow.__table__)
+_HEAD = cast(Table, LogHeadRow.__table__)
+# Core statements on the session's connection: the ORM's execution layer cost more than the
+# statements themselves, and every write transaction of a node runs these.
+_LOCK = update(_HEAD).where(_HEAD.c.id == 1).values(seq=_HEAD.c.seq)
+_READ = select(_HEAD.c.seq, _HEAD.c.entry_hash).where(_HEAD.c.id == 1)
+_ADVANCE = update(_HEAD).where(_HEAD.c.id == 1)
+_INSERT = _LOG.insert()
 
 
 def lock_head(session: Session) -> None:
     """Take the write lock every node write transaction starts with (see ``LogHeadRow``)."""
-    session.execute(update(LogHeadRow).where(LogHeadRow.id == 1).values(seq=LogHeadRow.seq))
+    session.connection().execute(_LOCK)
 
 
 def head(session: Session) -> tuple[int, str]:
     """The last sequence number and entry hash (0 and ``GENESIS`` for an empty log)."""
-    row = session.execute(select(LogHeadRow.seq, LogHeadRow.entry_hash).where(LogHeadRow.id == 1)).one()
+    row = session.connection().execute(_READ).one()
     return int(row.seq), str(row.entry_hash)
 
 
@@ -55,23 +62,23 @@ def append(
         note=note,
     )
     entry = LogEntry(record, prev, link_hash(prev, record.digest()))
-    session.execute(
-        _LOG.insert().values(
-            seq=record.seq,
-            at=record.at,
-            kind=record.kind.value,
-            message_id=message_id,
-            document_id=document_id,
-            party=party,
-            sha256=sha256,
-            note=note,
-            prev_hash=prev,
-            entry_hash=entry.entry_hash,
-        )
+    connection = session.connection()
+    connection.execute(
+        _INSERT,
+        {
+            "seq": record.seq,
+            "at": record.at,
+            "kind": record.kind.value,
+            "message_id": message_id,
+            "document_id": document_id,
+            "party": party,
+            "sha256": sha256,
+            "note": note,
+            "prev_hash": prev,
+            "entry_hash": entry.entry_hash,
+        },
     )
-    session.execute(
-        update(LogHeadRow).where(LogHeadRow.id == 1).values(seq=record.seq, entry_hash=entry.entry_hash)
-    )
+    connection.execute(_ADVANCE, {"seq": record.seq, "entry_hash": entry.entry_hash})
     return entry
 
 

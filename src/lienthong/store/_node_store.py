@@ -13,11 +13,13 @@ settle a row, so a late worker cannot overwrite a newer claim's outcome.
 from __future__ import annotations
 
 import contextlib
+import threading
+import weakref
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import RowMapping, Table, and_, or_, select, update
+from sqlalchemy import RowMapping, Table, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
 
 from lienthong.evidence import LogKind
@@ -43,6 +45,23 @@ _IN = cast(Table, InboxRow.__table__)
 _RECEIPTS = cast(Table, ReceiptRow.__table__)
 _STATUSES = cast(Table, StatusRow.__table__)
 _LINKS = cast(Table, DocumentLinkRow.__table__)
+# Built once and given values at execution: building an INSERT per row cost more than the row.
+_PUT_OUT = _OUT.insert().returning(*_OUT.c)
+_PUT_IN = _IN.insert()
+_PUT_RECEIPT = _RECEIPTS.insert()
+_HAS_RECEIPT = select(_RECEIPTS.c.id).where(_RECEIPTS.c.sha256 == bindparam("sha256"))
+
+
+_WRITER_LOCKS: weakref.WeakKeyDictionary[Database, threading.RLock] = weakref.WeakKeyDictionary()
+_WRITER_LOCKS_GUARD = threading.Lock()
+
+
+def _writer_lock(database: Database) -> threading.RLock:
+    with _WRITER_LOCKS_GUARD:
+        lock = _WRITER_LOCKS.get(database)
+        if lock is None:
+            lock = _WRITER_LOCKS[database] = threading.RLock()
+        return lock
 
 
 class NodeStore:
@@ -50,16 +69,28 @@ class NodeStore:
 
     def __init__(self, session: Session) -> None:
         self._session = session
+        # Core statements go straight to the transaction's connection: the session's ORM
+        # execution layer costs more than the statement itself on the delivery path.
+        self._execute = session.connection().execute
 
     @classmethod
     @contextlib.contextmanager
-    def begin(cls, database: Database, *, write: bool = True) -> Iterator[NodeStore]:
+    def begin(cls, database: Database, *, write: bool = True, claims: bool = False) -> Iterator[NodeStore]:
         """The store in one new transaction, committed when the block ends.
 
         A write transaction first locks the log head, so node writers are serialised and
-        check-then-insert (idempotent storage) is safe on both databases.
+        check-then-insert (idempotent storage) is safe on both databases. ``claims``: the
+        transaction writes outbox claims only (``claim_due``), without the log head.
+
+        On SQLite the writers of one process also queue on a process lock first: SQLite's own
+        busy handler sleeps in growing steps (up to 100 ms) while the lock is held, so with
+        many request threads writing, most of a receiver's time went into sleeping on a lock
+        that had long been free. Other processes on the same file still meet the busy handler.
         """
-        with database.transaction() as session:
+        with contextlib.ExitStack() as stack:
+            if (write or claims) and database.dialect == "sqlite":
+                stack.enter_context(_writer_lock(database))
+            session = stack.enter_context(database.transaction())
             if write:
                 _message_log.lock_head(session)
             yield cls(session)
@@ -69,30 +100,38 @@ class NodeStore:
     def enqueue(self, items: Sequence[OutboxItem], *, at: datetime) -> list[OutboxEntry]:
         """Queue each item (due at ``at``); rows already there for (message, recipient) are kept."""
         queued = []
+        held: dict[tuple[str, str], OutboxEntry] = {}
+        for message_id in dict.fromkeys(item.message_id for item in items):
+            held.update({(message_id, e.item.recipient): e for e in self.outbox(message_id=message_id)})
         for item in items:
-            existing = self.outbox(message_id=item.message_id, recipient=item.recipient)
-            if existing:
-                queued.append(existing[0])
+            existing = held.get((item.message_id, item.recipient))
+            if existing is not None:
+                queued.append(existing)
                 continue
-            self._session.execute(
-                _OUT.insert().values(
-                    message_id=item.message_id,
-                    document_id=item.document_id,
-                    kind=item.kind.value,
-                    package_sha256=item.package_sha256,
-                    sender=item.sender,
-                    recipient=item.recipient,
-                    deliver_to=item.deliver_to,
-                    redirected_from=item.redirected_from,
-                    state=item.state.value,
-                    attempts=0,
-                    created_at=at,
-                    next_attempt_at=at,
-                    deadline=item.deadline,
-                    last_error=item.last_error,
+            row = (
+                self._execute(
+                    _PUT_OUT,
+                    {
+                        "message_id": item.message_id,
+                        "document_id": item.document_id,
+                        "kind": item.kind.value,
+                        "package_sha256": item.package_sha256,
+                        "sender": item.sender,
+                        "recipient": item.recipient,
+                        "deliver_to": item.deliver_to,
+                        "redirected_from": item.redirected_from,
+                        "state": item.state.value,
+                        "attempts": 0,
+                        "created_at": at,
+                        "next_attempt_at": at,
+                        "deadline": item.deadline,
+                        "last_error": item.last_error,
+                    },
                 )
+                .mappings()
+                .one()
             )
-            queued.extend(self.outbox(message_id=item.message_id, recipient=item.recipient))
+            queued.append(_outbox(row))
         return queued
 
     def outbox(
@@ -105,11 +144,11 @@ class NodeStore:
             query = query.where(_OUT.c.document_id == document_id)
         if recipient is not None:
             query = query.where(_OUT.c.recipient == recipient)
-        return [_outbox(row) for row in self._session.execute(query).mappings()]
+        return [_outbox(row) for row in self._execute(query).mappings()]
 
     def count_states(self) -> dict[DeliveryState, int]:
         counts = dict.fromkeys(DeliveryState, 0)
-        for row in self._session.execute(select(_OUT.c.state)).scalars():
+        for row in self._execute(select(_OUT.c.state)).scalars():
             counts[DeliveryState(row)] += 1
         return counts
 
@@ -129,7 +168,7 @@ class NodeStore:
             .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        claimed = self._session.execute(
+        claimed = self._execute(
             update(_OUT)
             .where(_OUT.c.id.in_(ids.scalar_subquery()))
             .values(
@@ -160,7 +199,7 @@ class NodeStore:
             values["last_error"] = last_error
         if receipt_sha256 is not None:
             values["receipt_sha256"] = receipt_sha256
-        result = self._session.execute(
+        result = self._execute(
             update(_OUT)
             .where(_OUT.c.id == entry_id, _OUT.c.claim_token == token)
             .values(**values)
@@ -172,22 +211,23 @@ class NodeStore:
 
     def inbox_get(self, message_id: str, recipient: str) -> InboxEntry | None:
         query = select(_IN).where(_IN.c.message_id == message_id, _IN.c.recipient == recipient)
-        row = self._session.execute(query).mappings().first()
+        row = self._execute(query).mappings().first()
         return None if row is None else _inbox(row)
 
     def inbox_put(self, entry: InboxEntry) -> None:
-        self._session.execute(
-            _IN.insert().values(
-                message_id=entry.message_id,
-                document_id=entry.document_id,
-                kind=entry.kind.value,
-                package_sha256=entry.package_sha256,
-                sender=entry.sender,
-                recipient=entry.recipient,
-                received_at=entry.received_at,
-                disposition=entry.disposition.value,
-                superseded_by=entry.superseded_by,
-            )
+        self._execute(
+            _PUT_IN,
+            {
+                "message_id": entry.message_id,
+                "document_id": entry.document_id,
+                "kind": entry.kind.value,
+                "package_sha256": entry.package_sha256,
+                "sender": entry.sender,
+                "recipient": entry.recipient,
+                "received_at": entry.received_at,
+                "disposition": entry.disposition.value,
+                "superseded_by": entry.superseded_by,
+            },
         )
 
     def inbox(
@@ -207,13 +247,13 @@ class NodeStore:
         ):
             if value is not None:
                 query = query.where(column == value)
-        return [_inbox(row) for row in self._session.execute(query).mappings()]
+        return [_inbox(row) for row in self._execute(query).mappings()]
 
     def mark(
         self, *, document_id: str, sender: str, recipient: str, disposition: Disposition, by: str
     ) -> bool:
         """Mark a received document recalled, updated or replaced by ``by``; False if not here."""
-        result = self._session.execute(
+        result = self._execute(
             update(_IN)
             .where(
                 _IN.c.document_id == document_id,
@@ -230,19 +270,20 @@ class NodeStore:
 
     def put_receipt(self, entry: ReceiptEntry) -> None:
         """Keep a receipt's signed bytes; the same bytes twice are kept once."""
-        if self._session.execute(select(_RECEIPTS.c.id).where(_RECEIPTS.c.sha256 == entry.sha256)).first():
+        if self._execute(_HAS_RECEIPT, {"sha256": entry.sha256}).first():
             return
-        self._session.execute(
-            _RECEIPTS.insert().values(
-                sha256=entry.sha256,
-                raw=entry.raw,
-                message_id=entry.message_id,
-                recipient=entry.recipient,
-                accepted=entry.accepted,
-                reason=entry.reason,
-                direction=entry.direction.value,
-                at=entry.at,
-            )
+        self._execute(
+            _PUT_RECEIPT,
+            {
+                "sha256": entry.sha256,
+                "raw": entry.raw,
+                "message_id": entry.message_id,
+                "recipient": entry.recipient,
+                "accepted": entry.accepted,
+                "reason": entry.reason,
+                "direction": entry.direction.value,
+                "at": entry.at,
+            },
         )
 
     def receipts(self, *, message_ids: Iterable[str]) -> list[ReceiptEntry]:
@@ -250,11 +291,11 @@ class NodeStore:
         if not ids:
             return []
         query = select(_RECEIPTS).where(_RECEIPTS.c.message_id.in_(ids)).order_by(_RECEIPTS.c.id)
-        return [_receipt(row) for row in self._session.execute(query).mappings()]
+        return [_receipt(row) for row in self._execute(query).mappings()]
 
     def put_status(self, entry: StatusEntry) -> bool:
         """Add a step to a timeline; False when that very status is already there."""
-        exists = self._session.execute(
+        exists = self._execute(
             select(_STATUSES.c.id).where(
                 _STATUSES.c.document_id == entry.document_id,
                 _STATUSES.c.reporter == entry.reporter,
@@ -264,7 +305,7 @@ class NodeStore:
         ).first()
         if exists:
             return False
-        self._session.execute(
+        self._execute(
             _STATUSES.insert().values(
                 document_id=entry.document_id,
                 reporter=entry.reporter,
@@ -285,10 +326,10 @@ class NodeStore:
             .where(_STATUSES.c.document_id == document_id)
             .order_by(_STATUSES.c.timestamp, _STATUSES.c.id)
         )
-        return [_status(row) for row in self._session.execute(query).mappings()]
+        return [_status(row) for row in self._execute(query).mappings()]
 
     def put_link(self, link: DocumentLink) -> None:
-        exists = self._session.execute(
+        exists = self._execute(
             select(_LINKS.c.id).where(
                 _LINKS.c.recipient == link.recipient,
                 _LINKS.c.earlier_document_id == link.earlier_document_id,
@@ -296,7 +337,7 @@ class NodeStore:
             )
         ).first()
         if not exists:
-            self._session.execute(
+            self._execute(
                 _LINKS.insert().values(
                     recipient=link.recipient,
                     earlier_document_id=link.earlier_document_id,
@@ -316,7 +357,7 @@ class NodeStore:
             )
             .order_by(_LINKS.c.id)
         )
-        return [_link(row) for row in self._session.execute(query).mappings()]
+        return [_link(row) for row in self._execute(query).mappings()]
 
     # -- message log -------------------------------------------------------------------------
 

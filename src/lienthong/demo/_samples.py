@@ -1,4 +1,4 @@
-"""The demo until the network exists: build, write, read and check a day's worth of packages.
+"""The sample check: build, write, read and check a day's worth of packages (and `samples/`).
 
 It makes realistic document and status packages with the builder, writes them, reads each one
 back (whole and streamed), checks that the model survived and the bytes are stable, runs the

@@ -1,0 +1,192 @@
+"""Two real node processes on loopback over mutual TLS, SQLite, for the delivery benchmark.
+
+    nghe-an  000.00.00.H41 (the sender; the node holds its signing key)
+    vpcp     000.00.00.G22 (the recipient)
+
+Stands alone (no test helpers): a PKI made for the run, a signed configuration file both nodes
+read (re-read when it changes), homes made by ``init_home``, ``lienthong node serve`` processes
+started on port 0; once both have printed their URLs a newer configuration names them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import select
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+from cryptography.hazmat.primitives.serialization import Encoding
+
+from lienthong.codes import default_registry
+from lienthong.directory import (
+    AgencyEntry,
+    CertificateBinding,
+    DirectoryKey,
+    DirectorySnapshot,
+    NodeEntry,
+    TrustAnchor,
+    build_configuration,
+    generate_directory_key,
+)
+from lienthong.node import NodeHome, init_home
+from lienthong.store import Database, open_database
+from lienthong.trust import KeySigner, Pki
+
+T = TypeVar("T")
+SENDER, RECIPIENT = "000.00.00.H41", "000.00.00.G22"
+SERVED = {"nghe-an": (SENDER,), "vpcp": (RECIPIENT,)}
+_URL = re.compile(r"https://[0-9.]+:[0-9]+")
+
+
+def wait_for(probe: Callable[[], T], *, timeout: float, every: float = 0.1) -> T:
+    """``probe()`` until it is truthy or the deadline passes; returns its last value."""
+    deadline = time.monotonic() + timeout
+    value = probe()
+    while not value and time.monotonic() < deadline:
+        time.sleep(every)
+        value = probe()
+    return value
+
+
+@dataclass
+class Served:
+    name: str
+    home: NodeHome
+    log: Path
+    url: str = ""
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self, configuration: Path, options: tuple[str, ...]) -> None:
+        command = [
+            sys.executable, "-m", "lienthong.cli", "node", "serve", "--home", str(self.home.home),
+            "--configuration", str(configuration), *options,
+        ]  # fmt: skip
+        with self.log.open("ab") as log:
+            self.process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=log, env={**os.environ, "LIENTHONG_LANG": "en"}
+            )
+        assert self.process.stdout is not None
+        ready, _, _ = select.select([self.process.stdout], [], [], 60)
+        found = _URL.search(self.process.stdout.readline().decode(errors="replace")) if ready else None
+        if found is None:
+            self.stop()
+            raise RuntimeError(f"{self.name} did not start; see {self.log}")
+        self.url = found.group(0)
+
+    def cpu_seconds(self) -> float:
+        """User plus system CPU time of the serving process so far (Linux /proc)."""
+        assert self.process is not None
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        self.process = None
+
+
+@dataclass
+class BenchNetwork:
+    pki: Pki
+    key: DirectoryKey
+    configuration: Path
+    nodes: dict[str, Served]
+    databases: dict[str, Database] = field(default_factory=dict)
+    version: int = 1
+
+    def signer(self, code: str) -> KeySigner:
+        issued = self.pki.issued(code)
+        return KeySigner.load(issued.key_path, issued.cert_path, [self.pki.issuing_path])
+
+    def database(self, name: str) -> Database:
+        if name not in self.databases:
+            self.databases[name] = open_database(self.nodes[name].home.database_url)
+        return self.databases[name]
+
+    def publish(self) -> None:
+        self.version += 1
+        self.configuration.write_bytes(self._configuration())
+
+    def _configuration(self) -> bytes:
+        def pem(name: str) -> str:
+            return self.pki.issued(name).certificate.public_bytes(Encoding.PEM).decode("ascii")
+
+        def fingerprint(name: str) -> str:
+            return hashlib.sha256(self.pki.issued(name).certificate.public_bytes(Encoding.DER)).hexdigest()
+
+        root = self.pki.root
+        snapshot = DirectorySnapshot(
+            version=self.version,
+            agencies=tuple(AgencyEntry.of(record) for record in default_registry()),
+            nodes=tuple(
+                NodeEntry(name, self.nodes[name].url or "https://127.0.0.1:1", pem(name), codes)
+                for name, codes in SERVED.items()
+            ),
+            bindings=tuple(
+                CertificateBinding(fingerprint(code), code, pem(code))
+                for codes in SERVED.values()
+                for code in codes
+            ),
+            anchors=(
+                TrustAnchor(
+                    hashlib.sha256(root.public_bytes(Encoding.DER)).hexdigest(),
+                    root.subject.rfc4514_string(),
+                    root.public_bytes(Encoding.PEM).decode("ascii"),
+                ),
+            ),
+        )
+        issued = datetime.now(UTC) - timedelta(hours=1) + timedelta(seconds=self.version)
+        return build_configuration(snapshot, self.key, directory="bench", issued_at=issued)
+
+
+def bench_network(base: Path, *, options: tuple[str, ...] = ()) -> Iterator[BenchNetwork]:
+    """Build both homes, start both nodes, publish their URLs; stop them after."""
+    now = datetime.now(UTC)
+    earlier = now - timedelta(days=1)
+    pki = Pki.init(base / "pki", at=earlier, name="Lienthong Bench")
+    key = generate_directory_key("bench directory", not_before=earlier)
+    anchor = base / "anchor.json"
+    anchor.write_text(key.anchor(directory="bench").to_json(), encoding="utf-8")
+    configuration = base / "configuration.json"
+    for name, codes in SERVED.items():
+        pki.issue_node(name, at=earlier)
+        for code in codes:
+            pki.issue_agency(code, code, at=earlier)
+    network = BenchNetwork(pki, key, configuration, {})
+    network.nodes = {name: Served(name, None, base / f"{name}.log") for name in SERVED}  # type: ignore[arg-type]
+    configuration.write_bytes(network._configuration())
+    for name, codes in SERVED.items():
+        (base / name).mkdir()
+        url = f"sqlite:///{base / name / 'node.db'}"
+        network.nodes[name].home = init_home(
+            base / name, name=name, anchor=anchor, at=now, database_url=url,
+            pki=base / "pki", agencies=codes, configuration=configuration,
+        )  # fmt: skip
+    try:
+        for node in network.nodes.values():
+            node.start(configuration, options)
+        network.publish()
+        yield network
+    finally:
+        for node in network.nodes.values():
+            node.stop()
+        for database in network.databases.values():
+            database.close()

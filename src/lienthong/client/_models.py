@@ -1,0 +1,118 @@
+"""The shapes the node's REST API answers with, as typed, immutable models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+class Sent(_Model):
+    """What the node answered a submission with."""
+
+    message_id: str
+    document_id: str
+    package_sha256: str
+    recipients: list[str]
+    repeated: bool
+
+
+class InboxItem(_Model):
+    """One received package for one recipient code; ``id`` names it in later calls."""
+
+    id: str
+    position: int
+    message_id: str
+    document_id: str
+    kind: str
+    sender: str
+    recipient: str
+    received_at: datetime
+    disposition: str
+    superseded_by: str | None = None
+    acknowledged: str | None = None
+    acknowledged_at: datetime | None = None
+
+
+class InboxPage(_Model):
+    items: list[InboxItem]
+    next_cursor: int | None = None
+
+
+class TimelineStep(_Model):
+    document_id: str
+    reporter: str
+    addressee: str
+    status_code: str
+    label: str
+    timestamp: datetime
+    direction: str
+    description: str | None = None
+
+
+class DocumentView(_Model):
+    """A received document: its item, the package as JSON, and its signature reports."""
+
+    item: InboxItem
+    package: dict[str, Any]
+    signature: dict[str, Any]
+    attachment_signatures: list[dict[str, Any]]
+    timeline: list[TimelineStep]
+
+
+class RecipientState(_Model):
+    recipient: str
+    deliver_to: str
+    delivery: str
+    attempts: int
+    last_error: str | None = None
+    delivered_at: datetime | None = None
+    business_status: str | None = None
+    business_status_at: datetime | None = None
+
+
+class OutboxMessage(_Model):
+    """A sent document: delivery and business status per recipient, and its timeline."""
+
+    message_id: str
+    document_id: str
+    kind: str
+    sender: str
+    created_at: datetime
+    recipients: list[RecipientState]
+    timeline: list[TimelineStep]
+
+
+class OutboxPage(_Model):
+    items: list[OutboxMessage]
+    next_cursor: int | None = None
+
+
+class Agency(_Model):
+    code: str
+    name: str | None = None
+    parent: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successor: str | None = None
+    node: str | None = None
+
+
+class Document(_Model):
+    """Metadata of a document the node builds and signs (``compose``)."""
+
+    sender: str
+    to: list[str]
+    number: str
+    notation: str
+    subject: str
+    sender_name: str | None = None
+    content: str | None = None
+    promulgated_on: date | None = None
+    place: str | None = None
+    reason: str | None = None

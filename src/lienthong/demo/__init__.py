@@ -1,0 +1,21 @@
+"""``lienthong demo``: a whole network on loopback and a day of documents through it, and the
+sample check (build, write, read back and check packages, and those in ``samples/``).
+"""
+
+from lienthong.demo._network import PLAN, DemoNetwork, NodePlan, free_port, start_network
+from lienthong.demo._samples import DemoResult, demo_packages, run_demo, sample_pdf
+from lienthong.demo._traffic import Tally, run_traffic
+
+__all__ = [
+    "PLAN",
+    "DemoNetwork",
+    "DemoResult",
+    "NodePlan",
+    "Tally",
+    "demo_packages",
+    "free_port",
+    "run_demo",
+    "run_traffic",
+    "sample_pdf",
+    "start_network",
+]
