@@ -1,4 +1,4 @@
-"""The one table from domain errors to HTTP statuses, and the handlers that use it.
+"""This service's table from domain errors to HTTP statuses (handlers: ``lienthong.net``).
 
 Routes raise domain errors; the handler looks the error's class up along its MRO, so a new
 subclass answers like its parent until the table says otherwise. Every error body is JSON
@@ -8,15 +8,10 @@ subclass answers like its parent until the table says otherwise. Every error bod
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 from typing import Final
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException
+from fastapi import FastAPI
 
-from lienthong._i18n import tr
 from lienthong.directory._errors import (
     AuthenticationRequired,
     ConfigurationRefused,
@@ -28,6 +23,8 @@ from lienthong.directory._errors import (
     ScopeMissing,
 )
 from lienthong.errors import CodeError, LienthongError, RegistryDataError
+from lienthong.net import install_problem_handlers as _install
+from lienthong.net import status_of as _status_of
 from lienthong.store import DatabaseUnavailable, StoreConflict, StoreError
 
 _log = logging.getLogger("lienthong.directory.server")
@@ -52,50 +49,15 @@ STATUS: Final[dict[type[LienthongError], int]] = {
 
 
 def status_of(error: LienthongError) -> int:
-    for cls in type(error).__mro__:
-        if cls in STATUS:
-            return STATUS[cls]
-    return 500
-
-
-def problem(
-    status: int, code: str, message: str, *, headers: Mapping[str, str] | None = None
-) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
-
-
-async def _domain(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, LienthongError)
-    status = status_of(exc)
-    headers = {"WWW-Authenticate": 'Bearer realm="lienthong-directory"'} if status == 401 else None
-    return problem(status, exc.code, str(exc), headers=headers)
-
-
-async def _validation(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
-    parts = []
-    for error in exc.errors():
-        where = ".".join(str(part) for part in error.get("loc", ()))
-        parts.append(f"{where}: {error.get('msg', '')}")
-    message = tr("Yêu cầu không hợp lệ: ", "Invalid request: ") + "; ".join(parts)
-    return problem(400, "request-invalid", message)
-
-
-async def _http(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, HTTPException)
-    code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-    return problem(exc.status_code, code, str(exc.detail), headers=exc.headers)
-
-
-async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
-    _log.exception("unexpected error", exc_info=exc)
-    message = tr("Lỗi nội bộ của trung tâm danh bạ.", "Internal directory error.")
-    return problem(500, "internal-error", message)
+    return _status_of(error, STATUS)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
-    """Register the handlers once on ``app``."""
-    app.add_exception_handler(LienthongError, _domain)
-    app.add_exception_handler(RequestValidationError, _validation)
-    app.add_exception_handler(HTTPException, _http)
-    app.add_exception_handler(Exception, _unexpected)
+    """Register the shared handlers once on ``app``, with this service's table."""
+    _install(
+        app,
+        STATUS,
+        realm="lienthong-directory",
+        internal=("Lỗi nội bộ của trung tâm danh bạ.", "Internal directory error."),
+        log=_log,
+    )
