@@ -46,7 +46,9 @@ def inbox_router(console: Console) -> APIRouter:
         session = console.session(request)
         if session is None:
             return console.login_redirect(request)
-        rows = await run_in_threadpool(lambda: _received.inbox(node, session.user.codes, at=console.clock()))
+        rows = await run_in_threadpool(
+            lambda: _received.inbox(node, session.principal.codes, at=console.clock())
+        )
         return console.render(request, "inbox.html", {"rows": rows})
 
     async def load(request: Request, item_id: str) -> InboxItem | Response:
@@ -54,7 +56,7 @@ def inbox_router(console: Console) -> APIRouter:
         if session is None:
             return console.login_redirect(request)
         try:
-            return await run_in_threadpool(_received.find, node, session.user.codes, item_id)
+            return await run_in_threadpool(_received.find, node, session.principal.codes, item_id)
         except _received.NotFound:
             return console.refused(request, 404, "not_found")
 
@@ -69,7 +71,7 @@ def inbox_router(console: Console) -> APIRouter:
         session = console.session(request)
         assert session is not None
         found = await run_in_threadpool(lambda: _received.detail(node, item, at=console.clock()))
-        actions = [c for c in ORDER if may(session.user, ACTION_ROLES[c]) and found.allowed(c)]
+        actions = [c for c in ORDER if may(session.principal, ACTION_ROLES[c]) and found.allowed(c)]
         # A code that just failed keeps its form on screen, so its message has a place.
         actions += [c for c in ORDER if c.value in errors and c not in actions]
         context: dict[str, Any] = {
@@ -124,7 +126,7 @@ def inbox_router(console: Console) -> APIRouter:
             code = StatusCode.parse(str(posted.get("code", "")))
         except ValueError:
             return console.refused(request, 404, "not_found")
-        if code not in ACTION_ROLES or not may(session.user, ACTION_ROLES[code]):
+        if code not in ACTION_ROLES or not may(session.principal, ACTION_ROLES[code]):
             return console.refused(request, 403, "forbidden")
         item = await load(request, item_id)
         if isinstance(item, Response):

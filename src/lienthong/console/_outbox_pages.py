@@ -26,7 +26,7 @@ def outbox_router(console: Console) -> APIRouter:
         session = console.session(request)
         if session is None:
             return console.login_redirect(request)
-        documents = await run_in_threadpool(_sending.sent_documents, node, session.user.codes)
+        documents = await run_in_threadpool(_sending.sent_documents, node, session.principal.codes)
         return console.render(request, "outbox.html", {"documents": documents})
 
     @router.get(f"{PREFIX}/outbox/{{message_id}}", response_class=HTMLResponse)
@@ -34,7 +34,7 @@ def outbox_router(console: Console) -> APIRouter:
         session = console.session(request)
         if session is None:
             return console.login_redirect(request)
-        found = await run_in_threadpool(_sending.sent_document, node, session.user.codes, message_id)
+        found = await run_in_threadpool(_sending.sent_document, node, session.principal.codes, message_id)
         if found is None:
             return console.refused(request, 404, "not_found")
         context = {"doc": found, "just_sent": request.query_params.get("sent") == "1"}
@@ -45,7 +45,7 @@ def outbox_router(console: Console) -> APIRouter:
         session = console.session(request)
         if session is None:
             return JSONResponse({"error": "login required"}, status_code=401)
-        found = await run_in_threadpool(_sending.sent_document, node, session.user.codes, message_id)
+        found = await run_in_threadpool(_sending.sent_document, node, session.principal.codes, message_id)
         if found is None:
             return JSONResponse({"error": "not found"}, status_code=404)
         return JSONResponse(
@@ -70,7 +70,7 @@ def outbox_router(console: Console) -> APIRouter:
             "errors": errors,
             "values": values,
             "chosen": chosen,
-            "senders": session.user.codes,
+            "senders": session.principal.codes,
             "signers": set(node.signers),
         }
         return console.render(request, "compose.html", context, status=status)
@@ -80,9 +80,9 @@ def outbox_router(console: Console) -> APIRouter:
         session = console.session(request)
         if session is None:
             return console.login_redirect(request)
-        if not may(session.user, COMPOSE_ROLES):
+        if not may(session.principal, COMPOSE_ROLES):
             return console.refused(request, 403, "forbidden")
-        first = session.user.codes[0] if session.user.codes else ""
+        first = session.principal.codes[0] if session.principal.codes else ""
         return await compose_page(request, session, errors={}, values={"sender": first, "sign": True})
 
     @router.post(f"{PREFIX}/compose", response_class=HTMLResponse)
@@ -90,7 +90,7 @@ def outbox_router(console: Console) -> APIRouter:
         session = console.session(request)
         if session is None:
             return console.login_redirect(request)
-        if not may(session.user, COMPOSE_ROLES):
+        if not may(session.principal, COMPOSE_ROLES):
             return console.refused(request, 403, "forbidden")
         limit = node.limits.max_package_bytes
         async with request.form(max_files=50, max_fields=500) as posted:
@@ -123,7 +123,7 @@ def outbox_router(console: Console) -> APIRouter:
             sign=values["sign"],
         )
         outcome = await run_in_threadpool(
-            lambda: _sending.compose(node, draft, codes=session.user.codes, at=console.clock())
+            lambda: _sending.compose(node, draft, codes=session.principal.codes, at=console.clock())
         )
         if outcome.submission is None:
             return await compose_page(request, session, errors=outcome.errors, values=values, status=422)

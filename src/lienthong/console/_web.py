@@ -77,7 +77,7 @@ class Console:
             "t": _words.words(lang),
             "status_label": lambda code: _words.status_label(code, lang),
             "session": session,
-            "user": session.user if session else None,
+            "user": session.principal if session else None,
             "csrf": session.csrf if session else "",
             "path": request.url.path,
             "other_lang": "en" if lang == "vi" else "vi",

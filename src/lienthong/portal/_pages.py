@@ -188,7 +188,7 @@ def pages_router(portal: Portal) -> APIRouter:
         form = await request.form()
         if not session.check_csrf(str(form.get("csrf", ""))):
             return refused(request, 403)
-        if not any(scope.includes(Scope.AGENCIES_WRITE) for scope in session.admin.scopes):
+        if not any(scope.includes(Scope.AGENCIES_WRITE) for scope in session.principal.scopes):
             return refused(request, 403)
         t = _words.words(language(request))
         values = {name: str(form.get(name, "")).strip() for name in ("code", "issued_on", "reference")}
@@ -207,7 +207,7 @@ def pages_router(portal: Portal) -> APIRouter:
             assert issued_on is not None
             day = issued_on
             change: Callable[[], object] = lambda: portal.figures.regulations.set(  # noqa: E731
-                values["code"], day, actor=session.admin.name, reference=values["reference"] or None
+                values["code"], day, actor=session.principal.name, reference=values["reference"] or None
             )
             try:
                 await run_in_threadpool(change)
