@@ -12,13 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
-import select
-import signal
-import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -27,6 +22,7 @@ from typing import TypeVar
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong.codes import default_registry
+from lienthong.demo import Process
 from lienthong.directory import (
     AgencyEntry,
     CertificateBinding,
@@ -44,17 +40,6 @@ from lienthong.trust import KeySigner, Pki
 T = TypeVar("T")
 SENDER, RECIPIENT = "000.00.00.H41", "000.00.00.G22"
 SERVED = {"nghe-an": (SENDER,), "vpcp": (RECIPIENT,)}
-_URL = re.compile(r"https://[0-9.]+:[0-9]+")
-
-
-def wait_for(probe: Callable[[], T], *, timeout: float, every: float = 0.1) -> T:
-    """``probe()`` until it is truthy or the deadline passes; returns its last value."""
-    deadline = time.monotonic() + timeout
-    value = probe()
-    while not value and time.monotonic() < deadline:
-        time.sleep(every)
-        value = probe()
-    return value
 
 
 @dataclass
@@ -63,44 +48,26 @@ class Served:
     home: NodeHome
     log: Path
     url: str = ""
-    process: subprocess.Popen[bytes] | None = None
+    child: Process | None = None
 
     def start(self, configuration: Path, options: tuple[str, ...]) -> None:
         command = [
             sys.executable, "-m", "lienthong.cli", "node", "serve", "--home", str(self.home.home),
             "--configuration", str(configuration), *options,
         ]  # fmt: skip
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=log, env={**os.environ, "LIENTHONG_LANG": "en"}
-            )
-        assert self.process.stdout is not None
-        ready, _, _ = select.select([self.process.stdout], [], [], 60)
-        found = _URL.search(self.process.stdout.readline().decode(errors="replace")) if ready else None
-        if found is None:
-            self.stop()
-            raise RuntimeError(f"{self.name} did not start; see {self.log}")
-        self.url = found.group(0)
+        self.child = Process(self.name, command, self.log)
+        self.url = self.child.start(lines=1)[0]
 
     def cpu_seconds(self) -> float:
         """User plus system CPU time of the serving process so far (Linux /proc)."""
-        assert self.process is not None
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        assert self.child is not None
+        assert self.child.popen is not None
+        fields = Path(f"/proc/{self.child.popen.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-        self.process = None
+        if self.child is not None:
+            self.child.stop()
 
 
 @dataclass

@@ -23,7 +23,8 @@ import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from bench_network import RECIPIENT, SENDER, bench_network, wait_for
+from bench_network import RECIPIENT, SENDER, bench_network
+from lienthong.demo import wait_for
 from lienthong.edxml import DocumentBuilder, write_package
 from lienthong.node import DeliveryState, NodeRuntime, submit
 from lienthong.store import NodeStore

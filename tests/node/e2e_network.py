@@ -15,15 +15,10 @@ re-read. Waits are polls of the databases with a deadline; nothing asserts on ti
 from __future__ import annotations
 
 import hashlib
-import os
-import re
 import secrets
-import select
-import signal
 import subprocess
 import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,6 +28,7 @@ import psycopg
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong.codes import default_registry
+from lienthong.demo import Process
 from lienthong.directory import (
     AgencyEntry,
     CertificateBinding,
@@ -59,17 +55,6 @@ SERVED = {
 #: Agencies whose signing keys the nodes hold (they sign what they submit unsigned).
 AGENCIES = {"nghe-an": (SENDER,), "vpcp": (RECIPIENT, SUCCESSOR), "bo-nganh": ()}
 MAX_PACKAGE_BYTES = 2_000_000
-_URL = re.compile(r"https://[0-9.]+:[0-9]+")
-
-
-def wait_for(probe: Callable[[], T], *, timeout: float = 60.0, every: float = 0.1) -> T:
-    """``probe()`` until it is truthy or the deadline passes; returns its last value."""
-    deadline = time.monotonic() + timeout
-    value = probe()
-    while not value and time.monotonic() < deadline:
-        time.sleep(every)
-        value = probe()
-    return value
 
 
 @dataclass
@@ -81,9 +66,13 @@ class NodeProcess:
     log: Path
     port: int = 0
     url: str = ""
-    process: subprocess.Popen[bytes] | None = None
     #: More ``node serve`` options (say ``--lease 5`` where processes get killed).
     options: tuple[str, ...] = ()
+    child: Process | None = None
+
+    @property
+    def process(self) -> subprocess.Popen[bytes] | None:
+        return self.child.popen if self.child is not None else None
 
     def start(self) -> str:
         """Start ``lienthong node serve``; returns the URL it prints (on the same port as before
@@ -95,44 +84,19 @@ class NodeProcess:
             "--retry-base", "0.3", "--retry-cap", "1", "--workers", "2",
             "--max-package-bytes", str(MAX_PACKAGE_BYTES), *self.options,
         ]  # fmt: skip
-        env = {**os.environ, "LIENTHONG_LANG": "en"}
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, env=env)
-        assert self.process.stdout is not None
-        deadline = time.monotonic() + 60
-        line = b""
-        while time.monotonic() < deadline and self.process.poll() is None:
-            ready, _, _ = select.select([self.process.stdout], [], [], 0.5)
-            if ready:
-                line = self.process.stdout.readline()
-                break
-        found = _URL.search(line.decode(errors="replace"))
-        if found is None:
-            self.stop()
-            raise AssertionError(f"{self.name} did not start: {line!r}; see {self.log.read_text()[-2000:]}")
-        self.url = found.group(0)
+        self.child = Process(self.name, command, self.log)
+        self.url = self.child.start(lines=1)[0]
         self.port = int(self.url.rsplit(":", 1)[1])
         return self.url
 
     def kill(self) -> None:
         """``kill -9``: no goodbye, no flushing, whatever it was doing."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-        self.stop()
+        if self.child is not None:
+            self.child.kill()
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-        self.process = None
+        if self.child is not None:
+            self.child.stop()
 
 
 @dataclass

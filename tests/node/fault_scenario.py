@@ -17,10 +17,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from lienthong.demo import wait_for
 from lienthong.evidence import GENESIS, link_hash
 from lienthong.node import DeliveryState, NodeRuntime, submit
 from lienthong.store import Database, NodeStore
-from node.e2e_network import E2ENetwork, wait_for
+from node.e2e_network import E2ENetwork
 from node.node_network import RECIPIENT, document
 
 #: A killed process leaves its claims until their lease ends: short here, so the run is short.

@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from lienthong.demo import wait_for
 from lienthong.edxml import BusinessType, StatusCode
 from lienthong.evidence import read_receipt
 from lienthong.net import client_context
@@ -34,7 +35,7 @@ from lienthong.node import (
 )
 from lienthong.store import NodeStore, OutboxEntry
 from lienthong.trust import Pki, sign_package
-from node.e2e_network import MAX_PACKAGE_BYTES, SERVED, E2ENetwork, e2e_network, wait_for
+from node.e2e_network import MAX_PACKAGE_BYTES, SERVED, E2ENetwork, e2e_network
 from node.node_network import CLOSED, RECIPIENT, SENDER, SUCCESSOR, document, status
 
 FINAL = {DeliveryState.DELIVERED, DeliveryState.REJECTED, DeliveryState.FAILED}

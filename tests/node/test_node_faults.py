@@ -15,18 +15,18 @@ from __future__ import annotations
 import os
 import random
 import socket
-import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
+from lienthong.demo import Process, free_port, wait_for
 from lienthong.directory import DirectoryRegistry, generate_directory_key
 from lienthong.node import DeliveryState, NodeHome, NodeRuntime, init_home, submit
 from lienthong.store import NodeStore, open_database
 from lienthong.trust import Pki
-from node.e2e_network import NodeProcess, e2e_network, wait_for
+from node.e2e_network import NodeProcess, e2e_network
 from node.fault_scenario import FAULT_OPTIONS, run_faults
 from node.node_network import RECIPIENT, SENDER, document
 
@@ -52,13 +52,7 @@ def test_kill_minus_nine_on_both_sides_loses_and_duplicates_nothing(tmp_path: Pa
 # -- the directory down ----------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:  # the kernel's free port, released for the process to take
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _directory(base: Path, pki: Pki, ports: dict[str, int], *, at: datetime) -> tuple[Path, NodeProcess]:
+def _directory(base: Path, pki: Pki, ports: dict[str, int], *, at: datetime) -> tuple[Path, Process]:
     """A ``lienthong directory serve`` naming both nodes; returns its anchor file and process."""
     home = base / "directory"
     home.mkdir()
@@ -81,15 +75,14 @@ def _directory(base: Path, pki: Pki, ports: dict[str, int], *, at: datetime) -> 
                 name, f"https://127.0.0.1:{ports[name]}", actor="test", serves=(code,),
                 tls_certificate_pem=_pem(pki, name),
             )  # fmt: skip
-    process = NodeProcess("directory", home, None, base / "directory.log", port=ports["directory"])
     command = [
         sys.executable, "-m", "lienthong.cli", "directory", "serve", "--key", str(home / "signing.key.pem"),
         "--cert", str(home / "signing.pem"), "--tls-cert", str(home / "tls.pem"), "--tls-key", str(tls.key_path),
         "--client-anchors", str(pki.root_path), "--db", database, "--home", str(home), "--name", "faults",
         "--port", str(ports["directory"]),
     ]  # fmt: skip
-    with process.log.open("ab") as log:
-        process.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log)
+    process = Process("directory", command, base / "directory.log")
+    process.start(lines=1)
     return anchor, process
 
 
@@ -103,7 +96,7 @@ def test_delivery_continues_with_the_directory_down(tmp_path: Path) -> None:
     for name, code in (("nghe-an", SENDER), ("vpcp", RECIPIENT)):
         pki.issue_node(name, at=at)
         pki.issue_agency(code, code, at=at)
-    ports = {name: _free_port() for name in ("directory", "nghe-an", "vpcp")}
+    ports = {name: free_port() for name in ("directory", "nghe-an", "vpcp")}
     anchor, directory = _directory(tmp_path, pki, ports, at=at)
     nodes: dict[str, NodeProcess] = {}
     try:

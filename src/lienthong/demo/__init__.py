@@ -2,7 +2,8 @@
 sample check (build, write, read back and check packages, and those in ``samples/``).
 """
 
-from lienthong.demo._network import PLAN, DemoNetwork, NodePlan, free_port, start_network
+from lienthong.demo._network import PLAN, DemoNetwork, NodePlan, start_network
+from lienthong.demo._process import Process, free_port, wait_for
 from lienthong.demo._samples import DemoResult, demo_packages, run_demo, sample_pdf
 from lienthong.demo._traffic import Tally, run_traffic
 
@@ -11,6 +12,7 @@ __all__ = [
     "DemoNetwork",
     "DemoResult",
     "NodePlan",
+    "Process",
     "Tally",
     "demo_packages",
     "free_port",
@@ -18,4 +20,5 @@ __all__ = [
     "run_traffic",
     "sample_pdf",
     "start_network",
+    "wait_for",
 ]
