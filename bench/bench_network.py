@@ -48,15 +48,19 @@ class Served:
     home: NodeHome
     log: Path
     url: str = ""
+    #: The API's URL (``bench_network(api=True)`` only).
+    api_url: str = ""
     child: Process | None = None
 
-    def start(self, configuration: Path, options: tuple[str, ...]) -> None:
+    def start(self, configuration: Path, options: tuple[str, ...], *, api: bool = False) -> None:
         command = [
             sys.executable, "-m", "lienthong.cli", "node", "serve", "--home", str(self.home.home),
             "--configuration", str(configuration), *options,
         ]  # fmt: skip
         self.child = Process(self.name, command, self.log)
-        self.url = self.child.start(lines=1)[0]
+        urls = self.child.start(lines=2 if api else 1)
+        self.url = urls[0]
+        self.api_url = urls[1] if api else ""
 
     def cpu_seconds(self) -> float:
         """User plus system CPU time of the serving process so far (Linux /proc)."""
@@ -64,6 +68,14 @@ class Served:
         assert self.child.popen is not None
         fields = Path(f"/proc/{self.child.popen.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def rss_mb(self) -> float:
+        """The serving process's peak resident memory so far, MiB (Linux /proc)."""
+        assert self.child is not None
+        assert self.child.popen is not None
+        status = Path(f"/proc/{self.child.popen.pid}/status").read_text()
+        peak = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+        return int(peak.split()[1]) / 1024
 
     def stop(self) -> None:
         if self.child is not None:
@@ -124,8 +136,9 @@ class BenchNetwork:
         return build_configuration(snapshot, self.key, directory="bench", issued_at=issued)
 
 
-def bench_network(base: Path, *, options: tuple[str, ...] = ()) -> Iterator[BenchNetwork]:
-    """Build both homes, start both nodes, publish their URLs; stop them after."""
+def bench_network(base: Path, *, options: tuple[str, ...] = (), api: bool = False) -> Iterator[BenchNetwork]:
+    """Build both homes, start both nodes, publish their URLs; stop them after. With ``api``,
+    each node's API URL is read too."""
     now = datetime.now(UTC)
     earlier = now - timedelta(days=1)
     pki = Pki.init(base / "pki", at=earlier, name="Lienthong Bench")
@@ -149,7 +162,7 @@ def bench_network(base: Path, *, options: tuple[str, ...] = ()) -> Iterator[Benc
         )  # fmt: skip
     try:
         for node in network.nodes.values():
-            node.start(configuration, options)
+            node.start(configuration, options, api=api)
         network.publish()
         yield network
     finally:

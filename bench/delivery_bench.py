@@ -1,75 +1,139 @@
-"""Delivery end to end: N signed packages (5 KB by default) from node A (nghe-an) to node B (vpcp).
+"""Delivery end to end: N signed packages from node A (nghe-an) to node B (vpcp), two cases.
+
+    5kb     a 5 KB package (a small random PDF attachment)
+    pdf     one real signed PDF of ``--pdf-kb`` KB (PAdES, pyHanko, signed once and attached
+            to every package)
 
 Real ``lienthong node serve`` processes over mutual TLS on loopback, SQLite (``bench_network``,
-no test helpers). Each package is signed first and verified once (those per-package costs are
-the raw signature costs of this run); then all are submitted into A's outbox as fast as one
-thread can (as the API would), while A's workers deliver them; B verifies, stores and
-receipts; A verifies and stores the receipt. Throughput: documents with a stored positive
-receipt over the time from the first acceptance to the last receipt. Latency: from a
-document's acceptance at A to its receipt stored at A. The last line is one JSON object.
+no test helpers), a fresh pair per case. Each package is signed first (timed) and verified
+(timed): sign + verify per document is the raw signature cost of this run. Then all are
+submitted into A's outbox (``--submitters`` threads; ``--via``: ``submit`` one by one here, an
+``intake`` here grouping them, or A's own REST ``api``, which groups them in A's process), while
+A's workers deliver them; B verifies, stores and receipts; A verifies and stores the receipt.
+Throughput: documents with a stored positive receipt over the time from the first acceptance to
+the last receipt stored. Latency: from a document's acceptance at A to its receipt stored at A.
+CPU per document is counted for both node processes and for the submitting (bench) process. The
+last line is one JSON object, one entry per case.
 
     .venv/bin/python bench/delivery_bench.py --documents 1000
+    .venv/bin/python bench/delivery_bench.py --case 5kb --documents 41200
+    .venv/bin/python bench/delivery_bench.py --documents 1000 --case 5kb --submitters 4 --via api
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import random
 import statistics
+import string
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
-from bench_network import RECIPIENT, SENDER, bench_network
-from lienthong.demo import wait_for
+from bench_network import RECIPIENT, SENDER, BenchNetwork, bench_network
+from lienthong.api import add_client
+from lienthong.client import Client
+from lienthong.demo import sample_pdf, wait_for
 from lienthong.edxml import DocumentBuilder, write_package
-from lienthong.node import DeliveryState, NodeRuntime, submit
+from lienthong.node import DeliveryState, Intake, NodeRuntime, submit
 from lienthong.store import NodeStore
-from lienthong.trust import sign_package, verify_package
+from lienthong.trust import sign_package, sign_pdf, verify_package
 
 #: Fast retries: a node may try B before it has read the configuration naming B's port.
 OPTIONS = ("--retry-base", "0.3", "--retry-cap", "1")
+#: Packages verified to time the raw verification (all of them for small runs).
+VERIFIED = 300
 
 
-def _package(number: int, attachment: int) -> bytes:
+def _package(number: int, attachment: bytes) -> bytes:
     builder = DocumentBuilder().sender(SENDER, name="UBND tỉnh Nghệ An").code(str(number), "UBND-VP")
     builder = builder.subject(f"V/v đo hiệu năng số {number}").promulgation(on=date(2026, 3, 2), place="Vinh")
-    pdf = b"%PDF-1.4\n" + os.urandom(attachment) + b"\n%%EOF\n"
-    builder = builder.recipient(RECIPIENT).attach("vb.pdf", pdf)
+    builder = builder.recipient(RECIPIENT).attach("vb.pdf", attachment)
     return write_package(builder.build(at=datetime.now(UTC)))
+
+
+def _small_attachment(size: int) -> Callable[[int], bytes]:
+    return lambda _: b"%PDF-1.4\n" + os.urandom(size) + b"\n%%EOF\n"
+
+
+def _signed_pdf(net: BenchNetwork, kilobytes: int) -> bytes:
+    """One real PDF of about ``kilobytes`` KB (its page text random), PAdES-signed by the sender."""
+    text = "".join(random.choices(string.ascii_letters + string.digits, k=kilobytes * 1024))
+    return sign_pdf(sample_pdf(text), net.signer(SENDER))
 
 
 def _percentile(values: list[float], share: float) -> float | None:
     return round(1000 * values[min(len(values) - 1, int(len(values) * share))], 1) if values else None
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--documents", type=int, default=500)
-    parser.add_argument("--attachment-bytes", type=int, default=1500, help="random bytes in the PDF")
-    args = parser.parse_args()
-    networks = bench_network(Path(tempfile.mkdtemp(prefix="lienthong-bench-")), options=OPTIONS)
+def _sender(via: str, net: BenchNetwork, stack: contextlib.ExitStack) -> Callable[[bytes], str]:
+    """How a package reaches A's outbox (answering its message id): ``submit`` or ``intake`` in
+    this process on A's database, or ``api``: A's REST API (a client a thread), which groups
+    concurrent requests in A's process."""
+    if via == "api":
+        token = add_client(net.database("nghe-an"), "bench", codes=[SENDER], at=datetime.now(UTC)).token
+        url, verify = net.nodes["nghe-an"].api_url, str(net.pki.root_path)
+        local = threading.local()
+
+        def by_api(data: bytes) -> str:
+            if not hasattr(local, "client"):
+                local.client = stack.enter_context(Client(url, token=token, verify=verify, timeout=120.0))
+            return str(local.client.send_package(data).message_id)
+
+        return by_api
+    runtime = stack.enter_context(NodeRuntime(net.nodes["nghe-an"].home))
+    if via == "intake":
+        intake = Intake()
+        return lambda data: intake.submit(runtime.node(), data, at=datetime.now(UTC)).message_id
+    return lambda data: submit(runtime.node(), data, at=datetime.now(UTC)).message_id
+
+
+def run_case(name: str, args: argparse.Namespace, options: tuple[str, ...]) -> dict[str, Any]:
+    base = Path(tempfile.mkdtemp(prefix=f"lienthong-bench-{name}-"))
+    networks = bench_network(base, options=options, api=args.via == "api")
     net = next(networks)
     try:
         signer = net.signer(SENDER)
-        unsigned = [_package(n, args.attachment_bytes) for n in range(1, args.documents + 1)]
+        if name == "pdf":
+            pdf = _signed_pdf(net, args.pdf_kb)
+            attachment: Callable[[int], bytes] = lambda _: pdf  # noqa: E731 - one PDF for all
+        else:
+            attachment = _small_attachment(args.attachment_bytes)
+        unsigned = [_package(n, attachment(n)) for n in range(1, args.documents + 1)]
         clock = time.perf_counter()
         signed = [sign_package(data, signer) for data in unsigned]
         sign_seconds = (time.perf_counter() - clock) / len(signed)
         clock = time.perf_counter()
         anchors = (net.pki.root,)
-        for data in signed[:50]:
+        for data in signed[:VERIFIED]:
             verify_package(data, anchors=anchors, at=datetime.now(UTC))
-        verify_seconds = (time.perf_counter() - clock) / min(len(signed), 50)
+        verify_seconds = (time.perf_counter() - clock) / min(len(signed), VERIFIED)
         cpu_before = {name: node.cpu_seconds() for name, node in net.nodes.items()}
         accepted: dict[str, float] = {}
         started = time.time()
-        with NodeRuntime(net.nodes["nghe-an"].home) as runtime:
-            for data in signed:
-                accepted[submit(runtime.node(), data, at=datetime.now(UTC)).message_id] = time.time()
+        submit_cpu = time.process_time()
+        with contextlib.ExitStack() as stack:
+            send = _sender(args.via, net, stack)
+
+            def accept(data: bytes) -> None:
+                accepted[send(data)] = time.time()
+
+            if args.submitters > 1:
+                with ThreadPoolExecutor(args.submitters) as pool:
+                    list(pool.map(accept, signed))
+            else:
+                for data in signed:
+                    accept(data)
+        submit_cpu = time.process_time() - submit_cpu
         submit_seconds = time.time() - started
         database = net.database("nghe-an")
 
@@ -78,39 +142,76 @@ def main() -> None:
                 states = store.count_states()
             return states.get(DeliveryState.DELIVERED, 0) >= len(signed)
 
-        finished = wait_for(done, timeout=900, every=0.05)
+        finished = wait_for(done, timeout=1800, every=0.5)  # throughput is timed by receipts, not this
         cpu = {name: round(node.cpu_seconds() - cpu_before[name], 2) for name, node in net.nodes.items()}
+        rss = {name: round(node.rss_mb(), 1) for name, node in net.nodes.items()}
         with NodeStore.begin(database, write=False) as store:
             receipts = [r for r in store.receipts(message_ids=list(accepted)) if r.accepted]
         last = max((r.at.timestamp() for r in receipts), default=time.time())
         elapsed = last - started
         latencies = sorted(r.at.timestamp() - accepted[r.message_id] for r in receipts)
         per_document = elapsed / max(len(receipts), 1)
-        result = {
+        raw = sign_seconds + verify_seconds
+        delivered = max(len(receipts), 1)
+        return {
+            "via": args.via,
             "documents": len(signed),
             "delivered": len(receipts),
             "complete": bool(finished),
             "package_bytes": round(statistics.mean(len(s) for s in signed)),
             "seconds": round(elapsed, 2),
             "submit_seconds": round(submit_seconds, 2),
-            "documents_per_second": round(len(receipts) / elapsed, 1),
+            "docs_per_s": round(len(receipts) / elapsed, 1),
             "p50_ms": _percentile(latencies, 0.5),
             "p99_ms": _percentile(latencies, 0.99),
             "sign_ms": round(1000 * sign_seconds, 3),
             "verify_ms": round(1000 * verify_seconds, 3),
-            "end_to_end_ms_per_document": round(1000 * per_document, 3),
-            "end_to_end_over_sign": round(per_document / sign_seconds, 1),
-            "end_to_end_over_verify": round(per_document / verify_seconds, 1),
-            "node_cpu_seconds": cpu,
-            "node_cpu_ms_per_document": round(1000 * sum(cpu.values()) / max(len(receipts), 1), 2),
+            "raw_ms": round(1000 * raw, 3),
+            "end_to_end_ms": round(1000 * per_document, 3),
+            "ratio_to_raw": round(per_document / raw, 2),
+            "node_cpu_ms": {name: round(1000 * seconds / delivered, 2) for name, seconds in cpu.items()},
+            "submit_cpu_ms": round(1000 * submit_cpu / delivered, 2),
+            "cpu_ms": round(1000 * (sum(cpu.values()) + submit_cpu) / delivered, 2),
+            "cpu_ratio_to_raw": round((sum(cpu.values()) + submit_cpu) / delivered / raw, 2),
+            "rss_mb": rss,
         }
-        print(
-            f"{result['delivered']}/{result['documents']} delivered in {result['seconds']} s", file=sys.stderr
-        )
-        print(json.dumps(result))
     finally:
         for _ in networks:
             pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--documents", type=int, default=500)
+    parser.add_argument("--case", choices=("both", "5kb", "pdf"), default="both")
+    parser.add_argument("--attachment-bytes", type=int, default=1500, help="random bytes in the 5kb PDF")
+    parser.add_argument("--pdf-kb", type=int, default=100, help="size of the signed PDF of the pdf case")
+    parser.add_argument("--submitters", type=int, default=1, help="threads submitting into A's outbox")
+    parser.add_argument(
+        "--via",
+        choices=("submit", "intake", "api"),
+        default="submit",
+        help="submit one by one in this process, grouped by an Intake here, or through A's REST API",
+    )
+    parser.add_argument(
+        "--node-option", action="append", default=[], help="extra option of `node serve` (repeatable)"
+    )
+    args = parser.parse_args()
+    options = OPTIONS + tuple(args.node_option)
+    cases = ("5kb", "pdf") if args.case == "both" else (args.case,)
+    results: dict[str, Any] = {}
+    for case in cases:
+        result = run_case(case, args, options)
+        label = f"{case} ({args.pdf_kb} KB signed PDF)" if case == "pdf" else case
+        print(
+            f"{label}: {result['delivered']}/{result['documents']} delivered in {result['seconds']} s, "
+            f"{result['docs_per_s']} docs/s, p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
+            f"{result['end_to_end_ms']} ms a document = {result['ratio_to_raw']}x sign+verify "
+            f"({result['raw_ms']} ms); CPU {result['cpu_ms']} ms a document",
+            file=sys.stderr,
+        )
+        results[f"pdf_{args.pdf_kb}kb" if case == "pdf" else case] = result
+    print(json.dumps(results))
 
 
 if __name__ == "__main__":

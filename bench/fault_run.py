@@ -1,12 +1,15 @@
 """The issue's fault run: 2,000 documents from nghe-an to vpcp while both nodes are killed
 with ``kill -9`` at random moments (five times each by default), restarted, and checked.
 
-Real ``lienthong node serve`` processes over mutual TLS on loopback (SQLite or PostgreSQL),
+Real ``lienthong node serve`` processes over mutual TLS on loopback (SQLite, or PostgreSQL with
+a fresh schema per node and run, dropped after, on ``LIENTHONG_TEST_POSTGRES``),
 the scenario of ``tests/node/fault_scenario.py`` (the test suite runs a smaller one). Prints the
 seed first, then the counts; the last line is one JSON object. Exit 0 when every document is in
-the inbox exactly once with an accepted receipt and both logs are unbroken chains, 1 if not.
+the inbox exactly once with an accepted receipt, both logs are unbroken chains and the receiver
+logged each arrival with the hop record naming the sending node; 1 if not.
 
     .venv/bin/python bench/fault_run.py --documents 2000 --kills 5
+    .venv/bin/python bench/fault_run.py --documents 2000 --kills 5 --backend postgresql
 """
 
 from __future__ import annotations
@@ -44,12 +47,13 @@ def main() -> int:
         for _ in networks:
             pass
     print(counts.line(), file=sys.stderr)
-    ok = counts.exactly_once and counts.chains_intact
+    ok = counts.exactly_once and counts.chains_intact and counts.traced == counts.documents
     print(
         json.dumps(
             {
                 **dataclasses.asdict(counts),
                 "backend": args.backend,
+                "docs_per_s": round(counts.documents / counts.seconds, 1) if counts.seconds else None,
                 "exactly_once": counts.exactly_once,
                 "ok": ok,
             }

@@ -47,3 +47,17 @@ async def test_refusals(api: Api) -> None:
     )
     assert refuse_late.status_code == 409
     assert SENDER
+
+
+async def test_numbers_beyond_the_database_are_refused_not_failed(api: Api) -> None:
+    huge = str(10**20)
+    for path, name in (
+        ("/api/v1/inbox", "cursor"),
+        ("/api/v1/outbox", "cursor"),
+        ("/api/v1/events", "after"),
+    ):
+        answer = await api.receiver.get(path, params={name: huge})
+        assert answer.status_code in (400, 422), (path, answer.status_code, answer.text)
+        assert answer.json()["code"] and answer.json()["message"]
+    long_id = await api.receiver.get(f"/api/v1/inbox/{'a' * 64}-{'9' * 5000}")
+    assert long_id.status_code in (400, 403, 404) and long_id.json()["code"]

@@ -7,15 +7,17 @@ import re
 from collections.abc import Callable
 from contextlib import aclosing
 from datetime import datetime
+from typing import Literal
 
 import anyio.to_thread
 import httpx
 import pytest
 
 from console.console_support import PASSWORD, Consoles, consoles, csrf_of, deliver, send_signed_document
+from lienthong.console._words import words
 from lienthong.edxml import Organization, ResponseFor, StatusCode, StatusPackage, write_package
 from lienthong.node import submit
-from lienthong.store import Direction, NodeStore
+from lienthong.store import Direction, Disposition, NodeStore
 from lienthong.trust import verify_attachments
 from node.node_network import AT, RECIPIENT, SENDER
 from trust.trust_pdf import minimal_pdf
@@ -221,3 +223,11 @@ def _recall(consoles: Consoles, item_id: str) -> None:
     )
     submit(network.sender, write_package(package), at=network_at())
     deliver(network)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_disposition_has_a_word_in_both_languages(lang: Literal["vi", "en"]) -> None:
+    """The inbox badge and the document view name a copy's disposition: none may show empty."""
+    table = words(lang)
+    missing = [d.value for d in Disposition if not table.get(f"disp_{d.value}")]
+    assert not missing, f"dispositions without a {lang} word: {missing}"

@@ -15,8 +15,9 @@ import pytest
 
 from lienthong.edxml import StatusCode
 from lienthong.evidence import BundleInvalid, LogKind, verify_bundle
-from lienthong.node import DeliveryState, deliver_due, export_evidence, submit
-from node.node_network import AT, Network, document, status
+from lienthong.node import DeliveryState, NodeError, deliver_due, export_evidence, submit
+from lienthong.store import NodeStore, PackageKind
+from node.node_network import AT, RECIPIENT, Network, document, status
 
 LIENTHONG = Path(sys.executable).with_name("lienthong")
 
@@ -131,6 +132,19 @@ def test_cli_exports_and_verifies(network: Network, tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.startswith("VALID")
+    with NodeStore.begin(network.sender.database, write=False) as store:
+        (sent,) = store.outbox(document_id=document_id)
+    by_id = tmp_path / "by-id.zip"  # the node's own id for the document: the same bundle
+    done = subprocess.run(
+        [*run, "node", "evidence", sent.message_id, "--home", str(home), "-o", str(by_id)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = verify_bundle(by_id.read_bytes(), anchors=[network.pki.pki.root])
+    assert report.valid and report.document_id == document_id
     bundle.write_bytes(_rewrite(bundle.read_bytes(), {"head.stmt": None}))
     done = subprocess.run(
         [*run, "evidence", "verify", str(bundle), "--trust", root],
@@ -141,3 +155,25 @@ def test_cli_exports_and_verifies(network: Network, tmp_path: Path) -> None:
     )
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.startswith("error: unreadable evidence bundle")
+
+
+def test_the_node_own_ids_name_the_document_too(network: Network, tmp_path: Path) -> None:
+    """The message id (API ``message_id``, console ``/outbox/<id>``, VXP ``DocId``) and the item id
+    (``<message id>-<code>``: API inbox ids, console ``/inbox/<id>``) export the same document."""
+    document_id = _story(network)
+    with NodeStore.begin(network.sender.database, write=False) as store:
+        (sent,) = store.outbox(document_id=document_id)
+    with NodeStore.begin(network.receiver.database, write=False) as store:
+        (received,) = store.inbox(document_id=document_id, kind=PackageKind.DOCUMENT)
+    for name in (sent.message_id, sent.message_id.upper(), f"{sent.message_id}-{RECIPIENT}"):
+        report = verify_bundle(_export(network, name), anchors=[network.pki.pki.root])
+        assert report.valid and report.document_id == document_id, (name, report.problems)
+    node = network.receiver
+    bundle = export_evidence(
+        node=node.name, database=node.database, blobs=node.blobs, key=node.key,
+        document_id=f"{received.message_id}-{received.recipient}", at=AT + timedelta(hours=1),
+    )  # fmt: skip
+    report = verify_bundle(bundle, anchors=[network.pki.pki.root])
+    assert report.valid and report.document_id == document_id and report.node == "vpcp"
+    with pytest.raises(NodeError):
+        _export(network, "f" * 64)  # a message id the node never saw: nothing to export

@@ -11,6 +11,7 @@ Nothing asserts on time; the seed is printed so a failure can be replayed.
 
 from __future__ import annotations
 
+import json
 import random
 import time
 from collections import Counter
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from lienthong.demo import wait_for
-from lienthong.evidence import GENESIS, link_hash
+from lienthong.evidence import GENESIS, LogKind, link_hash
 from lienthong.node import DeliveryState, NodeRuntime, submit
 from lienthong.store import Database, NodeStore
 from node.e2e_network import E2ENetwork
@@ -41,6 +42,8 @@ class FaultCounts:
     sender_log_entries: int
     receiver_log_entries: int
     chains_intact: bool
+    #: Documents whose arrival the receiver logged with the hop record naming the sender's node.
+    traced: int
     seconds: float
 
     @property
@@ -58,8 +61,14 @@ class FaultCounts:
             f"seed={self.seed} documents={self.documents} kills={self.kills} delivered={self.delivered} "
             f"inbox_rows={self.inbox_rows} inbox_distinct={self.inbox_distinct} "
             f"accepted_receipts={self.accepted_receipts} log_entries=({self.sender_log_entries}, "
-            f"{self.receiver_log_entries}) chains_intact={self.chains_intact} seconds={self.seconds:.1f}"
+            f"{self.receiver_log_entries}) chains_intact={self.chains_intact} traced={self.traced} "
+            f"seconds={self.seconds:.1f}"
         )
+
+
+def _hop_from(note: str) -> object:
+    """The sending node a receiver's ``package-in`` note names (``lienthong.node.hop_note``)."""
+    return json.loads(note).get("from_node") if note.startswith("{") else None
 
 
 def _chain_intact(database: Database) -> tuple[bool, int]:
@@ -120,6 +129,11 @@ def run_faults(
         inbox = [
             (e.message_id, e.recipient) for e in store.inbox(recipient=RECIPIENT) if e.message_id in wanted
         ]
+        traced = {
+            e.record.message_id
+            for e in store.log_entries()
+            if e.record.kind is LogKind.PACKAGE_IN and _hop_from(e.record.note) == SENDER_NODE
+        }
     sender_ok, sender_entries = _chain_intact(sender)
     receiver_ok, receiver_entries = _chain_intact(receiver)
     return FaultCounts(
@@ -133,5 +147,6 @@ def run_faults(
         sender_log_entries=sender_entries,
         receiver_log_entries=receiver_entries,
         chains_intact=sender_ok and receiver_ok,
+        traced=len(traced & wanted),
         seconds=time.monotonic() - started,
     )

@@ -241,3 +241,72 @@ def test_a_replayed_message_is_receipted_twice_and_stored_once(net: E2ENetwork) 
 def test_requests_that_are_no_delivery_get_a_4xx_problem(net: E2ENetwork) -> None:
     response = _post(net, document("112"), recipient=" ")
     assert response.status_code == 400 and response.json()["code"] == "recipient-missing"
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lienthong.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        env={**os.environ, "LIENTHONG_LANG": "en"},
+    )
+
+
+def test_trace_shows_the_path_and_timing_on_both_nodes(net: E2ENetwork) -> None:
+    sent = _submit(net, "nghe-an", document("108"))
+    assert _settled(net, "nghe-an", sent.message_id)[0].state is DeliveryState.DELIVERED
+    answer = _submit(net, "vpcp", status(sent.document_id, StatusCode.REGISTERED, at=datetime.now(UTC)))
+    assert _settled(net, "vpcp", answer.message_id)[0].state is DeliveryState.DELIVERED
+    traces = {}
+    for name in ("nghe-an", "vpcp"):
+        done = _cli("node", "trace", sent.message_id, "--home", str(net.homes[name].home), "--json")
+        assert done.returncode == 0, done.stderr
+        traces[name] = json.loads(done.stdout)
+    out, back = traces["nghe-an"], traces["vpcp"]
+    assert out["document_id"] == back["document_id"] == sent.document_id
+    # The builder's TraceHeader, then the sending node's, inside the signed package.
+    assert (
+        [h["organ_id"] for h in back["package_trace"]]
+        == [SENDER, SENDER]
+        == [h["organ_id"] for h in out["package_trace"]]
+    )
+    (leg,) = out["legs"]
+    assert (leg["direction"], leg["from_node"], leg["to_node"], leg["state"]) == (
+        "out", "nghe-an", "vpcp", "delivered",
+    )  # fmt: skip
+    assert leg["accepted_at"] and leg["sent_at"] and leg["received_at"] and leg["receipt"]
+    assert [s["code"] for s in leg["statuses"]] == ["03"]
+    (leg,) = back["legs"]
+    # The receiver names the sending node by its TLS certificate and keeps its sending time.
+    assert (leg["direction"], leg["from_node"], leg["to_node"]) == ("in", "nghe-an", "vpcp")
+    assert leg["sent_at"] and leg["received_at"]
+    (arrival,) = [e for e in back["log"] if e["kind"] == "package-in"]
+    assert json.loads(arrival["note"])["from_node"] == "nghe-an"
+    done = _cli("node", "trace", sent.document_id, "--home", str(net.homes["vpcp"].home))
+    assert done.returncode == 0 and "nghe-an → vpcp" in done.stdout, done.stdout + done.stderr
+    done = _cli("node", "trace", "f" * 64, "--home", str(net.homes["vpcp"].home))
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr
+
+
+def test_a_recall_by_status_is_applied_on_both_nodes(net: E2ENetwork) -> None:
+    sent = _submit(net, "nghe-an", document("109"))
+    _settled(net, "nghe-an", sent.message_id)
+    ask = status(sent.document_id, StatusCode.RECALL_REQUESTED, reporter=SENDER, at=datetime.now(UTC))
+    asked = _submit(net, "nghe-an", ask)
+    assert _settled(net, "nghe-an", asked.message_id)[0].state is DeliveryState.DELIVERED
+    (copy,) = [e for e in _inbox(net, "vpcp", sent.document_id) if e.kind.value == "document"]  # type: ignore[attr-defined]
+    assert copy.disposition is Disposition.RECALL_REQUESTED  # type: ignore[attr-defined]
+    agreed = _submit(
+        net,
+        "vpcp",
+        status(sent.document_id, StatusCode.RECALL_ACCEPTED, at=datetime.now(UTC) + timedelta(seconds=1)),
+    )
+    assert _settled(net, "vpcp", agreed.message_id)[0].state is DeliveryState.DELIVERED
+    (copy,) = [e for e in _inbox(net, "vpcp", sent.document_id) if e.kind.value == "document"]  # type: ignore[attr-defined]
+    assert copy.disposition is Disposition.RECALLED  # type: ignore[attr-defined]
+    done = _cli("node", "trace", sent.message_id, "--home", str(net.homes["nghe-an"].home), "--json")
+    assert done.returncode == 0, done.stderr
+    assert [leg["recall"] for leg in json.loads(done.stdout)["legs"]] == ["accepted"]

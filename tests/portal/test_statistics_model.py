@@ -89,6 +89,18 @@ def test_outbox_keeps_the_latest_revision_and_survives_a_restart() -> None:
     assert len(failed.accepted(failed.pending[0].key, 2)) == 0
 
 
+def test_outbox_backoff_follows_its_own_base_and_cap() -> None:
+    signed = sign_report(_report(), ec.generate_private_key(ec.SECP256R1()))
+    outbox = ReportOutbox(base=timedelta(seconds=1), cap=timedelta(seconds=4)).put(signed)
+    key = outbox.pending[0].key
+    for _ in range(5):
+        outbox = outbox.failed(key, at=NOW, error="down", jitter=0.999999)
+        assert outbox.base == timedelta(seconds=1)  # kept through every change
+    assert outbox.pending[0].next_attempt_at is not None
+    assert outbox.pending[0].next_attempt_at - NOW <= timedelta(seconds=4)
+    assert len(outbox.due(NOW + timedelta(seconds=4))) == 1
+
+
 def test_cli_regulations_and_statistics(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'dir.db'}"
     runner = CliRunner()

@@ -86,3 +86,36 @@ def test_chunking_never_changes_the_name(
     ref = store.put(chunks)
     assert ref == store.put_bytes(b"".join(chunks))
     assert ref.sha256 == hashlib.sha256(b"".join(chunks)).hexdigest()
+
+
+def test_a_batch_stores_every_blob_at_its_end_once_each(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path)
+    spool = store.temporary / "spool-1"
+    spool.write_bytes(b"adopted")
+    with store.batch() as batch:
+        first = batch.put([b"one"])
+        again = batch.put(io.BytesIO(b"one"))  # the same bytes twice in a batch: one blob
+        adopted = batch.adopt(spool, sha256=hashlib.sha256(b"adopted").hexdigest())
+        assert first.sha256 not in store  # staged only: durable when the block ends
+    assert first == again
+    assert b"".join(store.read_verified(first.sha256)) == b"one"
+    assert b"".join(store.read_verified(adopted.sha256)) == b"adopted"
+    assert not spool.exists() and list(store.temporary.iterdir()) == []
+
+
+def _put_then_fail(store: BlobStore, *, corrupt: bool) -> None:
+    with store.batch() as batch:
+        batch.put([b"fine"])
+        if corrupt:
+            batch.put([b"changed"], expected_sha256="0" * 64)
+        raise RuntimeError("the caller failed")
+
+
+def test_a_batch_that_fails_stores_nothing_and_leaves_no_files(tmp_path: Path) -> None:
+    store = BlobStore(tmp_path)
+    with pytest.raises(BlobCorrupt):
+        _put_then_fail(store, corrupt=True)
+    with pytest.raises(RuntimeError):
+        _put_then_fail(store, corrupt=False)
+    assert hashlib.sha256(b"fine").hexdigest() not in store
+    assert list(store.temporary.iterdir()) == []

@@ -22,7 +22,15 @@ from lienthong.trust import (
     verify_package,
 )
 from trust.trust_pki import AT, OTHER, SENDER, GeneratedPki
-from trust.trust_support import assert_refused, assert_valid, package, run, tool
+from trust.trust_support import (
+    assert_refused,
+    assert_valid,
+    package,
+    run,
+    tool,
+    xmlsec1_sign,
+    xmlsec1_template,
+)
 
 DS = f"{{{Namespace.DS}}}"
 
@@ -205,60 +213,14 @@ def test_xmlsec1_accepts_our_signature(test_pki: GeneratedPki, tmp_path: Path) -
     assert result.returncode != 0
 
 
-def _template(c14n: str, method: str, digest: str, *, prefixed: bool, exc: bool) -> str:
-    """An empty enveloped Signature for ``xmlsec1 --sign``, as a peer's template would be."""
-    p = "ds:" if prefixed else ""
-    decl = (
-        'xmlns:ds="http://www.w3.org/2000/09/xmldsig#"'
-        if prefixed
-        else 'xmlns="http://www.w3.org/2000/09/xmldsig#"'
-    )
-    exc_transform = f'<{p}Transform Algorithm="{Algorithm.EXC_C14N}"/>' if exc else ""
-    return f"""
-      <{p}Signature {decl}>
-        <{p}SignedInfo>
-          <{p}CanonicalizationMethod Algorithm="{c14n}"/>
-          <{p}SignatureMethod Algorithm="{method}"/>
-          <{p}Reference URI="">
-            <{p}Transforms>
-              <{p}Transform Algorithm="{Algorithm.ENVELOPED}"/>{exc_transform}
-            </{p}Transforms>
-            <{p}DigestMethod Algorithm="{digest}"/>
-            <{p}DigestValue/>
-          </{p}Reference>
-        </{p}SignedInfo>
-        <{p}SignatureValue/>
-        <{p}KeyInfo><{p}X509Data><{p}X509Certificate/></{p}X509Data></{p}KeyInfo>
-      </{p}Signature>"""
-
-
-def _xmlsec1_sign(test_pki: GeneratedPki, tmp_path: Path, template: str) -> bytes:
-    xmlsec1 = tool("xmlsec1")
-    issued = test_pki.issued["sender"]
-    source = tmp_path / "template.edxml"
-    source.write_bytes(package(SENDER, extra_header=template))
-    out = tmp_path / "xmlsec1-signed.edxml"
-    result = run(
-        xmlsec1,
-        "--sign",
-        "--privkey-pem",
-        f"{issued.key_path},{issued.cert_path},{test_pki.pki.issuing_path}",
-        "--output",
-        out,
-        source,
-    )
-    assert result.returncode == 0, result.stderr
-    return out.read_bytes()
-
-
 @pytest.mark.parametrize("prefixed", [True, False], ids=["ds-prefix", "default-ns"])
 def test_we_accept_xmlsec1_rsa_sha256_exc_c14n(
     test_pki: GeneratedPki, tmp_path: Path, prefixed: bool
 ) -> None:
-    template = _template(
+    template = xmlsec1_template(
         Algorithm.EXC_C14N, Algorithm.RSA_SHA256, Algorithm.SHA256, prefixed=prefixed, exc=True
     )
-    signed = _xmlsec1_sign(test_pki, tmp_path, template)
+    signed = xmlsec1_sign(test_pki, tmp_path, package(SENDER, extra_header=template))
     report = _verify(test_pki, signed)
     assert_valid(report)
     assert not report.weak
@@ -268,8 +230,10 @@ def test_we_accept_xmlsec1_rsa_sha256_exc_c14n(
 def test_xmlsec1_legacy_rsa_sha1_refused_by_default_accepted_when_allowed(
     test_pki: GeneratedPki, tmp_path: Path, prefixed: bool
 ) -> None:
-    template = _template(Algorithm.C14N, Algorithm.RSA_SHA1, Algorithm.SHA1, prefixed=prefixed, exc=False)
-    signed = _xmlsec1_sign(test_pki, tmp_path, template)
+    template = xmlsec1_template(
+        Algorithm.C14N, Algorithm.RSA_SHA1, Algorithm.SHA1, prefixed=prefixed, exc=False
+    )
+    signed = xmlsec1_sign(test_pki, tmp_path, package(SENDER, extra_header=template))
     report = _verify(test_pki, signed)
     assert_refused(report, Subindication.CRYPTO_CONSTRAINTS_FAILURE, "SHA-1")
     assert report.intact and report.trusted and report.weak

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from lienthong.trust import ChainStatus, Subindication, VerificationReport
+from lienthong.trust import Algorithm, ChainStatus, Subindication, VerificationReport
+from trust.trust_pki import GeneratedPki
 
 EDXML_NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 
@@ -77,3 +78,50 @@ def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProce
     return subprocess.run(
         [str(a) for a in args], capture_output=True, text=True, cwd=cwd, timeout=60, check=False
     )
+
+
+def xmlsec1_template(c14n: str, method: str, digest: str, *, prefixed: bool, exc: bool) -> str:
+    """An empty enveloped Signature for ``xmlsec1 --sign``, as a peer's template would be."""
+    p = "ds:" if prefixed else ""
+    decl = (
+        'xmlns:ds="http://www.w3.org/2000/09/xmldsig#"'
+        if prefixed
+        else 'xmlns="http://www.w3.org/2000/09/xmldsig#"'
+    )
+    exc_transform = f'<{p}Transform Algorithm="{Algorithm.EXC_C14N}"/>' if exc else ""
+    return f"""
+      <{p}Signature {decl}>
+        <{p}SignedInfo>
+          <{p}CanonicalizationMethod Algorithm="{c14n}"/>
+          <{p}SignatureMethod Algorithm="{method}"/>
+          <{p}Reference URI="">
+            <{p}Transforms>
+              <{p}Transform Algorithm="{Algorithm.ENVELOPED}"/>{exc_transform}
+            </{p}Transforms>
+            <{p}DigestMethod Algorithm="{digest}"/>
+            <{p}DigestValue/>
+          </{p}Reference>
+        </{p}SignedInfo>
+        <{p}SignatureValue/>
+        <{p}KeyInfo><{p}X509Data><{p}X509Certificate/></{p}X509Data></{p}KeyInfo>
+      </{p}Signature>"""
+
+
+def xmlsec1_sign(test_pki: GeneratedPki, tmp_path: Path, unsigned: bytes) -> bytes:
+    """``unsigned`` (holding a template) signed by ``xmlsec1 --sign`` with the sender's key."""
+    xmlsec1 = tool("xmlsec1")
+    issued = test_pki.issued["sender"]
+    source = tmp_path / "template.edxml"
+    source.write_bytes(unsigned)
+    out = tmp_path / "xmlsec1-signed.edxml"
+    result = run(
+        xmlsec1,
+        "--sign",
+        "--privkey-pem",
+        f"{issued.key_path},{issued.cert_path},{test_pki.pki.issuing_path}",
+        "--output",
+        out,
+        source,
+    )
+    assert result.returncode == 0, result.stderr
+    return out.read_bytes()

@@ -4,7 +4,7 @@
 >>> add_client(node.database, "qlvb", codes=["000.00.00.G22"], at=now).token   # doctest: +SKIP
 """
 
-from lienthong.api._app import create_app
+from lienthong.api._app import create_app, stop_streams
 from lienthong.api._context import ApiContext, ApiSettings
 from lienthong.api._credentials import IssuedCredentials, add_client, token_digest
 from lienthong.api._errors import (
@@ -16,8 +16,10 @@ from lienthong.api._errors import (
     StatusOutOfOrder,
     UploadTooLarge,
 )
+from lienthong.api._events import EventType, event_type
 from lienthong.api._problems import STATUS, status_of
 from lienthong.api._rules import check_status
+from lienthong.api._webhooks import WebhookDispatcher, check_webhook_url, register_webhook
 
 __all__ = [
     "STATUS",
@@ -26,14 +28,20 @@ __all__ = [
     "ApiSettings",
     "AuthenticationRequired",
     "DocumentUnknown",
+    "EventType",
     "IssuedCredentials",
     "RequestInvalid",
     "ScopeForbidden",
     "StatusOutOfOrder",
     "UploadTooLarge",
+    "WebhookDispatcher",
     "add_client",
     "check_status",
+    "check_webhook_url",
     "create_app",
+    "event_type",
+    "register_webhook",
     "status_of",
+    "stop_streams",
     "token_digest",
 ]

@@ -37,7 +37,7 @@ def agencies(ctx: ApiContext, *, query: str | None = None, served: bool = False)
     found = []
     words = (query or "").strip().lower()
     for entry in ctx.node.configuration.content.agencies:
-        if words and not (entry.code.startswith(words) or words in (entry.name or "").lower()):
+        if words and not (entry.code.lower().startswith(words) or words in (entry.name or "").lower()):
             continue
         if served and _node_of(ctx, entry.code) is None:
             continue

@@ -6,12 +6,14 @@ REST under ``/api/v1`` (OpenAPI at ``/docs``) and the VXP-compatible operations 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from datetime import datetime
 
 from fastapi import FastAPI
 
 from lienthong.api._context import ApiContext, ApiSettings, _now
+from lienthong.api._event_routes import router as events_router
 from lienthong.api._problems import install_problem_handlers
 from lienthong.api._rest import router as rest_router
 from lienthong.api._vxp import VXP_PREFIX
@@ -46,5 +48,15 @@ def create_app(
     )
     install_problem_handlers(app)
     app.include_router(rest_router)
+    app.include_router(events_router)
     app.include_router(vxp_router, prefix=VXP_PREFIX)
     return app
+
+
+async def stop_streams(app: FastAPI) -> None:
+    """End the event streams of ``app``, and give them the moment they need to notice, before
+    the server says goodbye (a stream cut by the server's goodbye is an error for its client)."""
+    ctx = app.state.lienthong_api
+    assert isinstance(ctx, ApiContext)
+    ctx.stopping.set()
+    await asyncio.sleep(ctx.settings.events_wake * 3)

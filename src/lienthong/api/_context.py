@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,17 +24,24 @@ class ApiSettings:
     max_upload_bytes: int | None = None
     #: Largest page of a listing.
     max_page: int = 500
+    #: Seconds between reads of the log by an event stream, and between its keep-alive comments.
+    events_poll: float = 0.5
+    events_heartbeat: float = 15.0
+    #: Seconds an idle event stream takes at most to notice the server is stopping.
+    events_wake: float = 0.1
 
 
 @dataclass(frozen=True)
 class ApiContext:
     """The node served (``source()`` is read per request: a serving node's configuration may be
-    refreshed), the settings, the clock and the VXP replay memory."""
+    refreshed), the settings, the clock, the VXP replay memory and the stop signal."""
 
     source: Callable[[], Node]
     settings: ApiSettings = field(default_factory=ApiSettings)
     clock: Callable[[], datetime] = _now
     replays: ReplayGuard = field(default_factory=ReplayGuard)
+    #: Set when the server stops: event streams end instead of holding the shutdown.
+    stopping: threading.Event = field(default_factory=threading.Event)
 
     @property
     def node(self) -> Node:

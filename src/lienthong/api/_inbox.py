@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from lienthong._i18n import tr
 from lienthong.api._context import ApiContext
@@ -19,8 +20,10 @@ from lienthong.api._scope import codes_in_scope, require_code
 from lienthong.api._views import inbox_model, parse_item_id, step_model
 from lienthong.edxml import (
     Attachment,
+    DigestSink,
     DocumentPackage,
     Organization,
+    Package,
     ResponseFor,
     StatusCode,
     StatusPackage,
@@ -29,9 +32,9 @@ from lienthong.edxml import (
     write_package,
 )
 from lienthong.errors import LienthongError
-from lienthong.node import Submission, submit
+from lienthong.node import BlobSink, Submission, submit
 from lienthong.store import ApiClientEntry, ApiStore, Direction, InboxItem, NodeStore, PackageKind
-from lienthong.trust import verify_attachments, verify_package
+from lienthong.trust import VerificationReport, verify_attachments, verify_package, verify_package_stream
 
 
 def list_inbox(
@@ -76,16 +79,19 @@ def package_chunks(ctx: ApiContext, item: InboxItem) -> Iterable[bytes]:
 
 def document_view(ctx: ApiContext, item: InboxItem) -> DocumentView:
     node = ctx.node
-    data = package_bytes(ctx, item)
     at = ctx.clock()
-    package = parse_package(data, limits=node.limits)
-    report = verify_package(data, anchors=node.anchors, crls=node.crls, at=at)
-    try:
-        attachments = [
-            a.to_dict() for a in verify_attachments(data, anchors=node.anchors, crls=node.crls, at=at)
-        ]
-    except LienthongError as exc:  # an unreadable PDF is reported, never fatal
-        attachments = [{"valid": False, "problem": exc.message}]
+    if node.blobs.size(item.entry.package_sha256) > node.limits.in_memory_bytes:
+        package, report, attachments = _large_view(ctx, item, at)
+    else:
+        data = package_bytes(ctx, item)
+        package = parse_package(data, limits=node.limits)
+        report = verify_package(data, anchors=node.anchors, crls=node.crls, at=at)
+        try:
+            attachments = [
+                a.to_dict() for a in verify_attachments(data, anchors=node.anchors, crls=node.crls, at=at)
+            ]
+        except LienthongError as exc:  # an unreadable PDF is reported, never fatal
+            attachments = [{"valid": False, "problem": exc.message}]
     with NodeStore.begin(node.database, write=False) as store:
         timeline = store.timeline(item.entry.document_id)
     return DocumentView(
@@ -97,8 +103,34 @@ def document_view(ctx: ApiContext, item: InboxItem) -> DocumentView:
     )
 
 
+def _large_view(
+    ctx: ApiContext, item: InboxItem, at: datetime
+) -> tuple[Package, VerificationReport, list[dict[str, Any]]]:
+    """A package above the in-memory threshold, read as streams from its blob: attachments
+    measured, not kept; their PDF signatures are not checked (that needs each PDF whole)."""
+    node = ctx.node
+    digest = item.entry.package_sha256
+    with node.blobs.open(digest) as stream:
+        package = parse_package(stream, sink=DigestSink(), limits=node.limits)
+    with node.blobs.open(digest) as stream:
+        report = verify_package_stream(stream, anchors=node.anchors, crls=node.crls, at=at)
+    problem = tr(
+        "gói tin lớn: chữ ký số trên tệp PDF không được kiểm tra ở đây",
+        "a large package: PDF signatures are not checked here",
+    )
+    return package, report, [{"valid": False, "problem": problem}]
+
+
 def attachment(ctx: ApiContext, item: InboxItem, content_id: str) -> Attachment:
-    package = parse_package(package_bytes(ctx, item), limits=ctx.node.limits)
+    """The attachment, its content readable: in memory from a small package; from a large one
+    decoded (streaming) into the blob store and read from there."""
+    node = ctx.node
+    digest = item.entry.package_sha256
+    if node.blobs.size(digest) <= node.limits.in_memory_bytes:
+        package = parse_package(package_bytes(ctx, item), limits=node.limits)
+    else:
+        with node.blobs.open(digest) as stream:
+            package = parse_package(stream, sink=BlobSink(node.blobs), limits=node.limits)
     if isinstance(package, DocumentPackage):
         for found in package.attachments:
             if found.content_id == content_id:

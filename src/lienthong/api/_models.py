@@ -7,6 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+#: The largest position, cursor or event id: the databases keep them as 32-bit integers.
+MAX_POSITION = 2**31 - 1
+
 
 class Problem(BaseModel):
     """Every error: a stable code and one sentence."""
@@ -107,3 +110,46 @@ class Agency(BaseModel):
     valid_to: date | None
     successor: str | None
     node: str | None
+
+
+class Event(BaseModel):
+    """Something that happened to a document of one of the client's codes."""
+
+    id: int = Field(description="Số thứ tự trong sổ nhật ký: tăng dần, không lặp lại.")
+    type: str = Field(
+        description="document.received, status.received, recall.requested, recall.answered, "
+        "document.sent, status.sent, delivery.delivered, delivery.rejected, delivery.failed."
+    )
+    at: datetime
+    code: str = Field(description="Mã định danh của ứng dụng liên quan.")
+    party: str = Field(description="Mã định danh bên kia.")
+    message_id: str
+    document_id: str
+    kind: str
+    item_id: str | None = Field(default=None, description="Mục văn bản đến (với gói nhận được).")
+    status_code: str | None = None
+    reason: str | None = None
+
+
+class EventPage(BaseModel):
+    events: list[Event]
+    next_after: int = Field(description="Truyền lại làm `after` để lấy trang sau.")
+
+
+class WebhookRequest(BaseModel):
+    url: str = Field(description="https (chứng thư do mạng cấp) hoặc http trên máy cục bộ.")
+    after: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_POSITION,
+        description="Gửi các sự kiện sau số này; mặc định: chỉ sự kiện mới.",
+    )
+
+
+class Webhook(BaseModel):
+    url: str
+    cursor: int
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None = None
+    secret: str | None = Field(default=None, description="Khóa HMAC: chỉ trả về khi đăng ký.")

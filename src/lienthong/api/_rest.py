@@ -16,6 +16,7 @@ from lienthong.api import _agencies, _inbox, _outbox
 from lienthong.api._auth import Client, Ctx
 from lienthong.api._errors import DocumentUnknown, RequestInvalid
 from lienthong.api._models import (
+    MAX_POSITION,
     Agency,
     DocumentView,
     InboxPage,
@@ -26,7 +27,7 @@ from lienthong.api._models import (
     Sent,
     StatusRequest,
 )
-from lienthong.api._uploads import check_declared, read_limited
+from lienthong.api._uploads import check_declared, spool_limited
 from lienthong.edxml import BusinessType
 from lienthong.store import PackageKind
 
@@ -62,8 +63,11 @@ _EDXML_BODY: dict[str, Any] = {
 @router.post("/documents", status_code=201, response_model=Sent, openapi_extra=_EDXML_BODY)
 async def send_document(ctx: Ctx, client: Client, request: Request) -> Sent:
     """Gửi một gói edXML (văn bản hoặc trạng thái); chưa ký thì điểm kết nối ký bằng khóa của cơ quan."""
-    data = await read_limited(ctx, request)
-    submission = await run_in_threadpool(_outbox.send_package, ctx, client, data)
+    source = await spool_limited(ctx, request)
+    try:
+        submission = await run_in_threadpool(_outbox.send_package, ctx, client, source)
+    finally:
+        source.discard()
     return _outbox.sent(submission)
 
 
@@ -116,7 +120,7 @@ async def inbox(
     kind: PackageKind | None = None,
     sender: str | None = None,
     acknowledged: bool | None = None,
-    cursor: Annotated[int, Query(ge=0)] = 0,
+    cursor: Annotated[int, Query(ge=0, le=MAX_POSITION)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> InboxPage:
     """Văn bản đến (và trạng thái đến) của các mã ứng dụng được phép, theo con trỏ."""
@@ -182,7 +186,7 @@ async def outbox(
     ctx: Ctx,
     client: Client,
     agency: str | None = None,
-    cursor: Annotated[int, Query(ge=0)] = 0,
+    cursor: Annotated[int, Query(ge=0, le=MAX_POSITION)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> OutboxPage:
     """Văn bản đi: trạng thái chuyển tới từng nơi nhận, trạng thái xử lý và diễn biến."""

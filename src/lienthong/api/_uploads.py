@@ -1,27 +1,80 @@
-"""Reading request bodies within the node's upload limit, refusing early by Content-Length."""
+"""Reading request bodies within the node's upload limit, refusing early by Content-Length.
+
+A refused body is still read (and dropped) up to a bound before the answer goes out: an HTTP/2
+client blocked on flow control while sending would otherwise never read the 413, and wait for
+its timeout instead. Beyond the bound the connection is let go unread (a hostile upload).
+"""
 
 from __future__ import annotations
 
 from fastapi import Request
 
 from lienthong.api._context import ApiContext
+from lienthong.api._errors import UploadTooLarge
 from lienthong.api._outbox import check_size
+from lienthong.node import PackageSource, Spool
+
+#: How much of a refused body is read and dropped, as a multiple of the limit.
+_DRAIN_FACTOR = 4
+
+
+def _declared(request: Request) -> int | None:
+    text = request.headers.get("content-length")
+    return int(text) if text is not None and text.isdigit() else None
+
+
+async def _drain(ctx: ApiContext, request: Request, already: int) -> None:
+    bound = _DRAIN_FACTOR * ctx.max_upload
+    declared = _declared(request)
+    if declared is not None and declared > bound:
+        return
+    size = already
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > bound:
+            return
 
 
 async def read_limited(ctx: ApiContext, request: Request) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit():
-        check_size(ctx, int(declared))
+    """The body in memory, within the limit (``UploadTooLarge`` otherwise)."""
     chunks = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        check_size(ctx, size)
-        chunks.append(chunk)
+    try:
+        declared = _declared(request)
+        if declared is not None:
+            check_size(ctx, declared)
+        async for chunk in request.stream():
+            size += len(chunk)
+            check_size(ctx, size)
+            chunks.append(chunk)
+    except UploadTooLarge:
+        await _drain(ctx, request, size)
+        raise
     return b"".join(chunks)
 
 
+async def spool_limited(ctx: ApiContext, request: Request) -> PackageSource:
+    """The body within the limit as a package source: in memory when small, else spooled to a
+    file beside the blob store as it arrives. The caller ``discard()``s it when done."""
+    node = ctx.node
+    spool = Spool(node.blobs.temporary, threshold=node.limits.in_memory_bytes)
+    try:
+        declared = _declared(request)
+        if declared is not None:
+            check_size(ctx, declared)
+        async for chunk in request.stream():
+            spool.write(chunk)
+            check_size(ctx, spool.size)
+        return spool.finish()
+    except UploadTooLarge:
+        spool.abort()
+        await _drain(ctx, request, spool.size)
+        raise
+    finally:
+        spool.abort()  # nothing left to remove once finished
+
+
 def check_declared(ctx: ApiContext, request: Request) -> None:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit():
-        check_size(ctx, int(declared) - 64 * 1024)  # multipart framing and metadata allowed for
+    declared = _declared(request)
+    if declared is not None:
+        check_size(ctx, declared - 64 * 1024)  # multipart framing and metadata allowed for

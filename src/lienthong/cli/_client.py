@@ -1,4 +1,5 @@
-"""`lienthong send|inbox|show|status|recall`: a node's REST API from the shell, through the SDK.
+"""`lienthong send|inbox|show|status|recall|events|webhook`: a node's REST API from the shell,
+through the SDK.
 
 The node is named by ``--url``/``--token``/``--ca`` (or ``LIENTHONG_API_URL``,
 ``LIENTHONG_API_TOKEN``, ``LIENTHONG_CA``), or by ``--network network.json --node NAME`` as
@@ -157,7 +158,38 @@ def recall(
     _echo_json(sent.model_dump(mode="json"))
 
 
+def events(
+    after: Annotated[int, typer.Option("--after", min=0, help="Sau sự kiện số này.")] = 0,
+    follow: Annotated[bool, typer.Option("--follow", help="Theo dõi liên tục (SSE).")] = False,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=500)] = 100,
+    url: _Url = None, token: _Token = None, ca: _Ca = None, network: _Network = None, node: _Node = None,
+) -> None:  # fmt: skip
+    """Sự kiện của các mã được phép, mỗi dòng một JSON; --follow: chờ sự kiện mới."""
+    with _client(url, token, ca, network, node) as api:
+        if not follow:
+            for event in api.events(after=after, limit=limit).events:
+                _echo_json(event.model_dump(mode="json"))
+            return
+        for event in api.iter_events(after=after):
+            _echo_json(event.model_dump(mode="json"))
+
+
+def webhook(
+    set_url: Annotated[str | None, typer.Option("--set", help="Đăng ký (thay) URL nhận sự kiện.")] = None,
+    remove: Annotated[bool, typer.Option("--remove", help="Hủy webhook.")] = False,
+    url: _Url = None, token: _Token = None, ca: _Ca = None, network: _Network = None, node: _Node = None,
+) -> None:  # fmt: skip
+    """Webhook của ứng dụng: xem, đăng ký (in khóa HMAC một lần) hoặc hủy."""
+    with _client(url, token, ca, network, node) as api:
+        if remove:
+            api.remove_webhook()
+            typer.echo(tr("Đã hủy webhook.", "Webhook removed."))
+            return
+        state = api.set_webhook(set_url) if set_url is not None else api.webhook()
+    _echo_json(state.model_dump(mode="json", exclude_none=True))
+
+
 def register(app: typer.Typer) -> None:
     """Add the commands to the root application."""
-    for command in (send, inbox, show, status, recall):
+    for command in (send, inbox, show, status, recall, events, webhook):
         app.command(command.__name__)(command)

@@ -19,7 +19,7 @@ import typer
 
 from lienthong._i18n import tr
 from lienthong.cli import _console, _node_clients
-from lienthong.edxml import DEFAULT_LIMITS
+from lienthong.edxml import DEFAULT_LIMITS, Limits
 from lienthong.node import (
     KeyFiles,
     NodeError,
@@ -29,8 +29,10 @@ from lienthong.node import (
     RetryPolicy,
     RuntimeSettings,
     ServeSettings,
+    document_trace,
     export_evidence,
     init_home,
+    read_package_file,
     submit,
 )
 
@@ -41,6 +43,30 @@ app.add_typer(_console.app, name="users")
 _Home = Annotated[
     Path, typer.Option("--home", envvar="LIENTHONG_NODE_HOME", help="Thư mục của điểm kết nối.")
 ]
+
+
+_MaxPackage = Annotated[int, typer.Option("--max-package-bytes", min=1, help="Cỡ gói tin tối đa nhận được.")]
+_InMemory = Annotated[
+    int,
+    typer.Option(
+        "--in-memory-bytes",
+        min=1,
+        help="Gói tin lớn hơn được ghi ra tệp và đọc dạng luồng, không giữ trong bộ nhớ.",
+    ),
+]
+
+
+def _limits(max_package_bytes: int, in_memory_bytes: int) -> Limits:
+    # A package may be one attachment: its limit follows a larger package limit.
+    return dataclasses.replace(
+        DEFAULT_LIMITS,
+        max_package_bytes=max_package_bytes,
+        max_attachment_bytes=max(DEFAULT_LIMITS.max_attachment_bytes, max_package_bytes),
+        in_memory_bytes=in_memory_bytes,
+    )
+
+
+_DOCUMENT_HELP = "DocumentId của văn bản, hoặc mã điểm kết nối hiển thị cho nó (message_id, id văn bản đến)."
 
 
 def _file(option: str, help_text: str) -> Any:
@@ -111,6 +137,18 @@ def serve(
         Path | None, typer.Option("--configuration", help="Tệp cấu hình mạng đã ký (đọc lại khi đổi).")
     ] = None,
     workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Số luồng gửi.")] = 4,
+    batch: Annotated[
+        int, typer.Option("--batch", min=1, max=1024, help="Số gói tin một luồng gửi nhận mỗi lượt.")
+    ] = 64,
+    per_request: Annotated[
+        int,
+        typer.Option(
+            "--per-request",
+            min=1,
+            max=64,
+            help="Số gói tin nhỏ chung một yêu cầu tới một điểm (1: từng gói).",
+        ),
+    ] = 32,
     retry_base: Annotated[float, typer.Option("--retry-base", min=0.01, help="Lần thử lại đầu, giây.")] = 5.0,
     retry_cap: Annotated[
         float, typer.Option("--retry-cap", min=0.01, help="Khoảng thử lại tối đa, giây.")
@@ -120,14 +158,22 @@ def serve(
         float,
         typer.Option("--lease", min=0.1, help="Giây một lượt gửi được giữ trước khi luồng khác nhận lại."),
     ] = 120.0,
-    max_package_bytes: Annotated[
-        int, typer.Option("--max-package-bytes", min=1, help="Cỡ gói tin tối đa nhận được.")
-    ] = DEFAULT_LIMITS.max_package_bytes,
+    max_package_bytes: _MaxPackage = DEFAULT_LIMITS.max_package_bytes,
+    in_memory_bytes: _InMemory = DEFAULT_LIMITS.in_memory_bytes,
     verbose: Annotated[bool, typer.Option("--verbose", help="Ghi nhật ký từng lượt gửi.")] = False,
     api_port: Annotated[
         int, typer.Option("--api-port", min=0, max=65535, help="Cổng API cho phần mềm QLVB (0: cổng trống).")
     ] = 0,
     no_api: Annotated[bool, typer.Option("--no-api", help="Không phục vụ API cho phần mềm QLVB.")] = False,
+    statistics_interval: Annotated[
+        float,
+        typer.Option(
+            "--statistics-interval",
+            min=0.0,
+            envvar="LIENTHONG_STATISTICS_INTERVAL",
+            help="Giây giữa hai lần báo cáo thống kê về trung tâm danh bạ (0: không báo cáo).",
+        ),
+    ] = 300.0,
 ) -> None:
     """Phục vụ điểm kết nối (POST /v1/peer/packages qua mTLS) và gửi văn bản đi, tới khi dừng."""
     faulthandler.register(signal.SIGUSR1)  # kill -USR1 prints every thread's stack to stderr
@@ -140,13 +186,16 @@ def serve(
                 deadline=timedelta(hours=deadline_hours),
                 lease=timedelta(seconds=lease),
             ),
-            limits=dataclasses.replace(DEFAULT_LIMITS, max_package_bytes=max_package_bytes),
+            limits=_limits(max_package_bytes, in_memory_bytes),
             configuration=configuration,
         ),
         host=host,
         port=port,
         workers=workers,
+        batch=batch,
+        per_request=per_request,
         api_port=None if no_api else api_port,
+        statistics_interval=statistics_interval,
     )
 
     def listening(url: str) -> None:
@@ -171,10 +220,14 @@ def serve(
 def submit_file(
     file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Gói tin edXML.")],
     home: _Home,
+    max_package_bytes: _MaxPackage = DEFAULT_LIMITS.max_package_bytes,
+    in_memory_bytes: _InMemory = DEFAULT_LIMITS.in_memory_bytes,
 ) -> None:
     """Nhận một gói tin edXML để gửi đi (ký nếu chưa ký); in kết quả dạng JSON một dòng."""
-    with NodeRuntime(NodeHome.load(home)) as runtime:
-        submission = submit(runtime.node(), file.read_bytes(), at=datetime.now(UTC))
+    settings = RuntimeSettings(limits=_limits(max_package_bytes, in_memory_bytes))
+    with NodeRuntime(NodeHome.load(home), settings) as runtime:
+        source = read_package_file(file, threshold=in_memory_bytes)  # a large file is read in place
+        submission = submit(runtime.node(), source, at=datetime.now(UTC))
     typer.echo(
         json.dumps(
             {
@@ -198,7 +251,7 @@ def submit_file(
 
 @app.command("evidence")
 def evidence(
-    document_id: Annotated[str, typer.Argument(help="DocumentId của văn bản.")],
+    document_id: Annotated[str, typer.Argument(help=_DOCUMENT_HELP)],
     home: _Home,
     output: Annotated[Path, typer.Option("-o", "--output", help="Tệp zip kết quả.")],
 ) -> None:
@@ -219,3 +272,27 @@ def evidence(
             tr(f"không ghi được {output}: {exc.strerror}", f"cannot write {output}: {exc.strerror}")
         ) from exc
     typer.echo(str(output))
+
+
+@app.command("trace")
+def trace(
+    document_id: Annotated[str, typer.Argument(help=_DOCUMENT_HELP)],
+    home: _Home,
+    as_json: Annotated[bool, typer.Option("--json", help="Một đối tượng JSON.")] = False,
+) -> None:
+    """Đường đi và thời điểm của một văn bản: TraceHeader, từng chặng, biên nhận, trạng thái."""
+    node = NodeHome.load(home)
+    database = node.open_database()
+    try:
+        found = document_trace(node=node.name, database=database, blobs=node.blobs(), name=document_id)
+    finally:
+        database.close()
+    if not found.log and not found.legs:
+        raise NodeError(
+            tr(f"không có gì về văn bản {document_id}", f"nothing is known of document {document_id}")
+        )
+    if as_json:
+        typer.echo(json.dumps(found.to_dict(), ensure_ascii=False))
+        return
+    for line in found.lines():
+        typer.echo(line)

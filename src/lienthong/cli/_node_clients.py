@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from lienthong._i18n import tr
-from lienthong.api import add_client
+from lienthong.api import add_client, check_webhook_url, register_webhook
 from lienthong.node import NodeHome
 from lienthong.store import ApiStore, migrate
 
@@ -25,12 +25,20 @@ def add(
     codes: Annotated[list[str], typer.Option("--codes", help="Mã định danh ứng dụng được thay mặt.")],
     home: _Home,
     vxp: Annotated[str | None, typer.Option("--vxp", help="Tạo hệ thống VXP với systemid này.")] = None,
+    webhook: Annotated[
+        str | None, typer.Option("--webhook", help="URL nhận sự kiện (POST JSON, ký HMAC-SHA256).")
+    ] = None,
 ) -> None:
     """Tạo ứng dụng và in mã truy cập (hoặc systemid và secret) — chỉ hiện một lần."""
     database = NodeHome.load(home).open_database()
+    hook = None
     try:
         migrate(database)
+        if webhook is not None:
+            check_webhook_url(webhook)  # refused before anything is created
         issued = add_client(database, name, codes=codes, at=datetime.now(UTC), vxp_systemid=vxp)
+        if webhook is not None:
+            hook = register_webhook(database, name, webhook, at=datetime.now(UTC))
     finally:
         database.close()
     if issued.token is not None:
@@ -38,6 +46,8 @@ def add(
     else:
         typer.echo(f"systemid: {issued.systemid}\nsecret: {issued.secret}")
     typer.echo(tr("Mã: ", "Codes: ") + " ".join(issued.codes))
+    if hook is not None:
+        typer.echo(f"webhook: {hook.url}\nwebhook secret: {hook.secret}")
 
 
 @app.command("list")

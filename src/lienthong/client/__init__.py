@@ -10,11 +10,25 @@ VXP-compatible API.
 
 from lienthong.client._async import AsyncClient
 from lienthong.client._base import ENV_CA, ENV_TOKEN, ENV_URL, FilePart
-from lienthong.client._errors import ApiRefused, ApiUnavailable, ClientError
+from lienthong.client._errors import (
+    ApiRefused,
+    ApiUnavailable,
+    ClientError,
+    Conflict,
+    NotAuthenticated,
+    NotFound,
+    NotPermitted,
+    RequestRejected,
+    TooLarge,
+    Unprocessable,
+    WebhookInvalid,
+)
 from lienthong.client._models import (
     Agency,
     Document,
     DocumentView,
+    Event,
+    EventPage,
     InboxItem,
     InboxPage,
     OutboxMessage,
@@ -22,16 +36,29 @@ from lienthong.client._models import (
     RecipientState,
     Sent,
     TimelineStep,
+    Webhook,
 )
 from lienthong.client._retry import NO_RETRY, TRANSIENT_STATUSES, RetryPolicy
 from lienthong.client._sync import Client
 from lienthong.client._vxp import VxpClient
+from lienthong.client._webhook import verify_webhook
+from lienthong.net import (
+    EVENT_ID_HEADER,
+    EVENT_TYPE_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    sign_webhook,
+)
 
 __all__ = [
     "ENV_CA",
     "ENV_TOKEN",
     "ENV_URL",
+    "EVENT_ID_HEADER",
+    "EVENT_TYPE_HEADER",
     "NO_RETRY",
+    "SIGNATURE_HEADER",
+    "TIMESTAMP_HEADER",
     "TRANSIENT_STATUSES",
     "Agency",
     "ApiRefused",
@@ -39,16 +66,29 @@ __all__ = [
     "AsyncClient",
     "Client",
     "ClientError",
+    "Conflict",
     "Document",
     "DocumentView",
+    "Event",
+    "EventPage",
     "FilePart",
     "InboxItem",
     "InboxPage",
+    "NotAuthenticated",
+    "NotFound",
+    "NotPermitted",
     "OutboxMessage",
     "OutboxPage",
     "RecipientState",
+    "RequestRejected",
     "RetryPolicy",
     "Sent",
     "TimelineStep",
+    "TooLarge",
+    "Unprocessable",
     "VxpClient",
+    "Webhook",
+    "WebhookInvalid",
+    "sign_webhook",
+    "verify_webhook",
 ]

@@ -1,35 +1,39 @@
 """``AsyncClient``: the node's REST API for asyncio code, with retries on transient failures.
 
-The same methods as ``Client``, awaited; requests are built by the same ``_base`` functions."""
+The same methods as ``Client``, awaited; what to send and how to read the answer is
+``_operations``'s, shared by both."""
 
 from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import httpx
-from pydantic import TypeAdapter
 
 from lienthong._i18n import tr
 from lienthong.client import _base
-from lienthong.client._base import API_PREFIX, Call, FilePart, decode, refusal
+from lienthong.client import _operations as op
+from lienthong.client._base import Call, FilePart, SseReader, refusal
 from lienthong.client._errors import ApiUnavailable
 from lienthong.client._models import (
     Agency,
     Document,
     DocumentView,
+    Event,
+    EventPage,
     InboxItem,
     InboxPage,
     OutboxMessage,
     OutboxPage,
     Sent,
+    Webhook,
 )
-from lienthong.client._retry import TRANSIENT_STATUSES, RetryPolicy, retryable
+from lienthong.client._retry import TRANSIENT_STATUSES, RetryPolicy, wait_after
 
-_AGENCIES = TypeAdapter(list[Agency])
+T = TypeVar("T")
 
 
 class AsyncClient:
@@ -76,8 +80,8 @@ class AsyncClient:
             try:
                 request = self._http.build_request(call.method, call.path, **call.options())
                 response = await self._http.send(request, stream=stream)
-            except retryable(call.method) as exc:
-                wait = next(delays, None)
+            except httpx.TransportError as exc:
+                wait = wait_after(call.method, delays, error=exc)
                 if wait is None:
                     raise ApiUnavailable(
                         tr(f"không kết nối được điểm kết nối: {exc}", f"cannot reach the node: {exc}")
@@ -85,7 +89,7 @@ class AsyncClient:
                 await asyncio.sleep(wait)
                 continue
             if response.status_code in TRANSIENT_STATUSES:
-                wait = next(delays, None)
+                wait = wait_after(call.method, delays, status=response.status_code)
                 if wait is None:
                     await response.aread()
                     error = refusal(response)
@@ -96,28 +100,29 @@ class AsyncClient:
                 continue
             return response
 
+    async def _run(self, operation: op.Operation[T]) -> T:
+        return operation.answer(await self._send(operation.call))
+
     # -- the sender's side ---------------------------------------------------------------------
 
     async def send_package(self, data: bytes) -> Sent:
         """Send an edXML package (document or status); an unsigned one is signed by the node."""
-        return decode(await self._send(_base.package_call(data)), Sent)
+        return await self._run(op.send_package(data))
 
     async def compose(self, document: Document, files: Sequence[FilePart]) -> Sent:
         """Have the node build, sign and send a document from ``document`` and ``files``."""
-        return decode(await self._send(_base.compose_call(document, files)), Sent)
+        return await self._run(op.compose(document, files))
 
     async def outbox(self, *, agency: str | None = None, cursor: int = 0, limit: int = 100) -> OutboxPage:
-        params = {"agency": agency, "cursor": cursor, "limit": limit}
-        return decode(await self._send(Call("GET", f"{API_PREFIX}/outbox", params=params)), OutboxPage)
+        return await self._run(op.outbox(agency=agency, cursor=cursor, limit=limit))
 
     async def sent(self, message_id: str) -> OutboxMessage:
         """A sent document: delivery and business status per recipient."""
-        return decode(await self._send(Call("GET", f"{API_PREFIX}/outbox/{message_id}")), OutboxMessage)
+        return await self._run(op.sent(message_id))
 
     async def recall(self, message_id: str, reason: str) -> Sent:
         """Ask the recipients to give ``message_id`` back (13); they answer 15 or 16."""
-        call = Call("POST", f"{API_PREFIX}/outbox/{message_id}/recall", json={"reason": reason})
-        return decode(await self._send(call), Sent)
+        return await self._run(op.recall(message_id, reason))
 
     # -- the recipient's side ------------------------------------------------------------------
 
@@ -131,10 +136,11 @@ class AsyncClient:
         cursor: int = 0,
         limit: int = 100,
     ) -> InboxPage:
-        call = _base.inbox_call(
-            agency=agency, kind=kind, sender=sender, acknowledged=acknowledged, cursor=cursor, limit=limit
+        return await self._run(
+            op.inbox(
+                agency=agency, kind=kind, sender=sender, acknowledged=acknowledged, cursor=cursor, limit=limit
+            )
         )
-        return decode(await self._send(call), InboxPage)
 
     async def iter_inbox(self, *, max_pages: int = 10_000, **filters: Any) -> AsyncIterator[InboxItem]:
         """Every item of the inbox, page after page (at most ``max_pages``)."""
@@ -148,26 +154,25 @@ class AsyncClient:
             cursor = page.next_cursor
 
     async def document(self, item_id: str) -> DocumentView:
-        return decode(await self._send(Call("GET", f"{API_PREFIX}/inbox/{item_id}")), DocumentView)
+        return await self._run(op.document(item_id))
 
     async def acknowledge(self, item_id: str) -> None:
-        response = await self._send(Call("POST", f"{API_PREFIX}/inbox/{item_id}/ack"))
-        if response.is_error:
-            raise refusal(response)
+        await self._run(op.acknowledge(item_id))
 
     async def send_status(self, item_id: str, code: str, description: str | None = None) -> Sent:
         """Report status ``code`` (01–06; 02 with a reason; 15/16 to a recall) on a received item."""
-        return decode(await self._send(_base.status_call(item_id, code, description)), Sent)
+        return await self._run(op.send_status(item_id, code, description))
 
     async def download_package(self, item_id: str, target: IO[bytes]) -> int:
         """Stream the package as received into ``target``; returns the bytes written."""
-        return await self._download(f"{API_PREFIX}/inbox/{item_id}/package", target)
+        return await self._download(op.package_download(item_id), target)
 
     async def download_attachment(self, item_id: str, content_id: str, target: IO[bytes]) -> int:
-        return await self._download(f"{API_PREFIX}/inbox/{item_id}/attachments/{content_id}", target)
+        """Stream one attachment into ``target``; returns the bytes written."""
+        return await self._download(op.attachment_download(item_id, content_id), target)
 
-    async def _download(self, path: str, target: IO[bytes]) -> int:
-        response = await self._send(Call("GET", path), stream=True)
+    async def _download(self, call: Call, target: IO[bytes]) -> int:
+        response = await self._send(call, stream=True)
         try:
             if response.is_error:
                 await response.aread()
@@ -180,11 +185,58 @@ class AsyncClient:
         finally:
             await response.aclose()
 
+    # -- events --------------------------------------------------------------------------------
+
+    async def events(self, *, after: int = 0, limit: int = 100) -> EventPage:
+        """A page of events after ``after`` (pass ``next_after`` back for the next)."""
+        return await self._run(op.events(after=after, limit=limit))
+
+    async def iter_events(self, *, after: int = 0, reconnect: bool = True) -> AsyncGenerator[Event]:
+        """Events after ``after`` as the node logs them (server-sent events), without end.
+
+        A dropped stream is resumed after the last event seen (``reconnect``), with the client's
+        retry policy between attempts; a stream the node ends (it stops) is resumed likewise.
+        Without ``reconnect`` the iteration ends with the stream (``ApiUnavailable`` if it broke)."""
+        cursor = after
+        while True:
+            response = await self._send(op.event_stream(cursor), stream=True)
+            reader = SseReader()
+            try:
+                if response.is_error:
+                    await response.aread()
+                    raise refusal(response)
+                async for line in response.aiter_lines():
+                    event = reader.feed(line)
+                    if event is not None:
+                        cursor = event.id
+                        yield event
+            except httpx.TransportError as exc:
+                if not reconnect:
+                    raise ApiUnavailable(
+                        tr(f"mất luồng sự kiện: {exc}", f"the event stream broke: {exc}")
+                    ) from exc
+            finally:
+                await response.aclose()
+            if not reconnect:
+                return
+            await asyncio.sleep(self.retry.delay(0, self._rand))
+
+    async def set_webhook(self, url: str, *, after: int | None = None) -> Webhook:
+        """Register (or replace) this client's webhook; the answer carries the secret, once."""
+        return await self._run(op.set_webhook(url, after))
+
+    async def webhook(self) -> Webhook:
+        return await self._run(op.webhook())
+
+    async def remove_webhook(self) -> None:
+        await self._run(op.remove_webhook())
+
     # -- the network ---------------------------------------------------------------------------
 
     async def agencies(self, query: str | None = None, *, served: bool = False) -> list[Agency]:
-        params = {"q": query, "served": str(served).lower()}
-        response = await self._send(Call("GET", f"{API_PREFIX}/agencies", params=params))
-        if response.is_error:
-            raise refusal(response)
-        return _AGENCIES.validate_json(response.content)
+        """Agencies of the network configuration (by code prefix or words of the name)."""
+        return await self._run(op.agencies(query, served=served))
+
+    async def agency(self, code: str) -> Agency:
+        """One agency of the network configuration, and the node serving it."""
+        return await self._run(op.agency(code))

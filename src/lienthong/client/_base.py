@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -14,8 +13,8 @@ import httpx
 from pydantic import BaseModel
 
 from lienthong._i18n import tr
-from lienthong.client._errors import ApiRefused
-from lienthong.client._models import Document
+from lienthong.client._errors import REFUSALS, ApiRefused
+from lienthong.client._models import Event
 from lienthong.net import client_context
 
 M = TypeVar("M", bound=BaseModel)
@@ -89,7 +88,8 @@ def refusal(response: httpx.Response) -> ApiRefused:
         message = tr(
             f"điểm kết nối trả lời {response.status_code}", f"the node answered {response.status_code}"
         )
-    return ApiRefused(message, status=response.status_code, code=code)
+    kind = REFUSALS.get(response.status_code, ApiRefused)
+    return kind(message, status=response.status_code, code=code)
 
 
 def decode(response: httpx.Response, model: type[M]) -> M:
@@ -98,40 +98,19 @@ def decode(response: httpx.Response, model: type[M]) -> M:
     return model.model_validate_json(response.content)
 
 
-def compose_call(document: Document, files: Sequence[FilePart]) -> Call:
-    metadata = document.model_dump(mode="json", exclude_none=True)
-    return Call(
-        "POST",
-        f"{API_PREFIX}/documents/compose",
-        files=[("files", (name, data, ctype)) for name, data, ctype in files],
-        data={"metadata": json.dumps(metadata, ensure_ascii=False)},
-    )
+class SseReader:
+    """Server-sent events from the lines of a stream (pure: a line in, maybe an event out)."""
 
+    def __init__(self) -> None:
+        self._data: list[str] = []
 
-def package_call(data: bytes) -> Call:
-    return Call("POST", f"{API_PREFIX}/documents", content=data, headers={"Content-Type": "application/xml"})
-
-
-def inbox_call(
-    *,
-    agency: str | None,
-    kind: str | None,
-    sender: str | None,
-    acknowledged: bool | None,
-    cursor: int,
-    limit: int,
-) -> Call:
-    params = {
-        "agency": agency,
-        "kind": kind,
-        "sender": sender,
-        "acknowledged": None if acknowledged is None else str(acknowledged).lower(),
-        "cursor": cursor,
-        "limit": limit,
-    }
-    return Call("GET", f"{API_PREFIX}/inbox", params=params)
-
-
-def status_call(item_id: str, code: str, description: str | None) -> Call:
-    body = {"code": code, "description": description}
-    return Call("POST", f"{API_PREFIX}/inbox/{item_id}/status", json=body)
+    def feed(self, line: str) -> Event | None:
+        """The event ``line`` completes (a blank line ends one), if any."""
+        line = line.rstrip("\r\n")
+        if line:
+            field_name, _, value = line.partition(":")
+            if field_name == "data":
+                self._data.append(value.removeprefix(" "))
+            return None  # comments (heartbeats), ``id``, ``event``, ``retry``: the data says it all
+        data, self._data = "\n".join(self._data), []
+        return Event.model_validate_json(data) if data else None

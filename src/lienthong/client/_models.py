@@ -116,3 +116,42 @@ class Document(_Model):
     promulgated_on: date | None = None
     place: str | None = None
     reason: str | None = None
+
+
+class Event(_Model):
+    """Something that happened to a document of one of the client's codes (``/api/v1/events``)."""
+
+    #: Increasing, never reused: resume after it (``Last-Event-ID``, ``after``).
+    id: int
+    #: ``document.received``, ``status.received``, ``recall.requested``, ``recall.answered``,
+    #: ``document.sent``, ``status.sent``, ``delivery.delivered``, ``delivery.rejected``,
+    #: ``delivery.failed``.
+    type: str
+    at: datetime
+    #: The client's agency code concerned; ``party`` is the other side.
+    code: str
+    party: str
+    message_id: str
+    document_id: str
+    kind: str
+    #: For packages received: the inbox item (``/api/v1/inbox/{item_id}``).
+    item_id: str | None = None
+    status_code: str | None = None
+    reason: str | None = None
+
+
+class EventPage(_Model):
+    events: list[Event]
+    #: Pass back as ``after`` for the next page (it moves even when no event was in scope).
+    next_after: int
+
+
+class Webhook(_Model):
+    """A client's webhook; ``secret`` only in the answer that registered it."""
+
+    url: str
+    cursor: int
+    attempts: int
+    next_attempt_at: datetime
+    last_error: str | None = None
+    secret: str | None = None

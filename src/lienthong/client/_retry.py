@@ -1,4 +1,10 @@
-"""When to retry a request, and how long to wait: pure decisions shared by both clients."""
+"""When to retry a request, and how long to wait: pure decisions shared by both clients.
+
+A read (GET, HEAD) is retried after any transport failure and after 502/503/504. A write is
+retried only when the request never reached the node (the connection could not be made): once
+sent, a lost or 5xx answer may hide a write that happened, and a repeated status would be
+refused as already sent; the caller gets ``ApiUnavailable`` and decides.
+"""
 
 from __future__ import annotations
 
@@ -17,9 +23,25 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (httpx.TransportError,)
 UNSENT_ERRORS: tuple[type[Exception], ...] = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
+def _reads(method: str) -> bool:
+    return method in ("GET", "HEAD")
+
+
 def retryable(method: str) -> tuple[type[Exception], ...]:
     """The transport failures after which a request with ``method`` may be sent again."""
-    return TRANSIENT_ERRORS if method in ("GET", "HEAD") else UNSENT_ERRORS
+    return TRANSIENT_ERRORS if _reads(method) else UNSENT_ERRORS
+
+
+def wait_after(
+    method: str, delays: Iterator[float], *, error: Exception | None = None, status: int | None = None
+) -> float | None:
+    """How long to wait before sending a ``method`` request again after ``error`` or an answer
+    ``status`` (502/503/504); None: do not (not worth it, or no retries left)."""
+    if error is not None:
+        worth = isinstance(error, retryable(method))
+    else:
+        worth = _reads(method) and status in TRANSIENT_STATUSES
+    return next(delays, None) if worth else None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -34,7 +56,11 @@ class RetryPolicy:
         """The waits before each retry (``attempts - 1`` of them)."""
         pick = rand or random.Random()
         for n in range(max(0, self.attempts - 1)):
-            yield pick.uniform(0, min(self.cap, self.base * 2**n))
+            yield self.delay(n, pick)
+
+    def delay(self, n: int, rand: random.Random) -> float:
+        """The wait before retry ``n`` (0 for the first)."""
+        return rand.uniform(0, min(self.cap, self.base * 2 ** min(n, 62)))
 
 
 NO_RETRY = RetryPolicy(attempts=1)

@@ -1,33 +1,39 @@
-"""``Client``: the node's REST API, synchronously, with retries on transient failures."""
+"""``Client``: the node's REST API, synchronously, with retries on transient failures.
+
+What to send and how to read the answer is ``_operations``'s, shared with ``AsyncClient``;
+this module only sends (and streams)."""
 
 from __future__ import annotations
 
 import random
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TypeVar
 
 import httpx
-from pydantic import TypeAdapter
 
 from lienthong._i18n import tr
 from lienthong.client import _base
-from lienthong.client._base import API_PREFIX, Call, FilePart, decode, refusal
+from lienthong.client import _operations as op
+from lienthong.client._base import Call, FilePart, SseReader, refusal
 from lienthong.client._errors import ApiUnavailable
 from lienthong.client._models import (
     Agency,
     Document,
     DocumentView,
+    Event,
+    EventPage,
     InboxItem,
     InboxPage,
     OutboxMessage,
     OutboxPage,
     Sent,
+    Webhook,
 )
-from lienthong.client._retry import TRANSIENT_STATUSES, RetryPolicy, retryable
+from lienthong.client._retry import TRANSIENT_STATUSES, RetryPolicy, wait_after
 
-_AGENCIES = TypeAdapter(list[Agency])
+T = TypeVar("T")
 
 
 class Client:
@@ -74,8 +80,8 @@ class Client:
             try:
                 request = self._http.build_request(call.method, call.path, **call.options())
                 response = self._http.send(request, stream=stream)
-            except retryable(call.method) as exc:
-                wait = next(delays, None)
+            except httpx.TransportError as exc:
+                wait = wait_after(call.method, delays, error=exc)
                 if wait is None:
                     raise ApiUnavailable(
                         tr(f"không kết nối được điểm kết nối: {exc}", f"cannot reach the node: {exc}")
@@ -83,7 +89,7 @@ class Client:
                 time.sleep(wait)
                 continue
             if response.status_code in TRANSIENT_STATUSES:
-                wait = next(delays, None)
+                wait = wait_after(call.method, delays, status=response.status_code)
                 if wait is None:
                     response.read()
                     error = refusal(response)
@@ -94,28 +100,29 @@ class Client:
                 continue
             return response
 
+    def _run(self, operation: op.Operation[T]) -> T:
+        return operation.answer(self._send(operation.call))
+
     # -- the sender's side ---------------------------------------------------------------------
 
     def send_package(self, data: bytes) -> Sent:
         """Send an edXML package (document or status); an unsigned one is signed by the node."""
-        return decode(self._send(_base.package_call(data)), Sent)
+        return self._run(op.send_package(data))
 
     def compose(self, document: Document, files: Sequence[FilePart]) -> Sent:
         """Have the node build, sign and send a document from ``document`` and ``files``."""
-        return decode(self._send(_base.compose_call(document, files)), Sent)
+        return self._run(op.compose(document, files))
 
     def outbox(self, *, agency: str | None = None, cursor: int = 0, limit: int = 100) -> OutboxPage:
-        params = {"agency": agency, "cursor": cursor, "limit": limit}
-        return decode(self._send(Call("GET", f"{API_PREFIX}/outbox", params=params)), OutboxPage)
+        return self._run(op.outbox(agency=agency, cursor=cursor, limit=limit))
 
     def sent(self, message_id: str) -> OutboxMessage:
         """A sent document: delivery and business status per recipient."""
-        return decode(self._send(Call("GET", f"{API_PREFIX}/outbox/{message_id}")), OutboxMessage)
+        return self._run(op.sent(message_id))
 
     def recall(self, message_id: str, reason: str) -> Sent:
         """Ask the recipients to give ``message_id`` back (13); they answer 15 or 16."""
-        call = Call("POST", f"{API_PREFIX}/outbox/{message_id}/recall", json={"reason": reason})
-        return decode(self._send(call), Sent)
+        return self._run(op.recall(message_id, reason))
 
     # -- the recipient's side ------------------------------------------------------------------
 
@@ -129,10 +136,11 @@ class Client:
         cursor: int = 0,
         limit: int = 100,
     ) -> InboxPage:
-        call = _base.inbox_call(
-            agency=agency, kind=kind, sender=sender, acknowledged=acknowledged, cursor=cursor, limit=limit
+        return self._run(
+            op.inbox(
+                agency=agency, kind=kind, sender=sender, acknowledged=acknowledged, cursor=cursor, limit=limit
+            )
         )
-        return decode(self._send(call), InboxPage)
 
     def iter_inbox(self, *, max_pages: int = 10_000, **filters: Any) -> Iterator[InboxItem]:
         """Every item of the inbox, page after page (at most ``max_pages``)."""
@@ -145,26 +153,25 @@ class Client:
             cursor = page.next_cursor
 
     def document(self, item_id: str) -> DocumentView:
-        return decode(self._send(Call("GET", f"{API_PREFIX}/inbox/{item_id}")), DocumentView)
+        return self._run(op.document(item_id))
 
     def acknowledge(self, item_id: str) -> None:
-        response = self._send(Call("POST", f"{API_PREFIX}/inbox/{item_id}/ack"))
-        if response.is_error:
-            raise refusal(response)
+        self._run(op.acknowledge(item_id))
 
     def send_status(self, item_id: str, code: str, description: str | None = None) -> Sent:
         """Report status ``code`` (01–06; 02 with a reason; 15/16 to a recall) on a received item."""
-        return decode(self._send(_base.status_call(item_id, code, description)), Sent)
+        return self._run(op.send_status(item_id, code, description))
 
     def download_package(self, item_id: str, target: IO[bytes]) -> int:
         """Stream the package as received into ``target``; returns the bytes written."""
-        return self._download(f"{API_PREFIX}/inbox/{item_id}/package", target)
+        return self._download(op.package_download(item_id), target)
 
     def download_attachment(self, item_id: str, content_id: str, target: IO[bytes]) -> int:
-        return self._download(f"{API_PREFIX}/inbox/{item_id}/attachments/{content_id}", target)
+        """Stream one attachment into ``target``; returns the bytes written."""
+        return self._download(op.attachment_download(item_id, content_id), target)
 
-    def _download(self, path: str, target: IO[bytes]) -> int:
-        response = self._send(Call("GET", path), stream=True)
+    def _download(self, call: Call, target: IO[bytes]) -> int:
+        response = self._send(call, stream=True)
         try:
             if response.is_error:
                 response.read()
@@ -177,11 +184,58 @@ class Client:
         finally:
             response.close()
 
+    # -- events --------------------------------------------------------------------------------
+
+    def events(self, *, after: int = 0, limit: int = 100) -> EventPage:
+        """A page of events after ``after`` (pass ``next_after`` back for the next)."""
+        return self._run(op.events(after=after, limit=limit))
+
+    def iter_events(self, *, after: int = 0, reconnect: bool = True) -> Generator[Event]:
+        """Events after ``after`` as the node logs them (server-sent events), without end.
+
+        A dropped stream is resumed after the last event seen (``reconnect``), with the client's
+        retry policy between attempts; a stream the node ends (it stops) is resumed likewise.
+        Without ``reconnect`` the iteration ends with the stream (``ApiUnavailable`` if it broke)."""
+        cursor = after
+        while True:
+            response = self._send(op.event_stream(cursor), stream=True)
+            reader = SseReader()
+            try:
+                if response.is_error:
+                    response.read()
+                    raise refusal(response)
+                for line in response.iter_lines():
+                    event = reader.feed(line)
+                    if event is not None:
+                        cursor = event.id
+                        yield event
+            except httpx.TransportError as exc:
+                if not reconnect:
+                    raise ApiUnavailable(
+                        tr(f"mất luồng sự kiện: {exc}", f"the event stream broke: {exc}")
+                    ) from exc
+            finally:
+                response.close()
+            if not reconnect:
+                return
+            time.sleep(self.retry.delay(0, self._rand))
+
+    def set_webhook(self, url: str, *, after: int | None = None) -> Webhook:
+        """Register (or replace) this client's webhook; the answer carries the secret, once."""
+        return self._run(op.set_webhook(url, after))
+
+    def webhook(self) -> Webhook:
+        return self._run(op.webhook())
+
+    def remove_webhook(self) -> None:
+        self._run(op.remove_webhook())
+
     # -- the network ---------------------------------------------------------------------------
 
     def agencies(self, query: str | None = None, *, served: bool = False) -> list[Agency]:
-        params = {"q": query, "served": str(served).lower()}
-        response = self._send(Call("GET", f"{API_PREFIX}/agencies", params=params))
-        if response.is_error:
-            raise refusal(response)
-        return _AGENCIES.validate_json(response.content)
+        """Agencies of the network configuration (by code prefix or words of the name)."""
+        return self._run(op.agencies(query, served=served))
+
+    def agency(self, code: str) -> Agency:
+        """One agency of the network configuration, and the node serving it."""
+        return self._run(op.agency(code))

@@ -24,8 +24,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def create_console(node: Node, *, users: UserFile, clock: Callable[[], datetime] = _now) -> FastAPI:
-    """The console of ``node``: users from ``users``, time from ``clock``.
+def create_console(
+    node: Node | Callable[[], Node], *, users: UserFile, clock: Callable[[], datetime] = _now
+) -> FastAPI:
+    """The console of ``node`` (or of the node ``node()`` returns at each request, so a serving
+    node's configuration refreshes reach it): users from ``users``, time from ``clock``.
 
     Mount it as is (its routes already start with ``/console``), or serve it alone.
     """

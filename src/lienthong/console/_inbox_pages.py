@@ -39,7 +39,6 @@ def _content_disposition(kind: str, name: str) -> str:
 
 def inbox_router(console: Console) -> APIRouter:
     router = APIRouter(include_in_schema=False)
-    node = console.node
 
     @router.get(f"{PREFIX}/inbox", response_class=HTMLResponse)
     async def inbox(request: Request) -> Response:
@@ -47,7 +46,7 @@ def inbox_router(console: Console) -> APIRouter:
         if session is None:
             return console.login_redirect(request)
         rows = await run_in_threadpool(
-            lambda: _received.inbox(node, session.principal.codes, at=console.clock())
+            lambda: _received.inbox(console.node, session.principal.codes, at=console.clock())
         )
         return console.render(request, "inbox.html", {"rows": rows})
 
@@ -56,7 +55,7 @@ def inbox_router(console: Console) -> APIRouter:
         if session is None:
             return console.login_redirect(request)
         try:
-            return await run_in_threadpool(_received.find, node, session.principal.codes, item_id)
+            return await run_in_threadpool(_received.find, console.node, session.principal.codes, item_id)
         except _received.NotFound:
             return console.refused(request, 404, "not_found")
 
@@ -70,7 +69,7 @@ def inbox_router(console: Console) -> APIRouter:
     ) -> Response:
         session = console.session(request)
         assert session is not None
-        found = await run_in_threadpool(lambda: _received.detail(node, item, at=console.clock()))
+        found = await run_in_threadpool(lambda: _received.detail(console.node, item, at=console.clock()))
         actions = [c for c in ORDER if may(session.principal, ACTION_ROLES[c]) and found.allowed(c)]
         # A code that just failed keeps its form on screen, so its message has a place.
         actions += [c for c in ORDER if c.value in errors and c not in actions]
@@ -97,7 +96,7 @@ def inbox_router(console: Console) -> APIRouter:
         if isinstance(item, Response):
             return item
         try:
-            found = await run_in_threadpool(_received.attachment, node, item, content_id)
+            found = await run_in_threadpool(_received.attachment, console.node, item, content_id)
         except _received.NotFound:
             return console.refused(request, 404, "not_found")
         media = found.content_type or "application/octet-stream"
@@ -134,7 +133,9 @@ def inbox_router(console: Console) -> APIRouter:
         description = str(posted.get("description", "")).strip()[:1000]
         try:
             await run_in_threadpool(
-                lambda: _received.send_status(node, item, code, description or None, at=console.clock())
+                lambda: _received.send_status(
+                    console.node, item, code, description or None, at=console.clock()
+                )
             )
         except LienthongError as exc:
             return await page(

@@ -19,14 +19,13 @@ _FIELDS = ("sender", "number", "notation", "subject", "promulgated_on", "place")
 
 def outbox_router(console: Console) -> APIRouter:
     router = APIRouter(include_in_schema=False)
-    node = console.node
 
     @router.get(f"{PREFIX}/outbox", response_class=HTMLResponse)
     async def outbox(request: Request) -> Response:
         session = console.session(request)
         if session is None:
             return console.login_redirect(request)
-        documents = await run_in_threadpool(_sending.sent_documents, node, session.principal.codes)
+        documents = await run_in_threadpool(_sending.sent_documents, console.node, session.principal.codes)
         return console.render(request, "outbox.html", {"documents": documents})
 
     @router.get(f"{PREFIX}/outbox/{{message_id}}", response_class=HTMLResponse)
@@ -34,7 +33,9 @@ def outbox_router(console: Console) -> APIRouter:
         session = console.session(request)
         if session is None:
             return console.login_redirect(request)
-        found = await run_in_threadpool(_sending.sent_document, node, session.principal.codes, message_id)
+        found = await run_in_threadpool(
+            _sending.sent_document, console.node, session.principal.codes, message_id
+        )
         if found is None:
             return console.refused(request, 404, "not_found")
         context = {"doc": found, "just_sent": request.query_params.get("sent") == "1"}
@@ -45,7 +46,9 @@ def outbox_router(console: Console) -> APIRouter:
         session = console.session(request)
         if session is None:
             return JSONResponse({"error": "login required"}, status_code=401)
-        found = await run_in_threadpool(_sending.sent_document, node, session.principal.codes, message_id)
+        found = await run_in_threadpool(
+            _sending.sent_document, console.node, session.principal.codes, message_id
+        )
         if found is None:
             return JSONResponse({"error": "not found"}, status_code=404)
         return JSONResponse(
@@ -62,7 +65,9 @@ def outbox_router(console: Console) -> APIRouter:
         status: int = 200,
     ) -> Response:
         query = str(request.query_params.get("q", ""))[:100]
-        agencies = await run_in_threadpool(lambda: _sending.recipients(node, at=console.clock(), query=query))
+        agencies = await run_in_threadpool(
+            lambda: _sending.recipients(console.node, at=console.clock(), query=query)
+        )
         chosen = set(values.get("to", ()))
         context = {
             "agencies": agencies,
@@ -71,7 +76,7 @@ def outbox_router(console: Console) -> APIRouter:
             "values": values,
             "chosen": chosen,
             "senders": session.principal.codes,
-            "signers": set(node.signers),
+            "signers": set(console.node.signers),
         }
         return console.render(request, "compose.html", context, status=status)
 
@@ -92,7 +97,7 @@ def outbox_router(console: Console) -> APIRouter:
             return console.login_redirect(request)
         if not may(session.principal, COMPOSE_ROLES):
             return console.refused(request, 403, "forbidden")
-        limit = node.limits.max_package_bytes
+        limit = console.node.limits.max_package_bytes
         async with request.form(max_files=50, max_fields=500) as posted:
             if not session.check_csrf(str(posted.get("csrf", ""))):
                 return console.refused(request, 403, "stale_form")
@@ -123,7 +128,7 @@ def outbox_router(console: Console) -> APIRouter:
             sign=values["sign"],
         )
         outcome = await run_in_threadpool(
-            lambda: _sending.compose(node, draft, codes=session.principal.codes, at=console.clock())
+            lambda: _sending.compose(console.node, draft, codes=session.principal.codes, at=console.clock())
         )
         if outcome.submission is None:
             return await compose_page(request, session, errors=outcome.errors, values=values, status=422)

@@ -56,15 +56,23 @@ def _templates() -> Jinja2Templates:
 class Console:
     """The node served, its users, the open sessions and the clock."""
 
-    node: Node
+    #: The node with the configuration in use now (a serving node refreshes it).
+    current: Callable[[], Node]
     users: UserFile
     sessions: Sessions
     clock: Callable[[], datetime]
     templates: Jinja2Templates
 
     @classmethod
-    def create(cls, node: Node, users: UserFile, clock: Callable[[], datetime]) -> Console:
-        return cls(node, users, Sessions(clock=clock), clock, _templates())
+    def create(
+        cls, node: Node | Callable[[], Node], users: UserFile, clock: Callable[[], datetime]
+    ) -> Console:
+        current = (lambda: node) if isinstance(node, Node) else node
+        return cls(current, users, Sessions(clock=clock), clock, _templates())
+
+    @property
+    def node(self) -> Node:
+        return self.current()
 
     def session(self, request: Request) -> Session | None:
         return self.sessions.get(request.cookies.get(SESSION_COOKIE))

@@ -60,6 +60,7 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "document_id": ("Mã văn bản", "Document id"),
     "disposition": ("Tình trạng", "Disposition"),
     "disp_active": ("Còn hiệu lực", "Active"),
+    "disp_recall-requested": ("Bên gửi đề nghị thu hồi", "Recall requested"),
     "disp_recalled": ("Đã thu hồi", "Recalled"),
     "disp_updated": ("Đã được cập nhật", "Updated"),
     "disp_replaced": ("Đã bị thay thế", "Replaced"),

@@ -60,13 +60,27 @@ class AttachmentContent:
 
 
 class BytesContent(AttachmentContent):
-    """Content held in memory."""
+    """Content held in memory; its digest, when not given, is computed the first time it is read."""
 
-    __slots__ = ("_data",)
+    __slots__ = ("_data", "_digest")
 
     def __init__(self, data: bytes, *, sha256: str | None = None) -> None:
-        super().__init__(size=len(data), sha256=sha256 or hashlib.sha256(data).hexdigest())
+        # Not AttachmentContent.__init__: the digest waits until asked for (reading a package
+        # into memory need not hash what nobody compares).
+        self.size = len(data)
         self._data = data
+        self._digest = sha256 or None
+
+    @property
+    def sha256(self) -> str:
+        """Lowercase hex SHA-256 of the bytes."""
+        if self._digest is None:
+            self._digest = hashlib.sha256(self._data).hexdigest()
+        return self._digest
+
+    @sha256.setter
+    def sha256(self, value: str) -> None:
+        self._digest = value
 
     def open(self) -> BinaryIO:
         return io.BytesIO(self._data)

@@ -9,8 +9,12 @@ peers send ``dd/MM/yyyy`` forms, and a few ISO forms; all are read.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, timedelta, timezone
-from typing import Final
+from functools import lru_cache
+from typing import Final, TypeVar
+
+T = TypeVar("T")
 
 #: The zone every edXML timestamp is written in.
 VIETNAM_TZ: Final = timezone(timedelta(hours=7), "ICT")
@@ -59,6 +63,22 @@ def parse_timestamp(text: str) -> datetime:
         return datetime(year, month, day, hour, minute, second, tzinfo=VIETNAM_TZ)
     except ValueError as exc:
         raise ImpossibleDateError(text.strip()) from exc
+
+
+def _remembered(parse: Callable[[str], T]) -> Callable[[str], T]:
+    # Packages repeat a few dates (today's, the document's); the values are immutable, so a
+    # bounded cache of short texts is safe to share. Failures are not cached: they raise anew.
+    cached = lru_cache(maxsize=512)(parse)
+
+    def remembered(text: str) -> T:
+        return cached(text) if len(text) <= 32 else parse(text)
+
+    return remembered
+
+
+#: ``parse_date`` and ``parse_timestamp`` for the reader, remembering recent texts.
+read_date: Final = _remembered(parse_date)
+read_timestamp: Final = _remembered(parse_timestamp)
 
 
 def format_date(value: date) -> str:

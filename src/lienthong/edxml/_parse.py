@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
+from lienthong.edxml._compiled import read_package
 from lienthong.edxml._content import AttachmentSink, MemorySink
 from lienthong.edxml._limits import DEFAULT_LIMITS, Limits
 from lienthong.edxml._model import Package
-from lienthong.edxml._reader import read_package
 from lienthong.edxml._xml import parse_xml
 
 

@@ -6,6 +6,9 @@ stripped text (or None); an element with children is a dict; a name that occurs 
 maps to a ``Many`` list of the values in document order. Children in other
 namespaces are not descended into; their presence is marked under ``FOREIGN`` so the reader can
 go back to the elements when it needs them (vendor elements, the XML signature).
+
+``to_node`` is the compiled walk of ``_ctree.pyx`` when the extension is built, which reads
+libxml2's nodes without making proxies; ``py_to_node``, the same walk in Python, otherwise.
 """
 
 from __future__ import annotations
@@ -15,6 +18,19 @@ from typing import Any, Final
 from lxml import etree
 
 from lienthong.edxml._namespaces import Namespace
+
+__all__ = [
+    "FOREIGN",
+    "Many",
+    "Node",
+    "declares_doctype",
+    "local_name",
+    "locate",
+    "py_declares_doctype",
+    "py_to_node",
+    "source_line",
+    "to_node",
+]
 
 Node = dict[str, Any]
 
@@ -52,8 +68,8 @@ def local_name(tag: object) -> str | None:
     return _local(tag) if name is False else name  # type: ignore[return-value]
 
 
-def to_node(element: etree._Element) -> Node:
-    """The element's children as a dict of local names (recursively)."""
+def py_to_node(element: etree._Element) -> Node:
+    """The element's children as a dict of local names (recursively); ``to_node`` in Python."""
     node: Node = {}
     names = _names
     for child in element:
@@ -65,7 +81,7 @@ def to_node(element: etree._Element) -> Node:
             node[FOREIGN] = True
             continue
         if len(child):
-            value: Any = to_node(child)
+            value: Any = py_to_node(child)
         else:
             text = child.text
             value = (text.strip() or None) if text is not None else None
@@ -78,6 +94,25 @@ def to_node(element: etree._Element) -> Node:
             else:
                 node[name] = Many((values, value))
     return node
+
+
+def py_declares_doctype(element: etree._Element) -> bool:
+    """Whether the element's document declared a document type; ``declares_doctype`` in Python."""
+    docinfo = element.getroottree().docinfo
+    return bool(getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None)
+
+
+try:  # the same compiled (_ctree.pyx), when the package was built with its extension
+    from lienthong.edxml import _ctree
+except ImportError:  # pragma: no cover - a build without a C compiler
+    to_node, declares_doctype = py_to_node, py_declares_doctype
+else:
+    # It reads libxml2's structures as the lxml it was compiled against lays them out: another
+    # lxml (an upgrade without a rebuild) gets the Python walk, never a misread tree.
+    if getattr(_ctree, "BUILT_WITH_LXML", None) == etree.__version__:
+        to_node, declares_doctype = _ctree.to_node, _ctree.declares_doctype
+    else:  # pragma: no cover - depends on the installed build
+        to_node, declares_doctype = py_to_node, py_declares_doctype
 
 
 def source_line(element: etree._Element | None) -> int | None:

@@ -41,8 +41,10 @@ from lienthong.edxml._namespaces import EDXML_PREFIX, Namespace
 _NS: Final = "{" + Namespace.EDXML + "}"
 _XLINK: Final = "{" + Namespace.XLINK + "}"
 _DECLARATION: Final = b'<?xml version="1.0" encoding="UTF-8"?>\n'
-#: Base64 is written in chunks of whole 3-byte groups, so chunks concatenate without padding.
-_ENCODE_CHUNK: Final = 3 * 21 * 1024
+#: Base64 is written in chunks of whole 3-byte groups, so chunks concatenate without padding;
+#: 48 KiB in, 64 Ki characters out: lxml's xmlfile keeps every single write() larger than that,
+#: so a bigger chunk made a 1 GB attachment cost 1 GB of memory.
+_ENCODE_CHUNK: Final = 3 * 16 * 1024
 _ZIP_DATE: Final = (1980, 1, 1, 0, 0, 0)
 
 _Value = str | int | bool | date | datetime | None

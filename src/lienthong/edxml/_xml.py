@@ -22,7 +22,7 @@ from lienthong._i18n import tr
 from lienthong.edxml._content import AttachmentSink
 from lienthong.edxml._decode import AttachmentDecoder, DecodedPayload
 from lienthong.edxml._limits import Limits
-from lienthong.edxml._tree import local_name
+from lienthong.edxml._tree import declares_doctype, local_name
 from lienthong.errors import MalformedXML, SchemaInvalid, UnsafeXML
 
 _ROOT_START: Final = re.compile(rb"<[A-Za-z_]")
@@ -126,8 +126,8 @@ def _syntax_error(
 
 def parse_xml(source: bytes | BinaryIO, *, sink: AttachmentSink, limits: Limits) -> ParsedXML:
     """Parse a package's bytes (or a binary stream of them) into an element tree, safely."""
-    if isinstance(source, bytes | bytearray | memoryview):
-        data = bytes(source)
+    if type(source) is bytes or isinstance(source, bytes | bytearray | memoryview):
+        data = source if type(source) is bytes else bytes(source)
         if len(data) > limits.max_package_bytes:
             raise _too_large(limits.max_package_bytes)
         if len(data) <= limits.in_memory_bytes:
@@ -163,16 +163,13 @@ def _parse_whole(data: bytes) -> ParsedXML:
     if not data or data.isspace():
         raise _empty()
     root_at = _ROOT_START.search(data)
-    if root_at is not None and b"<!DOCTYPE" in data[: root_at.start()]:
+    if root_at is not None and data.find(b"<!DOCTYPE", 0, root_at.start()) >= 0:
         raise _doctype_refused()
     try:
         root = etree.fromstring(data, _tree_parser())
     except etree.XMLSyntaxError as exc:
         raise _syntax_error(exc) from exc
-    docinfo = root.getroottree().docinfo
-    if (
-        getattr(docinfo, "doctype", "") or docinfo.internalDTD is not None
-    ):  # e.g. a UTF-16 prolog the scan missed
+    if declares_doctype(root):  # e.g. a UTF-16 prolog the scan missed
         raise _doctype_refused()
     return ParsedXML(root=root)
 

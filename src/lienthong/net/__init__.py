@@ -6,8 +6,22 @@ from lienthong.net._problems import ProblemTable, install_problem_handlers, prob
 from lienthong.net._server import Listening, ServerThread, bind, serve_forever, serve_in_thread
 from lienthong.net._sessions import Session, SessionStore, same_token
 from lienthong.net._tls import client_context, server_context
+from lienthong.net._webhooks import (
+    EVENT_ID_HEADER,
+    EVENT_TYPE_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMP_HEADER,
+    TOLERANCE,
+    sign_webhook,
+    webhook_problem,
+)
 
 __all__ = [
+    "EVENT_ID_HEADER",
+    "EVENT_TYPE_HEADER",
+    "SIGNATURE_HEADER",
+    "TIMESTAMP_HEADER",
+    "TOLERANCE",
     "Listening",
     "ProblemTable",
     "ServerThread",
@@ -23,5 +37,7 @@ __all__ = [
     "serve_forever",
     "serve_in_thread",
     "server_context",
+    "sign_webhook",
     "status_of",
+    "webhook_problem",
 ]

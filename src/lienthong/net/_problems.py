@@ -48,6 +48,9 @@ def install_problem_handlers(
         assert isinstance(exc, LienthongError)
         status = status_of(exc, table)
         headers = {"WWW-Authenticate": f'Bearer realm="{realm}"'} if status == 401 else None
+        if status >= 500:  # our own failure: its text may carry SQL or paths, which stay in the log
+            log.error("%s: %s", exc.code, exc)
+            return problem(status, exc.code, tr(*internal), headers=headers)
         return problem(status, exc.code, str(exc), headers=headers)
 
     async def validation(_request: Request, exc: Exception) -> JSONResponse:

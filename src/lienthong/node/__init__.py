@@ -7,6 +7,7 @@ The protocol is a set of synchronous functions over the store, time always a par
 >>> receipt_bytes = receive(peer, package_bytes, recipient=code, at=now)     # doctest: +SKIP
 """
 
+from lienthong.node._attachment_blobs import BlobSink
 from lienthong.node._deliver import Outcome, check_receipt, deliver_due, settle_failure, settle_receipt
 from lienthong.node._errors import (
     DeliveryError,
@@ -22,14 +23,21 @@ from lienthong.node._home import NodeHome
 from lienthong.node._http import HttpTransport, map_httpx_errors
 from lienthong.node._ids import message_id_of
 from lienthong.node._init import KeyFiles, init_home
+from lienthong.node._intake import Intake, intake_for
 from lienthong.node._node import Node
+from lienthong.node._package import PackageSource, Spool, package_source, read_package_file
 from lienthong.node._peer_app import create_peer_app
+from lienthong.node._recall import RecallState, recall_states
 from lienthong.node._receive import receive
+from lienthong.node._reporting import STATISTICS_FILE, ReporterState, StatisticsReporter
 from lienthong.node._retry import RetryPolicy, next_attempt
 from lienthong.node._runtime import NodeRuntime, RuntimeSettings
 from lienthong.node._service import NodeService, ServeSettings
 from lienthong.node._source import ConfigurationFile, ConfigurationSource
-from lienthong.node._submit import Submission, submit
+from lienthong.node._status_rules import StatusHistory, StatusProblem, status_history, status_problem
+from lienthong.node._submit import Submission, SubmitOutcome, submit, submit_many
+from lienthong.node._trace import TRACE_HEADER, add_trace_header, hop_header, hop_note
+from lienthong.node._trace_view import DocumentTrace, document_trace
 from lienthong.node._transport import DeliveryRequest, InMemoryTransport, PeerTransport
 from lienthong.node._wire import PACKAGES_PATH, RECEIPT_TYPE, RECIPIENT_HEADER
 from lienthong.node._worker import DeliveryWorker
@@ -47,6 +55,9 @@ __all__ = [
     "PACKAGES_PATH",
     "RECEIPT_TYPE",
     "RECIPIENT_HEADER",
+    "STATISTICS_FILE",
+    "TRACE_HEADER",
+    "BlobSink",
     "ConfigurationFile",
     "ConfigurationSource",
     "DeliveryError",
@@ -55,9 +66,11 @@ __all__ = [
     "DeliveryWorker",
     "Disposition",
     "DocumentLink",
+    "DocumentTrace",
     "HttpTransport",
     "InMemoryTransport",
     "InboxEntry",
+    "Intake",
     "KeyFiles",
     "Node",
     "NodeError",
@@ -67,27 +80,46 @@ __all__ = [
     "OutboxEntry",
     "Outcome",
     "PackageRefused",
+    "PackageSource",
     "PeerTimeout",
     "PeerTransport",
     "PeerUnreachable",
+    "RecallState",
     "ReceiptEntry",
     "ReceiptInvalid",
     "Refusal",
+    "ReporterState",
     "RetryPolicy",
     "RuntimeSettings",
     "ServeSettings",
+    "Spool",
+    "StatisticsReporter",
     "StatusEntry",
+    "StatusHistory",
+    "StatusProblem",
     "Submission",
+    "SubmitOutcome",
+    "add_trace_header",
     "check_receipt",
     "create_peer_app",
     "deliver_due",
+    "document_trace",
     "export_evidence",
+    "hop_header",
+    "hop_note",
     "init_home",
+    "intake_for",
     "map_httpx_errors",
     "message_id_of",
     "next_attempt",
+    "package_source",
+    "read_package_file",
+    "recall_states",
     "receive",
     "settle_failure",
     "settle_receipt",
+    "status_history",
+    "status_problem",
     "submit",
+    "submit_many",
 ]

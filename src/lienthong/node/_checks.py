@@ -17,31 +17,36 @@ from lienthong.edxml import DigestSink, Package, parse_package
 from lienthong.errors import LienthongError, PackageRejected
 from lienthong.node._errors import PackageRefused, Refusal
 from lienthong.node._node import Node
-from lienthong.trust import verify_package
+from lienthong.node._package import PackageSource
+from lienthong.node._signing import verify_source
 
 
-def parse_checked(node: Node, data: bytes) -> Package:
-    """The package in ``data`` (attachments measured, not kept), within the node's limits."""
-    if len(data) > node.limits.max_package_bytes:
+def parse_checked(node: Node, source: PackageSource) -> Package:
+    """The package in ``source`` (attachments measured, not kept), within the node's limits;
+    a spooled package is parsed as a stream."""
+    if source.size > node.limits.max_package_bytes:
         raise PackageRefused(
             tr(
-                f"gói tin {len(data)} byte vượt giới hạn {node.limits.max_package_bytes} byte",
-                f"the package of {len(data)} bytes exceeds the limit of {node.limits.max_package_bytes}",
+                f"gói tin {source.size} byte vượt giới hạn {node.limits.max_package_bytes} byte",
+                f"the package of {source.size} bytes exceeds the limit of {node.limits.max_package_bytes}",
             ),
             reason=Refusal.TOO_LARGE,
         )
     try:
-        return parse_package(data, sink=DigestSink(), limits=node.limits)
+        if source.data is not None:
+            return parse_package(source.data, sink=DigestSink(), limits=node.limits)
+        with source.open() as stream:
+            return parse_package(stream, sink=DigestSink(), limits=node.limits)
     except PackageRejected as exc:
         raise PackageRefused(
             tr(f"gói tin không hợp lệ: {exc}", f"invalid package: {exc}"), reason=Refusal.MALFORMED
         ) from exc
 
 
-def check_signature(node: Node, data: bytes, package: Package, *, at: datetime) -> None:
+def check_signature(node: Node, source: PackageSource, package: Package, *, at: datetime) -> None:
     """The signature verifies, chains to the network's anchors, and its certificate may sign
     for the package's ``From`` per the configuration."""
-    report = verify_package(data, anchors=node.anchors, crls=node.crls, at=at)
+    report = verify_source(node, source, at=at)
     if report.agency_code is not None and not report.sender_bound:
         raise PackageRefused(report.problem or "", reason=Refusal.SIGNER_NOT_SENDER)
     if not report.valid or report.signer is None:

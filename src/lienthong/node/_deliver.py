@@ -25,9 +25,11 @@ from lienthong.errors import LienthongError
 from lienthong.evidence import EvidenceError, LogKind, Receipt, read_receipt, sha256_hex
 from lienthong.node._errors import ReceiptInvalid
 from lienthong.node._node import Node
+from lienthong.node._package import PackageSource
 from lienthong.node._retry import next_attempt
 from lienthong.node._transport import DeliveryRequest, PeerTransport
-from lienthong.store import DeliveryState, Direction, NodeStore, OutboxEntry, ReceiptEntry
+from lienthong.node._wire import MAX_BATCH_BYTES
+from lienthong.store import DeliveryState, Direction, NodeEntry, NodeStore, OutboxEntry, ReceiptEntry
 
 _log = logging.getLogger("lienthong.node.deliver")
 
@@ -51,9 +53,11 @@ class _Sent:
     failure: str = ""
 
 
-#: Runs ``send`` over the claimed rows: ``map`` one after the other, or an executor's ``map``
-#: to have several in flight at once (the HTTP/2 transport multiplexes them).
-Mapper = Callable[[Callable[[OutboxEntry], _Sent], Sequence[OutboxEntry]], Iterable[_Sent]]
+#: Runs ``send`` over the claimed rows, in groups (one request each): ``map`` one after the
+#: other, or an executor's ``map`` to have several in flight at once.
+Mapper = Callable[
+    [Callable[[list[OutboxEntry]], list[_Sent]], Sequence[list[OutboxEntry]]], Iterable[list[_Sent]]
+]
 
 
 def deliver_due(
@@ -64,44 +68,126 @@ def deliver_due(
     rand: random.Random,
     limit: int = 50,
     mapper: Mapper = map,
+    per_request: int = 1,
+    clock: Callable[[], datetime] | None = None,
 ) -> list[Outcome]:
     """Claim up to ``limit`` due rows, deliver each, record every outcome in one transaction.
 
     Settling a batch at once costs one transaction (one log-head lock, one commit) instead of
     one per row. A crash between send and settle leaves the rows claimed: their leases end,
     they are sent again, and the receiver acknowledges the repeat without storing it twice.
+    With ``per_request`` above 1, small packages for one peer travel up to that many in one
+    request (``PeerTransport.deliver_many``), each still answered by its own receipt.
+    Receipts are recorded at ``clock()`` when given (when they came back), else at ``now``.
     """
     token = secrets.token_hex(16)
     with NodeStore.begin(node.database, write=False, claims=True) as store:
         claimed = store.claim_due(limit=limit, now=now, lease=node.retry.lease, token=token)
     if not claimed:
         return []
-    sent = list(mapper(lambda entry: _send(node, transport, entry, now=now), claimed))
+    groups = _groups(node, claimed, per_request, now=now)
+    sent = [s for group in mapper(lambda g: _send_group(node, transport, g, now=now), groups) for s in group]
+    received = now if clock is None else clock()
     with NodeStore.begin(node.database) as store:
         return [
-            _record_receipt(store, s.entry, token, s.receipt, s.raw, now=now)
+            _record_receipt(store, s.entry, token, s.receipt, s.raw, now=received)
             if s.receipt is not None
             else _record_failure(node, store, s.entry, token, s.failure, now=now, rand=rand)
             for s in sent
         ]
 
 
+def _groups(
+    node: Node, claimed: list[OutboxEntry], per_request: int, *, now: datetime
+) -> list[list[OutboxEntry]]:
+    """The rows in request groups: small packages by peer, up to ``per_request`` rows and
+    ``MAX_BATCH_BYTES`` a group; a large package, or one whose peer or blob is not found (its
+    send says why), alone."""
+    if per_request <= 1:
+        return [[entry] for entry in claimed]
+    alone: list[list[OutboxEntry]] = []
+    open_groups: dict[str, tuple[list[OutboxEntry], int]] = {}
+    full: list[list[OutboxEntry]] = []
+    peers: dict[str, str] = {}  # routing a code costs more than a look-up: once a round
+    for entry in claimed:
+        try:
+            peer = peers.get(entry.deliver_to) or node.configuration.node_for(entry.deliver_to, at=now).name
+            peers[entry.deliver_to] = peer
+            size = node.blobs.size(entry.item.package_sha256)
+        except LienthongError:
+            alone.append([entry])
+            continue
+        if size > min(node.limits.in_memory_bytes, MAX_BATCH_BYTES // 4):
+            alone.append([entry])
+            continue
+        group, total = open_groups.get(peer, ([], 0))
+        if group and (len(group) >= per_request or total + size > MAX_BATCH_BYTES):
+            full.append(group)
+            group, total = [], 0
+        group.append(entry)
+        open_groups[peer] = (group, total + size)
+    return full + [group for group, _ in open_groups.values()] + alone
+
+
+def _send_group(
+    node: Node, transport: PeerTransport, group: list[OutboxEntry], *, now: datetime
+) -> list[_Sent]:
+    if len(group) == 1:
+        return [_send(node, transport, group[0], now=now)]
+    try:
+        peer = node.configuration.node_for(group[0].deliver_to, at=now)
+        requests = [
+            DeliveryRequest(
+                peer=peer,
+                recipient=entry.deliver_to,
+                package=_package(node, entry.item.package_sha256),
+                message_id=entry.message_id,
+                at=now,
+            )
+            for entry in group
+        ]
+        raws = transport.deliver_many(requests)
+    except LienthongError as exc:  # DeliveryError for all of them; or a blob is gone: all retry
+        return [_Sent(entry, failure=str(exc)) for entry in group]
+    except Exception as exc:  # a bug below us must cost these rows a retry, not the batch its receipts
+        _log.exception("delivery of %d packages to %s failed unexpectedly", len(group), group[0].deliver_to)
+        return [_Sent(entry, failure=f"{type(exc).__name__}: {exc}") for entry in group]
+    return [_received(node, entry, raw, peer, now=now) for entry, raw in zip(group, raws, strict=True)]
+
+
+def _received(node: Node, entry: OutboxEntry, raw: bytes, peer: NodeEntry, *, now: datetime) -> _Sent:
+    try:
+        receipt = check_receipt(node, entry, raw, peer_pem=peer.tls_certificate_pem, at=now)
+    except ReceiptInvalid as exc:
+        return _Sent(entry, failure=str(exc))
+    except Exception as exc:  # a bug below us must cost this row a retry, not the batch its receipts
+        _log.exception("receipt of %s from %s failed unexpectedly", entry.message_id[:16], entry.deliver_to)
+        return _Sent(entry, failure=f"{type(exc).__name__}: {exc}")
+    return _Sent(entry, receipt, raw)
+
+
 def _send(node: Node, transport: PeerTransport, entry: OutboxEntry, *, now: datetime) -> _Sent:
     try:
         peer = node.configuration.node_for(entry.deliver_to, at=now)
-        package = b"".join(node.blobs.read_verified(entry.item.package_sha256))
+        package = _package(node, entry.item.package_sha256)
         raw = transport.deliver(
             DeliveryRequest(
                 peer=peer, recipient=entry.deliver_to, package=package, message_id=entry.message_id, at=now
             )
         )
-        receipt = check_receipt(node, entry, raw, peer_pem=peer.tls_certificate_pem, at=now)
     except LienthongError as exc:  # DeliveryError; or the configuration no longer routes it, a blob is gone
         return _Sent(entry, failure=str(exc))
     except Exception as exc:  # a bug below us must cost this row a retry, not the batch its receipts
         _log.exception("delivery of %s to %s failed unexpectedly", entry.message_id[:16], entry.deliver_to)
         return _Sent(entry, failure=f"{type(exc).__name__}: {exc}")
-    return _Sent(entry, receipt, raw)
+    return _received(node, entry, raw, peer, now=now)
+
+
+def _package(node: Node, sha256: str) -> PackageSource:
+    """A small package in memory (sent in one write); a large one streamed from its blob."""
+    if node.blobs.size(sha256) <= node.limits.in_memory_bytes:
+        return PackageSource.of_bytes(b"".join(node.blobs.read_verified(sha256)))
+    return PackageSource.of_blob(node.blobs, sha256)
 
 
 @functools.lru_cache(maxsize=256)

@@ -58,6 +58,8 @@ class Refusal(enum.StrEnum):
     MESSAGE_CONFLICT = "message-conflict"
     RECIPIENT_UNKNOWN = "recipient-unknown"
     NO_SIGNER = "no-signer"
+    #: A status that may not follow those already exchanged (a 15 or 16 answering no recall).
+    OUT_OF_ORDER = "out-of-order"
 
 
 class PackageRefused(PackageRejected):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from datetime import UTC, datetime
 
@@ -21,13 +22,18 @@ from lienthong.store import BlobStore, Database, LogEntry, NodeStore
 from lienthong.trust import Signer
 
 _FIXED = (1980, 1, 1, 0, 0, 0)
+_MESSAGE_ID = re.compile(r"[0-9a-fA-F]{64}")
+#: An agency code as item ids end with it (lenient: legacy codes are served too).
+_CODE = re.compile(r"[0-9A-Za-z.]{1,32}")
 
 
 def export_evidence(
     *, node: str, database: Database, blobs: BlobStore, key: Signer, document_id: str, at: datetime
 ) -> bytes:
-    """The zip bundle of everything this node logged about ``document_id``, its head signed."""
+    """The zip bundle of everything this node logged about ``document_id`` (a DocumentId, or
+    an id this node shows for it: see ``resolve_document_id``), its head signed."""
     with NodeStore.begin(database, write=False) as store:
+        document_id = resolve_document_id(store, document_id)
         seqs = store.log_sequence(document_id)
         if not seqs:
             raise NodeError(
@@ -63,6 +69,20 @@ def export_evidence(
         for name in sorted(files):
             _add(archive, name, files[name])
     return buffer.getvalue()
+
+
+def resolve_document_id(store: NodeStore, name: str) -> str:
+    """The DocumentId that ``name`` designates: a message id (64 hex: the API's ``message_id``,
+    the console's ``/outbox/<id>``, VXP's ``DocId``), an item id (``<message id>-<code>``: the
+    API's inbox ids, the console's ``/inbox/<id>``, VXP's received ``docId``) or the DocumentId
+    itself. A status's ids name the document it answers."""
+    text = name.strip()
+    message_id, _, code = text.partition("-")
+    if _MESSAGE_ID.fullmatch(message_id) and (not code or _CODE.fullmatch(code)):
+        found = store.document_of(message_id.lower())
+        if found is not None:
+            return found
+    return text
 
 
 def _line(entry: LogEntry, document_id: str) -> bytes:

@@ -1,4 +1,4 @@
-"""The peer endpoint: ``POST /v1/peer/packages`` (see ``_wire``), as a FastAPI app.
+"""The peer endpoint: ``POST /v1/peer/packages`` and ``/v1/peer/batches`` (``_wire``), FastAPI.
 
 Transport identity is checked twice: the TLS layer requires a client certificate chaining to
 the network's anchors, and this app then requires that certificate to be the TLS certificate
@@ -6,11 +6,15 @@ of a node in the configuration in use (``lienthong.net.peer_certificate``; the s
 must be prepared with ``capture_peer_certificates``), refusing anyone else with 403 before
 reading the body: a certificate the network's CA issued for some other purpose is no node.
 Then it reads the body within the node's
-size limit, hands it to ``receive`` in a worker thread (parsing and signature checks are CPU
-work) and answers the signed receipt, whatever the decision. A body over the limit is not read:
-its refusal names the digest the sender declared. Requests that are no delivery at all (no
-recipient, no digest for an oversize body) get a 4xx JSON problem; a store failure gets 503,
-which the sender retries.
+size limit (in memory up to ``Limits.in_memory_bytes``, above that spooled to a file beside the
+blob store, which accepting it renames into the store), hands it to ``receive`` in a worker
+thread (parsing and signature checks are CPU work) and answers the signed receipt, whatever
+the decision. A body over the limit is not kept (hashed only, up to a bound): its refusal
+names its digest. Requests that are no delivery at all (no recipient, a body beyond the bound)
+get a 4xx JSON problem; a store failure gets 503, which the sender retries.
+A batch (several small packages of one peer) is read whole within ``MAX_BATCH_BYTES``,
+handed to ``receive_many`` (each package checked and receipted on its own, all stored in one
+transaction) and answered with the receipts in order.
 """
 
 from __future__ import annotations
@@ -31,13 +35,31 @@ from lienthong.directory import Configuration
 from lienthong.errors import LienthongError
 from lienthong.net import peer_certificate
 from lienthong.node._node import Node
-from lienthong.node._receive import receive, refuse_unread
-from lienthong.node._wire import PACKAGES_PATH, RECEIPT_TYPE, RECIPIENT_HEADER
+from lienthong.node._package import Spool
+from lienthong.node._receive import receive, receive_many, refuse_unread
+from lienthong.node._trace import TRACE_HEADER, hop_note
+from lienthong.node._wire import (
+    BATCH_PATH,
+    MAX_BATCH_BYTES,
+    PACKAGES_PATH,
+    RECEIPT_TYPE,
+    RECEIPTS_TYPE,
+    RECIPIENT_HEADER,
+    WireMalformed,
+    decode_frames,
+    encode_receipts,
+)
 
 Clock = Callable[[], datetime]
 #: A body over the limit is still read (hashed, not kept) up to this many times the limit, so
 #: its refusal names its real digest; beyond that the request is cut off with 413.
 _DRAIN_FACTOR = 4
+#: ... but never more than this many bytes beyond a large limit.
+_DRAIN_EXTRA = 64 << 20
+
+
+def _drain_limit(limit: int) -> int:
+    return limit + min(limit * (_DRAIN_FACTOR - 1), _DRAIN_EXTRA)
 
 
 def _utc_now() -> datetime:
@@ -88,21 +110,27 @@ def create_peer_app(
     app = FastAPI(title="lienthong peer", docs_url=None, redoc_url=None, openapi_url=None)
     node_certificates = _NodeCertificates()
 
+    def unknown_peer(node: Node) -> JSONResponse | None:
+        """403 unless the connection's client certificate is a configured node's."""
+        presented = peer()
+        if presented is not None and hashlib.sha256(presented).hexdigest() in node_certificates(
+            node.configuration
+        ):
+            return None
+        return _problem(
+            403,
+            "peer-unknown",
+            tr(
+                "chứng thư TLS của bên gọi không phải của điểm kết nối nào trong cấu hình mạng",
+                "the caller's TLS certificate is not that of any node in the network configuration",
+            ),
+        )
+
     @app.post(PACKAGES_PATH)
     async def packages(request: Request) -> Response:
         node = current()
-        presented = peer()
-        if presented is None or hashlib.sha256(presented).hexdigest() not in node_certificates(
-            node.configuration
-        ):
-            return _problem(
-                403,
-                "peer-unknown",
-                tr(
-                    "chứng thư TLS của bên gọi không phải của điểm kết nối nào trong cấu hình mạng",
-                    "the caller's TLS certificate is not that of any node in the network configuration",
-                ),
-            )
+        if (refused := unknown_peer(node)) is not None:
+            return refused
         recipient = request.headers.get(RECIPIENT_HEADER, "").strip()
         if not recipient:
             return _problem(
@@ -115,34 +143,73 @@ def create_peer_app(
             length = int(request.headers.get("content-length", "0"))
         except ValueError:
             length = 0
-        if length > limit * _DRAIN_FACTOR:
-            return _problem(
-                413, "too-large", tr(f"gói tin vượt {limit} byte", f"the package exceeds {limit} bytes")
-            )
-        body = bytearray()
-        digest = hashlib.sha256()
-        size = 0
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit * _DRAIN_FACTOR:  # hostile: stop reading, let the connection go
-                return _too_large(limit)
-            digest.update(chunk)
-            if size <= limit:
-                body += chunk
-            else:
-                body.clear()
-        if size > limit:
-            raw = await run_in_threadpool(
-                lambda: refuse_unread(
-                    node, recipient=recipient, sha256=digest.hexdigest(), size=size, at=clock()
-                )
-            )
-            return Response(raw, media_type=RECEIPT_TYPE)
-        data = bytes(body)
+        drain = _drain_limit(limit)
+        if length > drain:
+            return _too_large(limit)
+        # Small bodies stay in memory; larger ones go to a file beside the blob store as they
+        # arrive (64 KiB writes to the page cache: not worth a thread hop each).
+        spool = Spool(node.blobs.temporary, threshold=node.limits.in_memory_bytes)
         try:
-            raw = await run_in_threadpool(lambda: receive(node, data, recipient=recipient, at=clock()))
+            async for chunk in request.stream():
+                spool.write(chunk)
+                if spool.size > drain:  # hostile: stop reading, let the connection go
+                    return _too_large(limit)
+                if spool.size > limit:
+                    spool.drop()
+            if spool.size > limit:
+                size, sha256 = spool.size, spool.sha256
+                raw = await run_in_threadpool(
+                    lambda: refuse_unread(node, recipient=recipient, sha256=sha256, size=size, at=clock())
+                )
+                return Response(raw, media_type=RECEIPT_TYPE)
+            source = spool.finish()
+        finally:
+            spool.abort()  # nothing left to remove once finished
+        try:
+            hop = hop_note(node, request.headers.get(TRACE_HEADER), peer())
+            raw = await run_in_threadpool(
+                lambda: receive(node, source, recipient=recipient, at=clock(), hop=hop)
+            )
         except LienthongError as exc:  # the store failed: nothing was decided, the sender retries
             return _problem(503, getattr(exc, "code", "unavailable"), str(exc))
+        finally:
+            source.discard()
         return Response(raw, media_type=RECEIPT_TYPE)
+
+    @app.post(BATCH_PATH)
+    async def batches(request: Request) -> Response:
+        """Several small packages (``_wire``): each checked and answered on its own, all stored
+        in one transaction; the body is bounded, a package over the node's limit is refused."""
+        node = current()
+        if (refused := unknown_peer(node)) is not None:
+            return refused
+        try:
+            length = int(request.headers.get("content-length", "0"))
+        except ValueError:
+            length = 0
+        too_large = _problem(
+            413,
+            "too-large",
+            tr(f"lô gói tin vượt {MAX_BATCH_BYTES} byte", f"the batch exceeds {MAX_BATCH_BYTES} bytes"),
+        )
+        if length > MAX_BATCH_BYTES:
+            return too_large
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_BATCH_BYTES:  # hostile: stop reading, let the connection go
+                return too_large
+        try:
+            deliveries = decode_frames(bytes(body))
+        except WireMalformed as exc:
+            return _problem(400, "batch-malformed", str(exc))
+        if not deliveries:
+            return _problem(400, "batch-empty", tr("lô không có gói tin nào", "the batch holds no package"))
+        try:
+            hop = hop_note(node, request.headers.get(TRACE_HEADER), peer())
+            receipts = await run_in_threadpool(lambda: receive_many(node, deliveries, at=clock(), hop=hop))
+        except LienthongError as exc:  # the store failed: nothing was decided, the sender retries
+            return _problem(503, getattr(exc, "code", "unavailable"), str(exc))
+        return Response(encode_receipts(receipts), media_type=RECEIPTS_TYPE)
 
     return app

@@ -10,6 +10,8 @@ Everything received or answered enters the message log in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from lienthong._i18n import tr
@@ -19,6 +21,8 @@ from lienthong.node._checks import check_signature, parse_checked, served_here
 from lienthong.node._errors import PackageRefused, Refusal
 from lienthong.node._ids import kind_of, message_id_of
 from lienthong.node._node import Node
+from lienthong.node._package import PackageSource, package_source
+from lienthong.node._recall import check_recall, mark_recall
 from lienthong.node._submit import _status_entry
 from lienthong.store import (
     Direction,
@@ -30,6 +34,9 @@ from lienthong.store import (
     ReceiptEntry,
 )
 
+#: The blobs of a batch are written side by side: each put ends in fsyncs, which the file
+#: system commits together when they come at once, instead of one after the other.
+_BLOB_WRITERS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lienthong-blobs")
 _DISPOSITIONS = {
     BusinessType.RECALL: Disposition.RECALLED,
     BusinessType.UPDATE: Disposition.UPDATED,
@@ -37,17 +44,66 @@ _DISPOSITIONS = {
 }
 
 
-def receive(node: Node, data: bytes, *, recipient: str, at: datetime) -> bytes:
-    """Check and store ``data`` delivered for ``recipient``; return the signed receipt's bytes."""
-    digest = sha256_hex(data)
+def receive(node: Node, data: bytes | PackageSource, *, recipient: str, at: datetime, hop: str = "") -> bytes:
+    """Check and store ``data`` delivered for ``recipient``; return the signed receipt's bytes.
+    ``hop``: the delivery's trace record (``_trace.hop_note``), logged with the package.
+    A spooled source is moved into the blob store when accepted; the caller still discards it."""
+    source = package_source(data)
+    digest = source.sha256
+    package, refusal = _check(node, source, recipient, at=at)
+    if refusal is None and package is not None:
+        try:
+            return _store(node, source, package, recipient, digest, at=at, hop=hop)
+        except PackageRefused as late:
+            refusal = late
+    assert refusal is not None
+    return _refuse(node, package, recipient, digest, refusal, at=at)
+
+
+def receive_many(
+    node: Node, deliveries: Sequence[tuple[str, bytes]], *, at: datetime, hop: str = ""
+) -> list[bytes]:
+    """``receive`` for several ``(recipient, package)`` pairs from one peer: each checked on its
+    own and answered by its own signed receipt, in order; all stored in one transaction (one
+    log-head lock, one commit), their log entries in the order given."""
+    checked: list[tuple[str, str, Package | None, PackageRefused | None]] = []
+    kept: list[PackageSource] = []
+    for recipient, data in deliveries:
+        source = package_source(data)
+        package, refusal = _check(node, source, recipient, at=at)
+        if refusal is None:
+            kept.append(source)
+        checked.append((recipient, source.sha256, package, refusal))
+    list(_BLOB_WRITERS.map(lambda source: source.store(node.blobs), kept))
+    receipts = []
+    with NodeStore.begin(node.database) as store:
+        for recipient, digest, package, refused in checked:
+            refusal = refused
+            if refusal is None and package is not None:
+                try:
+                    receipts.append(_store_in(node, store, package, recipient, digest, at=at, hop=hop))
+                    continue
+                except PackageRefused as late:  # raised before anything of it was written
+                    refusal = late
+            assert refusal is not None
+            receipts.append(
+                _issue(node, store, _refusal(node, package, recipient, digest, refusal, at=at), at=at)
+            )
+    return receipts
+
+
+def _check(
+    node: Node, source: PackageSource, recipient: str, *, at: datetime
+) -> tuple[Package | None, PackageRefused | None]:
+    """The package, and why it is refused (None when it may be stored)."""
     package: Package | None = None
     try:
-        package = parse_checked(node, data)
-        check_signature(node, data, package, at=at)
+        package = parse_checked(node, source)
+        check_signature(node, source, package, at=at)
         _check_addressed(node, package, recipient, at=at)
-        return _store(node, data, package, recipient, digest, at=at)
     except PackageRefused as refusal:
-        return _refuse(node, package, recipient, digest, refusal, at=at)
+        return package, refusal
+    return package, None
 
 
 def _check_addressed(node: Node, package: Package, recipient: str, *, at: datetime) -> None:
@@ -95,60 +151,91 @@ def _check_addressed(node: Node, package: Package, recipient: str, *, at: dateti
         )
 
 
-def _store(node: Node, data: bytes, package: Package, recipient: str, digest: str, *, at: datetime) -> bytes:
-    message_id = message_id_of(package)
-    node.blobs.put_bytes(data)
+def _store(
+    node: Node,
+    source: PackageSource,
+    package: Package,
+    recipient: str,
+    digest: str,
+    *,
+    at: datetime,
+    hop: str,
+) -> bytes:
+    source.store(node.blobs)
     with NodeStore.begin(node.database) as store:
-        held = store.inbox_get(message_id, recipient)
-        if held is not None and held.package_sha256 != digest:
-            raise PackageRefused(
-                tr(
-                    f"thông điệp {package.document_id} đã nhận với nội dung khác",
-                    f"message {package.document_id} was already received with different content",
-                ),
-                reason=Refusal.MESSAGE_CONFLICT,
-            )
-        if held is None:
-            store.inbox_put(
-                InboxEntry(
-                    message_id=message_id,
-                    document_id=package.document_id,
-                    kind=kind_of(package),
-                    package_sha256=digest,
-                    sender=package.from_code,
-                    recipient=recipient,
-                    received_at=at,
-                )
-            )
-            store.log(
-                LogKind.PACKAGE_IN,
-                at=at,
+        return _store_in(node, store, package, recipient, digest, at=at, hop=hop)
+
+
+def _store_in(
+    node: Node,
+    store: NodeStore,
+    package: Package,
+    recipient: str,
+    digest: str,
+    *,
+    at: datetime,
+    hop: str = "",
+) -> bytes:
+    """Store a checked package in ``store``'s transaction; its receipt. A conflict is raised
+    before anything is written (``receive_many`` answers it in the same transaction)."""
+    message_id = message_id_of(package)
+    held = store.inbox_get(message_id, recipient)
+    if held is not None and held.package_sha256 != digest:
+        raise PackageRefused(
+            tr(
+                f"thông điệp {package.document_id} đã nhận với nội dung khác",
+                f"message {package.document_id} was already received with different content",
+            ),
+            reason=Refusal.MESSAGE_CONFLICT,
+        )
+    if held is None:
+        if isinstance(package, StatusPackage):  # a recall answer to no recall: refused, unwritten
+            check_recall(store, package, addressee=recipient)
+        store.inbox_put(
+            InboxEntry(
                 message_id=message_id,
                 document_id=package.document_id,
-                party=package.from_code,
-                sha256=digest,
+                kind=kind_of(package),
+                package_sha256=digest,
+                sender=package.from_code,
+                recipient=recipient,
+                received_at=at,
             )
-            _apply(store, package, recipient, at=at)
-            if isinstance(package, StatusPackage):
-                store.put_status(_status_entry(package, recipient, digest, Direction.IN, at))
-        receipt = Receipt(
+        )
+        store.log(
+            LogKind.PACKAGE_IN,
+            at=at,
             message_id=message_id,
             document_id=package.document_id,
-            package_sha256=digest,
-            kind=kind_of(package).value,
-            sender=package.from_code,
-            recipient=recipient,
-            outcome=ReceiptOutcome.ACCEPTED,
-            node=node.name,
-            at=at,
-            duplicate=held is not None,
+            party=package.from_code,
+            sha256=digest,
+            note=hop,
         )
-        return _issue(node, store, receipt, at=at)
+        _apply(store, package, recipient, at=at)
+        if isinstance(package, StatusPackage):
+            store.put_status(_status_entry(package, recipient, digest, Direction.IN, at))
+    receipt = Receipt(
+        message_id=message_id,
+        document_id=package.document_id,
+        package_sha256=digest,
+        kind=kind_of(package).value,
+        sender=package.from_code,
+        recipient=recipient,
+        outcome=ReceiptOutcome.ACCEPTED,
+        node=node.name,
+        at=at,
+        duplicate=held is not None,
+    )
+    return _issue(node, store, receipt, at=at)
 
 
 def _apply(store: NodeStore, package: Package, recipient: str, *, at: datetime) -> None:
-    """Recall, update, replace: the earlier document is marked and linked to this one."""
-    if not isinstance(package, DocumentPackage) or package.business is None:
+    """Recall, update, replace: the earlier document is marked and linked to this one. A recall
+    by status (13, answered 15 or 16) is checked and applied by ``_recall``."""
+    if isinstance(package, StatusPackage):
+        mark_recall(store, package, addressee=recipient, direction=Direction.IN)
+        return
+    if package.business is None:
         return
     business = package.business
     disposition = _DISPOSITIONS.get(business.business_type)
@@ -205,7 +292,14 @@ def _issue(node: Node, store: NodeStore, receipt: Receipt, *, at: datetime) -> b
 def _refuse(
     node: Node, package: Package | None, recipient: str, digest: str, refusal: PackageRefused, *, at: datetime
 ) -> bytes:
-    receipt = Receipt(
+    with NodeStore.begin(node.database) as store:
+        return _issue(node, store, _refusal(node, package, recipient, digest, refusal, at=at), at=at)
+
+
+def _refusal(
+    node: Node, package: Package | None, recipient: str, digest: str, refusal: PackageRefused, *, at: datetime
+) -> Receipt:
+    return Receipt(
         message_id=message_id_of(package) if package is not None else digest,
         document_id=package.document_id if package is not None else "",
         package_sha256=digest,
@@ -218,8 +312,6 @@ def _refuse(
         reason=refusal.message,
         reason_code=refusal.reason.value,
     )
-    with NodeStore.begin(node.database) as store:
-        return _issue(node, store, receipt, at=at)
 
 
 def refuse_unread(node: Node, *, recipient: str, sha256: str, size: int, at: datetime) -> bytes:

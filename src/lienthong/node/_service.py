@@ -1,4 +1,5 @@
-"""``NodeService``: a serving node, the peer endpoint over mutual TLS plus its delivery worker.
+"""``NodeService``: a serving node, the peer endpoint over mutual TLS plus its delivery worker
+and its statistics reporter (``_reporting``).
 
 TLS contexts come from ``lienthong.net``: the server requires a client certificate chaining to
 the network's anchors (read from the configuration at start); the client presents the node's
@@ -21,6 +22,7 @@ from lienthong.net import bind, capture_peer_certificates, client_context, serve
 from lienthong.node._home import NodeHome
 from lienthong.node._http import HttpTransport
 from lienthong.node._peer_app import create_peer_app
+from lienthong.node._reporting import StatisticsReporter
 from lienthong.node._runtime import NodeRuntime, RuntimeSettings
 from lienthong.node._worker import DeliveryWorker
 
@@ -35,7 +37,9 @@ class ServeSettings:
     port: int = 0
     #: Delivery threads, and rows each claims at a time.
     workers: int = 4
-    batch: int = 8
+    batch: int = 64
+    #: Small packages for one peer carried by one request (its batch route); 1: one by one.
+    per_request: int = 32
     #: Seconds between polls of the outbox when nothing is due.
     idle: float = 0.2
     #: Seconds a peer has to answer one delivery.
@@ -44,6 +48,8 @@ class ServeSettings:
     grace: float = 3.0
     #: The API listener (``lienthong.api``); None: no API. 0: a free port.
     api_port: int | None = 0
+    #: Seconds between statistics reports to the directory; 0: none.
+    statistics_interval: float = 300.0
 
 
 class NodeService:
@@ -65,20 +71,27 @@ class NodeService:
         self.transport = HttpTransport(tls=client_tls, timeout=self.settings.timeout)
         self.app = create_peer_app(self.runtime.node)
         self.api_app: Any = None
+        self.webhooks: Any = None
         if self.settings.api_port is not None:
-            from lienthong.api import create_app  # noqa: PLC0415 - the API sits above the node
+            from lienthong.api import WebhookDispatcher, create_app  # noqa: PLC0415 - above the node
             from lienthong.console import UserFile, create_console  # noqa: PLC0415 - likewise
 
             self.api_app = create_app(self.runtime.node)
             # The agency console shares the API's listener; its routes all start with /console.
-            self.api_app.mount("/", create_console(self.runtime.node(), users=UserFile.in_home(home.home)))
+            self.api_app.mount("/", create_console(self.runtime.node, users=UserFile.in_home(home.home)))
             self._api_tls = server_context(certificate=fullchain, key=home.key_path, client_anchors=None)
+            # Webhooks are called over TLS trusting the network's anchors, as a peer would be.
+            self.webhooks = WebhookDispatcher(self.runtime.node, verify=client_tls)
         self.worker = DeliveryWorker(
             self.runtime.node,
             self.transport,
             threads=self.settings.workers,
             batch=self.settings.batch,
             idle=self.settings.idle,
+            per_request=self.settings.per_request,
+        )
+        self.reporter = StatisticsReporter.for_runtime(
+            self.runtime, fullchain=fullchain, interval=self.settings.statistics_interval
         )
 
     async def serve(
@@ -98,9 +111,16 @@ class NodeService:
         if api is not None and on_api is not None:
             on_api(api.url)
         self.worker.start()
-        servers = [serve_forever(self.app, listening, self._server_tls, shutdown=shutdown)]
+        if self.reporter is not None:
+            self.reporter.start()
+        if self.webhooks is not None:
+            self.webhooks.start()
+        # The servers stop on their own signal, set after the API's event streams have ended:
+        # an HTTP/2 stream still open when the server says goodbye ends in an error for its client.
+        stopping = asyncio.Event() if shutdown is not None else None
+        servers = [serve_forever(self.app, listening, self._server_tls, shutdown=stopping)]
         if api is not None:
-            servers.append(serve_forever(self.api_app, api, self._api_tls, shutdown=shutdown))
+            servers.append(serve_forever(self.api_app, api, self._api_tls, shutdown=stopping))
         serving: asyncio.Future[Any] = asyncio.ensure_future(asyncio.gather(*servers))
         try:
             if shutdown is None:
@@ -109,6 +129,12 @@ class NodeService:
             await asyncio.wait(
                 [serving, asyncio.ensure_future(shutdown.wait())], return_when="FIRST_COMPLETED"
             )
+            if self.api_app is not None:
+                from lienthong.api import stop_streams  # noqa: PLC0415 - the API sits above the node
+
+                await stop_streams(self.api_app)
+            assert stopping is not None
+            stopping.set()
             # Hypercorn waits for idle HTTP/2 connections peers keep open: bound the goodbye.
             done, _ = await asyncio.wait([serving], timeout=self.settings.grace)
             if not done:
@@ -118,9 +144,17 @@ class NodeService:
                 raise serving.exception()  # type: ignore[misc]
         finally:
             await asyncio.to_thread(self.worker.stop)
+            if self.reporter is not None:  # after the worker: its last deliveries are counted
+                await asyncio.to_thread(self.reporter.stop)
+            if self.webhooks is not None:
+                await asyncio.to_thread(self.webhooks.stop)
 
     def close(self) -> None:
         self.worker.stop()
+        if self.reporter is not None:
+            self.reporter.stop()
+        if self.webhooks is not None:
+            self.webhooks.close()
         self.transport.close()
         self.runtime.close()
 

@@ -1,4 +1,7 @@
-"""Accepting a package from an agency served here: checked, signed, queued and logged at once.
+"""Accepting packages from agencies served here: checked, signed, queued and logged at once.
+
+``submit_many`` takes several at a time (each checked and answered on its own, all written in
+one transaction); ``submit`` is a batch of one.
 
 Recipients: a document's ``To`` codes; a status goes where it answers (a recipient's status
 to the original's sender, the sender's 13 to the original's recipients), matched by DocumentId.
@@ -7,17 +10,22 @@ A closed code goes to its successor (recorded on the outbox row) or fails with "
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from lienthong._i18n import tr
 from lienthong.edxml import DocumentPackage, Package, StatusPackage, validate_package
-from lienthong.evidence import LogKind, sha256_hex
+from lienthong.errors import LienthongError
+from lienthong.evidence import LogKind
 from lienthong.node._checks import check_signature, parse_checked, served_here
 from lienthong.node._errors import PackageRefused, Refusal
 from lienthong.node._ids import kind_of, message_id_of
 from lienthong.node._node import Node
+from lienthong.node._package import PackageSource, package_source
+from lienthong.node._recall import apply_recall
+from lienthong.node._signing import sign_source
+from lienthong.node._trace import stamp as trace_stamp
 from lienthong.store import (
     DeliveryState,
     Direction,
@@ -27,7 +35,6 @@ from lienthong.store import (
     PackageKind,
     StatusEntry,
 )
-from lienthong.trust import sign_package
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,13 +49,63 @@ class Submission:
     repeated: bool = False
 
 
-def submit(node: Node, data: bytes, *, at: datetime) -> Submission:
+#: What ``submit_many`` answers for each package: its submission, or why it was not accepted.
+SubmitOutcome = Submission | LienthongError
+
+
+def submit(node: Node, data: bytes | PackageSource, *, at: datetime) -> Submission:
     """Accept ``data`` (an edXML package from an agency served here) for delivery.
 
     Signs it with the agency's signer when unsigned, verifies it when signed; raises
-    ``PackageRefused`` (or another ``PackageRejected``) when it cannot be accepted.
+    ``PackageRefused`` (or another ``PackageRejected``) when it cannot be accepted. A spooled
+    source is moved into the blob store when accepted; the caller still discards it.
     """
-    package = parse_checked(node, data)
+    (outcome,) = submit_many(node, [data], at=at)
+    if isinstance(outcome, Submission):
+        return outcome
+    raise outcome
+
+
+def submit_many(node: Node, sources: Sequence[bytes | PackageSource], *, at: datetime) -> list[SubmitOutcome]:
+    """``submit`` for several packages, answered in order: each checked on its own (a refused
+    one is answered by its error and harms no other), all accepted in one write transaction
+    (one outbox look-up, one log-head lock, one commit) after their blobs are durable."""
+    outcomes: list[SubmitOutcome | None] = [None] * len(sources)
+    passed: list[tuple[int, Checked]] = []
+    try:
+        for index, data in enumerate(sources):
+            try:
+                passed.append((index, check(node, data, at=at)))
+            except LienthongError as exc:
+                outcomes[index] = exc
+        for (index, _), outcome in zip(passed, accept(node, [c for _, c in passed], at=at), strict=True):
+            outcomes[index] = outcome
+    finally:
+        for _, checked in passed:
+            checked.discard()
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """A package that passed the checks, ready for ``accept``; ``discard`` it afterwards."""
+
+    source: PackageSource
+    package: Package
+    message_id: str
+    #: The source is a signed copy made here (a spool of ours when large).
+    signed: bool = False
+
+    def discard(self) -> None:
+        if self.signed:
+            self.source.discard()
+
+
+def check(node: Node, data: bytes | PackageSource, *, at: datetime) -> Checked:
+    """The checks of ``submit`` (CPU only, no write): parsed, valid, sender served here, signed
+    here when unsigned, signature verified; raises the refusal."""
+    source = package_source(data)
+    package = parse_checked(node, source)
     validate_package(package)
     if not served_here(node, package.from_code, at=at):
         raise PackageRefused(
@@ -58,56 +115,117 @@ def submit(node: Node, data: bytes, *, at: datetime) -> Submission:
             ),
             reason=Refusal.NOT_SERVED_HERE,
         )
-    if package.signature is None:
-        signer = node.signers.get(package.from_code)
-        if signer is None:
-            raise PackageRefused(
-                tr(
-                    f"gói tin chưa ký và không có khóa ký của {package.from_code}",
-                    f"the package is unsigned and no signing key of {package.from_code} is held",
-                ),
-                reason=Refusal.NO_SIGNER,
-            )
-        data = sign_package(data, signer)
-    check_signature(node, data, package, at=at)
-    message_id = message_id_of(package)
-    digest = sha256_hex(data)
+    if package.signature is not None:
+        check_signature(node, source, package, at=at)
+        return Checked(source, package, message_id_of(package))
+    signer = node.signers.get(package.from_code)
+    if signer is None:
+        raise PackageRefused(
+            tr(
+                f"gói tin chưa ký và không có khóa ký của {package.from_code}",
+                f"the package is unsigned and no signing key of {package.from_code} is held",
+            ),
+            reason=Refusal.NO_SIGNER,
+        )
+    # Its own TraceHeader first: nothing may be added once the package is signed.
+    stamped = trace_stamp(node, source, package, at=at)
+    signed = sign_source(stamped, signer, directory=node.blobs.temporary)
+    try:
+        check_signature(node, signed, package, at=at)
+    except BaseException:
+        signed.discard()
+        raise
+    return Checked(signed, package, message_id_of(package), signed=True)
+
+
+def accept(node: Node, checked: Sequence[Checked], *, at: datetime) -> list[SubmitOutcome]:
+    """Queue and log checked packages in one write transaction; an answer for each, in order."""
+    outcomes: list[SubmitOutcome | None] = [None] * len(checked)
+    _accept(node, list(enumerate(checked)), outcomes, at=at)
+    assert all(outcome is not None for outcome in outcomes)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _accept(
+    node: Node, checked: list[tuple[int, Checked]], outcomes: list[SubmitOutcome | None], *, at: datetime
+) -> None:
+    # Looked up before writing anything: a repeat stores no blob and takes no write lock.
     with NodeStore.begin(node.database, write=False) as store:
-        earlier = store.outbox(message_id=message_id)
-        recipients = _recipients(store, package)
-    if earlier:
-        return _repeat(earlier, package, digest)
-    items = list(_items(node, package, recipients, message_id, digest, at=at))
-    node.blobs.put_bytes(data)
+        earlier = store.outbox_of(c.message_id for _, c in checked)
+        planned: list[tuple[int, Checked, list[OutboxItem]]] = []
+        for index, c in checked:
+            try:
+                if c.message_id in earlier:
+                    outcomes[index] = _repeat(earlier[c.message_id], c.package, c.source.sha256)
+                    continue
+                recipients = _recipients(store, c.package)
+                items = list(_items(node, c.package, recipients, c.message_id, c.source.sha256, at=at))
+                planned.append((index, c, items))
+            except LienthongError as exc:
+                outcomes[index] = exc
+    if not planned:
+        return
+    kept: list[tuple[int, Checked, list[OutboxItem]]] = []
+    with node.blobs.batch() as batch:  # durable before the rows naming them are committed
+        for index, c, items in planned:
+            try:
+                c.source.store(batch)
+                kept.append((index, c, items))
+            except LienthongError as exc:
+                outcomes[index] = exc
+    if not kept:
+        return
     with NodeStore.begin(node.database) as store:
-        earlier = store.outbox(message_id=message_id)
-        if earlier:  # another process accepted it meanwhile
-            return _repeat(earlier, package, digest)
-        entries = store.enqueue(items, at=at)
-        for item in items:
-            note = f"redirected-from={item.redirected_from}" if item.redirected_from else ""
+        # Another process may have accepted one meanwhile; a message twice in this batch is
+        # accepted once, the later copy answered as a repeat of it.
+        held = store.outbox_of(c.message_id for _, c, _ in kept)
+        fresh: dict[str, tuple[int, Checked, list[OutboxItem]]] = {}
+        for index, c, items in kept:
+            if c.message_id not in held and c.message_id not in fresh:
+                fresh[c.message_id] = (index, c, items)
+        entries = iter(store.enqueue([item for _, _, items in fresh.values() for item in items], at=at))
+        for index, c, items in fresh.values():
+            held[c.message_id] = [next(entries) for _ in items]
+            _record(store, c.package, items, c.source.sha256, at=at)
+            outcomes[index] = Submission(
+                c.message_id, c.package.document_id, c.source.sha256, tuple(held[c.message_id])
+            )
+        for index, c, _ in kept:
+            if outcomes[index] is None:
+                try:
+                    outcomes[index] = _repeat(held[c.message_id], c.package, c.source.sha256)
+                except LienthongError as exc:
+                    outcomes[index] = exc
+
+
+def _record(
+    store: NodeStore, package: Package, items: list[OutboxItem], digest: str, *, at: datetime
+) -> None:
+    """The log entries (and, for a status, the status rows) of one accepted package."""
+    for item in items:
+        note = f"redirected-from={item.redirected_from}" if item.redirected_from else ""
+        store.log(
+            LogKind.PACKAGE_OUT,
+            at=at,
+            message_id=item.message_id,
+            document_id=package.document_id,
+            party=item.recipient,
+            sha256=digest,
+            note=note,
+        )
+        if item.state is DeliveryState.FAILED:
             store.log(
-                LogKind.PACKAGE_OUT,
+                LogKind.DELIVERY_FAILED,
                 at=at,
-                message_id=message_id,
+                message_id=item.message_id,
                 document_id=package.document_id,
                 party=item.recipient,
-                sha256=digest,
-                note=note,
+                note=item.last_error or "",
             )
-            if item.state is DeliveryState.FAILED:
-                store.log(
-                    LogKind.DELIVERY_FAILED,
-                    at=at,
-                    message_id=message_id,
-                    document_id=package.document_id,
-                    party=item.recipient,
-                    note=item.last_error or "",
-                )
-        if isinstance(package, StatusPackage):
-            for item in items:
-                store.put_status(_status_entry(package, item.recipient, digest, Direction.OUT, at))
-    return Submission(message_id, package.document_id, digest, tuple(entries))
+    if isinstance(package, StatusPackage):
+        for item in items:
+            apply_recall(store, package, addressee=item.recipient, direction=Direction.OUT)
+            store.put_status(_status_entry(package, item.recipient, digest, Direction.OUT, at))
 
 
 def _repeat(earlier: list[OutboxEntry], package: Package, digest: str) -> Submission:

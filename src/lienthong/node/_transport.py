@@ -1,4 +1,5 @@
-"""``PeerTransport``: one method, deliver a package to a peer node and get its receipt's bytes.
+"""``PeerTransport``: deliver a package (or several small ones to one peer in one request) to a
+peer node and get the receipts' bytes.
 
 The in-memory transport calls the other node's ``receive`` directly (tests, one-process
 networks); the mTLS httpx transport is the real network. Errors a retry may cure are
@@ -7,7 +8,7 @@ networks); the mTLS httpx transport is the real network. Errors a retry may cure
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -15,7 +16,8 @@ from typing import Protocol
 from lienthong._i18n import tr
 from lienthong.node._errors import PeerUnreachable
 from lienthong.node._node import Node
-from lienthong.node._receive import receive
+from lienthong.node._package import PackageSource
+from lienthong.node._receive import receive, receive_many
 from lienthong.store import NodeEntry
 
 
@@ -25,7 +27,8 @@ class DeliveryRequest:
 
     peer: NodeEntry
     recipient: str
-    package: bytes
+    #: In memory when small; a stored blob, streamed, when large.
+    package: PackageSource
     message_id: str
     #: When the sender sends (the in-memory transport gives it to the receiver as its clock).
     at: datetime
@@ -34,6 +37,11 @@ class DeliveryRequest:
 class PeerTransport(Protocol):
     def deliver(self, request: DeliveryRequest) -> bytes:
         """The peer's receipt (signed bytes); raises ``DeliveryError`` when the attempt fails."""
+        ...
+
+    def deliver_many(self, requests: Sequence[DeliveryRequest]) -> list[bytes]:
+        """The peer's receipts for small packages to one peer, in order, from one exchange;
+        raises ``DeliveryError`` when the attempt fails (for all of them)."""
         ...
 
 
@@ -45,10 +53,18 @@ class InMemoryTransport:
         self._nodes = dict(nodes)
         self.down: set[str] = set()
 
-    def deliver(self, request: DeliveryRequest) -> bytes:
+    def _peer(self, request: DeliveryRequest) -> Node:
         node = self._nodes.get(request.peer.name)
         if node is None or request.peer.name in self.down:
             raise PeerUnreachable(
                 tr(f"không kết nối được {request.peer.name}", f"cannot reach {request.peer.name}")
             )
-        return receive(node, request.package, recipient=request.recipient, at=request.at)
+        return node
+
+    def deliver(self, request: DeliveryRequest) -> bytes:
+        return receive(self._peer(request), request.package, recipient=request.recipient, at=request.at)
+
+    def deliver_many(self, requests: Sequence[DeliveryRequest]) -> list[bytes]:
+        node = self._peer(requests[0])
+        deliveries = [(r.recipient, r.package.read_bytes()) for r in requests]
+        return receive_many(node, deliveries, at=requests[0].at)

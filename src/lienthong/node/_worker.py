@@ -2,9 +2,9 @@
 
 Each thread loops on ``deliver_due`` (claims are leased and ``SKIP LOCKED``, so threads and
 processes sharing a database never send one row at once); the rows of one claim are sent at
-once through a shared pool (``in_flight`` sends at most; the HTTP/2 transport multiplexes them
-on one connection per peer), so a thread is not idle while a peer verifies and stores; the
-batch is then settled in one transaction. When nothing is due a thread waits ``idle`` seconds
+once through a shared pool (``in_flight`` requests at most, each carrying up to
+``per_request`` small packages for one peer), so a thread is not idle while a peer verifies and
+stores; the batch is then settled in one transaction. When nothing is due a thread waits ``idle`` seconds
 or until stopped. ``stop`` is bounded: a thread still inside a delivery when
 the wait ends is left to die with the process, and its lease makes the row due again.
 """
@@ -39,6 +39,7 @@ class DeliveryWorker:
         batch: int = 8,
         idle: float = 0.2,
         in_flight: int = 8,
+        per_request: int = 1,
         clock: Callable[[], datetime] = _utc_now,
     ) -> None:
         self._current = current
@@ -47,6 +48,7 @@ class DeliveryWorker:
         self._batch = max(batch, 1)
         self._idle = idle
         self._in_flight = max(in_flight, 1)
+        self._per_request = max(per_request, 1)
         self._pool: ThreadPoolExecutor | None = None
         self._clock = clock
         self._stop = threading.Event()
@@ -65,6 +67,8 @@ class DeliveryWorker:
                     rand=rand,
                     limit=self._batch,
                     mapper=pool.map,
+                    per_request=self._per_request,
+                    clock=self._clock,
                 )
             except Exception:  # the database is away, say: log it, wait, keep the thread alive
                 _log.exception("delivery round failed")

@@ -8,6 +8,7 @@ rules to an outbox and returns the outbox that remains.
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable
 from datetime import datetime
@@ -22,6 +23,8 @@ from lienthong.statistics._signing import CONTENT_TYPE, SignedReport
 
 if TYPE_CHECKING:
     import ssl
+
+_log = logging.getLogger("lienthong.statistics.client")
 
 #: Path of the directory's statistics endpoint.
 PATH = "/v1/statistics"
@@ -86,7 +89,8 @@ class StatisticsClient:
         for index, item in enumerate(due):
             try:
                 self.send(item.signed)
-            except ReportRejected:
+            except ReportRejected as exc:  # resending it cannot help; the next revision may
+                _log.warning("report %s/%s rejected: %s", item.key, item.sequence, exc)
                 outbox = outbox.rejected(item.key, item.sequence)
             except StatisticsUnreachable as exc:
                 for waiting in due[index:]:

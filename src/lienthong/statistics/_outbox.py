@@ -10,6 +10,7 @@ the node keep it in a file or a table between runs.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -51,6 +52,9 @@ class ReportOutbox:
     """Reports waiting for the directory, by key."""
 
     pending: tuple[PendingReport, ...] = ()
+    #: The backoff after failures (a node reporting often waits less); not kept by ``to_json``.
+    base: timedelta = BASE_DELAY
+    cap: timedelta = MAX_DELAY
 
     def __len__(self) -> int:
         return len(self.pending)
@@ -64,7 +68,7 @@ class ReportOutbox:
         if waiting is not None and waiting.sequence >= report.sequence:
             return self
         kept = tuple(item for item in self.pending if item.key != key)
-        return ReportOutbox((*kept, PendingReport(key, report.sequence, signed)))
+        return replace(self, pending=(*kept, PendingReport(key, report.sequence, signed)))
 
     def due(self, at: datetime) -> tuple[PendingReport, ...]:
         """Entries to try now, oldest day first."""
@@ -84,22 +88,25 @@ class ReportOutbox:
         return self._without(key, sequence)
 
     def _without(self, key: str, sequence: int) -> ReportOutbox:
-        return ReportOutbox(tuple(p for p in self.pending if not (p.key == key and p.sequence <= sequence)))
+        kept = tuple(p for p in self.pending if not (p.key == key and p.sequence <= sequence))
+        return replace(self, pending=kept)
 
     def failed(self, key: str, *, at: datetime, error: str, jitter: float) -> ReportOutbox:
         """Record a failed attempt: wait longer before the next one."""
-        return ReportOutbox(
-            tuple(
+        delay = functools.partial(retry_delay, jitter=jitter, base=self.base, cap=self.cap)
+        return replace(
+            self,
+            pending=tuple(
                 replace(
                     item,
                     attempts=item.attempts + 1,
-                    next_attempt_at=at + retry_delay(item.attempts + 1, jitter=jitter),
+                    next_attempt_at=at + delay(item.attempts + 1),
                     last_error=error,
                 )
                 if item.key == key
                 else item
                 for item in self.pending
-            )
+            ),
         )
 
     def to_json(self) -> bytes:

@@ -10,7 +10,7 @@ frozen entries.
 
 from lienthong.store._api_entries import ApiClientEntry, ClientKind, InboxItem
 from lienthong.store._api_store import ApiStore
-from lienthong.store._blobs import BlobRef, BlobStore
+from lienthong.store._blobs import BlobBatch, BlobRef, BlobStore
 from lienthong.store._database import DEFAULT_URL, Database, open_database, translate_errors
 from lienthong.store._directory_store import DirectoryStore
 from lienthong.store._entries import (
@@ -31,6 +31,8 @@ from lienthong.store._errors import (
     StoreConflict,
     StoreError,
 )
+from lienthong.store._event_entries import EventEntry, EventPage, WebhookEntry
+from lienthong.store._event_store import EventStore
 from lienthong.store._migrate import current_revision, head_revision, migrate
 from lienthong.store._node_entries import (
     DeliveryState,
@@ -45,6 +47,7 @@ from lienthong.store._node_entries import (
     ReceiptEntry,
     StatusEntry,
 )
+from lienthong.store._node_statistics import DayActivity, ReceivedDocument, SentDelivery, node_day_activity
 from lienthong.store._node_store import NodeStore
 from lienthong.store._statistics_entries import (
     AgencyTotals,
@@ -65,6 +68,7 @@ __all__ = [
     "ApiClientEntry",
     "ApiStore",
     "AuditEntry",
+    "BlobBatch",
     "BlobCorrupt",
     "BlobNotFound",
     "BlobRef",
@@ -73,6 +77,7 @@ __all__ = [
     "ClientKind",
     "Database",
     "DatabaseUnavailable",
+    "DayActivity",
     "DayTotals",
     "DeliveryState",
     "Direction",
@@ -80,6 +85,9 @@ __all__ = [
     "DirectoryStore",
     "Disposition",
     "DocumentLink",
+    "EventEntry",
+    "EventPage",
+    "EventStore",
     "InboxEntry",
     "InboxItem",
     "LogEntry",
@@ -91,10 +99,12 @@ __all__ = [
     "OutboxItem",
     "PackageKind",
     "ReceiptEntry",
+    "ReceivedDocument",
     "RegulationEntry",
     "ReportOutcome",
     "ReportRecord",
     "RevocationList",
+    "SentDelivery",
     "StatisticsStore",
     "StatusEntry",
     "StoreConflict",
@@ -103,9 +113,11 @@ __all__ = [
     "Tombstone",
     "Totals",
     "TrustAnchor",
+    "WebhookEntry",
     "current_revision",
     "head_revision",
     "migrate",
+    "node_day_activity",
     "open_database",
     "translate_errors",
 ]

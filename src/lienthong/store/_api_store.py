@@ -19,6 +19,7 @@ from lienthong.store._api_entries import ApiClientEntry, ClientKind, InboxItem
 from lienthong.store._api_rows import ApiAckRow, ApiClientRow
 from lienthong.store._database import Database
 from lienthong.store._errors import StoreConflict
+from lienthong.store._event_rows import ApiWebhookRow
 from lienthong.store._node_entries import PackageKind
 from lienthong.store._node_rows import InboxRow, OutboxRow
 from lienthong.store._node_store import _inbox
@@ -27,6 +28,7 @@ _CLIENTS = cast(Table, ApiClientRow.__table__)
 _ACKS = cast(Table, ApiAckRow.__table__)
 _IN = cast(Table, InboxRow.__table__)
 _OUT = cast(Table, OutboxRow.__table__)
+_HOOKS = cast(Table, ApiWebhookRow.__table__)
 
 
 class ApiStore:
@@ -65,6 +67,8 @@ class ApiStore:
         )
 
     def remove_client(self, name: str) -> bool:
+        """Remove a client and its webhook."""
+        self._session.execute(_HOOKS.delete().where(_HOOKS.c.client == name))
         result = self._session.execute(_CLIENTS.delete().where(_CLIENTS.c.name == name))
         return bool(getattr(result, "rowcount", 0))
 
@@ -75,6 +79,10 @@ class ApiStore:
     def client_by_token(self, token_sha256: str) -> ApiClientEntry | None:
         query = select(_CLIENTS).where(_CLIENTS.c.token_sha256 == token_sha256)
         row = self._session.execute(query).mappings().first()
+        return None if row is None else _client(row)
+
+    def client_by_name(self, name: str) -> ApiClientEntry | None:
+        row = self._session.execute(select(_CLIENTS).where(_CLIENTS.c.name == name)).mappings().first()
         return None if row is None else _client(row)
 
     def client_by_systemid(self, systemid: str) -> ApiClientEntry | None:

@@ -1,9 +1,11 @@
 """The message log in one session: append (chained) and read. Append-only: nothing updates or
 deletes an entry.
 
-Appending reads and advances the single ``node_log_head`` row, which the caller's transaction
-has already locked (``NodeStore.begin`` does so first), so entries form one unbroken line even
-with several processes on one PostgreSQL database.
+Appending reads the single ``node_log_head`` row, which the caller's transaction has already
+locked (``NodeStore.begin`` does so first), so entries form one unbroken line even with several
+processes on one PostgreSQL database. The head is read once a transaction and then remembered
+on the session: each entry costs one INSERT, and ``save_head`` writes the head row once, before
+the commit (``NodeStore.begin`` calls it).
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ _LOCK = update(_HEAD).where(_HEAD.c.id == 1).values(seq=_HEAD.c.seq)
 _READ = select(_HEAD.c.seq, _HEAD.c.entry_hash).where(_HEAD.c.id == 1)
 _ADVANCE = update(_HEAD).where(_HEAD.c.id == 1)
 _INSERT = _LOG.insert()
+#: The head as appended in this transaction: (seq, entry hash), kept in ``Session.info``.
+_CACHED = "lienthong.log_head"
 
 
 def lock_head(session: Session) -> None:
@@ -35,8 +39,18 @@ def lock_head(session: Session) -> None:
 
 def head(session: Session) -> tuple[int, str]:
     """The last sequence number and entry hash (0 and ``GENESIS`` for an empty log)."""
+    cached: tuple[int, str] | None = session.info.get(_CACHED)
+    if cached is not None:
+        return cached
     row = session.connection().execute(_READ).one()
     return int(row.seq), str(row.entry_hash)
+
+
+def save_head(session: Session) -> None:
+    """Write the head advanced by this transaction's appends (once, however many there were)."""
+    cached: tuple[int, str] | None = session.info.pop(_CACHED, None)
+    if cached is not None:
+        session.connection().execute(_ADVANCE, {"seq": cached[0], "entry_hash": cached[1]})
 
 
 def append(
@@ -78,7 +92,7 @@ def append(
             "entry_hash": entry.entry_hash,
         },
     )
-    connection.execute(_ADVANCE, {"seq": record.seq, "entry_hash": entry.entry_hash})
+    session.info[_CACHED] = (record.seq, entry.entry_hash)
     return entry
 
 

@@ -41,6 +41,8 @@ class Disposition(enum.StrEnum):
     """What later packages did to a received document."""
 
     ACTIVE = "active"
+    #: The sender asked for it back (status 13); the recipient has not answered yet.
+    RECALL_REQUESTED = "recall-requested"  # yêu cầu lấy lại
     RECALLED = "recalled"  # thu hồi
     UPDATED = "updated"  # cập nhật
     REPLACED = "replaced"  # thay thế

@@ -37,7 +37,8 @@ class OutboxRow(Base):
     redirected_from: Mapped[str | None] = mapped_column(String(CODE_LENGTH))
     state: Mapped[str] = mapped_column(String(STATE), nullable=False)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    #: Indexed: statistics read one day at a time.
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
     next_attempt_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     deadline: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     lease_until: Mapped[datetime | None] = mapped_column(UtcDateTime)
@@ -59,7 +60,8 @@ class InboxRow(Base):
     package_sha256: Mapped[str] = mapped_column(String(DIGEST), nullable=False)
     sender: Mapped[str] = mapped_column(String(CODE_LENGTH), nullable=False)
     recipient: Mapped[str] = mapped_column(String(CODE_LENGTH), nullable=False)
-    received_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    #: Indexed: statistics read one day at a time.
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
     disposition: Mapped[str] = mapped_column(String(STATE), nullable=False)
     superseded_by: Mapped[str | None] = mapped_column(Text)
 
@@ -98,7 +100,8 @@ class StatusRow(Base):
     timestamp: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
     package_sha256: Mapped[str] = mapped_column(String(DIGEST), nullable=False)
     direction: Mapped[str] = mapped_column(String(STATE), nullable=False)
-    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+    #: Indexed: statistics read one day at a time.
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False, index=True)
     description: Mapped[str | None] = mapped_column(Text)
 
 

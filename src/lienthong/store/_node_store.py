@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import RowMapping, Table, and_, bindparam, or_, select, update
+from sqlalchemy import ColumnElement, RowMapping, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from lienthong.evidence import LogKind
@@ -50,6 +50,62 @@ _PUT_OUT = _OUT.insert().returning(*_OUT.c)
 _PUT_IN = _IN.insert()
 _PUT_RECEIPT = _RECEIPTS.insert()
 _HAS_RECEIPT = select(_RECEIPTS.c.id).where(_RECEIPTS.c.sha256 == bindparam("sha256"))
+_OUTBOX_OF_MESSAGE = select(_OUT).where(_OUT.c.message_id == bindparam("message_id")).order_by(_OUT.c.id)
+_OUTBOX_OF_MESSAGES = (
+    select(_OUT).where(_OUT.c.message_id.in_(bindparam("message_ids", expanding=True))).order_by(_OUT.c.id)
+)
+#: Values bound in one IN list at most (SQLite allows some thousands of variables).
+_IN_CHUNK = 500
+_INBOX_GET = select(_IN).where(
+    _IN.c.message_id == bindparam("message_id"), _IN.c.recipient == bindparam("recipient")
+)
+_NOW = bindparam("now", type_=_OUT.c.next_attempt_at.type)
+_CLAIM = (
+    update(_OUT)
+    .where(
+        _OUT.c.id.in_(
+            select(_OUT.c.id)
+            .where(
+                or_(
+                    and_(_OUT.c.state == DeliveryState.QUEUED.value, _OUT.c.next_attempt_at <= _NOW),
+                    and_(_OUT.c.state == DeliveryState.SENDING.value, _OUT.c.lease_until <= _NOW),
+                )
+            )
+            .order_by(_OUT.c.next_attempt_at, _OUT.c.id)
+            .limit(bindparam("limit"))
+            .with_for_update(skip_locked=True)
+            .scalar_subquery()
+        )
+    )
+    .values(
+        state=DeliveryState.SENDING.value,
+        attempts=_OUT.c.attempts + 1,
+        lease_until=bindparam("lease_until", type_=_OUT.c.lease_until.type),
+        claim_token=bindparam("token"),
+    )
+    .returning(*_OUT.c)
+)
+
+
+def _kept(name: str) -> Any:
+    """The value bound as ``name``, or the column's own when None is bound."""
+    return func.coalesce(bindparam(name, type_=_OUT.c[name].type), _OUT.c[name])
+
+
+# A row is settled only by its claim's token; values bound None keep what the row holds.
+_SETTLE = (
+    update(_OUT)
+    .where(_OUT.c.id == bindparam("entry_id"), _OUT.c.claim_token == bindparam("token"))
+    .values(
+        state=bindparam("state"),
+        claim_token=None,
+        lease_until=None,
+        next_attempt_at=_kept("next_attempt_at"),
+        last_error=_kept("last_error"),
+        receipt_sha256=_kept("receipt_sha256"),
+    )
+    .returning(_OUT.c.id)
+)
 
 
 _WRITER_LOCKS: weakref.WeakKeyDictionary[Database, threading.RLock] = weakref.WeakKeyDictionary()
@@ -94,15 +150,19 @@ class NodeStore:
             if write:
                 _message_log.lock_head(session)
             yield cls(session)
+            if write:
+                _message_log.save_head(session)
 
     # -- outbox ------------------------------------------------------------------------------
 
     def enqueue(self, items: Sequence[OutboxItem], *, at: datetime) -> list[OutboxEntry]:
         """Queue each item (due at ``at``); rows already there for (message, recipient) are kept."""
         queued = []
-        held: dict[tuple[str, str], OutboxEntry] = {}
-        for message_id in dict.fromkeys(item.message_id for item in items):
-            held.update({(message_id, e.item.recipient): e for e in self.outbox(message_id=message_id)})
+        held = {
+            (message_id, e.item.recipient): e
+            for message_id, entries in self.outbox_of({item.message_id for item in items}).items()
+            for e in entries
+        }
         for item in items:
             existing = held.get((item.message_id, item.recipient))
             if existing is not None:
@@ -137,6 +197,9 @@ class NodeStore:
     def outbox(
         self, *, message_id: str | None = None, document_id: str | None = None, recipient: str | None = None
     ) -> list[OutboxEntry]:
+        if message_id is not None and document_id is None and recipient is None:  # every submission
+            rows = self._execute(_OUTBOX_OF_MESSAGE, {"message_id": message_id}).mappings()
+            return [_outbox(row) for row in rows]
         query = select(_OUT).order_by(_OUT.c.id)
         if message_id is not None:
             query = query.where(_OUT.c.message_id == message_id)
@@ -145,6 +208,17 @@ class NodeStore:
         if recipient is not None:
             query = query.where(_OUT.c.recipient == recipient)
         return [_outbox(row) for row in self._execute(query).mappings()]
+
+    def outbox_of(self, message_ids: Iterable[str]) -> dict[str, list[OutboxEntry]]:
+        """The outbox rows of each message held (one query for all), in row order."""
+        found: dict[str, list[OutboxEntry]] = {}
+        wanted = list(dict.fromkeys(message_ids))
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            for row in self._execute(_OUTBOX_OF_MESSAGES, {"message_ids": chunk}).mappings():
+                entry = _outbox(row)
+                found.setdefault(entry.message_id, []).append(entry)
+        return found
 
     def count_states(self) -> dict[DeliveryState, int]:
         counts = dict.fromkeys(DeliveryState, 0)
@@ -157,27 +231,8 @@ class NodeStore:
 
         Due: QUEUED with ``next_attempt_at <= now``, or SENDING whose lease has ended.
         """
-        due = or_(
-            and_(_OUT.c.state == DeliveryState.QUEUED.value, _OUT.c.next_attempt_at <= now),
-            and_(_OUT.c.state == DeliveryState.SENDING.value, _OUT.c.lease_until <= now),
-        )
-        ids = (
-            select(_OUT.c.id)
-            .where(due)
-            .order_by(_OUT.c.next_attempt_at, _OUT.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
         claimed = self._execute(
-            update(_OUT)
-            .where(_OUT.c.id.in_(ids.scalar_subquery()))
-            .values(
-                state=DeliveryState.SENDING.value,
-                attempts=_OUT.c.attempts + 1,
-                lease_until=now + lease,
-                claim_token=token,
-            )
-            .returning(*_OUT.c)
+            _CLAIM, {"now": now, "limit": limit, "lease_until": now + lease, "token": token}
         ).mappings()
         return sorted((_outbox(row) for row in claimed), key=lambda e: e.id)
 
@@ -192,26 +247,20 @@ class NodeStore:
         receipt_sha256: str | None = None,
     ) -> bool:
         """Record a claimed row's outcome; False (nothing changed) unless ``token`` still holds it."""
-        values: dict[str, Any] = {"state": state.value, "claim_token": None, "lease_until": None}
-        if next_attempt_at is not None:
-            values["next_attempt_at"] = next_attempt_at
-        if last_error is not None:
-            values["last_error"] = last_error
-        if receipt_sha256 is not None:
-            values["receipt_sha256"] = receipt_sha256
-        result = self._execute(
-            update(_OUT)
-            .where(_OUT.c.id == entry_id, _OUT.c.claim_token == token)
-            .values(**values)
-            .returning(_OUT.c.id)
-        )
-        return result.first() is not None
+        values = {
+            "entry_id": entry_id,
+            "token": token,
+            "state": state.value,
+            "next_attempt_at": next_attempt_at,
+            "last_error": last_error,
+            "receipt_sha256": receipt_sha256,
+        }
+        return self._execute(_SETTLE, values).first() is not None
 
     # -- inbox -------------------------------------------------------------------------------
 
     def inbox_get(self, message_id: str, recipient: str) -> InboxEntry | None:
-        query = select(_IN).where(_IN.c.message_id == message_id, _IN.c.recipient == recipient)
-        row = self._execute(query).mappings().first()
+        row = self._execute(_INBOX_GET, {"message_id": message_id, "recipient": recipient}).mappings().first()
         return None if row is None else _inbox(row)
 
     def inbox_put(self, entry: InboxEntry) -> None:
@@ -255,16 +304,42 @@ class NodeStore:
         """Mark a received document recalled, updated or replaced by ``by``; False if not here."""
         result = self._execute(
             update(_IN)
-            .where(
-                _IN.c.document_id == document_id,
-                _IN.c.sender == sender,
-                _IN.c.recipient == recipient,
-                _IN.c.kind == PackageKind.DOCUMENT.value,
-            )
+            .where(*_received_copy(document_id, sender, recipient))
             .values(disposition=disposition.value, superseded_by=by)
             .returning(_IN.c.id)
         )
         return bool(result.all())
+
+    def set_disposition(
+        self,
+        *,
+        document_id: str,
+        sender: str,
+        recipient: str,
+        to: Disposition,
+        only_from: Iterable[Disposition],
+    ) -> bool:
+        """Move a received document to ``to`` if it stands in one of ``only_from``; False if not."""
+        result = self._execute(
+            update(_IN)
+            .where(
+                *_received_copy(document_id, sender, recipient),
+                _IN.c.disposition.in_([d.value for d in only_from]),
+            )
+            .values(disposition=to.value)
+            .returning(_IN.c.id)
+        )
+        return bool(result.all())
+
+    def document_of(self, message_id: str) -> str | None:
+        """The DocumentId a message (sent or received here) is about; None if unknown here."""
+        for table in (_OUT, _IN):
+            found = self._execute(
+                select(table.c.document_id).where(table.c.message_id == message_id).limit(1)
+            ).scalar()
+            if found is not None:
+                return str(found)
+        return None
 
     # -- receipts, statuses, links -----------------------------------------------------------
 
@@ -469,4 +544,14 @@ def _link(row: RowMapping) -> DocumentLink:
         business_type=row["business_type"],
         applied=row["applied"],
         at=row["at"],
+    )
+
+
+def _received_copy(document_id: str, sender: str, recipient: str) -> tuple[ColumnElement[bool], ...]:
+    """The inbox row of one document from ``sender`` to ``recipient`` (its document, not a status)."""
+    return (
+        _IN.c.document_id == document_id,
+        _IN.c.sender == sender,
+        _IN.c.recipient == recipient,
+        _IN.c.kind == PackageKind.DOCUMENT.value,
     )

@@ -1,8 +1,9 @@
 """Trust: the PKI, package signatures (XML-DSig) and PDF signatures (PAdES).
 
 The recipes here make no choices for the caller: ``sign_package`` / ``verify_package`` for
-edXML packages, ``sign_pdf`` / ``verify_pdf`` for PDF attachments, ``Pki`` and ``serve_pki``
-for a network's or a test's own CA. Low-level pieces (certificate builders, path validation)
+edXML packages (``sign_package_stream`` / ``verify_package_stream`` for files of any size),
+``sign_pdf`` / ``verify_pdf`` for PDF attachments, ``Pki`` and ``serve_pki`` for a network's or
+a test's own CA. Low-level pieces (certificate builders, path validation)
 are in ``lienthong.trust.hazmat``.
 """
 
@@ -23,6 +24,7 @@ from lienthong.trust._report import VerificationReport
 from lienthong.trust._services import PkiServices, serve_pki
 from lienthong.trust._signer import KeySigner, Signer
 from lienthong.trust._status import ChainStatus, Indication, Subindication
+from lienthong.trust._stream import sign_package_stream, verify_package_stream
 from lienthong.trust._xmldsig import sign_package, verify_package
 
 __all__ = [
@@ -51,8 +53,10 @@ __all__ = [
     "load_private_key",
     "serve_pki",
     "sign_package",
+    "sign_package_stream",
     "sign_pdf",
     "verify_attachments",
     "verify_package",
+    "verify_package_stream",
     "verify_pdf",
 ]

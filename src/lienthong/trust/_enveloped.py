@@ -135,19 +135,24 @@ def _detach(signature: etree._Element) -> None:
     parent.remove(signature)
 
 
+def signed_info_verifies(signature: etree._Element, profile: Profile, key: rsa.RSAPublicKey) -> bool:
+    """Whether the SignatureValue verifies over SignedInfo, canonicalised where it stands."""
+    signed_info = signature.find(_DS + "SignedInfo")
+    assert signed_info is not None
+    signed_bytes = _canonical(signed_info, profile.signed_info_prefixes)
+    try:
+        key.verify(profile.signature_value, signed_bytes, padding.PKCS1v15(), profile.signature_hash())
+    except InvalidSignature:
+        return False
+    return True
+
+
 def verify_enveloped(
     tree: etree._ElementTree, signature: etree._Element, profile: Profile, key: rsa.RSAPublicKey
 ) -> tuple[bool, bool]:
     """(signature value verifies, digest matches). Removes the signature from ``tree``."""
-    signed_info = signature.find(_DS + "SignedInfo")
-    assert signed_info is not None
     # SignedInfo is canonicalised where it stands, before the enveloped transform moves it.
-    signed_bytes = _canonical(signed_info, profile.signed_info_prefixes)
-    try:
-        key.verify(profile.signature_value, signed_bytes, padding.PKCS1v15(), profile.signature_hash())
-        signature_ok = True
-    except InvalidSignature:
-        signature_ok = False
+    signature_ok = signed_info_verifies(signature, profile, key)
     _detach(signature)
     digest = hashlib.new(profile.digest, _canonical(tree, profile.reference_prefixes)).digest()
     return signature_ok, hmac.compare_digest(digest, profile.digest_value)
@@ -158,6 +163,12 @@ def sign_enveloped(
 ) -> None:
     """Append to ``header`` an RSA-SHA256 enveloped signature of the whole of ``tree``."""
     digest = hashlib.sha256(_canonical(tree, ())).digest()  # the document as it is, unsigned
+    append_signature(header, digest, signer, key_info)
+
+
+def append_signature(header: etree._Element, digest: bytes, signer: Signer, key_info: etree._Element) -> None:
+    """Append to ``header`` an RSA-SHA256 signature over a document whose SHA-256 ``digest``
+    (enveloped-signature then exclusive C14N) the caller computed."""
     signature = etree.SubElement(header, _DS + "Signature", nsmap={"ds": Namespace.DS})
     signed_info = etree.SubElement(signature, _DS + "SignedInfo")
     etree.SubElement(signed_info, _DS + "CanonicalizationMethod", Algorithm=Algorithm.EXC_C14N)

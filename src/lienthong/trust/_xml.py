@@ -6,13 +6,17 @@ matched by local name in the edXML namespace or in none (EDXML.md §2).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from lxml import etree
 
+from lienthong._i18n import tr
+from lienthong.errors import MalformedXML, PackageRejected, UnsafeXML
 from lienthong.trust._constants import Namespace
 
 _EDXML_OR_NONE = (Namespace.EDXML, None)
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
 
 
 def safe_parser() -> etree.XMLParser:
@@ -26,12 +30,46 @@ def safe_parser() -> etree.XMLParser:
     )
 
 
+def doctype_refused() -> UnsafeXML:
+    """The edXML parser's policy: a DTD is refused on sight, harmless or not."""
+    return UnsafeXML(
+        tr(
+            "gói tin có khai báo DTD (<!DOCTYPE>): không được phép vì có thể chứa thực thể nguy hiểm",
+            "the package declares a DTD (<!DOCTYPE>): refused, as it can carry hostile entities",
+        ),
+        code="dtd-forbidden",
+    )
+
+
 # lxml parsers are not thread-safe to share across threads, but are cheap to reuse within one;
 # the package functions run in worker threads, so each gets its own via a small per-call parser.
 def parse(data: bytes) -> etree._ElementTree:
-    """Parse bytes exactly as received (no re-encoding); raises ``etree.XMLSyntaxError``."""
-    root = etree.fromstring(data, parser=safe_parser())
-    return root.getroottree()
+    """Parse bytes exactly as received (no re-encoding); raises ``etree.XMLSyntaxError``, or
+    ``UnsafeXML`` for a document type declaration."""
+    root_at = _ROOT_START.search(data)
+    if root_at is not None and b"<!DOCTYPE" in data[: root_at.start()]:
+        raise doctype_refused()
+    tree = etree.fromstring(data, parser=safe_parser()).getroottree()
+    if tree.docinfo.internalDTD is not None:  # a prolog the scan missed (UTF-16, say)
+        raise doctype_refused()
+    return tree
+
+
+def not_xml(exc: etree.XMLSyntaxError | etree.C14NError) -> PackageRejected:
+    """What a libxml2 parse or canonicalisation error means for a package being signed."""
+    message = str(exc)
+    if "depth" in message.lower():
+        return UnsafeXML(
+            tr("cấu trúc XML lồng sâu quá 256 mức", "XML nested deeper than 256 levels"), code="xml-limit"
+        )
+    if isinstance(exc, etree.C14NError):
+        return MalformedXML(
+            tr(
+                "gói tin không chuẩn hóa được (C14N): tên miền tên (namespace) phải là URI tuyệt đối",
+                "the package cannot be canonicalised (C14N): namespace names must be absolute URIs",
+            )
+        )
+    return MalformedXML(tr(f"không phải XML: {message}", f"not XML: {message}"))
 
 
 def is_edxml(element: etree._Element, local: str) -> bool:

@@ -1,0 +1,113 @@
+"""The order in which a recipient may report statuses on a document it received.
+
+The rules (pure: the codes already sent, in, the problem or None out):
+
+- 01 (received) may be sent first, and never after any other status.
+- 02 (refused) only before 03, needs a reason, and ends the document: nothing follows it but an
+  answer to a recall.
+- 03 (registered) once, and not after 02.
+- 04 (assigned) and 05 (in progress) need 03 first; 05 may repeat (progress reports), 04 may be
+  sent again to re-assign, but neither goes after 05 → 04 is refused once 05 or 06 was sent.
+- 06 (done) needs 03 first, once; nothing follows it but an answer to a recall.
+- 15 / 16 answer a recall (13) received from the sender, once.
+- 13 is the sender's code: a recipient never sends it (the sender uses "recall").
+
+The node applies them to recall answers whichever way they come (API, VXP, a raw package, a
+peer); the API and the console apply all of them before a clerk's status is built
+(``lienthong.api.check_status`` turns a problem into its 409 or 400).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+
+from lienthong._i18n import tr
+from lienthong.edxml import StatusCode
+from lienthong.store import StatusEntry
+
+S = StatusCode
+_RANK = {S.RECEIVED: 1, S.REGISTERED: 3, S.ASSIGNED: 4, S.IN_PROGRESS: 5, S.DONE: 6}
+_REPEATABLE = {S.IN_PROGRESS, S.ASSIGNED}
+RECALL_ANSWERS = frozenset({S.RECALL_ACCEPTED, S.RECALL_REFUSED})
+
+
+@dataclass(frozen=True, slots=True)
+class StatusProblem:
+    """Why a status may not be sent now."""
+
+    message: str
+    #: True when the request itself is wrong (no reason for 02, 13 from a recipient), False
+    #: when it is only out of order.
+    invalid: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StatusHistory:
+    """What one recipient has reported on one document, and whether its sender asked it back."""
+
+    sent: frozenset[StatusCode]
+    recall_requested: bool
+
+
+def status_history(timeline: Iterable[StatusEntry], *, sender: str, recipient: str) -> StatusHistory:
+    """The history between a document's ``sender`` and one ``recipient``, from either side's
+    timeline (the sender's node holds the recipient's statuses as IN, the recipient's as OUT)."""
+    sent: set[StatusCode] = set()
+    recall = False
+    for step in timeline:
+        try:
+            code = StatusCode(step.status_code)
+        except ValueError:
+            continue
+        if code is S.RECALL_REQUESTED:
+            # A 13 goes to every recipient at once and the timeline keeps it once (under the
+            # first addressee): any 13 of the sender's asks this recipient too.
+            recall = recall or step.reporter == sender
+        elif step.reporter == recipient and step.addressee == sender:
+            sent.add(code)
+    return StatusHistory(frozenset(sent), recall)
+
+
+def _out_of_order(code: StatusCode, vi: str, en: str) -> StatusProblem:
+    return StatusProblem(
+        tr(f"Không gửi được trạng thái {code.value}: {vi}", f"Cannot send {code.value}: {en}")
+    )
+
+
+def status_problem(
+    code: StatusCode, *, sent: Collection[StatusCode], recall_requested: bool, description: str | None
+) -> StatusProblem | None:
+    """Why ``code`` may not follow ``sent`` now; None when it may."""
+    if code is S.RECALL_REQUESTED:
+        return StatusProblem(
+            tr("mã 13 do bên gửi gửi: hãy dùng thu hồi", "13 is the sender's: use recall instead"),
+            invalid=True,
+        )
+    if code in RECALL_ANSWERS:
+        if not recall_requested:
+            return _out_of_order(code, "chưa có yêu cầu thu hồi (13)", "no recall request (13) was received")
+        if RECALL_ANSWERS & set(sent):
+            return _out_of_order(code, "đã trả lời yêu cầu thu hồi", "the recall was already answered")
+        return None
+    if S.REFUSED in sent:
+        return _out_of_order(code, "văn bản đã bị từ chối (02)", "the document was refused (02)")
+    if S.DONE in sent:
+        return _out_of_order(code, "văn bản đã hoàn thành (06)", "the document is done (06)")
+    if code is S.REFUSED:
+        if not (description or "").strip():
+            return StatusProblem(
+                tr("từ chối (02) cần nêu lý do", "a refusal (02) needs a reason"), invalid=True
+            )
+        if S.REGISTERED in sent:
+            return _out_of_order(code, "văn bản đã được tiếp nhận (03)", "the document was registered (03)")
+        return None
+    highest = max((_RANK[c] for c in sent if c in _RANK), default=0)
+    rank = _RANK[code]
+    if code in sent and code not in _REPEATABLE:
+        return _out_of_order(code, "trạng thái này đã được gửi", "this status was already sent")
+    if rank < highest:
+        return _out_of_order(code, "trạng thái sau đã được gửi", "a later status was already sent")
+    if rank >= _RANK[S.ASSIGNED] and S.REGISTERED not in sent:
+        return _out_of_order(code, "cần tiếp nhận (03) trước", "the document must be registered (03) first")
+    return None

@@ -1,0 +1,175 @@
+"""The policy half of verifying a package signature, shared by the in-memory and streaming paths.
+
+Given the located ``ds:Signature`` (an lxml element, whichever way it was read) and a function
+that checks the cryptography over the package, ``judge`` decides the rest the same way for both:
+where the signature sits, what SignedInfo states, which certificate signs, its key usage and
+agency, then (once the bytes are known intact) the path to the anchors and revocation. The
+binding of signer to sender is a verdict of the report, from the ``sender_code`` the check read
+out of the signed content.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.exceptions import UnsupportedAlgorithm
+from lxml import etree
+
+from lienthong._i18n import tr
+from lienthong.trust._agency import agency_code_of
+from lienthong.trust._chain import validate_chain
+from lienthong.trust._constants import Namespace
+from lienthong.trust._report import VerificationReport
+from lienthong.trust._status import ChainStatus
+
+_DS = f"{{{Namespace.DS}}}"
+_RSA_PREFIXES = (
+    "http://www.w3.org/2000/09/xmldsig#rsa-",
+    "http://www.w3.org/2001/04/xmldsig-more#rsa-",
+)
+
+#: Checks the signature value and the digest for ``signer``; returns the report with
+#: ``signature_ok``, ``digest_ok`` and, when both hold, ``sender_code`` (or a ``format_problem``).
+CryptoCheck = Callable[[VerificationReport, x509.Certificate], VerificationReport]
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """What the caller gave to judge the signer's path with."""
+
+    anchors: Sequence[x509.Certificate]
+    crls: Sequence[x509.CertificateRevocationList] = ()
+    ocsp_responses: Sequence[bytes] = ()
+    fetch_ocsp: bool = False
+
+
+def placement_problem(count: int, *, first_in_header: bool) -> str | None:
+    """Why the package's signatures are not the one EDXML.md asks for, or None."""
+    if count == 0:
+        return tr("gói tin không có chữ ký ds:Signature", "the package has no ds:Signature")
+    if count > 1:
+        return tr("gói tin có nhiều hơn một chữ ký", "the package has more than one signature")
+    if not first_in_header:
+        return tr(
+            "chữ ký phải nằm trong edXML:edXMLEnvelope/edXML:edXMLHeader",
+            "the signature must sit in edXML:edXMLEnvelope/edXML:edXMLHeader",
+        )
+    return None
+
+
+def _pick_signer(certs: list[x509.Certificate]) -> x509.Certificate:
+    """The end-entity certificate among those sent: the first that is not a CA."""
+    for cert in certs:
+        try:
+            constraints = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
+        except x509.ExtensionNotFound:
+            return cert
+        if not constraints.ca:
+            return cert
+    return certs[0]
+
+
+def _key_usage_ok(cert: x509.Certificate) -> bool:
+    try:
+        usage = cert.extensions.get_extension_for_class(x509.KeyUsage).value
+    except x509.ExtensionNotFound:
+        return True  # RFC 5280: no keyUsage extension means no restriction
+    return bool(usage.digital_signature or usage.content_commitment)
+
+
+def _signed_info(report: VerificationReport, signature: etree._Element) -> VerificationReport:
+    """Algorithms stated in SignedInfo; refuses signatures that do not cover the whole package."""
+    method = signature.find(f"{_DS}SignedInfo/{_DS}SignatureMethod")
+    references = signature.findall(f"{_DS}SignedInfo/{_DS}Reference")
+    digest = references[0].find(f"{_DS}DigestMethod") if len(references) == 1 else None
+    report = dataclasses.replace(
+        report,
+        algorithm=method.get("Algorithm") if method is not None else None,
+        digest_algorithm=digest.get("Algorithm") if digest is not None else None,
+    )
+    if len(references) != 1 or references[0].get("URI") != "":
+        return dataclasses.replace(
+            report,
+            format_problem=tr(
+                'chữ ký phải phủ toàn bộ gói tin (một Reference URI="")',
+                'the signature must cover the whole package (one Reference URI="")',
+            ),
+        )
+    if not (report.algorithm or "").startswith(_RSA_PREFIXES):
+        return dataclasses.replace(
+            report,
+            format_problem=tr(
+                f"thuật toán ký không được hỗ trợ: {report.algorithm}",
+                f"unsupported signature algorithm: {report.algorithm}",
+            ),
+        )
+    return report
+
+
+def _certificates(signature: etree._Element) -> list[x509.Certificate] | None:
+    certs = []
+    for node in signature.iterfind(f"{_DS}KeyInfo/{_DS}X509Data/{_DS}X509Certificate"):
+        try:
+            cert = x509.load_der_x509_certificate(base64.b64decode("".join(map(str, node.itertext()))))
+            # Parsed now, not halfway through the checks: a malformed part is a malformed certificate.
+            cert.public_key()
+            cert.extensions  # noqa: B018
+            cert.subject.rfc4514_string()
+            cert.issuer.rfc4514_string()
+        except (ValueError, UnsupportedAlgorithm):
+            return None
+        certs.append(cert)
+    return certs
+
+
+def judge(
+    report: VerificationReport,
+    signature: etree._Element,
+    check: CryptoCheck,
+    revocation: Revocation,
+) -> VerificationReport:
+    """The report on ``signature``, a package's only one, in its place (see ``placement_problem``)."""
+    report = _signed_info(report, signature)
+    certs = _certificates(signature)
+    if report.format_problem is not None:
+        return report
+    if not certs:
+        return dataclasses.replace(
+            report,
+            format_problem=tr(
+                "chữ ký không kèm chứng thư hợp lệ (X509Certificate)",
+                "no valid X509Certificate in the signature",
+            ),
+        )
+    cert = _pick_signer(certs)
+    report = dataclasses.replace(
+        report, signer=cert, agency_code=agency_code_of(cert), key_usage_ok=_key_usage_ok(cert)
+    )
+    report = check(report, cert)
+    if not report.intact or report.format_problem is not None:
+        return report
+    try:
+        chain = validate_chain(
+            cert,
+            anchors=revocation.anchors,
+            intermediates=[c for c in certs if c is not cert],
+            crls=revocation.crls,
+            ocsp_responses=revocation.ocsp_responses,
+            fetch_ocsp=revocation.fetch_ocsp,
+            at=report.validation_time,
+        )
+    except ValueError as exc:  # a certificate cryptography reads but the path validator cannot
+        return dataclasses.replace(report, chain_status=ChainStatus.INVALID, chain_detail=str(exc))
+    return dataclasses.replace(
+        report,
+        chain_status=chain.status,
+        chain=chain.path,
+        chain_detail=chain.detail,
+        revocation_checked=chain.revocation_checked,
+        revoked_at=chain.revoked_at,
+        revocation_reason=chain.revocation_reason,
+    )

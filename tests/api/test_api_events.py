@@ -1,0 +1,215 @@
+"""Events of the REST API between two in-process nodes: the vocabulary, scope, paging, the SSE
+frames, and webhooks signed with HMAC, retried until acknowledged, never repeated after."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+from datetime import timedelta
+
+import httpx
+import pytest
+
+from api.api_network import Api
+from lienthong.api import ApiSettings, WebhookDispatcher, add_client, create_app, stop_streams
+from lienthong.client import Event, WebhookInvalid, verify_webhook
+from lienthong.node import RetryPolicy
+from lienthong.store import EventStore
+from node.node_network import AT, RECIPIENT, SENDER, SUCCESSOR, document
+
+pytestmark = pytest.mark.anyio
+JSON = {"Accept": "application/json"}
+
+
+async def _types(client: httpx.AsyncClient, after: int = 0) -> list[tuple[str, str]]:
+    answer = await client.get("/api/v1/events", params={"after": after}, headers=JSON)
+    assert answer.status_code == 200, answer.text
+    return [(e["type"], e["code"]) for e in answer.json()["events"]]
+
+
+async def _exchange(api: Api) -> str:
+    """A document H41 → G22, delivered, answered 01, then recalled; returns its message id."""
+    sent = await api.sender.post("/api/v1/documents", content=document("201"))
+    assert sent.status_code == 201, sent.text
+    message_id = str(sent.json()["message_id"])
+    await api.deliver()
+    item = (await api.receiver.get("/api/v1/inbox")).json()["items"][0]["id"]
+    assert (await api.receiver.post(f"/api/v1/inbox/{item}/status", json={"code": "01"})).status_code == 201
+    await api.deliver()
+    recall = await api.sender.post(f"/api/v1/outbox/{message_id}/recall", json={"reason": "sai"})
+    assert recall.status_code == 201, recall.text
+    await api.deliver()
+    assert (await api.receiver.post(f"/api/v1/inbox/{item}/status", json={"code": "16"})).status_code == 201
+    await api.deliver()
+    return message_id
+
+
+async def test_vocabulary_and_scope(api: Api) -> None:
+    await _exchange(api)
+    assert await _types(api.sender) == [
+        ("document.sent", SENDER),
+        ("delivery.delivered", SENDER),
+        ("status.received", SENDER),
+        ("status.sent", SENDER),
+        ("delivery.delivered", SENDER),
+        ("recall.answered", SENDER),
+    ]
+    assert await _types(api.receiver) == [
+        ("document.received", RECIPIENT),
+        ("status.sent", RECIPIENT),
+        ("delivery.delivered", RECIPIENT),
+        ("recall.requested", RECIPIENT),
+        ("status.sent", RECIPIENT),
+        ("delivery.delivered", RECIPIENT),
+    ]
+    first = (await api.receiver.get("/api/v1/events", headers=JSON)).json()["events"][0]
+    assert first["item_id"] == f"{first['message_id']}-{RECIPIENT}"
+    assert (await api.receiver.get(f"/api/v1/inbox/{first['item_id']}")).status_code == 200
+    # A client of the other code served at vpcp sees none of it, but its cursor moves on.
+    other = add_client(api.network.receiver.database, "qlvb-h42", codes=[SUCCESSOR], at=AT)
+    answer = await api.receiver.get(
+        "/api/v1/events", headers={**JSON, "Authorization": f"Bearer {other.token}"}
+    )
+    assert answer.json()["events"] == [] and answer.json()["next_after"] > 0
+
+
+async def test_paging_and_resuming(api: Api) -> None:
+    await _exchange(api)
+    seen: list[int] = []
+    after = 0
+    for _ in range(10):
+        page = (
+            await api.sender.get("/api/v1/events", params={"after": after, "limit": 2}, headers=JSON)
+        ).json()
+        if not page["events"]:
+            break
+        seen += [e["id"] for e in page["events"]]
+        after = page["next_after"]
+    assert len(seen) == 6 and seen == sorted(set(seen))
+    resumed = await api.sender.get("/api/v1/events", headers={**JSON, "Last-Event-ID": str(seen[3])})
+    assert [e["id"] for e in resumed.json()["events"]] == seen[4:]
+    for wrong in ("x", "9" * 30):
+        bad = await api.sender.get("/api/v1/events", headers={**JSON, "Last-Event-ID": wrong})
+        assert bad.status_code == 400 and bad.json()["code"] == "request-invalid"
+    assert (await api.sender.get("/api/v1/events", headers={"Authorization": "Bearer no"})).status_code == 401
+
+
+async def test_stream_frames_end_when_the_api_stops(api: Api) -> None:
+    await _exchange(api)
+    await stop_streams(api.sender_app)  # the stream sends what is there, then ends
+    answer = await api.sender.get(
+        "/api/v1/events", headers={"Accept": "text/event-stream", "Last-Event-ID": "0"}
+    )
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/event-stream")
+    frames = [f for f in answer.text.split("\n\n") if f.startswith("id:")]
+    assert len(frames) == 6
+    lines = dict(line.split(": ", 1) for line in frames[0].splitlines())
+    event = Event.model_validate_json(lines["data"])
+    assert lines["id"] == str(event.id) and lines["event"] == event.type == "document.sent"
+
+
+async def test_webhook_registration(api: Api) -> None:
+    assert (await api.receiver.get("/api/v1/webhook")).status_code == 404
+    refused = await api.receiver.put("/api/v1/webhook", json={"url": "http://example.org/hook"})
+    assert refused.status_code == 400 and refused.json()["code"] == "webhook-url-refused"
+    made = await api.receiver.put("/api/v1/webhook", json={"url": "https://qlvb.example.vn/hook"})
+    assert made.status_code == 201 and made.json()["secret"]
+    shown = (await api.receiver.get("/api/v1/webhook")).json()
+    assert shown["url"] == "https://qlvb.example.vn/hook" and shown["secret"] is None
+    assert (await api.receiver.delete("/api/v1/webhook")).status_code == 204
+    assert (await api.receiver.delete("/api/v1/webhook")).status_code == 404
+
+
+class _Receiver:
+    """A webhook endpoint as a function: refuses the first ``failures`` calls, then checks and
+    records every call."""
+
+    def __init__(self, failures: int) -> None:
+        self.failures = failures
+        self.secret = ""
+        self.calls: list[httpx.Request] = []
+        self.accepted: list[Event] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.calls.append(request)
+        if self.failures > 0:
+            self.failures -= 1
+            return httpx.Response(503)
+        event = verify_webhook(self.secret, request.headers, request.content, now=AT.timestamp())
+        self.accepted.append(event)
+        return httpx.Response(204)
+
+
+async def test_webhook_signed_retried_in_order_and_not_repeated(api: Api) -> None:
+    made = await api.receiver.put("/api/v1/webhook", json={"url": "http://127.0.0.1:9/hook", "after": 0})
+    hook = _Receiver(failures=2)
+    hook.secret = made.json()["secret"]
+    await _exchange(api)
+    now = [AT]
+
+    def dispatcher() -> WebhookDispatcher:
+        return WebhookDispatcher(
+            lambda: api.network.receiver,
+            transport=httpx.MockTransport(hook),
+            retry=RetryPolicy(base=timedelta(seconds=1), cap=timedelta(seconds=4)),
+            clock=lambda: now[0],
+            rand=random.Random(3),
+            batch=4,
+        )
+
+    first = dispatcher()
+    assert first.run_once() == 0  # 503: the event waits, with a backoff
+    state = (await api.receiver.get("/api/v1/webhook")).json()
+    assert state["attempts"] == 1 and state["last_error"] == "HTTP 503" and state["cursor"] == 0
+    assert first.run_once() == 0  # not due yet: nothing sent
+    assert len(hook.calls) == 1
+    for _ in range(4):
+        now[0] += timedelta(seconds=5)
+        first.run_once()
+    first.close()
+    assert len(hook.accepted) == 6
+    # A new dispatcher (a restart) continues after the acknowledged events: none repeated.
+    second = dispatcher()
+    now[0] += timedelta(seconds=5)
+    assert second.run_once() == 0
+    second.close()
+    ids = [e.id for e in hook.accepted]
+    assert ids == sorted(set(ids))
+    assert [e.type for e in hook.accepted][:3] == ["document.received", "status.sent", "delivery.delivered"]
+    with EventStore.begin(api.network.receiver.database) as store:
+        # Caught up to the log's head (receipts it issued included): an idle webhook is not claimed.
+        assert store.webhook("qlvb-vpcp").cursor == store.head() >= ids[-1]  # type: ignore[union-attr]
+    signed = hook.calls[-1]
+    assert signed.headers["Lienthong-Signature"].startswith("v1=")
+    with pytest.raises(WebhookInvalid):
+        verify_webhook("wrong", signed.headers, signed.content, now=AT.timestamp())
+    with pytest.raises(WebhookInvalid):
+        verify_webhook(hook.secret, signed.headers, signed.content + b" ", now=AT.timestamp())
+    later = (AT + timedelta(hours=1)).timestamp()
+    with pytest.raises(WebhookInvalid):
+        verify_webhook(hook.secret, signed.headers, signed.content, now=later)
+    assert json.loads(signed.content)["id"] == ids[-1]
+
+
+async def test_idle_stream_sends_keepalives_and_ends_on_stop(api: Api) -> None:
+    settings = ApiSettings(events_poll=0.05, events_heartbeat=0.1, events_wake=0.01)
+    app = create_app(api.network.sender, settings=settings, clock=lambda: AT)
+    token = add_client(api.network.sender.database, "sse", codes=[SENDER], at=AT).token
+
+    async def stop_soon() -> None:
+        await asyncio.sleep(0.5)
+        await stop_streams(app)
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://na") as client:
+        stopper = asyncio.create_task(stop_soon())
+        answer = await client.get(
+            "/api/v1/events",
+            headers={"Accept": "text/event-stream", "Authorization": f"Bearer {token}"},
+            timeout=30,
+        )
+        await stopper
+    assert answer.status_code == 200
+    assert answer.text.startswith("retry: ") and ": keepalive\n\n" in answer.text
+    assert "id:" not in answer.text  # nothing happened: no event

@@ -1,0 +1,75 @@
+"""schemathesis over the OpenAPI document a real node serves (TLS, a client token): for every
+operation, generated requests never get a 5xx, and every answer keeps to the documented
+statuses and schemas (errors included: JSON problems with a code and a sentence).
+
+Operations are driven one by one with Hypothesis (a bounded number of examples each) rather
+than through schemathesis's pytest plugin, whose fixture loading does not suit a schema read
+from a process started by a fixture.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error, response_schema_conformance, status_code_conformance
+from schemathesis.core.result import Ok
+
+from api.api_nodes import LiveApi, live_api
+from lienthong.net import client_context
+from node.node_network import RECIPIENT
+
+NODE = "vpcp"
+EXAMPLES = 12
+CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
+    yield from live_api(tmp_path_factory.mktemp("schema"))
+
+
+def _document(live: LiveApi) -> dict[str, Any]:
+    tls = client_context(anchors=live.anchors(NODE))
+    answer = httpx.get(f"{live.urls[NODE]}/openapi.json", verify=tls)
+    document: dict[str, Any] = answer.json()
+    return document
+
+
+def test_every_operation_answers_as_documented(live: LiveApi) -> None:
+    auth = {"Authorization": f"Bearer {live.token(NODE, 'schemathesis', [RECIPIENT])}"}
+    schema = schemathesis.openapi.from_dict(_document(live))
+    failures: dict[str, str] = {}
+    labels = []
+    statuses: dict[str, set[int]] = {}
+    operations = [result.ok() for result in schema.get_all_operations() if isinstance(result, Ok)]
+    for operation, mode in itertools.product(operations, (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)):
+        labels.append(operation.label)
+
+        @given(case=operation.as_strategy(generation_mode=mode))
+        @settings(
+            max_examples=EXAMPLES, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck)
+        )
+        def run(case: schemathesis.Case[Any]) -> None:
+            response = case.call_and_validate(
+                base_url=live.urls[NODE],
+                headers=auth,
+                verify=str(live.anchors(NODE)),
+                timeout=30,
+                checks=CHECKS,
+            )
+            statuses.setdefault(case.operation.label, set()).add(response.status_code)
+
+        try:
+            run()
+        except Exception as exc:  # every operation is tried; all failures are reported together
+            failures[f"{operation.label} ({mode.value})"] = str(exc)[:1500]
+    assert "GET /api/v1/events" in labels and "PUT /api/v1/webhook" in labels
+    assert 200 in statuses["GET /api/v1/agencies"] and 200 in statuses["GET /api/v1/events"]
+    assert failures == {}, "\n\n".join(f"{label}: {text}" for label, text in failures.items())

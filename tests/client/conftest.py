@@ -1,0 +1,3 @@
+from client.live import anyio_backend, live, sdk
+
+__all__ = ["anyio_backend", "live", "sdk"]

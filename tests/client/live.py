@@ -1,0 +1,98 @@
+"""The SDK against real node processes (``api.api_nodes``) and small local HTTPS servers.
+
+nghe-an  serves 000.00.00.H41: the SDK client "sdk-na" sends from it
+vpcp     serves 000.00.00.G22 ("sdk-vp" receives for it) and 000.00.00.H42 ("sdk-h42")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from api.api_nodes import LiveApi, live_api
+from lienthong.client import Client
+from lienthong.demo import wait_for
+from lienthong.net import ServerThread, serve_in_thread, server_context
+from node.node_network import RECIPIENT, SENDER, SUCCESSOR
+
+T = TypeVar("T")
+
+#: Seconds a test waits for something to cross the network: generous, the machine may be busy.
+WAIT = 180.0
+
+
+def eventually(probe: Callable[[], T]) -> T:
+    """``probe()`` until truthy, within ``WAIT`` seconds; its last value."""
+    return wait_for(probe, timeout=WAIT)
+
+
+@dataclass
+class Sdk:
+    live: LiveApi
+    na_token: str
+    vp_token: str
+    h42_token: str
+
+    def client(self, node: str, token: str, **options: Any) -> Client:
+        return Client(self.live.urls[node], token=token, verify=self.live.anchors(node), **options)
+
+    def sender(self, **options: Any) -> Client:
+        return self.client("nghe-an", self.na_token, **options)
+
+    def receiver(self, **options: Any) -> Client:
+        return self.client("vpcp", self.vp_token, **options)
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture(scope="session")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
+    yield from live_api(tmp_path_factory.mktemp("sdk"))
+
+
+@pytest.fixture(scope="session")
+def sdk(live: LiveApi) -> Sdk:
+    return Sdk(
+        live,
+        na_token=live.token("nghe-an", "sdk-na", [SENDER]),
+        vp_token=live.token("vpcp", "sdk-vp", [RECIPIENT]),
+        h42_token=live.token("vpcp", "sdk-h42", [SUCCESSOR]),
+    )
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _endpoint(handler: Handler) -> Handler:
+    """``handler`` as a function (Starlette takes any other callable for a raw ASGI app)."""
+
+    async def call(request: Request) -> Response:
+        return await handler(request)
+
+    return call
+
+
+def tls_server(live: LiveApi, name: str, routes: dict[str, Handler]) -> ServerThread:
+    """A small HTTPS server on loopback with a certificate of the network's PKI (so the nodes
+    and the SDK, trusting the network's anchors, accept it), serving ``routes``."""
+    pki = live.net.pki
+    issued = pki.issue_node(name, at=datetime.now(UTC) - timedelta(days=1))
+    fullchain = Path(issued.cert_path).with_suffix(".fullchain.pem")
+    fullchain.write_bytes(issued.cert_path.read_bytes() + pki.issuing_path.read_bytes())
+    context = server_context(certificate=fullchain, key=issued.key_path, client_anchors=None)
+    app = Starlette(
+        routes=[Route(path, _endpoint(h), methods=["GET", "POST", "PUT"]) for path, h in routes.items()]
+    )
+    return serve_in_thread(app, context)

@@ -1,0 +1,209 @@
+"""Several packages in one peer request: each checked, stored once and answered on its own.
+
+In process (``InMemoryTransport``, SQLite and PostgreSQL): ``deliver_due`` with ``per_request``
+groups small packages for one peer; ``receive_many`` stores them in one transaction and refuses
+a bad one with its own negative receipt. Over real mutual TLS (``lienthong node serve``
+processes): the batch route, its bounds and the peers it refuses.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from lienthong.demo import wait_for
+from lienthong.evidence import LogKind, read_receipt, verify_bundle
+from lienthong.net import client_context
+from lienthong.node import DeliveryState, NodeRuntime, Refusal, deliver_due, export_evidence, submit
+from lienthong.node._receive import receive_many
+from lienthong.node._wire import (
+    BATCH_PATH,
+    BATCH_TYPE,
+    MAX_BATCH_BYTES,
+    MAX_BATCH_PACKAGES,
+    RECEIPTS_TYPE,
+    WireMalformed,
+    decode_frames,
+    decode_receipts,
+    encode_frames,
+)
+from lienthong.store import NodeStore
+from lienthong.trust import sign_package
+from node.e2e_network import E2ENetwork, e2e_network
+from node.node_network import AT, RECIPIENT, SENDER, SUCCESSOR, UNSERVED, Network, document
+
+RAND = random.Random(11)
+
+
+def _signed(network: Network, number: str) -> bytes:
+    return sign_package(document(number), network.pki.signers[SENDER])
+
+
+def test_deliver_due_sends_small_packages_together_each_with_its_receipt(network: Network) -> None:
+    submissions = [submit(network.sender, document(f"B{n}"), at=AT) for n in range(7)]
+    outcomes = deliver_due(network.sender, network.transport, now=AT, rand=RAND, per_request=3)
+    assert [o.state for o in outcomes] == [DeliveryState.DELIVERED] * 7
+    ids = [s.message_id for s in submissions]
+    with NodeStore.begin(network.sender.database, write=False) as store:
+        receipts = store.receipts(message_ids=ids)
+    assert sorted(r.message_id for r in receipts) == sorted(ids)  # one receipt each
+    for entry in receipts:
+        signed = read_receipt(entry.raw)
+        assert signed.receipt.accepted and signed.receipt.node == "vpcp"
+        assert signed.statement.chain_problem(network.sender.anchors, at=AT) is None
+    with NodeStore.begin(network.receiver.database, write=False) as store:
+        inbox = store.inbox(recipient=RECIPIENT)
+        kinds = [(e.record.kind, e.record.message_id) for e in store.log_entries()]
+    assert sorted(e.message_id for e in inbox) == sorted(ids)
+    # Each package's entries in the receiver's chained log: received, then receipted.
+    expected = [(kind, m) for m in ids for kind in (LogKind.PACKAGE_IN, LogKind.RECEIPT_OUT)]
+    assert sorted(kinds, key=lambda k: ids.index(k[1])) == expected
+    receiver = network.receiver
+    bundle = export_evidence(
+        node=receiver.name,
+        database=receiver.database,
+        blobs=receiver.blobs,
+        key=receiver.key,
+        document_id=submissions[4].document_id,
+        at=AT,
+    )
+    assert verify_bundle(bundle, anchors=receiver.anchors).valid
+
+
+def test_a_bad_package_in_a_batch_is_refused_alone(network: Network) -> None:
+    good = _signed(network, "C1")
+    forged = sign_package(document("C2"), network.pki.signers[RECIPIENT])  # G22's key, From H41
+    # The same message (sender, DocumentId) with other content.
+    conflicting = sign_package(document("C1", to=(RECIPIENT, SUCCESSOR)), network.pki.signers[SENDER])
+    receipts = receive_many(
+        network.receiver,
+        [
+            (RECIPIENT, good),
+            (RECIPIENT, forged),
+            (RECIPIENT, b"<edXML><broken"),
+            (UNSERVED, _signed(network, "C3")),
+            (RECIPIENT, good),  # the same message again in the same batch
+            (RECIPIENT, conflicting),
+        ],
+        at=AT,
+    )
+    got = [read_receipt(raw).receipt for raw in receipts]
+    assert [r.accepted for r in got] == [True, False, False, False, True, False]
+    assert [r.reason_code for r in got[1:4]] == [
+        Refusal.SIGNER_NOT_SENDER.value,
+        Refusal.MALFORMED.value,
+        Refusal.NOT_SERVED_HERE.value,
+    ]
+    assert not got[0].duplicate and got[4].duplicate
+    assert got[5].reason_code == Refusal.MESSAGE_CONFLICT.value
+    with NodeStore.begin(network.receiver.database, write=False) as store:
+        assert [e.document_id for e in store.inbox()] == [got[0].document_id]
+        entries = store.log_entries()
+    assert [e.record.kind for e in entries].count(LogKind.RECEIPT_OUT) == 6
+    for previous, entry in itertools.pairwise(entries):  # the chain is unbroken
+        assert entry.prev_hash == previous.entry_hash
+
+
+def test_a_batch_of_one_peer_down_is_retried(network: Network) -> None:
+    for n in range(3):
+        submit(network.sender, document(f"D{n}"), at=AT)
+    network.transport.down.add("vpcp")
+    outcomes = deliver_due(network.sender, network.transport, now=AT, rand=RAND, per_request=8)
+    assert [o.state for o in outcomes] == [DeliveryState.QUEUED] * 3
+    network.transport.down.clear()
+    later = AT + timedelta(hours=1)
+    outcomes = deliver_due(network.sender, network.transport, now=later, rand=RAND, per_request=8)
+    assert [o.state for o in outcomes] == [DeliveryState.DELIVERED] * 3
+
+
+def test_the_framing_round_trips_and_refuses_what_is_not_framed() -> None:
+    frames = [(RECIPIENT, b"<edXML/>"), (SENDER, b""), ("receipt", b"x\ny z")]
+    assert decode_frames(encode_frames(frames)) == frames
+    body = encode_frames(frames)
+    for broken in (body[:-1], b"12\n" + body, b"-1 code\n", b"3 two words\nabc", b"9" * 200):
+        with pytest.raises(WireMalformed):
+            decode_frames(broken)
+    with pytest.raises(WireMalformed):
+        decode_frames(encode_frames([(RECIPIENT, b"a")] * 3), max_frames=2)
+    with pytest.raises(WireMalformed):
+        decode_receipts(encode_frames([("receipt", b"a")]), expected=2)
+    with pytest.raises(WireMalformed):
+        encode_frames([("two words", b"")])
+
+
+# -- over real mutual TLS ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def net(tmp_path_factory: pytest.TempPathFactory) -> Iterator[E2ENetwork]:
+    yield from e2e_network("sqlite", tmp_path_factory.mktemp("batch"))
+
+
+def _client(net: E2ENetwork, name: str = "nghe-an") -> httpx.Client:
+    fullchain, key, anchors = net.client_files(name)
+    return httpx.Client(verify=client_context(anchors=anchors, certificate=fullchain, key=key), timeout=60)
+
+
+def _post(net: E2ENetwork, body: bytes, client: httpx.Client | None = None) -> httpx.Response:
+    if client is None:
+        with _client(net) as own:
+            return _post(net, body, own)
+    return client.post(net.nodes["vpcp"].url + BATCH_PATH, content=body, headers={"Content-Type": BATCH_TYPE})
+
+
+def test_serving_nodes_deliver_a_burst_in_batches_once_each(net: E2ENetwork) -> None:
+    with NodeRuntime(net.homes["nghe-an"]) as runtime:
+        ids = [submit(runtime.node(), document(f"E{n}"), at=datetime.now(UTC)).message_id for n in range(40)]
+
+    def delivered() -> bool:
+        with NodeStore.begin(net.database("nghe-an"), write=False) as store:
+            return all(e.state is DeliveryState.DELIVERED for m in ids for e in store.outbox(message_id=m))
+
+    assert wait_for(delivered, timeout=120)
+    with NodeStore.begin(net.database("vpcp"), write=False) as store:
+        received = [e for e in store.inbox() if e.message_id in ids]
+    assert sorted(e.message_id for e in received) == sorted(ids)
+
+
+def test_the_batch_route_answers_each_package(net: E2ENetwork) -> None:
+    good = sign_package(document("F1"), net.signer(SENDER))
+    forged = sign_package(document("F2"), net.signer(RECIPIENT))
+    oversize = b"<" * 2_000_001  # over the node's package limit, within the batch bound
+    response = _post(net, encode_frames([(RECIPIENT, good), (RECIPIENT, forged), (RECIPIENT, oversize)]))
+    assert response.status_code == 200 and response.headers["content-type"].startswith(RECEIPTS_TYPE)
+    got = [read_receipt(raw).receipt for raw in decode_receipts(response.content, expected=3)]
+    assert [r.accepted for r in got] == [True, False, False]
+    assert [r.reason_code for r in got[1:]] == [Refusal.SIGNER_NOT_SENDER.value, Refusal.TOO_LARGE.value]
+    with NodeStore.begin(net.database("vpcp"), write=False) as store:
+        stored = [e.message_id for e in store.inbox()]
+    assert stored.count(got[0].message_id) == 1 and got[1].message_id not in stored
+
+
+def test_requests_that_are_no_batch_get_a_4xx_problem(net: E2ENetwork) -> None:
+    with _client(net) as client:
+        malformed = _post(net, b"12 " + RECIPIENT.encode() + b"\nshort", client)
+        assert malformed.status_code == 400 and malformed.json()["code"] == "batch-malformed"
+        empty = _post(net, b"", client)
+        assert empty.status_code == 400 and empty.json()["code"] == "batch-empty"
+        many = encode_frames([(RECIPIENT, b"<x/>")] * (MAX_BATCH_PACKAGES + 1))
+        assert _post(net, many, client).json()["code"] == "batch-malformed"
+        huge = encode_frames([(RECIPIENT, b"<" * (MAX_BATCH_BYTES // 2))] * 3)
+        assert _post(net, huge, client).status_code == 413
+
+
+def test_a_certificate_of_the_network_that_is_no_node_is_refused(net: E2ENetwork, tmp_path: Path) -> None:
+    _, _, anchors = net.client_files("nghe-an")
+    stranger = net.pki.issue_node(f"stranger-{tmp_path.name}", at=datetime.now(UTC) - timedelta(days=1))
+    chain = tmp_path / "stranger.pem"
+    chain.write_bytes(stranger.cert_path.read_bytes() + net.pki.issuing_path.read_bytes())
+    context = client_context(anchors=anchors, certificate=chain, key=stranger.key_path)
+    body = encode_frames([(RECIPIENT, sign_package(document("G1"), net.signer(SENDER)))])
+    with httpx.Client(verify=context, timeout=60) as stranger_client:
+        response = _post(net, body, stranger_client)
+    assert response.status_code == 403 and response.json()["code"] == "peer-unknown"

@@ -1,0 +1,178 @@
+"""Statistics reporting by nodes: the day's records read from the store (both backends), the
+reporter's revisions kept across runs, and real node processes reporting to a real directory,
+through an outage of the directory, each document counted once."""
+
+from __future__ import annotations
+
+import random
+import socket
+from datetime import timedelta
+from pathlib import Path
+
+from lienthong.demo import DemoNetwork, wait_for
+from lienthong.edxml import VIETNAM_TZ, DocumentBuilder, StatusCode, write_package
+from lienthong.net import client_context
+from lienthong.node import STATISTICS_FILE, ReporterState, StatisticsReporter, deliver_due, submit
+from lienthong.node._reporting import agency_reports, day_window, next_sequence
+from lienthong.statistics import ReportOutbox, StatisticsClient, StatisticsReport, load_node_key
+from lienthong.store import node_day_activity
+from lienthong.trust import sign_pdf
+from node.node_network import AT, RECIPIENT, SENDER, Network, document, status
+from portal.live_network import NOI_VU, VPCP, directory_totals, reporting_network, restart_directory, send
+from trust.trust_pdf import minimal_pdf
+
+DAY = AT.astimezone(VIETNAM_TZ).date()
+
+
+def _deliver(network: Network) -> None:
+    rand = random.Random(3)
+    for _ in range(5):
+        done = deliver_due(network.sender, network.transport, now=AT, rand=rand)
+        done += deliver_due(network.receiver, network.transport, now=AT, rand=rand)
+        if not done:
+            return
+
+
+def _two_documents_one_refused(network: Network) -> None:
+    first = submit(network.sender, document("1"), at=AT)
+    second = submit(network.sender, document("2"), at=AT)
+    _deliver(network)
+    submit(network.receiver, status(first.document_id, StatusCode.RECEIVED), at=AT)
+    submit(network.receiver, status(second.document_id, StatusCode.REFUSED), at=AT)
+    _deliver(network)
+
+
+def _report(network: Network, node: str, agency: str) -> StatisticsReport:
+    database = (network.sender if node == "nghe-an" else network.receiver).database
+    start, end = day_window(DAY)
+    activity = node_day_activity(database, start=start, end=end)
+    assert agency in activity.agencies
+    [report] = agency_reports(
+        activity, node=node, agencies=[agency], day=DAY, at=AT, config_version=1, certificate_expiry=None
+    )
+    return report
+
+
+def test_the_day_read_from_the_store_makes_the_reports(network: Network) -> None:
+    _two_documents_one_refused(network)
+
+    sent = _report(network, "nghe-an", SENDER)
+    assert (sent.sent, sent.received, sent.refusals, sent.failures) == (2, 0, 1, 0)
+    assert sent.sent_to == ((RECIPIENT, 2),)
+    assert sent.latency.count == 2  # both reached the node; one was refused by the agency after
+    assert sent.statuses == ()
+    assert sent.last_activity is not None and sent.last_activity >= AT
+
+    received = _report(network, "vpcp", RECIPIENT)
+    assert (received.sent, received.received) == (0, 2)
+    assert received.statuses == (("01", 1), ("02", 1))
+
+    # Another day holds nothing.
+    start, end = day_window(DAY - timedelta(days=1))
+    assert node_day_activity(network.sender.database, start=start, end=end).agencies == frozenset()
+
+
+def _closed_port() -> str:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"https://127.0.0.1:{sock.getsockname()[1]}"
+
+
+def _reporter(network: Network, home: Path) -> StatisticsReporter:
+    pki = network.pki
+    issued = pki.pki.issued("nghe-an")
+    tls = client_context(anchors=pki.pki.root_path, certificate=issued.cert_path, key=issued.key_path)
+    return StatisticsReporter(
+        lambda: network.sender,
+        state_path=home / STATISTICS_FILE,
+        key=load_node_key(issued.key_path),
+        client=StatisticsClient(_closed_port(), tls=tls, timeout=5),
+        interval=1.0,
+        clock=lambda: AT + timedelta(minutes=1),
+    )
+
+
+def _signed_document(network: Network, number: str) -> bytes:
+    pdf = sign_pdf(minimal_pdf(f"Cong van {number}"), network.pki.signers[SENDER])
+    builder = DocumentBuilder().sender(SENDER, name="UBND tỉnh Nghệ An").code(number, "UBND-VP")
+    builder = builder.subject(f"V/v văn bản số {number}").recipient(RECIPIENT)
+    return write_package(builder.attach("cong-van.pdf", pdf, content_type="application/pdf").build(at=AT))
+
+
+def test_revisions_are_kept_across_runs_and_unchanged_figures_not_resent(
+    network: Network, tmp_path: Path
+) -> None:
+    key = f"nghe-an/{SENDER}/{DAY.isoformat()}"
+    reporter = _reporter(network, tmp_path)
+    submit(network.sender, document("1"), at=AT)
+    first = reporter.run_once()  # the directory is unreachable: the reports wait
+    [waiting] = [p for p in first.outbox.pending if p.key == key]  # (and yesterday's, empty)
+    assert (waiting.key, waiting.signed.report.sent, waiting.attempts) == (key, 1, 1)
+    assert waiting.last_error
+
+    again = reporter.run_once()  # nothing changed: no new revision
+    assert again.revisions == first.revisions
+    assert [p.sequence for p in again.outbox.pending if p.key == key] == [waiting.sequence]
+
+    submit(network.sender, _signed_document(network, "2"), at=AT)
+    restarted = _reporter(network, tmp_path)  # a new process reads the file
+    hurried = restarted.run_once(verify_seconds=0)  # no time to verify PDFs: counted unsigned
+    [counted] = [p for p in hurried.outbox.pending if p.key == key]  # the later revision replaced it
+    assert (counted.signed.report.sent, counted.signed.report.signed_pdf) == (2, 0)
+    assert counted.sequence > waiting.sequence
+    later = restarted.run_once()  # verified now: one more revision
+    [replaced] = [p for p in later.outbox.pending if p.key == key]
+    assert (replaced.signed.report.sent, replaced.signed.report.signed_pdf) == (2, 1)
+    assert replaced.sequence > counted.sequence
+    kept = ReporterState.from_json((tmp_path / STATISTICS_FILE).read_bytes(), outbox=ReportOutbox())
+    assert [p.sequence for p in kept.outbox.pending if p.key == key] == [replaced.sequence]
+    restarted.stop()
+    reporter.stop()
+
+
+def test_revision_numbers_grow_even_without_the_file() -> None:
+    start, _ = day_window(DAY)
+    assert next_sequence(0, DAY, start) == 1
+    assert next_sequence(0, DAY, start + timedelta(hours=2)) == 7200
+    assert next_sequence(7200, DAY, start + timedelta(hours=2)) == 7201
+
+
+def _held(network: DemoNetwork) -> tuple[int, int, int]:
+    totals = directory_totals(network)
+    sent = totals[VPCP].totals.sent if VPCP in totals else 0
+    received = totals[NOI_VU].totals.received if NOI_VU in totals else 0
+    return sent, received, sum(t.totals.documents for t in totals.values())
+
+
+def _waiting(network: DemoNetwork) -> list[int]:
+    """Documents sent by G22 in the reports vpcp holds back (the directory being down)."""
+    home = next(n.home for n in network.nodes if n.plan.name == "vpcp")
+    path = home / STATISTICS_FILE
+    if not path.exists():
+        return []
+    state = ReporterState.from_json(path.read_bytes(), outbox=ReportOutbox())
+    return [p.signed.report.sent for p in state.outbox.pending if p.signed.report.agency == VPCP]
+
+
+def test_nodes_report_to_the_directory_once_through_an_outage(tmp_path: Path) -> None:
+    with reporting_network(tmp_path / "state") as network:
+        for number in ("1", "2", "3"):
+            send(network, number=number)
+        assert wait_for(lambda: _held(network) == (3, 3, 6), timeout=180), _held(network)
+
+        network.directory.stop()
+        for number in ("4", "5"):
+            send(network, number=number)  # the nodes route from their cached configuration
+        assert wait_for(lambda: 5 in _waiting(network), timeout=120), _waiting(network)
+        assert _held(network) == (3, 3, 6)
+
+        restart_directory(network)
+        assert wait_for(lambda: _held(network) == (5, 5, 10), timeout=180), _held(network)
+        assert wait_for(lambda: _waiting(network) == [], timeout=120)
+        # Every report again, a few rounds later: still counted once.
+        assert _held(network) == (5, 5, 10)
+        states = [
+            ReporterState.from_json((n.home / STATISTICS_FILE).read_bytes(), outbox=ReportOutbox())
+            for n in network.nodes
+        ]
+        assert all(state.revisions for state in states)  # every node reported its agencies
