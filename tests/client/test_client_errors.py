@@ -106,7 +106,11 @@ class _Counting(random.Random):
 def flaky(sdk: Sdk) -> Iterator[tuple[ServerThread, _Flaky]]:
     handler = _Flaky(failures=2)
     name = f"flaky-{random.randrange(1 << 30)}"
-    server = tls_server(sdk.live, name, {"/api/v1/agencies": handler, "/api/v1/outbox/m/recall": handler})
+    server = tls_server(
+        sdk.live,
+        name,
+        {"/api/v1/agencies": handler, "/api/v1/outbox/m/recall": handler, "/api/v1/inbox/i/ack": handler},
+    )
     try:
         yield server, handler
     finally:
@@ -132,6 +136,15 @@ def test_a_write_that_reached_the_server_is_not_retried(sdk: Sdk, flaky: tuple[S
             api.recall("m", "x")
         assert api.recall("m", "x").message_id == "m"
         assert handler.calls["/api/v1/outbox/m/recall"] == 3
+
+
+def test_an_idempotent_write_is_retried_like_a_read(sdk: Sdk, flaky: tuple[ServerThread, _Flaky]) -> None:
+    """Acknowledging twice records the same thing: a lost answer or a 503 is simply tried again."""
+    server, handler = flaky
+    rand = _Counting()
+    with Client(server.url, token="t", verify=sdk.live.anchors("vpcp"), rand=rand) as api:
+        api.acknowledge("i")
+    assert handler.calls["/api/v1/inbox/i/ack"] == 3 and rand.draws == 2
 
 
 @pytest.mark.parametrize("method", ["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ssl
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -63,6 +64,27 @@ def test_a_node_with_a_network_certificate_is_served_over_http2(
     assert response.status_code == 200
     assert response.json() == {"http_version": "2"}
     assert server.listening.host == "127.0.0.1" and server.listening.port > 0
+
+
+def test_a_long_lived_http2_connection_is_not_cut_after_a_thousand_requests(
+    network: tuple[Path, ServerThread, dict[str, tuple[Path, Path]]],
+) -> None:
+    """Hypercorn's default closes an HTTP/2 connection on its 1,001st request, mid-stream."""
+    root, server, files = network
+    cert, key = files["node-b"]
+    context = client_context(anchors=root, certificate=cert, key=key)
+
+    async def run() -> list[int]:
+        async with httpx.AsyncClient(
+            verify=context, http2=True, limits=httpx.Limits(max_connections=1)
+        ) as client:
+            answers: list[int] = []
+            for _ in range(60):  # 1,200 requests, 20 streams at a time on the one connection
+                batch = await asyncio.gather(*(client.get(f"{server.url}/hello") for _ in range(20)))
+                answers += [response.status_code for response in batch]
+            return answers
+
+    assert asyncio.run(run()) == [200] * 1200
 
 
 def test_a_client_without_certificate_is_refused(

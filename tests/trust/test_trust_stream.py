@@ -283,6 +283,20 @@ def test_an_empty_header_opens_to_take_the_signature(test_pki: GeneratedPki) -> 
     assert _sign(empty, test_pki) == sign_package(empty, test_pki.signers["sender"])
 
 
+@pytest.mark.parametrize("inside", ["<b/>", "<edXML:OrganId>x</edXML:OrganId>", "<!--c--><b><c/></b>"])
+def test_elements_inside_the_sender_code_are_read_as_libxml2_does(
+    test_pki: GeneratedPki, inside: str
+) -> None:
+    """From/OrganId holding elements (found by hypothesis: it once crashed the path tracker)."""
+    data = package(SENDER).replace(
+        f"<edXML:OrganId>{SENDER}</edXML:OrganId>".encode(),
+        f"<edXML:OrganId>{SENDER}{inside}</edXML:OrganId>".encode(),
+    )
+    signed = sign_package(data, test_pki.signers["sender"])
+    assert _sign(data, test_pki) == signed
+    assert _verify(test_pki, signed) == _verify_in_memory(test_pki, signed)
+
+
 @GENERATED
 @given(generated_package(), st.integers(min_value=0), st.sampled_from([b"A", b" ", b"<", b"&", b"\xc3"]))
 def test_generated_packages_changed_anywhere_get_the_in_memory_report(

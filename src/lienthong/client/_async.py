@@ -81,7 +81,7 @@ class AsyncClient:
                 request = self._http.build_request(call.method, call.path, **call.options())
                 response = await self._http.send(request, stream=stream)
             except httpx.TransportError as exc:
-                wait = wait_after(call.method, delays, error=exc)
+                wait = wait_after(call.method, delays, error=exc, idempotent=call.idempotent)
                 if wait is None:
                     raise ApiUnavailable(
                         tr(f"không kết nối được điểm kết nối: {exc}", f"cannot reach the node: {exc}")
@@ -89,7 +89,9 @@ class AsyncClient:
                 await asyncio.sleep(wait)
                 continue
             if response.status_code in TRANSIENT_STATUSES:
-                wait = wait_after(call.method, delays, status=response.status_code)
+                wait = wait_after(
+                    call.method, delays, status=response.status_code, idempotent=call.idempotent
+                )
                 if wait is None:
                     await response.aread()
                     error = refusal(response)

@@ -39,6 +39,8 @@ class Call:
     files: Sequence[tuple[str, tuple[str, bytes, str]]] = ()
     data: Mapping[str, str] = field(default_factory=dict)
     headers: Mapping[str, str] = field(default_factory=dict)
+    #: The node gives the same outcome however often it is sent: retried like a read.
+    idempotent: bool = False
 
     def options(self) -> dict[str, Any]:
         out: dict[str, Any] = {"params": {k: v for k, v in self.params.items() if v is not None}}

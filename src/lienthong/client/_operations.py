@@ -60,7 +60,14 @@ def _agencies(response: httpx.Response) -> list[Agency]:
 
 
 def send_package(data: bytes) -> Operation[Sent]:
-    call = Call("POST", f"{API_PREFIX}/documents", content=data, headers={"Content-Type": "application/xml"})
+    # The same bytes again are answered "repeated", never sent twice: safe to retry.
+    call = Call(
+        "POST",
+        f"{API_PREFIX}/documents",
+        content=data,
+        headers={"Content-Type": "application/xml"},
+        idempotent=True,
+    )
     return Operation(call, _model(Sent))
 
 
@@ -117,7 +124,7 @@ def document(item_id: str) -> Operation[DocumentView]:
 
 
 def acknowledge(item_id: str) -> Operation[None]:
-    return Operation(Call("POST", f"{API_PREFIX}/inbox/{item_id}/ack"), _nothing)
+    return Operation(Call("POST", f"{API_PREFIX}/inbox/{item_id}/ack", idempotent=True), _nothing)
 
 
 def send_status(item_id: str, code: str, description: str | None) -> Operation[Sent]:

@@ -1,9 +1,10 @@
 """When to retry a request, and how long to wait: pure decisions shared by both clients.
 
-A read (GET, HEAD) is retried after any transport failure and after 502/503/504. A write is
-retried only when the request never reached the node (the connection could not be made): once
-sent, a lost or 5xx answer may hide a write that happened, and a repeated status would be
-refused as already sent; the caller gets ``ApiUnavailable`` and decides.
+A read (GET, HEAD), or a write the node treats as idempotent (acknowledging, sending the very
+same package bytes: answered ``repeated``), is retried after any transport failure and after
+502/503/504. Any other write is retried only when the request never reached the node (the
+connection could not be made): once sent, a lost or 5xx answer may hide a write that happened,
+and a repeated status would be refused as already sent; the caller gets ``ApiUnavailable``.
 """
 
 from __future__ import annotations
@@ -23,24 +24,29 @@ TRANSIENT_ERRORS: tuple[type[Exception], ...] = (httpx.TransportError,)
 UNSENT_ERRORS: tuple[type[Exception], ...] = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-def _reads(method: str) -> bool:
-    return method in ("GET", "HEAD")
+def _repeatable(method: str, idempotent: bool) -> bool:
+    return idempotent or method in ("GET", "HEAD")
 
 
-def retryable(method: str) -> tuple[type[Exception], ...]:
+def retryable(method: str, *, idempotent: bool = False) -> tuple[type[Exception], ...]:
     """The transport failures after which a request with ``method`` may be sent again."""
-    return TRANSIENT_ERRORS if _reads(method) else UNSENT_ERRORS
+    return TRANSIENT_ERRORS if _repeatable(method, idempotent) else UNSENT_ERRORS
 
 
 def wait_after(
-    method: str, delays: Iterator[float], *, error: Exception | None = None, status: int | None = None
+    method: str,
+    delays: Iterator[float],
+    *,
+    error: Exception | None = None,
+    status: int | None = None,
+    idempotent: bool = False,
 ) -> float | None:
     """How long to wait before sending a ``method`` request again after ``error`` or an answer
     ``status`` (502/503/504); None: do not (not worth it, or no retries left)."""
     if error is not None:
-        worth = isinstance(error, retryable(method))
+        worth = isinstance(error, retryable(method, idempotent=idempotent))
     else:
-        worth = _reads(method) and status in TRANSIENT_STATUSES
+        worth = _repeatable(method, idempotent) and status in TRANSIENT_STATUSES
     return next(delays, None) if worth else None
 
 

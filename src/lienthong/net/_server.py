@@ -67,6 +67,10 @@ def _config(listening: Listening, context: ssl.SSLContext) -> Config:
     config.accesslog = None
     config.errorlog = None
     config.keep_alive_timeout = 75
+    # Hypercorn closes an HTTP/2 connection (GOAWAY) on its 1,001st request while that request's
+    # stream is in flight: long-lived clients (nodes, document-management software) saw
+    # "Server disconnected". Connections here live as long as their peers keep them.
+    config.keep_alive_max_requests = 2**62
     # Idle keep-alive connections must not hold a shutdown for long.
     config.graceful_timeout = 2
     return config

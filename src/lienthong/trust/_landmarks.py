@@ -74,7 +74,8 @@ class Landmarks:
                 self.first_signature_in_header = self._on_path == _HEADER_LEVEL + 1 == tag.depth - 1
             self.signatures += 1
         level = tag.depth - 1
-        if self._on_path != level or len(self.chain) != level:
+        # Only the next element of the path matters; below its last element nothing does.
+        if self._on_path != level or len(self.chain) != level or level > len(_PATH):
             return
         if level == 0 or (tag.local == _PATH[level - 1] and tag.uri in _EDXML_OR_NONE):
             self.chain.append(tag)
