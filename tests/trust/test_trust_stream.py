@@ -422,7 +422,9 @@ def test_memory_does_not_grow_with_the_attachment(test_pki: GeneratedPki, tmp_pa
     report, peak = _sign_and_verify_traced(test_pki, large, signed)
     assert_valid(small_report)
     assert_valid(report)
-    assert peak < small_peak + (4 << 20), (small_peak, peak)
+    # Memory following the attachment would add 36 MB or more; tracemalloc also counts what other
+    # threads of the test process allocate meanwhile, hence some slack.
+    assert peak < small_peak + (8 << 20), (small_peak, peak)
     assert peak < 32 << 20, peak
     # The in-memory path cannot take it: libxml2 refuses a text node over 10 MB.
     assert not verify_package(signed.read_bytes(), anchors=test_pki.anchors, at=AT).valid
