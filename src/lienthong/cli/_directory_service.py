@@ -4,6 +4,7 @@ a node's first fetch. Thin wrappers: the logic is in ``lienthong.directory``."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -12,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from lienthong._i18n import tr
+from lienthong.cli._logs import LogFormat, LogFormatOption, setup_logging
 from lienthong.directory import (
     AdminFile,
     ConfigurationAnchor,
@@ -58,8 +60,10 @@ def serve(
     valid_hours: Annotated[float, typer.Option("--valid-hours", help="Thời hạn cấu hình, giờ.")] = 72.0,
     host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Cổng (0: cổng trống bất kỳ).")] = 0,
+    log_format: LogFormatOption = LogFormat.TEXT,
 ) -> None:
     """Phục vụ cấu hình mạng (GET /v1/config) và API quản trị (/v1/admin/…) qua HTTPS."""
+    setup_logging(log_format, level=logging.WARNING)
     settings = DirectorySettings(
         database_url=db,
         home=home,

@@ -19,6 +19,7 @@ import typer
 
 from lienthong._i18n import tr
 from lienthong.cli import _console, _node_clients
+from lienthong.cli._logs import LogFormat, LogFormatOption, setup_logging
 from lienthong.edxml import DEFAULT_LIMITS, Limits
 from lienthong.node import (
     KeyFiles,
@@ -174,10 +175,11 @@ def serve(
             help="Giây giữa hai lần báo cáo thống kê về trung tâm danh bạ (0: không báo cáo).",
         ),
     ] = 300.0,
+    log_format: LogFormatOption = LogFormat.TEXT,
 ) -> None:
     """Phục vụ điểm kết nối (POST /v1/peer/packages qua mTLS) và gửi văn bản đi, tới khi dừng."""
     faulthandler.register(signal.SIGUSR1)  # kill -USR1 prints every thread's stack to stderr
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(name)s %(message)s")
+    setup_logging(log_format, level=logging.INFO if verbose else logging.WARNING)
     settings = ServeSettings(
         runtime=RuntimeSettings(
             retry=RetryPolicy(

@@ -25,6 +25,7 @@ from lienthong.node._peer_app import create_peer_app
 from lienthong.node._reporting import StatisticsReporter
 from lienthong.node._runtime import NodeRuntime, RuntimeSettings
 from lienthong.node._worker import DeliveryWorker
+from lienthong.statistics import ServiceMetrics
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -70,6 +71,9 @@ class NodeService:
             raise
         self.transport = HttpTransport(tls=client_tls, timeout=self.settings.timeout)
         self.app = create_peer_app(self.runtime.node)
+        # GET /metrics on the API listener. Not on the peer app: its middleware would stand between
+        # a hostile oversized body and the early 413 the peer endpoint answers it with.
+        self.metrics = ServiceMetrics("node")
         self.api_app: Any = None
         self.webhooks: Any = None
         if self.settings.api_port is not None:
@@ -77,6 +81,7 @@ class NodeService:
             from lienthong.console import UserFile, create_console  # noqa: PLC0415 - likewise
 
             self.api_app = create_app(self.runtime.node)
+            self.metrics.install(self.api_app)  # before the console's mount at "/", which takes the rest
             # The agency console shares the API's listener; its routes all start with /console.
             self.api_app.mount("/", create_console(self.runtime.node, users=UserFile.in_home(home.home)))
             self._api_tls = server_context(certificate=fullchain, key=home.key_path, client_anchors=None)

@@ -1,0 +1,35 @@
+"""How a serving command logs: plain lines for a person at a terminal, or one JSON object per
+line (``lienthong.statistics.JsonFormatter``) for a log collector."""
+
+from __future__ import annotations
+
+import enum
+import logging
+from typing import Annotated
+
+import typer
+
+from lienthong.statistics import configure_json_logging
+
+
+class LogFormat(enum.StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
+LogFormatOption = Annotated[
+    LogFormat,
+    typer.Option(
+        "--log-format",
+        envvar="LIENTHONG_LOG_FORMAT",
+        case_sensitive=False,
+        help="Dạng nhật ký: text (dòng chữ) hoặc json (mỗi dòng một đối tượng JSON).",
+    ),
+]
+
+
+def setup_logging(log_format: LogFormat, *, level: int) -> None:
+    if log_format is LogFormat.JSON:
+        configure_json_logging(level=level)
+    else:
+        logging.basicConfig(level=level, format="%(name)s %(message)s")
