@@ -17,12 +17,10 @@ from lienthong.api._views import step_model
 from lienthong.edxml import (
     BuildError,
     BusinessType,
-    DigestSink,
     DocumentBuilder,
     DocumentPackage,
     Package,
     StatusCode,
-    parse_package,
     write_package,
 )
 from lienthong.node import PackageSource, Submission, intake_for, package_source, submit
@@ -44,10 +42,7 @@ def parse_upload(ctx: ApiContext, data: bytes | PackageSource) -> Package:
     raises ``PackageRejected``."""
     source = package_source(data)
     check_size(ctx, source.size)
-    if source.data is not None:
-        return parse_package(source.data, sink=DigestSink(), limits=ctx.node.limits)
-    with source.open() as stream:
-        return parse_package(stream, sink=DigestSink(), limits=ctx.node.limits)
+    return source.parse(ctx.node.limits)
 
 
 def sent(submission: Submission) -> Sent:
@@ -60,14 +55,18 @@ def sent(submission: Submission) -> Sent:
     )
 
 
-def send_package(ctx: ApiContext, client: ApiClientEntry, data: bytes | PackageSource) -> Submission:
-    """Submit an edXML package (document or status) from a code of ``client``."""
+def send_package(
+    ctx: ApiContext, client: ApiClientEntry, data: bytes | PackageSource, *, package: Package | None = None
+) -> Submission:
+    """Submit an edXML package (document or status) from a code of ``client``; ``package``: what
+    ``parse_upload`` read from ``data`` (parsed once, whoever parses it)."""
     source = package_source(data)
-    package = parse_upload(ctx, source)
+    if package is None:
+        package = parse_upload(ctx, source)
     require_code(client, package.from_code)
     # Grouped with the other requests submitting now: one transaction and one fsync round for all.
     node = ctx.node
-    return intake_for(node.database).submit(node, source, at=ctx.clock())
+    return intake_for(node.database).submit(node, source, at=ctx.clock(), package=package)
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,7 +114,7 @@ def _send(ctx: ApiContext, system: ApiClientEntry, caller: VxpCaller, body: byte
             return fail(
                 "vxp-bad-to", tr("to khác nơi nhận trong gói tin", "to differs from the package's recipients")
             )
-    submission = _outbox.send_package(ctx, system, body)
+    submission = _outbox.send_package(ctx, system, body, package=package)
     return ok(DocId=submission.message_id)
 
 

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong._i18n import tr
 from lienthong.directory import DirectoryError, SignerNotEntitled
-from lienthong.edxml import DigestSink, Package, parse_package
+from lienthong.edxml import Package
 from lienthong.errors import LienthongError, PackageRejected
 from lienthong.node._errors import PackageRefused, Refusal
 from lienthong.node._node import Node
@@ -24,6 +24,17 @@ from lienthong.node._signing import verify_source
 def parse_checked(node: Node, source: PackageSource) -> Package:
     """The package in ``source`` (attachments measured, not kept), within the node's limits;
     a spooled package is parsed as a stream."""
+    check_fits(node, source)
+    try:
+        return source.parse(node.limits)
+    except PackageRejected as exc:
+        raise PackageRefused(
+            tr(f"gói tin không hợp lệ: {exc}", f"invalid package: {exc}"), reason=Refusal.MALFORMED
+        ) from exc
+
+
+def check_fits(node: Node, source: PackageSource) -> None:
+    """The package is within the node's size limit."""
     if source.size > node.limits.max_package_bytes:
         raise PackageRefused(
             tr(
@@ -32,15 +43,6 @@ def parse_checked(node: Node, source: PackageSource) -> Package:
             ),
             reason=Refusal.TOO_LARGE,
         )
-    try:
-        if source.data is not None:
-            return parse_package(source.data, sink=DigestSink(), limits=node.limits)
-        with source.open() as stream:
-            return parse_package(stream, sink=DigestSink(), limits=node.limits)
-    except PackageRejected as exc:
-        raise PackageRefused(
-            tr(f"gói tin không hợp lệ: {exc}", f"invalid package: {exc}"), reason=Refusal.MALFORMED
-        ) from exc
 
 
 def check_signature(node: Node, source: PackageSource, package: Package, *, at: datetime) -> None:

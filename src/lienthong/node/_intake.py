@@ -20,6 +20,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from lienthong.edxml import Package
 from lienthong.node._node import Node
 from lienthong.node._package import PackageSource
 from lienthong.node._submit import Checked, Submission, SubmitOutcome, accept, check
@@ -53,9 +54,12 @@ class Intake:
         self._lock = threading.Lock()
         self._writing = False
 
-    def submit(self, node: Node, data: bytes | PackageSource, *, at: datetime) -> Submission:
-        """What ``submit`` does, accepted together with whatever else is waiting."""
-        checked = check(node, data, at=at)
+    def submit(
+        self, node: Node, data: bytes | PackageSource, *, at: datetime, package: Package | None = None
+    ) -> Submission:
+        """What ``submit`` does, accepted together with whatever else is waiting (``package``:
+        as ``check`` takes it)."""
+        checked = check(node, data, at=at, package=package)
         try:
             waiting = _Waiting(node, checked, at)
             self._queue.put(waiting)

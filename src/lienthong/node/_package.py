@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from lienthong._i18n import tr
+from lienthong.edxml import DigestSink, Limits, Package, parse_package
 from lienthong.store import BlobBatch, BlobCorrupt, BlobRef, BlobStore
 
 #: Bytes read from a package file at a time.
@@ -64,6 +65,14 @@ class PackageSource:
             return io.BytesIO(self.data)
         assert self.path is not None
         return self.path.open("rb")
+
+    def parse(self, limits: Limits) -> Package:
+        """The package (attachments measured, not kept), a file read as a stream; raises
+        ``PackageRejected``."""
+        if self.data is not None:
+            return parse_package(self.data, sink=DigestSink(), limits=limits)
+        with self.open() as stream:
+            return parse_package(stream, sink=DigestSink(), limits=limits)
 
     @classmethod
     def of_blob(cls, blobs: BlobStore, sha256: str) -> PackageSource:

@@ -18,7 +18,7 @@ from lienthong._i18n import tr
 from lienthong.edxml import DocumentPackage, Package, StatusPackage, validate_package
 from lienthong.errors import LienthongError
 from lienthong.evidence import LogKind
-from lienthong.node._checks import check_signature, parse_checked, served_here
+from lienthong.node._checks import check_fits, check_signature, parse_checked, served_here
 from lienthong.node._errors import PackageRefused, Refusal
 from lienthong.node._ids import kind_of, message_id_of
 from lienthong.node._node import Node
@@ -101,11 +101,18 @@ class Checked:
             self.source.discard()
 
 
-def check(node: Node, data: bytes | PackageSource, *, at: datetime) -> Checked:
+def check(
+    node: Node, data: bytes | PackageSource, *, at: datetime, package: Package | None = None
+) -> Checked:
     """The checks of ``submit`` (CPU only, no write): parsed, valid, sender served here, signed
-    here when unsigned, signature verified; raises the refusal."""
+    here when unsigned, signature verified; raises the refusal. ``package``: the caller already
+    parsed ``data`` within the node's limits (the API does, to check the client's scope before
+    anything is signed): not parsed again."""
     source = package_source(data)
-    package = parse_checked(node, source)
+    if package is None:
+        package = parse_checked(node, source)
+    else:
+        check_fits(node, source)
     validate_package(package)
     if not served_here(node, package.from_code, at=at):
         raise PackageRefused(
