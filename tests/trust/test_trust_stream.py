@@ -283,6 +283,19 @@ def test_an_empty_header_opens_to_take_the_signature(test_pki: GeneratedPki) -> 
     assert _sign(empty, test_pki) == sign_package(empty, test_pki.signers["sender"])
 
 
+@pytest.mark.parametrize(
+    ("old", "new"), [(b'version="1.0"', b'version="A.0"'), (b'encoding="UTF-8"', b'encoding="UTFA8"')]
+)
+def test_a_declaration_libxml2_refuses_gets_the_in_memory_report(
+    test_pki: GeneratedPki, old: bytes, new: bytes
+) -> None:
+    """An XML version or encoding expat takes (or fails on otherwise) but libxml2 refuses: found
+    by hypothesis; the streamed verdict must be the in-memory one."""
+    signed = sign_package(package(SENDER), test_pki.signers["sender"]).replace(old, new, 1)
+    assert new in signed
+    assert _verify(test_pki, signed) == _verify_in_memory(test_pki, signed)
+
+
 @pytest.mark.parametrize("inside", ["<b/>", "<edXML:OrganId>x</edXML:OrganId>", "<!--c--><b><c/></b>"])
 def test_elements_inside_the_sender_code_are_read_as_libxml2_does(
     test_pki: GeneratedPki, inside: str

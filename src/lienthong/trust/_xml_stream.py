@@ -33,6 +33,8 @@ MAX_TOKEN: Final = 10_000_000
 XML_NS: Final = "http://www.w3.org/XML/1998/namespace"
 _SEP: Final = "\x01"  # cannot occur in XML names or namespace names
 _NOTHING: Final[list[tuple[str, str | None]]] = []  # no declarations to undo (never changed)
+#: The versions libxml2 reads (XML 1.0 and later 1.x).
+_VERSION: Final = re.compile(r"1\.[0-9]+")
 
 _PCHAR = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|%[0-9A-Fa-f]{2})"
 _HOST = r"""(?:\[[^\]"]*\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)"""
@@ -103,6 +105,12 @@ def _malformed(message: str, line: int | None = None) -> MalformedXML:
     return MalformedXML(tr(f"không phải XML: {message}", f"not XML: {message}"), line=line)
 
 
+def _declaration(version: str | None, _encoding: str | None, _standalone: int) -> None:
+    # Expat takes any version; libxml2 (the in-memory path) only XML 1.x: refuse alike.
+    if version is not None and _VERSION.fullmatch(version) is None:
+        raise _malformed(f"unsupported XML version {version!r}", 1)
+
+
 class Reader:
     """Reads one document from a binary stream and tells every handler, in order.
 
@@ -171,6 +179,8 @@ class Reader:
                     code="entity-forbidden",
                 ) from None
             raise _malformed(message, exc.lineno) from None
+        except LookupError as exc:  # an encoding Python does not know: libxml2 refuses it too
+            raise _malformed(str(exc), 1) from None
         return total
 
     def _parser(self) -> expat.XMLParserType:
@@ -180,6 +190,7 @@ class Reader:
         parser.buffer_text = True
         parser.buffer_size = TEXT_PIECE
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+        parser.XmlDeclHandler = _declaration
         parser.StartDoctypeDeclHandler = self._doctype
         parser.EntityDeclHandler = self._doctype
         parser.StartNamespaceDeclHandler = self._namespace
