@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from client.live import Sdk, eventually, tls_server
+from lienthong.api import remove_client
 from lienthong.client import (
     ApiRefused,
     ApiUnavailable,
@@ -170,3 +171,21 @@ async def test_the_async_client_keeps_the_same_rules(sdk: Sdk, flaky: tuple[Serv
         with pytest.raises(ApiUnavailable):
             await api.recall("m", "x")
     assert handler.calls == {"/api/v1/agencies": 3, "/api/v1/outbox/m/recall": 1}
+
+
+def test_a_client_removed_while_the_node_serves_is_refused_within_the_token_ttl(sdk: Sdk) -> None:
+    database = sdk.live.net.database("nghe-an")
+    token = sdk.live.token("nghe-an", "sdk-removed", [SENDER])
+    with sdk.client("nghe-an", token) as api:
+        api.outbox()  # accepted
+        assert remove_client(database, "sdk-removed")  # this process: not the node's
+        # The node holds a token's client ApiSettings.token_ttl seconds (5) at most.
+        assert eventually(lambda: _refused(api))
+
+
+def _refused(api: Client) -> bool:
+    try:
+        api.outbox()
+    except NotAuthenticated:
+        return True
+    return False

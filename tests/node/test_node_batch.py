@@ -57,6 +57,10 @@ def test_deliver_due_sends_small_packages_together_each_with_its_receipt(network
         signed = read_receipt(entry.raw)
         assert signed.receipt.accepted and signed.receipt.node == "vpcp"
         assert signed.statement.chain_problem(network.sender.anchors, at=AT) is None
+    # One signature a request (3 + 3 + 1): each receipt of a batch proves itself by its Merkle path.
+    statements = {read_receipt(entry.raw).statement.raw for entry in receipts}
+    assert len(statements) == 3
+    assert sum(entry.raw.startswith(b"LTRCPT/1\n") for entry in receipts) == 6
     with NodeStore.begin(network.receiver.database, write=False) as store:
         inbox = store.inbox(recipient=RECIPIENT)
         kinds = [(e.record.kind, e.record.message_id) for e in store.log_entries()]

@@ -6,10 +6,11 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from lienthong.demo import wait_for
+from lienthong.edxml import StatusCode, parse_package
 from lienthong.evidence import LogKind, link_hash
 from lienthong.node import Intake, PackageRefused, Refusal, Submission, intake_for, submit, submit_many
 from lienthong.store import LogEntry, NodeStore
-from node.node_network import AT, RECIPIENT, SUCCESSOR, UNSERVED, Network, document
+from node.node_network import AT, RECIPIENT, SENDER, SUCCESSOR, UNSERVED, Network, document, status
 
 
 def test_each_package_of_a_batch_is_answered_on_its_own(network: Network) -> None:
@@ -46,6 +47,17 @@ def test_each_package_of_a_batch_is_answered_on_its_own(network: Network) -> Non
     ] * 2
     assert all(e.record.party in (RECIPIENT, SUCCESSOR) for e in accepted)
     _assert_chained(entries, head)
+
+
+def test_a_status_about_a_document_of_the_same_batch_is_accepted(network: Network) -> None:
+    data = document("s1")
+    document_id = parse_package(data).document_id
+    ask = status(document_id, StatusCode.RECALL_REQUESTED, reporter=SENDER)
+    unknown = status("no-such-document", StatusCode.RECALL_REQUESTED, reporter=SENDER)
+    sent, asked, refused = submit_many(network.sender, [data, ask, unknown], at=AT)
+    assert isinstance(sent, Submission) and isinstance(asked, Submission), asked
+    assert [e.item.recipient for e in asked.entries] == [RECIPIENT]
+    assert isinstance(refused, PackageRefused) and refused.reason is Refusal.UNKNOWN_DOCUMENT
 
 
 def test_a_repeat_then_more_appends_keep_one_unbroken_chain(network: Network) -> None:

@@ -6,7 +6,7 @@
 
 from lienthong.api._app import create_app, stop_streams
 from lienthong.api._context import ApiContext, ApiSettings
-from lienthong.api._credentials import IssuedCredentials, add_client, token_digest
+from lienthong.api._credentials import IssuedCredentials, add_client, remove_client, token_digest
 from lienthong.api._errors import (
     ApiError,
     AuthenticationRequired,
@@ -19,6 +19,7 @@ from lienthong.api._errors import (
 from lienthong.api._events import EventType, event_type
 from lienthong.api._problems import STATUS, status_of
 from lienthong.api._rules import check_status
+from lienthong.api._tokens import TokenCache
 from lienthong.api._webhooks import WebhookDispatcher, check_webhook_url, register_webhook
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "RequestInvalid",
     "ScopeForbidden",
     "StatusOutOfOrder",
+    "TokenCache",
     "UploadTooLarge",
     "WebhookDispatcher",
     "add_client",
@@ -41,6 +43,7 @@ __all__ = [
     "create_app",
     "event_type",
     "register_webhook",
+    "remove_client",
     "status_of",
     "stop_streams",
     "token_digest",

@@ -16,6 +16,7 @@ from lienthong.api._context import ApiContext, ApiSettings, _now
 from lienthong.api._event_routes import router as events_router
 from lienthong.api._problems import install_problem_handlers
 from lienthong.api._rest import router as rest_router
+from lienthong.api._tokens import TokenCache
 from lienthong.api._vxp import VXP_PREFIX
 from lienthong.api._vxp import router as vxp_router
 from lienthong.node import Node
@@ -43,8 +44,13 @@ def create_app(
         version="1",
         description="API cho phần mềm quản lý văn bản: REST và tương thích VXP (EDXML.md §4).",
     )
+    settings = settings or ApiSettings()
     app.state.lienthong_api = ApiContext(
-        source=source, settings=settings or ApiSettings(), clock=clock, replays=replays or ReplayGuard()
+        source=source,
+        settings=settings,
+        clock=clock,
+        replays=replays or ReplayGuard(),
+        tokens=TokenCache(settings.token_ttl),
     )
     install_problem_handlers(app)
     app.include_router(rest_router)

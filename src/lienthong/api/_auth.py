@@ -1,4 +1,7 @@
-"""Bearer-token authentication of REST clients, as a FastAPI dependency."""
+"""Bearer-token authentication of REST clients, as a FastAPI dependency.
+
+A token's client is read from the database once, then held a few seconds (``TokenCache``:
+how soon a removed client is refused is said there)."""
 
 from __future__ import annotations
 
@@ -23,23 +26,39 @@ def context(request: Request) -> ApiContext:
     return ctx
 
 
-def _lookup(ctx: ApiContext, token: str) -> ApiClientEntry | None:
+async def _context(request: Request) -> ApiContext:
+    """``context`` as a dependency: async, since FastAPI runs a plain one in a worker thread."""
+    return context(request)
+
+
+def _lookup(ctx: ApiContext, digest: str) -> ApiClientEntry | None:
     with ApiStore.begin(ctx.node.database) as store:
-        return store.client_by_token(token_digest(token))
+        return store.client_by_token(digest)
+
+
+async def _client(ctx: ApiContext, token: str) -> ApiClientEntry | None:
+    digest = token_digest(token)
+    client = ctx.tokens.get(digest)
+    if client is None:
+        generation = ctx.tokens.generation
+        client = await run_in_threadpool(_lookup, ctx, digest)
+        if client is not None:
+            ctx.tokens.put(digest, client, generation=generation)
+    return client
 
 
 async def current_client(
-    ctx: Annotated[ApiContext, Depends(context)],
+    ctx: Annotated[ApiContext, Depends(_context)],
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> ApiClientEntry:
     """The client whose bearer token the request carries; 401 otherwise."""
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise AuthenticationRequired(tr("cần mã truy cập (Bearer)", "a bearer token is required"))
-    client = await run_in_threadpool(_lookup, ctx, credentials.credentials)
+    client = await _client(ctx, credentials.credentials)
     if client is None or client.kind is not ClientKind.REST:
         raise AuthenticationRequired(tr("mã truy cập không hợp lệ", "invalid bearer token"))
     return client
 
 
-Ctx = Annotated[ApiContext, Depends(context)]
+Ctx = Annotated[ApiContext, Depends(_context)]
 Client = Annotated[ApiClientEntry, Depends(current_client)]

@@ -7,8 +7,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from lienthong.api._tokens import TokenCache
 from lienthong.node import Node
 from lienthong.vxp import ReplayGuard
+
+#: Seconds a bearer token's client is held (``TokenCache``): a client removed by another process
+#: (the CLI) is refused at most this long after.
+TOKEN_TTL = 5.0
 
 
 def _now() -> datetime:
@@ -29,17 +34,21 @@ class ApiSettings:
     events_heartbeat: float = 15.0
     #: Seconds an idle event stream takes at most to notice the server is stopping.
     events_wake: float = 0.1
+    #: Seconds a bearer token's client is held in memory (0: looked up on every request).
+    token_ttl: float = TOKEN_TTL
 
 
 @dataclass(frozen=True)
 class ApiContext:
     """The node served (``source()`` is read per request: a serving node's configuration may be
-    refreshed), the settings, the clock, the VXP replay memory and the stop signal."""
+    refreshed), the settings, the clock, the VXP replay memory, the clients of recent bearer
+    tokens and the stop signal."""
 
     source: Callable[[], Node]
     settings: ApiSettings = field(default_factory=ApiSettings)
     clock: Callable[[], datetime] = _now
     replays: ReplayGuard = field(default_factory=ReplayGuard)
+    tokens: TokenCache = field(default_factory=lambda: TokenCache(TOKEN_TTL))
     #: Set when the server stops: event streams end instead of holding the shutdown.
     stopping: threading.Event = field(default_factory=threading.Event)
 

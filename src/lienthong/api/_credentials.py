@@ -10,6 +10,7 @@ from datetime import datetime
 
 from lienthong._i18n import tr
 from lienthong.api._errors import RequestInvalid
+from lienthong.api._tokens import forget_tokens
 from lienthong.codes import parse_code
 from lienthong.errors import CodeError
 from lienthong.store import ApiClientEntry, ApiStore, ClientKind, Database
@@ -63,3 +64,12 @@ def add_client(
     with ApiStore.begin(database) as store:
         store.add_client(entry)
     return issued
+
+
+def remove_client(database: Database, name: str) -> bool:
+    """Remove a client (and its webhook); False if there is none. Its token is refused at once
+    by the APIs of this process, within ``ApiSettings.token_ttl`` by those of other processes."""
+    with ApiStore.begin(database) as store:
+        removed = store.remove_client(name)
+    forget_tokens()  # after the commit: a lookup from now on no longer finds it
+    return removed

@@ -27,12 +27,15 @@ from lienthong.node import PackageSource, Submission, intake_for, package_source
 from lienthong.store import ApiClientEntry, ApiStore, Direction, NodeStore, OutboxEntry, PackageKind
 
 
-def check_size(ctx: ApiContext, size: int) -> None:
-    if size > ctx.max_upload:
+def check_size(ctx: ApiContext, size: int, *, limit: int | None = None) -> None:
+    """Raise ``UploadTooLarge`` if ``size`` exceeds ``limit`` (``ctx.max_upload`` if not given:
+    pass it when checking chunk after chunk)."""
+    limit = ctx.max_upload if limit is None else limit
+    if size > limit:
         raise UploadTooLarge(
             tr(
-                f"tải lên {size} byte vượt giới hạn {ctx.max_upload} byte",
-                f"the upload of {size} bytes exceeds the limit of {ctx.max_upload}",
+                f"tải lên {size} byte vượt giới hạn {limit} byte",
+                f"the upload of {size} bytes exceeds the limit of {limit}",
             )
         )
 

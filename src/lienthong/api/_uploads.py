@@ -39,13 +39,14 @@ async def read_limited(ctx: ApiContext, request: Request) -> bytes:
     """The body in memory, within the limit (``UploadTooLarge`` otherwise)."""
     chunks = []
     size = 0
+    limit = ctx.max_upload
     try:
         declared = _declared(request)
         if declared is not None:
-            check_size(ctx, declared)
+            check_size(ctx, declared, limit=limit)
         async for chunk in request.stream():
             size += len(chunk)
-            check_size(ctx, size)
+            check_size(ctx, size, limit=limit)
             chunks.append(chunk)
     except UploadTooLarge:
         await _drain(ctx, request, size)
@@ -58,13 +59,14 @@ async def spool_limited(ctx: ApiContext, request: Request) -> PackageSource:
     file beside the blob store as it arrives. The caller ``discard()``s it when done."""
     node = ctx.node
     spool = Spool(node.blobs.temporary, threshold=node.limits.in_memory_bytes)
+    limit = ctx.max_upload
     try:
         declared = _declared(request)
         if declared is not None:
-            check_size(ctx, declared)
+            check_size(ctx, declared, limit=limit)
         async for chunk in request.stream():
             spool.write(chunk)
-            check_size(ctx, spool.size)
+            check_size(ctx, spool.size, limit=limit)
         return spool.finish()
     except UploadTooLarge:
         spool.abort()

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from lienthong._i18n import tr
-from lienthong.api import add_client, check_webhook_url, register_webhook
+from lienthong.api import add_client, check_webhook_url, register_webhook, remove_client
 from lienthong.node import NodeHome
 from lienthong.store import ApiStore, migrate
 
@@ -66,11 +66,10 @@ def list_clients(home: _Home) -> None:
 
 @app.command("remove")
 def remove(name: str, home: _Home) -> None:
-    """Xóa một ứng dụng (mã truy cập hết hiệu lực ngay)."""
+    """Xóa một ứng dụng (điểm kết nối đang chạy từ chối mã truy cập của nó sau tối đa 5 giây)."""
     database = NodeHome.load(home).open_database()
     try:
-        with ApiStore.begin(database) as store:
-            removed = store.remove_client(name)
+        removed = remove_client(database, name)
     finally:
         database.close()
     if not removed:

@@ -55,7 +55,7 @@ class AsyncClient:
     ) -> None:
         self.retry = retry or RetryPolicy()
         self._rand = rand or random.Random()
-        self._http = httpx.AsyncClient(**_base.http_options(base_url, token, verify, timeout))
+        self._http = httpx.AsyncClient(**_base.http_options(base_url, token, verify, timeout, http2=True))
 
     @classmethod
     def from_env(cls, **options: Any) -> AsyncClient:

@@ -57,9 +57,13 @@ class Call:
 
 
 def http_options(
-    base_url: str, token: str | None, verify: Path | str | bool, timeout: float
+    base_url: str, token: str | None, verify: Path | str | bool, timeout: float, *, http2: bool
 ) -> dict[str, Any]:
-    """Keyword arguments for ``httpx.Client``/``AsyncClient``; ``verify`` may name a PEM of roots."""
+    """Keyword arguments for ``httpx.Client``/``AsyncClient``; ``verify`` may name a PEM of roots.
+
+    ``http2``: for a client sending several requests at once over one connection (async);
+    one that waits for each answer gains nothing by it and costs the node more per request
+    (HTTP/2 framing and header compression in Python): HTTP/1.1 with keep-alive then."""
     checked: Any = verify
     if isinstance(verify, str | Path) and not isinstance(verify, bool):
         checked = client_context(anchors=Path(verify))
@@ -69,7 +73,7 @@ def http_options(
         "headers": headers,
         "verify": checked,
         "timeout": timeout,
-        "http2": True,
+        "http2": http2,
     }
 
 

@@ -55,7 +55,7 @@ class Client:
     ) -> None:
         self.retry = retry or RetryPolicy()
         self._rand = rand or random.Random()
-        self._http = httpx.Client(**_base.http_options(base_url, token, verify, timeout))
+        self._http = httpx.Client(**_base.http_options(base_url, token, verify, timeout, http2=False))
 
     @classmethod
     def from_env(cls, **options: Any) -> Client:

@@ -43,7 +43,7 @@ class VxpClient:
         clock: Callable[[], datetime] = _now,
     ) -> None:
         self.systemid, self._secret, self._clock = systemid, secret, clock
-        self._http = httpx.Client(**http_options(endpoint, None, verify, timeout))
+        self._http = httpx.Client(**http_options(endpoint, None, verify, timeout, http2=False))
         self._lock = threading.Lock()
         self._last: datetime | None = None
 

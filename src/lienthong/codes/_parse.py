@@ -11,6 +11,7 @@ refused in both modes.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final, NoReturn
 
@@ -33,6 +34,11 @@ _UNIT = re.compile(r"([A-Za-z])([0-9]+)")
 _DIGITS = re.compile(r"[0-9]+")
 
 
+@functools.lru_cache(maxsize=8192)
+def _strict(text: str) -> AgencyCode:
+    return AgencyCode(text)
+
+
 def parse_code(text: str, *, lenient: bool = False) -> AgencyCode:
     """The code ``text`` names; raises ``CodeError`` with one sentence saying what is wrong.
 
@@ -40,7 +46,7 @@ def parse_code(text: str, *, lenient: bool = False) -> AgencyCode:
     ``problem`` sentence; their ``text`` is the canonical reading.
     """
     if _STRICT.fullmatch(text):
-        return AgencyCode(text)  # the common case, kept cheap for large registries
+        return _strict(text)  # the common case, kept cheap for large registries and busy nodes
     stripped = text.strip()
     if not stripped:
         _refuse(tr("Mã định danh trống.", "The identifier code is empty."), text, "code-empty")

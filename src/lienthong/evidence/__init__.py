@@ -11,7 +11,14 @@ from lienthong.evidence._bundle import BundleReport, package_path, receipt_path,
 from lienthong.evidence._canonical import canonical_json, sha256_hex
 from lienthong.evidence._chain import GENESIS, LogKind, LogRecord, link_hash
 from lienthong.evidence._errors import BundleInvalid, EvidenceError, StatementInvalid
-from lienthong.evidence._receipt import Receipt, ReceiptOutcome, SignedReceipt, read_receipt, sign_receipt
+from lienthong.evidence._receipt import (
+    Receipt,
+    ReceiptOutcome,
+    SignedReceipt,
+    read_receipt,
+    sign_receipt,
+    sign_receipts,
+)
 from lienthong.evidence._statement import Statement, read_statement, sign_statement
 
 __all__ = [
@@ -35,6 +42,7 @@ __all__ = [
     "receipt_path",
     "sha256_hex",
     "sign_receipt",
+    "sign_receipts",
     "sign_statement",
     "verify_bundle",
 ]

@@ -248,7 +248,7 @@ def _record_receipt(
     digest = sha256_hex(raw)
     if not store.settle(entry.id, token=token, state=state, receipt_sha256=digest, last_error=receipt.reason):
         return Outcome(entry, DeliveryState.SENDING, tr("lượt gửi đã hết hạn", "claim expired"))
-    store.put_receipt(
+    store.record_receipt(
         ReceiptEntry(
             sha256=digest,
             raw=raw,
@@ -258,15 +258,9 @@ def _record_receipt(
             reason=receipt.reason,
             direction=Direction.IN,
             at=now,
-        )
-    )
-    store.log(
-        LogKind.RECEIPT_IN,
-        at=now,
-        message_id=entry.message_id,
+        ),
         document_id=entry.item.document_id,
         party=entry.deliver_to,
-        sha256=digest,
         note=receipt.reason_code or "",
     )
     return Outcome(entry, state, receipt.reason)

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from lienthong._i18n import tr
 from lienthong.edxml import BusinessType, DocumentPackage, Package, StatusPackage
-from lienthong.evidence import LogKind, Receipt, ReceiptOutcome, sha256_hex, sign_receipt
+from lienthong.evidence import LogKind, Receipt, ReceiptOutcome, sha256_hex, sign_receipts
 from lienthong.node._checks import check_signature, parse_checked, served_here
 from lienthong.node._errors import PackageRefused, Refusal
 from lienthong.node._ids import kind_of, message_id_of
@@ -64,8 +64,9 @@ def receive_many(
     node: Node, deliveries: Sequence[tuple[str, bytes]], *, at: datetime, hop: str = ""
 ) -> list[bytes]:
     """``receive`` for several ``(recipient, package)`` pairs from one peer: each checked on its
-    own and answered by its own signed receipt, in order; all stored in one transaction (one
-    log-head lock, one commit), their log entries in the order given."""
+    own and answered by its own receipt, in order, all signed at once (``sign_receipts``); all
+    stored in one transaction (one log-head lock, one commit): the packages' log entries in the
+    order given, then their receipts'."""
     checked: list[tuple[str, str, Package | None, PackageRefused | None]] = []
     kept: list[PackageSource] = []
     for recipient, data in deliveries:
@@ -86,10 +87,8 @@ def receive_many(
                 except PackageRefused as late:  # raised before anything of it was written
                     refusal = late
             assert refusal is not None
-            receipts.append(
-                _issue(node, store, _refusal(node, package, recipient, digest, refusal, at=at), at=at)
-            )
-    return receipts
+            receipts.append(_refusal(node, package, recipient, digest, refusal, at=at))
+        return _issue(node, store, receipts)
 
 
 def _check(
@@ -163,7 +162,7 @@ def _store(
 ) -> bytes:
     source.store(node.blobs)
     with NodeStore.begin(node.database) as store:
-        return _store_in(node, store, package, recipient, digest, at=at, hop=hop)
+        return _issue(node, store, [_store_in(node, store, package, recipient, digest, at=at, hop=hop)])[0]
 
 
 def _store_in(
@@ -175,9 +174,9 @@ def _store_in(
     *,
     at: datetime,
     hop: str = "",
-) -> bytes:
-    """Store a checked package in ``store``'s transaction; its receipt. A conflict is raised
-    before anything is written (``receive_many`` answers it in the same transaction)."""
+) -> Receipt:
+    """Store a checked package in ``store``'s transaction; its receipt, to be issued. A conflict
+    is raised before anything is written (``receive_many`` answers it in the same transaction)."""
     message_id = message_id_of(package)
     held = store.inbox_get(message_id, recipient)
     if held is not None and held.package_sha256 != digest:
@@ -214,7 +213,7 @@ def _store_in(
         _apply(store, package, recipient, at=at)
         if isinstance(package, StatusPackage):
             store.put_status(_status_entry(package, recipient, digest, Direction.IN, at))
-    receipt = Receipt(
+    return Receipt(
         message_id=message_id,
         document_id=package.document_id,
         package_sha256=digest,
@@ -226,7 +225,6 @@ def _store_in(
         at=at,
         duplicate=held is not None,
     )
-    return _issue(node, store, receipt, at=at)
 
 
 def _apply(store: NodeStore, package: Package, recipient: str, *, at: datetime) -> None:
@@ -262,38 +260,33 @@ def _apply(store: NodeStore, package: Package, recipient: str, *, at: datetime) 
         )
 
 
-def _issue(node: Node, store: NodeStore, receipt: Receipt, *, at: datetime) -> bytes:
-    raw = sign_receipt(receipt, node.key)
-    digest = sha256_hex(raw)
-    store.put_receipt(
-        ReceiptEntry(
-            sha256=digest,
-            raw=raw,
-            message_id=receipt.message_id,
-            recipient=receipt.recipient,
-            accepted=receipt.accepted,
-            reason=receipt.reason,
-            direction=Direction.OUT,
-            at=at,
+def _issue(node: Node, store: NodeStore, receipts: Sequence[Receipt]) -> list[bytes]:
+    """Sign ``receipts`` at once and record each in ``store``; their bytes, in order."""
+    raws = sign_receipts(receipts, node.key)
+    for receipt, raw in zip(receipts, raws, strict=True):
+        store.record_receipt(
+            ReceiptEntry(
+                sha256=sha256_hex(raw),
+                raw=raw,
+                message_id=receipt.message_id,
+                recipient=receipt.recipient,
+                accepted=receipt.accepted,
+                reason=receipt.reason,
+                direction=Direction.OUT,
+                at=receipt.at,
+            ),
+            document_id=receipt.document_id,
+            party=receipt.sender[:32],
+            note=receipt.reason_code or "",
         )
-    )
-    store.log(
-        LogKind.RECEIPT_OUT,
-        at=at,
-        message_id=receipt.message_id,
-        document_id=receipt.document_id,
-        party=receipt.sender[:32],
-        sha256=digest,
-        note=receipt.reason_code or "",
-    )
-    return raw
+    return raws
 
 
 def _refuse(
     node: Node, package: Package | None, recipient: str, digest: str, refusal: PackageRefused, *, at: datetime
 ) -> bytes:
     with NodeStore.begin(node.database) as store:
-        return _issue(node, store, _refusal(node, package, recipient, digest, refusal, at=at), at=at)
+        return _issue(node, store, [_refusal(node, package, recipient, digest, refusal, at=at)])[0]
 
 
 def _refusal(

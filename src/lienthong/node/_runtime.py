@@ -130,6 +130,9 @@ class NodeRuntime:
     def node(self) -> Node:
         """The node with the configuration in use now."""
         configuration = self.source.configuration()
+        node = self._node
+        if configuration is node.configuration:
+            return node  # the usual case, asked for on every request: no lock
         with self._lock:
             if configuration is not self._node.configuration:
                 self._node = dataclasses.replace(self._node, configuration=configuration)

@@ -1,15 +1,17 @@
 """Where a serving node's configuration comes from: a signed file, or the directory.
 
-``ConfigurationFile`` re-reads its file when it changes (size or modification time) and adopts
-what verifies (signature, directory, validity, never a rollback); a refused file changes
-nothing. ``lienthong.directory.ConfigurationClient`` has the same ``configuration()`` and is
-refreshed in its own thread. Either way a node keeps routing from the copy it holds.
+``ConfigurationFile`` re-reads its file when it changes (size or modification time, looked at
+once a second at most: every request asks for the configuration) and adopts what verifies
+(signature, directory, validity, never a rollback); a refused file changes nothing.
+``lienthong.directory.ConfigurationClient`` has the same ``configuration()`` and is refreshed
+in its own thread. Either way a node keeps routing from the copy it holds.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,17 +40,27 @@ def _utc_now() -> datetime:
 
 
 class ConfigurationFile:
-    """A signed configuration file, verified against ``anchor``, re-read when it changes."""
+    """A signed configuration file, verified against ``anchor``, re-read when it changes; whether
+    it changed is looked at ``recheck`` seconds after the last look at the earliest."""
 
     def __init__(
-        self, path: Path, anchor: ConfigurationAnchor, *, clock: Callable[[], datetime] = _utc_now
+        self,
+        path: Path,
+        anchor: ConfigurationAnchor,
+        *,
+        clock: Callable[[], datetime] = _utc_now,
+        recheck: float = 1.0,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.path = path
         self.anchor = anchor
+        self.recheck = recheck
         self._clock = clock
+        self._monotonic = monotonic
         self._lock = threading.Lock()
         self._seen: tuple[int, int] | None = None
         self._current: Configuration | None = None
+        self._next_look = 0.0
         self.configuration()  # the first read must succeed: raises otherwise
 
     def _stamp(self) -> tuple[int, int] | None:
@@ -59,11 +71,17 @@ class ConfigurationFile:
         return stat.st_mtime_ns, stat.st_size
 
     def configuration(self) -> Configuration:
+        current = self._current
+        if current is not None and self._monotonic() < self._next_look:
+            return current  # no stat() nor lock: asked for on every request by many threads
         with self._lock:
-            stamp = self._stamp()
-            if stamp is not None and stamp != self._seen:
-                self._seen = stamp
-                self._read()
+            now = self._monotonic()
+            if self._current is None or now >= self._next_look:  # else looked at while we waited
+                self._next_look = now + self.recheck
+                stamp = self._stamp()
+                if stamp is not None and stamp != self._seen:
+                    self._seen = stamp
+                    self._read()
             if self._current is None:
                 raise ConfigurationMissing(
                     tr(

@@ -149,8 +149,30 @@ def accept(node: Node, checked: Sequence[Checked], *, at: datetime) -> list[Subm
     """Queue and log checked packages in one write transaction; an answer for each, in order."""
     outcomes: list[SubmitOutcome | None] = [None] * len(checked)
     _accept(node, list(enumerate(checked)), outcomes, at=at)
+    # A status about a document accepted in this same batch found no recipients before that
+    # document was stored (the sender's 13 right after its document): looked at again now.
+    accepted = {
+        c.package.document_id
+        for c, outcome in zip(checked, outcomes, strict=True)
+        if isinstance(outcome, Submission) and not isinstance(c.package, StatusPackage)
+    }
+    again = [
+        (index, c)
+        for index, c in enumerate(checked)
+        if isinstance(c.package, StatusPackage)
+        and c.package.document_id in accepted
+        and _unknown_document(outcomes[index])
+    ]
+    if again:
+        for index, _ in again:
+            outcomes[index] = None
+        _accept(node, again, outcomes, at=at)
     assert all(outcome is not None for outcome in outcomes)
     return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _unknown_document(outcome: SubmitOutcome | None) -> bool:
+    return isinstance(outcome, PackageRefused) and outcome.reason is Refusal.UNKNOWN_DOCUMENT
 
 
 def _accept(

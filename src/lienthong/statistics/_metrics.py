@@ -8,20 +8,20 @@ the ``/metrics`` route. The directory uses it now; a node mounts the same in one
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
 from typing import Final
 
 from fastapi import FastAPI
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 METRICS_PATH: Final = "/metrics"
 
 
-def _route_of(request: Request) -> str:
+def _route_of(scope: Scope) -> str:
     """The route's template (``/v1/admin/nodes/{name}``), never the raw path: bounded labels."""
-    route = request.scope.get("route")
+    route = scope.get("route")
     path = getattr(route, "path_format", None) or getattr(route, "path", None)
     return str(path) if path else "unmatched"
 
@@ -55,22 +55,42 @@ class ServiceMetrics:
     def install(self, app: FastAPI) -> None:
         """Count every request of ``app`` and serve ``GET /metrics`` on it."""
 
-        async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-            started = time.perf_counter()
-            status = 500
-            try:
-                response = await call_next(request)
-                status = response.status_code
-                return response
-            finally:
-                route = _route_of(request)
-                self.requests.labels(self.service, request.method, route, str(status)).inc()
-                self.latency.labels(self.service, request.method, route).observe(
-                    time.perf_counter() - started
-                )
-
         async def metrics(_request: Request) -> Response:
             return Response(self.exposition(), media_type=CONTENT_TYPE_LATEST)
 
-        app.middleware("http")(measure)
+        app.add_middleware(_Measure, metrics=self)
         app.add_route(METRICS_PATH, metrics, methods=["GET"], include_in_schema=False)
+
+    def _observe(self, scope: Scope, status: int, started: float) -> None:
+        route = _route_of(scope)
+        self.requests.labels(self.service, scope["method"], route, str(status)).inc()
+        self.latency.labels(self.service, scope["method"], route).observe(time.perf_counter() - started)
+
+
+class _Measure:
+    """Plain ASGI middleware (no task nor stream per request, as ``BaseHTTPMiddleware`` has):
+    a request is counted when its answer starts (an event stream's too), or failed (500)."""
+
+    def __init__(self, app: ASGIApp, *, metrics: ServiceMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        counted = False
+
+        async def sending(message: Message) -> None:
+            nonlocal counted
+            if message["type"] == "http.response.start" and not counted:
+                counted = True
+                self.metrics._observe(scope, int(message["status"]), started)
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        finally:
+            if not counted:
+                self.metrics._observe(scope, 500, started)

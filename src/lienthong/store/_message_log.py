@@ -4,8 +4,9 @@ deletes an entry.
 Appending reads the single ``node_log_head`` row, which the caller's transaction has already
 locked (``NodeStore.begin`` does so first), so entries form one unbroken line even with several
 processes on one PostgreSQL database. The head is read once a transaction and then remembered
-on the session: each entry costs one INSERT, and ``save_head`` writes the head row once, before
-the commit (``NodeStore.begin`` calls it).
+on the session; the entries of a transaction are inserted together (one executemany) and the
+head row written once, by ``save_head`` before the commit (``NodeStore.begin`` calls it), or
+the entries sooner when this session reads the log.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ _ADVANCE = update(_HEAD).where(_HEAD.c.id == 1)
 _INSERT = _LOG.insert()
 #: The head as appended in this transaction: (seq, entry hash), kept in ``Session.info``.
 _CACHED = "lienthong.log_head"
+#: Entries appended in this transaction and not yet inserted, kept in ``Session.info``.
+_PENDING = "lienthong.log_pending"
 
 
 def lock_head(session: Session) -> None:
@@ -46,8 +49,16 @@ def head(session: Session) -> tuple[int, str]:
     return int(row.seq), str(row.entry_hash)
 
 
+def _flush(session: Session) -> None:
+    """Insert the entries appended and not yet inserted (before the log is read or committed)."""
+    pending: list[dict[str, object]] | None = session.info.pop(_PENDING, None)
+    if pending:
+        session.connection().execute(_INSERT, pending)
+
+
 def save_head(session: Session) -> None:
-    """Write the head advanced by this transaction's appends (once, however many there were)."""
+    """Insert this transaction's entries and write the head they advanced (once each)."""
+    _flush(session)
     cached: tuple[int, str] | None = session.info.pop(_CACHED, None)
     if cached is not None:
         session.connection().execute(_ADVANCE, {"seq": cached[0], "entry_hash": cached[1]})
@@ -76,9 +87,7 @@ def append(
         note=note,
     )
     entry = LogEntry(record, prev, link_hash(prev, record.digest()))
-    connection = session.connection()
-    connection.execute(
-        _INSERT,
+    session.info.setdefault(_PENDING, []).append(
         {
             "seq": record.seq,
             "at": record.at,
@@ -90,7 +99,7 @@ def append(
             "note": note,
             "prev_hash": prev,
             "entry_hash": entry.entry_hash,
-        },
+        }
     )
     session.info[_CACHED] = (record.seq, entry.entry_hash)
     return entry
@@ -112,6 +121,7 @@ def _entry(row: RowMapping) -> LogEntry:
 
 def entries(session: Session, *, first: int = 1, last: int | None = None) -> list[LogEntry]:
     """Entries ``first`` to ``last`` (inclusive; to the end without ``last``), in order."""
+    _flush(session)
     query = select(_LOG).where(_LOG.c.seq >= first).order_by(_LOG.c.seq)
     if last is not None:
         query = query.where(_LOG.c.seq <= last)
@@ -120,10 +130,12 @@ def entries(session: Session, *, first: int = 1, last: int | None = None) -> lis
 
 def sequence_numbers(session: Session, document_id: str) -> list[int]:
     """The sequence numbers of the entries about ``document_id``."""
+    _flush(session)
     query = select(_LOG.c.seq).where(_LOG.c.document_id == document_id).order_by(_LOG.c.seq)
     return [int(seq) for seq in session.scalars(query)]
 
 
 def documents_of_message(session: Session, message_id: str) -> list[str]:
+    _flush(session)
     query = select(_LOG.c.document_id).where(_LOG.c.message_id == message_id).distinct()
     return [str(value) for value in session.scalars(query)]

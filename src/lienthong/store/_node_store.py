@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, RowMapping, Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import ColumnElement, RowMapping, Table, and_, bindparam, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from lienthong.evidence import LogKind
@@ -48,8 +48,14 @@ _LINKS = cast(Table, DocumentLinkRow.__table__)
 # Built once and given values at execution: building an INSERT per row cost more than the row.
 _PUT_OUT = _OUT.insert().returning(*_OUT.c)
 _PUT_IN = _IN.insert()
-_PUT_RECEIPT = _RECEIPTS.insert()
-_HAS_RECEIPT = select(_RECEIPTS.c.id).where(_RECEIPTS.c.sha256 == bindparam("sha256"))
+#: One statement that keeps the first of equal receipts: SQLite and PostgreSQL spell ``ON
+#: CONFLICT`` alike, and SQLAlchemy's dialect inserts with ``on_conflict_do_nothing`` are
+#: compiled again on every execution (not cacheable), which cost more than the look-up it saves.
+_RECEIPT_COLUMNS = [c for c in _RECEIPTS.c if c.name != "id"]
+_PUT_RECEIPT = text(
+    f"INSERT INTO {_RECEIPTS.name} ({', '.join(c.name for c in _RECEIPT_COLUMNS)}) "
+    f"VALUES ({', '.join(':' + c.name for c in _RECEIPT_COLUMNS)}) ON CONFLICT (sha256) DO NOTHING"
+).bindparams(*(bindparam(c.name, type_=c.type) for c in _RECEIPT_COLUMNS))
 _OUTBOX_OF_MESSAGE = select(_OUT).where(_OUT.c.message_id == bindparam("message_id")).order_by(_OUT.c.id)
 _OUTBOX_OF_MESSAGES = (
     select(_OUT).where(_OUT.c.message_id.in_(bindparam("message_ids", expanding=True))).order_by(_OUT.c.id)
@@ -345,8 +351,6 @@ class NodeStore:
 
     def put_receipt(self, entry: ReceiptEntry) -> None:
         """Keep a receipt's signed bytes; the same bytes twice are kept once."""
-        if self._execute(_HAS_RECEIPT, {"sha256": entry.sha256}).first():
-            return
         self._execute(
             _PUT_RECEIPT,
             {
@@ -359,6 +363,19 @@ class NodeStore:
                 "direction": entry.direction.value,
                 "at": entry.at,
             },
+        )
+
+    def record_receipt(self, entry: ReceiptEntry, *, document_id: str, party: str, note: str = "") -> None:
+        """Keep a receipt and log it, as received (``Direction.IN``) or as issued here."""
+        self.put_receipt(entry)
+        self.log(
+            LogKind.RECEIPT_IN if entry.direction is Direction.IN else LogKind.RECEIPT_OUT,
+            at=entry.at,
+            message_id=entry.message_id,
+            document_id=document_id,
+            party=party,
+            sha256=entry.sha256,
+            note=note,
         )
 
     def receipts(self, *, message_ids: Iterable[str]) -> list[ReceiptEntry]:

@@ -11,7 +11,7 @@ out of the signed content.
 from __future__ import annotations
 
 import base64
-import dataclasses
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -86,22 +86,19 @@ def _signed_info(report: VerificationReport, signature: etree._Element) -> Verif
     method = signature.find(f"{_DS}SignedInfo/{_DS}SignatureMethod")
     references = signature.findall(f"{_DS}SignedInfo/{_DS}Reference")
     digest = references[0].find(f"{_DS}DigestMethod") if len(references) == 1 else None
-    report = dataclasses.replace(
-        report,
+    report = report.but(
         algorithm=method.get("Algorithm") if method is not None else None,
         digest_algorithm=digest.get("Algorithm") if digest is not None else None,
     )
     if len(references) != 1 or references[0].get("URI") != "":
-        return dataclasses.replace(
-            report,
+        return report.but(
             format_problem=tr(
                 'chữ ký phải phủ toàn bộ gói tin (một Reference URI="")',
                 'the signature must cover the whole package (one Reference URI="")',
             ),
         )
     if not (report.algorithm or "").startswith(_RSA_PREFIXES):
-        return dataclasses.replace(
-            report,
+        return report.but(
             format_problem=tr(
                 f"thuật toán ký không được hỗ trợ: {report.algorithm}",
                 f"unsupported signature algorithm: {report.algorithm}",
@@ -113,17 +110,32 @@ def _signed_info(report: VerificationReport, signature: etree._Element) -> Verif
 def _certificates(signature: etree._Element) -> list[x509.Certificate] | None:
     certs = []
     for node in signature.iterfind(f"{_DS}KeyInfo/{_DS}X509Data/{_DS}X509Certificate"):
-        try:
-            cert = x509.load_der_x509_certificate(base64.b64decode("".join(map(str, node.itertext()))))
-            # Parsed now, not halfway through the checks: a malformed part is a malformed certificate.
-            cert.public_key()
-            cert.extensions  # noqa: B018
-            cert.subject.rfc4514_string()
-            cert.issuer.rfc4514_string()
-        except (ValueError, UnsupportedAlgorithm):
+        text = "".join(map(str, node.itertext()))
+        cert = _read_certificate(text) if len(text) <= _CACHED_TEXT else _read_certificate.__wrapped__(text)
+        if cert is None:
             return None
         certs.append(cert)
     return certs
+
+
+#: Certificates up to this much base64 are remembered (real ones are 1–3 KB): an agency signs
+#: package after package with one certificate, and parsing it costs more than a look-up.
+_CACHED_TEXT = 16384
+
+
+@functools.lru_cache(maxsize=256)
+def _read_certificate(text: str) -> x509.Certificate | None:
+    """The certificate in an X509Certificate element's text, fully parsed; None if malformed."""
+    try:
+        cert = x509.load_der_x509_certificate(base64.b64decode(text))
+        # Parsed now, not halfway through the checks: a malformed part is a malformed certificate.
+        cert.public_key()
+        cert.extensions  # noqa: B018
+        cert.subject.rfc4514_string()
+        cert.issuer.rfc4514_string()
+    except (ValueError, UnsupportedAlgorithm):
+        return None
+    return cert
 
 
 def judge(
@@ -138,17 +150,14 @@ def judge(
     if report.format_problem is not None:
         return report
     if not certs:
-        return dataclasses.replace(
-            report,
+        return report.but(
             format_problem=tr(
                 "chữ ký không kèm chứng thư hợp lệ (X509Certificate)",
                 "no valid X509Certificate in the signature",
             ),
         )
     cert = _pick_signer(certs)
-    report = dataclasses.replace(
-        report, signer=cert, agency_code=agency_code_of(cert), key_usage_ok=_key_usage_ok(cert)
-    )
+    report = report.but(signer=cert, agency_code=agency_code_of(cert), key_usage_ok=_key_usage_ok(cert))
     report = check(report, cert)
     if not report.intact or report.format_problem is not None:
         return report
@@ -163,9 +172,8 @@ def judge(
             at=report.validation_time,
         )
     except ValueError as exc:  # a certificate cryptography reads but the path validator cannot
-        return dataclasses.replace(report, chain_status=ChainStatus.INVALID, chain_detail=str(exc))
-    return dataclasses.replace(
-        report,
+        return report.but(chain_status=ChainStatus.INVALID, chain_detail=str(exc))
+    return report.but(
         chain_status=chain.status,
         chain=chain.path,
         chain_detail=chain.detail,

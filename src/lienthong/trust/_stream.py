@@ -146,8 +146,7 @@ def _scan(source: BinaryIO, digest_of: tuple[str, tuple[str, ...]]) -> _Scan:
 
 def _too_large_for_memory(report: VerificationReport) -> VerificationReport:
     limit = IN_MEMORY_BYTES >> 20
-    return dataclasses.replace(
-        report,
+    return report.but(
         format_problem=tr(
             'chữ ký không theo dạng kiểm tra được theo luồng (một Reference URI="", '
             f"exclusive C14N, RSA) trên gói tin lớn hơn {limit} MiB: không nạp vào bộ nhớ để kiểm tra",
@@ -200,10 +199,10 @@ def verify_package_stream(
                 at=at,
                 allow_sha1=allow_sha1,
             )
-        return dataclasses.replace(report, format_problem=str(exc))
+        return report.but(format_problem=str(exc))
     problem = placement_problem(scan.marks.signatures, first_in_header=scan.marks.first_signature_in_header)
     if problem is not None:
-        return dataclasses.replace(report, format_problem=problem)
+        return report.but(format_problem=problem)
     signature = scan.signature
     assert signature is not None
 
@@ -217,14 +216,13 @@ def verify_package_stream(
             if size <= IN_MEMORY_BYTES:
                 return verify_with_signxml(report, whole(), cert)
             return _too_large_for_memory(report)
-        report = dataclasses.replace(
-            report,
+        report = report.but(
             signature_ok=signed_info_verifies(signature, profile, public),
             digest_ok=hmac.compare_digest(scan.digest, profile.digest_value),
         )
         if not report.intact:
             return report
         # Read in the same pass as the digest: the sender is what the signature covers.
-        return dataclasses.replace(report, sender_code=scan.marks.sender_code)
+        return report.but(sender_code=scan.marks.sender_code)
 
     return judge(report, signature, check, Revocation(anchors, crls, ocsp_responses, fetch_ocsp))

@@ -112,11 +112,9 @@ def verify_package(
         tree = parse(xml_bytes)
         root = tree.getroot()
     except etree.XMLSyntaxError as exc:
-        return dataclasses.replace(
-            report, format_problem=tr(f"không phải XML hợp lệ: {exc}", f"not well-formed XML: {exc}")
-        )
+        return report.but(format_problem=tr(f"không phải XML hợp lệ: {exc}", f"not well-formed XML: {exc}"))
     except UnsafeXML as exc:
-        return dataclasses.replace(report, format_problem=exc.message)
+        return report.but(format_problem=exc.message)
     found = signatures(root)
     parent = found[0].getparent() if found else None
     problem = placement_problem(
@@ -124,7 +122,7 @@ def verify_package(
         first_in_header=parent is not None and is_edxml(parent, "edXMLHeader") and parent is header(root),
     )
     if problem is not None:
-        return dataclasses.replace(report, format_problem=problem)
+        return report.but(format_problem=problem)
     signature = found[0]
 
     def check(report: VerificationReport, cert: x509.Certificate) -> VerificationReport:
@@ -135,12 +133,12 @@ def verify_package(
         try:
             signature_ok, digest_ok = verify_enveloped(tree, signature, profile, public)
         except etree.C14NError as exc:
-            return dataclasses.replace(report, format_problem=not_xml(exc).message)
-        report = dataclasses.replace(report, signature_ok=signature_ok, digest_ok=digest_ok)
+            return report.but(format_problem=not_xml(exc).message)
+        report = report.but(signature_ok=signature_ok, digest_ok=digest_ok)
         if not report.intact:
             return report
         # The sender is read from the tree the digest was computed over.
-        return dataclasses.replace(report, sender_code=sender_code(root))
+        return report.but(sender_code=sender_code(root))
 
     return judge(report, signature, check, Revocation(anchors, crls, ocsp_responses, fetch_ocsp))
 
@@ -159,17 +157,14 @@ def verify_with_signxml(
             xml_bytes, x509_cert=cert, expect_config=config, parser=safe_parser()
         )
     except InvalidDigest:
-        return dataclasses.replace(report, signature_ok=True, digest_ok=False)
+        return report.but(signature_ok=True, digest_ok=False)
     except InvalidSignature:
-        return dataclasses.replace(report, signature_ok=False)
+        return report.but(signature_ok=False)
     except (SignXMLException, etree.LxmlError, ValueError) as exc:
-        return dataclasses.replace(
-            report, format_problem=tr(f"chữ ký không đọc được: {exc}", f"unreadable signature: {exc}")
-        )
+        return report.but(format_problem=tr(f"chữ ký không đọc được: {exc}", f"unreadable signature: {exc}"))
     signed_root = result.signed_xml if not isinstance(result, list) else None
     # The sender is read from what the signature covers, never from the unsigned bytes.
-    return dataclasses.replace(
-        report,
+    return report.but(
         signature_ok=True,
         digest_ok=True,
         sender_code=sender_code(signed_root) if signed_root is not None else None,
