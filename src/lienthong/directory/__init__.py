@@ -8,6 +8,8 @@ configuration that lets every node route without asking anyone.
 
 from lienthong.directory._admins import Admin, AdminFile, Scope, parse_scopes
 from lienthong.directory._app import DirectoryService, DirectorySettings, create_app
+from lienthong.directory._certs import fingerprint as certificate_fingerprint
+from lienthong.directory._certs import pem_fingerprint
 from lienthong.directory._client import (
     ConfigurationClient,
     RefreshOutcome,
@@ -103,10 +105,12 @@ __all__ = [
     "SignerNotEntitled",
     "TrustAnchor",
     "build_configuration",
+    "certificate_fingerprint",
     "create_app",
     "fetch_configuration",
     "generate_directory_key",
     "parse_scopes",
+    "pem_fingerprint",
     "reopen_configuration",
     "verify_configuration",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from datetime import UTC
 
@@ -13,9 +14,17 @@ from lienthong.directory._errors import DirectoryKeyError
 from lienthong.store import RevocationList, TrustAnchor
 
 
+@functools.lru_cache(maxsize=1024)
 def fingerprint(certificate: x509.Certificate) -> str:
-    """SHA-256 of the DER bytes, lower-case hex: how the network names a certificate."""
+    """SHA-256 of the DER bytes, lower-case hex: how the network names a certificate (asked for
+    every package and receipt a node checks, of the same few certificates: remembered)."""
     return hashlib.sha256(certificate.public_bytes(Encoding.DER)).hexdigest()
+
+
+@functools.lru_cache(maxsize=1024)
+def pem_fingerprint(pem: str) -> str:
+    """``fingerprint`` of a PEM certificate (as the configuration names nodes' certificates)."""
+    return fingerprint(x509.load_pem_x509_certificate(pem.encode()))
 
 
 def load_certificate_pem(pem: str | bytes, *, what: str = "certificate") -> x509.Certificate:

@@ -6,13 +6,10 @@ negative receipt.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
-from cryptography.hazmat.primitives.serialization import Encoding
-
 from lienthong._i18n import tr
-from lienthong.directory import DirectoryError, SignerNotEntitled
+from lienthong.directory import DirectoryError, SignerNotEntitled, certificate_fingerprint
 from lienthong.edxml import Package
 from lienthong.errors import LienthongError, PackageRejected
 from lienthong.node._errors import PackageRefused, Refusal
@@ -56,9 +53,8 @@ def check_signature(node: Node, source: PackageSource, package: Package, *, at: 
             tr(f"chữ ký không được chấp nhận: {report.problem}", f"signature not accepted: {report.problem}"),
             reason=Refusal.SIGNATURE,
         )
-    fingerprint = hashlib.sha256(report.signer.public_bytes(Encoding.DER)).hexdigest()
     try:
-        node.configuration.check_signer(fingerprint, package.from_code, at=at)
+        node.configuration.check_signer(certificate_fingerprint(report.signer), package.from_code, at=at)
     except SignerNotEntitled as exc:
         raise PackageRefused(str(exc), reason=Refusal.SIGNER_NOT_SENDER) from exc
     except DirectoryError as exc:

@@ -8,8 +8,6 @@ source) until the deadline, then FAILED with the last reason. Receipts are kept 
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import logging
 import random
 import secrets
@@ -17,10 +15,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
-
 from lienthong._i18n import tr
+from lienthong.directory import certificate_fingerprint, pem_fingerprint
 from lienthong.errors import LienthongError
 from lienthong.evidence import EvidenceError, LogKind, Receipt, read_receipt, sha256_hex
 from lienthong.node._errors import ReceiptInvalid
@@ -190,12 +186,6 @@ def _package(node: Node, sha256: str) -> PackageSource:
     return PackageSource.of_blob(node.blobs, sha256)
 
 
-@functools.lru_cache(maxsize=256)
-def _pem_fingerprint(pem: str) -> str:
-    """SHA-256 of a PEM certificate's DER (a node's certificate: parsed once, not per receipt)."""
-    return hashlib.sha256(x509.load_pem_x509_certificate(pem.encode()).public_bytes(Encoding.DER)).hexdigest()
-
-
 def check_receipt(
     node: Node, entry: OutboxEntry, raw: bytes, *, peer_pem: str | None, at: datetime
 ) -> Receipt:
@@ -207,12 +197,10 @@ def check_receipt(
     problem = signed.statement.chain_problem(node.anchors, at=at)
     if problem is not None:
         raise ReceiptInvalid(problem)
-    if peer_pem is not None:
-        signer = hashlib.sha256(signed.statement.signer.public_bytes(Encoding.DER)).hexdigest()
-        if signer != _pem_fingerprint(peer_pem):
-            raise ReceiptInvalid(
-                tr("biên nhận không do điểm kết nối nhận ký", "the receipt is not signed by the peer node")
-            )
+    if peer_pem is not None and certificate_fingerprint(signed.statement.signer) != pem_fingerprint(peer_pem):
+        raise ReceiptInvalid(
+            tr("biên nhận không do điểm kết nối nhận ký", "the receipt is not signed by the peer node")
+        )
     receipt = signed.receipt
     if (receipt.message_id, receipt.package_sha256, receipt.recipient) != (
         entry.message_id,

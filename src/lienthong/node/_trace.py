@@ -20,17 +20,14 @@ So receipts and logs prove the path; ``_trace_view.document_trace`` reads them b
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 
-from lienthong.directory import Configuration
+from lienthong.directory import Configuration, pem_fingerprint
 from lienthong.edxml import (
     DocumentPackage,
     Namespace,
@@ -128,17 +125,12 @@ def hop_header(*requests: DeliveryRequest) -> str:
     return canonical_json(claim).decode("ascii")
 
 
-@functools.lru_cache(maxsize=512)
-def _fingerprint(pem: str) -> str:
-    return hashlib.sha256(x509.load_pem_x509_certificate(pem.encode()).public_bytes(Encoding.DER)).hexdigest()
-
-
 def _node_named(configuration: Configuration, certificate: bytes | None) -> str | None:
     if certificate is None:
         return None
     presented = hashlib.sha256(certificate).hexdigest()
     for entry in configuration.content.nodes:
-        if entry.tls_certificate_pem and _fingerprint(entry.tls_certificate_pem) == presented:
+        if entry.tls_certificate_pem and pem_fingerprint(entry.tls_certificate_pem) == presented:
             return entry.name
     return None
 
