@@ -109,6 +109,8 @@ class PackageSource:
         else copied."""
         if self.spooled and self.path is not None:
             return blobs.adopt(self.path, sha256=self.sha256)
+        if self.data is not None:
+            return blobs.put([self.data], expected_sha256=self.sha256)
         with self.open() as stream:
             return blobs.put(stream, expected_sha256=self.sha256)
 

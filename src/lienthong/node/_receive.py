@@ -11,7 +11,6 @@ Everything received or answered enters the message log in the same transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from lienthong._i18n import tr
@@ -34,9 +33,6 @@ from lienthong.store import (
     ReceiptEntry,
 )
 
-#: The blobs of a batch are written side by side: each put ends in fsyncs, which the file
-#: system commits together when they come at once, instead of one after the other.
-_BLOB_WRITERS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lienthong-blobs")
 _DISPOSITIONS = {
     BusinessType.RECALL: Disposition.RECALLED,
     BusinessType.UPDATE: Disposition.UPDATED,
@@ -75,7 +71,9 @@ def receive_many(
         if refusal is None:
             kept.append(source)
         checked.append((recipient, source.sha256, package, refusal))
-    list(_BLOB_WRITERS.map(lambda source: source.store(node.blobs), kept))
+    with node.blobs.batch() as batch:  # synced together: one fsync round, each directory once
+        for source in kept:
+            source.store(batch)
     receipts = []
     with NodeStore.begin(node.database) as store:
         for recipient, digest, package, refused in checked:
