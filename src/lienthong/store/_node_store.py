@@ -46,7 +46,8 @@ _RECEIPTS = cast(Table, ReceiptRow.__table__)
 _STATUSES = cast(Table, StatusRow.__table__)
 _LINKS = cast(Table, DocumentLinkRow.__table__)
 # Built once and given values at execution: building an INSERT per row cost more than the row.
-_PUT_OUT = _OUT.insert().returning(*_OUT.c)
+#: Rows inserted together (one executemany), answered in the order given.
+_PUT_OUT = _OUT.insert().returning(*_OUT.c, sort_by_parameter_order=True)
 _PUT_IN = _IN.insert()
 #: One statement that keeps the first of equal receipts: SQLite and PostgreSQL spell ``ON
 #: CONFLICT`` alike, and SQLAlchemy's dialect inserts with ``on_conflict_do_nothing`` are
@@ -162,21 +163,22 @@ class NodeStore:
     # -- outbox ------------------------------------------------------------------------------
 
     def enqueue(self, items: Sequence[OutboxItem], *, at: datetime) -> list[OutboxEntry]:
-        """Queue each item (due at ``at``); rows already there for (message, recipient) are kept."""
-        queued = []
+        """Queue each item (due at ``at``); rows already there for (message, recipient) are kept.
+        The new rows are inserted in one statement (executemany), answered in the items' order."""
         held = {
             (message_id, e.item.recipient): e
             for message_id, entries in self.outbox_of({item.message_id for item in items}).items()
             for e in entries
         }
+        fresh: dict[tuple[str, str], OutboxItem] = {}
         for item in items:
-            existing = held.get((item.message_id, item.recipient))
-            if existing is not None:
-                queued.append(existing)
-                continue
-            row = (
-                self._execute(
-                    _PUT_OUT,
+            key = (item.message_id, item.recipient)
+            if key not in held:
+                fresh.setdefault(key, item)
+        if fresh:
+            rows = self._execute(
+                _PUT_OUT,
+                [
                     {
                         "message_id": item.message_id,
                         "document_id": item.document_id,
@@ -192,13 +194,12 @@ class NodeStore:
                         "next_attempt_at": at,
                         "deadline": item.deadline,
                         "last_error": item.last_error,
-                    },
-                )
-                .mappings()
-                .one()
-            )
-            queued.append(_outbox(row))
-        return queued
+                    }
+                    for item in fresh.values()
+                ],
+            ).mappings()
+            held.update(zip(fresh, (_outbox(row) for row in rows), strict=True))
+        return [held[(item.message_id, item.recipient)] for item in items]
 
     def outbox(
         self, *, message_id: str | None = None, document_id: str | None = None, recipient: str | None = None
