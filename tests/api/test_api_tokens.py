@@ -13,6 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from api.api_network import Api
+from api.test_api_vxp import Vxp
 from lienthong.api import ApiContext, TokenCache, remove_client
 from lienthong.store import ApiClientEntry, ApiStore, ClientKind
 
@@ -100,3 +101,20 @@ def test_an_entry_expires_after_ttl() -> None:
     assert tokens.get("digest") is not None
     clock.now += 0.01
     assert tokens.get("digest") is None
+
+
+async def test_a_vxp_system_is_held_too_and_refused_once_removed(api: Api) -> None:
+    clock = _Monotonic()
+    tokens = TokenCache(5.0, clock=clock)
+    _use(api.receiver_app, tokens)
+    vxp = Vxp(api.receiver, api.vxp_secret)
+    params = {"servicetype": "eDoc", "messagetype": "edoc"}
+    assert (await vxp.call("countReceiveEdoc", params)).json()["status"] == "OK"
+    assert len(tokens) == 1  # the system's entry, under its own key
+    with ApiStore.begin(api.network.receiver.database) as store:  # as another process would
+        assert store.remove_client("vpcp-qlvb")
+    clock.now += 4.9
+    assert (await vxp.call("countReceiveEdoc", params)).json()["status"] == "OK"
+    clock.now += 0.1
+    refused = (await vxp.call("countReceiveEdoc", params)).json()
+    assert refused["status"] == "FAIL", refused

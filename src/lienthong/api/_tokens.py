@@ -1,5 +1,5 @@
-"""``TokenCache``: bearer token → client, held a few seconds so that a request is authenticated
-without reading the database.
+"""``TokenCache``: bearer token → client (and VXP systemid → client, under ``vxp:``), held a few
+seconds so that a request is authenticated without reading the database.
 
 How soon a revoked token stops working:
 

@@ -40,10 +40,16 @@ def _authenticate(ctx: ApiContext, headers: Mapping[str, str]) -> tuple[ApiClien
     systems: dict[str, ApiClientEntry] = {}
 
     def secret_of(systemid: str) -> str | None:
-        with ApiStore.begin(ctx.node.database) as store:
-            found = store.client_by_systemid(systemid)
-        if found is None or found.kind is not ClientKind.VXP:
-            return None
+        # Held like bearer tokens (``TokenCache``), under a key no token digest can take.
+        key = f"vxp:{systemid}"
+        found = ctx.tokens.get(key)
+        if found is None:
+            generation = ctx.tokens.generation
+            with ApiStore.begin(ctx.node.database) as store:
+                found = store.client_by_systemid(systemid)
+            if found is None or found.kind is not ClientKind.VXP:
+                return None
+            ctx.tokens.put(key, found, generation=generation)
         systems[systemid] = found
         return found.secret
 
