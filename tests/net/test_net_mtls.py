@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import socket
 import ssl
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import h2.config
+import h2.connection
+import h2.events
+import h2.exceptions
 import httpx
 import pytest
 from starlette.applications import Starlette
@@ -122,3 +128,59 @@ def test_a_server_outside_the_network_is_not_trusted(
     ):
         client.get(f"{server.url}/hello")
     assert isinstance(raised.value.__context__, ssl.SSLError) or "certificate" in str(raised.value).lower()
+
+
+def _h2_events(sock: ssl.SSLSocket, connection: h2.connection.H2Connection) -> list[h2.events.Event]:
+    data = sock.recv(65536)
+    if not data:
+        return [h2.events.ConnectionTerminated()]
+    events = connection.receive_data(data)
+    sock.sendall(connection.data_to_send())
+    return list(events)
+
+
+def _h2_answer(sock: ssl.SSLSocket, connection: h2.connection.H2Connection, stream_id: int) -> int | None:
+    """The status of ``stream_id``'s response; None when the connection ended first."""
+    status: int | None = None
+    for _ in range(100):  # bounded: a few frames are expected
+        for event in _h2_events(sock, connection):
+            if isinstance(event, h2.events.ConnectionTerminated):
+                return None
+            if isinstance(event, h2.events.ResponseReceived) and event.stream_id == stream_id:
+                status = int(dict(event.headers)[b":status"])
+            if (
+                isinstance(event, h2.events.StreamEnded | h2.events.StreamReset)
+                and event.stream_id == stream_id
+            ):
+                return status
+    return status
+
+
+def test_request_data_after_the_answer_does_not_cut_the_connection(
+    network: tuple[Path, ServerThread, dict[str, tuple[Path, Path]]],
+) -> None:
+    """Hypercorn 0.18.0 dropped the whole HTTP/2 connection (every request in flight on it) when
+    DATA came for a stream it had already answered (``lienthong.net._h2_guard``)."""
+    root, server, files = network
+    cert, key = files["node-b"]
+    context = client_context(anchors=root, certificate=cert, key=key)
+    context.set_alpn_protocols(["h2"])
+    with (
+        socket.create_connection(("127.0.0.1", server.listening.port), timeout=10) as raw,
+        context.wrap_socket(raw, server_hostname="127.0.0.1") as sock,
+    ):
+        connection = h2.connection.H2Connection(h2.config.H2Configuration(client_side=True))
+        connection.initiate_connection()
+        sock.sendall(connection.data_to_send())
+        authority = f"127.0.0.1:{server.listening.port}"
+        post = [(":method", "POST"), (":path", "/hello"), (":scheme", "https"), (":authority", authority)]
+        connection.send_headers(1, post)  # a body follows: the route (GET only) answers 405 first
+        sock.sendall(connection.data_to_send())
+        assert _h2_answer(sock, connection, 1) == 405
+        with contextlib.suppress(h2.exceptions.StreamClosedError):  # the server may have reset it
+            connection.send_data(1, b"late body", end_stream=True)
+            sock.sendall(connection.data_to_send())
+        get = [(":method", "GET"), (":path", "/hello"), (":scheme", "https"), (":authority", authority)]
+        connection.send_headers(3, get, end_stream=True)
+        sock.sendall(connection.data_to_send())
+        assert _h2_answer(sock, connection, 3) == 200, "the connection was cut"

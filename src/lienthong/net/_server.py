@@ -18,6 +18,8 @@ from typing import Any
 from hypercorn.asyncio import serve
 from hypercorn.config import Config
 
+from lienthong.net import _h2_guard
+
 __all__ = ["Listening", "ServerThread", "bind", "serve_forever", "serve_in_thread"]
 
 ASGIApp = Callable[..., Any]
@@ -62,6 +64,7 @@ class _Config(Config):
 
 
 def _config(listening: Listening, context: ssl.SSLContext) -> Config:
+    _h2_guard.install()
     config = _Config(context)
     config.bind = [f"fd://{listening.sock.fileno()}"]
     config.accesslog = None
