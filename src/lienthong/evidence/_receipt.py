@@ -40,7 +40,7 @@ from lienthong._i18n import tr
 from lienthong.evidence._canonical import canonical_json
 from lienthong.evidence._errors import StatementInvalid
 from lienthong.evidence._merkle import inclusion_paths, leaf_hash, root_from_path
-from lienthong.evidence._statement import Statement, read_statement, sign_statement
+from lienthong.evidence._statement import Statement, _invalid, read_statement, sign_statement
 from lienthong.trust import Signer
 
 BATCH_MAGIC: Final = b"LTRCPT/1\n"
@@ -166,10 +166,6 @@ def read_receipt(data: bytes) -> SignedReceipt:
         return _read_batched(data)
     statement = read_statement(data)
     return SignedReceipt(Receipt.from_payload(statement.payload), statement, data)
-
-
-def _invalid(vi: str, en: str) -> StatementInvalid:
-    return StatementInvalid(tr(vi, en))
 
 
 def _read_batched(data: bytes) -> SignedReceipt:
