@@ -8,20 +8,26 @@ never sees a half-written blob. Putting the same bytes twice keeps the first fil
 ``BlobBatch`` does the same for several blobs at once (``put`` is a batch of one): all files
 are written first, then fsynced side by side, renamed, and each directory touched fsynced once,
 so the file system commits its journal for the batch rather than twice per blob.
+
+Every delivered document passes through here twice, so the hot path is lean: a written file
+keeps its descriptor open until its fsync (up to ``_OPEN_LIMIT`` per batch, so a big batch
+cannot run out of descriptors), paths are plain strings, and the store remembers which leaf
+directories it has seen so that it does not stat them again (a directory removed behind its
+back is made again when the rename finds it missing).
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import os
 import re
-import tempfile
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Final
+from typing import BinaryIO, Final, TypeVar
 
 from lienthong._i18n import tr
 from lienthong.store._errors import BlobCorrupt, BlobNotFound
@@ -30,6 +36,22 @@ from lienthong.store._errors import BlobCorrupt, BlobNotFound
 CHUNK: Final = 1 << 16
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+
+#: Descriptors a batch keeps open from write to fsync; past this, files are closed after their
+#: write and opened again for the fsync (a batch of thousands must not exhaust the process).
+_OPEN_LIMIT: Final = 64
+
+#: fsyncs of one batch run side by side (at most this many at once): the file system commits
+#: them together.
+_SIDE_BY_SIDE: Final = 8
+
+_CREATE: Final = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+)
+_READ: Final = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+_READ_DIRECTORY: Final = _READ | getattr(os, "O_DIRECTORY", 0)
+
+_Item = TypeVar("_Item")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,16 +69,26 @@ class BlobStore:
         self.root = Path(root)
         self._tmp = self.root / "tmp"
         self._tmp.mkdir(parents=True, exist_ok=True)
+        self._root_name = os.fspath(self.root)
+        self._tmp_name = os.fspath(self._tmp)
+        # One byte per leaf directory (65,536 of them): set once the directory is known to exist.
+        self._known_leaves = bytearray(1 << 16)
+        self._temp_names = _TempNames()
 
     def path(self, sha256: str) -> Path:
         """Where the blob with this digest lives (whether or not it exists)."""
-        digest = _checked(sha256)
-        return self.root / digest[:2] / digest[2:4] / digest
+        return Path(self._path_name(_checked(sha256)))
+
+    def _path_name(self, digest: str) -> str:
+        return f"{self._leaf_name(digest)}/{digest}"
+
+    def _leaf_name(self, digest: str) -> str:
+        return f"{self._root_name}/{digest[:2]}/{digest[2:4]}"
 
     def __contains__(self, sha256: object) -> bool:
         if not isinstance(sha256, str) or _DIGEST.fullmatch(sha256) is None:
             return False
-        return self.path(sha256).is_file()
+        return os.path.isfile(self._path_name(sha256))
 
     def batch(self) -> contextlib.AbstractContextManager[BlobBatch]:
         """Blobs stored together: staged in the block, durable when it ends (see ``BlobBatch``)."""
@@ -113,6 +145,55 @@ class BlobStore:
         except FileNotFoundError as exc:
             raise BlobNotFound(tr(f"không có blob {sha256}.", f"no blob {sha256}."), digest=sha256) from exc
 
+    def _move_in(self, temp: str, digest: str) -> list[str]:
+        """Rename ``temp`` to the blob's name (or remove it: a blob has the name already); the
+        directories whose entries then need an fsync."""
+        final = self._path_name(digest)
+        if os.path.isfile(final):
+            _remove(temp)  # the same bytes stored meanwhile: keep the first file
+            return []
+        leaf = int(digest[:4], 16)
+        if self._known_leaves[leaf]:
+            try:
+                os.replace(temp, final)
+            except FileNotFoundError:
+                if not os.path.exists(temp):
+                    raise
+                # The directory went away behind the store's back: make it again below.
+                self._known_leaves[leaf] = 0
+            else:
+                return [self._leaf_name(digest)]
+        touched = _make_directory(self._leaf_name(digest))
+        os.replace(temp, final)
+        self._known_leaves[leaf] = 1
+        return touched
+
+
+class _TempNames:
+    """Fresh names under ``tmp``: pid, a random token and a counter, cheaper than ``mkstemp``
+    (``O_EXCL`` still refuses a name in use, and a clash draws a new token)."""
+
+    def __init__(self) -> None:
+        self._token = os.urandom(6).hex()
+        self._counter = itertools.count()
+
+    def create(self, directory: str) -> tuple[int, str]:
+        for _ in range(100):
+            name = f"{directory}/put-{os.getpid()}-{self._token}-{next(self._counter)}"
+            try:
+                return os.open(name, _CREATE, 0o600), name
+            except FileExistsError:
+                self._token = os.urandom(6).hex()  # e.g. a forked copy of this store
+        raise FileExistsError(directory)
+
+
+@dataclass(slots=True)
+class _Staged:
+    temp: str
+    sha256: str
+    #: The temporary file's open descriptor, or -1 once closed (opened again for the fsync).
+    fd: int
+
 
 class BlobBatch:
     """Blobs made durable together. ``put`` and ``adopt`` stage a blob (written, not yet
@@ -122,22 +203,16 @@ class BlobBatch:
 
     def __init__(self, store: BlobStore) -> None:
         self._store = store
-        self._staged: list[tuple[Path, BlobRef]] = []
+        self._staged: dict[str, _Staged] = {}
+        self._open = 0
 
     def put(self, source: BinaryIO | Iterable[bytes], *, expected_sha256: str | None = None) -> BlobRef:
         """Stage the bytes of a stream or of chunks; ``BlobCorrupt`` (nothing staged) when they
         do not hash to ``expected_sha256``."""
-        hasher = hashlib.sha256()
-        size = 0
-        handle, temp_name = tempfile.mkstemp(dir=self._store.temporary, prefix="put-")
-        temp = Path(temp_name)
+        store = self._store
+        fd, temp = store._temp_names.create(store._tmp_name)
         try:
-            with os.fdopen(handle, "wb") as out:
-                for chunk in _chunks(source):
-                    hasher.update(chunk)
-                    out.write(chunk)
-                    size += len(chunk)
-            digest = hasher.hexdigest()
+            digest, size = _write(fd, source)
             if expected_sha256 is not None and digest != expected_sha256.lower():
                 raise BlobCorrupt(
                     tr(
@@ -147,49 +222,60 @@ class BlobBatch:
                     expected=expected_sha256,
                     actual=digest,
                 )
+            if self._open >= _OPEN_LIMIT:
+                os.close(fd)
+                fd = -1
         except BaseException:
+            if fd >= 0:
+                os.close(fd)
             _remove(temp)
             raise
-        return self._stage(temp, BlobRef(digest, size))
+        return self._stage(_Staged(temp, digest, fd), size)
 
     def adopt(self, path: Path, *, sha256: str) -> BlobRef:
         """Stage the file at ``path`` (under ``temporary``); it is moved in, or removed on error."""
         try:
-            ref = BlobRef(_checked(sha256.lower()), path.stat().st_size)
+            digest = _checked(sha256.lower())
+            size = path.stat().st_size
         except BaseException:
-            _remove(path)
+            _remove(os.fspath(path))
             raise
-        return self._stage(path, ref)
+        return self._stage(_Staged(os.fspath(path), digest, -1), size)
 
-    def _stage(self, temp: Path, ref: BlobRef) -> BlobRef:
-        if ref.sha256 in self._store:
-            _remove(temp)  # idempotent: the same name means the same bytes
+    def _stage(self, staged: _Staged, size: int) -> BlobRef:
+        # Whether the store has the blob already is asked once, just before the rename.
+        if staged.sha256 in self._staged:
+            _release(staged)  # the same name means the same bytes: the first copy will do
         else:
-            self._staged.append((temp, ref))
-        return ref
+            self._staged[staged.sha256] = staged
+            self._open += staged.fd >= 0
+        return BlobRef(staged.sha256, size)
 
     def store(self) -> None:
         """Make every staged blob durable (what ``batch()`` does when its block ends)."""
-        staged, self._staged = self._staged, []
+        staged, self._staged, self._open = list(self._staged.values()), {}, 0
+        store = self._store
+        moved = 0  # staged[:moved] are in the store: their temporary files are gone
         try:
             # Synced before the rename: a crash must never leave a digest's name on other bytes.
-            _each(_fsync_file, [temp for temp, _ in staged])
-            directories: dict[Path, None] = {}
-            for temp, ref in staged:
-                final = self._store.path(ref.sha256)
-                if final.is_file():
-                    continue  # the same bytes staged twice, or stored meanwhile
-                directories.update(dict.fromkeys(_make_directory(final.parent)))
-                os.replace(temp, final)
+            try:
+                _each(_fsync_file, staged)
+            finally:
+                for each in staged:
+                    _close(each)
+            directories: dict[str, None] = {}
+            for each in staged:
+                directories.update(dict.fromkeys(store._move_in(each.temp, each.sha256)))
+                moved += 1
             _each(_fsync_directory, list(directories))
         finally:
-            for temp, _ in staged:
-                _remove(temp)
+            for each in staged[moved:]:
+                _release(each)
 
     def discard(self) -> None:
-        staged, self._staged = self._staged, []
-        for temp, _ in staged:
-            _remove(temp)
+        staged, self._staged, self._open = list(self._staged.values()), {}, 0
+        for each in staged:
+            _release(each)
 
 
 @contextlib.contextmanager
@@ -213,6 +299,33 @@ def _checked(sha256: str) -> str:
     return sha256
 
 
+def _write(fd: int, source: BinaryIO | Iterable[bytes]) -> tuple[str, int]:
+    """Write the source's bytes to ``fd``: their SHA-256 and their size. Small chunks are
+    gathered to ``CHUNK`` so that a trickle of them does not cost a syscall each."""
+    hasher = hashlib.sha256()
+    size = 0
+    pending = bytearray()
+    for chunk in _chunks(source):
+        hasher.update(chunk)
+        size += len(chunk)
+        if pending or len(chunk) < CHUNK:
+            pending += chunk
+            if len(pending) >= CHUNK:
+                _write_all(fd, pending)
+                pending.clear()
+        else:
+            _write_all(fd, chunk)
+    if pending:
+        _write_all(fd, pending)
+    return hasher.hexdigest(), size
+
+
+def _write_all(fd: int, data: bytes | bytearray) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
 def _chunks(source: BinaryIO | Iterable[bytes]) -> Iterable[bytes]:
     read = getattr(source, "read", None)
     if read is None:
@@ -222,48 +335,91 @@ def _chunks(source: BinaryIO | Iterable[bytes]) -> Iterable[bytes]:
         yield chunk
 
 
-#: fsyncs of one batch run side by side: the file system commits them together.
-_SYNCERS = ThreadPoolExecutor(max_workers=8, thread_name_prefix="lienthong-fsync")
+_SYNCERS = ThreadPoolExecutor(max_workers=_SIDE_BY_SIDE - 1, thread_name_prefix="lienthong-fsync")
 
 
-def _each(action: Callable[[Path], None], paths: list[Path]) -> None:
-    if len(paths) == 1:
-        action(paths[0])
-    elif paths:
-        list(_SYNCERS.map(action, paths))
+def _each(action: Callable[[_Item], None], items: Sequence[_Item]) -> None:
+    """``action`` on every item, up to ``_SIDE_BY_SIDE`` at once: the items are dealt into
+    that many runs, all but one in the pool and one here, so a batch costs a few hand-offs
+    rather than one per item. Every item is attempted; the first error is raised."""
+    runs = [items[start::_SIDE_BY_SIDE] for start in range(min(_SIDE_BY_SIDE, len(items)))]
+    if not runs:
+        return
+    pending: list[Future[None]] = [_SYNCERS.submit(_run, action, run) for run in runs[1:]]
+    try:
+        _run(action, runs[0])
+    finally:
+        for future in pending:
+            future.exception()  # wait for every run before anything is closed or removed
+    for future in pending:
+        future.result()
 
 
-def _remove(path: Path) -> None:
+def _run(action: Callable[[_Item], None], items: Iterable[_Item]) -> None:
+    failure: BaseException | None = None
+    for item in items:
+        try:
+            action(item)
+        except BaseException as exc:  # raised below, once the other items have had their turn
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+
+
+def _close(staged: _Staged) -> None:
+    if staged.fd >= 0:
+        fd, staged.fd = staged.fd, -1
+        os.close(fd)
+
+
+def _release(staged: _Staged) -> None:
+    """Close the temporary file and remove it (gone already once it has been renamed)."""
+    try:
+        _close(staged)
+    finally:
+        _remove(staged.temp)
+
+
+def _remove(path: str) -> None:
     with contextlib.suppress(FileNotFoundError):
-        path.unlink()
+        os.unlink(path)
 
 
-def _make_directory(directory: Path) -> list[Path]:
+def _make_directory(directory: str) -> list[str]:
     """Create ``directory`` if need be; the directories whose entries then need an fsync (it,
-    and the parent of each directory created)."""
-    missing = []
-    parent = directory
-    while not parent.is_dir():
-        missing.append(parent)
-        parent = parent.parent
-    if missing:
-        directory.mkdir(parents=True, exist_ok=True)
-    return [directory, *(made.parent for made in missing)]
+    and the parent of each directory created). Trying ``mkdir`` first costs one call where a
+    look before it would cost several."""
+    parent = os.path.dirname(directory)
+    try:
+        os.mkdir(directory)
+    except FileExistsError:
+        return [directory]
+    except FileNotFoundError:
+        if parent == directory:
+            raise
+        made = _make_directory(parent)  # the parent and whatever it took to make it
+        with contextlib.suppress(FileExistsError):  # made meanwhile by another batch
+            os.mkdir(directory)
+        return [directory, *made]
+    return [directory, parent]
 
 
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
+def _fsync_file(staged: _Staged) -> None:
+    if staged.fd >= 0:
+        os.fsync(staged.fd)
+        return
+    fd = os.open(staged.temp, _READ)
     try:
         os.fsync(fd)
     finally:
         os.close(fd)
 
 
-def _fsync_directory(directory: Path) -> None:
+def _fsync_directory(directory: str) -> None:
     # The rename is durable only once the directory entry is; Windows cannot open a directory.
     if os.name != "posix":
         return
-    fd = os.open(directory, os.O_RDONLY)
+    fd = os.open(directory, _READ_DIRECTORY)
     try:
         os.fsync(fd)
     finally:
