@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
+from lienthong._i18n import tr
 from lienthong.demo import wait_for
+from lienthong.edxml import BusinessType, parse_package
 from lienthong.evidence import LogKind, read_receipt, verify_bundle
 from lienthong.net import client_context
 from lienthong.node import DeliveryState, NodeRuntime, Refusal, deliver_due, export_evidence, submit
 from lienthong.node._receive import receive_many
+from lienthong.node._transport import DeliveryRequest, InMemoryTransport
 from lienthong.node._wire import (
     BATCH_PATH,
     BATCH_TYPE,
@@ -33,7 +36,7 @@ from lienthong.node._wire import (
     decode_receipts,
     encode_frames,
 )
-from lienthong.store import NodeStore
+from lienthong.store import Disposition, NodeStore
 from lienthong.trust import sign_package
 from node.e2e_network import E2ENetwork, e2e_network
 from node.node_network import AT, RECIPIENT, SENDER, SUCCESSOR, UNSERVED, Network, document
@@ -114,6 +117,72 @@ def test_a_bad_package_in_a_batch_is_refused_alone(network: Network) -> None:
     assert [e.record.kind for e in entries].count(LogKind.RECEIPT_OUT) == 6
     for previous, entry in itertools.pairwise(entries):  # the chain is unbroken
         assert entry.prev_hash == previous.entry_hash
+
+
+def test_a_batch_that_updates_a_document_it_carries_marks_it(network: Network) -> None:
+    # Inbox rows of a request are written together, deferred: an update in the same request
+    # as the document it updates must still find it.
+    original = parse_package(document("E1")).document_id
+    update = _signed_of(network, document("E3", acts_on=(original, BusinessType.UPDATE)))
+    plain = _signed(network, "E2")
+    deliveries = [
+        (RECIPIENT, _signed(network, "E1")),
+        (RECIPIENT, plain),
+        (RECIPIENT, update),
+        (RECIPIENT, plain),
+    ]
+    got = [read_receipt(raw).receipt for raw in receive_many(network.receiver, deliveries, at=AT)]
+    assert [(r.accepted, r.duplicate) for r in got] == [(True, False)] * 3 + [(True, True)]
+    with NodeStore.begin(network.receiver.database, write=False) as store:
+        inbox = {e.document_id: e for e in store.inbox()}
+        (link,) = store.links(original)
+        kinds = [e.record.kind for e in store.log_entries()]
+    assert len(inbox) == 3, "a package stored twice, or one lost"
+    assert inbox[original].disposition is Disposition.UPDATED, "the update did not find its document"
+    assert inbox[original].superseded_by == got[2].document_id and link.applied
+    assert kinds == [LogKind.PACKAGE_IN] * 3 + [LogKind.RECEIPT_OUT] * 4  # packages, then receipts
+
+
+def _signed_of(network: Network, package: bytes) -> bytes:
+    return sign_package(package, network.pki.signers[SENDER])
+
+
+class _StealingTransport(InMemoryTransport):
+    """Delivers, then lets another worker claim one of the rows (its lease treated as ended)."""
+
+    def __init__(self, network: Network) -> None:
+        super().__init__({"vpcp": network.receiver})
+        self.network = network
+        self.stolen: list[int] = []
+
+    def deliver_many(self, requests: Sequence[DeliveryRequest]) -> list[bytes]:
+        raws = super().deliver_many(requests)
+        later = AT + self.network.sender.retry.lease
+        with NodeStore.begin(self.network.sender.database, write=False, claims=True) as store:
+            taken = store.claim_due(limit=1, now=later, lease=timedelta(minutes=5), token="other")
+        self.stolen.extend(e.id for e in taken)
+        return raws
+
+
+def test_a_row_whose_claim_expired_in_a_batch_records_nothing(network: Network) -> None:
+    for n in range(4):
+        submit(network.sender, document(f"F{n}"), at=AT)
+    transport = _StealingTransport(network)
+    outcomes = deliver_due(network.sender, transport, now=AT, rand=RAND, per_request=4)
+    (stolen,) = transport.stolen
+    states = {o.entry.id: (o.state, o.reason) for o in outcomes}
+    assert states.pop(stolen) == (DeliveryState.SENDING, tr("lượt gửi đã hết hạn", "claim expired"))
+    assert [state for state, _ in states.values()] == [DeliveryState.DELIVERED] * 3
+    with NodeStore.begin(network.sender.database, write=False) as store:
+        rows = {e.id: e for e in store.outbox()}
+        receipts = store.receipts(message_ids=[e.message_id for e in rows.values()])
+        logged = [e.record.message_id for e in store.log_entries() if e.record.kind is LogKind.RECEIPT_IN]
+    assert rows[stolen].state is DeliveryState.SENDING and rows[stolen].claim_token == "other"
+    assert rows[stolen].receipt_sha256 is None, "an expired claim settled its row"
+    assert rows[stolen].message_id not in {r.message_id for r in receipts} | set(logged)
+    delivered = [e for i, e in rows.items() if i != stolen]
+    assert all(e.state is DeliveryState.DELIVERED and e.receipt_sha256 for e in delivered)
+    assert sorted(logged) == sorted(e.message_id for e in delivered)
 
 
 def test_a_batch_of_one_peer_down_is_retried(network: Network) -> None:

@@ -16,6 +16,7 @@ from lienthong.store import (
     NodeStore,
     OutboxItem,
     PackageKind,
+    ReceiptEntry,
     StatusEntry,
     open_database,
 )
@@ -132,6 +133,65 @@ def test_inbox_statuses_links_and_disposition(database: Database) -> None:
         (marked,) = store.inbox(document_id="D1")
         assert marked.disposition is Disposition.RECALLED and marked.superseded_by == "D2"
         assert store.timeline("D1") == [status]
+
+
+def test_many_at_once_inbox_receipts_and_settles(database: Database) -> None:
+    entries = [
+        InboxEntry(
+            message_id=f"{n:064x}",
+            document_id=f"D{n}",
+            kind=PackageKind.DOCUMENT,
+            package_sha256="ab" * 32,
+            sender="000.00.00.H41",
+            recipient=recipient,
+            received_at=T0,
+        )
+        for n, recipient in ((1, "000.00.00.G22"), (1, "000.00.00.H42"), (2, "000.00.00.G22"))
+    ]
+    receipt = ReceiptEntry(
+        sha256="ee" * 32,
+        raw=b"receipt",
+        message_id=entries[0].message_id,
+        recipient=entries[0].recipient,
+        accepted=True,
+        reason=None,
+        direction=Direction.IN,
+        at=T0,
+    )
+    with NodeStore.begin(database) as store:
+        store.inbox_put_many(entries)
+        wanted = [(e.message_id, e.recipient) for e in entries[1:]] + [
+            (entries[0].message_id, "000.00.00.X99")
+        ]
+        assert store.inbox_get_many(wanted) == {(e.message_id, e.recipient): e for e in entries[1:]}
+        store.put_receipts([receipt, receipt])  # the same bytes twice: kept once, no error
+        store.put_receipts([receipt])
+        store.enqueue([_item(1), _item(2), _item(3)], at=T0)
+    with NodeStore.begin(database) as store:
+        assert store.receipts(message_ids=[receipt.message_id]) == [receipt]
+        one, two, three = store.claim_due(limit=10, now=T0, lease=LEASE, token="t1")
+        settled = store.settle_many(
+            {
+                one.id: (DeliveryState.DELIVERED, "c1" * 32, None),
+                two.id: (DeliveryState.REJECTED, "c2" * 32, "refused"),
+            },
+            token="t1",
+        )
+        assert settled == {one.id, two.id}
+        assert (
+            store.settle_many({three.id: (DeliveryState.DELIVERED, "c3" * 32, None)}, token="other") == set()
+        )
+    with NodeStore.begin(database, write=False) as store:
+        rows = {e.id: e for e in store.outbox()}
+    assert (rows[one.id].state, rows[one.id].receipt_sha256, rows[one.id].claim_token) == (
+        DeliveryState.DELIVERED,
+        "c1" * 32,
+        None,
+    )
+    assert rows[two.id].state is DeliveryState.REJECTED and rows[two.id].last_error == "refused"
+    assert rows[three.id].state is DeliveryState.SENDING and rows[three.id].receipt_sha256 is None, (
+        "a row settled by a token that does not hold it"
+    )
 
 
 def test_log_is_one_hash_chain(database: Database) -> None:

@@ -85,12 +85,12 @@ def deliver_due(
     sent = [s for group in mapper(lambda g: _send_group(node, transport, g, now=now), groups) for s in group]
     received = now if clock is None else clock()
     with NodeStore.begin(node.database) as store:
-        return [
-            _record_receipt(store, s.entry, token, s.receipt, s.raw, now=received)
-            if s.receipt is not None
+        answered = _record_receipts(store, token, [s for s in sent if s.receipt is not None], now=received)
+        return [  # in the order sent: each outcome logs its receipt or failure as it is made
+            answered(s.entry) if s.receipt is not None
             else _record_failure(node, store, s.entry, token, s.failure, now=now, rand=rand)
             for s in sent
-        ]
+        ]  # fmt: skip
 
 
 def _groups(
@@ -218,7 +218,7 @@ def settle_receipt(
 ) -> Outcome:
     """Record a verified receipt for a claimed row, in its own transaction."""
     with NodeStore.begin(node.database) as store:
-        return _record_receipt(store, entry, token, receipt, raw, now=now)
+        return _record_receipts(store, token, [_Sent(entry, receipt, raw)], now=now)(entry)
 
 
 def settle_failure(
@@ -229,29 +229,47 @@ def settle_failure(
         return _record_failure(node, store, entry, token, reason, now=now, rand=rand)
 
 
-def _record_receipt(
-    store: NodeStore, entry: OutboxEntry, token: str, receipt: Receipt, raw: bytes, *, now: datetime
-) -> Outcome:
-    state = DeliveryState.DELIVERED if receipt.accepted else DeliveryState.REJECTED
-    digest = sha256_hex(raw)
-    if not store.settle(entry.id, token=token, state=state, receipt_sha256=digest, last_error=receipt.reason):
-        return Outcome(entry, DeliveryState.SENDING, tr("lượt gửi đã hết hạn", "claim expired"))
-    store.record_receipt(
-        ReceiptEntry(
-            sha256=digest,
-            raw=raw,
-            message_id=entry.message_id,
-            recipient=entry.deliver_to,
-            accepted=receipt.accepted,
-            reason=receipt.reason,
-            direction=Direction.IN,
-            at=now,
-        ),
-        document_id=entry.item.document_id,
-        party=entry.deliver_to,
-        note=receipt.reason_code or "",
+def _record_receipts(
+    store: NodeStore, token: str, sent: Sequence[_Sent], *, now: datetime
+) -> Callable[[OutboxEntry], Outcome]:
+    """Settle the rows of verified receipts and keep those receipts, one statement each for all
+    (a row its claim no longer holds gets nothing: ``SENDING``, claim expired); the outcome
+    of each row, which logs its receipt when asked, so the caller keeps the log in its order."""
+    kept: dict[int, tuple[Receipt, ReceiptEntry]] = {}
+    for s in sent:
+        assert s.receipt is not None
+        kept[s.entry.id] = (
+            s.receipt,
+            ReceiptEntry(
+                sha256=sha256_hex(s.raw),
+                raw=s.raw,
+                message_id=s.entry.message_id,
+                recipient=s.entry.deliver_to,
+                accepted=s.receipt.accepted,
+                reason=s.receipt.reason,
+                direction=Direction.IN,
+                at=now,
+            ),
+        )
+    settled = store.settle_many(
+        {i: (_state_of(receipt), entry.sha256, receipt.reason) for i, (receipt, entry) in kept.items()},
+        token=token,
     )
-    return Outcome(entry, state, receipt.reason)
+    store.put_receipts([entry for i, (_, entry) in kept.items() if i in settled])
+
+    def outcome(entry: OutboxEntry) -> Outcome:
+        receipt, kept_entry = kept[entry.id]
+        if entry.id not in settled:
+            return Outcome(entry, DeliveryState.SENDING, tr("lượt gửi đã hết hạn", "claim expired"))
+        note = receipt.reason_code or ""
+        store.log_receipt(kept_entry, document_id=entry.item.document_id, party=entry.deliver_to, note=note)
+        return Outcome(entry, _state_of(receipt), receipt.reason)
+
+    return outcome
+
+
+def _state_of(receipt: Receipt) -> DeliveryState:
+    return DeliveryState.DELIVERED if receipt.accepted else DeliveryState.REJECTED
 
 
 def _record_failure(

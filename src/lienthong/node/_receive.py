@@ -76,17 +76,42 @@ def receive_many(
             source.store(batch)
     receipts = []
     with NodeStore.begin(node.database) as store:
+        keys = [(message_id_of(p), r) for r, _, p, refused in checked if p is not None and refused is None]
+        inbox = _Inbox(store, keys)
         for recipient, digest, package, refused in checked:
             refusal = refused
             if refusal is None and package is not None:
                 try:
-                    receipts.append(_store_in(node, store, package, recipient, digest, at=at, hop=hop))
+                    receipts.append(_store_in(node, inbox, package, recipient, digest, at=at, hop=hop))
                     continue
                 except PackageRefused as late:  # raised before anything of it was written
                     refusal = late
             assert refusal is not None
             receipts.append(_refusal(node, package, recipient, digest, refusal, at=at))
+        inbox.flush()
         return _issue(node, store, receipts)
+
+
+class _Inbox:
+    """The inbox rows of one request's packages: read in one query before storing any, and
+    the new ones written in one statement, deferred while no step reads the inbox."""
+
+    def __init__(self, store: NodeStore, keys: Sequence[tuple[str, str]]) -> None:
+        self.store = store
+        self._held = store.inbox_get_many(keys)
+        self._new: list[InboxEntry] = []
+
+    def get(self, message_id: str, recipient: str) -> InboxEntry | None:
+        return self._held.get((message_id, recipient))
+
+    def put(self, entry: InboxEntry) -> None:
+        self._held[(entry.message_id, entry.recipient)] = entry
+        self._new.append(entry)
+
+    def flush(self) -> None:
+        """Write the new rows (before the inbox is read, and at the end)."""
+        self.store.inbox_put_many(self._new)
+        self._new = []
 
 
 def _check(
@@ -160,12 +185,15 @@ def _store(
 ) -> bytes:
     source.store(node.blobs)
     with NodeStore.begin(node.database) as store:
-        return _issue(node, store, [_store_in(node, store, package, recipient, digest, at=at, hop=hop)])[0]
+        inbox = _Inbox(store, [(message_id_of(package), recipient)])
+        receipt = _store_in(node, inbox, package, recipient, digest, at=at, hop=hop)
+        inbox.flush()
+        return _issue(node, store, [receipt])[0]
 
 
 def _store_in(
     node: Node,
-    store: NodeStore,
+    inbox: _Inbox,
     package: Package,
     recipient: str,
     digest: str,
@@ -173,10 +201,11 @@ def _store_in(
     at: datetime,
     hop: str = "",
 ) -> Receipt:
-    """Store a checked package in ``store``'s transaction; its receipt, to be issued. A conflict
+    """Store a checked package in ``inbox``'s transaction; its receipt, to be issued. A conflict
     is raised before anything is written (``receive_many`` answers it in the same transaction)."""
+    store = inbox.store
     message_id = message_id_of(package)
-    held = store.inbox_get(message_id, recipient)
+    held = inbox.get(message_id, recipient)
     if held is not None and held.package_sha256 != digest:
         raise PackageRefused(
             tr(
@@ -186,9 +215,12 @@ def _store_in(
             reason=Refusal.MESSAGE_CONFLICT,
         )
     if held is None:
+        reads_inbox = _reads_inbox(package)
+        if reads_inbox:  # the rows this request stored so far must be there to be read
+            inbox.flush()
         if isinstance(package, StatusPackage):  # a recall answer to no recall: refused, unwritten
             check_recall(store, package, addressee=recipient)
-        store.inbox_put(
+        inbox.put(
             InboxEntry(
                 message_id=message_id,
                 document_id=package.document_id,
@@ -208,6 +240,8 @@ def _store_in(
             sha256=digest,
             note=hop,
         )
+        if reads_inbox:
+            inbox.flush()
         _apply(store, package, recipient, at=at)
         if isinstance(package, StatusPackage):
             store.put_status(_status_entry(package, recipient, digest, Direction.IN, at))
@@ -223,6 +257,14 @@ def _store_in(
         at=at,
         duplicate=held is not None,
     )
+
+
+def _reads_inbox(package: Package) -> bool:
+    """Whether storing ``package`` reads or marks inbox rows (a status, a recall, an update or
+    a replacement): a plain document does not, so its row may be written later with others."""
+    if isinstance(package, StatusPackage):
+        return True
+    return package.business is not None and package.business.business_type in _DISPOSITIONS
 
 
 def _apply(store: NodeStore, package: Package, recipient: str, *, at: datetime) -> None:
@@ -261,21 +303,23 @@ def _apply(store: NodeStore, package: Package, recipient: str, *, at: datetime) 
 def _issue(node: Node, store: NodeStore, receipts: Sequence[Receipt]) -> list[bytes]:
     """Sign ``receipts`` at once and record each in ``store``; their bytes, in order."""
     raws = sign_receipts(receipts, node.key)
-    for receipt, raw in zip(receipts, raws, strict=True):
-        store.record_receipt(
-            ReceiptEntry(
-                sha256=sha256_hex(raw),
-                raw=raw,
-                message_id=receipt.message_id,
-                recipient=receipt.recipient,
-                accepted=receipt.accepted,
-                reason=receipt.reason,
-                direction=Direction.OUT,
-                at=receipt.at,
-            ),
-            document_id=receipt.document_id,
-            party=receipt.sender[:32],
-            note=receipt.reason_code or "",
+    entries = [
+        ReceiptEntry(
+            sha256=sha256_hex(raw),
+            raw=raw,
+            message_id=receipt.message_id,
+            recipient=receipt.recipient,
+            accepted=receipt.accepted,
+            reason=receipt.reason,
+            direction=Direction.OUT,
+            at=receipt.at,
+        )
+        for receipt, raw in zip(receipts, raws, strict=True)
+    ]
+    store.put_receipts(entries)  # one statement for all
+    for receipt, entry in zip(receipts, entries, strict=True):
+        store.log_receipt(
+            entry, document_id=receipt.document_id, party=receipt.sender[:32], note=receipt.reason_code or ""
         )
     return raws
 

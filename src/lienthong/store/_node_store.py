@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -66,6 +66,7 @@ _IN_CHUNK = 500
 _INBOX_GET = select(_IN).where(
     _IN.c.message_id == bindparam("message_id"), _IN.c.recipient == bindparam("recipient")
 )
+_INBOX_OF_MESSAGES = select(_IN).where(_IN.c.message_id.in_(bindparam("message_ids", expanding=True)))
 _NOW = bindparam("now", type_=_OUT.c.next_attempt_at.type)
 _CLAIM = (
     update(_OUT)
@@ -112,6 +113,26 @@ _SETTLE = (
         receipt_sha256=_kept("receipt_sha256"),
     )
     .returning(_OUT.c.id)
+)
+#: ``_SETTLE`` for many rows at once (executemany): without RETURNING, which SQLite cannot
+#: answer per row; the rows are locked and their tokens checked first (``_HELD_CLAIMS``).
+_SETTLE_MANY = (
+    update(_OUT)
+    .where(_OUT.c.id == bindparam("entry_id"), _OUT.c.claim_token == bindparam("token"))
+    .values(
+        state=bindparam("state"),
+        claim_token=None,
+        lease_until=None,
+        last_error=_kept("last_error"),
+        receipt_sha256=_kept("receipt_sha256"),
+    )
+)
+#: Which of some rows a token still holds; locked on PostgreSQL until commit, so no claimer can
+#: take them between this answer and the settle (SQLite: one writer at a time, equally safe).
+_HELD_CLAIMS = (
+    select(_OUT.c.id)
+    .where(_OUT.c.id.in_(bindparam("entry_ids", expanding=True)), _OUT.c.claim_token == bindparam("token"))
+    .with_for_update()
 )
 
 
@@ -264,26 +285,76 @@ class NodeStore:
         }
         return self._execute(_SETTLE, values).first() is not None
 
+    def settle_many(
+        self, outcomes: Mapping[int, tuple[DeliveryState, str | None, str | None]], *, token: str
+    ) -> set[int]:
+        """``settle`` for many rows in two statements: row id → (state, receipt_sha256,
+        last_error), None keeping what the row holds; the ids of the rows settled (those
+        ``token`` still held), the others unchanged."""
+        held: set[int] = set()
+        ids = list(outcomes)
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            held.update(self._execute(_HELD_CLAIMS, {"entry_ids": chunk, "token": token}).scalars())
+        if held:
+            self._execute(
+                _SETTLE_MANY,
+                [
+                    {
+                        "entry_id": entry_id,
+                        "token": token,
+                        "state": state.value,
+                        "receipt_sha256": receipt_sha256,
+                        "last_error": last_error,
+                    }
+                    for entry_id, (state, receipt_sha256, last_error) in outcomes.items()
+                    if entry_id in held
+                ],
+            )
+        return held
+
     # -- inbox -------------------------------------------------------------------------------
 
     def inbox_get(self, message_id: str, recipient: str) -> InboxEntry | None:
         row = self._execute(_INBOX_GET, {"message_id": message_id, "recipient": recipient}).mappings().first()
         return None if row is None else _inbox(row)
 
+    def inbox_get_many(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], InboxEntry]:
+        """The inbox rows held for some ``(message_id, recipient)`` keys (one query for all)."""
+        wanted = set(keys)
+        message_ids = sorted({message_id for message_id, _ in wanted})
+        found: dict[tuple[str, str], InboxEntry] = {}
+        for start in range(0, len(message_ids), _IN_CHUNK):
+            chunk = message_ids[start : start + _IN_CHUNK]
+            for row in self._execute(_INBOX_OF_MESSAGES, {"message_ids": chunk}).mappings():
+                key = (row["message_id"], row["recipient"])
+                if key in wanted:
+                    found[key] = _inbox(row)
+        return found
+
     def inbox_put(self, entry: InboxEntry) -> None:
+        self.inbox_put_many([entry])
+
+    def inbox_put_many(self, entries: Sequence[InboxEntry]) -> None:
+        """Insert inbox rows in one statement (executemany)."""
+        if not entries:
+            return
         self._execute(
             _PUT_IN,
-            {
-                "message_id": entry.message_id,
-                "document_id": entry.document_id,
-                "kind": entry.kind.value,
-                "package_sha256": entry.package_sha256,
-                "sender": entry.sender,
-                "recipient": entry.recipient,
-                "received_at": entry.received_at,
-                "disposition": entry.disposition.value,
-                "superseded_by": entry.superseded_by,
-            },
+            [
+                {
+                    "message_id": entry.message_id,
+                    "document_id": entry.document_id,
+                    "kind": entry.kind.value,
+                    "package_sha256": entry.package_sha256,
+                    "sender": entry.sender,
+                    "recipient": entry.recipient,
+                    "received_at": entry.received_at,
+                    "disposition": entry.disposition.value,
+                    "superseded_by": entry.superseded_by,
+                }
+                for entry in entries
+            ],
         )
 
     def inbox(
@@ -352,23 +423,36 @@ class NodeStore:
 
     def put_receipt(self, entry: ReceiptEntry) -> None:
         """Keep a receipt's signed bytes; the same bytes twice are kept once."""
+        self.put_receipts([entry])
+
+    def put_receipts(self, entries: Sequence[ReceiptEntry]) -> None:
+        """``put_receipt`` for many in one statement (executemany)."""
+        if not entries:
+            return
         self._execute(
             _PUT_RECEIPT,
-            {
-                "sha256": entry.sha256,
-                "raw": entry.raw,
-                "message_id": entry.message_id,
-                "recipient": entry.recipient,
-                "accepted": entry.accepted,
-                "reason": entry.reason,
-                "direction": entry.direction.value,
-                "at": entry.at,
-            },
+            [
+                {
+                    "sha256": entry.sha256,
+                    "raw": entry.raw,
+                    "message_id": entry.message_id,
+                    "recipient": entry.recipient,
+                    "accepted": entry.accepted,
+                    "reason": entry.reason,
+                    "direction": entry.direction.value,
+                    "at": entry.at,
+                }
+                for entry in entries
+            ],
         )
 
     def record_receipt(self, entry: ReceiptEntry, *, document_id: str, party: str, note: str = "") -> None:
         """Keep a receipt and log it, as received (``Direction.IN``) or as issued here."""
         self.put_receipt(entry)
+        self.log_receipt(entry, document_id=document_id, party=party, note=note)
+
+    def log_receipt(self, entry: ReceiptEntry, *, document_id: str, party: str, note: str = "") -> None:
+        """The log entry of a receipt kept (``put_receipts``), as received or as issued here."""
         self.log(
             LogKind.RECEIPT_IN if entry.direction is Direction.IN else LogKind.RECEIPT_OUT,
             at=entry.at,
