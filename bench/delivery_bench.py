@@ -127,12 +127,22 @@ def run_case(name: str, args: argparse.Namespace, options: tuple[str, ...]) -> d
             def accept(data: bytes) -> None:
                 accepted[send(data)] = time.time()
 
-            if args.submitters > 1:
-                with ThreadPoolExecutor(args.submitters) as pool:
-                    list(pool.map(accept, signed))
-            else:
-                for data in signed:
+            # Each submitter takes the next package when it is free, as a client would: no
+            # queue of tens of thousands of futures made up front in the process being measured.
+            packages = iter(signed)
+            taking = threading.Lock()
+
+            def submitter() -> None:
+                while True:
+                    with taking:
+                        data = next(packages, None)
+                    if data is None:
+                        return
                     accept(data)
+
+            with ThreadPoolExecutor(args.submitters) as pool:
+                for future in [pool.submit(submitter) for _ in range(args.submitters)]:
+                    future.result()
         submit_cpu = time.process_time() - submit_cpu
         submit_seconds = time.time() - started
         database = net.database("nghe-an")

@@ -92,6 +92,17 @@ def test_round_trip_routes_from_the_configuration_alone() -> None:
     assert "version=7" in config.summary()
 
 
+def test_a_route_asked_again_the_next_day_is_worked_out_again() -> None:
+    # Routes are remembered per day: an answer from before midnight (Vietnam) must not be
+    # given after it, when Bắc Giang's code has closed.
+    config = verify_configuration(_build(), ANCHOR, at=ISSUED)
+    before, after = datetime(2025, 6, 30, 16, 59, tzinfo=UTC), datetime(2025, 6, 30, 17, 0, tzinfo=UTC)
+    for _ in range(2):
+        assert config.route("000.00.00.H02", at=before).deliverable
+        assert not config.route("000.00.00.H02", at=after).deliverable
+    assert config.route("000.00.00.H02", at=after).successor == "000.00.00.H05"
+
+
 def test_redundant_rules_are_dropped() -> None:
     config = verify_configuration(_build(), ANCHOR, at=ISSUED)
     assert config.network.nodes["hanoi"].subtrees == ("000.00.00.H26",)

@@ -53,6 +53,10 @@ class Route:
         return None
 
 
+#: Routes one network remembers (codes a node talks to, by day); forgotten all at once beyond.
+_ROUTES_KEPT = 4096
+
+
 class Network:
     """Agencies, nodes and bindings as of one version; immutable once built."""
 
@@ -74,6 +78,7 @@ class Network:
         for binding in bindings:
             by_fingerprint.setdefault(binding.fingerprint, []).append(binding)
         self._bindings = by_fingerprint
+        self._routes: dict[tuple[object, ...], Route] = {}
 
     @property
     def agencies(self) -> tuple[AgencyEntry, ...]:
@@ -100,8 +105,18 @@ class Network:
 
     def route(self, code: AgencyCode | str, *, at: date) -> Route:
         """Where a document for ``code`` goes on ``at``; never raises for a closed code."""
-        rule, node = self.serving(code)
-        return Route(self.status(code, at=at), node, rule)
+        # Every package asks the same few codes several times (served here? addressed? where
+        # to?), and a network never changes once built: each answer is worked out once a day.
+        # A code object may carry how it was written (lenient, problem): part of its key.
+        key = (code, at) if isinstance(code, str) else (code.text, code.lenient, code.problem, at)
+        route = self._routes.get(key)
+        if route is None:
+            rule, node = self.serving(code)
+            route = Route(self.status(code, at=at), node, rule)
+            if len(self._routes) >= _ROUTES_KEPT:
+                self._routes.clear()
+            self._routes[key] = route
+        return route
 
     def node_for(self, code: AgencyCode | str, *, at: date) -> NodeEntry:
         """The node to deliver to; raises ``CodeClosed`` (naming the successor) or ``NoServingNode``."""

@@ -61,16 +61,29 @@ def placement_problem(count: int, *, first_in_header: bool) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Facts:
+    """What the policy reads off one certificate."""
+
+    ca: bool
+    agency_code: str | None
+    key_usage_ok: bool
+
+
+@functools.lru_cache(maxsize=256)
+def _facts(cert: x509.Certificate) -> _Facts:
+    # The same few certificates sign package after package (``_read_certificate`` hands back
+    # one object per text): their extensions are read once.
+    try:
+        ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+    except x509.ExtensionNotFound:
+        ca = False
+    return _Facts(ca, agency_code_of(cert), _key_usage_ok(cert))
+
+
 def _pick_signer(certs: list[x509.Certificate]) -> x509.Certificate:
     """The end-entity certificate among those sent: the first that is not a CA."""
-    for cert in certs:
-        try:
-            constraints = cert.extensions.get_extension_for_class(x509.BasicConstraints).value
-        except x509.ExtensionNotFound:
-            return cert
-        if not constraints.ca:
-            return cert
-    return certs[0]
+    return next((cert for cert in certs if not _facts(cert).ca), certs[0])
 
 
 def _key_usage_ok(cert: x509.Certificate) -> bool:
@@ -157,7 +170,8 @@ def judge(
             ),
         )
     cert = _pick_signer(certs)
-    report = report.but(signer=cert, agency_code=agency_code_of(cert), key_usage_ok=_key_usage_ok(cert))
+    facts = _facts(cert)
+    report = report.but(signer=cert, agency_code=facts.agency_code, key_usage_ok=facts.key_usage_ok)
     report = check(report, cert)
     if not report.intact or report.format_problem is not None:
         return report

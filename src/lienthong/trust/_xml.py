@@ -15,7 +15,7 @@ from lienthong._i18n import tr
 from lienthong.errors import MalformedXML, PackageRejected, UnsafeXML
 from lienthong.trust._constants import Namespace
 
-_EDXML_OR_NONE = (Namespace.EDXML, None)
+_EDXML_CLARK = "{" + Namespace.EDXML + "}"
 _ROOT_START = re.compile(rb"<[A-Za-z_]")
 
 
@@ -73,10 +73,12 @@ def not_xml(exc: etree.XMLSyntaxError | etree.C14NError) -> PackageRejected:
 
 
 def is_edxml(element: etree._Element, local: str) -> bool:
-    if not isinstance(element.tag, str):
+    # Compared as lxml's "{namespace}local" text: an etree.QName per element costs more than
+    # the rest of a look-up.
+    tag = element.tag
+    if not isinstance(tag, str):
         return False
-    qname = etree.QName(element)
-    return qname.localname == local and qname.namespace in _EDXML_OR_NONE
+    return tag == local or tag == _EDXML_CLARK + local
 
 
 def children(element: etree._Element, local: str) -> Iterator[etree._Element]:
