@@ -109,6 +109,31 @@ def test_chain_to_unknown_anchor_and_expired(test_pki: GeneratedPki) -> None:
     assert early.status is ChainStatus.NOT_YET_VALID
 
 
+def test_remembered_chain_answers_do_not_outlive_their_inputs(test_pki: GeneratedPki) -> None:
+    # Passed paths are remembered (by the objects asked about, and by equal certificates):
+    # another moment, other CRLs or a copy of the certificate must each get a true answer.
+    anchors, intermediates = [test_pki.root], [test_pki.pki.issuing]
+    sender, revoked = test_pki.issued["sender"].certificate, test_pki.issued["revoked"].certificate
+    for _ in range(2):
+        again = validate_chain(sender, anchors=anchors, intermediates=intermediates, at=AT)
+        assert again.status is ChainStatus.PASSED and again.moment == AT
+    later = sender.not_valid_after_utc + timedelta(days=1)
+    gone = validate_chain(sender, anchors=anchors, intermediates=intermediates, at=later)
+    assert gone.status is ChainStatus.EXPIRED, "a remembered pass outlived the certificate"
+    copy = x509.load_der_x509_certificate(sender.public_bytes(serialization.Encoding.DER))
+    assert (
+        validate_chain(copy, anchors=anchors, intermediates=intermediates, at=AT).status is ChainStatus.PASSED
+    )
+    assert (
+        validate_chain(revoked, anchors=anchors, intermediates=intermediates, at=AT).status
+        is ChainStatus.PASSED
+    )
+    with_crls = validate_chain(
+        revoked, anchors=anchors, intermediates=intermediates, crls=test_pki.crls, at=AT
+    )
+    assert with_crls.status is ChainStatus.REVOKED, "a pass without CRLs answered a question with CRLs"
+
+
 def _post(url: str, body: bytes, content_type: str) -> bytes:
     request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type})
     with urllib.request.urlopen(request, timeout=10) as answer:

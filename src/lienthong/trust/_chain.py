@@ -172,32 +172,43 @@ def _window(
 
 
 _CacheKey = tuple[object, ...]
-_CACHE: OrderedDict[_CacheKey, tuple[ChainResult, datetime, datetime]] = OrderedDict()
+#: A path that passed, and the interval in which the same inputs keep it passing.
+_Known = tuple["ChainResult", datetime, datetime]
+_CACHE: OrderedDict[_CacheKey, _Known] = OrderedDict()
 _CACHE_SIZE = 4096
 _CACHE_LOCK = threading.Lock()
 
 
-def _cached(key: _CacheKey, at: datetime) -> ChainResult | None:
+def _cached(key: _CacheKey, at: datetime) -> _Known | None:
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
         if hit is None:
             return None
         _CACHE.move_to_end(key)
-    result, start, end = hit
-    if start <= at <= end:
-        # ``dataclasses.replace`` re-runs ``__init__``: a third of a cached validation.
-        again = object.__new__(ChainResult)
-        again.__dict__.update(result.__dict__, moment=at)
-        return again
-    return None
+    return hit if hit[1] <= at <= hit[2] else None
 
 
-def _remember(key: _CacheKey, result: ChainResult, window: tuple[datetime, datetime]) -> None:
+def _remember(key: _CacheKey, known: _Known) -> None:
     with _CACHE_LOCK:
-        _CACHE[key] = (result, *window)
+        _CACHE[key] = known
         _CACHE.move_to_end(key)
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
+
+
+def _as_of(known: _Known, at: datetime) -> ChainResult:
+    # ``dataclasses.replace`` re-runs ``__init__``: a third of a cached validation.
+    again = object.__new__(ChainResult)
+    again.__dict__.update(known[0].__dict__, moment=at)
+    return again
+
+
+#: Answers found again by the identity of the objects asked about: a node passes the same
+#: certificate and CRL objects package after package, and hashing certificates for the key
+#: above was most of a cached validation. Each entry holds its objects alive, so the ids in its
+#: key cannot belong to other objects while it is kept.
+_BY_IDENTITY: dict[tuple[int, ...], tuple[tuple[object, ...], _Known]] = {}
+_BY_IDENTITY_SIZE = 256
 
 
 def _run(coro: Coroutine[Any, Any, ChainResult]) -> ChainResult:
@@ -230,28 +241,34 @@ def validate_chain(
     the work. Nothing is remembered when OCSP is involved: its answers change without notice.
     """
     at = aware(at)
-    key: _CacheKey | None = None
-    if not (fetch_ocsp or ocsp_responses):
-        key = (
-            signer,
-            tuple(intermediates),
-            tuple(anchors),
-            tuple(c.fingerprint(hashes.SHA256()) for c in crls),
+    if fetch_ocsp or ocsp_responses:
+        return _run(
+            validate_chain_async(
+                signer,
+                anchors=anchors,
+                intermediates=intermediates,
+                crls=crls,
+                ocsp_responses=ocsp_responses,
+                fetch_ocsp=fetch_ocsp,
+                at=at,
+            )
         )
-        hit = _cached(key, at)
-        if hit is not None:
-            return hit
-    result = _run(
-        validate_chain_async(
-            signer,
-            anchors=anchors,
-            intermediates=intermediates,
-            crls=crls,
-            ocsp_responses=ocsp_responses,
-            fetch_ocsp=fetch_ocsp,
-            at=at,
+    objects = (signer, *intermediates, None, *anchors, None, *crls)  # None: where each list ends
+    ids = tuple(map(id, objects))
+    pinned = _BY_IDENTITY.get(ids)
+    if pinned is not None and pinned[1][1] <= at <= pinned[1][2]:
+        return _as_of(pinned[1], at)
+    key = (signer, tuple(intermediates), tuple(anchors), tuple(c.fingerprint(hashes.SHA256()) for c in crls))
+    known = _cached(key, at)
+    if known is None:
+        result = _run(
+            validate_chain_async(signer, anchors=anchors, intermediates=intermediates, crls=crls, at=at)
         )
-    )
-    if key is not None and result.status is ChainStatus.PASSED:
-        _remember(key, result, _window(result.path, crls))
-    return result
+        if result.status is not ChainStatus.PASSED:
+            return result
+        known = (result, *_window(result.path, crls))
+        _remember(key, known)
+    if len(_BY_IDENTITY) >= _BY_IDENTITY_SIZE:
+        _BY_IDENTITY.clear()
+    _BY_IDENTITY[ids] = (objects, known)
+    return _as_of(known, at)
