@@ -100,8 +100,10 @@ def _kept(name: str) -> Any:
     return func.coalesce(bindparam(name, type_=_OUT.c[name].type), _OUT.c[name])
 
 
-# A row is settled only by its claim's token; values bound None keep what the row holds.
-_SETTLE = (
+# A row is settled only by its claim's token; values bound None keep what the row holds. Many
+# rows at once (executemany) go without RETURNING, which SQLite cannot answer per row: their
+# tokens are checked and the rows locked first (``_HELD_CLAIMS``).
+_SETTLE_ROWS = (
     update(_OUT)
     .where(_OUT.c.id == bindparam("entry_id"), _OUT.c.claim_token == bindparam("token"))
     .values(
@@ -112,21 +114,8 @@ _SETTLE = (
         last_error=_kept("last_error"),
         receipt_sha256=_kept("receipt_sha256"),
     )
-    .returning(_OUT.c.id)
 )
-#: ``_SETTLE`` for many rows at once (executemany): without RETURNING, which SQLite cannot
-#: answer per row; the rows are locked and their tokens checked first (``_HELD_CLAIMS``).
-_SETTLE_MANY = (
-    update(_OUT)
-    .where(_OUT.c.id == bindparam("entry_id"), _OUT.c.claim_token == bindparam("token"))
-    .values(
-        state=bindparam("state"),
-        claim_token=None,
-        lease_until=None,
-        last_error=_kept("last_error"),
-        receipt_sha256=_kept("receipt_sha256"),
-    )
-)
+_SETTLE = _SETTLE_ROWS.returning(_OUT.c.id)
 #: Which of some rows a token still holds; locked on PostgreSQL until commit, so no claimer can
 #: take them between this answer and the settle (SQLite: one writer at a time, equally safe).
 _HELD_CLAIMS = (
@@ -298,12 +287,13 @@ class NodeStore:
             held.update(self._execute(_HELD_CLAIMS, {"entry_ids": chunk, "token": token}).scalars())
         if held:
             self._execute(
-                _SETTLE_MANY,
+                _SETTLE_ROWS,
                 [
                     {
                         "entry_id": entry_id,
                         "token": token,
                         "state": state.value,
+                        "next_attempt_at": None,
                         "receipt_sha256": receipt_sha256,
                         "last_error": last_error,
                     }

@@ -241,7 +241,8 @@ def validate_chain(
     the work. Nothing is remembered when OCSP is involved: its answers change without notice.
     """
     at = aware(at)
-    if fetch_ocsp or ocsp_responses:
+
+    def validate() -> ChainResult:
         return _run(
             validate_chain_async(
                 signer,
@@ -253,6 +254,9 @@ def validate_chain(
                 at=at,
             )
         )
+
+    if fetch_ocsp or ocsp_responses:
+        return validate()
     objects = (signer, *intermediates, None, *anchors, None, *crls)  # None: where each list ends
     ids = tuple(map(id, objects))
     pinned = _BY_IDENTITY.get(ids)
@@ -261,9 +265,7 @@ def validate_chain(
     key = (signer, tuple(intermediates), tuple(anchors), tuple(c.fingerprint(hashes.SHA256()) for c in crls))
     known = _cached(key, at)
     if known is None:
-        result = _run(
-            validate_chain_async(signer, anchors=anchors, intermediates=intermediates, crls=crls, at=at)
-        )
+        result = validate()
         if result.status is not ChainStatus.PASSED:
             return result
         known = (result, *_window(result.path, crls))
