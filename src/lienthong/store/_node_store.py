@@ -411,12 +411,9 @@ class NodeStore:
 
     # -- receipts, statuses, links -----------------------------------------------------------
 
-    def put_receipt(self, entry: ReceiptEntry) -> None:
-        """Keep a receipt's signed bytes; the same bytes twice are kept once."""
-        self.put_receipts([entry])
-
     def put_receipts(self, entries: Sequence[ReceiptEntry]) -> None:
-        """``put_receipt`` for many in one statement (executemany)."""
+        """Keep receipts' signed bytes, in one statement (executemany); the same bytes twice
+        are kept once. Each is logged by ``log_receipt``."""
         if not entries:
             return
         self._execute(
@@ -436,13 +433,9 @@ class NodeStore:
             ],
         )
 
-    def record_receipt(self, entry: ReceiptEntry, *, document_id: str, party: str, note: str = "") -> None:
-        """Keep a receipt and log it, as received (``Direction.IN``) or as issued here."""
-        self.put_receipt(entry)
-        self.log_receipt(entry, document_id=document_id, party=party, note=note)
-
     def log_receipt(self, entry: ReceiptEntry, *, document_id: str, party: str, note: str = "") -> None:
-        """The log entry of a receipt kept (``put_receipts``), as received or as issued here."""
+        """The log entry of a receipt kept (``put_receipts``), as received (``Direction.IN``) or
+        as issued here."""
         self.log(
             LogKind.RECEIPT_IN if entry.direction is Direction.IN else LogKind.RECEIPT_OUT,
             at=entry.at,

@@ -62,28 +62,18 @@ def placement_problem(count: int, *, first_in_header: bool) -> str | None:
 
 
 @dataclass(frozen=True, slots=True)
-class _Facts:
-    """What the policy reads off one certificate."""
+class _Sent:
+    """A certificate of the signature's KeyInfo and what the policy reads off it."""
 
+    cert: x509.Certificate
     ca: bool
     agency_code: str | None
     key_usage_ok: bool
 
 
-@functools.lru_cache(maxsize=256)
-def _facts(cert: x509.Certificate) -> _Facts:
-    # The same few certificates sign package after package (``_read_certificate`` hands back
-    # one object per text): their extensions are read once.
-    try:
-        ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
-    except x509.ExtensionNotFound:
-        ca = False
-    return _Facts(ca, agency_code_of(cert), _key_usage_ok(cert))
-
-
-def _pick_signer(certs: list[x509.Certificate]) -> x509.Certificate:
+def _pick_signer(certs: list[_Sent]) -> _Sent:
     """The end-entity certificate among those sent: the first that is not a CA."""
-    return next((cert for cert in certs if not _facts(cert).ca), certs[0])
+    return next((sent for sent in certs if not sent.ca), certs[0])
 
 
 def _key_usage_ok(cert: x509.Certificate) -> bool:
@@ -120,14 +110,14 @@ def _signed_info(report: VerificationReport, signature: etree._Element) -> Verif
     return report
 
 
-def _certificates(signature: etree._Element) -> list[x509.Certificate] | None:
+def _certificates(signature: etree._Element) -> list[_Sent] | None:
     certs = []
     for node in signature.iterfind(f"{_DS}KeyInfo/{_DS}X509Data/{_DS}X509Certificate"):
         text = "".join(map(str, node.itertext()))
-        cert = _read_certificate(text) if len(text) <= _CACHED_TEXT else _read_certificate.__wrapped__(text)
-        if cert is None:
+        sent = _read_certificate(text) if len(text) <= _CACHED_TEXT else _read_certificate.__wrapped__(text)
+        if sent is None:
             return None
-        certs.append(cert)
+        certs.append(sent)
     return certs
 
 
@@ -137,8 +127,10 @@ _CACHED_TEXT = 16384
 
 
 @functools.lru_cache(maxsize=256)
-def _read_certificate(text: str) -> x509.Certificate | None:
-    """The certificate in an X509Certificate element's text, fully parsed; None if malformed."""
+def _read_certificate(text: str) -> _Sent | None:
+    """The certificate in an X509Certificate element's text, fully parsed, with what the policy
+    reads off it (once per text: the same few certificates sign package after package); None if
+    malformed."""
     try:
         cert = x509.load_der_x509_certificate(base64.b64decode(text))
         # Parsed now, not halfway through the checks: a malformed part is a malformed certificate.
@@ -146,9 +138,13 @@ def _read_certificate(text: str) -> x509.Certificate | None:
         cert.extensions  # noqa: B018
         cert.subject.rfc4514_string()
         cert.issuer.rfc4514_string()
+        try:
+            ca = cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca
+        except x509.ExtensionNotFound:
+            ca = False
+        return _Sent(cert, ca, agency_code_of(cert), _key_usage_ok(cert))
     except (ValueError, UnsupportedAlgorithm):
         return None
-    return cert
 
 
 def judge(
@@ -169,9 +165,9 @@ def judge(
                 "no valid X509Certificate in the signature",
             ),
         )
-    cert = _pick_signer(certs)
-    facts = _facts(cert)
-    report = report.but(signer=cert, agency_code=facts.agency_code, key_usage_ok=facts.key_usage_ok)
+    signer = _pick_signer(certs)
+    cert = signer.cert
+    report = report.but(signer=cert, agency_code=signer.agency_code, key_usage_ok=signer.key_usage_ok)
     report = check(report, cert)
     if not report.intact or report.format_problem is not None:
         return report
@@ -179,7 +175,7 @@ def judge(
         chain = validate_chain(
             cert,
             anchors=revocation.anchors,
-            intermediates=[c for c in certs if c is not cert],
+            intermediates=[sent.cert for sent in certs if sent is not signer],
             crls=revocation.crls,
             ocsp_responses=revocation.ocsp_responses,
             fetch_ocsp=revocation.fetch_ocsp,
