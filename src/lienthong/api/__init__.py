@@ -18,6 +18,7 @@ from lienthong.api._errors import (
 )
 from lienthong.api._events import EventType, event_type
 from lienthong.api._problems import STATUS, status_of
+from lienthong.api._replays import StoredReplays
 from lienthong.api._rules import check_status
 from lienthong.api._tokens import TokenCache
 from lienthong.api._webhooks import WebhookDispatcher, check_webhook_url, register_webhook
@@ -34,6 +35,7 @@ __all__ = [
     "RequestInvalid",
     "ScopeForbidden",
     "StatusOutOfOrder",
+    "StoredReplays",
     "TokenCache",
     "UploadTooLarge",
     "WebhookDispatcher",

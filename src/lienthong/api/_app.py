@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from lienthong.api._context import ApiContext, ApiSettings, _now
 from lienthong.api._event_routes import router as events_router
 from lienthong.api._problems import install_problem_handlers
+from lienthong.api._replays import StoredReplays
 from lienthong.api._rest import router as rest_router
 from lienthong.api._tokens import TokenCache
 from lienthong.api._vxp import VXP_PREFIX
@@ -37,6 +38,8 @@ def create_app(
     """The API of ``node``: REST at ``/api/v1``, VXP at ``/vxp/{operation}``.
 
     ``node`` may be a callable returning the node in use now (a serving node's ``runtime.node``).
+    ``replays``: the VXP replay memory; by default the node's database, shared by every process
+    serving it.
     """
     source = _fixed(node) if isinstance(node, Node) else node
     app = FastAPI(
@@ -49,7 +52,7 @@ def create_app(
         source=source,
         settings=settings,
         clock=clock,
-        replays=replays or ReplayGuard(),
+        replays=replays or StoredReplays(lambda: source().database),
         tokens=TokenCache(settings.token_ttl),
     )
     install_problem_handlers(app)

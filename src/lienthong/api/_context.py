@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from lienthong.api._tokens import TokenCache
 from lienthong.node import Node
-from lienthong.vxp import ReplayGuard
+from lienthong.vxp import MemoryReplayGuard, ReplayGuard
 
 #: Seconds a bearer token's client is held (``TokenCache``): a client removed by another process
 #: (the CLI) is refused at most this long after.
@@ -47,7 +47,7 @@ class ApiContext:
     source: Callable[[], Node]
     settings: ApiSettings = field(default_factory=ApiSettings)
     clock: Callable[[], datetime] = _now
-    replays: ReplayGuard = field(default_factory=ReplayGuard)
+    replays: ReplayGuard = field(default_factory=MemoryReplayGuard)
     tokens: TokenCache = field(default_factory=lambda: TokenCache(TOKEN_TTL))
     #: Set when the server stops: event streams end instead of holding the shutdown.
     stopping: threading.Event = field(default_factory=threading.Event)

@@ -14,6 +14,7 @@ from lienthong.api._tokens import forget_tokens
 from lienthong.codes import parse_code
 from lienthong.errors import CodeError
 from lienthong.store import ApiClientEntry, ApiStore, ClientKind, Database
+from lienthong.vxp import parse_zone
 
 _TOKEN_PREFIX = "lt_"
 
@@ -32,6 +33,7 @@ class IssuedCredentials:
     token: str | None = None
     systemid: str | None = None
     secret: str | None = None
+    vxp_timezone: str | None = None
 
 
 def _checked_codes(codes: Sequence[str]) -> tuple[str, ...]:
@@ -43,6 +45,20 @@ def _checked_codes(codes: Sequence[str]) -> tuple[str, ...]:
         raise RequestInvalid(exc.message) from exc
 
 
+def _checked_zone(zone: str) -> str:
+    try:
+        parse_zone(zone)
+    except ValueError as exc:
+        raise RequestInvalid(
+            tr(
+                f"múi giờ không hợp lệ: {zone!r} (tên IANA như Asia/Ho_Chi_Minh, UTC, hoặc +07:00)",
+                f"invalid time zone: {zone!r} (an IANA name such as Asia/Ho_Chi_Minh, UTC, or +07:00)",
+            ),
+            code="vxp-timezone-invalid",
+        ) from exc
+    return zone.strip()
+
+
 def add_client(
     database: Database,
     name: str,
@@ -50,17 +66,30 @@ def add_client(
     codes: Sequence[str],
     at: datetime,
     vxp_systemid: str | None = None,
+    vxp_timezone: str | None = None,
 ) -> IssuedCredentials:
-    """Create a REST client (a new bearer token) or, with ``vxp_systemid``, a VXP system."""
+    """Create a REST client (a new bearer token) or, with ``vxp_systemid``, a VXP system;
+    ``vxp_timezone`` pins the zone its timestamps are read in (else Vietnam's time or UTC)."""
     checked = _checked_codes(codes)
+    if vxp_timezone is not None:
+        if vxp_systemid is None:
+            raise RequestInvalid(
+                tr("chỉ hệ thống VXP mới có múi giờ", "only a VXP system has a time zone"),
+                code="vxp-timezone-invalid",
+            )
+        vxp_timezone = _checked_zone(vxp_timezone)
     if vxp_systemid is None:
         token = _TOKEN_PREFIX + secrets.token_urlsafe(32)
         entry = ApiClientEntry(name, ClientKind.REST, checked, at, token_sha256=token_digest(token))
         issued = IssuedCredentials(name, ClientKind.REST, checked, token=token)
     else:
         secret = secrets.token_urlsafe(32)
-        entry = ApiClientEntry(name, ClientKind.VXP, checked, at, systemid=vxp_systemid, secret=secret)
-        issued = IssuedCredentials(name, ClientKind.VXP, checked, systemid=vxp_systemid, secret=secret)
+        entry = ApiClientEntry(
+            name, ClientKind.VXP, checked, at, systemid=vxp_systemid, secret=secret, vxp_timezone=vxp_timezone
+        )
+        issued = IssuedCredentials(
+            name, ClientKind.VXP, checked, systemid=vxp_systemid, secret=secret, vxp_timezone=vxp_timezone
+        )
     with ApiStore.begin(database) as store:
         store.add_client(entry)
     return issued

@@ -28,7 +28,7 @@ from lienthong.api._vxp_answers import fail, fail_from, ok
 from lienthong.edxml import DocumentPackage, StatusCode
 from lienthong.errors import LienthongError
 from lienthong.store import ApiClientEntry, ApiStore, ClientKind, InboxItem, NodeStore, PackageKind
-from lienthong.vxp import VxpCaller, hash_file_matches, verify_headers
+from lienthong.vxp import VxpCaller, VxpSystem, hash_file_matches, parse_zone, verify_headers
 
 VXP_PREFIX = "/vxp"
 _Operation = Callable[[ApiContext, ApiClientEntry, VxpCaller, bytes], Response]
@@ -39,7 +39,7 @@ _KINDS = {"edoc": PackageKind.DOCUMENT, "status": PackageKind.STATUS}
 def _authenticate(ctx: ApiContext, headers: Mapping[str, str]) -> tuple[ApiClientEntry, VxpCaller]:
     systems: dict[str, ApiClientEntry] = {}
 
-    def secret_of(systemid: str) -> str | None:
+    def system_of(systemid: str) -> VxpSystem | None:
         # Held like bearer tokens (``TokenCache``), under a key no token digest can take.
         key = f"vxp:{systemid}"
         found = ctx.tokens.get(key)
@@ -50,10 +50,14 @@ def _authenticate(ctx: ApiContext, headers: Mapping[str, str]) -> tuple[ApiClien
             if found is None or found.kind is not ClientKind.VXP:
                 return None
             ctx.tokens.put(key, found, generation=generation)
+        if found.secret is None:
+            return None
         systems[systemid] = found
-        return found.secret
+        # Validated when the client was added (``add_client``).
+        zone = None if found.vxp_timezone is None else parse_zone(found.vxp_timezone)
+        return VxpSystem(found.secret, zone=zone)
 
-    caller = verify_headers(headers, secret_of=secret_of, at=ctx.clock(), replays=ctx.replays)
+    caller = verify_headers(headers, system_of=system_of, at=ctx.clock(), replays=ctx.replays)
     return systems[caller.systemid], caller
 
 

@@ -25,6 +25,14 @@ def add(
     codes: Annotated[list[str], typer.Option("--codes", help="Mã định danh ứng dụng được thay mặt.")],
     home: _Home,
     vxp: Annotated[str | None, typer.Option("--vxp", help="Tạo hệ thống VXP với systemid này.")] = None,
+    vxp_timezone: Annotated[
+        str | None,
+        typer.Option(
+            "--vxp-timezone",
+            help="Múi giờ đồng hồ của hệ thống VXP (Asia/Ho_Chi_Minh, UTC, +07:00); "
+            "mặc định chấp nhận cả giờ Việt Nam và UTC.",
+        ),
+    ] = None,
     webhook: Annotated[
         str | None, typer.Option("--webhook", help="URL nhận sự kiện (POST JSON, ký HMAC-SHA256).")
     ] = None,
@@ -36,7 +44,9 @@ def add(
         migrate(database)
         if webhook is not None:
             check_webhook_url(webhook)  # refused before anything is created
-        issued = add_client(database, name, codes=codes, at=datetime.now(UTC), vxp_systemid=vxp)
+        issued = add_client(
+            database, name, codes=codes, at=datetime.now(UTC), vxp_systemid=vxp, vxp_timezone=vxp_timezone
+        )
         if webhook is not None:
             hook = register_webhook(database, name, webhook, at=datetime.now(UTC))
     finally:
@@ -45,6 +55,8 @@ def add(
         typer.echo(f"token: {issued.token}")
     else:
         typer.echo(f"systemid: {issued.systemid}\nsecret: {issued.secret}")
+        if issued.vxp_timezone is not None:
+            typer.echo(tr("múi giờ: ", "time zone: ") + issued.vxp_timezone)
     typer.echo(tr("Mã: ", "Codes: ") + " ".join(issued.codes))
     if hook is not None:
         typer.echo(f"webhook: {hook.url}\nwebhook secret: {hook.secret}")
@@ -52,13 +64,14 @@ def add(
 
 @app.command("list")
 def list_clients(home: _Home) -> None:
-    """Liệt kê ứng dụng và mã được phép."""
+    """Liệt kê ứng dụng, mã được phép và múi giờ VXP được ghim (nếu có)."""
     database = NodeHome.load(home).open_database()
     try:
         with ApiStore.begin(database) as store:
             for client in store.clients():
                 typer.echo(
                     f"{client.name}\t{client.kind.value}\t{client.systemid or ''}\t{' '.join(client.codes)}"
+                    f"\t{client.vxp_timezone or ''}"
                 )
     finally:
         database.close()

@@ -11,7 +11,7 @@ import base64
 import json
 import threading
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import httpx
 from lienthong._i18n import tr
 from lienthong.client._base import http_options
 from lienthong.client._errors import ApiRefused, ApiUnavailable
-from lienthong.vxp import hash_file_unpadded, sign_headers
+from lienthong.vxp import VIETNAM, hash_file_unpadded, sign_headers
 
 _OCTETS = "application/octet-stream"
 
@@ -30,7 +30,8 @@ def _now() -> datetime:
 
 
 class VxpClient:
-    """A VXP system (``systemid``, ``secret``) calling its node's VXP-compatible endpoint."""
+    """A VXP system (``systemid``, ``secret``) calling its node's VXP-compatible endpoint; its
+    timestamps show the time of a clock in ``zone`` (the SDK's JVM default zone)."""
 
     def __init__(
         self,
@@ -41,8 +42,9 @@ class VxpClient:
         verify: Path | str | bool = True,
         timeout: float = 60.0,
         clock: Callable[[], datetime] = _now,
+        zone: tzinfo = VIETNAM,
     ) -> None:
-        self.systemid, self._secret, self._clock = systemid, secret, clock
+        self.systemid, self._secret, self._clock, self._zone = systemid, secret, clock, zone
         self._http = httpx.Client(**http_options(endpoint, None, verify, timeout, http2=False))
         self._lock = threading.Lock()
         self._last: datetime | None = None
@@ -69,7 +71,12 @@ class VxpClient:
     def call_raw(self, operation: str, parameters: Mapping[str, str], body: bytes = b"") -> httpx.Response:
         """Send one operation, signed; the answer as it came."""
         headers = sign_headers(
-            parameters, systemid=self.systemid, secret=self._secret, at=self._moment(), content_type=_OCTETS
+            parameters,
+            systemid=self.systemid,
+            secret=self._secret,
+            at=self._moment(),
+            zone=self._zone,
+            content_type=_OCTETS,
         )
         try:
             return self._http.post(f"/{operation}", content=body, headers=headers)

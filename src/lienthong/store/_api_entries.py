@@ -29,6 +29,8 @@ class ApiClientEntry:
     #: VXP: the systemid and its HMAC secret.
     systemid: str | None = None
     secret: str | None = None
+    #: VXP: the zone its clock is pinned to, as the operator gave it; None: not pinned.
+    vxp_timezone: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

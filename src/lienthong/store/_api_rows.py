@@ -1,4 +1,5 @@
-"""ORM rows of a node's API: its clients (REST tokens and VXP systems) and acknowledgments.
+"""ORM rows of a node's API: its clients (REST tokens and VXP systems), acknowledgments, and
+the VXP requests already accepted (the replay memory every process of the node shares).
 
 Registered on the same ``Base`` as the node's rows; nothing outside ``store`` sees these classes.
 """
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy import Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lienthong.store._rows import CODE_LENGTH, Base, UtcDateTime
@@ -28,6 +29,9 @@ class ApiClientRow(Base):
     #: VXP: the systemid, and the shared HMAC secret (HMAC needs it in clear).
     systemid: Mapped[str | None] = mapped_column(String(200), unique=True)
     secret: Mapped[str | None] = mapped_column(Text)
+    #: VXP: the zone its timestamps are read in, as given (``Asia/Ho_Chi_Minh``, ``+07:00``);
+    #: None: read as Vietnam's time or as UTC.
+    vxp_timezone: Mapped[str | None] = mapped_column(String(64))
     #: JSON list of the agency codes the client may act for.
     codes: Mapped[str] = mapped_column(Text, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
@@ -46,3 +50,20 @@ class ApiAckRow(Base):
     outcome: Mapped[str] = mapped_column(String(16), nullable=False)
     client: Mapped[str] = mapped_column(String(200), nullable=False)
     at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)
+
+
+class VxpReplayRow(Base):
+    """A VXP request accepted, by its systemid and MAC, held until none of its timestamp's
+    readings can be fresh any more: a second arrival is a replay, whichever process it reaches."""
+
+    __tablename__ = "api_vxp_replays"
+    __table_args__ = (
+        UniqueConstraint("systemid", "mac", name="uq_api_vxp_replays_systemid_mac"),
+        Index("ix_api_vxp_replays_expires_at", "expires_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    systemid: Mapped[str] = mapped_column(String(200), nullable=False)
+    #: The request's HMAC, lowercase hex.
+    mac: Mapped[str] = mapped_column(String(DIGEST), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime, nullable=False)

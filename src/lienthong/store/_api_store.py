@@ -1,4 +1,5 @@
-"""``ApiStore``: a node's API clients and acknowledgments, and the inbox as the API pages it.
+"""``ApiStore``: a node's API clients and acknowledgments, the inbox as the API pages it, and
+the VXP requests already accepted (the replay memory shared by the node's processes).
 
 Listing pages by the inbox row id (``position``): rows are only ever appended, so a cursor
 "after position N" never skips nor repeats an item, whatever arrives meanwhile.
@@ -12,11 +13,11 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import RowMapping, Select, Table, func, select
+from sqlalchemy import RowMapping, Select, Table, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from lienthong.store._api_entries import ApiClientEntry, ClientKind, InboxItem
-from lienthong.store._api_rows import ApiAckRow, ApiClientRow
+from lienthong.store._api_rows import ApiAckRow, ApiClientRow, VxpReplayRow
 from lienthong.store._database import Database
 from lienthong.store._errors import StoreConflict
 from lienthong.store._event_rows import ApiWebhookRow
@@ -29,6 +30,13 @@ _ACKS = cast(Table, ApiAckRow.__table__)
 _IN = cast(Table, InboxRow.__table__)
 _OUT = cast(Table, OutboxRow.__table__)
 _HOOKS = cast(Table, ApiWebhookRow.__table__)
+_REPLAYS = cast(Table, VxpReplayRow.__table__)
+#: Insert-if-absent in one statement, so two processes offered the same request cannot both see
+#: it first: SQLite and PostgreSQL spell ``ON CONFLICT`` alike (as ``_node_store`` does).
+_REMEMBER = text(
+    f"INSERT INTO {_REPLAYS.name} (systemid, mac, expires_at) VALUES (:systemid, :mac, :expires_at) "
+    "ON CONFLICT (systemid, mac) DO NOTHING"
+).bindparams(bindparam("expires_at", type_=_REPLAYS.c.expires_at.type))
 
 
 class ApiStore:
@@ -61,6 +69,7 @@ class ApiStore:
                 token_sha256=entry.token_sha256,
                 systemid=entry.systemid,
                 secret=entry.secret,
+                vxp_timezone=entry.vxp_timezone,
                 codes=json.dumps(list(entry.codes)),
                 created_at=entry.created_at,
             )
@@ -89,6 +98,26 @@ class ApiStore:
         query = select(_CLIENTS).where(_CLIENTS.c.systemid == systemid)
         row = self._session.execute(query).mappings().first()
         return None if row is None else _client(row)
+
+    # -- VXP replay memory -------------------------------------------------------------------
+
+    def remember_vxp_request(self, systemid: str, mac: str, *, until: datetime) -> bool:
+        """Hold the request (``systemid``, ``mac``) until ``until``: True if it was not held yet,
+        False if it was (a replay), decided atomically however many processes ask."""
+        result = self._session.execute(_REMEMBER, {"systemid": systemid, "mac": mac, "expires_at": until})
+        return bool(getattr(result, "rowcount", 0))
+
+    def forget_vxp_requests(self, *, before: datetime, limit: int) -> int:
+        """Forget up to ``limit`` requests held until before ``before``; how many were."""
+        expired = (
+            select(_REPLAYS.c.id)
+            .where(_REPLAYS.c.expires_at < before)
+            .limit(limit)
+            # Rows another process is purging are left to it (PostgreSQL; SQLite has one writer).
+            .with_for_update(skip_locked=True)
+        )
+        result = self._session.execute(_REPLAYS.delete().where(_REPLAYS.c.id.in_(expired.scalar_subquery())))
+        return int(getattr(result, "rowcount", 0))
 
     # -- inbox and acknowledgments ----------------------------------------------------------
 
@@ -189,4 +218,5 @@ def _client(row: RowMapping) -> ApiClientEntry:
         token_sha256=row["token_sha256"],
         systemid=row["systemid"],
         secret=row["secret"],
+        vxp_timezone=row["vxp_timezone"],
     )

@@ -9,6 +9,10 @@ text, keyed with the client's secret. A server therefore computes the HMAC over 
 exactly as received, then checks that every pair in it matches the header actually sent, that
 the time is within five minutes, and that the same signed request was not seen before.
 (``shared/reference/EDXML.md`` §4.)
+
+The timestamp is wall-clock time with no zone (``_zones``): it is fresh if it is within the
+window read in the client's pinned zone or, by default, read as Vietnam's time or as UTC.
+An unknown systemid and a wrong HMAC are one refusal, reached by the same work.
 """
 
 from __future__ import annotations
@@ -16,22 +20,21 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, tzinfo
 from typing import Final
 
 from lienthong._i18n import tr
 from lienthong.errors import LienthongError
+from lienthong.vxp._replays import ReplayGuard
+from lienthong.vxp._zones import DEFAULT_ZONES, VIETNAM
 
 __all__ = [
     "PREFIX",
-    "ReplayGuard",
     "VxpAuthError",
     "VxpCaller",
+    "VxpSystem",
     "format_timestamp",
     "parse_timestamp",
     "sign_headers",
@@ -43,7 +46,8 @@ VERSION: Final = "3.0.201608"
 USER_AGENT: Final = "JAVASDKAgent/1.0.0 XRoad/VPCP"
 #: How far a request's time may be from the server's.
 WINDOW: Final = timedelta(minutes=5)
-_VIETNAM: Final = timezone(timedelta(hours=7))
+#: Keys an unknown systemid's HMAC, so that it costs what a known one's does.
+_NO_SECRET: Final = "lienthong: no such systemid"
 
 
 class VxpAuthError(LienthongError):
@@ -52,16 +56,17 @@ class VxpAuthError(LienthongError):
     code = "vxp-auth"
 
 
-def format_timestamp(moment: datetime) -> str:
-    """``ddMMyyyy'T'HHmmss+SSSS`` in Vietnam's time: the SDK's literal ``+`` and milliseconds."""
-    local = moment.astimezone(_VIETNAM)
+def format_timestamp(moment: datetime, *, zone: tzinfo = VIETNAM) -> str:
+    """``ddMMyyyy'T'HHmmss+SSSS``: ``moment`` as a clock in ``zone`` shows it, with the SDK's
+    literal ``+`` and milliseconds (no zone in the text)."""
+    local = moment.astimezone(zone)
     return local.strftime("%d%m%YT%H%M%S") + f"+{local.microsecond // 1000:04d}"
 
 
 def parse_timestamp(text: str) -> datetime:
-    """The moment a VXP timestamp names (read as Vietnam's time); raises ValueError."""
+    """The wall-clock time a VXP timestamp shows (naive: the text names no zone); raises ValueError."""
     body, _, millis = text.strip().partition("+")
-    moment = datetime.strptime(body, "%d%m%YT%H%M%S").replace(tzinfo=_VIETNAM)
+    moment = datetime.strptime(body, "%d%m%YT%H%M%S")
     if millis:
         if not millis.isdigit() or len(millis) > 4:
             raise ValueError(text)
@@ -79,11 +84,12 @@ def sign_headers(
     systemid: str,
     secret: str,
     at: datetime,
+    zone: tzinfo = VIETNAM,
     content_type: str | None = None,
 ) -> dict[str, str]:
-    """Headers of a request as the VXP SDK signs it. ``parameters`` are the call's own
-    (``from``, ``servicetype``, ``messagetype``, ``docId``…), without the prefix."""
-    logical = {"systemid": systemid, "timestamp": format_timestamp(at), **parameters}
+    """Headers of a request as the VXP SDK signs it, its clock in ``zone``. ``parameters`` are
+    the call's own (``from``, ``servicetype``, ``messagetype``, ``docId``…), without the prefix."""
+    logical = {"systemid": systemid, "timestamp": format_timestamp(at, zone=zone), **parameters}
     if content_type is not None:
         logical["Content-Type"] = content_type
     signed = {PREFIX + name: value for name, value in logical.items()}
@@ -100,41 +106,23 @@ def sign_headers(
 
 
 @dataclass(frozen=True, slots=True)
+class VxpSystem:
+    """What a server knows of a VXP system: its secret, and the zone its clock is pinned to."""
+
+    secret: str
+    #: The zone its timestamps are read in; None: read as Vietnam's time or as UTC.
+    zone: tzinfo | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class VxpCaller:
     """Who a verified request comes from, and what it signed."""
 
     systemid: str
+    #: The accepted reading of its timestamp nearest the server's time.
     timestamp: datetime
     #: The signed parameters, names without the prefix (``from``, ``docId``…).
     parameters: Mapping[str, str]
-
-
-class ReplayGuard:
-    """Remembers the signed requests of the last window, so none is accepted twice.
-
-    In memory and per process; bounded in size (the oldest are forgotten first, and anything
-    older than the window is refused by its timestamp anyway).
-    """
-
-    def __init__(self, *, limit: int = 100_000, clock: Callable[[], float] = time.monotonic) -> None:
-        self._seen: OrderedDict[str, float] = OrderedDict()
-        self._limit = limit
-        self._clock = clock
-        self._lock = threading.Lock()
-
-    def first_time(self, key: str) -> bool:
-        """True the first time ``key`` is offered within the window; False for a replay."""
-        now = self._clock()
-        horizon = now - 2 * WINDOW.total_seconds()
-        with self._lock:
-            while self._seen and next(iter(self._seen.values())) < horizon:
-                self._seen.popitem(last=False)
-            if key in self._seen:
-                return False
-            self._seen[key] = now
-            while len(self._seen) > self._limit:
-                self._seen.popitem(last=False)
-            return True
 
 
 def _refuse(code: str, vi: str, en: str) -> VxpAuthError:
@@ -151,13 +139,13 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 def verify_headers(
     headers: Mapping[str, str],
     *,
-    secret_of: Callable[[str], str | None],
+    system_of: Callable[[str], VxpSystem | None],
     at: datetime,
     replays: ReplayGuard,
 ) -> VxpCaller:
     """The caller of a request whose ``XroadVnpt-*`` authentication holds; raises VxpAuthError.
 
-    ``secret_of`` gives the secret of a systemid (None for an unknown one).
+    ``system_of`` gives what is known of a systemid (None for an unknown one).
     """
     systemid = _header(headers, PREFIX + "systemid")
     text = _header(headers, PREFIX + "sign-header")
@@ -168,13 +156,15 @@ def verify_headers(
             "thiếu tiêu đề xác thực XroadVnpt-*",
             "XroadVnpt-* authentication headers missing",
         )
-    secret = secret_of(systemid)
-    if secret is None:
+    system = system_of(systemid)
+    # An unknown systemid costs an HMAC too and is refused in the same words as a wrong HMAC:
+    # neither the answer nor its time tells a caller which systemids exist.
+    expected = _mac(_NO_SECRET if system is None else system.secret, text).encode()
+    mac = mac.strip().lower()
+    if not hmac.compare_digest(expected, mac.encode("ascii", "replace")) or system is None:
         raise _refuse(
-            "vxp-unknown-system", f"systemid không xác định: {systemid}", f"unknown systemid: {systemid}"
+            "vxp-auth-failed", "xác thực XroadVnpt không thành công", "XroadVnpt authentication failed"
         )
-    if not hmac.compare_digest(_mac(secret, text).encode(), mac.strip().lower().encode("ascii", "replace")):
-        raise _refuse("vxp-bad-hmac", "chữ ký HMAC không đúng", "wrong HMAC")
     try:
         signed = json.loads(text)
     except ValueError as exc:
@@ -210,16 +200,20 @@ def verify_headers(
             "XroadVnpt-sign-header-key does not match",
         )
     try:
-        moment = parse_timestamp(signed[PREFIX + "timestamp"])
+        wall = parse_timestamp(signed[PREFIX + "timestamp"])
     except ValueError as exc:
         raise _refuse("vxp-bad-timestamp", "timestamp sai định dạng", "malformed timestamp") from exc
-    if abs(moment - at) > WINDOW:
+    readings = [wall.replace(tzinfo=zone) for zone in ((system.zone,) if system.zone else DEFAULT_ZONES)]
+    fresh = [moment for moment in readings if abs(moment - at) <= WINDOW]
+    if not fresh:
         raise _refuse(
             "vxp-stale", "thời điểm yêu cầu lệch quá 5 phút", "request time more than 5 minutes off"
         )
-    if not replays.first_time(f"{systemid}\x00{mac.strip().lower()}"):
+    # Held until no reading can be fresh any more: the latest one's window end.
+    if not replays.first_time(systemid, mac, at=at, until=max(readings) + WINDOW):
         raise _refuse(
             "vxp-replay", "yêu cầu đã được gửi trước đó (phát lại)", "request already seen (replay)"
         )
     parameters = {k[len(PREFIX) :]: v for k, v in signed.items()}
-    return VxpCaller(systemid=systemid, timestamp=moment, parameters=parameters)
+    nearest = min(fresh, key=lambda moment: abs(moment - at))
+    return VxpCaller(systemid=systemid, timestamp=nearest, parameters=parameters)
