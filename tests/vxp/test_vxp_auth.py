@@ -310,3 +310,15 @@ def test_zones_are_iana_names_or_offsets(text: str, offset: timedelta) -> None:
 def test_zones_that_name_nothing_are_refused(text: str) -> None:
     with pytest.raises(ValueError, match=r"time zone|offset"):
         parse_zone(text)
+
+
+def test_a_pinned_zone_that_turns_its_clocks_back_reads_the_repeated_hour_both_ways() -> None:
+    """Paris, 25 October 2026: 02:30 happens at 00:30 UTC and again at 01:30 UTC."""
+    paris = ZoneInfo("Europe/Paris")
+    zones = {"000.00.00.G22": paris}
+    for moment in (datetime(2026, 10, 25, 0, 30, tzinfo=UTC), datetime(2026, 10, 25, 1, 30, tzinfo=UTC)):
+        headers = sign_headers(
+            {}, systemid="000.00.00.G22", secret=SECRETS["000.00.00.G22"], at=moment, zone=paris
+        )
+        assert headers["XroadVnpt-timestamp"].startswith("25102026T023000")
+        assert verify(headers, at=moment, zones=zones).timestamp == moment

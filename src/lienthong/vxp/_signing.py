@@ -22,7 +22,7 @@ import hmac
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Final
 
 from lienthong._i18n import tr
@@ -203,7 +203,10 @@ def verify_headers(
         wall = parse_timestamp(signed[PREFIX + "timestamp"])
     except ValueError as exc:
         raise _refuse("vxp-bad-timestamp", "timestamp sai định dạng", "malformed timestamp") from exc
-    readings = [wall.replace(tzinfo=zone) for zone in ((system.zone,) if system.zone else DEFAULT_ZONES)]
+    zones = (system.zone,) if system.zone else DEFAULT_ZONES
+    # Where clocks are turned back, an hour of wall times happens twice: both are readings.
+    # In UTC, so that they compare as moments (equal zones compare wall times, fold ignored).
+    readings = [wall.replace(tzinfo=zone, fold=fold).astimezone(UTC) for zone in zones for fold in (0, 1)]
     fresh = [moment for moment in readings if abs(moment - at) <= WINDOW]
     if not fresh:
         raise _refuse(
