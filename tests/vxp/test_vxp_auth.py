@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import random
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
@@ -71,7 +72,7 @@ def verify(
     *,
     at: datetime = NOW,
     guard: MemoryReplayGuard | None = None,
-    zones: dict[str, tzinfo] | None = None,
+    zones: Mapping[str, tzinfo] | None = None,
 ) -> VxpCaller:
     """``headers`` verified at ``at`` against ``SECRETS`` (with ``zones`` pinned)."""
 
