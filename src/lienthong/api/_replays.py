@@ -25,6 +25,6 @@ class StoredReplays:
         self._purge_batch = purge_batch
 
     def first_time(self, systemid: str, mac: str, *, at: datetime, until: datetime) -> bool:
-        with ApiStore.begin(self._database()) as store:
+        with ApiStore.begin(self._database(), writer=True) as store:
             store.forget_vxp_requests(before=at, limit=self._purge_batch)
             return store.remember_vxp_request(systemid, mac, until=until)

@@ -23,7 +23,7 @@ from lienthong.store._errors import StoreConflict
 from lienthong.store._event_rows import ApiWebhookRow
 from lienthong.store._node_entries import PackageKind
 from lienthong.store._node_rows import InboxRow, OutboxRow
-from lienthong.store._node_store import _inbox
+from lienthong.store._node_store import _inbox, _writer_lock
 
 _CLIENTS = cast(Table, ApiClientRow.__table__)
 _ACKS = cast(Table, ApiAckRow.__table__)
@@ -47,9 +47,14 @@ class ApiStore:
 
     @classmethod
     @contextlib.contextmanager
-    def begin(cls, database: Database) -> Iterator[ApiStore]:
-        with database.transaction() as session:
-            yield cls(session)
+    def begin(cls, database: Database, *, writer: bool = False) -> Iterator[ApiStore]:
+        """The store in one new transaction. ``writer``: one of many frequent writers (a VXP
+        request's replay memory); on SQLite it first queues on this process's writer lock, as
+        ``NodeStore`` writers do, instead of sleeping in SQLite's busy handler."""
+        with contextlib.ExitStack() as stack:
+            if writer and database.dialect == "sqlite":
+                stack.enter_context(_writer_lock(database))
+            yield cls(stack.enter_context(database.transaction()))
 
     # -- clients -----------------------------------------------------------------------------
 
