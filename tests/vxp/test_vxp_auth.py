@@ -218,7 +218,7 @@ def test_a_client_on_utc_and_one_on_vietnams_time_are_both_accepted_by_default(j
     _refused(stale, "vxp-stale")
 
 
-def test_a_timestamp_seven_hours_off_either_way_but_not_other_offsets_is_fresh() -> None:
+def test_a_wall_time_seven_hours_ahead_is_fresh_but_not_six_ahead_nor_seven_behind() -> None:
     """Both readings, and only them: a wall time of Vietnam's clock read as UTC is 7 h ahead."""
     secret = SECRETS["000.00.00.G22"]
     for wall_offset, fresh in (
