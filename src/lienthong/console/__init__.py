@@ -10,6 +10,7 @@ administrators may do everything.
 """
 
 from lienthong.console._app import create_console
+from lienthong.console._throttle import LoginPolicy
 from lienthong.console._users import USERS_FILE, ConsoleUser, Role, UserError, UserFile
 from lienthong.console._web import ACTION_ROLES, COMPOSE_ROLES, PREFIX
 
@@ -19,6 +20,7 @@ __all__ = [
     "PREFIX",
     "USERS_FILE",
     "ConsoleUser",
+    "LoginPolicy",
     "Role",
     "UserError",
     "UserFile",

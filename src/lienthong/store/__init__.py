@@ -33,6 +33,8 @@ from lienthong.store._errors import (
 )
 from lienthong.store._event_entries import EventEntry, EventPage, WebhookEntry
 from lienthong.store._event_store import EventStore
+from lienthong.store._login_entries import Lockout, LockoutKind, LoginAttempt, LoginOutcome
+from lienthong.store._login_store import LoginStore
 from lienthong.store._migrate import current_revision, head_revision, migrate
 from lienthong.store._node_entries import (
     DeliveryState,
@@ -90,7 +92,12 @@ __all__ = [
     "EventStore",
     "InboxEntry",
     "InboxItem",
+    "Lockout",
+    "LockoutKind",
     "LogEntry",
+    "LoginAttempt",
+    "LoginOutcome",
+    "LoginStore",
     "MigrationFailed",
     "NodeEntry",
     "NodeHealth",
