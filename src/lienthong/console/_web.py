@@ -82,7 +82,14 @@ class Console:
         return self.current()
 
     def session(self, request: Request) -> Session | None:
-        return self.sessions.get(request.cookies.get(SESSION_COOKIE))
+        """The request's session, if open and its user's record unchanged since the login: a
+        removed user, or one whose password or roles changed, is logged out at once."""
+        identifier = request.cookies.get(SESSION_COOKIE)
+        session = self.sessions.get(identifier)
+        if session is not None and not self.users.still(session.principal):
+            self.sessions.close(identifier)
+            return None
+        return session
 
     def render(self, request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> Response:
         lang = language(request)
