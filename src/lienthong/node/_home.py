@@ -24,8 +24,8 @@ from typing import Any
 
 from lienthong._i18n import tr
 from lienthong.node._errors import NodeError
-from lienthong.store import BlobStore, Database, open_database
-from lienthong.trust import KeySigner
+from lienthong.store import BlobStore, Database, open_database, sqlite_files
+from lienthong.trust import KeySigner, check_private
 
 #: The settings file in a node's home.
 SETTINGS = "node.json"
@@ -102,6 +102,16 @@ class NodeHome:
             return str(path.relative_to(self.home))
         except ValueError:
             return str(path.resolve())
+
+    def secret_paths(self) -> list[Path]:
+        """What only the node's owner may read: the home, its settings (a database URL may carry
+        a password), the SQLite database with its log (API and webhook secrets), the keys."""
+        keys = [self.key_path, *(key for _code, key, _cert in self.signer_paths)]
+        return [self.home, self.home / SETTINGS, *sqlite_files(self.database_url), *keys]
+
+    def check_modes(self) -> None:
+        """Refuse (``InsecureFileMode``) a home where group or others may use a secret."""
+        check_private(self.secret_paths())
 
     def open_database(self) -> Database:
         return open_database(self.database_url)

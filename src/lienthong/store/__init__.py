@@ -11,7 +11,14 @@ frozen entries.
 from lienthong.store._api_entries import ApiClientEntry, ClientKind, InboxItem
 from lienthong.store._api_store import ApiStore
 from lienthong.store._blobs import BlobBatch, BlobRef, BlobStore
-from lienthong.store._database import DEFAULT_URL, Database, open_database, translate_errors
+from lienthong.store._database import (
+    DEFAULT_URL,
+    Database,
+    open_database,
+    sqlite_file,
+    sqlite_files,
+    translate_errors,
+)
 from lienthong.store._directory_store import DirectoryStore
 from lienthong.store._entries import (
     AgencyEntry,
@@ -126,5 +133,7 @@ __all__ = [
     "migrate",
     "node_day_activity",
     "open_database",
+    "sqlite_file",
+    "sqlite_files",
     "translate_errors",
 ]
