@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from console.console_support import PASSWORD, csrf_of, users_at
-from lienthong.console import ConsoleUser, UserFile, create_console
+from lienthong.console import ConsoleUser, LoginPolicy, LoginSettingsError, UserFile, create_console
 from lienthong.net import ServerThread, serve_in_thread, server_context
 from lienthong.store import LockoutKind, LoginOutcome, LoginStore
 from node.node_network import AT, Network
@@ -57,10 +57,10 @@ class Served:
         return httpx.Client(transport=transport, base_url=f"https://localhost:{port}")
 
 
-def _serve(network: Network, home: Path, clock: Clock) -> Served:
+def _serve(network: Network, home: Path, clock: Clock, policy: LoginPolicy | None = None) -> Served:
     users_at(home)
     users = CountingUsers(home / "console-users.json")
-    app = create_console(network.receiver, users=users, clock=clock)
+    app = create_console(network.receiver, users=users, clock=clock, login_policy=policy)
     issued = network.pki.pki.issued("vpcp")
     fullchain = home / "tls.fullchain.pem"
     fullchain.write_bytes(issued.cert_path.read_bytes() + network.pki.pki.issuing_path.read_bytes())
@@ -134,6 +134,16 @@ def test_a_correct_password_clears_the_count_of_its_user(served: Served) -> None
             assert log_in(browser, "lan", "sai-mat-khau").status_code == 422
 
 
+def test_failures_older_than_the_window_no_longer_count(served: Served) -> None:
+    with served.client() as browser:
+        for _ in range(4):
+            log_in(browser, "lan", "sai-mat-khau")
+        served.clock.now += timedelta(minutes=15, seconds=1)
+        for _ in range(4):
+            assert log_in(browser, "lan", "sai-mat-khau").status_code == 422
+        assert log_in(browser, "lan", "sai-mat-khau").status_code == 429
+
+
 def test_a_locked_user_leaves_other_users_alone(served: Served) -> None:
     with served.client() as browser:
         for _ in range(5):
@@ -183,3 +193,27 @@ def test_a_lockout_holds_for_another_console_on_the_same_database(
             assert log_in(browser, "lan", PASSWORD).status_code == 429
     finally:
         other.server.stop()
+
+
+def test_settings_from_node_json_set_the_counts_and_lengths(network: Network, tmp_path: Path) -> None:
+    policy = LoginPolicy.from_settings({"user_failures": 2, "lockout_minutes": 1, "longest_minutes": 1})
+    served = _serve(network, tmp_path / "home", Clock(), policy)
+    try:
+        with served.client() as browser:
+            assert log_in(browser, "lan", "sai-mat-khau").status_code == 422
+            assert log_in(browser, "lan", "sai-mat-khau").headers["Retry-After"] == "60"
+            served.clock.now += timedelta(minutes=1)
+            for _ in range(2):
+                log_in(browser, "lan", "sai-mat-khau")
+            assert log_in(browser, "lan", PASSWORD).headers["Retry-After"] == "60", "not capped by longest"
+    finally:
+        served.server.stop()
+
+
+@pytest.mark.parametrize(
+    ("settings", "named"),
+    [({"user_failure": 3}, "user_failure"), ({"window_minutes": 0}, "window_minutes")],
+)
+def test_unusable_login_settings_are_refused_by_name(settings: dict[str, object], named: str) -> None:
+    with pytest.raises(LoginSettingsError, match=named):
+        LoginPolicy.from_settings(settings)

@@ -7,16 +7,44 @@ refusal costs a query, not a scrypt. Every attempt and every lockout is kept as 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from lienthong._i18n import tr
+from lienthong.errors import LienthongError
 from lienthong.store import Database, Lockout, LockoutKind, LoginAttempt, LoginOutcome, LoginStore
+
+
+class LoginSettingsError(LienthongError):
+    """Raised when the console's login settings (``console_login`` in node.json) are unusable."""
+
+    code = "console-login-settings"
+
+
+#: The settings node.json may give under ``console_login``, and what each sets.
+_COUNTS = ("user_failures", "address_failures")
+_MINUTES = {
+    "window_minutes": "window",
+    "lockout_minutes": "lockout",
+    "longest_minutes": "longest",
+    "memory_minutes": "memory",
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LoginPolicy:
-    """How many failures lock whom, and for how long (the console's login settings)."""
+    """How many failures lock whom, and for how long (the console's login settings).
+
+    A node reads them from ``console_login`` in its node.json, every one optional::
+
+        "console_login": {"user_failures": 5, "address_failures": 20, "window_minutes": 15,
+                          "lockout_minutes": 15, "longest_minutes": 1440, "memory_minutes": 1440}
+
+    Behind a reverse proxy every login comes from the proxy's address: raise
+    ``address_failures`` there, or the proxy's address locks everyone out.
+    """
 
     #: Wrong passwords for one user name within ``window`` that lock that name. A correct
     #: password clears the count.
@@ -30,6 +58,32 @@ class LoginPolicy:
     lockout: timedelta = timedelta(minutes=15)
     longest: timedelta = timedelta(hours=24)
     memory: timedelta = timedelta(hours=24)
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, object]) -> LoginPolicy:
+        """The policy ``settings`` (node.json's ``console_login``) describe; defaults for the rest."""
+        unknown = sorted(set(settings) - {*_COUNTS, *_MINUTES})
+        if unknown:
+            raise LoginSettingsError(
+                tr(
+                    f"console_login: không có thiết lập {', '.join(unknown)}",
+                    f"console_login: no setting named {', '.join(unknown)}",
+                )
+            )
+        values: dict[str, Any] = {}
+        for key, value in settings.items():
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise LoginSettingsError(
+                    tr(
+                        f"console_login: {key} cần là số dương, không phải {value!r}",
+                        f"console_login: {key} must be a positive number, not {value!r}",
+                    )
+                )
+            if key in _COUNTS:
+                values[key] = max(1, int(value))
+            else:
+                values[_MINUTES[key]] = timedelta(minutes=value)
+        return cls(**values)
 
 
 class LoginThrottle:
@@ -62,23 +116,19 @@ class LoginThrottle:
                 (LockoutKind.USER, user, self.policy.user_failures),
                 (LockoutKind.ADDRESS, address, self.policy.address_failures),
             ):
-                since = self._counted_since(store, kind, subject, now)
-                if store.failures(kind, subject, since=since) >= limit:
+                # Failures before the last lockout ended were paid for by it; for a user name,
+                # those before a correct password too (not for the address: one good account
+                # must not let an address go on guessing the others' passwords).
+                opened = now - self.policy.window
+                since = max(opened, store.last_lockout_end(kind, subject) or opened)
+                after = store.last_success(subject) if kind is LockoutKind.USER else 0
+                if store.failures(kind, subject, since=since, after=after) >= limit:
                     ends.append(self._lock(store, kind, subject, user, address, now))
         return max(ends, default=None)
 
     def succeeded(self, user: str, address: str) -> None:
         with LoginStore.begin(self._database()) as store:
             store.record(LoginAttempt(self._clock(), user, address, LoginOutcome.SUCCESS))
-
-    def _counted_since(self, store: LoginStore, kind: LockoutKind, subject: str, now: datetime) -> datetime:
-        # Failures before the last lockout ended were paid for by it; for a user name, those
-        # before a correct password too (the address keeps counting: one good account must not
-        # let an address guess the others' passwords forever).
-        since = [now - self.policy.window, store.last_lockout_end(kind, subject)]
-        if kind is LockoutKind.USER:
-            since.append(store.last_success(subject))
-        return max(moment for moment in since if moment is not None)
 
     def _lock(
         self, store: LoginStore, kind: LockoutKind, subject: str, user: str, address: str, now: datetime

@@ -7,7 +7,9 @@
                       "anchor": "anchor.json",          the directory's configuration anchor
                       "configuration": "configuration.json",
                       "directory": "https://…",         (optional: refresh from the directory)
-                      "directory_tls_anchors": "directory-ca.pem"}
+                      "directory_tls_anchors": "directory-ca.pem",
+                      "console_login": {"user_failures": 5, …}}   (optional: the console's
+                                                                 lockouts, see LoginPolicy)
     HOME/blobs/      the content-addressed blob store
 
 Relative paths are read from HOME. Settings are read once into a frozen value. Without a
@@ -18,7 +20,8 @@ changes; with one, it is the cache the ``ConfigurationClient`` keeps.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +48,8 @@ class NodeHome:
     configuration_path: Path | None = None
     directory_url: str | None = None
     directory_tls_anchors: Path | None = None
+    #: The console's login throttling settings, as written (the console reads them).
+    console_login: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
     def load(cls, home: str | Path) -> NodeHome:
@@ -67,6 +72,7 @@ class NodeHome:
                 configuration_path=_optional(root, settings.get("configuration")),
                 directory_url=settings.get("directory") or None,
                 directory_tls_anchors=_optional(root, settings.get("directory_tls_anchors")),
+                console_login=dict(settings.get("console_login") or {}),
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise NodeError(
@@ -95,6 +101,8 @@ class NodeHome:
                 self._relative(self.directory_tls_anchors) if self.directory_tls_anchors else None
             ),
         }
+        if self.console_login:
+            document["console_login"] = dict(self.console_login)
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
     def _relative(self, path: Path) -> str:

@@ -67,18 +67,24 @@ class LoginStore:
             )
         )
 
-    def failures(self, kind: LockoutKind, subject: str, *, since: datetime) -> int:
-        """Failed attempts by the user name or from the address after ``since``."""
+    def failures(self, kind: LockoutKind, subject: str, *, since: datetime, after: int = 0) -> int:
+        """Failed attempts by the user name or from the address at or after ``since`` and
+        recorded after attempt ``after`` (see ``last_success``)."""
         query = select(func.count()).where(
-            _who(kind, subject), _ATTEMPTS.c.outcome == LoginOutcome.FAILURE.value, _ATTEMPTS.c.at > since
+            _who(kind, subject),
+            _ATTEMPTS.c.outcome == LoginOutcome.FAILURE.value,
+            _ATTEMPTS.c.at >= since,
+            _ATTEMPTS.c.id > after,
         )
         return int(self._session.execute(query).scalar_one())
 
-    def last_success(self, user: str) -> datetime | None:
-        query = select(func.max(_ATTEMPTS.c.at)).where(
+    def last_success(self, user: str) -> int:
+        """The attempt number of ``user``'s last successful login (0: none). A number, not a
+        time: attempts in the same instant stay in the order they were recorded."""
+        query = select(func.max(_ATTEMPTS.c.id)).where(
             _who(LockoutKind.USER, user), _ATTEMPTS.c.outcome == LoginOutcome.SUCCESS.value
         )
-        return self._session.execute(query).scalar_one_or_none()
+        return int(self._session.execute(query).scalar_one_or_none() or 0)
 
     def last_lockout_end(self, kind: LockoutKind, subject: str) -> datetime | None:
         query = select(func.max(_LOCKOUTS.c.ends_at)).where(_lockout(kind, subject))
