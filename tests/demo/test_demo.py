@@ -1,11 +1,13 @@
 """`lienthong demo` end to end: a directory and three node processes over real mTLS, twenty
 documents sent through node A's REST API with the SDK, delivered to B and listed by B's API,
-statuses walked back; and the network.json it leaves behind."""
+statuses walked back; and the network.json it leaves behind, with every folder of its state
+0700 and every file 0600 (keys, databases, tokens, logs), though run with umask 022."""
 
 from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -20,7 +22,12 @@ def test_demo_runs_a_network_and_describes_it(tmp_path: Path) -> None:
         "--state-dir", str(state), "--samples", str(ROOT / "samples"),
     ]  # fmt: skip
     done = subprocess.run(
-        command, capture_output=True, timeout=240, check=False, env={**os.environ, "COLUMNS": "200"}
+        command,
+        capture_output=True,
+        timeout=240,
+        check=False,
+        env={**os.environ, "COLUMNS": "200"},
+        umask=0o022,
     )
     out = done.stdout.decode()
     assert done.returncode == 0, out[-3000:] + done.stderr.decode()[-2000:]
@@ -49,3 +56,13 @@ def test_demo_runs_a_network_and_describes_it(tmp_path: Path) -> None:
         assert vxp["systemid"] == node["name"]
         assert vxp["secret"]
         assert vxp["agency"] == node["agencies"][0]
+
+    open_to_others = {
+        str(path.relative_to(state)): f"{stat.S_IMODE(path.stat().st_mode):o}"
+        for path in [state, *state.rglob("*")]
+        if stat.S_IMODE(path.stat().st_mode) != (0o700 if path.is_dir() else 0o600)
+    }
+    assert open_to_others == {}
+    assert {"directory/signing.key.pem", "directory/directory.db", "vpcp/node.db", "network.json"} <= {
+        str(path.relative_to(state)) for path in state.rglob("*")
+    }

@@ -12,6 +12,7 @@ from pathlib import Path
 from lienthong.directory import generate_directory_key
 from lienthong.node import NodeHome
 from lienthong.trust import Pki
+from node.test_node_modes import init_node
 
 
 def _lienthong(*args: str) -> subprocess.CompletedProcess[str]:
@@ -45,3 +46,14 @@ def test_init_from_a_pki_home_then_refuses_a_second_init(tmp_path: Path) -> None
     assert again.returncode == 1 and again.stderr.count("\n") == 1 and "already holds a node" in again.stderr
     missing = _lienthong("node", "serve", "--home", str(tmp_path / "nowhere"))
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
+
+
+def test_console_login_settings_are_read_from_node_json_and_kept(tmp_path: Path) -> None:
+    home = init_node(tmp_path)
+    settings = json.loads((home / "node.json").read_text())
+    assert "console_login" not in settings
+    settings["console_login"] = {"user_failures": 3, "lockout_minutes": 30}
+    (home / "node.json").write_text(json.dumps(settings))
+    loaded = NodeHome.load(home)
+    assert loaded.console_login == {"user_failures": 3, "lockout_minutes": 30}
+    assert json.loads(loaded.to_json())["console_login"] == {"user_failures": 3, "lockout_minutes": 30}

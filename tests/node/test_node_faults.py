@@ -65,6 +65,7 @@ def _directory(base: Path, pki: Pki, ports: dict[str, int], *, at: datetime) -> 
     key = generate_directory_key("faults directory", not_before=at)
     key_pem = key.private_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
     (home / "signing.key.pem").write_bytes(key_pem)
+    (home / "signing.key.pem").chmod(0o600)  # `directory serve` refuses a key others can read
     (home / "signing.pem").write_bytes(key.certificate.public_bytes(Encoding.PEM))
     tls = pki.issue_node("directory", at=at)
     (home / "tls.pem").write_bytes(tls.cert_path.read_bytes() + pki.issuing_path.read_bytes())

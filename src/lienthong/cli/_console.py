@@ -54,7 +54,7 @@ def list_users(home: _Home) -> None:
 
 @app.command("remove")
 def remove(name: str, home: _Home) -> None:
-    """Xóa một người dùng (phiên đang mở hết hạn theo thời gian)."""
+    """Xóa một người dùng (các phiên đang mở của họ kết thúc ngay)."""
     if not UserFile.in_home(home).remove(name):
         typer.echo(tr(f"không có người dùng {name}", f"no user {name}"), err=True)
         raise typer.Exit(1)

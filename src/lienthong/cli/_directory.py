@@ -318,10 +318,12 @@ def config_keygen(
 ) -> None:
     """Tạo khoá ký cấu hình (ECDSA P-256) và chứng thư tự ký cho một mạng mới."""
     directory_key = generate_directory_key(f"{name} directory")
+    # All three its owner's only: the key is the network's; the operator hands the others out.
     _write_atomically(key, private_key_pem(directory_key), private=True)
-    _write_atomically(cert, _cert_pem(directory_key))
+    _write_atomically(cert, _cert_pem(directory_key), private=True)
     if anchor is not None:
-        _write_atomically(anchor, directory_key.anchor(directory=name, url=url).to_json().encode("utf-8"))
+        anchor_json = directory_key.anchor(directory=name, url=url).to_json().encode("utf-8")
+        _write_atomically(anchor, anchor_json, private=True)
     typer.echo(directory_key.fingerprint)
 
 

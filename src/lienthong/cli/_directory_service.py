@@ -14,6 +14,7 @@ import typer
 
 from lienthong._i18n import tr
 from lienthong.cli._logs import LogFormat, LogFormatOption, setup_logging
+from lienthong.cli._modes import AllowInsecureModes
 from lienthong.directory import (
     AdminFile,
     ConfigurationAnchor,
@@ -28,6 +29,7 @@ from lienthong.directory import (
 from lienthong.directory._files import write_atomically
 from lienthong.net import client_context
 from lienthong.store import DEFAULT_URL
+from lienthong.trust import check_private, private_files
 
 admins = typer.Typer(help="Quản trị viên của API quản trị và mã truy cập của họ.", no_args_is_help=True)
 
@@ -61,6 +63,7 @@ def serve(
     host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Cổng (0: cổng trống bất kỳ).")] = 0,
     log_format: LogFormatOption = LogFormat.TEXT,
+    allow_insecure_modes: AllowInsecureModes = False,
 ) -> None:
     """Phục vụ cấu hình mạng (GET /v1/config) và API quản trị (/v1/admin/…) qua HTTPS."""
     setup_logging(log_format, level=logging.WARNING)
@@ -88,7 +91,10 @@ def serve(
             loop.add_signal_handler(number, shutdown.set)
         await service.serve(on_listening=listening, shutdown=shutdown)
 
-    with DirectoryService(settings) as service:
+    if not allow_insecure_modes:
+        check_private(settings.secret_paths())
+    # For good: the database's log and what else the directory writes are its owner's only.
+    with private_files(), DirectoryService(settings) as service:
         asyncio.run(run(service))
     typer.echo(tr("Đã dừng.", "Stopped."))
 

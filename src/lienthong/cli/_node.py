@@ -20,6 +20,7 @@ import typer
 from lienthong._i18n import tr
 from lienthong.cli import _console, _node_clients
 from lienthong.cli._logs import LogFormat, LogFormatOption, setup_logging
+from lienthong.cli._modes import AllowInsecureModes
 from lienthong.edxml import DEFAULT_LIMITS, Limits
 from lienthong.node import (
     KeyFiles,
@@ -36,6 +37,7 @@ from lienthong.node import (
     read_package_file,
     submit,
 )
+from lienthong.trust import private_files
 
 app = typer.Typer(help="Điểm kết nối: văn bản đi, văn bản đến, biên nhận và nhật ký.", no_args_is_help=True)
 app.add_typer(_node_clients.app, name="clients")
@@ -176,6 +178,7 @@ def serve(
         ),
     ] = 300.0,
     log_format: LogFormatOption = LogFormat.TEXT,
+    allow_insecure_modes: AllowInsecureModes = False,
 ) -> None:
     """Phục vụ điểm kết nối (POST /v1/peer/packages qua mTLS) và gửi văn bản đi, tới khi dừng."""
     faulthandler.register(signal.SIGUSR1)  # kill -USR1 prints every thread's stack to stderr
@@ -213,7 +216,11 @@ def serve(
             loop.add_signal_handler(number, shutdown.set)
         await service.serve(on_listening=listening, shutdown=shutdown, on_api=api_listening)
 
-    with NodeService(NodeHome.load(home), settings) as service:
+    node_home = NodeHome.load(home)
+    if not allow_insecure_modes:
+        node_home.check_modes()
+    # For good: the database's log, blobs and caches this node writes are its owner's only.
+    with private_files(), NodeService(node_home, settings) as service:
         asyncio.run(run(service))
     typer.echo(tr("Đã dừng.", "Stopped."))
 

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from lienthong.console._inbox_pages import inbox_router
 from lienthong.console._login import login_router
 from lienthong.console._outbox_pages import outbox_router
+from lienthong.console._throttle import LoginPolicy
 from lienthong.console._users import UserFile
 from lienthong.console._web import PREFIX, Console
 from lienthong.node import Node
@@ -25,14 +26,19 @@ def _now() -> datetime:
 
 
 def create_console(
-    node: Node | Callable[[], Node], *, users: UserFile, clock: Callable[[], datetime] = _now
+    node: Node | Callable[[], Node],
+    *,
+    users: UserFile,
+    clock: Callable[[], datetime] = _now,
+    login_policy: LoginPolicy | None = None,
 ) -> FastAPI:
     """The console of ``node`` (or of the node ``node()`` returns at each request, so a serving
-    node's configuration refreshes reach it): users from ``users``, time from ``clock``.
+    node's configuration refreshes reach it): users from ``users``, time from ``clock``, wrong
+    passwords throttled by ``login_policy`` (``LoginPolicy()``'s defaults when not given).
 
     Mount it as is (its routes already start with ``/console``), or serve it alone.
     """
-    console = Console.create(node, users, clock)
+    console = Console.create(node, users, clock, login_policy or LoginPolicy())
     app = FastAPI(title="lienthong console", docs_url=None, redoc_url=None, openapi_url=None)
     app.include_router(login_router(console))
     app.include_router(inbox_router(console))

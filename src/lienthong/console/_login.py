@@ -1,8 +1,16 @@
-"""Log in and out. A bad login answers the same form with the message next to the field."""
+"""Log in and out. A bad login answers the same form with the message next to the field.
+
+Wrong passwords are throttled (``_throttle``): a locked user name or client address gets the
+form back with HTTP 429, ``Retry-After`` and the minutes to wait, and its password is not
+looked at, so even the right one is refused until the lockout ends.
+"""
 
 from __future__ import annotations
 
+import math
 import secrets
+import unicodedata
+from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -31,6 +39,13 @@ def login_router(console: Console) -> APIRouter:
         response.set_cookie(LOGIN_COOKIE, token, secure=True, httponly=True, samesite="strict", path=PREFIX)
         return response
 
+    def locked_out(request: Request, user: str, until: datetime) -> Response:
+        seconds = max(1, math.ceil((until - console.clock()).total_seconds()))
+        message = _words.words(language(request))["locked_out"].format(minutes=math.ceil(seconds / 60))
+        response = form(request, {"password": message}, user, status=429)
+        response.headers["Retry-After"] = str(seconds)
+        return response
+
     @router.get(f"{PREFIX}/login", response_class=HTMLResponse)
     async def login_form(request: Request) -> Response:
         return form(request, {})
@@ -45,9 +60,18 @@ def login_router(console: Console) -> APIRouter:
             return form(request, {"user": t["stale_form"]}, name, status=422)
         if not name:
             return form(request, {"user": t["empty_user"]}, status=422)
+        name = unicodedata.normalize("NFC", name)
+        address = request.client.host if request.client else "unknown"
+        locked = await run_in_threadpool(console.throttle.refused_until, name, address)
+        if locked is not None:
+            return locked_out(request, name, locked)
         user = await run_in_threadpool(console.users.authenticate, name, password)
         if user is None:
+            locked = await run_in_threadpool(console.throttle.failed, name, address)
+            if locked is not None:
+                return locked_out(request, name, locked)
             return form(request, {"password": t["bad_login"]}, name, status=422)
+        await run_in_threadpool(console.throttle.succeeded, name, address)
         identifier, _session = console.sessions.open(user)
         response = RedirectResponse(_next(str(posted.get("next", ""))), status_code=303)
         response.set_cookie(

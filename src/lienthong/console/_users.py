@@ -3,8 +3,11 @@
     {"users": [{"name": "lan", "roles": ["clerk"], "codes": ["000.00.00.G22"],
                 "salt": "<hex>", "scrypt": "<hex>", "n": 16384, "r": 8, "p": 1}]}
 
-The file is read on every login (an added user can log in without a restart) and written
-atomically. Passwords never appear in it; checking one compares digests in constant time.
+The file is read again whenever it changed (an added user can log in without a restart) and
+written atomically. Passwords never appear in it; checking one compares digests in constant time.
+A logged-in user carries a stamp of their record: once the record is removed or changed
+(password, roles, codes), by this process or another sharing the home, the stamp no longer
+matches and the session ends at its next request.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import os
 import secrets
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -51,6 +54,8 @@ class ConsoleUser:
     roles: frozenset[Role]
     #: The agency codes the user works for: their inbox and the senders they may use.
     codes: tuple[str, ...]
+    #: A digest of the user's record when they logged in (not of the password alone).
+    stamp: str = field(default="", compare=False, repr=False)
 
     def has(self, allowed: Iterable[Role]) -> bool:
         return Role.ADMINISTRATOR in self.roles or bool(self.roles & set(allowed))
@@ -66,21 +71,37 @@ class UserFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # The records last read, with the file's identity then: a page checks its session's
+        # user at every request, and a stat is all that costs while the file is unchanged.
+        self._cache: tuple[tuple[int, ...], list[dict[str, Any]]] | None = None
 
     @classmethod
     def in_home(cls, home: Path) -> UserFile:
         return cls(home / USERS_FILE)
 
     def _records(self) -> list[dict[str, Any]]:
-        if not self.path.exists():
+        try:
+            status = os.stat(self.path)
+        except FileNotFoundError:
             return []
+        except OSError as exc:
+            raise UserError(
+                tr(f"không đọc được tệp người dùng {self.path}: {exc}", f"cannot read {self.path}: {exc}")
+            ) from exc
+        # Written by replacing it: a change gives a new inode (and times, size).
+        identity = (status.st_dev, status.st_ino, status.st_mtime_ns, status.st_ctime_ns, status.st_size)
+        cached = self._cache
+        if cached is not None and cached[0] == identity:
+            return list(cached[1])
         try:
             users = json.loads(self.path.read_text(encoding="utf-8"))["users"]
+            records = [dict(u) for u in users]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise UserError(
                 tr(f"không đọc được tệp người dùng {self.path}: {exc}", f"cannot read {self.path}: {exc}")
             ) from exc
-        return [dict(u) for u in users]
+        self._cache = (identity, records)
+        return list(records)
 
     def _write(self, records: list[dict[str, Any]]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -135,6 +156,15 @@ class UserFile:
         self._write(kept)
         return True
 
+    def still(self, user: ConsoleUser) -> bool:
+        """Whether ``user``'s record is the one they logged in with (not removed, not changed).
+        An unreadable file answers no: sessions end rather than outlive a removal."""
+        try:
+            found = next((r for r in self._records() if r.get("name") == user.name), None)
+        except UserError:
+            return False
+        return found is not None and bool(user.stamp) and hmac.compare_digest(_stamp(found), user.stamp)
+
     def authenticate(self, name: str, password: str) -> ConsoleUser | None:
         """The user when ``password`` is theirs; None otherwise (same work either way)."""
         name = unicodedata.normalize("NFC", name.strip())
@@ -152,4 +182,11 @@ def _user(record: dict[str, Any]) -> ConsoleUser:
         name=str(record["name"]),
         roles=frozenset(Role(r) for r in record["roles"]),
         codes=tuple(str(c) for c in record["codes"]),
+        stamp=_stamp(record),
     )
+
+
+def _stamp(record: dict[str, Any]) -> str:
+    # The salt changes with every password set, so a new password gives a new stamp.
+    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(canonical).hexdigest()

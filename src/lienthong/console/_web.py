@@ -15,6 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from lienthong.console import _words
 from lienthong.console._session import SESSION_COOKIE, Session, Sessions
+from lienthong.console._throttle import LoginPolicy, LoginThrottle
 from lienthong.console._users import ConsoleUser, Role, UserFile
 from lienthong.edxml import StatusCode
 from lienthong.node import Node
@@ -54,7 +55,7 @@ def _templates() -> Jinja2Templates:
 
 @dataclass(frozen=True)
 class Console:
-    """The node served, its users, the open sessions and the clock."""
+    """The node served, its users, the open sessions, the login throttle and the clock."""
 
     #: The node with the configuration in use now (a serving node refreshes it).
     current: Callable[[], Node]
@@ -62,20 +63,33 @@ class Console:
     sessions: Sessions
     clock: Callable[[], datetime]
     templates: Jinja2Templates
+    throttle: LoginThrottle
 
     @classmethod
     def create(
-        cls, node: Node | Callable[[], Node], users: UserFile, clock: Callable[[], datetime]
+        cls,
+        node: Node | Callable[[], Node],
+        users: UserFile,
+        clock: Callable[[], datetime],
+        policy: LoginPolicy,
     ) -> Console:
-        current = (lambda: node) if isinstance(node, Node) else node
-        return cls(current, users, Sessions(clock=clock), clock, _templates())
+        current: Callable[[], Node] = (lambda: node) if isinstance(node, Node) else node
+        throttle = LoginThrottle(lambda: current().database, policy, clock)
+        return cls(current, users, Sessions(clock=clock), clock, _templates(), throttle)
 
     @property
     def node(self) -> Node:
         return self.current()
 
     def session(self, request: Request) -> Session | None:
-        return self.sessions.get(request.cookies.get(SESSION_COOKIE))
+        """The request's session, if open and its user's record unchanged since the login: a
+        removed user, or one whose password or roles changed, is logged out at once."""
+        identifier = request.cookies.get(SESSION_COOKIE)
+        session = self.sessions.get(identifier)
+        if session is not None and not self.users.still(session.principal):
+            self.sessions.close(identifier)
+            return None
+        return session
 
     def render(self, request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> Response:
         lang = language(request)

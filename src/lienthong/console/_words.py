@@ -27,6 +27,10 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "password": ("Mật khẩu", "Password"),
     "bad_login": ("Tên đăng nhập hoặc mật khẩu không đúng.", "Wrong user name or password."),
     "empty_user": ("Hãy nhập tên đăng nhập.", "Enter your user name."),
+    "locked_out": (
+        "Đăng nhập tạm bị khóa vì nhập sai mật khẩu nhiều lần. Hãy thử lại sau {minutes} phút.",
+        "Too many wrong passwords: logging in is locked. Try again in {minutes} minutes.",
+    ),
     "stale_form": ("Biểu mẫu đã hết hạn, hãy gửi lại.", "The form expired; send it again."),
     "login_required": ("Cần đăng nhập.", "Please log in."),
     "forbidden": (

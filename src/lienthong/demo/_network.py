@@ -8,6 +8,7 @@ the directory can publish every node's endpoint before the nodes start.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -22,7 +23,7 @@ from lienthong.directory import DirectoryEntryUnknown, DirectoryRegistry, genera
 from lienthong.directory._signing import private_key_pem
 from lienthong.node import NodeHome, init_home
 from lienthong.store import migrate
-from lienthong.trust import Pki
+from lienthong.trust import Pki, private_directory, private_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +107,13 @@ class DemoNetwork:
         }
 
     def write(self) -> Path:
+        """``network.json``: every node's API token and VXP secret, so its owner's only."""
         path = self.state / "network.json"
-        path.write_text(json.dumps(self.describe(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        with private_files():
+            path.write_text(
+                json.dumps(self.describe(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+        os.chmod(path, 0o600)  # an earlier run's file keeps its mode when rewritten
         return path
 
     def stop(self) -> None:
@@ -125,8 +131,7 @@ def _pem(pki: Pki, name: str) -> str:
 
 
 def _directory(state: Path, pki: Pki, ports: dict[str, int], *, at: datetime) -> Process:
-    home = state / "directory"
-    home.mkdir(parents=True, exist_ok=True)
+    home = private_directory(state / "directory")
     key = generate_directory_key("lienthong demo directory", not_before=at)
     (home / "signing.key.pem").write_bytes(private_key_pem(key))
     (home / "signing.pem").write_bytes(key.certificate.public_bytes(Encoding.PEM))
@@ -217,8 +222,14 @@ def _node(
 
 
 def start_network(state: Path) -> DemoNetwork:
-    """Build everything under ``state`` and start the directory, then the nodes."""
-    state.mkdir(parents=True, exist_ok=True)
+    """Build everything under ``state`` (its owner's only: keys, databases, logs and tokens) and
+    start the directory, then the nodes; they make their own files private as they serve."""
+    private_directory(state)
+    with private_files():
+        return _start(state)
+
+
+def _start(state: Path) -> DemoNetwork:
     at = datetime.now(UTC) - timedelta(days=1)
     pki = Pki.init(state / "pki", at=at, name="Lienthong Demo")
     for plan in PLAN:

@@ -34,6 +34,7 @@ from lienthong.directory._errors import (
     ScopeMissing,
 )
 from lienthong.directory._files import write_atomically
+from lienthong.trust import private_directory
 
 FORMAT: Final = "lienthong-admins/1"
 FILE_NAME: Final = "admins.json"
@@ -202,7 +203,10 @@ class AdminFile:
             for c in sorted(credentials.values(), key=lambda c: c.admin.name)
         ]
         document = {"format": FORMAT, "admins": entries}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if (
+            not self.path.parent.exists()
+        ):  # a new home is its owner's only; an existing one is checked at start
+            private_directory(self.path.parent)
         write_atomically(self.path, json.dumps(document, indent=2).encode("utf-8"), mode=0o600)
 
     def add(self, name: str, scopes: frozenset[Scope], *, at: datetime) -> tuple[Admin, str]:

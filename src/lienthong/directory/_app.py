@@ -27,6 +27,7 @@ from lienthong.directory._publisher import ConfigurationPublisher
 from lienthong.directory._registry import DirectoryRegistry
 from lienthong.directory._signing import DirectoryKey
 from lienthong.net import ServerThread, bind, serve_forever, serve_in_thread, server_context
+from lienthong.store import sqlite_files
 
 Clock = Callable[[], datetime]
 
@@ -76,6 +77,13 @@ class DirectorySettings:
     host: str = "127.0.0.1"
     #: 0: a free port, chosen by the kernel.
     port: int = 0
+
+    def secret_paths(self) -> list[Path]:
+        """What only the directory's owner may read: the keys, the SQLite database and its log,
+        the admins' file, and the home when it holds one (by default the working directory)."""
+        admins = AdminFile.in_home(self.home).path
+        home = [self.home] if admins.exists() else []
+        return [*home, admins, self.signing_key, self.tls_key, *sqlite_files(self.database_url)]
 
 
 class DirectoryService:

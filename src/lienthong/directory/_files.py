@@ -8,9 +8,12 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomically(path: Path, data: bytes, *, mode: int = 0o644) -> None:
+def write_atomically(path: Path, data: bytes, *, mode: int = 0o600) -> None:
     """Write ``data`` to a temporary file beside ``path``, flush it to disk, rename it over ``path``
-    and flush the directory entry: afterwards ``path`` holds either the old or the new bytes."""
+    and flush the directory entry: afterwards ``path`` holds either the old or the new bytes.
+
+    Its owner's only unless ``mode`` says otherwise: what lands in a home (a node's cached
+    configuration, the admins' tokens) stays as private as the home."""
     folder = path.parent if str(path.parent) else Path()
     handle, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:

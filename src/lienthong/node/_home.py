@@ -7,7 +7,9 @@
                       "anchor": "anchor.json",          the directory's configuration anchor
                       "configuration": "configuration.json",
                       "directory": "https://…",         (optional: refresh from the directory)
-                      "directory_tls_anchors": "directory-ca.pem"}
+                      "directory_tls_anchors": "directory-ca.pem",
+                      "console_login": {"user_failures": 5, …}}   (optional: the console's
+                                                                 lockouts, see LoginPolicy)
     HOME/blobs/      the content-addressed blob store
 
 Relative paths are read from HOME. Settings are read once into a frozen value. Without a
@@ -18,14 +20,15 @@ changes; with one, it is the cache the ``ConfigurationClient`` keeps.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from lienthong._i18n import tr
 from lienthong.node._errors import NodeError
-from lienthong.store import BlobStore, Database, open_database
-from lienthong.trust import KeySigner
+from lienthong.store import BlobStore, Database, open_database, sqlite_files
+from lienthong.trust import KeySigner, check_private
 
 #: The settings file in a node's home.
 SETTINGS = "node.json"
@@ -45,6 +48,8 @@ class NodeHome:
     configuration_path: Path | None = None
     directory_url: str | None = None
     directory_tls_anchors: Path | None = None
+    #: The console's login throttling settings, as written (the console reads them).
+    console_login: Mapping[str, object] = field(default_factory=dict)
 
     @classmethod
     def load(cls, home: str | Path) -> NodeHome:
@@ -67,6 +72,7 @@ class NodeHome:
                 configuration_path=_optional(root, settings.get("configuration")),
                 directory_url=settings.get("directory") or None,
                 directory_tls_anchors=_optional(root, settings.get("directory_tls_anchors")),
+                console_login=dict(settings.get("console_login") or {}),
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise NodeError(
@@ -95,6 +101,8 @@ class NodeHome:
                 self._relative(self.directory_tls_anchors) if self.directory_tls_anchors else None
             ),
         }
+        if self.console_login:
+            document["console_login"] = dict(self.console_login)
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
     def _relative(self, path: Path) -> str:
@@ -102,6 +110,16 @@ class NodeHome:
             return str(path.relative_to(self.home))
         except ValueError:
             return str(path.resolve())
+
+    def secret_paths(self) -> list[Path]:
+        """What only the node's owner may read: the home, its settings (a database URL may carry
+        a password), the SQLite database with its log (API and webhook secrets), the keys."""
+        keys = [self.key_path, *(key for _code, key, _cert in self.signer_paths)]
+        return [self.home, self.home / SETTINGS, *sqlite_files(self.database_url), *keys]
+
+    def check_modes(self) -> None:
+        """Refuse (``InsecureFileMode``) a home where group or others may use a secret."""
+        check_private(self.secret_paths())
 
     def open_database(self) -> Database:
         return open_database(self.database_url)

@@ -1,6 +1,10 @@
 """``init_home``: a new node home, self-contained: keys and certificates copied in, settings
 written, database migrated. Keys come from files or from a network PKI home (a node's TLS
-certificate and agency certificates issued there, or issued now when absent)."""
+certificate and agency certificates issued there, or issued now when absent).
+
+The home is its owner's only: the directory 0700, every file in it 0600 (keys, the database
+and its ``-wal``, settings that may carry a database password), made so as they are created.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ from lienthong.errors import LienthongError
 from lienthong.node._errors import NodeError
 from lienthong.node._home import SETTINGS, NodeHome
 from lienthong.store import migrate
-from lienthong.trust import Pki
+from lienthong.trust import Pki, private_directory, private_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,12 +32,11 @@ class KeyFiles:
     certificate: Path
 
 
-def _copy(source: Path, target: Path, *, secret: bool = False) -> Path:
+def _copy(source: Path, target: Path) -> Path:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
-        if secret:
-            os.chmod(target, 0o600)
+        os.chmod(target, 0o600)  # copyfile keeps an existing target's mode
     except OSError as exc:
         raise NodeError(
             tr(f"không chép được {source}: {exc.strerror}", f"cannot copy {source}: {exc.strerror}")
@@ -83,64 +86,65 @@ def init_home(
     directory_tls_anchors: Path | None = None,
 ) -> NodeHome:
     """Create ``home`` for node ``name``; refuses a home that already holds a node."""
-    if (home / SETTINGS).exists():
-        raise NodeError(tr(f"{home} đã là thư mục điểm kết nối", f"{home} already holds a node"))
-    signers = dict(signers or {})
-    chain = list(chain)
-    if pki is not None:
-        tls_files, pki_chain, pki_signers = _from_pki(pki, name, agencies, at=at)
-        tls = tls or tls_files
-        chain = chain or pki_chain
-        signers = {**pki_signers, **signers}
-    if tls is None:
-        raise NodeError(
-            tr(
-                "cần khoá và chứng thư TLS (--key, --cert) hoặc --pki",
-                "give a TLS key and certificate (--key, --cert) or --pki",
+    with private_files():  # everything below is created for the owner only
+        if (home / SETTINGS).exists():
+            raise NodeError(tr(f"{home} đã là thư mục điểm kết nối", f"{home} already holds a node"))
+        signers = dict(signers or {})
+        chain = list(chain)
+        if pki is not None:
+            tls_files, pki_chain, pki_signers = _from_pki(pki, name, agencies, at=at)
+            tls = tls or tls_files
+            chain = chain or pki_chain
+            signers = {**pki_signers, **signers}
+        if tls is None:
+            raise NodeError(
+                tr(
+                    "cần khoá và chứng thư TLS (--key, --cert) hoặc --pki",
+                    "give a TLS key and certificate (--key, --cert) or --pki",
+                )
             )
+        if configuration is None and directory_url is None:
+            raise NodeError(tr("cần --configuration hoặc --directory", "give --configuration or --directory"))
+        try:
+            anchor_text = ConfigurationAnchor.load(anchor).to_json()
+        except (OSError, ValueError, DirectoryError) as exc:
+            raise NodeError(
+                tr(f"neo cấu hình không dùng được: {exc}", f"the configuration anchor is unusable: {exc}")
+            ) from exc
+        private_directory(home)
+        (home / "anchor.json").write_text(anchor_text, encoding="utf-8")
+        settings = NodeHome(
+            home=home,
+            name=name,
+            database_url=database_url or f"sqlite:///{home.resolve() / 'node.db'}",
+            key_path=_copy(tls.key, home / "tls.key.pem"),
+            certificate_path=_copy(tls.certificate, home / "tls.pem"),
+            chain_paths=tuple(_copy(path, home / f"chain-{i}.pem") for i, path in enumerate(chain)),
+            signer_paths=tuple(
+                (
+                    code,
+                    _copy(files.key, home / "signers" / f"{code}.key.pem"),
+                    _copy(files.certificate, home / "signers" / f"{code}.pem"),
+                )
+                for code, files in sorted(signers.items())
+            ),
+            anchor_path=home / "anchor.json",
+            configuration_path=(
+                _copy(configuration, home / "configuration.json")
+                if configuration
+                else home / "configuration.json"
+            ),
+            directory_url=directory_url,
+            directory_tls_anchors=(
+                _copy(directory_tls_anchors, home / "directory-ca.pem") if directory_tls_anchors else None
+            ),
         )
-    if configuration is None and directory_url is None:
-        raise NodeError(tr("cần --configuration hoặc --directory", "give --configuration or --directory"))
-    try:
-        anchor_text = ConfigurationAnchor.load(anchor).to_json()
-    except (OSError, ValueError, DirectoryError) as exc:
-        raise NodeError(
-            tr(f"neo cấu hình không dùng được: {exc}", f"the configuration anchor is unusable: {exc}")
-        ) from exc
-    home.mkdir(parents=True, exist_ok=True)
-    (home / "anchor.json").write_text(anchor_text, encoding="utf-8")
-    settings = NodeHome(
-        home=home,
-        name=name,
-        database_url=database_url or f"sqlite:///{home.resolve() / 'node.db'}",
-        key_path=_copy(tls.key, home / "tls.key.pem", secret=True),
-        certificate_path=_copy(tls.certificate, home / "tls.pem"),
-        chain_paths=tuple(_copy(path, home / f"chain-{i}.pem") for i, path in enumerate(chain)),
-        signer_paths=tuple(
-            (
-                code,
-                _copy(files.key, home / "signers" / f"{code}.key.pem", secret=True),
-                _copy(files.certificate, home / "signers" / f"{code}.pem"),
-            )
-            for code, files in sorted(signers.items())
-        ),
-        anchor_path=home / "anchor.json",
-        configuration_path=(
-            _copy(configuration, home / "configuration.json")
-            if configuration
-            else home / "configuration.json"
-        ),
-        directory_url=directory_url,
-        directory_tls_anchors=(
-            _copy(directory_tls_anchors, home / "directory-ca.pem") if directory_tls_anchors else None
-        ),
-    )
-    settings.signer()  # the key and certificate must load together
-    settings.agency_signers()
-    database = settings.open_database()
-    try:
-        migrate(database)
-    finally:
-        database.close()
-    (home / SETTINGS).write_text(settings.to_json(), encoding="utf-8")
-    return NodeHome.load(home)
+        settings.signer()  # the key and certificate must load together
+        settings.agency_signers()
+        database = settings.open_database()
+        try:
+            migrate(database)
+        finally:
+            database.close()
+        (home / SETTINGS).write_text(settings.to_json(), encoding="utf-8")
+        return NodeHome.load(home)

@@ -78,12 +78,17 @@ class NodeService:
         self.webhooks: Any = None
         if self.settings.api_port is not None:
             from lienthong.api import WebhookDispatcher, create_app  # noqa: PLC0415 - above the node
-            from lienthong.console import UserFile, create_console  # noqa: PLC0415 - likewise
+            from lienthong.console import LoginPolicy, UserFile, create_console  # noqa: PLC0415 - likewise
 
             self.api_app = create_app(self.runtime.node)
             self.metrics.install(self.api_app)  # before the console's mount at "/", which takes the rest
             # The agency console shares the API's listener; its routes all start with /console.
-            self.api_app.mount("/", create_console(self.runtime.node, users=UserFile.in_home(home.home)))
+            console = create_console(
+                self.runtime.node,
+                users=UserFile.in_home(home.home),
+                login_policy=LoginPolicy.from_settings(home.console_login),
+            )
+            self.api_app.mount("/", console)
             self._api_tls = server_context(certificate=fullchain, key=home.key_path, client_anchors=None)
             # Webhooks are called over TLS trusting the network's anchors, as a peer would be.
             self.webhooks = WebhookDispatcher(self.runtime.node, verify=client_tls)

@@ -11,7 +11,14 @@ frozen entries.
 from lienthong.store._api_entries import ApiClientEntry, ClientKind, InboxItem
 from lienthong.store._api_store import ApiStore
 from lienthong.store._blobs import BlobBatch, BlobRef, BlobStore
-from lienthong.store._database import DEFAULT_URL, Database, open_database, translate_errors
+from lienthong.store._database import (
+    DEFAULT_URL,
+    Database,
+    open_database,
+    sqlite_file,
+    sqlite_files,
+    translate_errors,
+)
 from lienthong.store._directory_store import DirectoryStore
 from lienthong.store._entries import (
     AgencyEntry,
@@ -33,6 +40,8 @@ from lienthong.store._errors import (
 )
 from lienthong.store._event_entries import EventEntry, EventPage, WebhookEntry
 from lienthong.store._event_store import EventStore
+from lienthong.store._login_entries import Lockout, LockoutKind, LoginAttempt, LoginOutcome
+from lienthong.store._login_store import LoginStore
 from lienthong.store._migrate import current_revision, head_revision, migrate
 from lienthong.store._node_entries import (
     DeliveryState,
@@ -90,7 +99,12 @@ __all__ = [
     "EventStore",
     "InboxEntry",
     "InboxItem",
+    "Lockout",
+    "LockoutKind",
     "LogEntry",
+    "LoginAttempt",
+    "LoginOutcome",
+    "LoginStore",
     "MigrationFailed",
     "NodeEntry",
     "NodeHealth",
@@ -119,5 +133,7 @@ __all__ = [
     "migrate",
     "node_day_activity",
     "open_database",
+    "sqlite_file",
+    "sqlite_files",
     "translate_errors",
 ]

@@ -2,6 +2,8 @@
 
 SQLite is the embedded default: each connection turns on WAL (readers do not block the writer),
 foreign keys (off by default in SQLite) and a busy timeout (writers wait instead of failing).
+A new SQLite file is made 0600 before SQLite opens it: SQLite gives its ``-wal`` and ``-shm``
+the database file's mode, and a node's database holds secrets.
 PostgreSQL is reached with ``postgresql+psycopg://``; a ``search_path`` may travel in the URL as
 ``?options=-csearch_path%3Dschema``, which is how tests isolate themselves in a schema.
 """
@@ -9,7 +11,9 @@ PostgreSQL is reached with ``postgresql+psycopg://``; a ``search_path`` may trav
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import Engine, create_engine, event
@@ -104,13 +108,41 @@ class Database:
         self.close()
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL; None for another database or one in memory."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+def sqlite_files(url: str) -> list[Path]:
+    """A SQLite database's file with its write-ahead log and shared memory (empty otherwise)."""
+    found = sqlite_file(url)
+    return [] if found is None else [found, Path(f"{found}-wal"), Path(f"{found}-shm")]
+
+
+def _create_private(path: Path) -> None:
+    # O_EXCL: an existing database keeps its mode (a start checks it and says how to fix it).
+    with contextlib.suppress(FileExistsError, FileNotFoundError):  # SQLite reports a missing folder
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
 def open_database(url: str = DEFAULT_URL, *, echo: bool = False) -> Database:
-    """The database at ``url``; nothing is created until migrations run (see ``migrate``)."""
+    """The database at ``url``; no table is created until migrations run (see ``migrate``), but a
+    new SQLite file is, empty and private."""
     with translate_errors():
         parsed = make_url(url)
         options: dict[str, Any] = {"echo": echo, "future": True}
         if parsed.get_backend_name() == "sqlite":
             options["connect_args"] = {"timeout": _SQLITE_BUSY_MS / 1000}
+            file = sqlite_file(url)
+            if file is not None:
+                _create_private(file)
         else:
             options["pool_pre_ping"] = True
         engine = create_engine(parsed, **options)

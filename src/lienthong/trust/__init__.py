@@ -11,12 +11,14 @@ from lienthong.trust._agency import agency_code_of
 from lienthong.trust._attachments import AttachmentSignatures, verify_attachments
 from lienthong.trust._constants import Algorithm, Namespace
 from lienthong.trust._errors import (
+    InsecureFileMode,
     KeyLoadError,
     PdfSigningError,
     PkiError,
     SignatureInvalid,
     TrustError,
 )
+from lienthong.trust._modes import check_private, private_directory, private_files
 from lienthong.trust._pdf import PdfSignatureReport, sign_pdf, verify_pdf
 from lienthong.trust._pem import load_certificate, load_certificates, load_crls, load_private_key
 from lienthong.trust._pki import IssuedCertificate, Pki
@@ -32,6 +34,7 @@ __all__ = [
     "AttachmentSignatures",
     "ChainStatus",
     "Indication",
+    "InsecureFileMode",
     "IssuedCertificate",
     "KeyLoadError",
     "KeySigner",
@@ -47,10 +50,13 @@ __all__ = [
     "TrustError",
     "VerificationReport",
     "agency_code_of",
+    "check_private",
     "load_certificate",
     "load_certificates",
     "load_crls",
     "load_private_key",
+    "private_directory",
+    "private_files",
     "serve_pki",
     "sign_package",
     "sign_package_stream",

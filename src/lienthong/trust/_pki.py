@@ -11,6 +11,7 @@
       pki.json                        settings: revocation URLs, CRL number
 
 A production network plugs in its real CA instead: nothing outside this module reads HOME.
+HOME and ``certs`` are made 0700 and every file in them 0600: the CA keys are the network's.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from lienthong.trust import _certs
 from lienthong.trust._certs import Issuer, Locations, RevokedEntry, Validity
 from lienthong.trust._constants import AGENCY_CODE_PATTERN
 from lienthong.trust._errors import PkiError
+from lienthong.trust._modes import private_directory, private_files
 from lienthong.trust._pem import (
     certificate_pem,
     key_pem,
@@ -88,7 +90,8 @@ class Pki:
         path = Path(home)
         if (path / "pki.json").exists():
             raise PkiError(tr(f"{path} đã có PKI", f"{path} already holds a PKI"))
-        (path / "certs").mkdir(parents=True, exist_ok=True)
+        private_directory(path)
+        private_directory(path / "certs")
         root_key = _certs.new_key()
         root = _certs.make_ca(
             _certs.name(f"{name} Root CA", organization=name),
@@ -121,11 +124,12 @@ class Pki:
                 validity=Validity(at, days),
             )
             _write_pair(path, stem, cert, key)
-        (path / "revoked.json").write_text("[]\n")
         settings = {"name": name, "ocsp_url": ocsp_url, "crl_url": crl_url, "crl_number": 0}
-        (path / "pki.json").write_text(json.dumps(settings, indent=2) + "\n")
-        pki = cls(path)
-        pki.write_crl(at=at)
+        with private_files():
+            (path / "revoked.json").write_text("[]\n")
+            (path / "pki.json").write_text(json.dumps(settings, indent=2) + "\n")
+            pki = cls(path)
+            pki.write_crl(at=at)
         return pki
 
     # -- files and loaded material -------------------------------------------------------------
@@ -293,6 +297,7 @@ def _write_pair(
 ) -> tuple[Path, Path]:
     cert_path = directory / f"{stem}.pem"
     key_path = directory / f"{stem}.key.pem"
-    write_private(key_path, key_pem(key))
-    cert_path.write_bytes(certificate_pem(cert))
+    with private_files():
+        write_private(key_path, key_pem(key))
+        cert_path.write_bytes(certificate_pem(cert))
     return cert_path, key_path
