@@ -12,6 +12,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from lienthong._i18n import tr
 from lienthong.directory._errors import DirectoryKeyError
 from lienthong.store import RevocationList, TrustAnchor
+from lienthong.trust import KeyLoadError, crls_from_bytes
 
 
 @functools.lru_cache(maxsize=1024)
@@ -48,12 +49,19 @@ def anchor_of(pem: str | bytes) -> TrustAnchor:
     )
 
 
-def crl_of(pem: str | bytes) -> RevocationList:
-    data = pem.encode() if isinstance(pem, str) else pem
+def read_crls(data: bytes) -> list[x509.CertificateRevocationList]:
+    """Every CRL in ``data``: PEM blocks (other blocks ignored) or one DER CRL; at least one."""
     try:
-        crl = x509.load_pem_x509_crl(data)
-    except ValueError as exc:
-        raise DirectoryKeyError(tr(f"không phải CRL PEM: {exc}", f"not a PEM CRL: {exc}")) from exc
+        crls = crls_from_bytes(data)
+    except KeyLoadError as exc:
+        raise DirectoryKeyError(tr(f"không đọc được CRL: {exc}", f"unreadable CRL: {exc}")) from exc
+    if not crls:
+        raise DirectoryKeyError(tr("tệp không chứa CRL nào", "the file holds no CRL"))
+    return crls
+
+
+def revocation_list(crl: x509.CertificateRevocationList) -> RevocationList:
+    """How the registry records ``crl``."""
     der = crl.public_bytes(Encoding.DER)
     next_update = crl.next_update_utc
     return RevocationList(

@@ -10,6 +10,7 @@ LienthongError
     │   └── NoServingNode          no node serves the code
     ├── SignerNotEntitled          this certificate may not sign for this code
     ├── ConfigurationRefused       a configuration failed verification; ``reason`` says how
+    ├── ConfigurationIncomplete    the directory will not publish: CRLs the policy needs are missing
     ├── ConfigurationExpired       the cached configuration has expired: refuse to route
     ├── ConfigurationMissing       a node holds no configuration yet: fetch one first
     ├── DirectoryUnreachable       the directory could not be reached or answered badly: retry later
@@ -31,6 +32,7 @@ __all__ = [
     "AuthenticationRequired",
     "CodeClosed",
     "ConfigurationExpired",
+    "ConfigurationIncomplete",
     "ConfigurationMissing",
     "ConfigurationRefused",
     "DirectoryConflict",
@@ -131,6 +133,18 @@ class ConfigurationRefused(DirectoryError):
     def __init__(self, message: str, *, reason: RefusalReason) -> None:
         super().__init__(message, code=f"configuration-{reason.value}")
         self.reason = reason
+
+
+class ConfigurationIncomplete(DirectoryError):
+    """Raised when the registry lacks a current CRL of a CA whose revocation the policy requires
+    (see ``lienthong.directory._revocation``): nothing is published, the last configuration stays."""
+
+    code = "configuration-incomplete"
+
+    def __init__(self, message: str, *, issuers: tuple[str, ...]) -> None:
+        super().__init__(message)
+        #: The CAs (RFC 4514 names) without a current CRL.
+        self.issuers = issuers
 
 
 class ConfigurationExpired(DirectoryError):

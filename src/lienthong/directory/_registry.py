@@ -14,19 +14,25 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+
 from lienthong._i18n import tr
 from lienthong.codes import CodeRegistry, default_registry, parse_code
 from lienthong.directory._certs import (
     anchor_of,
-    crl_of,
     fingerprint,
     load_certificate_pem,
+    read_crls,
+    revocation_list,
 )
 from lienthong.directory._certs import (
     certificate_pem as pem_of,
 )
-from lienthong.directory._errors import DirectoryConflict, DirectoryEntryUnknown
+from lienthong.directory._errors import DirectoryConflict, DirectoryEntryUnknown, DirectoryKeyError
 from lienthong.directory._network import Network
+from lienthong.directory._revocation import missing_crls, require_crls
 from lienthong.store import (
     AgencyEntry,
     AuditEntry,
@@ -40,6 +46,7 @@ from lienthong.store import (
     migrate,
     open_database,
 )
+from lienthong.trust import KeyLoadError, certificates_from_bytes
 
 Clock = Callable[[], datetime]
 
@@ -276,12 +283,62 @@ class DirectoryRegistry:
             store.put_anchor(anchor)
         return anchor
 
-    def add_crl(self, crl_pem: str, *, actor: str) -> RevocationList:
-        """Record an issuer's CRL; an older one than that stored is ignored."""
-        crl = crl_of(crl_pem)
+    def add_crls(
+        self, data: bytes, *, actor: str, cas: Sequence[bytes] = ()
+    ) -> list[tuple[RevocationList, bool]]:
+        """Record every CRL in ``data`` (PEM blocks or one DER), each as its issuer's latest; returns
+        each with whether it changed anything (False: that very CRL was held already).
+
+        A CRL must be signed by a trust anchor or by a CA certificate of ``cas`` (PEM or DER files'
+        bytes) that an anchor (or another such CA) issued; one older than its issuer's CRL held
+        is refused. The file is taken whole or not at all.
+        """
+        crls = read_crls(data)
         with self._change(actor) as store:
-            store.put_crl(crl)
-        return crl
+            signers = _crl_signers(
+                [load_certificate_pem(anchor.certificate_pem) for anchor in store.anchors()], cas
+            )
+            held = {crl.issuer: crl for crl in store.crls()}
+            recorded: list[tuple[RevocationList, bool]] = []
+            for crl in crls:
+                entry = revocation_list(crl)
+                if not any(_signed_by(crl, signer) for signer in signers):
+                    raise DirectoryKeyError(
+                        tr(
+                            f"CRL của {entry.issuer} không do CA gốc tin cậy nào ký, cũng không do "
+                            "CA nào được cho bằng --ca (do một CA gốc cấp) ký.",
+                            f"The CRL of {entry.issuer} is signed neither by a trust anchor nor by a CA "
+                            "given with --ca (issued by an anchor).",
+                        )
+                    )
+                before = held.get(entry.issuer)
+                if before is not None and before.fingerprint == entry.fingerprint:
+                    recorded.append((before, False))
+                    continue
+                if before is not None and before.this_update >= entry.this_update:
+                    raise DirectoryConflict(
+                        tr(
+                            f"CRL của {entry.issuer} phát hành lúc {entry.this_update.isoformat()} không "
+                            f"mới hơn CRL đang có ({before.this_update.isoformat()}).",
+                            f"The CRL of {entry.issuer} issued {entry.this_update.isoformat()} is not "
+                            f"newer than the one held ({before.this_update.isoformat()}).",
+                        )
+                    )
+                store.put_crl(entry)
+                held[entry.issuer] = entry
+                recorded.append((entry, True))
+        return recorded
+
+    def missing_crls(self, *, at: datetime | None = None) -> tuple[str, ...]:
+        """The CAs without the current CRL the revocation policy requires (``_revocation``) at
+        ``at`` (default: now)."""
+        with self._read() as store:
+            return missing_crls(store.anchors(), store.bindings(), store.crls(), at=at or self._clock())
+
+    def require_crls(self, *, at: datetime | None = None) -> None:
+        """Raise ``ConfigurationIncomplete`` unless ``missing_crls`` finds none: before publishing."""
+        with self._read() as store:
+            require_crls(store.anchors(), store.bindings(), store.crls(), at=at or self._clock())
 
     # -- reading -------------------------------------------------------------------------------
 
@@ -298,3 +355,48 @@ class DirectoryRegistry:
         """The routing view of the registry as it is now (``route``, ``node_for``, ``may_sign``)."""
         snapshot = self.snapshot()
         return Network(agencies=snapshot.agencies, nodes=snapshot.nodes, bindings=snapshot.bindings)
+
+
+def _is_ca(certificate: x509.Certificate) -> bool:
+    try:
+        return bool(certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except x509.ExtensionNotFound:
+        return False
+
+
+def _issued(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
+    try:
+        certificate.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+def _crl_signers(anchors: list[x509.Certificate], cas: Sequence[bytes]) -> list[x509.Certificate]:
+    """The anchors, and the CA certificates of ``cas`` issued by them (directly or through one
+    another); refuses a certificate of ``cas`` that is not such a CA."""
+    try:
+        given = [certificate for data in cas for certificate in certificates_from_bytes(data)]
+    except KeyLoadError as exc:
+        raise DirectoryKeyError(tr(f"--ca: {exc}", f"--ca: {exc}")) from exc
+    signers = list(anchors)
+    while given:
+        found = [ca for ca in given if _is_ca(ca) and any(_issued(ca, signer) for signer in signers)]
+        if not found:
+            names = "; ".join(ca.subject.rfc4514_string() for ca in given)
+            raise DirectoryKeyError(
+                tr(
+                    f"--ca: {names} không phải CA do một CA gốc tin cậy cấp.",
+                    f"--ca: {names} is not a CA issued by a trust anchor.",
+                )
+            )
+        signers.extend(found)
+        given = [ca for ca in given if ca not in found]
+    return signers
+
+
+def _signed_by(crl: x509.CertificateRevocationList, signer: x509.Certificate) -> bool:
+    key = signer.public_key()
+    if crl.issuer != signer.subject or not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
+        return False
+    return crl.is_signature_valid(key)
