@@ -201,3 +201,18 @@ def test_service_keeps_serving_the_last_configuration(
         assert int(fixed.headers[VERSION_HEADER]) > int(first.headers[VERSION_HEADER])
         configuration = verify_configuration(fixed.content, anchor, at=NOW)
         assert sorted(c.issuer for c in configuration.content.crls) == sorted([cas.issuing, cas.root])
+
+
+def test_service_with_nothing_to_fall_back_on_answers_a_problem_naming_the_ca(
+    database_url: str, tmp_path: Path, tls: Tls, cas: Cas
+) -> None:
+    with running_directory(database_url, tmp_path / "home", tls, clock=Clock(NOW)) as directory:
+        directory.registry.add_anchor(cas.pki.root_path.read_text(encoding="ascii"), actor="setup")
+        issuing, _ = cas.crls(NOW - timedelta(hours=1))
+        directory.registry.add_crls(_pem(issuing), actor="admin", cas=[_issuing_pem(cas)])
+        with tls.client() as client:
+            answer = client.get(f"{directory.url}/v1/config")
+    assert answer.status_code == 409, answer.text
+    assert answer.headers["content-type"] == "application/json"
+    assert answer.json()["code"] == "configuration-incomplete"
+    assert cas.root in answer.json()["message"]

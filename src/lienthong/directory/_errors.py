@@ -4,13 +4,13 @@ LienthongError
 └── DirectoryError                 the directory cannot do or answer what was asked
     ├── DirectoryEntryUnknown      no such agency, node or certificate: check the name
     ├── DirectoryConflict          the change contradicts the registry: fix the request
+    │   └── ConfigurationIncomplete  nothing published: the registry lacks CRLs the policy needs
     ├── DirectoryKeyError          a key, certificate, anchor or CRL file cannot be used
     ├── RouteRefused               no delivery to this code: do not retry as it is
     │   ├── CodeClosed             closed (or not yet open); ``successor`` names who took over
     │   └── NoServingNode          no node serves the code
     ├── SignerNotEntitled          this certificate may not sign for this code
     ├── ConfigurationRefused       a configuration failed verification; ``reason`` says how
-    ├── ConfigurationIncomplete    the directory will not publish: CRLs the policy needs are missing
     ├── ConfigurationExpired       the cached configuration has expired: refuse to route
     ├── ConfigurationMissing       a node holds no configuration yet: fetch one first
     ├── DirectoryUnreachable       the directory could not be reached or answered badly: retry later
@@ -59,6 +59,18 @@ class DirectoryConflict(DirectoryError):
     """Raised when a change contradicts the registry (a code already open, a closed code reused)."""
 
     code = "directory-conflict"
+
+
+class ConfigurationIncomplete(DirectoryConflict):
+    """Raised when the registry lacks a current CRL of a CA whose revocation the policy requires
+    (see ``lienthong.directory._revocation``): nothing is published, the last configuration stays."""
+
+    code = "configuration-incomplete"
+
+    def __init__(self, message: str, *, issuers: tuple[str, ...]) -> None:
+        super().__init__(message)
+        #: The CAs (RFC 4514 names) without a current CRL.
+        self.issuers = issuers
 
 
 class DirectoryKeyError(DirectoryError):
@@ -133,18 +145,6 @@ class ConfigurationRefused(DirectoryError):
     def __init__(self, message: str, *, reason: RefusalReason) -> None:
         super().__init__(message, code=f"configuration-{reason.value}")
         self.reason = reason
-
-
-class ConfigurationIncomplete(DirectoryError):
-    """Raised when the registry lacks a current CRL of a CA whose revocation the policy requires
-    (see ``lienthong.directory._revocation``): nothing is published, the last configuration stays."""
-
-    code = "configuration-incomplete"
-
-    def __init__(self, message: str, *, issuers: tuple[str, ...]) -> None:
-        super().__init__(message)
-        #: The CAs (RFC 4514 names) without a current CRL.
-        self.issuers = issuers
 
 
 class ConfigurationExpired(DirectoryError):

@@ -14,7 +14,6 @@ from fastapi import FastAPI
 
 from lienthong.directory._errors import (
     AuthenticationRequired,
-    ConfigurationIncomplete,
     ConfigurationRefused,
     DirectoryConflict,
     DirectoryEntryUnknown,
@@ -45,7 +44,6 @@ STATUS: Final[dict[type[LienthongError], int]] = {
     DirectoryKeyError: 422,
     ConfigurationRefused: 422,
     StoreError: 500,
-    ConfigurationIncomplete: 503,
     DatabaseUnavailable: 503,
 }
 
