@@ -20,11 +20,13 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from directory.directory_servers import Clock, Tls, running_directory
 from lienthong.directory import (
     VERSION_HEADER,
+    AdminFile,
     ConfigurationIncomplete,
     ConfigurationPublisher,
     DirectoryConflict,
     DirectoryKeyError,
     DirectoryRegistry,
+    Scope,
     generate_directory_key,
     verify_configuration,
 )
@@ -216,3 +218,28 @@ def test_service_with_nothing_to_fall_back_on_answers_a_problem_naming_the_ca(
     assert answer.headers["content-type"] == "application/json"
     assert answer.json()["code"] == "configuration-incomplete"
     assert cas.root in answer.json()["message"]
+
+
+def test_admin_api_takes_every_crl_with_the_issuing_ca(
+    database_url: str, tmp_path: Path, tls: Tls, cas: Cas
+) -> None:
+    clock = Clock(NOW)
+    with running_directory(database_url, tmp_path / "home", tls, clock=clock) as directory:
+        _, token = AdminFile.in_home(tmp_path / "home").add("trustee", frozenset({Scope.TRUST_WRITE}), at=NOW)
+        directory.registry.add_anchor(cas.pki.root_path.read_text(encoding="ascii"), actor="setup")
+        issuing, root = cas.crls(NOW - timedelta(hours=1))
+        body = {"crl_pem": _pem(issuing, root).decode(), "ca_pem": _issuing_pem(cas).decode()}
+        with tls.client() as client:
+            answer = client.post(
+                f"{directory.url}/v1/admin/crls", json=body, headers={"Authorization": f"Bearer {token}"}
+            )
+            unknown = client.post(
+                f"{directory.url}/v1/admin/crls",
+                json={"crl_pem": body["crl_pem"]},
+                headers={"Authorization": f"Bearer {token}"},
+            )
+    assert answer.status_code == 201, answer.text
+    assert [c["issuer"] for c in answer.json()["crls"]] == [cas.issuing, cas.root]
+    assert answer.json()["missing"] == []
+    assert unknown.status_code == 422, "an issuing CA's CRL taken without its certificate"
+    assert unknown.json()["code"] == "directory-key" and cas.issuing in unknown.json()["message"]
