@@ -14,18 +14,16 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-
 from lienthong._i18n import tr
 from lienthong.codes import CodeRegistry, default_registry, parse_code
 from lienthong.directory._certs import (
     anchor_of,
+    crl_signers,
     fingerprint,
     load_certificate_pem,
     read_crls,
     revocation_list,
+    signed_by,
 )
 from lienthong.directory._certs import (
     certificate_pem as pem_of,
@@ -46,7 +44,6 @@ from lienthong.store import (
     migrate,
     open_database,
 )
-from lienthong.trust import KeyLoadError, certificates_from_bytes
 
 Clock = Callable[[], datetime]
 
@@ -295,14 +292,14 @@ class DirectoryRegistry:
         """
         crls = read_crls(data)
         with self._change(actor) as store:
-            signers = _crl_signers(
+            signers = crl_signers(
                 [load_certificate_pem(anchor.certificate_pem) for anchor in store.anchors()], cas
             )
             held = {crl.issuer: crl for crl in store.crls()}
             recorded: list[tuple[RevocationList, bool]] = []
             for crl in crls:
                 entry = revocation_list(crl)
-                if not any(_signed_by(crl, signer) for signer in signers):
+                if not any(signed_by(crl, signer) for signer in signers):
                     raise DirectoryKeyError(
                         tr(
                             f"CRL của {entry.issuer} không do CA gốc tin cậy nào ký, cũng không do "
@@ -355,48 +352,3 @@ class DirectoryRegistry:
         """The routing view of the registry as it is now (``route``, ``node_for``, ``may_sign``)."""
         snapshot = self.snapshot()
         return Network(agencies=snapshot.agencies, nodes=snapshot.nodes, bindings=snapshot.bindings)
-
-
-def _is_ca(certificate: x509.Certificate) -> bool:
-    try:
-        return bool(certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
-    except x509.ExtensionNotFound:
-        return False
-
-
-def _issued(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
-    try:
-        certificate.verify_directly_issued_by(issuer)
-    except (ValueError, TypeError, InvalidSignature):
-        return False
-    return True
-
-
-def _crl_signers(anchors: list[x509.Certificate], cas: Sequence[bytes]) -> list[x509.Certificate]:
-    """The anchors, and the CA certificates of ``cas`` issued by them (directly or through one
-    another); refuses a certificate of ``cas`` that is not such a CA."""
-    try:
-        given = [certificate for data in cas for certificate in certificates_from_bytes(data)]
-    except KeyLoadError as exc:
-        raise DirectoryKeyError(tr(f"--ca: {exc}", f"--ca: {exc}")) from exc
-    signers = list(anchors)
-    while given:
-        found = [ca for ca in given if _is_ca(ca) and any(_issued(ca, signer) for signer in signers)]
-        if not found:
-            names = "; ".join(ca.subject.rfc4514_string() for ca in given)
-            raise DirectoryKeyError(
-                tr(
-                    f"--ca: {names} không phải CA do một CA gốc tin cậy cấp.",
-                    f"--ca: {names} is not a CA issued by a trust anchor.",
-                )
-            )
-        signers.extend(found)
-        given = [ca for ca in given if ca not in found]
-    return signers
-
-
-def _signed_by(crl: x509.CertificateRevocationList, signer: x509.Certificate) -> bool:
-    key = signer.public_key()
-    if crl.issuer != signer.subject or not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
-        return False
-    return crl.is_signature_valid(key)
