@@ -87,3 +87,11 @@ def test_a_pass_with_a_gap_is_not_remembered_for_another_moment(test_pki: Genera
     assert _validate(test_pki, "other", test_pki.crls, at=later).revocation_gaps
     again = _validate(test_pki, "other", test_pki.crls, at=AT)
     assert again.revocation_checked, "a pass with stale CRLs answered for a moment they are current"
+
+
+def test_a_remembered_pass_with_a_gap_keeps_to_its_moment(test_pki: GeneratedPki) -> None:
+    issuing_only = test_pki.crls[:1]
+    assert _validate(test_pki, "other", issuing_only).revocation_gaps == (ROOT,)
+    assert _validate(test_pki, "other", issuing_only).revocation_gaps == (ROOT,)  # remembered
+    later = _validate(test_pki, "other", issuing_only, at=AT + timedelta(days=30))
+    assert set(later.revocation_gaps) == {ISSUING, ROOT}, "a remembered gap hid the stale CRL"

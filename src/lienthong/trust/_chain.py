@@ -270,20 +270,27 @@ async def _validate(
 
 
 def _window(
-    path: tuple[x509.Certificate, ...], crls: Sequence[x509.CertificateRevocationList]
+    path: tuple[x509.Certificate, ...], crls: Sequence[x509.CertificateRevocationList], at: datetime
 ) -> tuple[datetime, datetime]:
-    """The interval in which a path that passed keeps passing with the same inputs.
+    """The interval around ``at`` in which a path that passed keeps passing with the same inputs.
 
-    Inside it, no certificate of the path leaves its validity period, no CRL becomes stale or
-    premature, and no CRL entry for a serial of the path has taken effect.
+    Inside it, no certificate of the path leaves its validity period, no CRL current at ``at``
+    becomes stale or premature, none stale or premature becomes current (so a pass with a gap
+    keeps the same gap), and no CRL entry for a serial of the path has taken effect.
     """
     start = max(c.not_valid_before_utc for c in path)
     end = min(c.not_valid_after_utc for c in path)
     serials = {c.serial_number for c in path}
     for crl in crls:
-        start = max(start, crl.last_update_utc)
-        if crl.next_update_utc is not None:
-            end = min(end, crl.next_update_utc)
+        next_update = crl.next_update_utc
+        if at < crl.last_update_utc:
+            end = min(end, crl.last_update_utc)
+        elif next_update is not None and at >= next_update:
+            start = max(start, next_update)
+        else:
+            start = max(start, crl.last_update_utc)
+            if next_update is not None:
+                end = min(end, next_update)
         for entry in crl:
             if entry.serial_number in serials:
                 end = min(end, entry.revocation_date_utc)
@@ -385,9 +392,9 @@ def validate_chain(
     known = _cached(key, at)
     if known is None:
         result = validate()
-        if result.status is not ChainStatus.PASSED or result.revocation_gaps:
-            return result  # a gap's window is not ``_window``'s: not remembered (and rare)
-        known = (result, *_window(result.path, crls))
+        if result.status is not ChainStatus.PASSED:
+            return result
+        known = (result, *_window(result.path, crls, at))
         _remember(key, known)
     if len(_BY_IDENTITY) >= _BY_IDENTITY_SIZE:
         _BY_IDENTITY.clear()
