@@ -174,6 +174,9 @@ def test_config_build_refused_keeps_the_file(database_url: str, cas: Cas, tmp_pa
     added = run("crls", "add", str(crl), "--ca", str(cas.pki.issuing_path))
     assert added.returncode == 0, added.stderr
     assert cas.root in added.stderr, "crls add did not say which CRL publishing still needs"
+    unknown = run("crls", "add", str(crl))  # the issuing CA not given: its CRL cannot be checked
+    assert unknown.returncode == 1 and len(unknown.stderr.strip().splitlines()) == 1
+    assert cas.issuing in unknown.stderr and "--ca" in unknown.stderr
     built = run("config", "build", "-o", str(out), "--key", str(key), "--cert", str(cert))
     assert built.returncode == 1
     assert cas.root in built.stderr and "Traceback" not in built.stderr
