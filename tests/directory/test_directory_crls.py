@@ -27,6 +27,7 @@ from lienthong.directory import (
     DirectoryKeyError,
     DirectoryRegistry,
     Scope,
+    build_configuration,
     generate_directory_key,
     verify_configuration,
 )
@@ -246,3 +247,13 @@ def test_admin_api_takes_every_crl_with_the_issuing_ca(
     assert answer.json()["missing"] == []
     assert unknown.status_code == 422, "an issuing CA's CRL taken without its certificate"
     assert unknown.json()["code"] == "directory-key" and cas.issuing in unknown.json()["message"]
+
+
+def test_a_configuration_with_a_gap_says_so_in_its_summary(registry: DirectoryRegistry, cas: Cas) -> None:
+    issuing, _ = cas.crls(NOW - timedelta(hours=1))
+    registry.add_crls(_pem(issuing), actor="admin", cas=[_issuing_pem(cas)])
+    key = generate_directory_key("test")
+    data = build_configuration(registry.snapshot(), key, directory="test", issued_at=NOW)  # no check here
+    configuration = verify_configuration(data, key.anchor(directory="test"), at=NOW)
+    assert configuration.revocation_gaps == (cas.root,)
+    assert f'crl_gaps="{cas.root}"' in configuration.summary()
