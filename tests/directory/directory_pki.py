@@ -13,9 +13,9 @@ from cryptography.x509.oid import NameOID
 START = datetime(2025, 1, 1, tzinfo=UTC)
 
 
-def certificate_pem(common_name: str) -> str:
+def certificate_pem(common_name: str, key: ec.EllipticCurvePrivateKey | None = None) -> str:
     """A self-signed EC certificate (the tests care about its bytes, not its chain)."""
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = key or ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     certificate = (
         x509.CertificateBuilder()
@@ -30,8 +30,11 @@ def certificate_pem(common_name: str) -> str:
     return certificate.public_bytes(Encoding.PEM).decode("ascii")
 
 
-def crl_pem(issuer: str, *, this_update: datetime = START) -> str:
-    key = ec.generate_private_key(ec.SECP256R1())
+def crl_pem(
+    issuer: str, *, this_update: datetime = START, key: ec.EllipticCurvePrivateKey | None = None
+) -> str:
+    """A CRL of ``issuer`` signed by ``key`` (by default a new key: signed by nobody known)."""
+    key = key or ec.generate_private_key(ec.SECP256R1())
     crl = (
         x509.CertificateRevocationListBuilder()
         .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))

@@ -9,6 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 
 from directory.directory_pki import certificate_pem, crl_pem
 from lienthong.codes import CodeRegistry
@@ -193,8 +194,10 @@ def test_certificates_anchors_crls(registry: DirectoryRegistry) -> None:
         registry.bind_certificate("000.00.00.X99", pem, actor="admin")
     registry.unbind_certificate(binding.fingerprint, "000.00.00.G22", actor="admin")
     assert not registry.network().may_sign(binding.fingerprint, "000.00.00.G22")
-    anchor = registry.add_anchor(certificate_pem("Root CA"), actor="admin")
-    crl = registry.add_crl(crl_pem("Root CA"), actor="admin")
+    root_key = ec.generate_private_key(ec.SECP256R1())
+    anchor = registry.add_anchor(certificate_pem("Root CA", root_key), actor="admin")
+    ((crl, changed),) = registry.add_crls(crl_pem("Root CA", key=root_key).encode(), actor="admin")
+    assert changed
     snapshot = registry.snapshot()
     assert [a.fingerprint for a in snapshot.anchors] == [anchor.fingerprint]
     assert [c.issuer for c in snapshot.crls] == [crl.issuer]

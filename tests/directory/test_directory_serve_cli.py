@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
 from typer.testing import CliRunner
 
 from directory.directory_pki import certificate_pem, crl_pem
@@ -44,9 +45,11 @@ def _run(*args: str, url: str = "", home: Path | None = None) -> str:
 
 def test_certificates_anchors_crls_and_node_removal(database_url: str, tmp_path: Path) -> None:
     _run("init", url=database_url)
-    cert, crl = tmp_path / "signer.pem", tmp_path / "root.crl"
+    cert, crl, root = tmp_path / "signer.pem", tmp_path / "root.crl", tmp_path / "root.pem"
+    root_key = ec.generate_private_key(ec.SECP256R1())
     cert.write_text(certificate_pem("VPCP signer"), encoding="ascii")
-    crl.write_text(crl_pem("Root CA"), encoding="ascii")
+    root.write_text(certificate_pem("Root CA", root_key), encoding="ascii")
+    crl.write_text(crl_pem("Root CA", key=root_key), encoding="ascii")
     fingerprint = _run(
         "certificates", "bind", "000.00.00.G22", str(cert), "--subtree", url=database_url
     ).split()[0]
@@ -55,6 +58,7 @@ def test_certificates_anchors_crls_and_node_removal(database_url: str, tmp_path:
     with pytest.raises(DirectoryEntryUnknown):
         _run("certificates", "unbind", fingerprint, "000.00.00.G22", url=database_url)
     assert "CN=VPCP signer" in _run("anchors", "add", str(cert), url=database_url)
+    _run("anchors", "add", str(root), url=database_url)
     assert "CN=Root CA" in _run("crls", "add", str(crl), url=database_url)
     _run("nodes", "add", "hanoi", "https://hn.example", "--serves", "000.00.00.H26", url=database_url)
     _run("nodes", "remove", "hanoi", url=database_url)

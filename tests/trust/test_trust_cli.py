@@ -136,3 +136,13 @@ def test_verify_reports_the_pdf_signatures_inside_the_attachments(tmp_path: Path
     assert cli("trust", "verify", signed, *trust, "--require-pdf-signatures")[0] == 1
     code, out, _ = cli("trust", "verify", signed, *trust)
     assert code == 0 and "ban-nhap.pdf: PDF not signed" in out
+
+
+def test_revoke_and_crl_say_how_the_network_learns_of_it(tmp_path: Path) -> None:
+    home = tmp_path / "pki"
+    assert cli("pki", "init", "--home", home)[0] == 0
+    assert cli("pki", "issue", "--home", home, "--agency", CODE, "--org", "VPCP")[0] == 0
+    for args in (("revoke", "--home", home, CODE), ("crl", "--home", home)):
+        code, out, _ = cli("pki", *args)
+        assert code == 0
+        assert f"directory crls add {home / 'crl.pem'} --ca {home / 'issuing.pem'}" in out

@@ -298,12 +298,37 @@ def anchors_add(certificate: _PemFile, db: _Db = DEFAULT_URL, actor: _Actor = No
 
 
 @crls.command("add")
-def crls_add(crl: _PemFile, db: _Db = DEFAULT_URL, actor: _Actor = None) -> None:
-    """Ghi CRL mới nhất của một CA (CRL cũ hơn bản đã có thì bỏ qua)."""
-    pem = crl.read_text(encoding="ascii", errors="replace")
+def crls_add(
+    crl: _PemFile,
+    ca: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--ca",
+            exists=True,
+            dir_okay=False,
+            help="Chứng thư CA (không phải CA gốc) đã ký CRL trong tệp, ví dụ pki/issuing.pem.",
+        ),
+    ] = None,
+    db: _Db = DEFAULT_URL,
+    actor: _Actor = None,
+) -> None:
+    """Ghi mọi CRL trong tệp (PEM hoặc DER), mỗi CRL thay CRL cũ hơn của cùng CA."""
     with _registry(db) as registry:
-        added = registry.add_crl(pem, actor=_actor(actor))
-    typer.echo(f"{added.issuer}  {added.this_update.isoformat()}")
+        recorded = registry.add_crls(
+            crl.read_bytes(), actor=_actor(actor), cas=[path.read_bytes() for path in ca or ()]
+        )
+        missing = registry.missing_crls()
+    for added, changed in recorded:
+        state = tr("đã ghi", "added") if changed else tr("đã có", "unchanged")
+        typer.echo(f"{added.issuer}  {added.this_update.isoformat()}  {state}")
+    if missing:
+        typer.echo(
+            tr(
+                f"Chú ý: chưa phát hành được cấu hình khi còn thiếu CRL của {'; '.join(missing)}.",
+                f"Note: no configuration is published until CRLs of {'; '.join(missing)} are added.",
+            ),
+            err=True,
+        )
 
 
 @config.command("keygen")
@@ -339,13 +364,15 @@ def config_build(
 ) -> None:
     """Tạo và ký cấu hình mạng: đầy đủ, hoặc phần thay đổi từ một phiên bản (--since)."""
     directory_key = DirectoryKey.load(key, cert)
+    issued_at = datetime.now(UTC)
     with _registry(db) as registry:
+        registry.require_crls(at=issued_at)  # refused: the file already there stays as it was
         snapshot = registry.snapshot(since=since)
     data = build_configuration(
         snapshot,
         directory_key,
         directory=name,
-        issued_at=datetime.now(UTC),
+        issued_at=issued_at,
         valid_for=timedelta(hours=valid_hours),
     )
     _write_atomically(output, data)

@@ -95,6 +95,13 @@ def revoke(
     now = _now()
     pki.revoke(serial, at=now, reason=flag)
     typer.echo(f"{tr('đã thu hồi', 'revoked')} {serial:x}; CRL: {pki.write_crl(at=now)}")
+    _publish_hint(pki)
+
+
+def _publish_hint(pki: Pki) -> None:
+    """The next step: the network learns of a revocation only from the directory."""
+    command = f"lienthong directory crls add {pki.crl_path} --ca {pki.issuing_path}"
+    typer.echo(tr(f"Phát hành cho mạng: {command}", f"Publish to the network: {command}"))
 
 
 @app.command("crl")
@@ -103,8 +110,9 @@ def crl(
     next_update_days: Annotated[int, typer.Option(help="Số ngày tới lần cập nhật sau.")] = 7,
 ) -> None:
     """Phát hành CRL mới (của CA cấp phát và CA gốc) vào crl.pem."""
-    path = Pki(home).write_crl(at=_now(), next_update=timedelta(days=next_update_days))
-    typer.echo(str(path))
+    pki = Pki(home)
+    typer.echo(str(pki.write_crl(at=_now(), next_update=timedelta(days=next_update_days))))
+    _publish_hint(pki)
 
 
 @app.command("serve")

@@ -57,7 +57,10 @@ class AnchorIn(BaseModel):
 
 
 class CrlIn(BaseModel):
+    #: One or more CRLs, PEM.
     crl_pem: str
+    #: CA certificates (PEM) that signed CRLs of ``crl_pem`` and are not trust anchors.
+    ca_pem: str = ""
 
 
 def _agency(entry: AgencyEntry) -> dict[str, Any]:
@@ -201,8 +204,21 @@ def admin_router(registry: DirectoryRegistry, admins: AdminFile) -> APIRouter:
 
     @router.post("/crls", status_code=201)
     def add_crl(body: CrlIn, admin: Annotated[Admin, Depends(scoped(Scope.TRUST_WRITE))]) -> Any:
-        crl = registry.add_crl(body.crl_pem, actor=admin.name)
-        return {"issuer": crl.issuer, "fingerprint": crl.fingerprint, "this_update": crl.this_update}
+        cas = [body.ca_pem.encode()] if body.ca_pem.strip() else []
+        recorded = registry.add_crls(body.crl_pem.encode(), actor=admin.name, cas=cas)
+        return {
+            "crls": [
+                {
+                    "issuer": c.issuer,
+                    "fingerprint": c.fingerprint,
+                    "this_update": c.this_update,
+                    "changed": changed,
+                }
+                for c, changed in recorded
+            ],
+            # CAs still without the CRL publishing needs: the configuration is not published until then.
+            "missing": registry.missing_crls(),
+        }
 
     # -- audit ---------------------------------------------------------------------------------
 

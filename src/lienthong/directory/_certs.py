@@ -1,17 +1,22 @@
-"""Reading the certificates and CRLs the directory records: PEM in, fingerprint and names out."""
+"""Reading the certificates and CRLs the directory records: PEM in, fingerprint and names out;
+which CA signed a CRL."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
+from collections.abc import Sequence
 from datetime import UTC
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong._i18n import tr
 from lienthong.directory._errors import DirectoryKeyError
 from lienthong.store import RevocationList, TrustAnchor
+from lienthong.trust import KeyLoadError, certificates_from_bytes, crls_from_bytes
 
 
 @functools.lru_cache(maxsize=1024)
@@ -48,12 +53,19 @@ def anchor_of(pem: str | bytes) -> TrustAnchor:
     )
 
 
-def crl_of(pem: str | bytes) -> RevocationList:
-    data = pem.encode() if isinstance(pem, str) else pem
+def read_crls(data: bytes) -> list[x509.CertificateRevocationList]:
+    """Every CRL in ``data``: PEM blocks (other blocks ignored) or one DER CRL; at least one."""
     try:
-        crl = x509.load_pem_x509_crl(data)
-    except ValueError as exc:
-        raise DirectoryKeyError(tr(f"không phải CRL PEM: {exc}", f"not a PEM CRL: {exc}")) from exc
+        crls = crls_from_bytes(data)
+    except KeyLoadError as exc:
+        raise DirectoryKeyError(tr(f"không đọc được CRL: {exc}", f"unreadable CRL: {exc}")) from exc
+    if not crls:
+        raise DirectoryKeyError(tr("tệp không chứa CRL nào", "the file holds no CRL"))
+    return crls
+
+
+def revocation_list(crl: x509.CertificateRevocationList) -> RevocationList:
+    """How the registry records ``crl``."""
     der = crl.public_bytes(Encoding.DER)
     next_update = crl.next_update_utc
     return RevocationList(
@@ -63,3 +75,49 @@ def crl_of(pem: str | bytes) -> RevocationList:
         this_update=crl.last_update_utc.astimezone(UTC),
         next_update=None if next_update is None else next_update.astimezone(UTC),
     )
+
+
+def _is_ca(certificate: x509.Certificate) -> bool:
+    try:
+        return bool(certificate.extensions.get_extension_for_class(x509.BasicConstraints).value.ca)
+    except x509.ExtensionNotFound:
+        return False
+
+
+def _issued(certificate: x509.Certificate, issuer: x509.Certificate) -> bool:
+    try:
+        certificate.verify_directly_issued_by(issuer)
+    except (ValueError, TypeError, InvalidSignature):
+        return False
+    return True
+
+
+def crl_signers(anchors: list[x509.Certificate], cas: Sequence[bytes]) -> list[x509.Certificate]:
+    """The anchors, and the CA certificates of ``cas`` issued by them (directly or through one
+    another); refuses a certificate of ``cas`` that is not such a CA."""
+    try:
+        given = [certificate for data in cas for certificate in certificates_from_bytes(data)]
+    except KeyLoadError as exc:
+        raise DirectoryKeyError(tr(f"--ca: {exc}", f"--ca: {exc}")) from exc
+    signers = list(anchors)
+    while given:
+        found = [ca for ca in given if _is_ca(ca) and any(_issued(ca, signer) for signer in signers)]
+        if not found:
+            names = "; ".join(ca.subject.rfc4514_string() for ca in given)
+            raise DirectoryKeyError(
+                tr(
+                    f"--ca: {names} không phải CA do một CA gốc tin cậy cấp.",
+                    f"--ca: {names} is not a CA issued by a trust anchor.",
+                )
+            )
+        signers.extend(found)
+        given = [ca for ca in given if ca not in found]
+    return signers
+
+
+def signed_by(crl: x509.CertificateRevocationList, signer: x509.Certificate) -> bool:
+    """Whether ``signer`` (an RSA or EC CA, as the network's are) signed ``crl``."""
+    key = signer.public_key()
+    if crl.issuer != signer.subject or not isinstance(key, rsa.RSAPublicKey | ec.EllipticCurvePublicKey):
+        return False
+    return crl.is_signature_valid(key)

@@ -26,6 +26,7 @@ from lienthong.codes import AgencyCode, CodeStatus
 from lienthong.directory._document import ConfigurationContent, compact_rules, decode, encode
 from lienthong.directory._errors import ConfigurationExpired, ConfigurationRefused, RefusalReason
 from lienthong.directory._network import Network, Route
+from lienthong.directory._revocation import missing_crls
 from lienthong.directory._signing import ConfigurationAnchor, DirectoryKey
 from lienthong.edxml import VIETNAM_TZ
 from lienthong.store import DirectorySnapshot, NodeEntry
@@ -162,15 +163,24 @@ class Configuration:
     def expires_at(self) -> datetime:
         return self.content.expires_at
 
+    @property
+    def revocation_gaps(self) -> tuple[str, ...]:
+        """The CAs the revocation policy needs a current CRL of (``_revocation``) that this
+        configuration lacks when issued: nodes pass the certificates they issued unchecked."""
+        content = self.content
+        return missing_crls(content.anchors, content.bindings, content.crls, at=content.issued_at)
+
     def summary(self) -> str:
         """One line for logs and the CLI."""
         nodes = self.content.nodes
+        gaps = self.revocation_gaps
         return (
             f"directory={self.content.directory} version={self.version} "
             f"issued={self.content.issued_at.isoformat()} expires={self.expires_at.isoformat()} "
             f"agencies={len(self.content.agencies)} nodes={len(nodes)} "
             f"rules={sum(len(n.subtrees) for n in nodes)} bindings={len(self.content.bindings)} "
             f"anchors={len(self.content.anchors)} crls={len(self.content.crls)}"
+            + (f' crl_gaps="{"; ".join(gaps)}"' if gaps else "")
         )
 
     def _day(self, at: datetime) -> date:

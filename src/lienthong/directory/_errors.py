@@ -4,6 +4,7 @@ LienthongError
 └── DirectoryError                 the directory cannot do or answer what was asked
     ├── DirectoryEntryUnknown      no such agency, node or certificate: check the name
     ├── DirectoryConflict          the change contradicts the registry: fix the request
+    │   └── ConfigurationIncomplete  nothing published: the registry lacks CRLs the policy needs
     ├── DirectoryKeyError          a key, certificate, anchor or CRL file cannot be used
     ├── RouteRefused               no delivery to this code: do not retry as it is
     │   ├── CodeClosed             closed (or not yet open); ``successor`` names who took over
@@ -31,6 +32,7 @@ __all__ = [
     "AuthenticationRequired",
     "CodeClosed",
     "ConfigurationExpired",
+    "ConfigurationIncomplete",
     "ConfigurationMissing",
     "ConfigurationRefused",
     "DirectoryConflict",
@@ -57,6 +59,18 @@ class DirectoryConflict(DirectoryError):
     """Raised when a change contradicts the registry (a code already open, a closed code reused)."""
 
     code = "directory-conflict"
+
+
+class ConfigurationIncomplete(DirectoryConflict):
+    """Raised when the registry lacks a current CRL of a CA whose revocation the policy requires
+    (see ``lienthong.directory._revocation``): nothing is published, the last configuration stays."""
+
+    code = "configuration-incomplete"
+
+    def __init__(self, message: str, *, issuers: tuple[str, ...]) -> None:
+        super().__init__(message)
+        #: The CAs (RFC 4514 names) without a current CRL.
+        self.issuers = issuers
 
 
 class DirectoryKeyError(DirectoryError):

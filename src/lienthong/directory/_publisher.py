@@ -4,12 +4,18 @@ Reading the registry, encoding and signing run in a worker thread, never on the 
 signed bytes are kept per (registry version, ``since``); a request for a version already signed
 gets the same bytes, until half the validity has passed: then it is signed again, so a node that
 refreshes always holds a configuration with at least half its validity ahead.
+
+Nothing is signed while the registry lacks a CRL the revocation policy requires
+(``ConfigurationIncomplete``, see ``_revocation``): the last full configuration signed stays the
+one served, until it expires, and the refusal is logged at each attempt; with none to fall back
+on (or for a delta), the request is answered with the error naming the CAs.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 
 from lienthong._i18n import tr
 from lienthong.directory._config import DEFAULT_VALIDITY, build_configuration
-from lienthong.directory._errors import DirectoryRequestInvalid
+from lienthong.directory._errors import ConfigurationIncomplete, DirectoryRequestInvalid
 from lienthong.directory._registry import DirectoryRegistry
 from lienthong.directory._signing import DirectoryKey
 
@@ -30,6 +36,8 @@ CONTENT_TYPE: Final = "application/vnd.lienthong.configuration"
 _CACHE_SIZE: Final = 32
 
 Clock = Callable[[], datetime]
+
+_log = logging.getLogger("lienthong.directory.publisher")
 
 
 def _utc_now() -> datetime:
@@ -72,6 +80,8 @@ class ConfigurationPublisher:
         self._clock = clock
         self._cache: OrderedDict[tuple[int, int | None], SignedConfiguration] = OrderedDict()
         self._lock: asyncio.Lock | None = None
+        #: The last full configuration signed: served while a new one may not be.
+        self._last_full: SignedConfiguration | None = None
 
     def _fresh(self, key: tuple[int, int | None]) -> SignedConfiguration | None:
         found = self._cache.get(key)
@@ -82,8 +92,9 @@ class ConfigurationPublisher:
 
     def _build(self, since: int | None) -> SignedConfiguration:
         """Read the registry and sign: blocking, run in a worker thread."""
-        snapshot = self._registry.snapshot(since=since)
         issued_at = self._clock()
+        self._registry.require_crls(at=issued_at)
+        snapshot = self._registry.snapshot(since=since)
         data = build_configuration(
             snapshot, self._key, directory=self._directory, issued_at=issued_at, valid_for=self._valid_for
         )
@@ -112,7 +123,18 @@ class ConfigurationPublisher:
             found = self._fresh((version, since))
             if found is not None:
                 return found
-            signed = await run_in_threadpool(self._build, since)
+            try:
+                signed = await run_in_threadpool(self._build, since)
+            except ConfigurationIncomplete as exc:
+                last = self._last_full
+                if since is not None or last is None or self._clock() >= last.expires_at:
+                    raise
+                _log.error(
+                    "%s (serving version %s, expires %s)", exc, last.version, last.expires_at.isoformat()
+                )
+                return last
+            if since is None:
+                self._last_full = signed
             self._cache[(signed.version, since)] = signed
             while len(self._cache) > _CACHE_SIZE:
                 self._cache.popitem(last=False)

@@ -18,15 +18,19 @@ from lienthong._i18n import tr
 from lienthong.codes import CodeRegistry, default_registry, parse_code
 from lienthong.directory._certs import (
     anchor_of,
-    crl_of,
+    crl_signers,
     fingerprint,
     load_certificate_pem,
+    read_crls,
+    revocation_list,
+    signed_by,
 )
 from lienthong.directory._certs import (
     certificate_pem as pem_of,
 )
-from lienthong.directory._errors import DirectoryConflict, DirectoryEntryUnknown
+from lienthong.directory._errors import DirectoryConflict, DirectoryEntryUnknown, DirectoryKeyError
 from lienthong.directory._network import Network
+from lienthong.directory._revocation import missing_crls, require_crls
 from lienthong.store import (
     AgencyEntry,
     AuditEntry,
@@ -276,12 +280,62 @@ class DirectoryRegistry:
             store.put_anchor(anchor)
         return anchor
 
-    def add_crl(self, crl_pem: str, *, actor: str) -> RevocationList:
-        """Record an issuer's CRL; an older one than that stored is ignored."""
-        crl = crl_of(crl_pem)
+    def add_crls(
+        self, data: bytes, *, actor: str, cas: Sequence[bytes] = ()
+    ) -> list[tuple[RevocationList, bool]]:
+        """Record every CRL in ``data`` (PEM blocks or one DER), each as its issuer's latest; returns
+        each with whether it changed anything (False: that very CRL was held already).
+
+        A CRL must be signed by a trust anchor or by a CA certificate of ``cas`` (PEM or DER files'
+        bytes) that an anchor (or another such CA) issued; one older than its issuer's CRL held
+        is refused. The file is taken whole or not at all.
+        """
+        crls = read_crls(data)
         with self._change(actor) as store:
-            store.put_crl(crl)
-        return crl
+            signers = crl_signers(
+                [load_certificate_pem(anchor.certificate_pem) for anchor in store.anchors()], cas
+            )
+            held = {crl.issuer: crl for crl in store.crls()}
+            recorded: list[tuple[RevocationList, bool]] = []
+            for crl in crls:
+                entry = revocation_list(crl)
+                if not any(signed_by(crl, signer) for signer in signers):
+                    raise DirectoryKeyError(
+                        tr(
+                            f"CRL của {entry.issuer} không do CA gốc tin cậy nào ký, cũng không do "
+                            "CA nào được cho bằng --ca (do một CA gốc cấp) ký.",
+                            f"The CRL of {entry.issuer} is signed neither by a trust anchor nor by a CA "
+                            "given with --ca (issued by an anchor).",
+                        )
+                    )
+                before = held.get(entry.issuer)
+                if before is not None and before.fingerprint == entry.fingerprint:
+                    recorded.append((before, False))
+                    continue
+                if before is not None and before.this_update >= entry.this_update:
+                    raise DirectoryConflict(
+                        tr(
+                            f"CRL của {entry.issuer} phát hành lúc {entry.this_update.isoformat()} không "
+                            f"mới hơn CRL đang có ({before.this_update.isoformat()}).",
+                            f"The CRL of {entry.issuer} issued {entry.this_update.isoformat()} is not "
+                            f"newer than the one held ({before.this_update.isoformat()}).",
+                        )
+                    )
+                store.put_crl(entry)
+                held[entry.issuer] = entry
+                recorded.append((entry, True))
+        return recorded
+
+    def missing_crls(self, *, at: datetime | None = None) -> tuple[str, ...]:
+        """The CAs without the current CRL the revocation policy requires (``_revocation``) at
+        ``at`` (default: now)."""
+        with self._read() as store:
+            return missing_crls(store.anchors(), store.bindings(), store.crls(), at=at or self._clock())
+
+    def require_crls(self, *, at: datetime | None = None) -> None:
+        """Raise ``ConfigurationIncomplete`` unless ``missing_crls`` finds none: before publishing."""
+        with self._read() as store:
+            require_crls(store.anchors(), store.bindings(), store.crls(), at=at or self._clock())
 
     # -- reading -------------------------------------------------------------------------------
 

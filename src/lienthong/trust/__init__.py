@@ -20,7 +20,14 @@ from lienthong.trust._errors import (
 )
 from lienthong.trust._modes import check_private, private_directory, private_files
 from lienthong.trust._pdf import PdfSignatureReport, sign_pdf, verify_pdf
-from lienthong.trust._pem import load_certificate, load_certificates, load_crls, load_private_key
+from lienthong.trust._pem import (
+    certificates_from_bytes,
+    crls_from_bytes,
+    load_certificate,
+    load_certificates,
+    load_crls,
+    load_private_key,
+)
 from lienthong.trust._pki import IssuedCertificate, Pki
 from lienthong.trust._report import VerificationReport
 from lienthong.trust._services import PkiServices, serve_pki
@@ -50,7 +57,9 @@ __all__ = [
     "TrustError",
     "VerificationReport",
     "agency_code_of",
+    "certificates_from_bytes",
     "check_private",
+    "crls_from_bytes",
     "load_certificate",
     "load_certificates",
     "load_crls",

@@ -2,11 +2,24 @@
 
 Trust anchors, CRLs, OCSP responses and the moment are all inputs; fetching revocation data
 over the network happens only when asked (``fetch_ocsp``), from the URLs in the certificates.
+
+Revocation policy: once any revocation source is given, revocation data is required for every
+certificate of the path below its trust anchor, CA certificates included (the anchor itself is
+never checked, as in RFC 5280 path validation). So each CA that issues a certificate on a path,
+the anchor included, must have a current CRL: the anchor's says whether an issuing CA is revoked,
+the issuing CA's whether an agency certificate is. When CRLs alone are given and a CA of the path
+has none current (a gap: the directory refuses to publish such a configuration, but one may still
+arrive), the path is judged with the CRLs there are and no check at the level of the gap, rather
+than refused: it passes with ``revocation_checked`` false and the gap named in ``detail`` and
+``revocation_gaps`` (and logged once), and a certificate a CRL present lists is still revoked. A
+missing CRL must not stop every package of the network.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Coroutine, Sequence
@@ -29,9 +42,16 @@ from pyhanko_certvalidator.errors import (
     RevokedError,
     ValidationError,
 )
+from pyhanko_certvalidator.policy_decl import (
+    CertRevTrustPolicy,
+    RevocationCheckingPolicy,
+    RevocationCheckingRule,
+)
 
 from lienthong.trust._status import ChainStatus
 from lienthong.trust._time import aware
+
+_log = logging.getLogger("lienthong.trust.revocation")
 
 
 @dataclass(frozen=True)
@@ -52,6 +72,9 @@ class ChainResult:
     revocation_reason: str | None = None
     #: The moment the validation was made for.
     moment: datetime | None = field(default=None)
+    #: CAs of the path (RFC 4514 names) whose revocation lists were required but missing or not
+    #: current, so that the certificates they issued passed unchecked (see the module's policy).
+    revocation_gaps: tuple[str, ...] = ()
 
 
 @lru_cache(maxsize=1024)
@@ -88,11 +111,15 @@ def validation_context(
     ocsp_responses: Sequence[bytes] = (),
     fetch_ocsp: bool = False,
     at: datetime,
+    policy: RevocationCheckingPolicy | None = None,
 ) -> ValidationContext:
-    """A certvalidator context; revocation is required when any revocation source is given."""
+    """A certvalidator context; revocation is required when any revocation source is given,
+    unless ``policy`` says otherwise."""
     if not anchors:
         raise ValueError("at least one trust anchor is required")
     require = bool(crls or ocsp_responses or fetch_ocsp)
+    if policy is None:
+        policy = _REQUIRED if require else _SOFT
     return ValidationContext(
         trust_roots=[_to_asn1(c) for c in anchors],
         other_certs=[_to_asn1(c) for c in intermediates],
@@ -100,8 +127,13 @@ def validation_context(
         ocsps=list(ocsp_responses),
         moment=aware(at),
         allow_fetching=fetch_ocsp,
-        revocation_mode="require" if require else "soft-fail",
+        revinfo_policy=CertRevTrustPolicy(policy),
     )
+
+
+_REQUIRED = RevocationCheckingPolicy.from_legacy("require")
+_SOFT = RevocationCheckingPolicy.from_legacy("soft-fail")
+_NONE = RevocationCheckingPolicy.from_legacy("none")
 
 
 async def validate_chain_async(
@@ -115,15 +147,102 @@ async def validate_chain_async(
     at: datetime,
 ) -> ChainResult:
     """Validate ``signer``'s path to one of ``anchors`` at ``at``; never raises for a bad path."""
-    context = validation_context(
-        anchors=anchors,
-        intermediates=intermediates,
-        crls=crls,
-        ocsp_responses=ocsp_responses,
-        fetch_ocsp=fetch_ocsp,
-        at=at,
-    )
+
+    def context(policy: RevocationCheckingPolicy | None = None) -> ValidationContext:
+        return validation_context(
+            anchors=anchors,
+            intermediates=intermediates,
+            crls=crls,
+            ocsp_responses=ocsp_responses,
+            fetch_ocsp=fetch_ocsp,
+            at=at,
+            policy=policy,
+        )
+
     checked = bool(crls or ocsp_responses or fetch_ocsp)
+    result = await _validate(signer, context(), at=at, checked=checked)
+    if result.status is not ChainStatus.REVOCATION_UNKNOWN or ocsp_responses or fetch_ocsp:
+        return result
+    # Required data missing: either a CA of the path has no current CRL (a gap, judged without
+    # it), or the CRLs there are do not answer (forged, unreadable: still refused).
+    bare = await _validate(signer, context(_NONE), at=at, checked=False)
+    if bare.status is not ChainStatus.PASSED:
+        return result
+    path = bare.path
+    current = {crl.issuer for crl in crls if _current(crl, at)}
+    ee_gap = path[0].issuer not in current
+    ca_gap = any(cert.issuer not in current for cert in path[1:-1])
+    if not (ee_gap or ca_gap):
+        return result
+    rule = RevocationCheckingRule.CRL_REQUIRED
+    policy = RevocationCheckingPolicy(
+        ee_certificate_rule=RevocationCheckingRule.NO_CHECK if ee_gap else rule,
+        intermediate_ca_cert_rule=RevocationCheckingRule.NO_CHECK if ca_gap else rule,
+    )
+    lenient = await _validate(signer, context(policy), at=at, checked=False)
+    if lenient.status is not ChainStatus.PASSED:
+        return lenient
+    stale = _listed_in_stale(path, crls, at=at)
+    if stale is not None:
+        return stale
+    gaps = tuple(dict.fromkeys(c.issuer.rfc4514_string() for c in path[:-1] if c.issuer not in current))
+    _warn(gaps)
+    detail = "revocation not checked: no current CRL of " + "; ".join(gaps)
+    return ChainResult(ChainStatus.PASSED, path=path, detail=detail, moment=at, revocation_gaps=gaps)
+
+
+def _listed_in_stale(
+    path: tuple[x509.Certificate, ...], crls: Sequence[x509.CertificateRevocationList], *, at: datetime
+) -> ChainResult | None:
+    """REVOKED when a CRL past its next update, signed by the issuer, lists a certificate of the
+    path as revoked before ``at``: too old to say a certificate is good, not to say it is revoked."""
+    for cert, issuer in itertools.pairwise(path):
+        for crl in crls:
+            if crl.issuer != cert.issuer or _current(crl, at):
+                continue
+            entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+            if entry is None or entry.revocation_date_utc > at:
+                continue
+            if not crl.is_signature_valid(issuer.public_key()):  # type: ignore[arg-type]
+                continue
+            try:
+                reason = entry.extensions.get_extension_for_class(x509.CRLReason).value.reason.value
+            except x509.ExtensionNotFound:
+                reason = x509.ReasonFlags.unspecified.value
+            return ChainResult(
+                ChainStatus.REVOKED,
+                path=path,
+                detail=f"revoked per a stale CRL of {cert.issuer.rfc4514_string()}",
+                revocation_checked=True,
+                revoked_at=entry.revocation_date_utc,
+                revocation_reason=_snake(reason),
+                moment=at,
+            )
+    return None
+
+
+def _snake(reason: str) -> str:
+    """``keyCompromise`` as pyhanko-certvalidator names reasons: ``key_compromise``."""
+    return "".join(f"_{ch.lower()}" if ch.isupper() else ch for ch in reason)
+
+
+def _current(crl: x509.CertificateRevocationList, at: datetime) -> bool:
+    return crl.last_update_utc <= at and (crl.next_update_utc is None or at < crl.next_update_utc)
+
+
+_WARNED: set[tuple[str, ...]] = set()
+
+
+def _warn(gaps: tuple[str, ...]) -> None:
+    """Log a gap once per process: it concerns every package signed under those CAs."""
+    if gaps not in _WARNED:
+        _WARNED.add(gaps)
+        _log.warning("revocation not checked for certificates issued by %s: no current CRL", "; ".join(gaps))
+
+
+async def _validate(
+    signer: x509.Certificate, context: ValidationContext, *, at: datetime, checked: bool
+) -> ChainResult:
     validator = CertificateValidator(_to_asn1(signer), validation_context=context)
     try:
         path = await validator.async_validate_path()
@@ -151,20 +270,27 @@ async def validate_chain_async(
 
 
 def _window(
-    path: tuple[x509.Certificate, ...], crls: Sequence[x509.CertificateRevocationList]
+    path: tuple[x509.Certificate, ...], crls: Sequence[x509.CertificateRevocationList], at: datetime
 ) -> tuple[datetime, datetime]:
-    """The interval in which a path that passed keeps passing with the same inputs.
+    """The interval around ``at`` in which a path that passed keeps passing with the same inputs.
 
-    Inside it, no certificate of the path leaves its validity period, no CRL becomes stale or
-    premature, and no CRL entry for a serial of the path has taken effect.
+    Inside it, no certificate of the path leaves its validity period, no CRL current at ``at``
+    becomes stale or premature, none stale or premature becomes current (so a pass with a gap
+    keeps the same gap), and no CRL entry for a serial of the path has taken effect.
     """
     start = max(c.not_valid_before_utc for c in path)
     end = min(c.not_valid_after_utc for c in path)
     serials = {c.serial_number for c in path}
     for crl in crls:
-        start = max(start, crl.last_update_utc)
-        if crl.next_update_utc is not None:
-            end = min(end, crl.next_update_utc)
+        next_update = crl.next_update_utc
+        if at < crl.last_update_utc:
+            end = min(end, crl.last_update_utc)
+        elif next_update is not None and at >= next_update:
+            start = max(start, next_update)
+        else:
+            start = max(start, crl.last_update_utc)
+            if next_update is not None:
+                end = min(end, next_update)
         for entry in crl:
             if entry.serial_number in serials:
                 end = min(end, entry.revocation_date_utc)
@@ -268,7 +394,7 @@ def validate_chain(
         result = validate()
         if result.status is not ChainStatus.PASSED:
             return result
-        known = (result, *_window(result.path, crls))
+        known = (result, *_window(result.path, crls, at))
         _remember(key, known)
     if len(_BY_IDENTITY) >= _BY_IDENTITY_SIZE:
         _BY_IDENTITY.clear()
