@@ -110,6 +110,7 @@ def test_a_caller_not_known_is_refused_before_its_body_is_read(
     served: tuple[ServerThread, list[int]], client: httpx.Client
 ) -> None:
     server, parsed = served
+    before = len(parsed)
     flood = Flood(300 * MiB)
     with peak_growth(os.getpid()) as growth:
         answer = post_flood(client, f"{server.url}/notes", flood, {"Content-Type": "application/json"})
@@ -117,13 +118,14 @@ def test_a_caller_not_known_is_refused_before_its_body_is_read(
     assert answer is not None and answer.status_code == 401, answer
     assert answer.json()["code"] == "caller-unknown"
     assert answer.headers["WWW-Authenticate"] == 'Bearer realm="test"'
-    assert parsed == [] and flood.sent < flood.total
+    assert len(parsed) == before and flood.sent < flood.total
 
 
 def test_a_declared_length_over_the_cap_is_refused_at_once(
     served: tuple[ServerThread, list[int]], client: httpx.Client
 ) -> None:
     server, parsed = served
+    before = len(parsed)
     flood = Flood(400 * MiB)
     headers = {"Authorization": "Bearer good", "Content-Length": str(flood.total)}
     with peak_growth(os.getpid()) as growth:
@@ -131,7 +133,7 @@ def test_a_declared_length_over_the_cap_is_refused_at_once(
     assert growth.bytes < BOUND, growth.bytes
     assert answer is not None and answer.status_code == 413
     assert answer.json()["code"] == "body-too-large"
-    assert parsed == [] and flood.sent < flood.total
+    assert len(parsed) == before and flood.sent < flood.total
 
 
 @pytest.mark.parametrize("path", ["/notes", "/open"])
@@ -139,13 +141,14 @@ def test_a_body_without_length_is_cut_off_at_the_cap(
     served: tuple[ServerThread, list[int]], client: httpx.Client, path: str
 ) -> None:
     server, parsed = served
+    before = len(parsed)
     flood = Flood(300 * MiB, head=b'{"text": "', tail=b'"}')
     with peak_growth(os.getpid()) as growth:
         answer = post_flood(client, server.url + path, flood, {"Authorization": "Bearer good"})
     assert growth.bytes < BOUND, growth.bytes
     assert answer is not None and answer.status_code == 413, answer
     assert answer.json()["code"] == "body-too-large"
-    assert parsed == [] and flood.sent < flood.total
+    assert len(parsed) == before and flood.sent < flood.total
     assert not server.errors, server.errors  # the route's read of a cut body is no failure
 
 
@@ -170,3 +173,27 @@ def test_a_known_caller_within_the_cap_is_served_and_reading_routes_pass(
 def test_a_rule_with_a_check_needs_an_answer() -> None:
     with pytest.raises(ValueError, match="answer"):
         BodyGuard(FastAPI(), rules=[BodyRule("/x", 1, _token)])
+
+
+def test_over_http2_a_refusal_arrives_and_the_connection_serves_on(
+    served: tuple[ServerThread, list[int]], tls: Tls
+) -> None:
+    """HTTP/2 ends the refused stream, not the connection: the client's DATA is taken and
+    dropped (its flow-control window kept open), its answer read, the connection used again."""
+    server, parsed = served
+    before = len(parsed)
+    json = {"Content-Type": "application/json"}
+    cases = [
+        ("/notes", json, 401, "caller-unknown"),
+        ("/open", json, 413, "body-too-large"),
+        ("/notes", {"Authorization": "Bearer good", "Content-Length": str(32 * MiB)}, 413, "body-too-large"),
+    ]
+    with httpx.Client(verify=client_context(anchors=tls.root), http2=True, timeout=60) as client:
+        for path, headers, status, code in cases:
+            with peak_growth(os.getpid()) as growth:
+                answer = client.post(server.url + path, content=iter(Flood(32 * MiB)), headers=headers)
+            assert growth.bytes < BOUND, (path, growth.bytes)
+            assert answer.http_version == "HTTP/2" and answer.status_code == status, (path, answer)
+            assert answer.json()["code"] == code
+        assert client.get(f"{server.url}/notes").status_code == 200
+    assert len(parsed) == before and not server.errors
