@@ -106,15 +106,15 @@ class BodyGuard:
         if rule is None:
             await self.app(scope, receive, send)
             return
-        request = _Request(scope, receive, send, rule)
-        refusal = await self._refusal(scope, rule, request.limit)
+        headers = Headers(scope=scope)
+        request = _Request(scope, receive, send, rule, bodiless=_bodiless(scope, headers))
+        refusal = await self._refusal(scope, headers, rule, request.limit)
         if refusal is not None:
             await request.answer(refusal)
         else:
             await request.serve(self.app)
 
-    async def _refusal(self, scope: Scope, rule: BodyRule, limit: int) -> Response | None:
-        headers = Headers(scope=scope)
+    async def _refusal(self, scope: Scope, headers: Headers, rule: BodyRule, limit: int) -> Response | None:
         if rule.check is not None and scope["method"] not in _BODILESS:
             try:
                 await rule.check(headers)
@@ -123,6 +123,15 @@ class BodyGuard:
                 return self.answer(error)
         declared = _declared(headers)
         return _too_large(rule, limit) if declared is not None and declared > limit else None
+
+
+def _bodiless(scope: Scope, headers: Headers) -> bool:
+    """Known to carry no body: HTTP/1.1 says so by sending neither length nor chunks (HTTP/2
+    may send DATA all the same)."""
+    if headers.get("content-length") == "0":
+        return True
+    http1 = str(scope.get("http_version", "")).startswith("1")
+    return http1 and "content-length" not in headers and "transfer-encoding" not in headers
 
 
 def _too_large(rule: BodyRule, limit: int) -> Response:
@@ -141,14 +150,15 @@ class _Request:
     reading) waits for ever. That goodbye, or the end of the HTTP/2 stream, ends the drain; the
     bound is for a client that keeps sending all the same."""
 
-    def __init__(self, scope: Scope, receive: Receive, send: Send, rule: BodyRule) -> None:
+    def __init__(self, scope: Scope, receive: Receive, send: Send, rule: BodyRule, *, bodiless: bool) -> None:
         self.scope = scope
         self.receive = receive
         self.send = send
         self.rule = rule
         self.limit = rule.limit()
         self.received = 0
-        self.ended = False
+        #: Nothing more to receive: the body ended, the client left, or there is none.
+        self.ended = bodiless
         self.started = False
         self.cut = False
 
