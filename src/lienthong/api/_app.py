@@ -1,7 +1,8 @@
 """``create_app``: the node's API for document-management software, as one ASGI app.
 
 REST under ``/api/v1`` (OpenAPI at ``/docs``) and the VXP-compatible operations under
-``/vxp``; errors answered from one table (``_problems``).
+``/vxp``; errors answered from one table (``_problems``); every body capped, and the REST
+caller known before one is read (``_uploads.body_rules``).
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from fastapi import FastAPI
 
 from lienthong.api._context import ApiContext, ApiSettings, _now
 from lienthong.api._event_routes import router as events_router
-from lienthong.api._problems import install_problem_handlers
+from lienthong.api._problems import answer, install_problem_handlers
 from lienthong.api._replays import StoredReplays
 from lienthong.api._rest import router as rest_router
 from lienthong.api._tokens import TokenCache
+from lienthong.api._uploads import body_rules
 from lienthong.api._vxp import VXP_PREFIX
 from lienthong.api._vxp import router as vxp_router
+from lienthong.net import BodyGuard
 from lienthong.node import Node
 from lienthong.vxp import ReplayGuard
 
@@ -56,6 +59,7 @@ def create_app(
         tokens=TokenCache(settings.token_ttl),
     )
     install_problem_handlers(app)
+    app.add_middleware(BodyGuard, rules=body_rules(app.state.lienthong_api), answer=answer)
     app.include_router(rest_router)
     app.include_router(events_router)
     app.include_router(vxp_router, prefix=VXP_PREFIX)

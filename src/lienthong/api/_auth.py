@@ -10,11 +10,13 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 
 from lienthong._i18n import tr
 from lienthong.api._context import ApiContext
 from lienthong.api._credentials import token_digest
 from lienthong.api._errors import AuthenticationRequired
+from lienthong.net import BodyCheck
 from lienthong.store import ApiClientEntry, ApiStore, ClientKind
 
 _bearer = HTTPBearer(auto_error=False, description="Mã truy cập cấp bởi `lienthong node clients add`.")
@@ -47,17 +49,33 @@ async def _client(ctx: ApiContext, token: str) -> ApiClientEntry | None:
     return client
 
 
-async def current_client(
-    ctx: Annotated[ApiContext, Depends(_context)],
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> ApiClientEntry:
-    """The client whose bearer token the request carries; 401 otherwise."""
+async def _authenticated(ctx: ApiContext, credentials: HTTPAuthorizationCredentials | None) -> ApiClientEntry:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise AuthenticationRequired(tr("cần mã truy cập (Bearer)", "a bearer token is required"))
     client = await _client(ctx, credentials.credentials)
     if client is None or client.kind is not ClientKind.REST:
         raise AuthenticationRequired(tr("mã truy cập không hợp lệ", "invalid bearer token"))
     return client
+
+
+async def current_client(
+    ctx: Annotated[ApiContext, Depends(_context)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> ApiClientEntry:
+    """The client whose bearer token the request carries; 401 otherwise."""
+    return await _authenticated(ctx, credentials)
+
+
+def bearer_check(ctx: ApiContext) -> BodyCheck:
+    """``current_client`` from the headers alone, for ``BodyGuard``: before FastAPI reads the
+    body a route declares (the route's dependency then finds the client in ``ctx.tokens``)."""
+
+    async def check(headers: Headers) -> None:
+        scheme, _, token = headers.get("authorization", "").strip().partition(" ")
+        given = HTTPAuthorizationCredentials(scheme=scheme, credentials=token.strip()) if scheme else None
+        await _authenticated(ctx, given)
+
+    return check
 
 
 Ctx = Annotated[ApiContext, Depends(_context)]

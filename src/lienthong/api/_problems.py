@@ -29,6 +29,7 @@ from lienthong.errors import (
     StoreError,
 )
 from lienthong.net import install_problem_handlers as _install
+from lienthong.net import problem_answer
 from lienthong.net import status_of as _status_of
 from lienthong.node import PackageRefused
 from lienthong.store import DatabaseUnavailable, StoreConflict
@@ -60,12 +61,13 @@ def status_of(error: LienthongError) -> int:
     return _status_of(error, STATUS)
 
 
+_REALM = "lienthong-node"
+_INTERNAL = ("Lỗi nội bộ của điểm kết nối.", "Internal node error.")
+
+#: A domain error as this service answers it (also before a route runs: ``lienthong.net.BodyGuard``).
+answer = problem_answer(STATUS, realm=_REALM, internal=_INTERNAL, log=_log)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Register the shared handlers once on ``app``, with this service's table."""
-    _install(
-        app,
-        STATUS,
-        realm="lienthong-node",
-        internal=("Lỗi nội bộ của điểm kết nối.", "Internal node error."),
-        log=_log,
-    )
+    _install(app, STATUS, realm=_REALM, internal=_INTERNAL, log=_log)

@@ -1,4 +1,5 @@
-"""Reading request bodies within the node's upload limit, refusing early by Content-Length.
+"""Reading request bodies within the node's upload limit, refusing early by Content-Length;
+the cap and caller check of every body-accepting route of the API (``body_rules``).
 
 A refused body is still read (and dropped) up to a bound before the answer goes out: an HTTP/2
 client blocked on flow control while sending would otherwise never read the 413, and wait for
@@ -9,13 +10,49 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from lienthong._i18n import tr
+from lienthong.api._auth import bearer_check
 from lienthong.api._context import ApiContext
 from lienthong.api._errors import UploadTooLarge
 from lienthong.api._outbox import check_size
+from lienthong.net import BodyRule, KiB, MiB
 from lienthong.node import PackageSource, Spool
 
 #: How much of a refused body is read and dropped, as a multiple of the limit.
 _DRAIN_FACTOR = 4
+#: Multipart framing and metadata allowed for beside the files of an upload.
+_FRAMING = 64 * KiB
+#: Every other body: JSON of a status, a recall, a webhook; VXP operations other than sendEdoc.
+SMALL_BODY = 1 * MiB
+
+
+def _too_large(limit: int) -> UploadTooLarge:
+    return UploadTooLarge(
+        tr(f"tải lên vượt giới hạn {limit} byte", f"the upload exceeds the limit of {limit} bytes")
+    )
+
+
+def body_rules(ctx: ApiContext) -> list[BodyRule]:
+    """Caps of the API's routes (first match wins), the REST ones behind the bearer token.
+
+    VXP callers are checked by ``_vxp._call`` from their signed headers before it reads the body
+    (no route there declares a body FastAPI would read first)."""
+    bearer = bearer_check(ctx)
+
+    def upload() -> int:
+        return ctx.max_upload
+
+    def multipart() -> int:
+        return ctx.max_upload + _FRAMING
+
+    files = r"/api/v1/(documents/compose|outbox/[^/]+/(update|replace))"
+    return [
+        BodyRule(r"/api/v1/documents", upload, bearer, too_large=_too_large),
+        BodyRule(files, multipart, bearer, too_large=_too_large),
+        BodyRule(r"/api/v1/.*", SMALL_BODY, bearer),
+        BodyRule(r"/vxp/sendEdoc", upload, too_large=_too_large),
+        BodyRule(r"/vxp/.*", SMALL_BODY),
+    ]
 
 
 def _declared(request: Request) -> int | None:
@@ -79,4 +116,4 @@ async def spool_limited(ctx: ApiContext, request: Request) -> PackageSource:
 def check_declared(ctx: ApiContext, request: Request) -> None:
     declared = _declared(request)
     if declared is not None:
-        check_size(ctx, declared - 64 * 1024)  # multipart framing and metadata allowed for
+        check_size(ctx, declared - _FRAMING)

@@ -89,8 +89,9 @@ def _kind(caller: VxpCaller) -> PackageKind:
 async def _call(request: Request, operation: str) -> Response:
     ctx = context(request)
     try:
-        body = await read_limited(ctx, request) if operation == "sendEdoc" else b""
+        # The signed headers first: a caller not known never has its body read.
         system, caller = await run_in_threadpool(_authenticate, ctx, dict(request.headers))
+        body = await read_limited(ctx, request) if operation == "sendEdoc" else b""
         return await run_in_threadpool(_OPERATIONS[operation], ctx, system, caller, body)
     except LienthongError as error:
         return fail_from(error)

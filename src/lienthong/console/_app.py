@@ -16,13 +16,30 @@ from lienthong.console._outbox_pages import outbox_router
 from lienthong.console._throttle import LoginPolicy
 from lienthong.console._users import UserFile
 from lienthong.console._web import PREFIX, Console
+from lienthong.net import BodyGuard, BodyRule, KiB
 from lienthong.node import Node
 
 _CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'self'; form-action 'self'; base-uri 'none'"
 
 
+#: Multipart framing and the compose form's fields beside its files.
+_FRAMING = 64 * KiB
+#: Every other form: a login, a status, a logout.
+_FORM_BODY = 64 * KiB
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _body_rules(console: Console) -> list[BodyRule]:
+    """Caps of the console's forms. Their session (or, to log in, the login cookie) is checked
+    by the handlers before they read a form: no route declares a body FastAPI would read first."""
+
+    def compose() -> int:
+        return console.node.limits.max_package_bytes + _FRAMING
+
+    return [BodyRule(rf"{PREFIX}/compose", compose), BodyRule(rf"{PREFIX}(/.*)?", _FORM_BODY)]
 
 
 def create_console(
@@ -58,4 +75,6 @@ def create_console(
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
+    # Added last, so it stands in front of the headers' middleware and sees the answer go out.
+    app.add_middleware(BodyGuard, rules=_body_rules(console))
     return app

@@ -1,4 +1,5 @@
-"""``/v1/admin/…``: thin routes over ``DirectoryRegistry``, each behind a bearer token and a scope.
+"""``/v1/admin/…``: thin routes over ``DirectoryRegistry``, each behind a bearer token and a scope;
+their bodies capped and the token checked before one is read (``admin_body_rules``).
 
 The authenticated admin's name is the actor of every change the registry records. Routes are
 plain functions (FastAPI runs them in a worker thread: the registry's database calls block);
@@ -17,12 +18,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Depends, Header, Query, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 
 from lienthong._i18n import tr
 from lienthong.directory._admins import Admin, AdminFile, Scope
 from lienthong.directory._errors import DirectoryRequestInvalid
 from lienthong.directory._registry import DirectoryRegistry
 from lienthong.edxml import VIETNAM_TZ
+from lienthong.net import BodyRule, MiB
 from lienthong.store import AgencyEntry, NodeEntry
 
 
@@ -87,6 +90,27 @@ def _csv_file(data: bytes, apply: Callable[[Path], int]) -> int:
         path = Path(folder) / "upload.csv"
         path.write_bytes(data)
         return apply(path)
+
+
+#: CSV files (imports, reorganisations) and trust material (a CRL may be large).
+FILE_BODY = 4 * MiB
+#: Every other body of the directory: the JSON of one agency, node or binding.
+SMALL_BODY = 1 * MiB
+
+
+def admin_body_rules(admins: AdminFile) -> list[BodyRule]:
+    """Caps of the admin routes (first match wins), behind an admin's token: FastAPI reads the
+    body a route declares before its token dependency, so the token is checked here first."""
+
+    async def token(headers: Headers) -> None:
+        await run_in_threadpool(admins.authenticate, headers.get("authorization"))
+
+    files = r"/v1/admin/(agencies/import|reorganize|anchors|crls)"
+    return [
+        BodyRule(files, FILE_BODY, token),
+        BodyRule(r"/v1/admin(/.*)?", SMALL_BODY, token),
+        BodyRule(r"/.*", SMALL_BODY),
+    ]
 
 
 def admin_router(registry: DirectoryRegistry, admins: AdminFile) -> APIRouter:

@@ -17,16 +17,16 @@ from fastapi import FastAPI
 
 from lienthong import __version__
 from lienthong._i18n import tr
-from lienthong.directory._admin_api import admin_router
+from lienthong.directory._admin_api import admin_body_rules, admin_router
 from lienthong.directory._admins import AdminFile
 from lienthong.directory._config import DEFAULT_VALIDITY
 from lienthong.directory._config_api import config_router
 from lienthong.directory._errors import DirectoryKeyError
-from lienthong.directory._problems import install_problem_handlers
+from lienthong.directory._problems import answer, install_problem_handlers
 from lienthong.directory._publisher import ConfigurationPublisher
 from lienthong.directory._registry import DirectoryRegistry
 from lienthong.directory._signing import DirectoryKey
-from lienthong.net import ServerThread, bind, serve_forever, serve_in_thread, server_context
+from lienthong.net import BodyGuard, ServerThread, bind, serve_forever, serve_in_thread, server_context
 from lienthong.store import sqlite_files
 
 Clock = Callable[[], datetime]
@@ -51,7 +51,9 @@ def create_app(
     app = FastAPI(title="lienthong directory", version=__version__, docs_url=None, redoc_url=None)
     app.include_router(config_router(publisher))
     app.include_router(admin_router(registry, admins))
-    install_portal(app, registry=registry, admins=admins, clock=clock)
+    # Added before the portal's guard and metrics, so both stand in front of this one.
+    app.add_middleware(BodyGuard, rules=admin_body_rules(admins), answer=answer)
+    install_portal(app, registry=registry, admins=admins, clock=clock, answer=answer)
     install_problem_handlers(app)
     return app
 

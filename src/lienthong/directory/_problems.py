@@ -24,6 +24,7 @@ from lienthong.directory._errors import (
 )
 from lienthong.errors import CodeError, LienthongError, RegistryDataError
 from lienthong.net import install_problem_handlers as _install
+from lienthong.net import problem_answer
 from lienthong.net import status_of as _status_of
 from lienthong.store import DatabaseUnavailable, StoreConflict, StoreError
 
@@ -52,12 +53,13 @@ def status_of(error: LienthongError) -> int:
     return _status_of(error, STATUS)
 
 
+_REALM = "lienthong-directory"
+_INTERNAL = ("Lỗi nội bộ của trung tâm danh bạ.", "Internal directory error.")
+
+#: A domain error as this service answers it (also before a route runs: ``lienthong.net.BodyGuard``).
+answer = problem_answer(STATUS, realm=_REALM, internal=_INTERNAL, log=_log)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     """Register the shared handlers once on ``app``, with this service's table."""
-    _install(
-        app,
-        STATUS,
-        realm="lienthong-directory",
-        internal=("Lỗi nội bộ của trung tâm danh bạ.", "Internal directory error."),
-        log=_log,
-    )
+    _install(app, STATUS, realm=_REALM, internal=_INTERNAL, log=_log)

@@ -1,8 +1,15 @@
 """Network plumbing shared by the directory and the nodes: mutual-TLS contexts, serving, and
-errors answered as JSON problems."""
+errors answered as JSON problems, bodies refused before they are read."""
 
+from lienthong.net._bodies import BodyCheck, BodyGuard, BodyRule, BodyTooLarge, KiB, MiB
 from lienthong.net._peer import capture_peer_certificates, peer_certificate
-from lienthong.net._problems import ProblemTable, install_problem_handlers, problem, status_of
+from lienthong.net._problems import (
+    ProblemTable,
+    install_problem_handlers,
+    problem,
+    problem_answer,
+    status_of,
+)
 from lienthong.net._server import Listening, ServerThread, bind, serve_forever, serve_in_thread
 from lienthong.net._sessions import Session, SessionStore, same_token
 from lienthong.net._tls import client_context, server_context
@@ -22,7 +29,13 @@ __all__ = [
     "SIGNATURE_HEADER",
     "TIMESTAMP_HEADER",
     "TOLERANCE",
+    "BodyCheck",
+    "BodyGuard",
+    "BodyRule",
+    "BodyTooLarge",
+    "KiB",
     "Listening",
+    "MiB",
     "ProblemTable",
     "ServerThread",
     "Session",
@@ -33,6 +46,7 @@ __all__ = [
     "install_problem_handlers",
     "peer_certificate",
     "problem",
+    "problem_answer",
     "same_token",
     "serve_forever",
     "serve_in_thread",

@@ -8,7 +8,7 @@ Every error body is JSON ``{"code": …, "message": …}``; nothing answers with
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException
 from lienthong._i18n import tr
 from lienthong.errors import LienthongError
 
-__all__ = ["ProblemTable", "install_problem_handlers", "problem", "status_of"]
+__all__ = ["ProblemTable", "install_problem_handlers", "problem", "problem_answer", "status_of"]
 
 #: HTTP status by error class; the nearest class in an error's MRO decides.
 ProblemTable = Mapping[type[LienthongError], int]
@@ -37,21 +37,33 @@ def problem(
     return JSONResponse({"code": code, "message": message}, status_code=status, headers=headers)
 
 
+def problem_answer(
+    table: ProblemTable, *, realm: str, internal: tuple[str, str], log: logging.Logger
+) -> Callable[[LienthongError], JSONResponse]:
+    """How a service answers its domain errors: status by ``table``, a 401 naming the bearer
+    ``realm``, a 5xx logged and told as ``internal`` (its message in Vietnamese and English)."""
+
+    def answer(error: LienthongError) -> JSONResponse:
+        status = status_of(error, table)
+        headers = {"WWW-Authenticate": f'Bearer realm="{realm}"'} if status == 401 else None
+        if status >= 500:  # our own failure: its text may carry SQL or paths, which stay in the log
+            log.error("%s: %s", error.code, error)
+            return problem(status, error.code, tr(*internal), headers=headers)
+        return problem(status, error.code, str(error), headers=headers)
+
+    return answer
+
+
 def install_problem_handlers(
     app: FastAPI, table: ProblemTable, *, realm: str, internal: tuple[str, str], log: logging.Logger
 ) -> None:
-    """Register the handlers once on ``app``: domain errors by ``table``, request validation as
-    400, HTTP errors as themselves, anything else as 500 (logged; ``internal`` is its message in
-    Vietnamese and English). A 401 names the bearer ``realm``."""
+    """Register the handlers once on ``app``: domain errors by ``table`` (``problem_answer``),
+    request validation as 400, HTTP errors as themselves, anything else as 500 (logged)."""
+    answer = problem_answer(table, realm=realm, internal=internal, log=log)
 
     async def domain(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, LienthongError)
-        status = status_of(exc, table)
-        headers = {"WWW-Authenticate": f'Bearer realm="{realm}"'} if status == 401 else None
-        if status >= 500:  # our own failure: its text may carry SQL or paths, which stay in the log
-            log.error("%s: %s", exc.code, exc)
-            return problem(status, exc.code, tr(*internal), headers=headers)
-        return problem(status, exc.code, str(exc), headers=headers)
+        return answer(exc)
 
     async def validation(_request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

@@ -12,9 +12,12 @@ from importlib import resources
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
 
 from lienthong.directory import AdminFile, DirectoryRegistry
-from lienthong.portal._api import regulations_router, statistics_router
+from lienthong.errors import LienthongError
+from lienthong.net import BodyGuard
+from lienthong.portal._api import regulations_router, statistics_body_rule, statistics_router
 from lienthong.portal._csv import agencies_csv
 from lienthong.portal._errors import (
     ClientCertificateRequired,
@@ -24,19 +27,27 @@ from lienthong.portal._errors import (
 )
 from lienthong.portal._figures import AgencyRow, Figures, NodeRow, Overview
 from lienthong.portal._intake import Intake, StatisticsIntake, record_of
-from lienthong.portal._pages import PREFIX, Portal, pages_router
+from lienthong.portal._pages import PAGES_BODY_RULE, PREFIX, Portal, pages_router
 from lienthong.portal._regulations import GroupFigure, Regulations
 from lienthong.portal._session import Sessions
 from lienthong.statistics import ServiceMetrics
 
 
 def install_portal(
-    app: FastAPI, *, registry: DirectoryRegistry, admins: AdminFile, clock: Callable[[], datetime]
+    app: FastAPI,
+    *,
+    registry: DirectoryRegistry,
+    admins: AdminFile,
+    clock: Callable[[], datetime],
+    answer: Callable[[LienthongError], Response],
 ) -> ServiceMetrics:
-    """Mount statistics, regulations, the portal pages and ``/metrics`` on the directory's app."""
+    """Mount statistics, regulations, the portal pages and ``/metrics`` on the directory's app;
+    their bodies capped, a report's sender known before it is read (refusals by ``answer``)."""
     metrics = ServiceMetrics("directory")
     figures = Figures(registry, clock=clock)
-    app.include_router(statistics_router(StatisticsIntake(registry, clock=clock), metrics))
+    intake = StatisticsIntake(registry, clock=clock)
+    app.add_middleware(BodyGuard, rules=[statistics_body_rule(intake), PAGES_BODY_RULE], answer=answer)
+    app.include_router(statistics_router(intake, metrics))
     app.include_router(regulations_router(figures.regulations, admins))
     app.include_router(pages_router(Portal(figures, admins, Sessions(clock=clock))))
     static = StaticFiles(directory=str(resources.files("lienthong.portal") / "static"))

@@ -8,9 +8,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Request, Response
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
 
 from lienthong.directory import Admin, AdminFile, Scope
-from lienthong.net import peer_certificate
+from lienthong.net import BodyRule, MiB, peer_certificate
 from lienthong.portal._intake import Intake, StatisticsIntake
 from lienthong.portal._regulations import Regulations
 from lienthong.statistics import PATH, ServiceMetrics
@@ -22,6 +23,21 @@ _log = logging.getLogger("lienthong.portal.statistics")
 class RegulationIn(BaseModel):
     issued_on: date
     reference: str | None = None
+
+
+#: A signed statistics report: a day's figures of one agency, a few kB.
+REPORT_BODY = 1 * MiB
+
+
+def statistics_body_rule(intake: StatisticsIntake) -> BodyRule:
+    """``POST /v1/statistics`` capped, its caller a registered node by the TLS client
+    certificate, known before the body is read."""
+
+    async def registered_node(_headers: Headers) -> None:
+        peer = peer_certificate()  # read here: the connection's context, not a worker thread's
+        await run_in_threadpool(intake.caller, peer)
+
+    return BodyRule(PATH, REPORT_BODY, registered_node)
 
 
 def statistics_router(intake: StatisticsIntake, metrics: ServiceMetrics) -> APIRouter:

@@ -83,6 +83,11 @@ class StatisticsIntake:
         self.registry = registry
         self._clock = clock
 
+    def caller(self, peer: bytes | None) -> NodeEntry:
+        """The registered node whose TLS certificate ``peer`` is; ``ClientCertificateRequired``
+        otherwise (asked before a report is read)."""
+        return self._node(peer)[0]
+
     def _node(self, peer: bytes | None) -> tuple[NodeEntry, x509.Certificate]:
         if peer is not None:
             wanted = _fingerprint(peer)

@@ -22,12 +22,17 @@ from starlette.concurrency import run_in_threadpool
 
 from lienthong.codes import is_valid_code
 from lienthong.directory import AdminFile, AuthenticationRequired, DirectoryError, Scope
+from lienthong.net import BodyRule, KiB
 from lienthong.portal import _words
 from lienthong.portal._csv import agencies_csv
 from lienthong.portal._figures import SORT_KEYS, Figures
 from lienthong.portal._session import SESSION_COOKIE, Session, Sessions
 
 PREFIX: Final = "/portal"
+#: A page's form: a token to log in with, a regulation's three fields.
+FORM_BODY: Final = 64 * KiB
+#: The pages' bodies (forms are read after the session is known, login's before: it has none).
+PAGES_BODY_RULE: Final = BodyRule(rf"{PREFIX}/.*", FORM_BODY)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 

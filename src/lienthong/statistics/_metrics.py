@@ -7,6 +7,7 @@ the ``/metrics`` route. The directory uses it now; a node mounts the same in one
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Final
 
@@ -17,6 +18,8 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 METRICS_PATH: Final = "/metrics"
+#: The status a request is counted with when its client went away before it was answered.
+CLIENT_CLOSED: Final = 499
 
 
 def _route_of(scope: Scope) -> str:
@@ -69,7 +72,9 @@ class ServiceMetrics:
 
 class _Measure:
     """Plain ASGI middleware (no task nor stream per request, as ``BaseHTTPMiddleware`` has):
-    a request is counted when its answer starts (an event stream's too), or failed (500)."""
+    a request is counted when its answer starts (an event stream's too); one that never got an
+    answer counts as 499 when its client went away first (nginx's "client closed request": the
+    route saw the disconnect, or was cancelled), 500 otherwise (it failed)."""
 
     def __init__(self, app: ASGIApp, *, metrics: ServiceMetrics) -> None:
         self.app = app
@@ -81,6 +86,13 @@ class _Measure:
             return
         started = time.perf_counter()
         counted = False
+        gone = False
+
+        async def receiving() -> Message:
+            nonlocal gone
+            message = await receive()
+            gone = gone or message["type"] == "http.disconnect"
+            return message
 
         async def sending(message: Message) -> None:
             nonlocal counted
@@ -90,7 +102,10 @@ class _Measure:
             await send(message)
 
         try:
-            await self.app(scope, receive, sending)
+            await self.app(scope, receiving, sending)
+        except asyncio.CancelledError:
+            gone = True
+            raise
         finally:
             if not counted:
-                self.metrics._observe(scope, 500, started)
+                self.metrics._observe(scope, CLIENT_CLOSED if gone else 500, started)
