@@ -103,7 +103,7 @@ def test_an_answer_to_no_recall_is_refused_on_the_way_out_and_in(network: Networ
         status(document_id, StatusCode.RECALL_ACCEPTED, at=AT + timedelta(minutes=2)),
         network.pki.signers[RECIPIENT],
     )
-    receipt = read_receipt(receive(network.sender, forged, recipient=SENDER, at=AT)).receipt
+    receipt = read_receipt(receive(network.sender, forged, recipient=SENDER, peer="vpcp", at=AT)).receipt
     assert not receipt.accepted and receipt.reason_code == Refusal.OUT_OF_ORDER.value
     assert _states(network, document_id) == {}
     with NodeStore.begin(network.sender.database, write=False) as store:

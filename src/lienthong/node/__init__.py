@@ -4,7 +4,7 @@ The protocol is a set of synchronous functions over the store, time always a par
 
 >>> submission = submit(node, package_bytes, at=now)                        # doctest: +SKIP
 >>> deliver_due(node, transport, now=now, rand=random.Random())              # doctest: +SKIP
->>> receipt_bytes = receive(peer, package_bytes, recipient=code, at=now)     # doctest: +SKIP
+>>> receipt_bytes = receive(node, package_bytes, recipient=code, peer=name, at=now)   # doctest: +SKIP
 """
 
 from lienthong.node._attachment_blobs import BlobSink

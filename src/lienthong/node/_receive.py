@@ -1,7 +1,8 @@
 """Receiving a package from a peer for one code served here; always answering with a receipt.
 
 In order: size, structure, signature (trusted chain, signer bound to ``From`` by the
-configuration), the code delivered to is served here and is what the package is addressed to,
+configuration), the peer that delivered it is the node the configuration names for ``From``
+(``_check_peer``), the code delivered to is served here and is what the package is addressed to,
 a status answers a document known here; then the package is stored once (the same message again
 is acknowledged again, never stored twice), business actions and statuses are applied, and a
 receipt signed by this node is returned. Refusals return a negative receipt with the reason.
@@ -15,6 +16,7 @@ from datetime import datetime
 
 from lienthong._i18n import tr
 from lienthong.edxml import BusinessType, DocumentPackage, Package, StatusPackage
+from lienthong.errors import LienthongError
 from lienthong.evidence import LogKind, Receipt, ReceiptOutcome, sha256_hex, sign_receipts
 from lienthong.node._checks import check_signature, parse_checked, served_here
 from lienthong.node._errors import PackageRefused, Refusal
@@ -40,13 +42,16 @@ _DISPOSITIONS = {
 }
 
 
-def receive(node: Node, data: bytes | PackageSource, *, recipient: str, at: datetime, hop: str = "") -> bytes:
-    """Check and store ``data`` delivered for ``recipient``; return the signed receipt's bytes.
+def receive(
+    node: Node, data: bytes | PackageSource, *, recipient: str, peer: str, at: datetime, hop: str = ""
+) -> bytes:
+    """Check and store ``data`` delivered for ``recipient`` by the node named ``peer`` (known
+    from its TLS certificate); return the signed receipt's bytes.
     ``hop``: the delivery's trace record (``_trace.hop_note``), logged with the package.
     A spooled source is moved into the blob store when accepted; the caller still discards it."""
     source = package_source(data)
     digest = source.sha256
-    package, refusal = _check(node, source, recipient, at=at)
+    package, refusal = _check(node, source, recipient, peer, at=at)
     if refusal is None and package is not None:
         try:
             return _store(node, source, package, recipient, digest, at=at, hop=hop)
@@ -57,9 +62,9 @@ def receive(node: Node, data: bytes | PackageSource, *, recipient: str, at: date
 
 
 def receive_many(
-    node: Node, deliveries: Sequence[tuple[str, bytes]], *, at: datetime, hop: str = ""
+    node: Node, deliveries: Sequence[tuple[str, bytes]], *, peer: str, at: datetime, hop: str = ""
 ) -> list[bytes]:
-    """``receive`` for several ``(recipient, package)`` pairs from one peer: each checked on its
+    """``receive`` for several ``(recipient, package)`` pairs from the node ``peer``: each checked on its
     own and answered by its own receipt, in order, all signed at once (``sign_receipts``); all
     stored in one transaction (one log-head lock, one commit): the packages' log entries in the
     order given, then their receipts'."""
@@ -67,7 +72,7 @@ def receive_many(
     kept: list[PackageSource] = []
     for recipient, data in deliveries:
         source = package_source(data)
-        package, refusal = _check(node, source, recipient, at=at)
+        package, refusal = _check(node, source, recipient, peer, at=at)
         if refusal is None:
             kept.append(source)
         checked.append((recipient, source.sha256, package, refusal))
@@ -115,17 +120,40 @@ class _Inbox:
 
 
 def _check(
-    node: Node, source: PackageSource, recipient: str, *, at: datetime
+    node: Node, source: PackageSource, recipient: str, peer: str, *, at: datetime
 ) -> tuple[Package | None, PackageRefused | None]:
     """The package, and why it is refused (None when it may be stored)."""
     package: Package | None = None
     try:
         package = parse_checked(node, source)
         check_signature(node, source, package, at=at)
+        _check_peer(node, package, peer, at=at)
         _check_addressed(node, package, recipient, at=at)
     except PackageRefused as refusal:
         return package, refusal
     return package, None
+
+
+def _check_peer(node: Node, package: Package, peer: str, *, at: datetime) -> None:
+    """The node that delivered ``package`` is the one serving its ``From`` (a status's ``From``
+    is the agency answering): a node delivers for its own agencies only, whoever signed. The
+    one place where an explicit forwarding rule (a node allowed to relay for another's codes)
+    would be admitted; the network has none."""
+    try:
+        route = node.configuration.route(package.from_code, at=at)
+    except LienthongError:  # not a code, or the configuration expired: no node serves it
+        route = None
+    serving = route.node.name if route is not None and route.node is not None else None
+    if serving != peer:
+        raise PackageRefused(
+            tr(
+                f"điểm kết nối {peer} không phục vụ mã gửi {package.from_code}"
+                f" (do {serving or 'không điểm nào'} phục vụ)",
+                f"node {peer} does not serve the sender {package.from_code}"
+                f" (served by {serving or 'no node'})",
+            ),
+            reason=Refusal.PEER_NOT_SENDER_NODE,
+        )
 
 
 def _check_addressed(node: Node, package: Package, recipient: str, *, at: datetime) -> None:
