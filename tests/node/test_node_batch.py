@@ -138,7 +138,7 @@ def test_a_batch_that_updates_a_document_it_carries_marks_it(network: Network) -
     assert [(r.accepted, r.duplicate) for r in got] == [(True, False)] * 3 + [(True, True)]
     with NodeStore.begin(network.receiver.database, write=False) as store:
         inbox = {e.document_id: e for e in store.inbox()}
-        (link,) = store.links(original)
+        (link,) = store.links(original, sender=SENDER)
         kinds = [e.record.kind for e in store.log_entries()]
     assert len(inbox) == 3, "a package stored twice, or one lost"
     assert inbox[original].disposition is Disposition.UPDATED, "the update did not find its document"

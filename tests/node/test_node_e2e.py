@@ -120,7 +120,7 @@ def test_status_round_trip(net: E2ENetwork) -> None:
     (back,) = _settled(net, "vpcp", answer.message_id)
     assert back.state is DeliveryState.DELIVERED and back.deliver_to == SENDER
     with NodeStore.begin(net.database("nghe-an"), write=False) as store:
-        timeline = store.timeline(sent.document_id)
+        timeline = store.timeline(sent.document_id, sender=SENDER)
     assert [(s.reporter, s.status_code) for s in timeline] == [(RECIPIENT, "03")]
 
 

@@ -138,7 +138,7 @@ def test_status_round_trip_is_a_timeline_and_repeats_are_idempotent(network: Net
         submit(network.receiver, status(document_id, code, at=AT + timedelta(minutes=minutes)), at=AT)
     assert back.deliver() == [DeliveryState.DELIVERED, DeliveryState.DELIVERED]  # the repeat was one message
     with NodeStore.begin(network.sender.database, write=False) as store:
-        timeline = store.timeline(document_id)
+        timeline = store.timeline(document_id, sender=SENDER)
     assert [(s.reporter, s.status_code) for s in timeline] == [(RECIPIENT, "01"), (RECIPIENT, "03")]
 
 
@@ -159,7 +159,7 @@ def test_recall_is_applied_on_the_recipients_side(network: Network) -> None:
     assert _deliver(network) == [DeliveryState.DELIVERED, DeliveryState.DELIVERED]
     with NodeStore.begin(network.receiver.database, write=False) as store:
         (earlier,) = store.inbox(document_id=original)
-        (link,) = store.links(original)
+        (link,) = store.links(original, sender=SENDER)
     assert earlier.disposition is Disposition.RECALLED and earlier.superseded_by == recall
     assert link.later_document_id == recall and link.applied and link.business_type == 1
 

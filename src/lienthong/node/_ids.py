@@ -4,6 +4,8 @@ A message id is the SHA-256 (hex) of what makes a message itself: for a document
 and DocumentId; for a status, its reporter, the document, the code and its timestamp. Both
 nodes compute it from the package, so the sender's outbox and the recipient's inbox agree on
 it without ever exchanging it, and the same message delivered twice is recognised.
+
+A document is known by ``document_key``: its sender and its DocumentId.
 """
 
 from __future__ import annotations
@@ -17,6 +19,15 @@ from lienthong.store import PackageKind
 
 def kind_of(package: Package) -> PackageKind:
     return PackageKind.DOCUMENT if isinstance(package, DocumentPackage) else PackageKind.STATUS
+
+
+def document_key(package: Package) -> tuple[str, str]:
+    """(sender, DocumentId): what names the document ``package`` is, or a status answers
+    (``ResponseFor``: its ``OrganId`` and ``DocumentId``). A DocumentId alone names nothing:
+    the sender's software chooses it, and another sender may choose the same."""
+    if isinstance(package, DocumentPackage):
+        return package.from_code, package.document_id
+    return package.response_for.organ_id, package.document_id
 
 
 def message_id_of(package: Package) -> str:

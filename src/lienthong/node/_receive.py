@@ -20,7 +20,7 @@ from lienthong.errors import LienthongError
 from lienthong.evidence import LogKind, Receipt, ReceiptOutcome, sha256_hex, sign_receipts
 from lienthong.node._checks import check_signature, parse_checked, served_here
 from lienthong.node._errors import PackageRefused, Refusal
-from lienthong.node._ids import kind_of, message_id_of
+from lienthong.node._ids import document_key, kind_of, message_id_of
 from lienthong.node._node import Node
 from lienthong.node._package import PackageSource, package_source
 from lienthong.node._recall import check_recall, mark_recall
@@ -174,28 +174,29 @@ def _check_addressed(node: Node, package: Package, recipient: str, *, at: dateti
                 reason=Refusal.NOT_ADDRESSED,
             )
         return
-    known: list[object]
+    # The document answered is named by its sender and DocumentId (``ResponseFor``): the
+    # sender is the status's own ``From`` for a 13, the code it is delivered to otherwise.
+    sender, document_id = document_key(package)
+    known: list[object] = []
     with NodeStore.begin(node.database, write=False) as store:
         if package.status_code.sent_by_sender:
-            known = list(
-                store.inbox(
-                    document_id=package.document_id,
-                    recipient=recipient,
-                    sender=package.from_code,
-                    kind=PackageKind.DOCUMENT,
+            if sender == package.from_code:
+                known = list(
+                    store.inbox(
+                        document_id=document_id, recipient=recipient, sender=sender, kind=PackageKind.DOCUMENT
+                    )
                 )
-            )
-        else:
+        elif sender == recipient:
             known = [
-                e for e in store.outbox(document_id=package.document_id)
-                if e.item.kind is PackageKind.DOCUMENT and e.item.sender == recipient
+                e for e in store.outbox(document_id=document_id, sender=sender)
+                if e.item.kind is PackageKind.DOCUMENT
                 and package.from_code in (e.item.recipient, e.item.deliver_to)
             ]  # fmt: skip
     if not known:
         raise PackageRefused(
             tr(
-                f"không có văn bản {package.document_id} giữa {package.from_code} và {recipient}",
-                f"no document {package.document_id} between {package.from_code} and {recipient}",
+                f"không có văn bản {document_id} của {sender} giữa {package.from_code} và {recipient}",
+                f"no document {document_id} of {sender} between {package.from_code} and {recipient}",
             ),
             reason=Refusal.UNKNOWN_DOCUMENT,
         )
@@ -296,7 +297,8 @@ def _reads_inbox(package: Package) -> bool:
 
 
 def _apply(store: NodeStore, package: Package, recipient: str, *, at: datetime) -> None:
-    """Recall, update, replace: the earlier document is marked and linked to this one. A recall
+    """Recall, update, replace: the sender's earlier document is marked and linked to this one
+    (a sender acts on its own documents only: another's of the same DocumentId is untouched). A recall
     by status (13, answered 15 or 16) is checked and applied by ``_recall``."""
     if isinstance(package, StatusPackage):
         mark_recall(store, package, addressee=recipient, direction=Direction.IN)
@@ -319,6 +321,7 @@ def _apply(store: NodeStore, package: Package, recipient: str, *, at: datetime) 
         store.put_link(
             DocumentLink(
                 recipient=recipient,
+                sender=package.from_code,
                 earlier_document_id=document_id,
                 later_document_id=package.document_id,
                 business_type=int(business.business_type),
