@@ -7,14 +7,26 @@ stored, answered, recalled and shown under its own sender.
 
 from __future__ import annotations
 
+import io
 import random
 import uuid
+import zipfile
+from datetime import timedelta
 
 import pytest
 
 from lienthong.edxml import BusinessType, StatusCode
-from lienthong.evidence import read_receipt
-from lienthong.node import Disposition, PackageRefused, Refusal, deliver_due, receive, submit
+from lienthong.evidence import package_path, read_receipt, verify_bundle
+from lienthong.node import (
+    Disposition,
+    PackageRefused,
+    Refusal,
+    deliver_due,
+    document_trace,
+    export_evidence,
+    receive,
+    submit,
+)
 from lienthong.store import InboxEntry, NodeStore, PackageKind
 from lienthong.trust import sign_package
 from node.node_network import AT, OTHER_SENDER, RECIPIENT, SENDER, SUCCESSOR, Network, document, status
@@ -110,3 +122,32 @@ def test_opaque_document_ids_work(network: Network) -> None:
     _deliver(network)
     assert sent.document_id == opaque
     assert _codes(network, opaque, G09) == ["01"]
+
+
+def test_evidence_and_trace_of_a_document_are_its_senders(network: Network) -> None:
+    _same_id_from_two_senders(network)
+    refusal = submit(
+        network.sender, status(G22_ID, StatusCode.REFUSED, reporter=H41, original_sender=G09), at=AT
+    )
+    registered = submit(
+        network.sender, status(G22_ID, StatusCode.REGISTERED, reporter=H41, original_sender=G22), at=AT
+    )
+    _deliver(network)
+    copies = _copies(network, G22_ID)
+    node = network.sender
+    bundle = export_evidence(
+        node=node.name, database=node.database, blobs=node.blobs, key=node.key,
+        document_id=f"{copies[G22].message_id}-{H41}", at=AT + timedelta(hours=1),
+    )  # fmt: skip
+    report = verify_bundle(bundle, anchors=[network.pki.pki.root])
+    assert report.valid, report.problems
+    names = set(zipfile.ZipFile(io.BytesIO(bundle)).namelist())
+    assert package_path(copies[G22].package_sha256) in names
+    assert package_path(registered.package_sha256) in names
+    assert package_path(copies[G09].package_sha256) not in names
+    assert package_path(refusal.package_sha256) not in names
+    trace = document_trace(
+        node=node.name, database=node.database, blobs=node.blobs, name=copies[G09].message_id
+    )
+    legs = {(leg.sender, leg.direction, tuple(s.code for s in leg.statuses)) for leg in trace.legs}
+    assert legs == {(G09, "out", ("02",)), (G09, "in", ("02",))}  # G09 is served here too

@@ -30,10 +30,17 @@ def document_key(package: Package) -> tuple[str, str]:
     return package.response_for.organ_id, package.document_id
 
 
+def document_message_id(sender: str, document_id: str) -> str:
+    """The message id of ``sender``'s document ``document_id``."""
+    return _digest(["document", sender, document_id])
+
+
 def message_id_of(package: Package) -> str:
     if isinstance(package, DocumentPackage):
-        parts = ["document", package.from_code, package.document_id]
-    else:
-        stamp = package.timestamp.astimezone(UTC).isoformat()  # the reader gives aware times
-        parts = ["status", package.from_code, package.document_id, package.status_code.value, stamp]
+        return document_message_id(package.from_code, package.document_id)
+    stamp = package.timestamp.astimezone(UTC).isoformat()  # the reader gives aware times
+    return _digest(["status", package.from_code, package.document_id, package.status_code.value, stamp])
+
+
+def _digest(parts: list[str]) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()

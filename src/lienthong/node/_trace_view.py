@@ -18,7 +18,7 @@ from lienthong._i18n import tr
 from lienthong.edxml import VIETNAM_TZ, DigestSink, DocumentPackage, StatusCode, parse_package
 from lienthong.errors import LienthongError
 from lienthong.evidence import EvidenceError, LogKind, read_receipt
-from lienthong.node._evidence import resolve_document_id
+from lienthong.node._evidence import entries_of_sender, resolve_document
 from lienthong.node._package import PackageSource
 from lienthong.node._recall import recall_states
 from lienthong.store import BlobStore, Database, Direction, LogEntry, NodeStore, PackageKind, StatusEntry
@@ -168,15 +168,18 @@ def document_trace(*, node: str, database: Database, blobs: BlobStore, name: str
 
 
 def _trace(node: str, store: NodeStore, blobs: BlobStore, name: str) -> DocumentTrace:
-    document_id = resolve_document_id(store, name)
+    sender, document_id = resolve_document(store, name)
     seqs = store.log_sequence(document_id)
-    log = tuple(
+    entries = [
         e
         for e in (store.log_entries(first=seqs[0], last=seqs[-1]) if seqs else ())
         if e.record.document_id == document_id
-    )
-    sent = [e for e in store.outbox(document_id=document_id) if e.item.kind is PackageKind.DOCUMENT]
-    received = store.inbox(document_id=document_id, kind=PackageKind.DOCUMENT)
+    ]
+    log = tuple(entries if sender is None else entries_of_sender(store, entries, sender, document_id))
+    sent = [
+        e for e in store.outbox(document_id=document_id, sender=sender) if e.item.kind is PackageKind.DOCUMENT
+    ]
+    received = store.inbox(document_id=document_id, sender=sender, kind=PackageKind.DOCUMENT)
     # A DocumentId may be several senders' (each chose it): each leg reads its sender's timeline.
     timelines = {
         sender: store.timeline(document_id, sender=sender)

@@ -407,14 +407,24 @@ class NodeStore:
         )
         return bool(result.all())
 
-    def document_of(self, message_id: str) -> str | None:
-        """The DocumentId a message (sent or received here) is about; None if unknown here."""
+    def document_of(self, message_id: str) -> tuple[str, str] | None:
+        """(sender, DocumentId) of the document a message (sent or received here) is or
+        answers; None if unknown here. A status's document is read from its timeline row."""
         for table in (_OUT, _IN):
-            found = self._execute(
-                select(table.c.document_id).where(table.c.message_id == message_id).limit(1)
+            row = self._execute(
+                select(table.c.document_id, table.c.sender, table.c.kind, table.c.package_sha256)
+                .where(table.c.message_id == message_id)
+                .limit(1)
+            ).first()
+            if row is None:
+                continue
+            if row.kind == PackageKind.DOCUMENT.value:
+                return str(row.sender), str(row.document_id)
+            sender = self._execute(
+                select(_STATUSES.c.sender).where(_STATUSES.c.package_sha256 == row.package_sha256).limit(1)
             ).scalar()
-            if found is not None:
-                return str(found)
+            if sender is not None:
+                return str(sender), str(row.document_id)
         return None
 
     # -- receipts, statuses, links -----------------------------------------------------------
