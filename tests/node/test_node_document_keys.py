@@ -26,10 +26,22 @@ from lienthong.node import (
     export_evidence,
     receive,
     submit,
+    visible_steps,
 )
-from lienthong.store import InboxEntry, NodeStore, PackageKind
+from lienthong.store import Direction, InboxEntry, NodeStore, PackageKind, StatusEntry
 from lienthong.trust import sign_package
-from node.node_network import AT, OTHER_SENDER, RECIPIENT, SENDER, SUCCESSOR, Network, document, status
+from node.node_network import (
+    AT,
+    HANOI,
+    HANOI_UNIT,
+    OTHER_SENDER,
+    RECIPIENT,
+    SENDER,
+    SUCCESSOR,
+    Network,
+    document,
+    status,
+)
 
 G22 = RECIPIENT  # here the original sender
 G09 = OTHER_SENDER
@@ -151,3 +163,14 @@ def test_evidence_and_trace_of_a_document_are_its_senders(network: Network) -> N
     )
     legs = {(leg.sender, leg.direction, tuple(s.code for s in leg.statuses)) for leg in trace.legs}
     assert legs == {(G09, "out", ("02",)), (G09, "in", ("02",))}  # G09 is served here too
+
+
+def _step(reporter: str, addressee: str, code: str) -> StatusEntry:
+    return StatusEntry(G22, "D1", reporter, addressee, code, AT, code * 32, Direction.IN, AT, f"lý do {code}")
+
+
+def test_a_recipient_is_shown_its_own_steps_and_its_senders_recall_request() -> None:
+    """The 13 goes to every recipient at once and is kept once, under the first addressee."""
+    timeline = [_step(HANOI, G22, "02"), _step(G22, HANOI, "13"), _step(HANOI_UNIT, G22, "01")]
+    assert [s.status_code for s in visible_steps(timeline, HANOI_UNIT)] == ["13", "01"]
+    assert [s.status_code for s in visible_steps(timeline, HANOI)] == ["02", "13"]
