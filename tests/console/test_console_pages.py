@@ -34,7 +34,7 @@ def _sent_codes(consoles: Consoles, item_id: str) -> list[str]:
         assert store.inbox_get(message_id, RECIPIENT) is not None
         return [
             s.status_code
-            for s in store.timeline(document_id)
+            for s in store.timeline(document_id, sender=SENDER)
             if s.direction is Direction.OUT and s.reporter == RECIPIENT
         ]
 

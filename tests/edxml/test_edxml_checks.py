@@ -84,3 +84,20 @@ def test_the_demo_builds_reads_and_checks_every_package(tmp_path: object) -> Non
     results = run_demo(documents=6, samples=None, out=Path(str(tmp_path)), at=date(2025, 10, 1))
     assert results and all(result.ok for result in results), [r for r in results if not r.ok]
     assert {result.kind for result in results} == {"document", "status"}
+
+
+def test_a_document_id_naming_another_agency_than_the_sender_is_a_warning_and_a_uuid_is_fine() -> None:
+    document = full_document()
+    other = replace(document, header=replace(document.header, document_id="000.00.00.G09,2025/09/30,7816/X"))
+    assert document.from_code != "000.00.00.G09"
+    problems = validate_package(other)  # accepted: a warning only
+    assert _codes(problems) == [("warning", "document-id-other-agency")]
+    assert problems[0].element == "DocumentId" and "000.00.00.G09" in problems[0].message
+    own = replace(
+        document, header=replace(document.header, document_id=f"{document.from_code},2025/09/30,1/X")
+    )
+    assert check_package(own) == []
+    opaque = replace(
+        document, header=replace(document.header, document_id="3f2b8c1e-9d4a-4e7b-8a6f-0c1d2e3f4a5b")
+    )
+    assert check_package(opaque) == []

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,16 @@ def test_cli_errors_are_one_line_and_exit_non_zero(tmp_path: Path) -> None:
     bad_status = _lienthong("edxml", "new-status", "-o", str(tmp_path / "y.edxml"), "--from", "000.00.00.G09",
                             "--about", "x", "--about-from", "000.00.00.G22", "--status", "07")  # fmt: skip
     assert bad_status.returncode != 0 and "Traceback" not in bad_status.stderr and "07" in bad_status.stderr
+
+
+def test_check_warns_of_a_document_id_naming_another_agency_and_exits_zero(tmp_path: Path) -> None:
+    document = full_document()
+    path = tmp_path / "reused.edxml"
+    header = replace(document.header, document_id="000.00.00.G09,2025/09/30,7816/BNV")
+    path.write_bytes(write_package(replace(document, header=header)))
+    text = runner.invoke(app, ["edxml", "check", str(path)])
+    assert text.exit_code == 0 and text.output.strip() == f"{path}: OK (1 cảnh báo)", text.output
+    answer = runner.invoke(app, ["edxml", "check", str(path), "--json"])
+    assert answer.exit_code == 0
+    (report,) = json.loads(answer.output)
+    assert report["valid"] and [w["code"] for w in report["warnings"]] == ["document-id-other-agency"]

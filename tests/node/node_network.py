@@ -1,7 +1,8 @@
 """A small real network for the node tests: a test PKI, a signed configuration, two nodes.
 
-    nghe-an  serves 000.00.00.H41 (UBND tỉnh Nghệ An)
-    vpcp     serves 000.00.00.G22 (Văn phòng Chính phủ) and 000.00.00.H42 (Ninh Bình);
+    nghe-an  serves 000.00.00.H41 (UBND tỉnh Nghệ An) and 000.00.00.G09 (Bộ Nội vụ)
+    vpcp     serves 000.00.00.G22 (Văn phòng Chính phủ), 000.00.00.H42 (Ninh Bình) and
+             000.00.00.H26 (Hà Nội) with its units (000.00.12.H26);
              000.00.00.H40 (Nam Định) was closed on 2025-07-01, successor H42.
 
 Each node has its own database (SQLite file or PostgreSQL schema) and blob store. Agency
@@ -53,6 +54,9 @@ RECIPIENT = "000.00.00.G22"
 SUCCESSOR = "000.00.00.H42"
 CLOSED = "000.00.00.H40"
 UNSERVED = "000.00.00.G14"  # served by nobody
+OTHER_SENDER = "000.00.00.G09"  # at nghe-an beside SENDER
+HANOI = "000.00.00.H26"
+HANOI_UNIT = "000.00.12.H26"  # a unit of HANOI, served with it
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,9 @@ def test_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestPki]:
         (SENDER, "UBND tỉnh Nghệ An"),
         (RECIPIENT, "Văn phòng Chính phủ"),
         (SUCCESSOR, "UBND Ninh Bình"),
+        (OTHER_SENDER, "Bộ Nội vụ"),
+        (HANOI, "UBND thành phố Hà Nội"),
+        (HANOI_UNIT, "Sở Nội vụ Hà Nội"),
     ):
         issued = pki.issue_agency(code, name, at=start)
         signers[code] = KeySigner.load(issued.key_path, issued.cert_path, chain)
@@ -135,7 +142,7 @@ def network(database_url: str, tmp_path: Path, test_pki: TestPki) -> Iterator[Ne
                 BlobStore(tmp_path / "nghe-an" / "blobs"),
                 config,
                 test_pki.node_keys["nghe-an"],
-                signers={SENDER: test_pki.signers[SENDER]},
+                signers={code: test_pki.signers[code] for code in (SENDER, OTHER_SENDER)},
             )
             receiver = Node(
                 "vpcp",
@@ -143,7 +150,7 @@ def network(database_url: str, tmp_path: Path, test_pki: TestPki) -> Iterator[Ne
                 BlobStore(tmp_path / "vpcp" / "blobs"),
                 config,
                 test_pki.node_keys["vpcp"],
-                signers={code: test_pki.signers[code] for code in (RECIPIENT, SUCCESSOR)},
+                signers={code: test_pki.signers[code] for code in (RECIPIENT, SUCCESSOR, HANOI, HANOI_UNIT)},
             )
             transport = InMemoryTransport({"nghe-an": sender, "vpcp": receiver})
             yield Network(sender, receiver, transport, test_pki)
@@ -161,9 +168,11 @@ def _configuration(test_pki: TestPki, key: object) -> bytes:
         version=1,
         agencies=tuple(AgencyEntry.of(record) for record in default_registry()),
         nodes=(
-            NodeEntry("nghe-an", "https://127.0.0.1:1", _pem(test_pki.node_keys["nghe-an"]), (SENDER,)),
             NodeEntry(
-                "vpcp", "https://127.0.0.1:2", _pem(test_pki.node_keys["vpcp"]), (RECIPIENT, SUCCESSOR)
+                "nghe-an", "https://127.0.0.1:1", _pem(test_pki.node_keys["nghe-an"]), (SENDER, OTHER_SENDER)
+            ),
+            NodeEntry(
+                "vpcp", "https://127.0.0.1:2", _pem(test_pki.node_keys["vpcp"]), (RECIPIENT, SUCCESSOR, HANOI)
             ),
         ),
         bindings=tuple(
@@ -187,9 +196,12 @@ def document(
     to: tuple[str, ...] = (RECIPIENT,),
     sender: str = SENDER,
     acts_on: tuple[str, BusinessType] | None = None,
+    document_id: str | None = None,
 ) -> bytes:
-    """An unsigned document package from ``sender``."""
+    """An unsigned document package from ``sender`` (its DocumentId built from it unless given)."""
     builder = DocumentBuilder().sender(sender, name="UBND tỉnh Nghệ An").code(number, "UBND-VP")
+    if document_id is not None:
+        builder = builder.document_id(document_id)
     builder = builder.subject(f"V/v văn bản số {number}").promulgation(on=date(2026, 3, 2), place="Vinh")
     for code in to:
         builder = builder.recipient(code)

@@ -100,6 +100,7 @@ def test_a_bad_package_in_a_batch_is_refused_alone(network: Network) -> None:
             (RECIPIENT, good),  # the same message again in the same batch
             (RECIPIENT, conflicting),
         ],
+        peer="nghe-an",
         at=AT,
     )
     got = [read_receipt(raw).receipt for raw in receipts]
@@ -131,11 +132,13 @@ def test_a_batch_that_updates_a_document_it_carries_marks_it(network: Network) -
         (RECIPIENT, update),
         (RECIPIENT, plain),
     ]
-    got = [read_receipt(raw).receipt for raw in receive_many(network.receiver, deliveries, at=AT)]
+    got = [
+        read_receipt(raw).receipt for raw in receive_many(network.receiver, deliveries, peer="nghe-an", at=AT)
+    ]
     assert [(r.accepted, r.duplicate) for r in got] == [(True, False)] * 3 + [(True, True)]
     with NodeStore.begin(network.receiver.database, write=False) as store:
         inbox = {e.document_id: e for e in store.inbox()}
-        (link,) = store.links(original)
+        (link,) = store.links(original, sender=SENDER)
         kinds = [e.record.kind for e in store.log_entries()]
     assert len(inbox) == 3, "a package stored twice, or one lost"
     assert inbox[original].disposition is Disposition.UPDATED, "the update did not find its document"
@@ -282,3 +285,16 @@ def test_a_certificate_of_the_network_that_is_no_node_is_refused(net: E2ENetwork
     with httpx.Client(verify=context, timeout=60) as stranger_client:
         response = _post(net, body, stranger_client)
     assert response.status_code == 403 and response.json()["code"] == "peer-unknown"
+
+
+def test_a_node_batching_another_nodes_packages_is_refused_each(net: E2ENetwork) -> None:
+    """bo-nganh's TLS certificate, packages validly signed by H41 (served by nghe-an)."""
+    forwarded = sign_package(document("G2"), net.signer(SENDER))
+    with _client(net, "bo-nganh") as client:
+        response = _post(net, encode_frames([(RECIPIENT, forwarded)]), client)
+    (raw,) = decode_receipts(response.content, expected=1)
+    receipt = read_receipt(raw).receipt
+    assert not receipt.accepted and receipt.reason_code == Refusal.PEER_NOT_SENDER_NODE.value
+    assert receipt.reason is not None and "bo-nganh" in receipt.reason and SENDER in receipt.reason
+    with NodeStore.begin(net.database("vpcp"), write=False) as store:
+        assert receipt.message_id not in [e.message_id for e in store.inbox()]

@@ -120,7 +120,7 @@ def test_status_round_trip(net: E2ENetwork) -> None:
     (back,) = _settled(net, "vpcp", answer.message_id)
     assert back.state is DeliveryState.DELIVERED and back.deliver_to == SENDER
     with NodeStore.begin(net.database("nghe-an"), write=False) as store:
-        timeline = store.timeline(sent.document_id)
+        timeline = store.timeline(sent.document_id, sender=SENDER)
     assert [(s.reporter, s.status_code) for s in timeline] == [(RECIPIENT, "03")]
 
 
@@ -161,8 +161,10 @@ def test_a_recipient_node_down_then_back_gets_it_once(net: E2ENetwork) -> None:
 # -- hostile peers -------------------------------------------------------------------------
 
 
-def _post(net: E2ENetwork, data: bytes, *, recipient: str = RECIPIENT) -> httpx.Response:
-    fullchain, key, anchors = net.client_files("nghe-an")
+def _post(
+    net: E2ENetwork, data: bytes, *, recipient: str = RECIPIENT, peer: str = "nghe-an"
+) -> httpx.Response:
+    fullchain, key, anchors = net.client_files(peer)
     headers = {RECIPIENT_HEADER: recipient}
     with httpx.Client(
         verify=client_context(anchors=anchors, certificate=fullchain, key=key), http2=True
@@ -224,6 +226,26 @@ def test_hostile_packages_get_negative_receipts_and_nothing_is_stored(net: E2ENe
     assert receipt.package_sha256 == hashlib.sha256(oversize).hexdigest()  # hashed, not kept
     for document_id in ("109", "110"):
         assert not [e for e in _all_inbox(net, "vpcp") if document_id in e]
+
+
+def test_a_node_delivering_for_agencies_it_does_not_serve_is_refused(net: E2ENetwork) -> None:
+    """bo-nganh's TLS certificate, a package validly signed by H41 (served by nghe-an), to vpcp;
+    a status is refused alike (its ``From`` is the agency answering)."""
+    forwarded = sign_package(document("114"), net.signer(SENDER))
+    response = _post(net, forwarded, peer="bo-nganh")
+    receipt = read_receipt(response.content).receipt
+    assert not receipt.accepted and receipt.reason_code == Refusal.PEER_NOT_SENDER_NODE.value
+    assert receipt.reason is not None and "bo-nganh" in receipt.reason and SENDER in receipt.reason
+    assert not [e for e in _all_inbox(net, "vpcp") if "114" in e]
+    answer = sign_package(status(f"{RECIPIENT},2026/03/02,1/X", StatusCode.RECEIVED), net.signer(RECIPIENT))
+    fullchain, key, anchors = net.client_files("bo-nganh")
+    with httpx.Client(
+        verify=client_context(anchors=anchors, certificate=fullchain, key=key), http2=True
+    ) as c:
+        raw = c.post(
+            net.nodes["nghe-an"].url + PACKAGES_PATH, content=answer, headers={RECIPIENT_HEADER: SENDER}
+        )
+    assert read_receipt(raw.content).receipt.reason_code == Refusal.PEER_NOT_SENDER_NODE.value
 
 
 def _all_inbox(net: E2ENetwork, node: str) -> list[str]:

@@ -62,8 +62,12 @@ def test_one_to_one_delivery_with_signed_receipt(network: Network) -> None:
 
 def test_same_message_twice_is_stored_once_and_receipted_twice(network: Network) -> None:
     signed = sign_package(document("2"), network.pki.signers[SENDER])
-    first = read_receipt(receive(network.receiver, signed, recipient=RECIPIENT, at=AT)).receipt
-    second = read_receipt(receive(network.receiver, signed, recipient=RECIPIENT, at=AT)).receipt
+    first = read_receipt(
+        receive(network.receiver, signed, recipient=RECIPIENT, peer="nghe-an", at=AT)
+    ).receipt
+    second = read_receipt(
+        receive(network.receiver, signed, recipient=RECIPIENT, peer="nghe-an", at=AT)
+    ).receipt
     assert first.accepted and second.accepted
     assert not first.duplicate and second.duplicate
     with NodeStore.begin(network.receiver.database, write=False) as store:
@@ -71,8 +75,10 @@ def test_same_message_twice_is_stored_once_and_receipted_twice(network: Network)
         assert len(store.receipts(message_ids=[first.message_id])) == 2
 
 
-def _refusal(network: Network, data: bytes, recipient: str = RECIPIENT) -> tuple[str | None, str | None]:
-    receipt = read_receipt(receive(network.receiver, data, recipient=recipient, at=AT)).receipt
+def _refusal(
+    network: Network, data: bytes, recipient: str = RECIPIENT, *, peer: str = "nghe-an"
+) -> tuple[str | None, str | None]:
+    receipt = read_receipt(receive(network.receiver, data, recipient=recipient, peer=peer, at=AT)).receipt
     assert not receipt.accepted
     with NodeStore.begin(network.receiver.database, write=False) as store:
         assert store.inbox() == []  # nothing stored that should not be
@@ -88,6 +94,15 @@ def test_package_signed_by_another_agency_than_from_is_refused(network: Network)
 def test_package_from_another_root_is_refused(network: Network) -> None:
     code, _ = _refusal(network, sign_package(document("4"), network.pki.foreign))
     assert code == Refusal.SIGNATURE.value
+
+
+def test_a_package_delivered_by_another_node_than_its_senders_is_refused(network: Network) -> None:
+    """Validly signed by H41 (served by nghe-an), delivered by vpcp's own connection."""
+    signed = sign_package(document("5"), network.pki.signers[SENDER])
+    code, reason = _refusal(network, signed, peer="vpcp")
+    assert code == Refusal.PEER_NOT_SENDER_NODE.value
+    assert reason is not None and "vpcp" in reason and SENDER in reason
+    assert _refusal(network, signed, peer="no-such-node")[0] == Refusal.PEER_NOT_SENDER_NODE.value
 
 
 def test_to_not_served_here_is_refused(network: Network) -> None:
@@ -108,7 +123,7 @@ def test_status_for_unknown_document_is_refused(network: Network) -> None:
         status("000.00.00.H41,2026/03/02,999/UBND-VP", StatusCode.REGISTERED), network.pki.signers[RECIPIENT]
     )
     # The receiving end is the original sender's node, which never sent that document.
-    receipt = read_receipt(receive(network.sender, signed, recipient=SENDER, at=AT)).receipt
+    receipt = read_receipt(receive(network.sender, signed, recipient=SENDER, peer="vpcp", at=AT)).receipt
     assert not receipt.accepted and receipt.reason_code == Refusal.UNKNOWN_DOCUMENT.value
     with pytest.raises(PackageRefused) as refused:
         submit(network.receiver, status("nope", StatusCode.REGISTERED), at=AT)
@@ -123,7 +138,7 @@ def test_status_round_trip_is_a_timeline_and_repeats_are_idempotent(network: Net
         submit(network.receiver, status(document_id, code, at=AT + timedelta(minutes=minutes)), at=AT)
     assert back.deliver() == [DeliveryState.DELIVERED, DeliveryState.DELIVERED]  # the repeat was one message
     with NodeStore.begin(network.sender.database, write=False) as store:
-        timeline = store.timeline(document_id)
+        timeline = store.timeline(document_id, sender=SENDER)
     assert [(s.reporter, s.status_code) for s in timeline] == [(RECIPIENT, "01"), (RECIPIENT, "03")]
 
 
@@ -144,7 +159,7 @@ def test_recall_is_applied_on_the_recipients_side(network: Network) -> None:
     assert _deliver(network) == [DeliveryState.DELIVERED, DeliveryState.DELIVERED]
     with NodeStore.begin(network.receiver.database, write=False) as store:
         (earlier,) = store.inbox(document_id=original)
-        (link,) = store.links(original)
+        (link,) = store.links(original, sender=SENDER)
     assert earlier.disposition is Disposition.RECALLED and earlier.superseded_by == recall
     assert link.later_document_id == recall and link.applied and link.business_type == 1
 

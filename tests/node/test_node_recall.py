@@ -46,7 +46,7 @@ def _copy(network: Network, document_id: str) -> InboxEntry:
 
 def _states(network: Network, document_id: str) -> dict[str, RecallState]:
     with NodeStore.begin(network.sender.database, write=False) as store:
-        timeline = store.timeline(document_id)
+        timeline = store.timeline(document_id, sender=SENDER)
     return recall_states(timeline, sender=SENDER, recipients=(RECIPIENT,))
 
 
@@ -87,7 +87,7 @@ def test_16_leaves_the_copy_and_records_the_refusal(network: Network) -> None:
     _flow(network)
     assert _states(network, document_id) == {RECIPIENT: RecallState.REFUSED}
     with NodeStore.begin(network.sender.database, write=False) as store:
-        (refusal,) = [s for s in store.timeline(document_id) if s.status_code == "16"]
+        (refusal,) = [s for s in store.timeline(document_id, sender=SENDER) if s.status_code == "16"]
     assert refusal.reporter == RECIPIENT and refusal.description  # the reason travelled
 
 
@@ -103,8 +103,8 @@ def test_an_answer_to_no_recall_is_refused_on_the_way_out_and_in(network: Networ
         status(document_id, StatusCode.RECALL_ACCEPTED, at=AT + timedelta(minutes=2)),
         network.pki.signers[RECIPIENT],
     )
-    receipt = read_receipt(receive(network.sender, forged, recipient=SENDER, at=AT)).receipt
+    receipt = read_receipt(receive(network.sender, forged, recipient=SENDER, peer="vpcp", at=AT)).receipt
     assert not receipt.accepted and receipt.reason_code == Refusal.OUT_OF_ORDER.value
     assert _states(network, document_id) == {}
     with NodeStore.begin(network.sender.database, write=False) as store:
-        assert store.timeline(document_id) == []
+        assert store.timeline(document_id, sender=SENDER) == []

@@ -17,7 +17,7 @@ from lienthong.node._reporting import agency_reports, day_window, next_sequence
 from lienthong.statistics import ReportOutbox, StatisticsClient, StatisticsReport, load_node_key
 from lienthong.store import node_day_activity
 from lienthong.trust import sign_pdf
-from node.node_network import AT, RECIPIENT, SENDER, Network, document, status
+from node.node_network import AT, OTHER_SENDER, RECIPIENT, SENDER, Network, document, status
 from portal.live_network import NOI_VU, VPCP, directory_totals, reporting_network, restart_directory, send
 from trust.trust_pdf import minimal_pdf
 
@@ -70,6 +70,18 @@ def test_the_day_read_from_the_store_makes_the_reports(network: Network) -> None
     # Another day holds nothing.
     start, end = day_window(DAY - timedelta(days=1))
     assert node_day_activity(network.sender.database, start=start, end=end).agencies == frozenset()
+
+
+def test_a_refusal_counts_against_its_senders_document_only(network: Network) -> None:
+    """H41 and G09 (both at nghe-an) send G22 documents of one DocumentId; G22 refuses G09's."""
+    shared = "000.00.00.H41,2026/03/02,1/UBND-VP"
+    submit(network.sender, document("1"), at=AT)
+    submit(network.sender, document("2", sender=OTHER_SENDER, document_id=shared), at=AT)
+    _deliver(network)
+    submit(network.receiver, status(shared, StatusCode.REFUSED, original_sender=OTHER_SENDER), at=AT)
+    _deliver(network)
+    assert _report(network, "nghe-an", SENDER).refusals == 0
+    assert _report(network, "nghe-an", OTHER_SENDER).refusals == 1
 
 
 def _closed_port() -> str:

@@ -109,6 +109,7 @@ def test_inbox_statuses_links_and_disposition(database: Database) -> None:
         received_at=T0,
     )
     status = StatusEntry(
+        sender="000.00.00.H41",
         document_id="D1",
         reporter="000.00.00.G22",
         addressee="000.00.00.H41",
@@ -132,7 +133,8 @@ def test_inbox_statuses_links_and_disposition(database: Database) -> None:
     with NodeStore.begin(database, write=False) as store:
         (marked,) = store.inbox(document_id="D1")
         assert marked.disposition is Disposition.RECALLED and marked.superseded_by == "D2"
-        assert store.timeline("D1") == [status]
+        assert store.timeline("D1", sender="000.00.00.H41") == [status]
+        assert store.timeline("D1", sender="000.00.00.G09") == []
 
 
 def test_many_at_once_inbox_receipts_and_settles(database: Database) -> None:

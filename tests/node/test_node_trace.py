@@ -61,7 +61,7 @@ def test_the_node_adds_its_trace_header_before_signing_and_only_then(network: Ne
 
 def test_the_hop_record_names_the_node_by_its_certificate_and_ignores_junk(network: Network) -> None:
     peer = network.sender.configuration.node_for(RECIPIENT, at=AT)
-    request = DeliveryRequest(peer, RECIPIENT, PackageSource.of_bytes(b"x"), "a" * 64, AT)
+    request = DeliveryRequest(peer, RECIPIENT, PackageSource.of_bytes(b"x"), "a" * 64, AT, "nghe-an")
     header = hop_header(request)
     certificate = network.pki.node_keys["nghe-an"].certificate.public_bytes(_DER)
     note = json.loads(hop_note(network.receiver, header, certificate))

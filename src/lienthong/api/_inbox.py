@@ -32,7 +32,7 @@ from lienthong.edxml import (
     write_package,
 )
 from lienthong.errors import LienthongError
-from lienthong.node import BlobSink, Submission, submit
+from lienthong.node import BlobSink, Submission, submit, visible_steps
 from lienthong.store import ApiClientEntry, ApiStore, Direction, InboxItem, NodeStore, PackageKind
 from lienthong.trust import VerificationReport, verify_attachments, verify_package, verify_package_stream
 
@@ -92,8 +92,10 @@ def document_view(ctx: ApiContext, item: InboxItem) -> DocumentView:
             ]
         except LienthongError as exc:  # an unreadable PDF is reported, never fatal
             attachments = [{"valid": False, "problem": exc.message}]
+    entry = item.entry
     with NodeStore.begin(node.database, write=False) as store:
-        timeline = store.timeline(item.entry.document_id)
+        # The sender's document only, and only the steps its recipient here may see.
+        timeline = visible_steps(store.timeline(entry.document_id, sender=entry.sender), entry.recipient)
     return DocumentView(
         item=inbox_model(item),
         package=package_to_dict(package),
@@ -156,7 +158,7 @@ class _History:
 
 def _history(ctx: ApiContext, document_id: str, reporter: str, sender: str) -> _History:
     with NodeStore.begin(ctx.node.database, write=False) as store:
-        steps = store.timeline(document_id)
+        steps = store.timeline(document_id, sender=sender)
     sent = set()
     recall = False
     for step in steps:

@@ -146,7 +146,7 @@ def earlier_for(
 def outbox_message(ctx: ApiContext, entries: list[OutboxEntry]) -> OutboxMessage:
     first = entries[0].item
     with NodeStore.begin(ctx.node.database, write=False) as store:
-        timeline = store.timeline(first.document_id)
+        timeline = store.timeline(first.document_id, sender=first.sender)
         receipts = {
             (r.message_id, r.recipient): r
             for r in store.receipts(message_ids=[first.message_id])

@@ -24,7 +24,7 @@ from lienthong.edxml import (
     write_package,
 )
 from lienthong.errors import LienthongError
-from lienthong.node import Node, Submission, submit
+from lienthong.node import Node, Submission, submit, visible_steps
 from lienthong.store import ApiStore, Direction, InboxItem, NodeStore, PackageKind, StatusEntry
 from lienthong.trust import AttachmentSignatures, VerificationReport, verify_attachments, verify_package
 
@@ -129,10 +129,6 @@ def _code(text: str) -> StatusCode | None:
         return None
 
 
-def _mine(timeline: Sequence[StatusEntry], recipient: str) -> tuple[StatusEntry, ...]:
-    return tuple(s for s in timeline if recipient in (s.reporter, s.addressee))
-
-
 def inbox(node: Node, codes: Sequence[str], *, at: datetime, limit: int = 200) -> list[Row]:
     """The documents received for ``codes``, newest first."""
     if not codes:
@@ -144,7 +140,8 @@ def inbox(node: Node, codes: Sequence[str], *, at: datetime, limit: int = 200) -
         data = _package(node, item)
         package = parse_package(data, limits=node.limits)
         with NodeStore.begin(node.database, write=False) as store:
-            steps = [s for s in store.timeline(item.entry.document_id) if s.reporter == item.entry.recipient]
+            timeline = store.timeline(item.entry.document_id, sender=item.entry.sender)
+            steps = [s for s in timeline if s.reporter == item.entry.recipient]
         status = _code(steps[-1].status_code) if steps else None
         header = package.header if isinstance(package, DocumentPackage) else None
         rows.append(
@@ -184,10 +181,17 @@ def detail(node: Node, item: InboxItem, *, at: datetime) -> Detail:
     except LienthongError as exc:  # an unreadable PDF is reported, never fatal
         attachments, problem = (), exc.message
     with NodeStore.begin(node.database, write=False) as store:
-        timeline = store.timeline(item.entry.document_id)
+        timeline = store.timeline(item.entry.document_id, sender=item.entry.sender)
     sent, recall = _history(timeline, item.entry.recipient, item.entry.sender)
     return Detail(
-        item, package, report, attachments, problem, _mine(timeline, item.entry.recipient), sent, recall
+        item,
+        package,
+        report,
+        attachments,
+        problem,
+        visible_steps(timeline, item.entry.recipient),
+        sent,
+        recall,
     )
 
 
@@ -207,7 +211,8 @@ def send_status(
     (``StatusOutOfOrder``, ``RequestInvalid``) when the rules forbid it."""
     entry = item.entry
     with NodeStore.begin(node.database, write=False) as store:
-        sent, recall = _history(store.timeline(entry.document_id), entry.recipient, entry.sender)
+        timeline = store.timeline(entry.document_id, sender=entry.sender)
+    sent, recall = _history(timeline, entry.recipient, entry.sender)
     check_status(code, sent=sent, recall_requested=recall, description=description)
     package = StatusPackage(
         from_=Organization(organ_id=entry.recipient),

@@ -179,7 +179,7 @@ def sent_document(node: Node, codes: Sequence[str], message_id: str) -> SentDocu
             or entries[0].item.sender not in codes
         ):
             return None
-        timeline = store.timeline(entries[0].item.document_id)
+        timeline = store.timeline(entries[0].item.document_id, sender=entries[0].item.sender)
     first = entries[0].item
     package = parse_package(b"".join(node.blobs.read_verified(first.package_sha256)), limits=node.limits)
     subject = package.header.subject if isinstance(package, DocumentPackage) else ""

@@ -3,8 +3,8 @@
 Codes must be valid identifier codes (strictly, unless the caller accepts legacy peers); the
 manifest and the attachments must name each other, each ContentId once; a recall, update or
 replacement must say which document it acts on; with a registry, codes closed by a
-reorganisation are reported with their successor. Errors make a package invalid; warnings are
-worth a look but refuse nothing.
+reorganisation are reported with their successor; a DocumentId naming another agency than the
+sender is reported. Errors make a package invalid; warnings are worth a look but refuse nothing.
 """
 
 from __future__ import annotations
@@ -163,6 +163,7 @@ def _document(package: DocumentPackage) -> Iterator[Problem]:
             "ReplacementInfoList",
             "replacement-info-missing",
         )
+    yield from _document_id_agency(package)
     header = package.header
     promulgated = header.promulgation.promulgation_date if header.promulgation else None
     if header.due_date and promulgated and header.due_date < promulgated:
@@ -187,6 +188,28 @@ def _document(package: DocumentPackage) -> Iterator[Problem]:
                 name,
                 "element-missing",
             )
+
+
+def _document_id_agency(package: DocumentPackage) -> Iterator[Problem]:
+    """A DocumentId in the usual form (``OrganId,yyyy/MM/dd,Number/Notation``) naming another
+    agency than ``From``: accepted (public test packages do it, and a document is known by its
+    sender and DocumentId), but worth a look. Opaque ids (UUIDs) name no agency."""
+    head, comma, _ = package.document_id.partition(",")
+    if not comma:
+        return
+    try:
+        named = parse_code(head.strip(), lenient=True)
+    except CodeError:
+        return
+    if named.text != package.from_code:
+        yield _warning(
+            tr(
+                f"DocumentId nêu mã {named.text}, không phải mã nơi gửi {package.from_code}",
+                f"the DocumentId names {named.text}, not the sender {package.from_code}",
+            ),
+            "DocumentId",
+            "document-id-other-agency",
+        )
 
 
 def _manifest(package: DocumentPackage) -> Iterator[Problem]:

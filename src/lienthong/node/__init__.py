@@ -4,7 +4,7 @@ The protocol is a set of synchronous functions over the store, time always a par
 
 >>> submission = submit(node, package_bytes, at=now)                        # doctest: +SKIP
 >>> deliver_due(node, transport, now=now, rand=random.Random())              # doctest: +SKIP
->>> receipt_bytes = receive(peer, package_bytes, recipient=code, at=now)     # doctest: +SKIP
+>>> receipt_bytes = receive(node, package_bytes, recipient=code, peer=name, at=now)   # doctest: +SKIP
 """
 
 from lienthong.node._attachment_blobs import BlobSink
@@ -21,7 +21,7 @@ from lienthong.node._errors import (
 from lienthong.node._evidence import export_evidence
 from lienthong.node._home import NodeHome
 from lienthong.node._http import HttpTransport, map_httpx_errors
-from lienthong.node._ids import message_id_of
+from lienthong.node._ids import document_key, message_id_of
 from lienthong.node._init import KeyFiles, init_home
 from lienthong.node._intake import Intake, intake_for
 from lienthong.node._node import Node
@@ -34,7 +34,13 @@ from lienthong.node._retry import RetryPolicy, next_attempt
 from lienthong.node._runtime import NodeRuntime, RuntimeSettings
 from lienthong.node._service import NodeService, ServeSettings
 from lienthong.node._source import ConfigurationFile, ConfigurationSource
-from lienthong.node._status_rules import StatusHistory, StatusProblem, status_history, status_problem
+from lienthong.node._status_rules import (
+    StatusHistory,
+    StatusProblem,
+    status_history,
+    status_problem,
+    visible_steps,
+)
 from lienthong.node._submit import Submission, SubmitOutcome, submit, submit_many
 from lienthong.node._trace import TRACE_HEADER, add_trace_header, hop_header, hop_note
 from lienthong.node._trace_view import DocumentTrace, document_trace
@@ -103,6 +109,7 @@ __all__ = [
     "check_receipt",
     "create_peer_app",
     "deliver_due",
+    "document_key",
     "document_trace",
     "export_evidence",
     "hop_header",
@@ -122,4 +129,5 @@ __all__ = [
     "status_problem",
     "submit",
     "submit_many",
+    "visible_steps",
 ]

@@ -139,6 +139,7 @@ def _send_group(
                 package=_package(node, entry.item.package_sha256),
                 message_id=entry.message_id,
                 at=now,
+                origin=node.name,
             )
             for entry in group
         ]
@@ -168,7 +169,12 @@ def _send(node: Node, transport: PeerTransport, entry: OutboxEntry, *, now: date
         package = _package(node, entry.item.package_sha256)
         raw = transport.deliver(
             DeliveryRequest(
-                peer=peer, recipient=entry.deliver_to, package=package, message_id=entry.message_id, at=now
+                peer=peer,
+                recipient=entry.deliver_to,
+                package=package,
+                message_id=entry.message_id,
+                at=now,
+                origin=node.name,
             )
         )
     except LienthongError as exc:  # DeliveryError; or the configuration no longer routes it, a blob is gone

@@ -53,6 +53,8 @@ class Refusal(enum.StrEnum):
     SIGNATURE = "signature"
     SIGNER_NOT_SENDER = "signer-not-sender"
     NOT_SERVED_HERE = "not-served-here"
+    #: The TLS peer is not the node the configuration names for the package's ``From``.
+    PEER_NOT_SENDER_NODE = "peer-not-sender-node"
     NOT_ADDRESSED = "not-addressed"
     UNKNOWN_DOCUMENT = "unknown-document"
     MESSAGE_CONFLICT = "message-conflict"

@@ -18,6 +18,7 @@ from lienthong.evidence import (
     sign_statement,
 )
 from lienthong.node._errors import NodeError
+from lienthong.node._ids import document_message_id
 from lienthong.store import BlobStore, Database, LogEntry, NodeStore
 from lienthong.trust import Signer
 
@@ -30,10 +31,11 @@ _CODE = re.compile(r"[0-9A-Za-z.]{1,32}")
 def export_evidence(
     *, node: str, database: Database, blobs: BlobStore, key: Signer, document_id: str, at: datetime
 ) -> bytes:
-    """The zip bundle of everything this node logged about ``document_id`` (a DocumentId, or
-    an id this node shows for it: see ``resolve_document_id``), its head signed."""
+    """The zip bundle of everything this node logged about a document, its head signed.
+    ``document_id``: an id this node shows for it (see ``resolve_document``), which names its
+    sender too; or a DocumentId alone, which takes in every sender's document of that id."""
     with NodeStore.begin(database, write=False) as store:
-        document_id = resolve_document_id(store, document_id)
+        sender, document_id = resolve_document(store, document_id)
         seqs = store.log_sequence(document_id)
         if not seqs:
             raise NodeError(
@@ -45,6 +47,8 @@ def export_evidence(
         head_seq, head_hash = store.log_head()
         entries = store.log_entries(first=seqs[0], last=head_seq)
         ours = [e for e in entries if e.record.document_id == document_id]
+        if sender is not None:
+            ours = entries_of_sender(store, ours, sender, document_id)
         receipts = {r.sha256: r.raw for r in store.receipts(message_ids={e.record.message_id for e in ours})}
     files: dict[str, bytes] = {}
     for entry in ours:
@@ -61,33 +65,46 @@ def export_evidence(
         "format": BUNDLE_FORMAT, "document_id": document_id, "node": node,
         "exported_at": at.astimezone(UTC).isoformat(),
     }  # fmt: skip
+    shown = {e.record.seq for e in ours}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         _add(archive, "manifest.json", canonical_json(manifest))
-        _add(archive, "log.jsonl", b"".join(_line(e, document_id) + b"\n" for e in entries))
+        _add(archive, "log.jsonl", b"".join(_line(e, shown) + b"\n" for e in entries))
         _add(archive, "head.stmt", sign_statement(head, key))
         for name in sorted(files):
             _add(archive, name, files[name])
     return buffer.getvalue()
 
 
-def resolve_document_id(store: NodeStore, name: str) -> str:
-    """The DocumentId that ``name`` designates: a message id (64 hex: the API's ``message_id``,
-    the console's ``/outbox/<id>``, VXP's ``DocId``), an item id (``<message id>-<code>``: the
-    API's inbox ids, the console's ``/inbox/<id>``, VXP's received ``docId``) or the DocumentId
-    itself. A status's ids name the document it answers."""
+def entries_of_sender(
+    store: NodeStore, entries: list[LogEntry], sender: str, document_id: str
+) -> list[LogEntry]:
+    """The entries of ``sender``'s document among ``entries`` (all of its DocumentId): its own
+    message, and the statuses on it (known by their packages' digests), with their receipts."""
+    statuses = {s.package_sha256 for s in store.timeline(document_id, sender=sender)}
+    messages = {document_message_id(sender, document_id)}
+    messages |= {e.record.message_id for e in entries if e.record.sha256 in statuses}
+    return [e for e in entries if e.record.message_id in messages]
+
+
+def resolve_document(store: NodeStore, name: str) -> tuple[str | None, str]:
+    """(sender, DocumentId) of the document ``name`` designates: a message id (64 hex: the
+    API's ``message_id``, the console's ``/outbox/<id>``, VXP's ``DocId``) or an item id
+    (``<message id>-<code>``: the API's inbox ids, the console's ``/inbox/<id>``, VXP's
+    received ``docId``), a status's naming the document it answers; or the DocumentId itself,
+    whose sender is then not known (None)."""
     text = name.strip()
     message_id, _, code = text.partition("-")
     if _MESSAGE_ID.fullmatch(message_id) and (not code or _CODE.fullmatch(code)):
         found = store.document_of(message_id.lower())
         if found is not None:
             return found
-    return text
+    return None, text
 
 
-def _line(entry: LogEntry, document_id: str) -> bytes:
+def _line(entry: LogEntry, shown: set[int]) -> bytes:
     line: dict[str, object] = {"seq": entry.record.seq, "prev": entry.prev_hash}
-    if entry.record.document_id == document_id:
+    if entry.record.seq in shown:
         line["content"] = entry.record.content().decode("utf-8")
     else:
         line["digest"] = entry.record.digest()

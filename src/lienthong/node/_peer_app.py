@@ -75,26 +75,26 @@ def _too_large(limit: int) -> JSONResponse:
 
 
 class _NodeCertificates:
-    """SHA-256 fingerprints of the nodes' TLS certificates, per configuration (kept for the
-    last one seen: a configuration is replaced, never changed)."""
+    """SHA-256 fingerprint of each node's TLS certificate → the node's name, per configuration
+    (kept for the last one seen: a configuration is replaced, never changed)."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._for: tuple[Configuration, frozenset[str]] | None = None
+        self._for: tuple[Configuration, dict[str, str]] | None = None
 
-    def __call__(self, configuration: Configuration) -> frozenset[str]:
+    def __call__(self, configuration: Configuration) -> dict[str, str]:
         with self._lock:
             if self._for is None or self._for[0] is not configuration:
-                prints = frozenset(
+                names = {
                     hashlib.sha256(
                         x509.load_pem_x509_certificate(n.tls_certificate_pem.encode()).public_bytes(
                             Encoding.DER
                         )
-                    ).hexdigest()
+                    ).hexdigest(): n.name
                     for n in configuration.content.nodes
                     if n.tls_certificate_pem
-                )
-                self._for = (configuration, prints)
+                }
+                self._for = (configuration, names)
             return self._for[1]
 
 
@@ -110,13 +110,14 @@ def create_peer_app(
     app = FastAPI(title="lienthong peer", docs_url=None, redoc_url=None, openapi_url=None)
     node_certificates = _NodeCertificates()
 
-    def unknown_peer(node: Node) -> JSONResponse | None:
-        """403 unless the connection's client certificate is a configured node's."""
+    def peer_node(node: Node) -> str | JSONResponse:
+        """The name of the node whose TLS certificate the connection presented; 403 unless the
+        certificate is a configured node's."""
         presented = peer()
-        if presented is not None and hashlib.sha256(presented).hexdigest() in node_certificates(
-            node.configuration
-        ):
-            return None
+        if presented is not None:
+            name = node_certificates(node.configuration).get(hashlib.sha256(presented).hexdigest())
+            if name is not None:
+                return name
         return _problem(
             403,
             "peer-unknown",
@@ -129,8 +130,9 @@ def create_peer_app(
     @app.post(PACKAGES_PATH)
     async def packages(request: Request) -> Response:
         node = current()
-        if (refused := unknown_peer(node)) is not None:
-            return refused
+        origin = peer_node(node)
+        if isinstance(origin, JSONResponse):
+            return origin
         recipient = request.headers.get(RECIPIENT_HEADER, "").strip()
         if not recipient:
             return _problem(
@@ -168,7 +170,7 @@ def create_peer_app(
         try:
             hop = hop_note(node, request.headers.get(TRACE_HEADER), peer())
             raw = await run_in_threadpool(
-                lambda: receive(node, source, recipient=recipient, at=clock(), hop=hop)
+                lambda: receive(node, source, recipient=recipient, peer=origin, at=clock(), hop=hop)
             )
         except LienthongError as exc:  # the store failed: nothing was decided, the sender retries
             return _problem(503, getattr(exc, "code", "unavailable"), str(exc))
@@ -181,8 +183,9 @@ def create_peer_app(
         """Several small packages (``_wire``): each checked and answered on its own, all stored
         in one transaction; the body is bounded, a package over the node's limit is refused."""
         node = current()
-        if (refused := unknown_peer(node)) is not None:
-            return refused
+        origin = peer_node(node)
+        if isinstance(origin, JSONResponse):
+            return origin
         try:
             length = int(request.headers.get("content-length", "0"))
         except ValueError:
@@ -207,7 +210,9 @@ def create_peer_app(
             return _problem(400, "batch-empty", tr("lô không có gói tin nào", "the batch holds no package"))
         try:
             hop = hop_note(node, request.headers.get(TRACE_HEADER), peer())
-            receipts = await run_in_threadpool(lambda: receive_many(node, deliveries, at=clock(), hop=hop))
+            receipts = await run_in_threadpool(
+                lambda: receive_many(node, deliveries, peer=origin, at=clock(), hop=hop)
+            )
         except LienthongError as exc:  # the store failed: nothing was decided, the sender retries
             return _problem(503, getattr(exc, "code", "unavailable"), str(exc))
         return Response(encode_receipts(receipts), media_type=RECEIPTS_TYPE)

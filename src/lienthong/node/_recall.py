@@ -45,7 +45,8 @@ def check_recall(store: NodeStore, package: StatusPackage, *, addressee: str) ->
     parties = _parties(package, addressee)
     if parties is None or package.status_code is StatusCode.RECALL_REQUESTED:
         return
-    history = status_history(store.timeline(package.document_id), sender=parties[0], recipient=parties[1])
+    timeline = store.timeline(package.document_id, sender=parties[0])
+    history = status_history(timeline, sender=parties[0], recipient=parties[1])
     problem = status_problem(
         package.status_code,
         sent=history.sent,
@@ -64,7 +65,9 @@ def mark_recall(store: NodeStore, package: StatusPackage, *, addressee: str, dir
     sender, recipient = parties
     document_id = package.document_id
     if package.status_code is StatusCode.RECALL_REQUESTED:
-        history = status_history(store.timeline(document_id), sender=sender, recipient=recipient)
+        history = status_history(
+            store.timeline(document_id, sender=sender), sender=sender, recipient=recipient
+        )
         if direction is Direction.IN and not RECALL_ANSWERS & history.sent:
             store.set_disposition(
                 document_id=document_id, sender=sender, recipient=recipient,

@@ -1,7 +1,8 @@
 """Receiving a package from a peer for one code served here; always answering with a receipt.
 
 In order: size, structure, signature (trusted chain, signer bound to ``From`` by the
-configuration), the code delivered to is served here and is what the package is addressed to,
+configuration), the peer that delivered it is the node the configuration names for ``From``
+(``_check_peer``), the code delivered to is served here and is what the package is addressed to,
 a status answers a document known here; then the package is stored once (the same message again
 is acknowledged again, never stored twice), business actions and statuses are applied, and a
 receipt signed by this node is returned. Refusals return a negative receipt with the reason.
@@ -15,10 +16,11 @@ from datetime import datetime
 
 from lienthong._i18n import tr
 from lienthong.edxml import BusinessType, DocumentPackage, Package, StatusPackage
+from lienthong.errors import LienthongError
 from lienthong.evidence import LogKind, Receipt, ReceiptOutcome, sha256_hex, sign_receipts
 from lienthong.node._checks import check_signature, parse_checked, served_here
 from lienthong.node._errors import PackageRefused, Refusal
-from lienthong.node._ids import kind_of, message_id_of
+from lienthong.node._ids import document_key, kind_of, message_id_of
 from lienthong.node._node import Node
 from lienthong.node._package import PackageSource, package_source
 from lienthong.node._recall import check_recall, mark_recall
@@ -40,13 +42,16 @@ _DISPOSITIONS = {
 }
 
 
-def receive(node: Node, data: bytes | PackageSource, *, recipient: str, at: datetime, hop: str = "") -> bytes:
-    """Check and store ``data`` delivered for ``recipient``; return the signed receipt's bytes.
+def receive(
+    node: Node, data: bytes | PackageSource, *, recipient: str, peer: str, at: datetime, hop: str = ""
+) -> bytes:
+    """Check and store ``data`` delivered for ``recipient`` by the node named ``peer`` (known
+    from its TLS certificate); return the signed receipt's bytes.
     ``hop``: the delivery's trace record (``_trace.hop_note``), logged with the package.
     A spooled source is moved into the blob store when accepted; the caller still discards it."""
     source = package_source(data)
     digest = source.sha256
-    package, refusal = _check(node, source, recipient, at=at)
+    package, refusal = _check(node, source, recipient, peer, at=at)
     if refusal is None and package is not None:
         try:
             return _store(node, source, package, recipient, digest, at=at, hop=hop)
@@ -57,9 +62,9 @@ def receive(node: Node, data: bytes | PackageSource, *, recipient: str, at: date
 
 
 def receive_many(
-    node: Node, deliveries: Sequence[tuple[str, bytes]], *, at: datetime, hop: str = ""
+    node: Node, deliveries: Sequence[tuple[str, bytes]], *, peer: str, at: datetime, hop: str = ""
 ) -> list[bytes]:
-    """``receive`` for several ``(recipient, package)`` pairs from one peer: each checked on its
+    """``receive`` for several ``(recipient, package)`` pairs from the node ``peer``: each checked on its
     own and answered by its own receipt, in order, all signed at once (``sign_receipts``); all
     stored in one transaction (one log-head lock, one commit): the packages' log entries in the
     order given, then their receipts'."""
@@ -67,7 +72,7 @@ def receive_many(
     kept: list[PackageSource] = []
     for recipient, data in deliveries:
         source = package_source(data)
-        package, refusal = _check(node, source, recipient, at=at)
+        package, refusal = _check(node, source, recipient, peer, at=at)
         if refusal is None:
             kept.append(source)
         checked.append((recipient, source.sha256, package, refusal))
@@ -115,17 +120,40 @@ class _Inbox:
 
 
 def _check(
-    node: Node, source: PackageSource, recipient: str, *, at: datetime
+    node: Node, source: PackageSource, recipient: str, peer: str, *, at: datetime
 ) -> tuple[Package | None, PackageRefused | None]:
     """The package, and why it is refused (None when it may be stored)."""
     package: Package | None = None
     try:
         package = parse_checked(node, source)
         check_signature(node, source, package, at=at)
+        _check_peer(node, package, peer, at=at)
         _check_addressed(node, package, recipient, at=at)
     except PackageRefused as refusal:
         return package, refusal
     return package, None
+
+
+def _check_peer(node: Node, package: Package, peer: str, *, at: datetime) -> None:
+    """The node that delivered ``package`` is the one serving its ``From`` (a status's ``From``
+    is the agency answering): a node delivers for its own agencies only, whoever signed. The
+    one place where an explicit forwarding rule (a node allowed to relay for another's codes)
+    would be admitted; the network has none."""
+    try:
+        route = node.configuration.route(package.from_code, at=at)
+    except LienthongError:  # not a code, or the configuration expired: no node serves it
+        route = None
+    serving = route.node.name if route is not None and route.node is not None else None
+    if serving != peer:
+        raise PackageRefused(
+            tr(
+                f"điểm kết nối {peer} không phục vụ mã gửi {package.from_code}"
+                f" (do {serving or 'không điểm nào'} phục vụ)",
+                f"node {peer} does not serve the sender {package.from_code}"
+                f" (served by {serving or 'no node'})",
+            ),
+            reason=Refusal.PEER_NOT_SENDER_NODE,
+        )
 
 
 def _check_addressed(node: Node, package: Package, recipient: str, *, at: datetime) -> None:
@@ -146,28 +174,29 @@ def _check_addressed(node: Node, package: Package, recipient: str, *, at: dateti
                 reason=Refusal.NOT_ADDRESSED,
             )
         return
-    known: list[object]
+    # The document answered is named by its sender and DocumentId (``ResponseFor``): the
+    # sender is the status's own ``From`` for a 13, the code it is delivered to otherwise.
+    sender, document_id = document_key(package)
+    known: list[object] = []
     with NodeStore.begin(node.database, write=False) as store:
         if package.status_code.sent_by_sender:
-            known = list(
-                store.inbox(
-                    document_id=package.document_id,
-                    recipient=recipient,
-                    sender=package.from_code,
-                    kind=PackageKind.DOCUMENT,
+            if sender == package.from_code:
+                known = list(
+                    store.inbox(
+                        document_id=document_id, recipient=recipient, sender=sender, kind=PackageKind.DOCUMENT
+                    )
                 )
-            )
-        else:
+        elif sender == recipient:
             known = [
-                e for e in store.outbox(document_id=package.document_id)
-                if e.item.kind is PackageKind.DOCUMENT and e.item.sender == recipient
+                e for e in store.outbox(document_id=document_id, sender=sender)
+                if e.item.kind is PackageKind.DOCUMENT
                 and package.from_code in (e.item.recipient, e.item.deliver_to)
             ]  # fmt: skip
     if not known:
         raise PackageRefused(
             tr(
-                f"không có văn bản {package.document_id} giữa {package.from_code} và {recipient}",
-                f"no document {package.document_id} between {package.from_code} and {recipient}",
+                f"không có văn bản {document_id} của {sender} giữa {package.from_code} và {recipient}",
+                f"no document {document_id} of {sender} between {package.from_code} and {recipient}",
             ),
             reason=Refusal.UNKNOWN_DOCUMENT,
         )
@@ -268,7 +297,8 @@ def _reads_inbox(package: Package) -> bool:
 
 
 def _apply(store: NodeStore, package: Package, recipient: str, *, at: datetime) -> None:
-    """Recall, update, replace: the earlier document is marked and linked to this one. A recall
+    """Recall, update, replace: the sender's earlier document is marked and linked to this one
+    (a sender acts on its own documents only: another's of the same DocumentId is untouched). A recall
     by status (13, answered 15 or 16) is checked and applied by ``_recall``."""
     if isinstance(package, StatusPackage):
         mark_recall(store, package, addressee=recipient, direction=Direction.IN)
@@ -291,6 +321,7 @@ def _apply(store: NodeStore, package: Package, recipient: str, *, at: datetime) 
         store.put_link(
             DocumentLink(
                 recipient=recipient,
+                sender=package.from_code,
                 earlier_document_id=document_id,
                 later_document_id=package.document_id,
                 business_type=int(business.business_type),

@@ -69,6 +69,19 @@ def status_history(timeline: Iterable[StatusEntry], *, sender: str, recipient: s
     return StatusHistory(frozenset(sent), recall)
 
 
+def visible_steps(timeline: Iterable[StatusEntry], code: str) -> tuple[StatusEntry, ...]:
+    """The steps of one document's timeline that agency ``code`` may be shown: those it reported
+    or that were addressed to it, and its sender's recall request (13: it asks every recipient
+    at once and the timeline keeps it once). Another recipient's statuses on the same document,
+    a refusal's reason among them, are that recipient's business."""
+    return tuple(
+        step
+        for step in timeline
+        if code in (step.reporter, step.addressee)
+        or (step.status_code == S.RECALL_REQUESTED and step.reporter == step.sender)
+    )
+
+
 def _out_of_order(code: StatusCode, vi: str, en: str) -> StatusProblem:
     return StatusProblem(
         tr(f"Không gửi được trạng thái {code.value}: {vi}", f"Cannot send {code.value}: {en}")

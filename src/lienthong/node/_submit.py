@@ -4,7 +4,8 @@
 one transaction); ``submit`` is a batch of one.
 
 Recipients: a document's ``To`` codes; a status goes where it answers (a recipient's status
-to the original's sender, the sender's 13 to the original's recipients), matched by DocumentId.
+to the original's sender, the sender's 13 to the original's recipients), matched by the
+document's sender and DocumentId (``ResponseFor``).
 A closed code goes to its successor (recorded on the outbox row) or fails with "code closed".
 """
 
@@ -20,7 +21,7 @@ from lienthong.errors import LienthongError
 from lienthong.evidence import LogKind
 from lienthong.node._checks import check_fits, check_signature, parse_checked, served_here
 from lienthong.node._errors import PackageRefused, Refusal
-from lienthong.node._ids import kind_of, message_id_of
+from lienthong.node._ids import document_key, kind_of, message_id_of
 from lienthong.node._node import Node
 from lienthong.node._package import PackageSource, package_source
 from lienthong.node._recall import apply_recall
@@ -152,7 +153,7 @@ def accept(node: Node, checked: Sequence[Checked], *, at: datetime) -> list[Subm
     # A status about a document accepted in this same batch found no recipients before that
     # document was stored (the sender's 13 right after its document): looked at again now.
     accepted = {
-        c.package.document_id
+        document_key(c.package)
         for c, outcome in zip(checked, outcomes, strict=True)
         if isinstance(outcome, Submission) and not isinstance(c.package, StatusPackage)
     }
@@ -160,7 +161,7 @@ def accept(node: Node, checked: Sequence[Checked], *, at: datetime) -> list[Subm
         (index, c)
         for index, c in enumerate(checked)
         if isinstance(c.package, StatusPackage)
-        and c.package.document_id in accepted
+        and document_key(c.package) in accepted
         and _unknown_document(outcomes[index])
     ]
     if again:
@@ -272,17 +273,20 @@ def _repeat(earlier: list[OutboxEntry], package: Package, digest: str) -> Submis
 def _recipients(store: NodeStore, package: Package) -> tuple[str, ...]:
     if isinstance(package, DocumentPackage):
         return package.to_codes
-    document = package.document_id
+    sender, document = document_key(package)
+    found: tuple[str, ...] = ()
     if package.status_code.sent_by_sender:
-        sent = [
-            e.item.recipient
-            for e in store.outbox(document_id=document)
-            if e.item.kind is PackageKind.DOCUMENT and e.item.sender == package.from_code
-        ]
-        found = tuple(dict.fromkeys(sent))
-    else:
-        received = store.inbox(document_id=document, recipient=package.from_code, kind=PackageKind.DOCUMENT)
-        found = tuple(dict.fromkeys(e.sender for e in received))
+        if sender == package.from_code:  # a sender asks back its own documents only
+            sent = [
+                e.item.recipient
+                for e in store.outbox(document_id=document, sender=sender)
+                if e.item.kind is PackageKind.DOCUMENT
+            ]
+            found = tuple(dict.fromkeys(sent))
+    elif store.inbox(
+        document_id=document, sender=sender, recipient=package.from_code, kind=PackageKind.DOCUMENT
+    ):
+        found = (sender,)
     if not found:
         raise PackageRefused(
             tr(
@@ -331,6 +335,7 @@ def _status_entry(
     package: StatusPackage, addressee: str, digest: str, direction: Direction, at: datetime
 ) -> StatusEntry:
     return StatusEntry(
+        sender=document_key(package)[0],
         document_id=package.document_id,
         reporter=package.from_code,
         addressee=addressee,

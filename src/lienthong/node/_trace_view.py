@@ -18,7 +18,7 @@ from lienthong._i18n import tr
 from lienthong.edxml import VIETNAM_TZ, DigestSink, DocumentPackage, StatusCode, parse_package
 from lienthong.errors import LienthongError
 from lienthong.evidence import EvidenceError, LogKind, read_receipt
-from lienthong.node._evidence import resolve_document_id
+from lienthong.node._evidence import entries_of_sender, resolve_document
 from lienthong.node._package import PackageSource
 from lienthong.node._recall import recall_states
 from lienthong.store import BlobStore, Database, Direction, LogEntry, NodeStore, PackageKind, StatusEntry
@@ -168,16 +168,23 @@ def document_trace(*, node: str, database: Database, blobs: BlobStore, name: str
 
 
 def _trace(node: str, store: NodeStore, blobs: BlobStore, name: str) -> DocumentTrace:
-    document_id = resolve_document_id(store, name)
+    sender, document_id = resolve_document(store, name)
     seqs = store.log_sequence(document_id)
-    log = tuple(
+    entries = [
         e
         for e in (store.log_entries(first=seqs[0], last=seqs[-1]) if seqs else ())
         if e.record.document_id == document_id
-    )
-    timeline = store.timeline(document_id)
-    sent = [e for e in store.outbox(document_id=document_id) if e.item.kind is PackageKind.DOCUMENT]
-    received = store.inbox(document_id=document_id, kind=PackageKind.DOCUMENT)
+    ]
+    log = tuple(entries if sender is None else entries_of_sender(store, entries, sender, document_id))
+    sent = [
+        e for e in store.outbox(document_id=document_id, sender=sender) if e.item.kind is PackageKind.DOCUMENT
+    ]
+    received = store.inbox(document_id=document_id, sender=sender, kind=PackageKind.DOCUMENT)
+    # A DocumentId may be several senders' (each chose it): each leg reads its sender's timeline.
+    timelines = {
+        sender: store.timeline(document_id, sender=sender)
+        for sender in {e.item.sender for e in sent} | {e.sender for e in received}
+    }
     receipts = {r.sha256: r.raw for r in store.receipts(message_ids={e.message_id for e in sent})}
     by_sha = {e.record.sha256: e for e in log if e.record.sha256}
     digests = [e.item.package_sha256 for e in sent] + [e.package_sha256 for e in received]
@@ -185,6 +192,7 @@ def _trace(node: str, store: NodeStore, blobs: BlobStore, name: str) -> Document
     for entry in sent:
         item = entry.item
         receipt = _receipt(receipts.get(entry.receipt_sha256 or ""))
+        timeline = timelines[item.sender]
         states = recall_states(timeline, sender=item.sender, recipients=(item.recipient,))
         legs.append(
             Leg(
@@ -201,6 +209,7 @@ def _trace(node: str, store: NodeStore, blobs: BlobStore, name: str) -> Document
     for inbox in received:
         arrival = arrivals.get(inbox.message_id)
         hop = _note(arrival)
+        timeline = timelines[inbox.sender]
         states = recall_states(timeline, sender=inbox.sender, recipients=(inbox.recipient,))
         legs.append(
             Leg(

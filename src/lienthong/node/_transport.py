@@ -32,6 +32,9 @@ class DeliveryRequest:
     message_id: str
     #: When the sender sends (the in-memory transport gives it to the receiver as its clock).
     at: datetime
+    #: The sending node's name: what its TLS certificate proves over mTLS; the in-memory
+    #: transport gives it to the receiver as the peer.
+    origin: str
 
 
 class PeerTransport(Protocol):
@@ -62,9 +65,15 @@ class InMemoryTransport:
         return node
 
     def deliver(self, request: DeliveryRequest) -> bytes:
-        return receive(self._peer(request), request.package, recipient=request.recipient, at=request.at)
+        return receive(
+            self._peer(request),
+            request.package,
+            recipient=request.recipient,
+            peer=request.origin,
+            at=request.at,
+        )
 
     def deliver_many(self, requests: Sequence[DeliveryRequest]) -> list[bytes]:
         node = self._peer(requests[0])
         deliveries = [(r.recipient, r.package.read_bytes()) for r in requests]
-        return receive_many(node, deliveries, at=requests[0].at)
+        return receive_many(node, deliveries, peer=requests[0].origin, at=requests[0].at)

@@ -133,6 +133,8 @@ class ReceiptEntry:
 class StatusEntry:
     """One step of a document's timeline at one agency (a status package)."""
 
+    #: The document's sender: with ``document_id``, what names the document.
+    sender: str
     document_id: str
     #: The agency the status is from (``From``).
     reporter: str
@@ -152,6 +154,8 @@ class DocumentLink:
     """A later document acting on an earlier one at one recipient (business types 1–3)."""
 
     recipient: str
+    #: The sender of both documents.
+    sender: str
     earlier_document_id: str
     later_document_id: str
     business_type: int

@@ -83,16 +83,19 @@ class ReceiptRow(Base):
 
 
 class StatusRow(Base):
-    """One status of one document from one agency: the per-recipient timeline."""
+    """One status of one document from one agency: the per-recipient timeline. A document is
+    its sender's: (``sender``, ``document_id``) name it, a DocumentId alone does not."""
 
     __tablename__ = "node_statuses"
     __table_args__ = (
         UniqueConstraint(
-            "document_id", "reporter", "status_code", "timestamp", name="uq_node_statuses_document_id"
+            "sender", "document_id", "reporter", "status_code", "timestamp", name="uq_node_statuses_sender"
         ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The document's sender (``ResponseFor/OrganId``), not the status's.
+    sender: Mapped[str] = mapped_column(String(CODE_LENGTH), nullable=False)
     document_id: Mapped[str] = mapped_column(Text, nullable=False)
     reporter: Mapped[str] = mapped_column(String(CODE_LENGTH), nullable=False)
     addressee: Mapped[str] = mapped_column(String(CODE_LENGTH), nullable=False)
@@ -106,17 +109,23 @@ class StatusRow(Base):
 
 
 class DocumentLinkRow(Base):
-    """A recall, update or replacement: the later document acting on the earlier one."""
+    """A recall, update or replacement: the later document acting on the earlier one, both of
+    one ``sender`` (a sender acts on its own documents only)."""
 
     __tablename__ = "node_document_links"
     __table_args__ = (
         UniqueConstraint(
-            "recipient", "earlier_document_id", "later_document_id", name="uq_node_document_links_recipient"
+            "recipient",
+            "sender",
+            "earlier_document_id",
+            "later_document_id",
+            name="uq_node_document_links_recipient",
         ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     recipient: Mapped[str] = mapped_column(String(CODE_LENGTH), nullable=False)
+    sender: Mapped[str] = mapped_column(String(CODE_LENGTH), nullable=False)
     earlier_document_id: Mapped[str] = mapped_column(Text, nullable=False)
     later_document_id: Mapped[str] = mapped_column(Text, nullable=False)
     business_type: Mapped[int] = mapped_column(Integer, nullable=False)

@@ -94,9 +94,11 @@ def node_day_activity(database: Database, *, start: datetime, end: datetime) -> 
         .where(in_window_out)
         .order_by(_OUT.c.id)
     )
-    # The answers to the day's documents only: the window's document ids, then their statuses.
+    # The answers to the day's documents only: the window's document ids, then their statuses
+    # (each document its sender's: another sender's of the same DocumentId answers nothing here).
     answers_query = (
         select(
+            _STATUSES.c.sender,
             _STATUSES.c.document_id,
             _STATUSES.c.reporter,
             func.min(_STATUSES.c.recorded_at),
@@ -106,7 +108,7 @@ def node_day_activity(database: Database, *, start: datetime, end: datetime) -> 
             _STATUSES.c.direction == Direction.IN.value,
             _STATUSES.c.document_id.in_(select(_OUT.c.document_id).where(in_window_out)),
         )
-        .group_by(_STATUSES.c.document_id, _STATUSES.c.reporter)
+        .group_by(_STATUSES.c.sender, _STATUSES.c.document_id, _STATUSES.c.reporter)
     )
     received_query = (
         select(_IN.c.document_id, _IN.c.package_sha256, _IN.c.sender, _IN.c.recipient, _IN.c.received_at)
@@ -129,8 +131,8 @@ def node_day_activity(database: Database, *, start: datetime, end: datetime) -> 
     with database.transaction() as session:
         execute = session.connection().execute
         answers = {
-            (document_id, reporter): (first_at, bool(refused))
-            for document_id, reporter, first_at, refused in execute(answers_query)
+            (sender, document_id, reporter): (first_at, bool(refused))
+            for sender, document_id, reporter, first_at, refused in execute(answers_query)
         }
         sent = tuple(
             SentDelivery(
@@ -141,8 +143,8 @@ def node_day_activity(database: Database, *, start: datetime, end: datetime) -> 
                 sent_at=created_at,
                 state=DeliveryState(state),
                 delivered_at=receipt_at,
-                first_status_at=answers.get((document_id, recipient), (None, False))[0],
-                refused_status=answers.get((document_id, recipient), (None, False))[1],
+                first_status_at=answers.get((sender, document_id, recipient), (None, False))[0],
+                refused_status=answers.get((sender, document_id, recipient), (None, False))[1],
             )
             for document_id, package_sha256, sender, recipient, created_at, state, receipt_at in execute(
                 sent_query

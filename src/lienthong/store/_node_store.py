@@ -212,9 +212,15 @@ class NodeStore:
         return [held[(item.message_id, item.recipient)] for item in items]
 
     def outbox(
-        self, *, message_id: str | None = None, document_id: str | None = None, recipient: str | None = None
+        self,
+        *,
+        message_id: str | None = None,
+        document_id: str | None = None,
+        recipient: str | None = None,
+        sender: str | None = None,
     ) -> list[OutboxEntry]:
-        if message_id is not None and document_id is None and recipient is None:  # every submission
+        """Outbox rows, in row order; a DocumentId names a document with its ``sender`` only."""
+        if message_id is not None and document_id is None and recipient is None and sender is None:
             rows = self._execute(_OUTBOX_OF_MESSAGE, {"message_id": message_id}).mappings()
             return [_outbox(row) for row in rows]
         query = select(_OUT).order_by(_OUT.c.id)
@@ -224,6 +230,8 @@ class NodeStore:
             query = query.where(_OUT.c.document_id == document_id)
         if recipient is not None:
             query = query.where(_OUT.c.recipient == recipient)
+        if sender is not None:
+            query = query.where(_OUT.c.sender == sender)
         return [_outbox(row) for row in self._execute(query).mappings()]
 
     def outbox_of(self, message_ids: Iterable[str]) -> dict[str, list[OutboxEntry]]:
@@ -399,14 +407,24 @@ class NodeStore:
         )
         return bool(result.all())
 
-    def document_of(self, message_id: str) -> str | None:
-        """The DocumentId a message (sent or received here) is about; None if unknown here."""
+    def document_of(self, message_id: str) -> tuple[str, str] | None:
+        """(sender, DocumentId) of the document a message (sent or received here) is or
+        answers; None if unknown here. A status's document is read from its timeline row."""
         for table in (_OUT, _IN):
-            found = self._execute(
-                select(table.c.document_id).where(table.c.message_id == message_id).limit(1)
+            row = self._execute(
+                select(table.c.document_id, table.c.sender, table.c.kind, table.c.package_sha256)
+                .where(table.c.message_id == message_id)
+                .limit(1)
+            ).first()
+            if row is None:
+                continue
+            if row.kind == PackageKind.DOCUMENT.value:
+                return str(row.sender), str(row.document_id)
+            sender = self._execute(
+                select(_STATUSES.c.sender).where(_STATUSES.c.package_sha256 == row.package_sha256).limit(1)
             ).scalar()
-            if found is not None:
-                return str(found)
+            if sender is not None:
+                return str(sender), str(row.document_id)
         return None
 
     # -- receipts, statuses, links -----------------------------------------------------------
@@ -457,6 +475,7 @@ class NodeStore:
         """Add a step to a timeline; False when that very status is already there."""
         exists = self._execute(
             select(_STATUSES.c.id).where(
+                _STATUSES.c.sender == entry.sender,
                 _STATUSES.c.document_id == entry.document_id,
                 _STATUSES.c.reporter == entry.reporter,
                 _STATUSES.c.status_code == entry.status_code,
@@ -467,6 +486,7 @@ class NodeStore:
             return False
         self._execute(
             _STATUSES.insert().values(
+                sender=entry.sender,
                 document_id=entry.document_id,
                 reporter=entry.reporter,
                 addressee=entry.addressee,
@@ -480,10 +500,11 @@ class NodeStore:
         )
         return True
 
-    def timeline(self, document_id: str) -> list[StatusEntry]:
+    def timeline(self, document_id: str, *, sender: str) -> list[StatusEntry]:
+        """Every status held on ``sender``'s document ``document_id``, in time order."""
         query = (
             select(_STATUSES)
-            .where(_STATUSES.c.document_id == document_id)
+            .where(_STATUSES.c.sender == sender, _STATUSES.c.document_id == document_id)
             .order_by(_STATUSES.c.timestamp, _STATUSES.c.id)
         )
         return [_status(row) for row in self._execute(query).mappings()]
@@ -492,6 +513,7 @@ class NodeStore:
         exists = self._execute(
             select(_LINKS.c.id).where(
                 _LINKS.c.recipient == link.recipient,
+                _LINKS.c.sender == link.sender,
                 _LINKS.c.earlier_document_id == link.earlier_document_id,
                 _LINKS.c.later_document_id == link.later_document_id,
             )
@@ -500,6 +522,7 @@ class NodeStore:
             self._execute(
                 _LINKS.insert().values(
                     recipient=link.recipient,
+                    sender=link.sender,
                     earlier_document_id=link.earlier_document_id,
                     later_document_id=link.later_document_id,
                     business_type=link.business_type,
@@ -508,12 +531,13 @@ class NodeStore:
                 )
             )
 
-    def links(self, document_id: str) -> list[DocumentLink]:
-        """Links in which ``document_id`` is the earlier or the later document."""
+    def links(self, document_id: str, *, sender: str) -> list[DocumentLink]:
+        """Links in which ``sender``'s ``document_id`` is the earlier or the later document."""
         query = (
             select(_LINKS)
             .where(
-                or_(_LINKS.c.earlier_document_id == document_id, _LINKS.c.later_document_id == document_id)
+                _LINKS.c.sender == sender,
+                or_(_LINKS.c.earlier_document_id == document_id, _LINKS.c.later_document_id == document_id),
             )
             .order_by(_LINKS.c.id)
         )
@@ -609,6 +633,7 @@ def _receipt(row: RowMapping) -> ReceiptEntry:
 
 def _status(row: RowMapping) -> StatusEntry:
     return StatusEntry(
+        sender=row["sender"],
         document_id=row["document_id"],
         reporter=row["reporter"],
         addressee=row["addressee"],
@@ -624,6 +649,7 @@ def _status(row: RowMapping) -> StatusEntry:
 def _link(row: RowMapping) -> DocumentLink:
     return DocumentLink(
         recipient=row["recipient"],
+        sender=row["sender"],
         earlier_document_id=row["earlier_document_id"],
         later_document_id=row["later_document_id"],
         business_type=row["business_type"],
