@@ -7,7 +7,7 @@ the document's sender, every other status by a recipient to the sender (its addr
 is made when the later document is received, whose inbox row names its sender.
 
 Revision ID: 0008_document_sender_keys
-Revises: 0006_activity_indexes
+Revises: 0007_vxp_replays
 Create Date: 2026-12-07
 """
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008_document_sender_keys"
-down_revision: str | None = "0006_activity_indexes"
+down_revision: str | None = "0007_vxp_replays"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

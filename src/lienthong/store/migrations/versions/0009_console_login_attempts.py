@@ -1,7 +1,7 @@
 """The console's logins: every attempt (the audit) and every lockout of a user or an address.
 
 Revision ID: 0009_console_login_attempts
-Revises: 0007_vxp_replays
+Revises: 0008_document_sender_keys
 Create Date: 2026-12-07
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from lienthong.store._rows import UtcDateTime
 
 revision: str = "0009_console_login_attempts"
-down_revision: str | None = "0007_vxp_replays"
+down_revision: str | None = "0008_document_sender_keys"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
