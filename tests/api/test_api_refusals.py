@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+from dataclasses import replace
+
 import httpx
 import pytest
 
 from api.api_network import Api
-from lienthong.api import add_client
+from lienthong.api import ApiSettings, add_client, create_app
+from lienthong.edxml import DocumentPackage, parse_package, write_package
+from lienthong.store import NodeStore
 from node.node_network import AT, RECIPIENT, SENDER, SUCCESSOR, document
 
 pytestmark = pytest.mark.anyio
@@ -101,3 +106,34 @@ async def test_another_agencys_document_is_answered_as_no_document(api: Api) -> 
     # The document's own clients still see it.
     assert (await api.sender.get(f"/api/v1/outbox/{message_id}")).status_code == 200
     assert (await api.receiver.get(f"/api/v1/inbox/{item}")).status_code == 200
+
+
+async def test_over_long_fields_are_refused_at_submission_naming_the_field(api: Api) -> None:
+    # An upload limit that lets the 2 MB subject reach the checks (the fixture's is 200 KB).
+    app = create_app(api.network.sender, settings=ApiSettings(max_upload_bytes=8 << 20), clock=lambda: AT)
+    headers = {"Authorization": api.sender.headers["Authorization"]}
+    package = parse_package(document("41"))
+    assert isinstance(package, DocumentPackage)
+    long_subject = replace(package, header=replace(package.header, subject="x" * (2 << 20)))
+    metadata = {
+        "sender": SENDER,
+        "to": [RECIPIENT],
+        "number": "42",
+        "notation": "y" * 100_000,
+        "subject": "a",
+    }
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://nghe-an", headers=headers
+    ) as client:
+        raw = await client.post("/api/v1/documents", content=write_package(long_subject))
+        composed = await client.post(
+            "/api/v1/documents/compose",
+            data={"metadata": json.dumps(metadata)},
+            files={"files": ("qd.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")},
+        )
+    assert raw.status_code == 422 and raw.json()["code"] == "field-too-long", raw.text[:300]
+    assert "Subject" in raw.json()["message"] and "500" in raw.json()["message"]
+    assert composed.status_code == 422 and composed.json()["code"] == "field-too-long", composed.text[:300]
+    assert "Code/CodeNotation" in composed.json()["message"] and "100000" in composed.json()["message"]
+    with NodeStore.begin(api.network.sender.database, write=False) as store:
+        assert store.outbox() == []

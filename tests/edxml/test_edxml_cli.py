@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -151,3 +152,27 @@ def test_cli_errors_are_one_line_and_exit_non_zero(tmp_path: Path) -> None:
     bad_status = _lienthong("edxml", "new-status", "-o", str(tmp_path / "y.edxml"), "--from", "000.00.00.G09",
                             "--about", "x", "--about-from", "000.00.00.G22", "--status", "07")  # fmt: skip
     assert bad_status.returncode != 0 and "Traceback" not in bad_status.stderr and "07" in bad_status.stderr
+
+
+def test_check_refuses_a_2_mb_subject_and_a_100_kb_notation_naming_each(tmp_path: Path) -> None:
+    package = full_document()
+    subject = dataclasses.replace(package.header, subject="x" * (2 << 20))
+    notation = dataclasses.replace(
+        package.header, code=dataclasses.replace(package.header.code, notation="y" * 100_000)
+    )
+    paths = [tmp_path / "trich-yeu.edxml", tmp_path / "ky-hieu.edxml"]
+    for path, header in zip(paths, (subject, notation), strict=True):
+        path.write_bytes(write_package(dataclasses.replace(package, header=header)))
+    result = _lienthong("edxml", "check", *map(str, paths), "--json")
+    assert result.returncode == 1, result.stderr
+    named = [(r["valid"], r["element"], r["code"]) for r in json.loads(result.stdout)]
+    assert named == [
+        (False, "Subject", "field-too-long"),
+        (False, "Code/CodeNotation", "field-too-long"),
+    ]
+    text = _lienthong("edxml", "check", *map(str, paths))
+    assert text.returncode == 1 and "Traceback" not in text.stderr
+    assert text.stdout.splitlines() == [
+        f"{paths[0]}: Subject is 2097152 characters long, over the limit of 500 [Subject]",
+        f"{paths[1]}: Code/CodeNotation is 100000 characters long, over the limit of 30 [Code/CodeNotation]",
+    ]
