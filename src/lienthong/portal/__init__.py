@@ -19,6 +19,7 @@ from lienthong.portal._csv import agencies_csv
 from lienthong.portal._errors import (
     ClientCertificateRequired,
     ReportConflict,
+    ReportImplausible,
     ReportInvalid,
     ReportNotEntitled,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "Overview",
     "Regulations",
     "ReportConflict",
+    "ReportImplausible",
     "ReportInvalid",
     "ReportNotEntitled",
     "StatisticsIntake",
