@@ -15,9 +15,8 @@ from lienthong.console._login import login_router
 from lienthong.console._outbox_pages import outbox_router
 from lienthong.console._users import UserFile
 from lienthong.console._web import PREFIX, Console
+from lienthong.net import SecurityHeaders
 from lienthong.node import Node
-
-_CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'self'; form-action 'self'; base-uri 'none'"
 
 
 def _now() -> datetime:
@@ -41,15 +40,12 @@ def create_console(
     app.mount(f"{PREFIX}/static", static, name="console-static")
 
     @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+    async def no_store(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)
         if response.headers.get("content-type", "").startswith("text/html"):
-            response.headers["Content-Security-Policy"] = _CSP
-            response.headers["X-Frame-Options"] = "SAMEORIGIN"
             response.headers["Cache-Control"] = "no-store"
-        response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
+
+    app.add_middleware(SecurityHeaders)
 
     return app

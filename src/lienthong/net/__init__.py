@@ -1,6 +1,7 @@
 """Network plumbing shared by the directory and the nodes: mutual-TLS contexts, serving, and
 errors answered as JSON problems."""
 
+from lienthong.net._headers import SecurityHeaders
 from lienthong.net._peer import capture_peer_certificates, peer_certificate
 from lienthong.net._problems import ProblemTable, install_problem_handlers, problem, status_of
 from lienthong.net._server import Listening, ServerThread, bind, serve_forever, serve_in_thread
@@ -24,6 +25,7 @@ __all__ = [
     "TOLERANCE",
     "Listening",
     "ProblemTable",
+    "SecurityHeaders",
     "ServerThread",
     "Session",
     "SessionStore",

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from lienthong.directory import AdminFile, DirectoryRegistry
+from lienthong.net import SecurityHeaders
 from lienthong.portal._api import regulations_router, statistics_router
 from lienthong.portal._csv import agencies_csv
 from lienthong.portal._errors import (
@@ -43,6 +44,7 @@ def install_portal(
     static = StaticFiles(directory=str(resources.files("lienthong.portal") / "static"))
     app.mount(f"{PREFIX}/static", static, name="portal-static")
     metrics.install(app)
+    app.add_middleware(SecurityHeaders)  # every answer of the directory's app, not only the pages
     return metrics
 
 
