@@ -36,6 +36,8 @@ class ApiSettings:
     events_wake: float = 0.1
     #: Seconds a bearer token's client is held in memory (0: looked up on every request).
     token_ttl: float = TOKEN_TTL
+    #: Webhooks may point to loopback and private addresses (``node serve --allow-private-webhooks``).
+    allow_private_webhooks: bool = False
 
 
 @dataclass(frozen=True)

@@ -175,6 +175,13 @@ def serve(
             help="Giây giữa hai lần báo cáo thống kê về trung tâm danh bạ (0: không báo cáo).",
         ),
     ] = 300.0,
+    allow_private_webhooks: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-webhooks",
+            help="Cho webhook gửi tới địa chỉ nội bộ (loopback, mạng riêng); mặc định chỉ địa chỉ công cộng.",
+        ),
+    ] = False,
     log_format: LogFormatOption = LogFormat.TEXT,
 ) -> None:
     """Phục vụ điểm kết nối (POST /v1/peer/packages qua mTLS) và gửi văn bản đi, tới khi dừng."""
@@ -198,6 +205,7 @@ def serve(
         per_request=per_request,
         api_port=None if no_api else api_port,
         statistics_interval=statistics_interval,
+        allow_private_webhooks=allow_private_webhooks,
     )
 
     def listening(url: str) -> None:
