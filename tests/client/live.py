@@ -28,6 +28,8 @@ T = TypeVar("T")
 
 #: Seconds a test waits for something to cross the network: generous, the machine may be busy.
 WAIT = 180.0
+#: The token the nodes' metrics scraper reads /metrics with (``node serve --metrics-token-file``).
+METRICS_TOKEN = "scraper-0123456789abcdef"
 
 
 def eventually(probe: Callable[[], T]) -> T:
@@ -59,8 +61,11 @@ def anyio_backend() -> str:
 
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
+    base = tmp_path_factory.mktemp("sdk")
+    (base / "metrics-token").write_text(METRICS_TOKEN + "\n", encoding="utf-8")
     # Webhook endpoints of these tests listen on loopback: the operator allows that.
-    yield from live_api(tmp_path_factory.mktemp("sdk"), options=("--allow-private-webhooks",))
+    options = ("--allow-private-webhooks", "--metrics-token-file", str(base / "metrics-token"))
+    yield from live_api(base, options=options)
 
 
 @pytest.fixture(scope="session")

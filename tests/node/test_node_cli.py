@@ -45,3 +45,13 @@ def test_init_from_a_pki_home_then_refuses_a_second_init(tmp_path: Path) -> None
     assert again.returncode == 1 and again.stderr.count("\n") == 1 and "already holds a node" in again.stderr
     missing = _lienthong("node", "serve", "--home", str(tmp_path / "nowhere"))
     assert missing.returncode == 1 and "Traceback" not in missing.stderr
+
+
+def test_serve_refuses_a_short_metrics_token_in_one_line(tmp_path: Path) -> None:
+    token = tmp_path / "metrics-token"
+    token.write_text("short\n", encoding="utf-8")
+    result = _lienthong("node", "serve", "--home", str(tmp_path / "node"), "--metrics-token-file", str(token))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        f"error: --metrics-token-file: the metrics token in {token} needs 16 characters or more"
+    )

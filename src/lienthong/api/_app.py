@@ -1,7 +1,9 @@
 """``create_app``: the node's API for document-management software, as one ASGI app.
 
-REST under ``/api/v1`` (OpenAPI at ``/docs``) and the VXP-compatible operations under
-``/vxp``; errors answered from one table (``_problems``).
+REST under ``/api/v1`` (OpenAPI at ``/docs``, its Swagger UI and ReDoc served from the files
+``fastapi_offline`` ships: a closed network reaches no CDN; behind a token unless public,
+``_operator_pages``) and the VXP-compatible operations under ``/vxp``; errors answered from one
+table (``_problems``).
 """
 
 from __future__ import annotations
@@ -11,9 +13,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from lienthong.api._context import ApiContext, ApiSettings, _now
 from lienthong.api._event_routes import router as events_router
+from lienthong.api._operator_pages import OperatorPages
 from lienthong.api._problems import install_problem_handlers
 from lienthong.api._rest import router as rest_router
 from lienthong.api._tokens import TokenCache
@@ -39,19 +43,21 @@ def create_app(
     ``node`` may be a callable returning the node in use now (a serving node's ``runtime.node``).
     """
     source = _fixed(node) if isinstance(node, Node) else node
-    app = FastAPI(
+    app = FastAPIOffline(
         title=f"lienthong — điểm kết nối {source().name}",
         version="1",
         description="API cho phần mềm quản lý văn bản: REST và tương thích VXP (EDXML.md §4).",
+        swagger_ui_parameters={"validatorUrl": None},  # Swagger UI's default is a public validator
     )
     settings = settings or ApiSettings()
-    app.state.lienthong_api = ApiContext(
+    app.state.lienthong_api = ctx = ApiContext(
         source=source,
         settings=settings,
         clock=clock,
         replays=replays or ReplayGuard(),
         tokens=TokenCache(settings.token_ttl),
     )
+    app.add_middleware(OperatorPages, ctx=ctx)
     install_problem_handlers(app)
     app.include_router(rest_router)
     app.include_router(events_router)

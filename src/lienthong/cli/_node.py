@@ -21,6 +21,7 @@ from lienthong._i18n import tr
 from lienthong.cli import _console, _node_clients
 from lienthong.cli._logs import LogFormat, LogFormatOption, setup_logging
 from lienthong.edxml import DEFAULT_LIMITS, Limits
+from lienthong.errors import LienthongError
 from lienthong.node import (
     KeyFiles,
     NodeError,
@@ -129,6 +130,21 @@ def init(
     typer.echo(tr(f"Đã tạo điểm kết nối {created.name} tại {home}", f"Created node {created.name} in {home}"))
 
 
+def _metrics_token(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    token = path.read_text(encoding="utf-8").strip()
+    if len(token) < 16:  # a short token is guessable
+        raise LienthongError(
+            tr(
+                f"--metrics-token-file: mã đọc /metrics trong {path} phải dài ít nhất 16 ký tự",
+                f"--metrics-token-file: the metrics token in {path} needs 16 characters or more",
+            ),
+            code="metrics-token-short",
+        )
+    return token
+
+
 @app.command("serve")
 def serve(
     home: _Home,
@@ -182,6 +198,24 @@ def serve(
             help="Cho webhook gửi tới địa chỉ nội bộ (loopback, mạng riêng); mặc định chỉ địa chỉ công cộng.",
         ),
     ] = False,
+    public_docs: Annotated[
+        bool,
+        typer.Option(
+            "--public-docs", help="Công khai /docs, /redoc, /openapi.json (mặc định: cần mã truy cập)."
+        ),
+    ] = False,
+    public_metrics: Annotated[
+        bool, typer.Option("--public-metrics", help="Công khai /metrics (mặc định: cần mã truy cập).")
+    ] = False,
+    metrics_token_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--metrics-token-file",
+            exists=True,
+            dir_okay=False,
+            help="Tệp chứa mã truy cập (Bearer) chỉ để đọc /metrics, cho Prometheus.",
+        ),
+    ] = None,
     log_format: LogFormatOption = LogFormat.TEXT,
 ) -> None:
     """Phục vụ điểm kết nối (POST /v1/peer/packages qua mTLS) và gửi văn bản đi, tới khi dừng."""
@@ -206,6 +240,9 @@ def serve(
         api_port=None if no_api else api_port,
         statistics_interval=statistics_interval,
         allow_private_webhooks=allow_private_webhooks,
+        public_docs=public_docs,
+        public_metrics=public_metrics,
+        metrics_token=_metrics_token(metrics_token_file),
     )
 
     def listening(url: str) -> None:

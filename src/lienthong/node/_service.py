@@ -53,6 +53,11 @@ class ServeSettings:
     statistics_interval: float = 300.0
     #: Webhooks may reach loopback and private addresses (a QLVB server inside the agency's network).
     allow_private_webhooks: bool = False
+    #: /docs (and /redoc, /openapi.json), /metrics open without a token on the API listener.
+    public_docs: bool = False
+    public_metrics: bool = False
+    #: A bearer token that reads /metrics only (a scraper's).
+    metrics_token: str | None = None
 
 
 class NodeService:
@@ -84,7 +89,12 @@ class NodeService:
 
             self.api_app = create_app(
                 self.runtime.node,
-                settings=ApiSettings(allow_private_webhooks=self.settings.allow_private_webhooks),
+                settings=ApiSettings(
+                    allow_private_webhooks=self.settings.allow_private_webhooks,
+                    public_docs=self.settings.public_docs,
+                    public_metrics=self.settings.public_metrics,
+                    metrics_token=self.settings.metrics_token,
+                ),
             )
             self.metrics.install(self.api_app)  # before the console's mount at "/", which takes the rest
             # The agency console shares the API's listener; its routes all start with /console.
