@@ -55,7 +55,8 @@ class LiveApi:
         return issued.token
 
 
-def live_api(base: Path) -> Iterator[LiveApi]:
-    """Start the network (and stop it after); the APIs' URLs read as the nodes print them."""
-    for net in e2e_network("sqlite", base):
+def live_api(base: Path, *, options: tuple[str, ...] = ()) -> Iterator[LiveApi]:
+    """Start the network (``options`` added to each ``node serve``; stop it after); the APIs'
+    URLs read as the nodes print them."""
+    for net in e2e_network("sqlite", base, options=options):
         yield LiveApi(net, {name: api_url(node) for name, node in net.nodes.items()})

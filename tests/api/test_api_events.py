@@ -8,11 +8,19 @@ import json
 import random
 from datetime import timedelta
 
+import anyio.to_thread
 import httpx
 import pytest
 
 from api.api_network import Api
-from lienthong.api import ApiSettings, WebhookDispatcher, add_client, create_app, stop_streams
+from lienthong.api import (
+    ApiSettings,
+    WebhookDispatcher,
+    add_client,
+    create_app,
+    register_webhook,
+    stop_streams,
+)
 from lienthong.client import Event, WebhookInvalid, verify_webhook
 from lienthong.node import RetryPolicy
 from lienthong.store import EventStore
@@ -152,6 +160,7 @@ async def test_webhook_signed_retried_in_order_and_not_repeated(api: Api) -> Non
     def dispatcher() -> WebhookDispatcher:
         return WebhookDispatcher(
             lambda: api.network.receiver,
+            allow_private=True,
             transport=httpx.MockTransport(hook),
             retry=RetryPolicy(base=timedelta(seconds=1), cap=timedelta(seconds=4)),
             clock=lambda: now[0],
@@ -213,3 +222,73 @@ async def test_idle_stream_sends_keepalives_and_ends_on_stop(api: Api) -> None:
     assert answer.status_code == 200
     assert answer.text.startswith("retry: ") and ": keepalive\n\n" in answer.text
     assert "id:" not in answer.text  # nothing happened: no event
+
+
+PRIVATE_TARGETS = {
+    "https://127.0.0.1/hook": "loopback",
+    "https://localhost:8443/hook": "loopback",  # a name (from /etc/hosts) for a loopback address
+    "https://10.1.2.3/hook": "private",
+    "https://172.20.0.1/hook": "private",
+    "https://192.168.1.10/hook": "private",
+    "https://169.254.169.254/latest/meta-data": "link-local",
+    "https://[fe80::1]/hook": "link-local",
+    "https://[fd12:3456::1]/hook": "unique-local",
+    "https://[::ffff:10.0.0.1]/hook": "private",
+    "https://224.0.0.251/hook": "multicast",
+    "https://0.0.0.0/hook": "unspecified",
+    "https://[::]/hook": "unspecified",
+}
+
+
+async def test_webhooks_to_loopback_or_private_addresses_are_refused_unless_allowed(api: Api) -> None:
+    app = create_app(api.network.receiver)  # the default: private targets refused
+    headers = {"Authorization": api.receiver.headers["Authorization"]}
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://vpcp", headers=headers) as client:
+        for url, kind in PRIVATE_TARGETS.items():
+            refused = await client.put("/api/v1/webhook", json={"url": url})
+            assert refused.status_code == 400, (url, refused.text)
+            assert refused.json()["code"] == "webhook-target-refused", url
+            assert f"({kind})" in refused.json()["message"], (url, refused.json())
+        plain = await client.put("/api/v1/webhook", json={"url": "http://127.0.0.1:9/hook"})
+        assert plain.status_code == 400
+        assert (await client.get("/api/v1/webhook")).status_code == 404  # nothing registered
+        public = await client.put("/api/v1/webhook", json={"url": "https://203.119.8.10/hook"})
+        assert public.status_code == 201, public.text  # a public address (not contacted here)
+    # The operator's flag lets them through (the fixture's app has it).
+    allowed = await api.receiver.put("/api/v1/webhook", json={"url": "https://10.1.2.3/hook"})
+    assert allowed.status_code == 201
+
+
+async def test_a_webhook_whose_name_now_resolves_to_a_private_address_is_not_called(api: Api) -> None:
+    await _exchange(api)
+    addresses = {"qlvb.example.vn": ["203.119.8.10"]}
+
+    def resolve(host: str, _port: int) -> list[str]:
+        return addresses.get(host, [])
+
+    database = api.network.receiver.database
+    add_client(database, "qlvb-dns", codes=[RECIPIENT], at=AT)
+    register_webhook(database, "qlvb-dns", "https://qlvb.example.vn/hook", after=0, at=AT, resolve=resolve)
+    addresses["qlvb.example.vn"] = ["203.119.8.10", "10.0.0.5"]  # rebound to the node's own network
+    called: list[httpx.Request] = []
+
+    def endpoint(request: httpx.Request) -> httpx.Response:
+        called.append(request)
+        return httpx.Response(204)
+
+    dispatcher = WebhookDispatcher(
+        lambda: api.network.receiver,
+        resolve=resolve,
+        transport=httpx.MockTransport(endpoint),
+        clock=lambda: AT,
+    )
+    try:
+        await anyio.to_thread.run_sync(dispatcher.run_once)
+    finally:
+        dispatcher.close()
+    with EventStore.begin(database) as store:
+        hook = store.webhook("qlvb-dns")
+    assert called == []
+    assert hook is not None and hook.attempts == 1 and hook.cursor == 0
+    assert hook.last_error is not None and "10.0.0.5 (private)" in hook.last_error

@@ -21,13 +21,15 @@ from starlette.routing import Route
 from api.api_nodes import LiveApi, live_api
 from lienthong.client import Client
 from lienthong.demo import wait_for
-from lienthong.net import ServerThread, serve_in_thread, server_context
+from lienthong.net import ServerThread, capture_peer_certificates, serve_in_thread, server_context
 from node.node_network import RECIPIENT, SENDER, SUCCESSOR
 
 T = TypeVar("T")
 
 #: Seconds a test waits for something to cross the network: generous, the machine may be busy.
 WAIT = 180.0
+#: The token the nodes' metrics scraper reads /metrics with (``node serve --metrics-token-file``).
+METRICS_TOKEN = "scraper-0123456789abcdef"
 
 
 def eventually(probe: Callable[[], T]) -> T:
@@ -59,7 +61,11 @@ def anyio_backend() -> str:
 
 @pytest.fixture(scope="session")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
-    yield from live_api(tmp_path_factory.mktemp("sdk"))
+    base = tmp_path_factory.mktemp("sdk")
+    (base / "metrics-token").write_text(METRICS_TOKEN + "\n", encoding="utf-8")
+    # Webhook endpoints of these tests listen on loopback: the operator allows that.
+    options = ("--allow-private-webhooks", "--metrics-token-file", str(base / "metrics-token"))
+    yield from live_api(base, options=options)
 
 
 @pytest.fixture(scope="session")
@@ -84,14 +90,25 @@ def _endpoint(handler: Handler) -> Handler:
     return call
 
 
-def tls_server(live: LiveApi, name: str, routes: dict[str, Handler]) -> ServerThread:
+def tls_server(
+    live: LiveApi, name: str, routes: dict[str, Handler], *, ask_client_certificate: bool = False
+) -> ServerThread:
     """A small HTTPS server on loopback with a certificate of the network's PKI (so the nodes
-    and the SDK, trusting the network's anchors, accept it), serving ``routes``."""
+    and the SDK, trusting the network's anchors, accept it), serving ``routes``.
+    ``ask_client_certificate``: the handshake asks for one (optional, from the network's PKI) and
+    ``lienthong.net.peer_certificate()`` tells a handler which one, if any, was presented."""
     pki = live.net.pki
     issued = pki.issue_node(name, at=datetime.now(UTC) - timedelta(days=1))
     fullchain = Path(issued.cert_path).with_suffix(".fullchain.pem")
     fullchain.write_bytes(issued.cert_path.read_bytes() + pki.issuing_path.read_bytes())
-    context = server_context(certificate=fullchain, key=issued.key_path, client_anchors=None)
+    context = server_context(
+        certificate=fullchain,
+        key=issued.key_path,
+        client_anchors=live.anchors("vpcp") if ask_client_certificate else None,
+        require_client_certificate=False,
+    )
+    if ask_client_certificate:
+        capture_peer_certificates(context)
     app = Starlette(
         routes=[Route(path, _endpoint(h), methods=["GET", "POST", "PUT"]) for path, h in routes.items()]
     )

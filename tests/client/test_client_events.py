@@ -15,7 +15,7 @@ from starlette.responses import Response
 
 from client.live import WAIT, Sdk, eventually, tls_server
 from lienthong.client import ApiUnavailable, Event, verify_webhook
-from lienthong.net import ServerThread
+from lienthong.net import ServerThread, peer_certificate
 from node.node_network import document
 
 
@@ -28,11 +28,15 @@ class _Hook:
         self.secret = ""
         self.calls = 0
         self.accepted: list[Event] = []
+        #: The TLS client certificate (DER) each call's connection presented, None for none.
+        self.client_certificates: list[bytes | None] = []
         self.lock = threading.Lock()
 
     async def __call__(self, request: Request) -> Response:
         body = await request.body()
+        presented = peer_certificate()
         with self.lock:
+            self.client_certificates.append(presented)
             self.calls += 1
             if self.failures > 0:
                 self.failures -= 1
@@ -48,7 +52,9 @@ class _Hook:
 @pytest.fixture
 def hook(sdk: Sdk) -> Iterator[tuple[ServerThread, _Hook]]:
     endpoint = _Hook(failures=2)
-    server = tls_server(sdk.live, f"hook-{random.randrange(1 << 30)}", {"/hook": endpoint})
+    server = tls_server(
+        sdk.live, f"hook-{random.randrange(1 << 30)}", {"/hook": endpoint}, ask_client_certificate=True
+    )
     try:
         yield server, endpoint
     finally:
@@ -67,6 +73,8 @@ def test_webhook_signed_retried_ordered_and_kept_across_a_restart(
         first = [sender.send_package(document(f"50{n}")) for n in range(2)]
     assert eventually(lambda: all(endpoint.received(s.message_id) for s in first))
     assert endpoint.calls >= len(endpoint.accepted) + 2  # the two 503s were retried
+    # The endpoint asked for a client certificate; the node never presents its peer one.
+    assert endpoint.client_certificates and set(endpoint.client_certificates) == {None}
     with sdk.receiver() as receiver:
         state = eventually(lambda: (w := receiver.webhook()).cursor >= endpoint.accepted[-1].id and w)
     assert state and state.attempts == 0 and state.secret is None

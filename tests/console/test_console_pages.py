@@ -231,3 +231,30 @@ def test_every_disposition_has_a_word_in_both_languages(lang: Literal["vi", "en"
     table = words(lang)
     missing = [d.value for d in Disposition if not table.get(f"disp_{d.value}")]
     assert not missing, f"dispositions without a {lang} word: {missing}"
+
+
+async def test_console_answers_carry_the_security_headers_and_are_never_framed(consoles: Consoles) -> None:
+    item_id = await _run(send_signed_document, consoles.network)
+    async with consoles.client(consoles.receiver_app) as anonymous:
+        login = await anonymous.get("/console/login")
+    client = await consoles.login(consoles.receiver_app, "lan")
+    try:
+        page = await client.get(f"/console/inbox/{item_id}")
+        content_id = _content_id(page.text)
+        answers = {
+            "login": login,
+            "page": page,
+            "style": await client.get("/console/static/console.css"),
+            "pdf": await client.get(f"/console/inbox/{item_id}/attachments/{content_id}"),
+            "missing": await client.get("/console/no-such-page"),
+        }
+    finally:
+        await client.aclose()
+    for name, answer in answers.items():
+        assert answer.headers.get("x-frame-options") == "DENY", name
+        assert answer.headers.get("x-content-type-options") == "nosniff", name
+        assert answer.headers.get("referrer-policy") == "same-origin", name
+        assert answer.headers.get("strict-transport-security", "").startswith("max-age="), name
+    for name in ("login", "page", "style", "missing"):
+        assert "frame-ancestors 'none'" in answers[name].headers["content-security-policy"], name
+    assert answers["pdf"].headers["content-type"].startswith("application/pdf")

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 
 from lienthong.codes import default_registry
 from lienthong.edxml import (
+    FIELD_LENGTHS,
     Business,
     BusinessType,
     Organization,
     Severity,
     StatusCode,
+    check_field_lengths,
     check_package,
     validate_package,
 )
+from lienthong.edxml._fields import text_fields
 from lienthong.errors import SemanticInvalid
 from support.edxml_packages import full_document, status
 
@@ -101,3 +105,60 @@ def test_a_document_id_naming_another_agency_than_the_sender_is_a_warning_and_a_
         document, header=replace(document.header, document_id="3f2b8c1e-9d4a-4e7b-8a6f-0c1d2e3f4a5b")
     )
     assert check_package(opaque) == []
+
+
+def test_every_bounded_field_is_walked_and_every_walked_field_bounded() -> None:
+    walked = {
+        key for package in (full_document(), status(StatusCode.DONE)) for _, key, _ in text_fields(package)
+    }
+    assert walked == set(FIELD_LENGTHS)
+
+
+@pytest.mark.parametrize(
+    ("element", "limit", "change"),
+    [
+        ("Subject", 500, lambda p, text: replace(p, header=replace(p.header, subject=text))),
+        (
+            "Code/CodeNotation",
+            30,
+            lambda p, text: replace(p, header=replace(p.header, code=replace(p.header.code, notation=text))),
+        ),
+        (
+            "SignerInfo/FullName",
+            50,
+            lambda p, text: replace(
+                p, header=replace(p.header, signer_info=replace(p.header.signer_info, full_name=text))
+            ),
+        ),
+        ("ToPlaces/Place", 1000, lambda p, text: replace(p, header=replace(p.header, to_places=("a", text)))),
+        (
+            "To/OrganName",
+            200,
+            lambda p, text: replace(
+                p, header=replace(p.header, to=(replace(p.header.to[0], organ_name=text), *p.header.to[1:]))
+            ),
+        ),
+    ],
+)
+def test_a_field_over_its_qcvn_length_is_refused_naming_it(element: str, limit: int, change: Any) -> None:
+    assert check_package(change(full_document(), "ậ" * limit)) == []  # characters, not bytes
+    with pytest.raises(SemanticInvalid) as raised:
+        validate_package(change(full_document(), "ậ" * (limit + 1)))
+    assert raised.value.code == "field-too-long" and raised.value.element == element
+    assert element in raised.value.message and str(limit + 1) in raised.value.message
+
+
+def test_a_2_mb_subject_and_a_100_kb_notation_are_refused() -> None:
+    package = full_document()
+    header = replace(
+        package.header, subject="x" * (2 << 20), code=replace(package.header.code, notation="y" * 100_000)
+    )
+    problems = check_package(replace(package, header=header))
+    assert [(p.element, p.code) for p in problems] == [
+        ("Code/CodeNotation", "field-too-long"),
+        ("Subject", "field-too-long"),
+    ]
+    with pytest.raises(SemanticInvalid):
+        check_field_lengths(replace(package, header=header))
+    status_package = replace(status(StatusCode.REFUSED), description="z" * 2001)
+    assert [p.element for p in check_package(status_package)] == ["Description"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import subprocess
@@ -165,3 +166,27 @@ def test_check_warns_of_a_document_id_naming_another_agency_and_exits_zero(tmp_p
     assert answer.exit_code == 0
     (report,) = json.loads(answer.output)
     assert report["valid"] and [w["code"] for w in report["warnings"]] == ["document-id-other-agency"]
+
+
+def test_check_refuses_a_2_mb_subject_and_a_100_kb_notation_naming_each(tmp_path: Path) -> None:
+    package = full_document()
+    subject = dataclasses.replace(package.header, subject="x" * (2 << 20))
+    notation = dataclasses.replace(
+        package.header, code=dataclasses.replace(package.header.code, notation="y" * 100_000)
+    )
+    paths = [tmp_path / "trich-yeu.edxml", tmp_path / "ky-hieu.edxml"]
+    for path, header in zip(paths, (subject, notation), strict=True):
+        path.write_bytes(write_package(dataclasses.replace(package, header=header)))
+    result = _lienthong("edxml", "check", *map(str, paths), "--json")
+    assert result.returncode == 1, result.stderr
+    named = [(r["valid"], r["element"], r["code"]) for r in json.loads(result.stdout)]
+    assert named == [
+        (False, "Subject", "field-too-long"),
+        (False, "Code/CodeNotation", "field-too-long"),
+    ]
+    text = _lienthong("edxml", "check", *map(str, paths))
+    assert text.returncode == 1 and "Traceback" not in text.stderr
+    assert text.stdout.splitlines() == [
+        f"{paths[0]}: Subject is 2097152 characters long, over the limit of 500 [Subject]",
+        f"{paths[1]}: Code/CodeNotation is 100000 characters long, over the limit of 30 [Code/CodeNotation]",
+    ]

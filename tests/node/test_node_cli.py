@@ -57,3 +57,13 @@ def test_console_login_settings_are_read_from_node_json_and_kept(tmp_path: Path)
     loaded = NodeHome.load(home)
     assert loaded.console_login == {"user_failures": 3, "lockout_minutes": 30}
     assert json.loads(loaded.to_json())["console_login"] == {"user_failures": 3, "lockout_minutes": 30}
+
+
+def test_serve_refuses_a_short_metrics_token_in_one_line(tmp_path: Path) -> None:
+    token = tmp_path / "metrics-token"
+    token.write_text("short\n", encoding="utf-8")
+    result = _lienthong("node", "serve", "--home", str(tmp_path / "node"), "--metrics-token-file", str(token))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.strip() == (
+        f"error: --metrics-token-file: the metrics token in {token} needs 16 characters or more"
+    )

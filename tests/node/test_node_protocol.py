@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from lienthong.edxml import BusinessType, StatusCode, parse_package
+from lienthong.edxml import BusinessType, DocumentPackage, StatusCode, parse_package, write_package
 from lienthong.evidence import read_receipt
 from lienthong.node import (
     DeliveryState,
@@ -204,3 +204,13 @@ def test_resubmitting_is_idempotent_and_conflicts_are_refused(network: Network) 
     with pytest.raises(PackageRefused) as refused:
         submit(network.sender, document("12", to=(SUCCESSOR,)), at=AT)
     assert refused.value.reason is Refusal.MESSAGE_CONFLICT
+
+
+def test_a_peer_package_with_a_field_over_its_length_is_refused_naming_it(network: Network) -> None:
+    package = parse_package(document("6"))
+    assert isinstance(package, DocumentPackage)
+    header = dataclasses.replace(package.header, subject="V" * 2_000_000)
+    long = write_package(dataclasses.replace(package, header=header))
+    code, reason = _refusal(network, sign_package(long, network.pki.signers[SENDER]))
+    assert code == Refusal.FIELD_TOO_LONG.value == "field-too-long"
+    assert reason is not None and "Subject" in reason and "500" in reason

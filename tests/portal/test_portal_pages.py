@@ -114,3 +114,39 @@ def test_portal_pages(database_url: str, tmp_path: Path, tls: Tls) -> None:
             assert answer.status_code == 200
             assert answer.json()[0]["code"] == HANOI
             assert api.get(f"{directory.url}/v1/admin/regulations").status_code == 401
+
+
+SECURITY_HEADERS = {
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "same-origin",
+    "strict-transport-security": "max-age=31536000; includeSubDomains",
+}
+
+
+def test_every_portal_and_directory_answer_carries_the_security_headers(
+    database_url: str, tmp_path: Path, tls: Tls
+) -> None:
+    with running_directory(database_url, tmp_path / "dir", tls, clock=Clock()) as directory:
+        portal = f"{directory.url}/portal"
+        with _browser(tls) as browser:
+            answers = {
+                "page": browser.get(f"{portal}/"),
+                "login": browser.get(f"{portal}/login"),
+                "script": browser.get(f"{portal}/static/portal.js"),
+                "csv": browser.get(f"{portal}/agencies.csv"),
+                "missing": browser.get(f"{portal}/no-such-page"),
+                "statistics refused": browser.post(f"{directory.url}/v1/statistics", content=b"{}"),
+                "configuration": browser.get(f"{directory.url}/v1/configuration"),
+                "metrics": browser.get(f"{directory.url}/metrics"),
+            }
+    for name, answer in answers.items():
+        for header, value in SECURITY_HEADERS.items():
+            assert answer.headers.get(header) == value, (name, answer.status_code, header)
+        csp = answer.headers.get("content-security-policy", "")
+        assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp, (name, csp)
+        assert "unsafe-inline" not in csp and "http" not in csp, (name, csp)
+    page = answers["page"].text
+    # Nothing inline that the policy would block: scripts and styles are files of the portal.
+    assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)", page), "inline script"
+    assert "<style" not in page and " style=" not in page and not re.search(r" on[a-z]+=", page)

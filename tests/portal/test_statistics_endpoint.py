@@ -3,9 +3,11 @@ delayed reports count once; no client certificate, or a key not the node's, is r
 
 from __future__ import annotations
 
+import dataclasses
 import socket
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -15,10 +17,18 @@ from directory.directory_servers import Clock, Directory, Tls, running_directory
 from lienthong.net import client_context
 from lienthong.statistics import (
     CONTENT_TYPE,
+    ReportImplausible,
     ReportOutbox,
     ReportRejected,
+    SignedReport,
     StatisticsClient,
+    StatisticsReport,
     StatisticsUnreachable,
+    build_report,
+    check_day,
+    decode,
+    encode,
+    load_node_key,
     sign_report,
 )
 from lienthong.store import StatisticsStore
@@ -112,3 +122,59 @@ def test_reports_without_a_node_certificate_or_signed_by_another_key_are_refused
         with tls.client(identity=tls.foreign) as intruder, pytest.raises(httpx.HTTPError):
             intruder.post(url, content=signed.to_json(), headers=headers)
         assert _documents(directory) == 0
+
+
+def _resigned(tls: Tls, signed: SignedReport, **changes: Any) -> SignedReport:
+    return sign_report(dataclasses.replace(signed.report, **changes), load_node_key(tls.node[1]))
+
+
+def test_reports_of_impossible_days_or_counts_are_refused_naming_the_field(
+    database_url: str, tmp_path: Path, tls: Tls
+) -> None:
+    clock = Clock()
+    today = clock().date()
+    with running_directory(database_url, tmp_path / "dir", tls, clock=clock) as directory:
+        register_node(directory.registry, tls)
+        url = f"{directory.url}/v1/statistics"
+        headers = {"Content-Type": CONTENT_TYPE}
+        base = report(tls, sent=2)
+        refused = {
+            "day": _resigned(tls, base, day=date(2099, 1, 1)),
+            "day ": _resigned(tls, base, day=date(1999, 12, 31)),
+            "sent": _resigned(tls, base, sent=10**15),
+            "received": _resigned(tls, base, received=-1),
+            "sent_to": _resigned(tls, base, sent_to=(("000.00.00.G22", 10**9 + 1),)),
+        }
+        with tls.client(identity=tls.node) as node:
+            for field, signed in refused.items():
+                answer = node.post(url, content=signed.to_json(), headers=headers)
+                assert answer.status_code == 422, (field, answer.text)
+                assert answer.json()["code"] == "report-implausible"
+                assert f"{field.strip()} = " in answer.json()["message"], answer.json()
+            # A node's clock a few hours ahead (tomorrow already), and a busy but real day: accepted.
+            tomorrow = _resigned(tls, base, day=today + timedelta(days=1), sent=10**9)
+            assert node.post(url, content=tomorrow.to_json(), headers=headers).status_code == 201
+        assert _documents(directory) == 10**9
+
+
+def test_decoding_refuses_counters_beyond_a_day_and_negative_ones() -> None:
+    with pytest.raises(ReportImplausible) as raised:
+        decode(encode(dataclasses.replace(_sample(), sent=10**15)))
+    assert raised.value.field == "sent" and raised.value.code == "report-implausible"
+    with pytest.raises(ReportImplausible) as raised:
+        decode(encode(dataclasses.replace(_sample(), failures=-3)))
+    assert raised.value.field == "failures"
+    with pytest.raises(ReportImplausible):
+        check_day(date(2099, 1, 1), at=datetime(2026, 12, 7, tzinfo=UTC))
+    check_day(date(2026, 12, 8), at=datetime(2026, 12, 7, 20, tzinfo=UTC))
+
+
+def _sample() -> StatisticsReport:
+    return build_report(
+        node="hn",
+        agency="000.00.00.H26",
+        day=date(2026, 12, 7),
+        sequence=1,
+        generated_at=datetime(2026, 12, 7, 20, tzinfo=UTC),
+        outgoing=[],
+    )

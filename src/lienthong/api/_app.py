@@ -1,8 +1,10 @@
 """``create_app``: the node's API for document-management software, as one ASGI app.
 
-REST under ``/api/v1`` (OpenAPI at ``/docs``) and the VXP-compatible operations under
-``/vxp``; errors answered from one table (``_problems``); every body capped, and the REST
-caller known before one is read (``_uploads.body_rules``).
+REST under ``/api/v1`` (OpenAPI at ``/docs``, its Swagger UI and ReDoc served from the files
+``fastapi_offline`` ships: a closed network reaches no CDN; behind a token unless public,
+``_operator_pages``) and the VXP-compatible operations under ``/vxp``; errors answered from one
+table (``_problems``); every body capped, and the REST caller known before one is read
+(``_uploads.body_rules``).
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from collections.abc import Callable
 from datetime import datetime
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from lienthong.api._context import ApiContext, ApiSettings, _now
 from lienthong.api._event_routes import router as events_router
+from lienthong.api._operator_pages import OperatorPages
 from lienthong.api._problems import answer, install_problem_handlers
 from lienthong.api._replays import StoredReplays
 from lienthong.api._rest import router as rest_router
@@ -45,21 +49,23 @@ def create_app(
     serving it.
     """
     source = _fixed(node) if isinstance(node, Node) else node
-    app = FastAPI(
+    app = FastAPIOffline(
         title=f"lienthong — điểm kết nối {source().name}",
         version="1",
         description="API cho phần mềm quản lý văn bản: REST và tương thích VXP (EDXML.md §4).",
+        swagger_ui_parameters={"validatorUrl": None},  # Swagger UI's default is a public validator
     )
     settings = settings or ApiSettings()
-    app.state.lienthong_api = ApiContext(
+    app.state.lienthong_api = ctx = ApiContext(
         source=source,
         settings=settings,
         clock=clock,
         replays=replays or StoredReplays(lambda: source().database),
         tokens=TokenCache(settings.token_ttl),
     )
+    app.add_middleware(OperatorPages, ctx=ctx)
     install_problem_handlers(app)
-    app.add_middleware(BodyGuard, rules=body_rules(app.state.lienthong_api), answer=answer)
+    app.add_middleware(BodyGuard, rules=body_rules(ctx), answer=answer)
     app.include_router(rest_router)
     app.include_router(events_router)
     app.include_router(vxp_router, prefix=VXP_PREFIX)

@@ -36,6 +36,13 @@ class ApiSettings:
     events_wake: float = 0.1
     #: Seconds a bearer token's client is held in memory (0: looked up on every request).
     token_ttl: float = TOKEN_TTL
+    #: Webhooks may point to loopback and private addresses (``node serve --allow-private-webhooks``).
+    allow_private_webhooks: bool = False
+    #: /docs, /redoc, /openapi.json and /metrics open without a token (``_operator_pages``).
+    public_docs: bool = False
+    public_metrics: bool = False
+    #: A bearer token that reads /metrics only (a Prometheus scraper's); None: REST clients' only.
+    metrics_token: str | None = None
 
 
 @dataclass(frozen=True)

@@ -65,7 +65,14 @@ async def events(
 async def put_webhook(ctx: Ctx, client: Client, body: WebhookRequest) -> Webhook:
     """Đăng ký (hoặc thay) webhook: trả về khóa HMAC một lần duy nhất."""
     entry = await run_in_threadpool(
-        _webhooks.register_webhook, ctx.node.database, client.name, body.url, after=body.after, at=ctx.clock()
+        lambda: _webhooks.register_webhook(
+            ctx.node.database,
+            client.name,
+            body.url,
+            after=body.after,
+            at=ctx.clock(),
+            allow_private=ctx.settings.allow_private_webhooks,
+        )
     )
     return _webhooks.webhook_model(entry, with_secret=True)
 

@@ -16,7 +16,7 @@ from lienthong.api._context import ApiContext
 from lienthong.api._errors import DocumentUnknown, RequestInvalid
 from lienthong.api._models import DocumentView, InboxPage
 from lienthong.api._rules import check_status
-from lienthong.api._scope import codes_in_scope, require_code
+from lienthong.api._scope import codes_in_scope, may_see
 from lienthong.api._views import inbox_model, parse_item_id, step_model
 from lienthong.edxml import (
     Attachment,
@@ -61,9 +61,10 @@ def list_inbox(
 def find_item(ctx: ApiContext, client: ApiClientEntry, item_id: str) -> InboxItem:
     """The received item ``item_id`` names, for a code of ``client``."""
     message_id, recipient = parse_item_id(item_id)
-    require_code(client, recipient)
-    with ApiStore.begin(ctx.node.database) as store:
-        found = store.inbox_items(recipients=(recipient,), message_id=message_id, limit=1)
+    found = []
+    if may_see(client, recipient):
+        with ApiStore.begin(ctx.node.database) as store:
+            found = store.inbox_items(recipients=(recipient,), message_id=message_id, limit=1)
     if not found:
         raise DocumentUnknown(tr(f"không có văn bản đến {item_id}", f"no received item {item_id}"))
     return found[0]

@@ -12,7 +12,7 @@ from lienthong.api._context import ApiContext
 from lienthong.api._errors import DocumentUnknown, RequestInvalid, UploadTooLarge
 from lienthong.api._inbox import status_package
 from lienthong.api._models import OutboxMessage, OutboxPage, RecipientState, Sent
-from lienthong.api._scope import codes_in_scope, require_code
+from lienthong.api._scope import codes_in_scope, may_see, require_code
 from lienthong.api._views import step_model
 from lienthong.edxml import (
     BuildError,
@@ -119,9 +119,9 @@ def sent_document(ctx: ApiContext, client: ApiClientEntry, message_id: str) -> l
     """The outbox rows of a document sent by a code of ``client``."""
     with NodeStore.begin(ctx.node.database, write=False) as store:
         entries = store.outbox(message_id=message_id)
-    if not entries or entries[0].item.kind is not PackageKind.DOCUMENT:
+    first = entries[0].item if entries else None
+    if first is None or first.kind is not PackageKind.DOCUMENT or not may_see(client, first.sender):
         raise DocumentUnknown(tr(f"không có văn bản đi {message_id}", f"no sent document {message_id}"))
-    require_code(client, entries[0].item.sender)
     return entries
 
 

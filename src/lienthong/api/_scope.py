@@ -20,6 +20,12 @@ def require_code(client: ApiClientEntry, code: str) -> None:
         )
 
 
+def may_see(client: ApiClientEntry, code: str) -> bool:
+    """Whether ``client`` may see a document of ``code``. A document of another agency is then
+    answered as if it did not exist (404, the same body): a 403 would tell that it exists."""
+    return code in client.codes
+
+
 def codes_in_scope(client: ApiClientEntry, agency: str | None) -> Sequence[str]:
     """The codes a listing covers: the one asked for (checked), or all the client's."""
     if agency is None:

@@ -8,8 +8,11 @@ never both send), POSTs the events after its cursor one at a time, and moves the
 answer, or none, is retried with exponential backoff and jitter, without end: the event waits.
 
 A webhook URL is ``https`` with a certificate chaining to the network's anchors (the TLS context
-the node is given), or ``http`` to this machine only. The signature is ``lienthong.net``'s
-``sign_webhook``: one definition for the node that signs and the SDK's ``verify_webhook`` that checks.
+the node is given, which presents no client certificate: never the node's peer one), or ``http``
+to this machine only; its host must resolve to public addresses only, at registration and at
+each delivery, unless the operator allows private ones (``_webhook_targets``). The signature is
+``lienthong.net``'s ``sign_webhook``: one definition for the node that signs and the SDK's
+``verify_webhook`` that checks.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from lienthong.api._context import _now
 from lienthong.api._errors import DocumentUnknown, RequestInvalid
 from lienthong.api._events import event_model
 from lienthong.api._models import Event, Webhook
+from lienthong.api._webhook_targets import Resolve, check_target, resolve_host
 from lienthong.net import sign_webhook
 from lienthong.node import Node, RetryPolicy, next_attempt
 from lienthong.store import ApiClientEntry, ApiStore, Database, EventStore, WebhookEntry
@@ -41,8 +45,9 @@ _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
 WEBHOOK_RETRY = RetryPolicy(base=timedelta(seconds=0.5), cap=timedelta(minutes=5))
 
 
-def check_webhook_url(url: str) -> str:
-    """``url`` if a webhook may use it; ``RequestInvalid`` otherwise."""
+def check_webhook_url(url: str, *, allow_private: bool = False, resolve: Resolve = resolve_host) -> str:
+    """``url`` if a webhook may use it; ``RequestInvalid`` otherwise. ``allow_private``: the
+    operator lets webhooks reach loopback and private addresses (and the host is not resolved)."""
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as exc:
@@ -57,6 +62,7 @@ def check_webhook_url(url: str) -> str:
             ),
             code="webhook-url-refused",
         )
+    check_target(url, allow_private=allow_private, resolve=resolve)
     return url
 
 
@@ -72,12 +78,19 @@ def webhook_model(entry: WebhookEntry, *, with_secret: bool = False) -> Webhook:
 
 
 def register_webhook(
-    database: Database, client: str, url: str, *, after: int | None = None, at: datetime
+    database: Database,
+    client: str,
+    url: str,
+    *,
+    after: int | None = None,
+    at: datetime,
+    allow_private: bool = False,
+    resolve: Resolve = resolve_host,
 ) -> WebhookEntry:
     """Register (or replace) the webhook of the client named ``client`` with a new secret; events
-    after ``after``
-    (default: only those logged from now on) will be sent."""
-    checked = check_webhook_url(url)
+    after ``after`` (default: only those logged from now on) will be sent. ``allow_private``
+    as in ``check_webhook_url``."""
+    checked = check_webhook_url(url, allow_private=allow_private, resolve=resolve)
     with EventStore.begin(database) as store:
         cursor = store.head() if after is None else after
         entry = WebhookEntry(
@@ -127,6 +140,8 @@ class WebhookDispatcher:
         source: Callable[[], Node],
         *,
         verify: Any = True,
+        allow_private: bool = False,
+        resolve: Resolve = resolve_host,
         transport: httpx.BaseTransport | None = None,
         timeout: float = 10.0,
         idle: float = 0.5,
@@ -137,7 +152,9 @@ class WebhookDispatcher:
         rand: random.Random | None = None,
     ) -> None:
         self._source = source
-        self._http = httpx.Client(verify=verify, transport=transport, timeout=timeout)
+        # No proxy from the environment: the address checked must be the one connected to.
+        self._http = httpx.Client(verify=verify, transport=transport, timeout=timeout, trust_env=False)
+        self._allow_private, self._resolve = allow_private, resolve
         self._idle, self._batch, self._lease = idle, batch, lease
         self._retry, self._clock = retry, clock
         self._rand = rand or random.Random()
@@ -213,6 +230,10 @@ class WebhookDispatcher:
 
     def _post(self, hook: WebhookEntry, event: Event) -> str | None:
         """None when the webhook acknowledged ``event`` with a 2xx; why not otherwise."""
+        try:  # again at each delivery: the host's addresses may have changed since registration
+            check_target(hook.url, allow_private=self._allow_private, resolve=self._resolve)
+        except RequestInvalid as exc:
+            return exc.message[:500]
         body = body_of(event)
         stamp = int(self._clock().timestamp())
         headers = sign_webhook(hook.secret, body, event_id=event.id, event_type=event.type, timestamp=stamp)

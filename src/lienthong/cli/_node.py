@@ -22,6 +22,7 @@ from lienthong.cli import _console, _node_clients
 from lienthong.cli._logs import LogFormat, LogFormatOption, setup_logging
 from lienthong.cli._modes import AllowInsecureModes
 from lienthong.edxml import DEFAULT_LIMITS, Limits
+from lienthong.errors import LienthongError
 from lienthong.node import (
     KeyFiles,
     NodeError,
@@ -131,6 +132,21 @@ def init(
     typer.echo(tr(f"Đã tạo điểm kết nối {created.name} tại {home}", f"Created node {created.name} in {home}"))
 
 
+def _metrics_token(path: Path | None) -> str | None:
+    if path is None:
+        return None
+    token = path.read_text(encoding="utf-8").strip()
+    if len(token) < 16:  # a short token is guessable
+        raise LienthongError(
+            tr(
+                f"--metrics-token-file: mã đọc /metrics trong {path} phải dài ít nhất 16 ký tự",
+                f"--metrics-token-file: the metrics token in {path} needs 16 characters or more",
+            ),
+            code="metrics-token-short",
+        )
+    return token
+
+
 @app.command("serve")
 def serve(
     home: _Home,
@@ -177,6 +193,31 @@ def serve(
             help="Giây giữa hai lần báo cáo thống kê về trung tâm danh bạ (0: không báo cáo).",
         ),
     ] = 300.0,
+    allow_private_webhooks: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-webhooks",
+            help="Cho webhook gửi tới địa chỉ nội bộ (loopback, mạng riêng); mặc định chỉ địa chỉ công cộng.",
+        ),
+    ] = False,
+    public_docs: Annotated[
+        bool,
+        typer.Option(
+            "--public-docs", help="Công khai /docs, /redoc, /openapi.json (mặc định: cần mã truy cập)."
+        ),
+    ] = False,
+    public_metrics: Annotated[
+        bool, typer.Option("--public-metrics", help="Công khai /metrics (mặc định: cần mã truy cập).")
+    ] = False,
+    metrics_token_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--metrics-token-file",
+            exists=True,
+            dir_okay=False,
+            help="Tệp chứa mã truy cập (Bearer) chỉ để đọc /metrics, cho Prometheus.",
+        ),
+    ] = None,
     log_format: LogFormatOption = LogFormat.TEXT,
     allow_insecure_modes: AllowInsecureModes = False,
 ) -> None:
@@ -201,6 +242,10 @@ def serve(
         per_request=per_request,
         api_port=None if no_api else api_port,
         statistics_interval=statistics_interval,
+        allow_private_webhooks=allow_private_webhooks,
+        public_docs=public_docs,
+        public_metrics=public_metrics,
+        metrics_token=_metrics_token(metrics_token_file),
     )
 
     def listening(url: str) -> None:

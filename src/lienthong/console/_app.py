@@ -16,11 +16,8 @@ from lienthong.console._outbox_pages import outbox_router
 from lienthong.console._throttle import LoginPolicy
 from lienthong.console._users import UserFile
 from lienthong.console._web import PREFIX, Console
-from lienthong.net import BodyGuard, BodyRule, KiB
+from lienthong.net import BodyGuard, BodyRule, KiB, SecurityHeaders
 from lienthong.node import Node
-
-_CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'self'; form-action 'self'; base-uri 'none'"
-
 
 #: Multipart framing and the compose form's fields beside its files.
 _FRAMING = 64 * KiB
@@ -64,17 +61,14 @@ def create_console(
     app.mount(f"{PREFIX}/static", static, name="console-static")
 
     @app.middleware("http")
-    async def security_headers(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
+    async def no_store(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)
         if response.headers.get("content-type", "").startswith("text/html"):
-            response.headers["Content-Security-Policy"] = _CSP
-            response.headers["X-Frame-Options"] = "SAMEORIGIN"
             response.headers["Cache-Control"] = "no-store"
-        response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
-    # Added last, so it stands in front of the headers' middleware and sees the answer go out.
+    # In front of the no-store middleware, so it sees the answer go out; the security headers
+    # stand outermost, so the guard's own refusals carry them too.
     app.add_middleware(BodyGuard, rules=_body_rules(console))
+    app.add_middleware(SecurityHeaders)
     return app

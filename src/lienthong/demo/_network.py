@@ -215,6 +215,7 @@ def _node(
             "5",
             "--workers",
             "4",
+            "--public-docs",  # the demo prints each node's /docs link for a browser, which sends no token
         ),
         state / f"{plan.name}.log",
     )

@@ -184,6 +184,13 @@ class DirectoryRequestInvalid(DirectoryError):
     code = "request-invalid"
 
 
+class RequestUnprocessable(DirectoryRequestInvalid):
+    """Raised when a request is well formed but a value in it cannot be true (a statistics day
+    in the future, a counter beyond any agency's day)."""
+
+    code = "request-unprocessable"
+
+
 class AccessDenied(DirectoryError):
     """Raised when an admin API call is not allowed."""
 

@@ -19,6 +19,7 @@ from lienthong.directory._errors import (
     DirectoryEntryUnknown,
     DirectoryKeyError,
     DirectoryRequestInvalid,
+    RequestUnprocessable,
     RouteRefused,
     ScopeMissing,
 )
@@ -44,6 +45,7 @@ STATUS: Final[dict[type[LienthongError], int]] = {
     RegistryDataError: 422,
     DirectoryKeyError: 422,
     ConfigurationRefused: 422,
+    RequestUnprocessable: 422,
     StoreError: 500,
     DatabaseUnavailable: 503,
 }

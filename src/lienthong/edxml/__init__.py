@@ -1,7 +1,7 @@
 """edXML packages (QCVN 102:2016): the model, a safe streaming parser, the writer and checks."""
 
 from lienthong.edxml._builder import BuildError, DocumentBuilder
-from lienthong.edxml._checks import Problem, Severity, check_package, validate_package
+from lienthong.edxml._checks import Problem, Severity, check_field_lengths, check_package, validate_package
 from lienthong.edxml._content import (
     AttachmentContent,
     AttachmentSink,
@@ -19,7 +19,7 @@ from lienthong.edxml._dates import (
     parse_timestamp,
 )
 from lienthong.edxml._json import package_to_dict
-from lienthong.edxml._limits import DEFAULT_LIMITS, Limits
+from lienthong.edxml._limits import DEFAULT_LIMITS, FIELD_LENGTHS, Limits
 from lienthong.edxml._model import (
     Attachment,
     Business,
@@ -51,6 +51,7 @@ from lienthong.edxml._writer import write_package, write_package_to
 
 __all__ = [
     "DEFAULT_LIMITS",
+    "FIELD_LENGTHS",
     "VIETNAM_TZ",
     "Attachment",
     "AttachmentContent",
@@ -87,6 +88,7 @@ __all__ = [
     "StatusPackage",
     "TraceHeader",
     "VendorElement",
+    "check_field_lengths",
     "check_package",
     "format_date",
     "format_timestamp",

@@ -17,6 +17,8 @@ from datetime import date
 
 from lienthong._i18n import tr
 from lienthong.codes import CodeRegistry, parse_code
+from lienthong.edxml._fields import text_fields
+from lienthong.edxml._limits import FIELD_LENGTHS
 from lienthong.edxml._model import BusinessType, DocumentPackage, Package, StatusPackage
 from lienthong.edxml._status import StatusCode
 from lienthong.errors import CodeError, SemanticInvalid
@@ -56,7 +58,8 @@ def check_package(
     at: date | None = None,
 ) -> list[Problem]:
     """Every problem found in ``package``, errors first. ``at`` is needed with a registry."""
-    problems = list(_codes(package, lenient=lenient_codes, registry=registry, at=at))
+    problems = list(_lengths(package))
+    problems += _codes(package, lenient=lenient_codes, registry=registry, at=at)
     if isinstance(package, DocumentPackage):
         problems += _document(package)
     else:
@@ -77,6 +80,28 @@ def validate_package(
         if problem.severity is Severity.ERROR:
             raise SemanticInvalid(problem.message, element=problem.element, code=problem.code)
     return problems
+
+
+def _lengths(package: Package) -> Iterator[Problem]:
+    """Fields longer than QCVN 102:2016 (or our bound, ``FIELD_LENGTHS``) allows."""
+    for element, key, text in text_fields(package):
+        limit = FIELD_LENGTHS[key]
+        if text is not None and len(text) > limit:
+            yield _error(
+                tr(
+                    f"{element} dài {len(text)} ký tự, vượt giới hạn {limit}",
+                    f"{element} is {len(text)} characters long, over the limit of {limit}",
+                ),
+                element,
+                "field-too-long",
+            )
+
+
+def check_field_lengths(package: Package) -> None:
+    """Raise ``SemanticInvalid`` (code ``field-too-long``) for the first field over its bound:
+    the one semantic check a receiving node applies to any peer's package."""
+    for problem in _lengths(package):
+        raise SemanticInvalid(problem.message, element=problem.element, code=problem.code)
 
 
 def _codes_of(package: Package) -> Iterator[tuple[str, str]]:

@@ -1,8 +1,11 @@
-"""Bounds on what a package may ask of the parser."""
+"""Bounds on what a package may ask of the parser, and on the length of each field."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Final
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,3 +36,49 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+#: Longest text of each field, in characters, by element path (as problems name elements).
+#: (Q): the String(n) size QCVN 102:2016 gives the field; (G): the standard gives none (free
+#: text), so a generous bound of ours, far above any real document and far below what a hostile
+#: package could make us store, index and show. Identifier codes are not here: ``parse_code``
+#: already bounds them.
+FIELD_LENGTHS: Final[Mapping[str, int]] = MappingProxyType(
+    {
+        # From, To (and a status package's From): the organisation.
+        "OrganizationInCharge": 200,  # (Q)
+        "OrganName": 200,  # (Q)
+        "OrganAdd": 250,  # (Q)
+        "Email": 100,  # (Q)
+        "Telephone": 20,  # (Q)
+        "Fax": 20,  # (Q)
+        "Website": 100,  # (Q)
+        # Document header.
+        "DocumentId": 100,  # (G) OrganId,yyyy/MM/dd,Number/Notation is under 70; a UUID 36
+        "Code/CodeNumber": 11,  # (Q)
+        "Code/CodeNotation": 30,  # (Q)
+        "PromulgationInfo/Place": 50,  # (Q)
+        "DocumentType/TypeName": 100,  # (Q)
+        "Subject": 500,  # (Q) trích yếu
+        "Content": 1_000_000,  # (G)
+        "SignerInfo/Competence": 100,  # (Q)
+        "SignerInfo/Position": 100,  # (Q)
+        "SignerInfo/FullName": 50,  # (Q)
+        "OtherInfo/SphereOfPromulgation": 100,  # (Q)
+        "OtherInfo/TyperNotation": 50,  # (G)
+        "OtherInfo/ReplyFors": 1000,  # (G)
+        "OtherInfo/ReferenceCodes": 1000,  # (G)
+        "Appendixes/Appendix": 500,  # (G)
+        "ResponseFor/Code": 100,  # (G) number/notation: 11 + 1 + 30 in the standard's sizes
+        "ToPlaces/Place": 1000,  # (G) one "Nơi nhận" line
+        # Business (recall, update, replace) and staff.
+        "Bussiness/BussinessDocReason": 2000,  # (G)
+        "StaffInfo/Department": 200,  # (G)
+        "StaffInfo/Staff": 100,  # (G)
+        "StaffInfo/Mobile": 20,  # (Q)
+        # Manifest and attachments.
+        "AttachmentName": 255,  # (G) a file name, as file systems bound it
+        "ContentType": 255,  # (G) RFC 6838: 127 + "/" + 127
+        "Description": 2000,  # (G) an attachment's, or a status package's reason
+    }
+)

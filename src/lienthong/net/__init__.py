@@ -2,6 +2,7 @@
 errors answered as JSON problems, bodies refused before they are read."""
 
 from lienthong.net._bodies import BodyCheck, BodyGuard, BodyRule, BodyTooLarge, KiB, MiB
+from lienthong.net._headers import SecurityHeaders
 from lienthong.net._peer import capture_peer_certificates, peer_certificate
 from lienthong.net._problems import (
     ProblemTable,
@@ -37,6 +38,7 @@ __all__ = [
     "Listening",
     "MiB",
     "ProblemTable",
+    "SecurityHeaders",
     "ServerThread",
     "Session",
     "SessionStore",

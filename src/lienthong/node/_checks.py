@@ -10,7 +10,7 @@ from datetime import datetime
 
 from lienthong._i18n import tr
 from lienthong.directory import DirectoryError, SignerNotEntitled, certificate_fingerprint
-from lienthong.edxml import Package
+from lienthong.edxml import Package, check_field_lengths
 from lienthong.errors import LienthongError, PackageRejected
 from lienthong.node._errors import PackageRefused, Refusal
 from lienthong.node._node import Node
@@ -19,15 +19,20 @@ from lienthong.node._signing import verify_source
 
 
 def parse_checked(node: Node, source: PackageSource) -> Package:
-    """The package in ``source`` (attachments measured, not kept), within the node's limits;
-    a spooled package is parsed as a stream."""
+    """The package in ``source`` (attachments measured, not kept), within the node's limits and
+    QCVN 102:2016's field lengths; a spooled package is parsed as a stream."""
     check_fits(node, source)
     try:
-        return source.parse(node.limits)
+        package = source.parse(node.limits)
     except PackageRejected as exc:
         raise PackageRefused(
             tr(f"gói tin không hợp lệ: {exc}", f"invalid package: {exc}"), reason=Refusal.MALFORMED
         ) from exc
+    try:
+        check_field_lengths(package)
+    except PackageRejected as exc:
+        raise PackageRefused(exc.message, reason=Refusal.FIELD_TOO_LONG) from exc
+    return package
 
 
 def check_fits(node: Node, source: PackageSource) -> None:

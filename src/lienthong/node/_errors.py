@@ -50,6 +50,8 @@ class Refusal(enum.StrEnum):
 
     TOO_LARGE = "too-large"
     MALFORMED = "malformed"
+    #: A field longer than QCVN 102:2016 allows (``lienthong.edxml.FIELD_LENGTHS``).
+    FIELD_TOO_LONG = "field-too-long"
     SIGNATURE = "signature"
     SIGNER_NOT_SENDER = "signer-not-sender"
     NOT_SERVED_HERE = "not-served-here"

@@ -51,6 +51,13 @@ class ServeSettings:
     api_port: int | None = 0
     #: Seconds between statistics reports to the directory; 0: none.
     statistics_interval: float = 300.0
+    #: Webhooks may reach loopback and private addresses (a QLVB server inside the agency's network).
+    allow_private_webhooks: bool = False
+    #: /docs (and /redoc, /openapi.json), /metrics open without a token on the API listener.
+    public_docs: bool = False
+    public_metrics: bool = False
+    #: A bearer token that reads /metrics only (a scraper's).
+    metrics_token: str | None = None
 
 
 class NodeService:
@@ -77,10 +84,18 @@ class NodeService:
         self.api_app: Any = None
         self.webhooks: Any = None
         if self.settings.api_port is not None:
-            from lienthong.api import WebhookDispatcher, create_app  # noqa: PLC0415 - above the node
+            from lienthong.api import ApiSettings, WebhookDispatcher, create_app  # noqa: PLC0415 - above the node
             from lienthong.console import LoginPolicy, UserFile, create_console  # noqa: PLC0415 - likewise
 
-            self.api_app = create_app(self.runtime.node)
+            self.api_app = create_app(
+                self.runtime.node,
+                settings=ApiSettings(
+                    allow_private_webhooks=self.settings.allow_private_webhooks,
+                    public_docs=self.settings.public_docs,
+                    public_metrics=self.settings.public_metrics,
+                    metrics_token=self.settings.metrics_token,
+                ),
+            )
             self.metrics.install(self.api_app)  # before the console's mount at "/", which takes the rest
             # The agency console shares the API's listener; its routes all start with /console.
             console = create_console(
@@ -90,8 +105,13 @@ class NodeService:
             )
             self.api_app.mount("/", console)
             self._api_tls = server_context(certificate=fullchain, key=home.key_path, client_anchors=None)
-            # Webhooks are called over TLS trusting the network's anchors, as a peer would be.
-            self.webhooks = WebhookDispatcher(self.runtime.node, verify=client_tls)
+            # Webhooks are called over TLS trusting the network's anchors, as a peer would be, but
+            # presenting no certificate: the node's peer certificate is for nodes only.
+            self.webhooks = WebhookDispatcher(
+                self.runtime.node,
+                verify=client_context(anchors=anchors),
+                allow_private=self.settings.allow_private_webhooks,
+            )
         self.worker = DeliveryWorker(
             self.runtime.node,
             self.transport,

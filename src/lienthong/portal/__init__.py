@@ -16,12 +16,13 @@ from starlette.responses import Response
 
 from lienthong.directory import AdminFile, DirectoryRegistry
 from lienthong.errors import LienthongError
-from lienthong.net import BodyGuard
+from lienthong.net import BodyGuard, SecurityHeaders
 from lienthong.portal._api import regulations_router, statistics_body_rule, statistics_router
 from lienthong.portal._csv import agencies_csv
 from lienthong.portal._errors import (
     ClientCertificateRequired,
     ReportConflict,
+    ReportImplausible,
     ReportInvalid,
     ReportNotEntitled,
 )
@@ -53,6 +54,7 @@ def install_portal(
     static = StaticFiles(directory=str(resources.files("lienthong.portal") / "static"))
     app.mount(f"{PREFIX}/static", static, name="portal-static")
     metrics.install(app)
+    app.add_middleware(SecurityHeaders)  # every answer of the directory's app, not only the pages
     return metrics
 
 
@@ -67,6 +69,7 @@ __all__ = [
     "Overview",
     "Regulations",
     "ReportConflict",
+    "ReportImplausible",
     "ReportInvalid",
     "ReportNotEntitled",
     "StatisticsIntake",

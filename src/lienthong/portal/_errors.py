@@ -4,6 +4,7 @@ the directory's one table (``lienthong.directory._problems``) gives it its HTTP 
 DirectoryError
 ├── DirectoryRequestInvalid
 │   └── ReportInvalid                 not a signed report of the known format (400)
+│       └── ReportImplausible         a day to come, a counter no day can reach (422)
 ├── DirectoryConflict
 │   └── ReportConflict                same revision number, other content (409)
 └── AccessDenied
@@ -19,6 +20,7 @@ from lienthong.directory import (
     AuthenticationRequired,
     DirectoryConflict,
     DirectoryRequestInvalid,
+    RequestUnprocessable,
     ScopeMissing,
 )
 
@@ -27,6 +29,16 @@ class ReportInvalid(DirectoryRequestInvalid):
     """Raised when the body is not a signed statistics report of the known format."""
 
     code = "report-invalid"
+
+
+class ReportImplausible(ReportInvalid, RequestUnprocessable):
+    """Raised when a report's field holds a value no real day can have; ``field`` names it."""
+
+    code = "report-implausible"
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class ReportConflict(DirectoryConflict):

@@ -25,11 +25,14 @@ from lienthong.portal._errors import (
     ReportInvalid,
     ReportNotEntitled,
 )
+from lienthong.portal._errors import ReportImplausible as PortalReportImplausible
 from lienthong.statistics import (
+    ReportImplausible,
     ReportMalformed,
     ReportSignatureInvalid,
     SignedReport,
     StatisticsReport,
+    check_day,
     verify_report,
 )
 from lienthong.store import ReportOutcome, ReportRecord, StatisticsStore
@@ -112,8 +115,14 @@ class StatisticsIntake:
             report = verify_report(signed, certificate)
         except ReportSignatureInvalid as exc:
             raise ReportNotEntitled(str(exc), node=node.name) from exc
+        except ReportImplausible as exc:
+            raise PortalReportImplausible(str(exc), field=exc.field) from exc
         except ReportMalformed as exc:
             raise ReportInvalid(str(exc)) from exc
+        try:
+            check_day(report.day, at=self._clock())
+        except ReportImplausible as exc:
+            raise PortalReportImplausible(str(exc), field=exc.field) from exc
         if report.node != node.name:
             raise ReportNotEntitled(
                 tr(

@@ -14,6 +14,7 @@ from lienthong.statistics._builder import STUCK_AFTER, Incoming, Outgoing, build
 from lienthong.statistics._client import PATH, StatisticsClient
 from lienthong.statistics._codec import FORMAT, decode, encode
 from lienthong.statistics._errors import (
+    ReportImplausible,
     ReportMalformed,
     ReportRejected,
     ReportSignatureInvalid,
@@ -24,6 +25,7 @@ from lienthong.statistics._latency import BOUNDS, LatencySummary, add_buckets, m
 from lienthong.statistics._logging import JsonFormatter, configure_json_logging
 from lienthong.statistics._metrics import METRICS_PATH, ServiceMetrics
 from lienthong.statistics._outbox import PendingReport, ReportOutbox, retry_delay
+from lienthong.statistics._plausible import CLOCK_SKEW, FIRST_DAY, MAX_COUNT, check_day
 from lienthong.statistics._report import StatisticsReport, StuckDocument
 from lienthong.statistics._signing import (
     CONTENT_TYPE,
@@ -36,8 +38,11 @@ from lienthong.statistics._signing import (
 
 __all__ = [
     "BOUNDS",
+    "CLOCK_SKEW",
     "CONTENT_TYPE",
+    "FIRST_DAY",
     "FORMAT",
+    "MAX_COUNT",
     "METRICS_PATH",
     "PATH",
     "STUCK_AFTER",
@@ -47,6 +52,7 @@ __all__ = [
     "NodeKey",
     "Outgoing",
     "PendingReport",
+    "ReportImplausible",
     "ReportMalformed",
     "ReportOutbox",
     "ReportRejected",
@@ -60,6 +66,7 @@ __all__ = [
     "StuckDocument",
     "add_buckets",
     "build_report",
+    "check_day",
     "configure_json_logging",
     "decode",
     "encode",

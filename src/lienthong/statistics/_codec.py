@@ -1,7 +1,8 @@
 """The one encoding of a report: canonical JSON (sorted keys, no spaces, UTF-8, NFC).
 
 These exact bytes are what the node signs and the directory verifies and keeps; they are never
-re-encoded before verifying. ``decode`` checks every field and raises ``ReportMalformed``.
+re-encoded before verifying. ``decode`` checks every field and raises ``ReportMalformed``
+(``ReportImplausible`` for a counter no day can reach; the day itself needs a clock: ``check_day``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from lienthong.codes import parse_code
 from lienthong.errors import CodeError
 from lienthong.statistics._errors import ReportMalformed
 from lienthong.statistics._latency import BOUNDS, LatencySummary
+from lienthong.statistics._plausible import check_count
 from lienthong.statistics._report import StatisticsReport, StuckDocument
 
 FORMAT: Final = "lienthong-statistics/1"
@@ -79,9 +81,9 @@ def _bad(what: str) -> ReportMalformed:
 
 
 def _count(value: object, what: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+    if not isinstance(value, int) or isinstance(value, bool):
         raise _bad(what)
-    return value
+    return check_count(value, what)
 
 
 def _time(value: object, what: str, *, optional: bool = False) -> datetime | None:

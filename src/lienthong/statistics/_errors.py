@@ -3,6 +3,7 @@
 LienthongError
 └── StatisticsError             a statistics report cannot be built, read, sent or accepted
     ├── ReportMalformed         not a report of this format: fix the sender, never resend as is
+    │   └── ReportImplausible   well formed, but a value cannot be true (a day to come, 10^15 sent)
     ├── ReportSignatureInvalid  the signature does not verify with the node's certificate
     ├── ReportRejected          the directory refused the report (HTTP 4xx): never resend as is
     └── StatisticsUnreachable   the directory could not be reached or failed (5xx): retry later
@@ -23,6 +24,18 @@ class ReportMalformed(StatisticsError):
     """Raised when bytes are not a statistics report of the known format (or a field is wrong)."""
 
     code = "report-malformed"
+
+
+class ReportImplausible(ReportMalformed):
+    """Raised when a field of a well-formed report holds a value no real day can have: a day
+    before the network or after tomorrow, a negative counter or one beyond ``MAX_COUNT``."""
+
+    code = "report-implausible"
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        #: The field at fault, as the report's JSON names it (``sent``, ``latency.buckets``).
+        self.field = field
 
 
 class ReportSignatureInvalid(StatisticsError):
