@@ -1,4 +1,7 @@
-"""The per-agency table as CSV for Excel: UTF-8 with a byte-order mark, comma-separated."""
+"""The per-agency table as CSV for Excel: UTF-8 with a byte-order mark, comma-separated.
+
+Times are Vietnam's, as on the page, in ISO 8601 with their offset; the header says so.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import csv
 import io
 from collections.abc import Iterable
 
+from lienthong.edxml import VIETNAM_TZ
 from lienthong.portal._figures import AgencyRow
 
 BOM = "\ufeff"
@@ -13,7 +17,8 @@ HEADER = (
     "code",
     "name",
     "level",
-    "documents",
+    "sent_and_received",
+    "deliveries",
     "sent",
     "received",
     "signed_pdf",
@@ -21,7 +26,7 @@ HEADER = (
     "failures",
     "connected",
     "regulation_issued_on",
-    "last_activity",
+    "last_activity (UTC+07:00)",
 )
 
 
@@ -30,12 +35,14 @@ def agencies_csv(rows: Iterable[AgencyRow]) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(HEADER)
     for row in rows:
+        activity = row.last_activity
         writer.writerow(
             (
                 row.code,
                 row.name,
                 row.level,
-                row.totals.documents,
+                row.sent_and_received,
+                row.traffic.deliveries,
                 row.totals.sent,
                 row.totals.received,
                 row.totals.signed_pdf,
@@ -43,7 +50,7 @@ def agencies_csv(rows: Iterable[AgencyRow]) -> bytes:
                 row.totals.failures,
                 "yes" if row.connected else "no",
                 "" if row.regulation is None else row.regulation.isoformat(),
-                "" if row.last_activity is None else row.last_activity.isoformat(),
+                "" if activity is None else activity.astimezone(VIETNAM_TZ).isoformat(timespec="seconds"),
             )
         )
     return (BOM + buffer.getvalue()).encode("utf-8")

@@ -2,7 +2,8 @@
 
 ``Figures`` answers what the pages show: the overview's headline numbers, the series behind
 the charts, the per-agency table (with search, level filter and sort), node health, stuck
-documents. Days and months are Vietnam's.
+documents. Days and months are Vietnam's. ``Traffic`` is the one place documents, deliveries,
+sent and received are told apart (the pages' "how counted" line says the same in words).
 """
 
 from __future__ import annotations
@@ -16,12 +17,22 @@ from lienthong.codes import parse_code
 from lienthong.directory import DirectoryRegistry
 from lienthong.edxml import VIETNAM_TZ
 from lienthong.portal._regulations import GroupFigure, Regulations, open_level1
+from lienthong.portal._search import fold
 from lienthong.statistics import median_seconds
 from lienthong.store import AgencyEntry, DayTotals, NodeHealth, StatisticsStore, StuckItem, Totals
 
 Clock = Callable[[], datetime]
-SortKey = Literal["code", "name", "documents", "sent", "received", "signed", "activity"]
-SORT_KEYS: Final[tuple[str, ...]] = ("code", "name", "documents", "sent", "received", "signed", "activity")
+SortKey = Literal["code", "name", "documents", "deliveries", "sent", "received", "signed", "activity"]
+SORT_KEYS: Final[tuple[str, ...]] = (
+    "code",
+    "name",
+    "documents",
+    "deliveries",
+    "sent",
+    "received",
+    "signed",
+    "activity",
+)
 #: Certificates expiring within this are flagged on the node health page.
 EXPIRY_WARNING: Final = timedelta(days=30)
 #: A node silent for this long is flagged.
@@ -29,10 +40,31 @@ SILENCE_WARNING: Final = timedelta(days=2)
 
 
 @dataclass(frozen=True, slots=True)
+class Traffic:
+    """What moved in some reports, each figure counted its own way."""
+
+    #: Documents sent, each once whatever its number of recipients: a node counts a document
+    #: once per sending agency and day, and one agency sends it, so the agencies' sums add up.
+    documents: int
+    #: Documents × recipients whose node receipted them (the deliveries timed for the median).
+    deliveries: int
+    #: Documents the agencies sent (network-wide, the documents again; per agency, its own).
+    sent: int
+    #: Documents the agencies received, once per receiving agency.
+    received: int
+
+    @classmethod
+    def of(cls, totals: Totals) -> Traffic:
+        return cls(totals.sent, sum(totals.latency_buckets), totals.sent, totals.received)
+
+
+@dataclass(frozen=True, slots=True)
 class Overview:
     today: date
     month: Totals
     total: Totals
+    #: When the latest report arrived: the figures are as of then. None before any report.
+    as_of: datetime | None
     connected: int
     registered: int
     #: Median delivery time this month, seconds; None without deliveries.
@@ -41,9 +73,19 @@ class Overview:
     days: tuple[DayTotals, ...]
 
     @property
+    def month_traffic(self) -> Traffic:
+        return Traffic.of(self.month)
+
+    @property
+    def total_traffic(self) -> Traffic:
+        return Traffic.of(self.total)
+
+    @property
     def signed_share(self) -> float | None:
-        """Share of all documents that carried a valid PDF signature, 0–1."""
-        return None if self.total.documents == 0 else self.total.signed_pdf / self.total.documents
+        """Share of documents sent and received that carried a valid PDF signature, 0–1 (a node
+        counts signed documents on both sides, so the share is of both)."""
+        handled = self.total.sent + self.total.received
+        return None if handled == 0 else self.total.signed_pdf / handled
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +97,15 @@ class AgencyRow:
     last_activity: datetime | None
     connected: bool
     regulation: date | None
+
+    @property
+    def traffic(self) -> Traffic:
+        return Traffic.of(self.totals)
+
+    @property
+    def sent_and_received(self) -> int:
+        """The documents this agency sent or received, each once for it (the table's default order)."""
+        return self.totals.sent + self.totals.received
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,10 +139,12 @@ class Figures:
             month = store.totals(start=today.replace(day=1))
             total = store.totals()
             series = store.per_day(start=today - timedelta(days=days - 1), end=today + timedelta(days=1))
+            as_of = _latest(store)
         return Overview(
             today=today,
             month=month,
             total=total,
+            as_of=as_of,
             connected=connected,
             registered=len(bodies),
             median_seconds=median_seconds(month.latency_buckets),
@@ -110,12 +163,12 @@ class Figures:
             reported = {row.agency: row for row in store.per_agency()}
         network = self.registry.network()
         codes = set(reported) | {code for code, e in names.items() if e.level == 1}
-        needle = query.strip().casefold()
+        needle = fold(query.strip())
         rows = []
         for code in codes:
             entry = names.get(code)
             name = (entry.name if entry else None) or ""
-            if needle and needle not in code.casefold() and needle not in name.casefold():
+            if needle and needle not in fold(code) and needle not in fold(name):
                 continue
             row_level = entry.level if entry else _level(code)
             if level is not None and row_level != level:
@@ -135,7 +188,8 @@ class Figures:
         key: dict[str, Callable[[AgencyRow], object]] = {
             "code": lambda r: r.code,
             "name": lambda r: r.name.casefold(),
-            "documents": lambda r: r.totals.documents,
+            "documents": lambda r: r.sent_and_received,
+            "deliveries": lambda r: r.traffic.deliveries,
             "sent": lambda r: r.totals.sent,
             "received": lambda r: r.totals.received,
             "signed": lambda r: r.totals.signed_pdf,
@@ -145,6 +199,11 @@ class Figures:
         rows.sort(key=lambda r: r.code)
         rows.sort(key=chosen, reverse=descending)  # type: ignore[arg-type]
         return rows
+
+    def as_of(self) -> datetime | None:
+        """When the latest report arrived."""
+        with StatisticsStore.begin(self.registry.database) as store:
+            return _latest(store)
 
     def nodes(self) -> list[NodeRow]:
         now = self._clock()
@@ -162,6 +221,10 @@ class Figures:
     def stuck(self, *, days: int = 7) -> list[StuckItem]:
         with StatisticsStore.begin(self.registry.database) as store:
             return store.stuck(since=self.today() - timedelta(days=days))
+
+
+def _latest(store: StatisticsStore) -> datetime | None:
+    return max((item.last_report_at for item in store.node_health()), default=None)
 
 
 def _level(code: str) -> int:

@@ -109,13 +109,16 @@ def pages_router(portal: Portal) -> APIRouter:
             "sent": [item.totals.sent for item in data.days],
             "received": [item.totals.received for item in data.days],
         }
-        return render(request, "overview.html", {"o": data, "series": series})
+        return render(request, "overview.html", {"o": data, "series": series, "as_of": data.as_of})
 
     @router.get(f"{PREFIX}/agencies", response_class=HTMLResponse)
     async def agencies(request: Request) -> Response:
         filters = _agency_filters(request)
         rows = await run_in_threadpool(lambda: portal.figures.agencies(**filters))
-        return render(request, "agencies.html", {"rows": rows, "f": filters, "sort_keys": SORT_KEYS})
+        as_of = await run_in_threadpool(portal.figures.as_of)
+        sorts = [(key, _words.SORT_WORDS[key]) for key in SORT_KEYS]
+        context = {"rows": rows, "f": filters, "sorts": sorts, "as_of": as_of}
+        return render(request, "agencies.html", context)
 
     @router.get(f"{PREFIX}/agencies.csv")
     async def agencies_export(request: Request) -> Response:

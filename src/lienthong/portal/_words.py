@@ -31,6 +31,15 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "switch": ("English", "Tiếng Việt"),
     "month_documents": ("Văn bản trong tháng", "Documents this month"),
     "total_documents": ("Tổng số văn bản", "Documents in total"),
+    "deliveries": ("Lượt chuyển đến nơi nhận", "Deliveries to recipients"),
+    "how_counted": (
+        "Cách đếm: mỗi văn bản tính một lần, dù gửi cho bao nhiêu nơi nhận; mỗi lượt chuyển là một "
+        "văn bản đến một nơi nhận (điểm kết nối của nơi nhận đã ký biên nhận); đã gửi và đã nhận là "
+        "số văn bản các cơ quan gửi đi và nhận về, mỗi cơ quan tính một lần.",
+        "How counted: each document counts once, whatever its number of recipients; a delivery is "
+        "one document reaching one recipient (the recipient's node signed a receipt); sent and "
+        "received are the documents agencies sent and received, once per agency.",
+    ),
     "connected": ("Cơ quan cấp 1 đã kết nối", "Level-1 bodies connected"),
     "signed_share": ("Văn bản có chữ ký số PDF hợp lệ", "Documents with a valid PDF signature"),
     "median": ("Thời gian chuyển trung vị (tháng này)", "Median delivery time (this month)"),
@@ -39,9 +48,9 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "group_H": ("tỉnh, thành phố", "provinces and cities"),
     "chart": ("Văn bản gửi và nhận theo ngày (30 ngày)", "Documents sent and received per day (30 days)"),
     "day": ("Ngày", "Day"),
-    "sent": ("Gửi", "Sent"),
-    "received": ("Nhận", "Received"),
-    "documents": ("Văn bản", "Documents"),
+    "sent": ("Đã gửi", "Sent"),
+    "received": ("Đã nhận", "Received"),
+    "documents": ("Đã gửi và nhận", "Sent and received"),
     "signed": ("Có ký số", "Signed"),
     "code": ("Mã định danh", "Code"),
     "name": ("Tên cơ quan", "Name"),
@@ -50,6 +59,9 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "search": ("Tìm theo tên hoặc mã", "Search by name or code"),
     "filter": ("Lọc", "Filter"),
     "sort": ("Sắp xếp", "Sort"),
+    "sort_direction": ("Chiều sắp xếp", "Sort direction"),
+    "descending": ("Giảm dần", "Descending"),
+    "ascending": ("Tăng dần", "Ascending"),
     "csv": ("Tải CSV", "Download CSV"),
     "last_activity": ("Hoạt động gần nhất", "Last activity"),
     "is_connected": ("Kết nối", "Connected"),
@@ -90,13 +102,31 @@ _WORDS: Final[dict[str, tuple[str, str]]] = {
     "bad_code": ("Mã định danh không hợp lệ.", "Not a valid identifier code."),
     "signed_in_as": ("Đăng nhập với tên", "Signed in as"),
     "public_note": (
-        "Số liệu do các điểm kết nối báo cáo hằng ngày, có ký số.",
-        "Figures reported daily by the nodes, signed.",
+        "Các điểm kết nối gửi báo cáo số liệu, có ký số, vài phút một lần.",
+        "Nodes send their figures, signed, every few minutes.",
     ),
+    "as_of": ("Số liệu tính đến báo cáo gần nhất lúc", "Figures as of the latest report, at"),
+    "no_report": ("Chưa có điểm kết nối nào báo cáo.", "No node has reported yet."),
+    "milliseconds": ("ms", "ms"),
     "seconds": ("giây", "s"),
     "minutes": ("phút", "min"),
     "hours": ("giờ", "h"),
 }
+
+
+#: The word naming each of the agency table's sort keys (``lienthong.portal._figures.SORT_KEYS``).
+SORT_WORDS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "code": "code",
+        "name": "name",
+        "documents": "documents",
+        "deliveries": "deliveries",
+        "sent": "sent",
+        "received": "received",
+        "signed": "signed",
+        "activity": "last_activity",
+    }
+)
 
 
 def words(lang: Lang) -> Mapping[str, str]:
@@ -114,18 +144,29 @@ def percent(share: float | None, lang: Lang) -> str:
     if share is None:
         return "—"
     text = f"{share * 100:.1f} %"
-    return text.replace(".", ",") if lang == "vi" else text.replace(" %", "%")
+    return decimal(text, lang) if lang == "vi" else text.replace(" %", "%")
+
+
+def decimal(text: str, lang: Lang) -> str:
+    """``text``'s decimal point as the language writes it: a comma in Vietnamese."""
+    return text.replace(".", ",") if lang == "vi" else text
 
 
 def duration(seconds: float | None, lang: Lang) -> str:
+    """``350 ms`` under a second, ``2,4 giây`` (``2.4 s``) under ten, whole units above."""
     if seconds is None:
         return "—"
     t = words(lang)
+    # Rounded first, so that 0.9996 s reads "1,0 giây", not "1000 ms", and 9.96 s "10 giây".
+    if round(seconds * 1000) < 1000:
+        return f"{seconds * 1000:.0f} {t['milliseconds']}"
+    if round(seconds, 1) < 10:
+        return f"{decimal(f'{seconds:.1f}', lang)} {t['seconds']}"
     if seconds < 90:
         return f"{seconds:.0f} {t['seconds']}"
     if seconds < 5400:
         return f"{seconds / 60:.0f} {t['minutes']}"
-    return f"{seconds / 3600:.1f} {t['hours']}".replace(".", "," if lang == "vi" else ".")
+    return f"{decimal(f'{seconds / 3600:.1f}', lang)} {t['hours']}"
 
 
 def day(value: date | None) -> str:
