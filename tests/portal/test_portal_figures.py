@@ -199,3 +199,21 @@ def test_csv_times_are_vietnams_with_their_offset_as_on_the_page(portal: Portal)
     assert hanoi[column] == "2025-06-29T09:00:10+07:00"
     assert datetime.fromisoformat(hanoi[column]) == datetime(2025, 6, 29, 2, 0, 10, tzinfo=UTC)
     assert "29/06/2025 09:00" in portal.page("/agencies", q=HANOI)  # the page says the same time
+
+
+def test_the_cli_counts_each_document_once_as_the_portal_does(portal: Portal, database_url: str) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from lienthong.cli import app
+
+    portal.send(_hanoi_day(portal.tls, sent=5, recipients=3, received=4, latency=timedelta(seconds=3)))
+    runner = CliRunner()
+    shown = runner.invoke(app, ["directory", "statistics", "show", "--json", "--db", database_url])
+    assert shown.exit_code == 0, shown.output
+    figures = json.loads(shown.output)
+    # Five documents, not nine (sent + received), beside their fifteen deliveries.
+    assert (figures["documents_total"], figures["deliveries_total"]) == (5, 15)
+    text = runner.invoke(app, ["directory", "statistics", "show", "--db", database_url]).output
+    assert nfc("Tổng số văn bản đã gửi") in text

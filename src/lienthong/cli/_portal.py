@@ -91,10 +91,12 @@ def statistics_show(
         registry.close()
     document: dict[str, Any] = {
         "today": overview.today.isoformat(),
-        "documents_month": overview.month.documents,
+        "documents_month": overview.month_traffic.documents,
+        "deliveries_month": overview.month_traffic.deliveries,
         "sent_month": overview.month.sent,
         "received_month": overview.month.received,
-        "documents_total": overview.total.documents,
+        "documents_total": overview.total_traffic.documents,
+        "deliveries_total": overview.total_traffic.deliveries,
         "connected": overview.connected,
         "registered": overview.registered,
         "signed_share": overview.signed_share,
@@ -106,8 +108,12 @@ def statistics_show(
         return
     share = "—" if overview.signed_share is None else f"{overview.signed_share * 100:.1f} %"
     lines = [
-        (tr("Văn bản trong tháng", "Documents this month"), str(overview.month.documents)),
-        (tr("Tổng số văn bản", "Documents in total"), str(overview.total.documents)),
+        (tr("Văn bản gửi trong tháng", "Documents sent this month"), str(overview.month_traffic.documents)),
+        (
+            tr("Lượt gửi tới nơi nhận trong tháng", "Deliveries this month"),
+            str(overview.month_traffic.deliveries),
+        ),
+        (tr("Tổng số văn bản đã gửi", "Documents sent in total"), str(overview.total_traffic.documents)),
         (
             tr("Cơ quan cấp 1 đã kết nối", "Level-1 bodies connected"),
             f"{overview.connected}/{overview.registered}",
