@@ -5,6 +5,21 @@ The protocol is a set of synchronous functions over the store, time always a par
 >>> submission = submit(node, package_bytes, at=now)                        # doctest: +SKIP
 >>> deliver_due(node, transport, now=now, rand=random.Random())              # doctest: +SKIP
 >>> receipt_bytes = receive(node, package_bytes, recipient=code, peer=name, at=now)   # doctest: +SKIP
+
+Its modules fall on two sides that never import each other (``tests/test_layering.py`` holds it):
+
+- the sending side: ``_submit`` (accept, sign, queue), ``_intake`` (submissions in batches),
+  ``_deliver`` (send what is due, settle receipts), ``_http`` (the mTLS transport);
+- the receiving side: ``_receive`` (check, store, answer with a receipt), ``_peer_app`` (the
+  peer endpoint);
+- shared leaves, which import neither side: ``_node``, ``_errors``, ``_ids``, ``_package``,
+  ``_signing``, ``_checks``, ``_recall``, ``_status_rules``, ``_statuses``, ``_transport`` (what
+  a transport is), ``_trace``, ``_wire``, ``_retry``, ``_attachment_blobs``, ``_reporting``
+  (what a statistics report says), and the node's setup and views: ``_home``, ``_init``,
+  ``_source``, ``_runtime``, ``_evidence``, ``_trace_view``;
+- ``_in_memory`` joins the sides in one process (its transport calls ``receive``): above both.
+
+Running a node (listeners, the delivery worker, the statistics reporter) is ``lienthong.server``'s.
 """
 
 from lienthong.node._attachment_blobs import BlobSink
@@ -22,6 +37,7 @@ from lienthong.node._evidence import export_evidence
 from lienthong.node._home import NodeHome
 from lienthong.node._http import HttpTransport, map_httpx_errors
 from lienthong.node._ids import document_key, message_id_of
+from lienthong.node._in_memory import InMemoryTransport
 from lienthong.node._init import KeyFiles, init_home
 from lienthong.node._intake import Intake, intake_for
 from lienthong.node._node import Node
@@ -44,7 +60,7 @@ from lienthong.node._status_rules import (
 from lienthong.node._submit import Submission, SubmitOutcome, submit, submit_many
 from lienthong.node._trace import TRACE_HEADER, add_trace_header, hop_header, hop_note
 from lienthong.node._trace_view import DocumentTrace, document_trace
-from lienthong.node._transport import DeliveryRequest, InMemoryTransport, PeerTransport
+from lienthong.node._transport import DeliveryRequest, PeerTransport
 from lienthong.node._wire import PACKAGES_PATH, RECEIPT_TYPE, RECIPIENT_HEADER
 from lienthong.node._worker import DeliveryWorker
 from lienthong.store import (
