@@ -45,10 +45,16 @@ from lienthong.node._package import PackageSource, Spool, package_source, read_p
 from lienthong.node._peer_app import create_peer_app
 from lienthong.node._recall import RecallState, recall_states
 from lienthong.node._receive import receive
-from lienthong.node._reporting import STATISTICS_FILE, ReporterState, StatisticsReporter
+from lienthong.node._reporting import (
+    agency_reports,
+    day_window,
+    figures_of,
+    next_sequence,
+    pdf_signatures_valid,
+    reported_agencies,
+)
 from lienthong.node._retry import RetryPolicy, next_attempt
 from lienthong.node._runtime import NodeRuntime, RuntimeSettings
-from lienthong.node._service import NodeService, ServeSettings
 from lienthong.node._source import ConfigurationFile, ConfigurationSource
 from lienthong.node._status_rules import (
     StatusHistory,
@@ -62,7 +68,6 @@ from lienthong.node._trace import TRACE_HEADER, add_trace_header, hop_header, ho
 from lienthong.node._trace_view import DocumentTrace, document_trace
 from lienthong.node._transport import DeliveryRequest, PeerTransport
 from lienthong.node._wire import PACKAGES_PATH, RECEIPT_TYPE, RECIPIENT_HEADER
-from lienthong.node._worker import DeliveryWorker
 from lienthong.store import (
     DeliveryState,
     Disposition,
@@ -77,7 +82,6 @@ __all__ = [
     "PACKAGES_PATH",
     "RECEIPT_TYPE",
     "RECIPIENT_HEADER",
-    "STATISTICS_FILE",
     "TRACE_HEADER",
     "BlobSink",
     "ConfigurationFile",
@@ -85,7 +89,6 @@ __all__ = [
     "DeliveryError",
     "DeliveryRequest",
     "DeliveryState",
-    "DeliveryWorker",
     "Disposition",
     "DocumentLink",
     "DocumentTrace",
@@ -98,7 +101,6 @@ __all__ = [
     "NodeError",
     "NodeHome",
     "NodeRuntime",
-    "NodeService",
     "OutboxEntry",
     "Outcome",
     "PackageRefused",
@@ -110,24 +112,24 @@ __all__ = [
     "ReceiptEntry",
     "ReceiptInvalid",
     "Refusal",
-    "ReporterState",
     "RetryPolicy",
     "RuntimeSettings",
-    "ServeSettings",
     "Spool",
-    "StatisticsReporter",
     "StatusEntry",
     "StatusHistory",
     "StatusProblem",
     "Submission",
     "SubmitOutcome",
     "add_trace_header",
+    "agency_reports",
     "check_receipt",
     "create_peer_app",
+    "day_window",
     "deliver_due",
     "document_key",
     "document_trace",
     "export_evidence",
+    "figures_of",
     "hop_header",
     "hop_note",
     "init_home",
@@ -135,10 +137,13 @@ __all__ = [
     "map_httpx_errors",
     "message_id_of",
     "next_attempt",
+    "next_sequence",
     "package_source",
+    "pdf_signatures_valid",
     "read_package_file",
     "recall_states",
     "receive",
+    "reported_agencies",
     "settle_failure",
     "settle_receipt",
     "status_history",
