@@ -11,6 +11,7 @@ Inside ``lienthong.node`` the sending side and the receiving side share only lea
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +43,10 @@ RECEIVING: Final = frozenset({"_receive", "_peer_app"})
 JOINING: Final = frozenset({"_in_memory"})
 
 
+CYTHON: Final = (".pyx", ".pxd")
+_CYTHON_IMPORT: Final = re.compile(r"\s*(?:from\s+([\w.]+)\s+c?import\b|c?import\s+([\w.]+))")
+
+
 @dataclass(frozen=True, slots=True)
 class Import:
     where: str
@@ -68,8 +73,14 @@ class Source:
 
     def imports(self) -> Iterator[Import]:
         """Every import in the file, wherever it stands."""
-        tree = ast.parse(self.path.read_text(encoding="utf-8"), filename=str(self.path))
+        text = self.path.read_text(encoding="utf-8")
         where = f"{self.path.relative_to(SRC.parent) if self.path.is_relative_to(SRC) else self.path}"
+        if self.path.suffix in CYTHON:  # not Python to ``ast``: its import lines, read as lines
+            for number, line in enumerate(text.splitlines(), 1):
+                if found := _CYTHON_IMPORT.match(line):
+                    yield Import(f"{where}:{number}", found[1] or found[2])
+            return
+        tree = ast.parse(text, filename=str(self.path))
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -111,9 +122,10 @@ def package_of(module: str) -> str | None:
 
 
 def sources() -> list[Source]:
-    """Every Python file of the package, migrations included (Alembic loads them by path, yet
-    they are code of ``store``)."""
-    return [Source.at(path) for path in sorted(SRC.rglob("*.py"))]
+    """Every source file of the package: Python, stubs and Cython, migrations included (Alembic
+    loads them by path, yet they are code of ``store``)."""
+    paths = [path for suffix in (".py", ".pyi", *CYTHON) for path in SRC.rglob(f"*{suffix}")]
+    return [Source.at(path) for path in sorted(paths)]
 
 
 def layering_violations(files: list[Source]) -> list[str]:
@@ -187,6 +199,14 @@ def test_upward_imports_in_functions_relative_or_dynamic_are_found(tmp_path: Pat
     assert layering_violations([Source(directory_probe, "lienthong.directory._probe")]) == [
         f"{directory_probe}:1: directory imports node (lienthong.node.receive): "
         "within layer 4, node is listed after directory"
+    ]
+
+
+def test_upward_imports_in_cython_sources_are_found(tmp_path: Path) -> None:
+    probe = tmp_path / "_probe.pyx"
+    probe.write_text("from cpython.object cimport PyObject\nfrom lienthong.store import Database\n")
+    assert layering_violations([Source(probe, "lienthong.edxml._probe")]) == [
+        f"{probe}:2: edxml imports store (lienthong.store): layer 1 may not import layer 3"
     ]
 
 
