@@ -221,13 +221,10 @@ def test_no_noqa_excuses_an_import_inside_a_function() -> None:
     assert not excused, f"imports excused with noqa: PLC0415: {excused}"
 
 
-def test_node_sending_and_receiving_sides_share_only_leaves() -> None:
+def side_violations(files: list[Source]) -> list[str]:
     sides = {**dict.fromkeys(SENDING, "sending"), **dict.fromkeys(RECEIVING, "receiving")}
-    node = [source for source in sources() if source.module.startswith("lienthong.node._")]
-    missing = (SENDING | RECEIVING | JOINING) - {source.module.split(".")[2] for source in node}
-    assert not missing, f"tests/test_layering.py names node modules that are gone: {sorted(missing)}"
     problems = []
-    for source in node:
+    for source in files:
         name = source.module.split(".")[2]
         if name in JOINING:
             continue
@@ -239,4 +236,26 @@ def test_node_sending_and_receiving_sides_share_only_leaves() -> None:
             imported_side = "joining" if imported in JOINING else sides.get(imported, "leaf")
             if imported_side not in {"leaf", side}:
                 problems.append(f"{found.where}: {name} ({side}) imports {imported} ({imported_side})")
+    return list(dict.fromkeys(problems))  # one line per import statement, not per name imported
+
+
+def test_node_sending_and_receiving_sides_share_only_leaves() -> None:
+    node = [source for source in sources() if source.module.startswith("lienthong.node._")]
+    missing = (SENDING | RECEIVING | JOINING) - {source.module.split(".")[2] for source in node}
+    assert not missing, f"tests/test_layering.py names node modules that are gone: {sorted(missing)}"
+    problems = side_violations(node)
     assert not problems, "node's sides meet outside its leaves:\n" + "\n".join(problems)
+
+
+def test_a_side_importing_the_other_or_a_leaf_importing_a_side_is_found(tmp_path: Path) -> None:
+    # The knots there were: the receiving side took a private helper of the sending side, and
+    # the transport (a leaf the sending side and the trace need) called the receiving side.
+    receive, transport = tmp_path / "_receive.py", tmp_path / "_transport.py"
+    receive.write_text("from lienthong.node._submit import _status_entry\n", encoding="utf-8")
+    transport.write_text("from lienthong.node._receive import receive\n", encoding="utf-8")
+    assert side_violations(
+        [Source(receive, "lienthong.node._receive"), Source(transport, "lienthong.node._transport")]
+    ) == [
+        f"{receive}:1: _receive (receiving) imports _submit (sending)",
+        f"{transport}:1: _transport (leaf) imports _receive (receiving)",
+    ]
