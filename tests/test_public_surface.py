@@ -42,3 +42,21 @@ def test_every_error_class_descends_from_lienthong_error() -> None:
     assert set(errors.__all__) == {cls.__name__ for cls in classes if cls.__module__ == errors.__name__}
     assert all(issubclass(cls, errors.LienthongError) for cls in classes)
     assert sorted(errors.__all__, key=_isort_style) == list(errors.__all__)
+
+
+#: What runs a service is the wiring layer's (``lienthong.server``), not the roles' below it.
+WIRING = {
+    "lienthong.server": {
+        "NodeService", "ServeSettings", "DirectoryService", "DirectorySettings", "DeliveryWorker",
+        "StatisticsReporter", "ReporterState", "STATISTICS_FILE", "WebhookDispatcher",
+    },
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["lienthong.node", "lienthong.directory", "lienthong.api"])
+def test_running_services_are_exported_by_the_wiring_layer_only(name: str) -> None:
+    server = importlib.import_module("lienthong.server")
+    assert WIRING["lienthong.server"] <= set(server.__all__)
+    module = importlib.import_module(name)
+    kept = sorted(WIRING["lienthong.server"] & {*module.__all__, *vars(module)})
+    assert not kept, f"{name} still exports what lienthong.server runs: {kept}"

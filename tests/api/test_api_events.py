@@ -15,7 +15,6 @@ import pytest
 from api.api_network import Api
 from lienthong.api import (
     ApiSettings,
-    WebhookDispatcher,
     add_client,
     create_app,
     register_webhook,
@@ -23,6 +22,7 @@ from lienthong.api import (
 )
 from lienthong.client import Event, WebhookInvalid, verify_webhook
 from lienthong.node import RetryPolicy
+from lienthong.server import WebhookDispatcher
 from lienthong.store import EventStore
 from node.node_network import AT, RECIPIENT, SENDER, SUCCESSOR, document
 

@@ -20,13 +20,12 @@ from lienthong.directory import (
     AdminFile,
     DirectoryKey,
     DirectoryRegistry,
-    DirectoryService,
-    DirectorySettings,
     Scope,
     generate_directory_key,
 )
 from lienthong.directory._signing import private_key_pem
 from lienthong.net import ServerThread, client_context
+from lienthong.server import DirectoryService, DirectorySettings
 from lienthong.trust import Pki
 
 DATA = resources.files("lienthong.codes") / "data"

@@ -22,9 +22,17 @@ from lienthong.demo import wait_for
 from lienthong.edxml import BusinessType, parse_package
 from lienthong.evidence import LogKind, read_receipt, verify_bundle
 from lienthong.net import client_context
-from lienthong.node import DeliveryState, NodeRuntime, Refusal, deliver_due, export_evidence, submit
+from lienthong.node import (
+    DeliveryRequest,
+    DeliveryState,
+    InMemoryTransport,
+    NodeRuntime,
+    Refusal,
+    deliver_due,
+    export_evidence,
+    submit,
+)
 from lienthong.node._receive import receive_many
-from lienthong.node._transport import DeliveryRequest, InMemoryTransport
 from lienthong.node._wire import (
     BATCH_PATH,
     BATCH_TYPE,

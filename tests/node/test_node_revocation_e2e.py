@@ -25,13 +25,12 @@ from directory.directory_servers import write_key
 from lienthong.demo import wait_for
 from lienthong.directory import (
     ConfigurationAnchor,
-    DirectoryService,
-    DirectorySettings,
     generate_directory_key,
     reopen_configuration,
 )
 from lienthong.net import ServerThread
 from lienthong.node import DeliveryState, NodeHome, init_home
+from lienthong.server import DirectoryService, DirectorySettings
 from lienthong.store import NodeStore, OutboxEntry, open_database
 from lienthong.trust import Pki
 from node.e2e_network import NodeProcess

@@ -12,8 +12,8 @@ from pathlib import Path
 from lienthong.demo import DemoNetwork, wait_for
 from lienthong.edxml import VIETNAM_TZ, DocumentBuilder, StatusCode, write_package
 from lienthong.net import client_context
-from lienthong.node import STATISTICS_FILE, ReporterState, StatisticsReporter, deliver_due, submit
-from lienthong.node._reporting import agency_reports, day_window, next_sequence
+from lienthong.node import agency_reports, day_window, deliver_due, next_sequence, submit
+from lienthong.server import STATISTICS_FILE, ReporterState, StatisticsReporter
 from lienthong.statistics import ReportOutbox, StatisticsClient, StatisticsReport, load_node_key
 from lienthong.store import node_day_activity
 from lienthong.trust import sign_pdf

@@ -16,12 +16,15 @@ from lienthong.api._errors import (
     StatusOutOfOrder,
     UploadTooLarge,
 )
-from lienthong.api._events import EventType, event_type
+from lienthong.api._events import EventType, event_model, event_type
+from lienthong.api._models import Event
 from lienthong.api._problems import STATUS, status_of
 from lienthong.api._replays import StoredReplays
 from lienthong.api._rules import check_status
 from lienthong.api._tokens import TokenCache
-from lienthong.api._webhooks import WebhookDispatcher, check_webhook_url, register_webhook
+from lienthong.api._webhook_targets import Resolve, resolve_host
+from lienthong.api._webhook_targets import check_target as check_webhook_target
+from lienthong.api._webhooks import check_webhook_url, register_webhook
 
 __all__ = [
     "STATUS",
@@ -30,22 +33,26 @@ __all__ = [
     "ApiSettings",
     "AuthenticationRequired",
     "DocumentUnknown",
+    "Event",
     "EventType",
     "IssuedCredentials",
     "RequestInvalid",
+    "Resolve",
     "ScopeForbidden",
     "StatusOutOfOrder",
     "StoredReplays",
     "TokenCache",
     "UploadTooLarge",
-    "WebhookDispatcher",
     "add_client",
     "check_status",
+    "check_webhook_target",
     "check_webhook_url",
     "create_app",
+    "event_model",
     "event_type",
     "register_webhook",
     "remove_client",
+    "resolve_host",
     "status_of",
     "stop_streams",
     "token_digest",

@@ -1,48 +1,29 @@
 """Webhooks: a REST client registers a URL; the node POSTs it each event, signed, in order.
 
 Registration gives the client a secret once (``lienthong.net.sign_webhook`` documents the
-signature). ``WebhookDispatcher`` is a thread (started and stopped by ``NodeService``, like the
-delivery worker): for each due webhook it claims it (a lease, so two processes on one database
-never both send), POSTs the events after its cursor one at a time, and moves the cursor on each
-2xx, persisted at once: a restart neither loses nor repeats an acknowledged event. Any other
-answer, or none, is retried with exponential backoff and jitter, without end: the event waits.
+signature). Sending is ``lienthong.server.WebhookDispatcher``'s, a background loop of the
+serving node.
 
 A webhook URL is ``https`` with a certificate chaining to the network's anchors (the TLS context
 the node is given, which presents no client certificate: never the node's peer one), or ``http``
 to this machine only; its host must resolve to public addresses only, at registration and at
-each delivery, unless the operator allows private ones (``_webhook_targets``). The signature is
-``lienthong.net``'s ``sign_webhook``: one definition for the node that signs and the SDK's
-``verify_webhook`` that checks.
+each delivery, unless the operator allows private ones (``_webhook_targets``).
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import random
 import secrets
-import threading
-import time
-from collections.abc import Callable
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 import httpx
 
 from lienthong._i18n import tr
-from lienthong.api._context import _now
 from lienthong.api._errors import DocumentUnknown, RequestInvalid
-from lienthong.api._events import event_model
-from lienthong.api._models import Event, Webhook
+from lienthong.api._models import Webhook
 from lienthong.api._webhook_targets import Resolve, check_target, resolve_host
-from lienthong.net import sign_webhook
-from lienthong.node import Node, RetryPolicy, next_attempt
-from lienthong.store import ApiClientEntry, ApiStore, Database, EventStore, WebhookEntry
+from lienthong.store import ApiClientEntry, Database, EventStore, WebhookEntry
 
-_log = logging.getLogger("lienthong.api.webhooks")
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
-#: Backoff between attempts at one event: 0.5 s, 1 s, 2 s, … 5 minutes (with jitter), never given up.
-WEBHOOK_RETRY = RetryPolicy(base=timedelta(seconds=0.5), cap=timedelta(minutes=5))
 
 
 def check_webhook_url(url: str, *, allow_private: bool = False, resolve: Resolve = resolve_host) -> str:
@@ -126,145 +107,3 @@ def remove(database: Database, client: ApiClientEntry) -> None:
         removed = store.remove_webhook(client.name)
     if not removed:
         raise _missing(client)
-
-
-def body_of(event: Event) -> bytes:
-    return json.dumps(event.model_dump(mode="json"), ensure_ascii=False, separators=(",", ":")).encode()
-
-
-class WebhookDispatcher:
-    """Sends each webhook its events; ``run_once`` is one pass, ``start``/``stop`` a thread."""
-
-    def __init__(
-        self,
-        source: Callable[[], Node],
-        *,
-        verify: Any = True,
-        allow_private: bool = False,
-        resolve: Resolve = resolve_host,
-        transport: httpx.BaseTransport | None = None,
-        timeout: float = 10.0,
-        idle: float = 0.5,
-        batch: int = 50,
-        lease: timedelta = timedelta(seconds=60),
-        retry: RetryPolicy = WEBHOOK_RETRY,
-        clock: Callable[[], datetime] = _now,
-        rand: random.Random | None = None,
-    ) -> None:
-        self._source = source
-        # No proxy from the environment: the address checked must be the one connected to.
-        self._http = httpx.Client(verify=verify, transport=transport, timeout=timeout, trust_env=False)
-        self._allow_private, self._resolve = allow_private, resolve
-        self._idle, self._batch, self._lease = idle, batch, lease
-        self._retry, self._clock = retry, clock
-        self._rand = rand or random.Random()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="lienthong-webhooks", daemon=True)
-            self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
-
-    def close(self) -> None:
-        self.stop()
-        self._http.close()
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                sent = self.run_once()
-            except Exception:  # a database hiccup must not end the thread; the pass is retried
-                _log.exception("webhook pass failed")
-                sent = 0
-            if not sent:
-                self._stop.wait(self._idle)
-
-    def run_once(self) -> int:
-        """Claim the due webhooks and send each its pending events; returns events acknowledged."""
-        database = self._source().database
-        token = secrets.token_hex(16)
-        now = self._clock()
-        with EventStore.begin(database) as store:
-            hooks = store.claim_webhooks(now=now, until=now + self._lease, token=token, limit=20)
-        return sum(self._serve(database, hook, token) for hook in hooks)
-
-    def _serve(self, database: Database, hook: WebhookEntry, token: str) -> int:
-        with ApiStore.begin(database) as api:
-            client = api.client_by_name(hook.client)
-        codes = client.codes if client is not None else ()
-        with EventStore.begin(database) as store:
-            page = store.events(codes=codes, after=hook.cursor, limit=self._batch)
-        cursor, attempts, acknowledged = hook.cursor, hook.attempts, 0
-        # Stop well within the lease: past it another process may claim this webhook.
-        until = time.monotonic() + self._lease.total_seconds() / 2
-        for entry in page.events:
-            if self._stop.is_set() or time.monotonic() > until:
-                break
-            error = self._post(hook, event_model(entry))
-            if error is not None:
-                now = self._clock()
-                due = next_attempt(
-                    self._retry,
-                    attempts=attempts + 1,
-                    now=now,
-                    deadline=now + self._retry.cap,
-                    rand=self._rand,
-                )
-                wait = ((due or now) - now).total_seconds()
-                self._settle(database, hook, token, cursor, attempts + 1, wait, error)
-                return acknowledged
-            cursor, attempts, acknowledged = entry.seq, 0, acknowledged + 1
-            self._settle(database, hook, token, cursor, 0, 0.0, None, release=False)
-        if not page.events or cursor == page.events[-1].seq:  # all sent: skip what was out of scope
-            cursor = max(cursor, page.scanned_to)
-        self._settle(database, hook, token, cursor, attempts, 0.0, hook.last_error if attempts else None)
-        return acknowledged
-
-    def _post(self, hook: WebhookEntry, event: Event) -> str | None:
-        """None when the webhook acknowledged ``event`` with a 2xx; why not otherwise."""
-        try:  # again at each delivery: the host's addresses may have changed since registration
-            check_target(hook.url, allow_private=self._allow_private, resolve=self._resolve)
-        except RequestInvalid as exc:
-            return exc.message[:500]
-        body = body_of(event)
-        stamp = int(self._clock().timestamp())
-        headers = sign_webhook(hook.secret, body, event_id=event.id, event_type=event.type, timestamp=stamp)
-        try:
-            response = self._http.post(hook.url, content=body, headers=headers)
-        except httpx.HTTPError as exc:
-            return f"{type(exc).__name__}: {exc}"[:500]
-        if response.is_success:
-            return None
-        return f"HTTP {response.status_code}"
-
-    def _settle(
-        self,
-        database: Database,
-        hook: WebhookEntry,
-        token: str,
-        cursor: int,
-        attempts: int,
-        wait: float,
-        error: str | None,
-        *,
-        release: bool = True,
-    ) -> None:
-        with EventStore.begin(database) as store:
-            store.settle_webhook(
-                hook.client,
-                token=token,
-                secret=hook.secret,
-                cursor=cursor,
-                attempts=attempts,
-                next_attempt_at=self._clock() + timedelta(seconds=wait),
-                last_error=error,
-                release=release,
-            )

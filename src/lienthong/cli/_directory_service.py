@@ -19,8 +19,6 @@ from lienthong.directory import (
     AdminFile,
     ConfigurationAnchor,
     ConfigurationRefused,
-    DirectoryService,
-    DirectorySettings,
     Scope,
     fetch_configuration,
     parse_scopes,
@@ -28,6 +26,7 @@ from lienthong.directory import (
 )
 from lienthong.directory._files import write_atomically
 from lienthong.net import client_context
+from lienthong.server import DirectoryService, DirectorySettings
 from lienthong.store import DEFAULT_URL
 from lienthong.trust import check_private, private_files
 

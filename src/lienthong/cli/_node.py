@@ -28,16 +28,15 @@ from lienthong.node import (
     NodeError,
     NodeHome,
     NodeRuntime,
-    NodeService,
     RetryPolicy,
     RuntimeSettings,
-    ServeSettings,
     document_trace,
     export_evidence,
     init_home,
     read_package_file,
     submit,
 )
+from lienthong.server import NodeService, ServeSettings
 from lienthong.trust import private_files
 
 app = typer.Typer(help="Điểm kết nối: văn bản đi, văn bản đến, biên nhận và nhật ký.", no_args_is_help=True)

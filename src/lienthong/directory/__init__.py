@@ -7,7 +7,7 @@ configuration that lets every node route without asking anyone.
 """
 
 from lienthong.directory._admins import Admin, AdminFile, Scope, parse_scopes
-from lienthong.directory._app import DirectoryService, DirectorySettings, create_app
+from lienthong.directory._app import create_app
 from lienthong.directory._certs import fingerprint as certificate_fingerprint
 from lienthong.directory._certs import pem_fingerprint
 from lienthong.directory._client import (
@@ -47,6 +47,7 @@ from lienthong.directory._errors import (
     SignerNotEntitled,
 )
 from lienthong.directory._network import Network, Route
+from lienthong.directory._problems import answer as answer_error
 from lienthong.directory._publisher import CONTENT_TYPE, ConfigurationPublisher, SignedConfiguration
 from lienthong.directory._registry import DirectoryRegistry
 from lienthong.directory._signing import ConfigurationAnchor, DirectoryKey, generate_directory_key
@@ -89,8 +90,6 @@ __all__ = [
     "DirectoryKeyError",
     "DirectoryRegistry",
     "DirectoryRequestInvalid",
-    "DirectoryService",
-    "DirectorySettings",
     "DirectorySnapshot",
     "DirectoryUnreachable",
     "Network",
@@ -108,6 +107,7 @@ __all__ = [
     "SignedConfiguration",
     "SignerNotEntitled",
     "TrustAnchor",
+    "answer_error",
     "build_configuration",
     "certificate_fingerprint",
     "create_app",

@@ -1,140 +1,30 @@
-"""The directory's web application and the service that serves it over TLS.
-
-``DirectorySettings`` is read once (from the CLI's options) and frozen; ``DirectoryService``
-loads the signing key once, opens the registry and the admins file, and serves
-``create_app(...)`` with ``lienthong.net`` on a loopback socket it binds first.
+"""``create_app``: the directory's own web application, the configuration for every member and
+the admin API. ``lienthong.server`` serves it, with the portal mounted on it.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
 from fastapi import FastAPI
 
 from lienthong import __version__
-from lienthong._i18n import tr
 from lienthong.directory._admin_api import admin_body_rules, admin_router
 from lienthong.directory._admins import AdminFile
-from lienthong.directory._config import DEFAULT_VALIDITY
 from lienthong.directory._config_api import config_router
-from lienthong.directory._errors import DirectoryKeyError
 from lienthong.directory._problems import answer, install_problem_handlers
 from lienthong.directory._publisher import ConfigurationPublisher
 from lienthong.directory._registry import DirectoryRegistry
-from lienthong.directory._signing import DirectoryKey
-from lienthong.net import BodyGuard, ServerThread, bind, serve_forever, serve_in_thread, server_context
-from lienthong.store import sqlite_files
-
-Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
+from lienthong.net import BodyGuard
 
 
 def create_app(
-    *,
-    registry: DirectoryRegistry,
-    publisher: ConfigurationPublisher,
-    admins: AdminFile,
-    clock: Clock = _utc_now,
+    *, registry: DirectoryRegistry, publisher: ConfigurationPublisher, admins: AdminFile
 ) -> FastAPI:
-    """The directory's API: ``/v1/config`` for every member, ``/v1/admin/…`` for admins; the
-    statistics intake, the portal (``/portal/``) and ``/metrics`` (``lienthong.portal``)."""
-    # The portal sits on top of the directory (and imports it): imported when the app is built.
-    from lienthong.portal import install_portal  # noqa: PLC0415
-
+    """The directory's API: ``/v1/config`` for every member, ``/v1/admin/…`` for admins; errors
+    answered from the directory's table (``answer_error`` answers them before a route runs)."""
     app = FastAPI(title="lienthong directory", version=__version__, docs_url=None, redoc_url=None)
     app.include_router(config_router(publisher))
     app.include_router(admin_router(registry, admins))
-    # Added before the portal's guard and metrics, so both stand in front of this one.
+    # Added first: what is mounted later (the portal's guard and metrics) stands in front of it.
     app.add_middleware(BodyGuard, rules=admin_body_rules(admins), answer=answer)
-    install_portal(app, registry=registry, admins=admins, clock=clock, answer=answer)
     install_problem_handlers(app)
     return app
-
-
-@dataclass(frozen=True, slots=True)
-class DirectorySettings:
-    """Everything a directory server needs, read once at start-up."""
-
-    database_url: str
-    #: The directory's home: ``admins.json`` lives here.
-    home: Path
-    #: The configuration-signing key and its certificate (PEM).
-    signing_key: Path
-    signing_certificate: Path
-    #: The server's TLS certificate chain and key (PEM).
-    tls_certificate: Path
-    tls_key: Path
-    #: Roots a client certificate must chain to, when one is given (it is optional).
-    client_anchors: Path | None = None
-    #: The network's name, written in every configuration.
-    directory: str = "lienthong"
-    valid_for: timedelta = DEFAULT_VALIDITY
-    host: str = "127.0.0.1"
-    #: 0: a free port, chosen by the kernel.
-    port: int = 0
-
-    def secret_paths(self) -> list[Path]:
-        """What only the directory's owner may read: the keys, the SQLite database and its log,
-        the admins' file, and the home when it holds one (by default the working directory)."""
-        admins = AdminFile.in_home(self.home).path
-        home = [self.home] if admins.exists() else []
-        return [*home, admins, self.signing_key, self.tls_key, *sqlite_files(self.database_url)]
-
-
-class DirectoryService:
-    """A directory ready to serve: key loaded, registry open. Close it when done."""
-
-    def __init__(self, settings: DirectorySettings, *, clock: Clock = _utc_now) -> None:
-        self.settings = settings
-        key = DirectoryKey.load(settings.signing_key, settings.signing_certificate)
-        try:
-            # Client certificates are optional (any member may read the configuration), but verified.
-            self._tls = server_context(
-                certificate=settings.tls_certificate,
-                key=settings.tls_key,
-                client_anchors=settings.client_anchors,
-                require_client_certificate=False,
-            )
-        except OSError as exc:  # ssl.SSLError is one
-            raise DirectoryKeyError(
-                tr(f"Không dùng được chứng thư/khoá TLS: {exc}", f"Cannot use the TLS certificate/key: {exc}")
-            ) from exc
-        from lienthong.net import capture_peer_certificates  # noqa: PLC0415 - see create_app
-
-        capture_peer_certificates(self._tls)  # POST /v1/statistics needs the node's certificate
-        self.registry = DirectoryRegistry.open(settings.database_url, clock=clock)
-        self.admins = AdminFile.in_home(settings.home)
-        self.publisher = ConfigurationPublisher(
-            self.registry, key, directory=settings.directory, valid_for=settings.valid_for, clock=clock
-        )
-        self.app = create_app(
-            registry=self.registry, publisher=self.publisher, admins=self.admins, clock=clock
-        )
-
-    async def serve(
-        self, *, on_listening: Callable[[str], None], shutdown: asyncio.Event | None = None
-    ) -> None:
-        """Bind, tell ``on_listening`` the URL, serve until ``shutdown`` (forever without one)."""
-        listening = bind(self.settings.host, self.settings.port)
-        on_listening(listening.url)
-        await serve_forever(self.app, listening, self._tls, shutdown=shutdown)
-
-    def start(self) -> ServerThread:
-        """Serve in a background thread on a free loopback port (tests, embedding)."""
-        return serve_in_thread(self.app, self._tls, host=self.settings.host)
-
-    def close(self) -> None:
-        self.registry.close()
-
-    def __enter__(self) -> DirectoryService:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()

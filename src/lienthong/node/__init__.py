@@ -5,6 +5,21 @@ The protocol is a set of synchronous functions over the store, time always a par
 >>> submission = submit(node, package_bytes, at=now)                        # doctest: +SKIP
 >>> deliver_due(node, transport, now=now, rand=random.Random())              # doctest: +SKIP
 >>> receipt_bytes = receive(node, package_bytes, recipient=code, peer=name, at=now)   # doctest: +SKIP
+
+Its modules fall on two sides that never import each other (``tests/test_layering.py`` holds it):
+
+- the sending side: ``_submit`` (accept, sign, queue), ``_intake`` (submissions in batches),
+  ``_deliver`` (send what is due, settle receipts), ``_http`` (the mTLS transport);
+- the receiving side: ``_receive`` (check, store, answer with a receipt), ``_peer_app`` (the
+  peer endpoint);
+- shared leaves, which import neither side: ``_node``, ``_errors``, ``_ids``, ``_package``,
+  ``_signing``, ``_checks``, ``_recall``, ``_status_rules``, ``_statuses``, ``_transport`` (what
+  a transport is), ``_trace``, ``_wire``, ``_retry``, ``_attachment_blobs``, ``_reporting``
+  (what a statistics report says), and the node's setup and views: ``_home``, ``_init``,
+  ``_source``, ``_runtime``, ``_evidence``, ``_trace_view``;
+- ``_in_memory`` joins the sides in one process (its transport calls ``receive``): above both.
+
+Running a node (listeners, the delivery worker, the statistics reporter) is ``lienthong.server``'s.
 """
 
 from lienthong.node._attachment_blobs import BlobSink
@@ -22,6 +37,7 @@ from lienthong.node._evidence import export_evidence
 from lienthong.node._home import NodeHome
 from lienthong.node._http import HttpTransport, map_httpx_errors
 from lienthong.node._ids import document_key, message_id_of
+from lienthong.node._in_memory import InMemoryTransport
 from lienthong.node._init import KeyFiles, init_home
 from lienthong.node._intake import Intake, intake_for
 from lienthong.node._node import Node
@@ -29,10 +45,16 @@ from lienthong.node._package import PackageSource, Spool, package_source, read_p
 from lienthong.node._peer_app import create_peer_app
 from lienthong.node._recall import RecallState, recall_states
 from lienthong.node._receive import receive
-from lienthong.node._reporting import STATISTICS_FILE, ReporterState, StatisticsReporter
+from lienthong.node._reporting import (
+    agency_reports,
+    day_window,
+    figures_of,
+    next_sequence,
+    pdf_signatures_valid,
+    reported_agencies,
+)
 from lienthong.node._retry import RetryPolicy, next_attempt
 from lienthong.node._runtime import NodeRuntime, RuntimeSettings
-from lienthong.node._service import NodeService, ServeSettings
 from lienthong.node._source import ConfigurationFile, ConfigurationSource
 from lienthong.node._status_rules import (
     StatusHistory,
@@ -44,9 +66,8 @@ from lienthong.node._status_rules import (
 from lienthong.node._submit import Submission, SubmitOutcome, submit, submit_many
 from lienthong.node._trace import TRACE_HEADER, add_trace_header, hop_header, hop_note
 from lienthong.node._trace_view import DocumentTrace, document_trace
-from lienthong.node._transport import DeliveryRequest, InMemoryTransport, PeerTransport
+from lienthong.node._transport import DeliveryRequest, PeerTransport
 from lienthong.node._wire import PACKAGES_PATH, RECEIPT_TYPE, RECIPIENT_HEADER
-from lienthong.node._worker import DeliveryWorker
 from lienthong.store import (
     DeliveryState,
     Disposition,
@@ -61,7 +82,6 @@ __all__ = [
     "PACKAGES_PATH",
     "RECEIPT_TYPE",
     "RECIPIENT_HEADER",
-    "STATISTICS_FILE",
     "TRACE_HEADER",
     "BlobSink",
     "ConfigurationFile",
@@ -69,7 +89,6 @@ __all__ = [
     "DeliveryError",
     "DeliveryRequest",
     "DeliveryState",
-    "DeliveryWorker",
     "Disposition",
     "DocumentLink",
     "DocumentTrace",
@@ -82,7 +101,6 @@ __all__ = [
     "NodeError",
     "NodeHome",
     "NodeRuntime",
-    "NodeService",
     "OutboxEntry",
     "Outcome",
     "PackageRefused",
@@ -94,24 +112,24 @@ __all__ = [
     "ReceiptEntry",
     "ReceiptInvalid",
     "Refusal",
-    "ReporterState",
     "RetryPolicy",
     "RuntimeSettings",
-    "ServeSettings",
     "Spool",
-    "StatisticsReporter",
     "StatusEntry",
     "StatusHistory",
     "StatusProblem",
     "Submission",
     "SubmitOutcome",
     "add_trace_header",
+    "agency_reports",
     "check_receipt",
     "create_peer_app",
+    "day_window",
     "deliver_due",
     "document_key",
     "document_trace",
     "export_evidence",
+    "figures_of",
     "hop_header",
     "hop_note",
     "init_home",
@@ -119,10 +137,13 @@ __all__ = [
     "map_httpx_errors",
     "message_id_of",
     "next_attempt",
+    "next_sequence",
     "package_source",
+    "pdf_signatures_valid",
     "read_package_file",
     "recall_states",
     "receive",
+    "reported_agencies",
     "settle_failure",
     "settle_receipt",
     "status_history",

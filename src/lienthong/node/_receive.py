@@ -24,7 +24,7 @@ from lienthong.node._ids import document_key, kind_of, message_id_of
 from lienthong.node._node import Node
 from lienthong.node._package import PackageSource, package_source
 from lienthong.node._recall import check_recall, mark_recall
-from lienthong.node._submit import _status_entry
+from lienthong.node._statuses import status_entry
 from lienthong.store import (
     Direction,
     Disposition,
@@ -273,7 +273,7 @@ def _store_in(
             inbox.flush()
         _apply(store, package, recipient, at=at)
         if isinstance(package, StatusPackage):
-            store.put_status(_status_entry(package, recipient, digest, Direction.IN, at))
+            store.put_status(status_entry(package, recipient, digest, Direction.IN, at))
     return Receipt(
         message_id=message_id,
         document_id=package.document_id,

@@ -26,6 +26,7 @@ from lienthong.node._node import Node
 from lienthong.node._package import PackageSource, package_source
 from lienthong.node._recall import apply_recall
 from lienthong.node._signing import sign_source
+from lienthong.node._statuses import status_entry
 from lienthong.node._trace import stamp as trace_stamp
 from lienthong.store import (
     DeliveryState,
@@ -34,7 +35,6 @@ from lienthong.store import (
     OutboxEntry,
     OutboxItem,
     PackageKind,
-    StatusEntry,
 )
 
 
@@ -255,7 +255,7 @@ def _record(
     if isinstance(package, StatusPackage):
         for item in items:
             apply_recall(store, package, addressee=item.recipient, direction=Direction.OUT)
-            store.put_status(_status_entry(package, item.recipient, digest, Direction.OUT, at))
+            store.put_status(status_entry(package, item.recipient, digest, Direction.OUT, at))
 
 
 def _repeat(earlier: list[OutboxEntry], package: Package, digest: str) -> Submission:
@@ -329,20 +329,3 @@ def _items(
                 reason=Refusal.RECIPIENT_UNKNOWN,
             )
         yield base
-
-
-def _status_entry(
-    package: StatusPackage, addressee: str, digest: str, direction: Direction, at: datetime
-) -> StatusEntry:
-    return StatusEntry(
-        sender=document_key(package)[0],
-        document_id=package.document_id,
-        reporter=package.from_code,
-        addressee=addressee,
-        status_code=package.status_code.value,
-        timestamp=package.timestamp,
-        package_sha256=digest,
-        direction=direction,
-        recorded_at=at,
-        description=package.description,
-    )

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from lxml import etree
 
@@ -39,10 +39,8 @@ from lienthong.evidence import canonical_json
 from lienthong.node._ids import message_id_of
 from lienthong.node._node import Node
 from lienthong.node._package import PackageSource
+from lienthong.node._transport import DeliveryRequest
 from lienthong.store import NodeStore
-
-if TYPE_CHECKING:  # _transport imports the receiving side, which imports this
-    from lienthong.node._transport import DeliveryRequest
 
 #: The delivery header carrying the sender's hop record (``_wire`` names the others).
 TRACE_HEADER: Final = "Lienthong-Trace"

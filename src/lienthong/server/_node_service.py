@@ -1,5 +1,5 @@
-"""``NodeService``: a serving node, the peer endpoint over mutual TLS plus its delivery worker
-and its statistics reporter (``_reporting``).
+"""``NodeService``: a serving node, the peer endpoint over mutual TLS plus its delivery worker,
+its statistics reporter and its webhook dispatcher (the background loops this package owns).
 
 TLS contexts come from ``lienthong.net``: the server requires a client certificate chaining to
 the network's anchors (read from the configuration at start); the client presents the node's
@@ -7,7 +7,8 @@ TLS certificate and trusts only those anchors.
 
 The API for document-management software (``lienthong.api``) is served on a second listener,
 TLS with the node's certificate but no client certificate asked for: its clients authenticate
-with bearer tokens or VXP HMAC headers.
+with bearer tokens or VXP HMAC headers. The agency console (``lienthong.console``) is mounted
+on the same listener.
 """
 
 from __future__ import annotations
@@ -18,13 +19,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from fastapi import FastAPI
+
+from lienthong.api import ApiSettings, create_app, stop_streams
+from lienthong.console import LoginPolicy, UserFile, create_console
 from lienthong.net import bind, capture_peer_certificates, client_context, serve_forever, server_context
-from lienthong.node._home import NodeHome
-from lienthong.node._http import HttpTransport
-from lienthong.node._peer_app import create_peer_app
-from lienthong.node._reporting import StatisticsReporter
-from lienthong.node._runtime import NodeRuntime, RuntimeSettings
-from lienthong.node._worker import DeliveryWorker
+from lienthong.node import HttpTransport, NodeHome, NodeRuntime, RuntimeSettings, create_peer_app
+from lienthong.server._delivery import DeliveryWorker
+from lienthong.server._statistics import StatisticsReporter
+from lienthong.server._webhooks import WebhookDispatcher
 from lienthong.statistics import ServiceMetrics
 
 
@@ -81,12 +84,9 @@ class NodeService:
         # GET /metrics on the API listener. Not on the peer app: its middleware would stand between
         # a hostile oversized body and the early 413 the peer endpoint answers it with.
         self.metrics = ServiceMetrics("node")
-        self.api_app: Any = None
-        self.webhooks: Any = None
+        self.api_app: FastAPI | None = None
+        self.webhooks: WebhookDispatcher | None = None
         if self.settings.api_port is not None:
-            from lienthong.api import ApiSettings, WebhookDispatcher, create_app  # noqa: PLC0415 - above the node
-            from lienthong.console import LoginPolicy, UserFile, create_console  # noqa: PLC0415 - likewise
-
             self.api_app = create_app(
                 self.runtime.node,
                 settings=ApiSettings(
@@ -149,7 +149,7 @@ class NodeService:
         # an HTTP/2 stream still open when the server says goodbye ends in an error for its client.
         stopping = asyncio.Event() if shutdown is not None else None
         servers = [serve_forever(self.app, listening, self._server_tls, shutdown=stopping)]
-        if api is not None:
+        if api is not None and self.api_app is not None:
             servers.append(serve_forever(self.api_app, api, self._api_tls, shutdown=stopping))
         serving: asyncio.Future[Any] = asyncio.ensure_future(asyncio.gather(*servers))
         try:
@@ -160,8 +160,6 @@ class NodeService:
                 [serving, asyncio.ensure_future(shutdown.wait())], return_when="FIRST_COMPLETED"
             )
             if self.api_app is not None:
-                from lienthong.api import stop_streams  # noqa: PLC0415 - the API sits above the node
-
                 await stop_streams(self.api_app)
             assert stopping is not None
             stopping.set()

@@ -18,10 +18,9 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
-from lienthong.node._deliver import deliver_due
-from lienthong.node._node import Node
-from lienthong.node._transport import PeerTransport
+from lienthong.node import Node, PeerTransport, deliver_due
 
+#: The name it logged under in ``lienthong.node``: log filters and readers keep working.
 _log = logging.getLogger("lienthong.node.worker")
 
 

@@ -1,0 +1,139 @@
+"""The directory's web application, portal included, and the service that serves it over TLS.
+
+``DirectorySettings`` is read once (from the CLI's options) and frozen; ``DirectoryService``
+loads the signing key once, opens the registry and the admins file, and serves
+``create_directory_app(...)`` with ``lienthong.net`` on a loopback socket it binds first.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from fastapi import FastAPI
+
+from lienthong._i18n import tr
+from lienthong.directory import (
+    DEFAULT_VALIDITY,
+    AdminFile,
+    ConfigurationPublisher,
+    DirectoryKey,
+    DirectoryKeyError,
+    DirectoryRegistry,
+    answer_error,
+    create_app,
+)
+from lienthong.net import (
+    ServerThread,
+    bind,
+    capture_peer_certificates,
+    serve_forever,
+    serve_in_thread,
+    server_context,
+)
+from lienthong.portal import install_portal
+from lienthong.store import sqlite_files
+
+Clock = Callable[[], datetime]
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def create_directory_app(
+    *,
+    registry: DirectoryRegistry,
+    publisher: ConfigurationPublisher,
+    admins: AdminFile,
+    clock: Clock = _utc_now,
+) -> FastAPI:
+    """The directory's API (``lienthong.directory.create_app``: ``/v1/config`` for every member,
+    ``/v1/admin/…`` for admins) with the statistics intake, the portal (``/portal/``) and
+    ``/metrics`` (``lienthong.portal``) mounted on it."""
+    app = create_app(registry=registry, publisher=publisher, admins=admins)
+    install_portal(app, registry=registry, admins=admins, clock=clock, answer=answer_error)
+    return app
+
+
+@dataclass(frozen=True, slots=True)
+class DirectorySettings:
+    """Everything a directory server needs, read once at start-up."""
+
+    database_url: str
+    #: The directory's home: ``admins.json`` lives here.
+    home: Path
+    #: The configuration-signing key and its certificate (PEM).
+    signing_key: Path
+    signing_certificate: Path
+    #: The server's TLS certificate chain and key (PEM).
+    tls_certificate: Path
+    tls_key: Path
+    #: Roots a client certificate must chain to, when one is given (it is optional).
+    client_anchors: Path | None = None
+    #: The network's name, written in every configuration.
+    directory: str = "lienthong"
+    valid_for: timedelta = DEFAULT_VALIDITY
+    host: str = "127.0.0.1"
+    #: 0: a free port, chosen by the kernel.
+    port: int = 0
+
+    def secret_paths(self) -> list[Path]:
+        """What only the directory's owner may read: the keys, the SQLite database and its log,
+        the admins' file, and the home when it holds one (by default the working directory)."""
+        admins = AdminFile.in_home(self.home).path
+        home = [self.home] if admins.exists() else []
+        return [*home, admins, self.signing_key, self.tls_key, *sqlite_files(self.database_url)]
+
+
+class DirectoryService:
+    """A directory ready to serve: key loaded, registry open. Close it when done."""
+
+    def __init__(self, settings: DirectorySettings, *, clock: Clock = _utc_now) -> None:
+        self.settings = settings
+        key = DirectoryKey.load(settings.signing_key, settings.signing_certificate)
+        try:
+            # Client certificates are optional (any member may read the configuration), but verified.
+            self._tls = server_context(
+                certificate=settings.tls_certificate,
+                key=settings.tls_key,
+                client_anchors=settings.client_anchors,
+                require_client_certificate=False,
+            )
+        except OSError as exc:  # ssl.SSLError is one
+            raise DirectoryKeyError(
+                tr(f"Không dùng được chứng thư/khoá TLS: {exc}", f"Cannot use the TLS certificate/key: {exc}")
+            ) from exc
+        capture_peer_certificates(self._tls)  # POST /v1/statistics needs the node's certificate
+        self.registry = DirectoryRegistry.open(settings.database_url, clock=clock)
+        self.admins = AdminFile.in_home(settings.home)
+        self.publisher = ConfigurationPublisher(
+            self.registry, key, directory=settings.directory, valid_for=settings.valid_for, clock=clock
+        )
+        self.app = create_directory_app(
+            registry=self.registry, publisher=self.publisher, admins=self.admins, clock=clock
+        )
+
+    async def serve(
+        self, *, on_listening: Callable[[str], None], shutdown: asyncio.Event | None = None
+    ) -> None:
+        """Bind, tell ``on_listening`` the URL, serve until ``shutdown`` (forever without one)."""
+        listening = bind(self.settings.host, self.settings.port)
+        on_listening(listening.url)
+        await serve_forever(self.app, listening, self._tls, shutdown=shutdown)
+
+    def start(self) -> ServerThread:
+        """Serve in a background thread on a free loopback port (tests, embedding)."""
+        return serve_in_thread(self.app, self._tls, host=self.settings.host)
+
+    def close(self) -> None:
+        self.registry.close()
+
+    def __enter__(self) -> DirectoryService:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
