@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
+import shlex
 import subprocess
 import sys
 from dataclasses import replace
@@ -190,3 +192,55 @@ def test_check_refuses_a_2_mb_subject_and_a_100_kb_notation_naming_each(tmp_path
         f"{paths[0]}: Subject is 2097152 characters long, over the limit of 500 [Subject]",
         f"{paths[1]}: Code/CodeNotation is 100000 characters long, over the limit of 30 [Code/CodeNotation]",
     ]
+
+
+def _readme_new_command() -> list[str]:
+    """The README's `lienthong edxml new …` example, its optional ``[…]`` parts left out."""
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("lienthong edxml new -o")
+    lines = []
+    for line in readme[start:].splitlines():
+        lines.append(line.split("#")[0].rstrip().removesuffix("\\"))
+        if not line.rstrip().endswith("\\"):
+            break
+    text = re.sub(r"\[[^\]]*\]", "", " ".join(lines))
+    return shlex.split(text)[1:]  # without "lienthong"
+
+
+def test_readme_edxml_new_example_passes_check_canonical(tmp_path: Path) -> None:
+    command = _readme_new_command()
+    assert command[:2] == ["edxml", "new"]
+    (tmp_path / "cong-van.pdf").write_bytes(PDF)
+    made = subprocess.run(  # noqa: PLW1510 - checked below
+        [sys.executable, "-m", "lienthong.cli", *command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+    )
+    assert made.returncode == 0, made.stderr
+    checked = _lienthong("edxml", "check", str(tmp_path / "out.edxml"), "--canonical")
+    assert checked.returncode == 0, checked.stdout
+    assert checked.stdout.strip().endswith(": OK")
+
+
+def test_check_canonical_lists_every_missing_field_at_once(tmp_path: Path) -> None:
+    out = tmp_path / "thieu.edxml"
+    made = _lienthong("edxml", "new", "-o", str(out), "--from", "000.00.00.G22", "--to", "000.00.00.G09",
+                      "--number", "7816", "--notation", "VPCP-TTĐT", "--subject", "Về việc …",
+                      "--signer", "Nguyễn Văn A")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    checked = _lienthong("edxml", "check", str(out), "--canonical")
+    assert checked.returncode == 1
+    lines = checked.stdout.strip().splitlines()
+    assert len(lines) == 3, checked.stdout
+    for line, name, parent in zip(
+        lines,
+        ("Place", "Competence", "Position"),
+        ("PromulgationInfo", "SignerInfo", "SignerInfo"),
+        strict=True,
+    ):
+        assert line.startswith(f"{out}: missing element {name} in {parent}")
+    as_json = json.loads(_lienthong("edxml", "check", str(out), "--canonical", "--json").stdout)[0]
+    assert [p["element"] for p in as_json["schema"]] == ["Place", "Competence", "Position"]
+    assert as_json["code"] == "schema-missing" and as_json["element"] == "Place"

@@ -14,7 +14,7 @@ from typing import Any
 from lienthong._i18n import tr
 from lienthong.api._context import ApiContext
 from lienthong.api._errors import DocumentUnknown, RequestInvalid
-from lienthong.api._models import DocumentView, InboxPage
+from lienthong.api._models import DocumentView, InboxItemModel, InboxPage
 from lienthong.api._rules import check_status
 from lienthong.api._scope import codes_in_scope, may_see
 from lienthong.api._views import inbox_model, parse_item_id, step_model
@@ -33,7 +33,15 @@ from lienthong.edxml import (
 )
 from lienthong.errors import LienthongError
 from lienthong.node import BlobSink, Submission, submit, visible_steps
-from lienthong.store import ApiClientEntry, ApiStore, Direction, InboxItem, NodeStore, PackageKind
+from lienthong.store import (
+    ApiClientEntry,
+    ApiStore,
+    Direction,
+    InboxItem,
+    NodeStore,
+    PackageKind,
+    StatusEntry,
+)
 from lienthong.trust import VerificationReport, verify_attachments, verify_package, verify_package_stream
 
 
@@ -55,7 +63,42 @@ def list_inbox(
             recipients=codes, after=cursor, limit=limit, kind=kind, sender=sender, acknowledged=acknowledged
         )
     next_cursor = items[-1].position if len(items) == limit else None
-    return InboxPage(items=[inbox_model(item) for item in items], next_cursor=next_cursor)
+    with NodeStore.begin(ctx.node.database, write=False) as node_store:
+        listed = [_described(ctx, node_store, item) for item in items]
+    return InboxPage(items=listed, next_cursor=next_cursor)
+
+
+def _described(ctx: ApiContext, store: NodeStore, item: InboxItem) -> InboxItemModel:
+    """The item with what a person recognises it by.
+
+    The node does not store the header at receipt, so each listed document's package is parsed
+    here (streamed from its blob, attachments only digested): once per item per listing."""
+    entry = item.entry
+    if entry.kind is not PackageKind.DOCUMENT:
+        return inbox_model(item)
+    with ctx.node.blobs.open(entry.package_sha256) as stream:
+        package = parse_package(stream, sink=DigestSink(), limits=ctx.node.limits)
+    return with_header(item, package, store.timeline(entry.document_id, sender=entry.sender))
+
+
+def with_header(item: InboxItem, package: Package, steps: Iterable[StatusEntry]) -> InboxItemModel:
+    """``item`` as the API shows it, with its document's subject, number, notation and sender's
+    name, and the last status its recipient reported (of ``steps``, the document's timeline)."""
+    model = inbox_model(item)
+    if not isinstance(package, DocumentPackage):
+        return model
+    recipient = item.entry.recipient
+    reported = [s.status_code for s in steps if s.direction is Direction.OUT and s.reporter == recipient]
+    header = package.header
+    return model.model_copy(
+        update={
+            "subject": header.subject,
+            "number": header.code.number,
+            "notation": header.code.notation,
+            "sender_name": header.from_.organ_name,
+            "status_sent": reported[-1] if reported else None,
+        }
+    )
 
 
 def find_item(ctx: ApiContext, client: ApiClientEntry, item_id: str) -> InboxItem:
@@ -95,10 +138,11 @@ def document_view(ctx: ApiContext, item: InboxItem) -> DocumentView:
             attachments = [{"valid": False, "problem": exc.message}]
     entry = item.entry
     with NodeStore.begin(node.database, write=False) as store:
-        # The sender's document only, and only the steps its recipient here may see.
-        timeline = visible_steps(store.timeline(entry.document_id, sender=entry.sender), entry.recipient)
+        steps = store.timeline(entry.document_id, sender=entry.sender)
+    # The sender's document only, and only the steps its recipient here may see.
+    timeline = visible_steps(steps, entry.recipient)
     return DocumentView(
-        item=inbox_model(item),
+        item=with_header(item, package, steps),
         package=package_to_dict(package),
         signature=report.to_dict(),
         attachment_signatures=attachments,

@@ -41,6 +41,13 @@ class InboxItemModel(BaseModel):
     superseded_by: str | None
     acknowledged: str | None
     acknowledged_at: datetime | None
+    subject: str | None = Field(default=None, description="Trích yếu (văn bản; trống với trạng thái).")
+    number: str | None = Field(default=None, description="Số văn bản.")
+    notation: str | None = Field(default=None, description="Ký hiệu văn bản.")
+    sender_name: str | None = Field(default=None, description="Tên cơ quan gửi, như gói tin ghi.")
+    status_sent: str | None = Field(
+        default=None, description="Mã trạng thái gần nhất nơi nhận đã báo về văn bản này (01–06, 15, 16)."
+    )
 
 
 class InboxPage(BaseModel):

@@ -12,10 +12,13 @@ from lienthong.store import ApiClientEntry
 def require_code(client: ApiClientEntry, code: str) -> None:
     """Raise ``ScopeForbidden`` unless ``client`` may act for ``code``."""
     if code not in client.codes:
+        # The token's holder may not know the client's name (a demo or an operator made it):
+        # the codes it may act for say what to do instead.
+        codes = ", ".join(client.codes)
         raise ScopeForbidden(
             tr(
-                f"ứng dụng {client.name} không được thao tác thay mã {code}",
-                f"client {client.name} may not act for {code}",
+                f"mã truy cập này không được thao tác thay mã {code}, chỉ thay: {codes}",
+                f"this token may not act for {code}, only for: {codes}",
             )
         )
 

@@ -30,7 +30,7 @@ from lienthong.edxml import (
     package_to_dict,
     parse_date,
     parse_package,
-    validate_schema,
+    schema_problems,
     write_package_to,
 )
 from lienthong.errors import LienthongError, PackageRejected
@@ -51,11 +51,16 @@ def _read(path: Path) -> Package:
 
 def _check_one(path: Path, *, lenient: bool, canonical: bool, at: date) -> dict[str, Any]:
     result: dict[str, Any] = {"file": str(path), "valid": False, "problem": None, "element": None,
-                              "line": None, "code": None, "warnings": []}  # fmt: skip
+                              "line": None, "code": None, "warnings": [], "schema": []}  # fmt: skip
     try:
         package = _read(path)
-        if canonical:
-            validate_schema(path.read_bytes())
+        if canonical and (departures := schema_problems(path.read_bytes())):
+            # Every missing element at once, not one per run; the first also as the problem.
+            result["schema"] = [
+                {"problem": p.message, "element": p.element, "line": p.line, "code": p.code}
+                for p in departures
+            ]
+            raise departures[0]
     except PackageRejected as exc:
         result.update(problem=exc.message, element=exc.element, line=exc.line, code=exc.code)
         return result
@@ -75,6 +80,13 @@ def _check_one(path: Path, *, lenient: bool, canonical: bool, at: date) -> dict[
     else:
         result["valid"] = True
     return result
+
+
+def _lines_of(result: dict[str, Any]) -> list[str]:
+    """One line per file, or one per schema departure when the canonical form lacks several."""
+    if len(result["schema"]) > 1:
+        return [_line_of({"file": result["file"], "valid": False, **found}) for found in result["schema"]]
+    return [_line_of(result)]
 
 
 def _line_of(result: dict[str, Any]) -> str:
@@ -109,7 +121,8 @@ def check(
         typer.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:
         for result in results:
-            typer.echo(_line_of(result))
+            for line in _lines_of(result):
+                typer.echo(line)
     if not all(result["valid"] for result in results):
         raise typer.Exit(1)
 

@@ -1,7 +1,7 @@
 """Python SDK for document-management software: a node's REST API (sync and async) and its
 VXP-compatible API.
 
->>> with Client.from_env() as api:                                    # doctest: +SKIP
+>>> with Client.from_network("network.json", node="vpcp") as api:  # or from_env()  # doctest: +SKIP
 ...     for item in api.iter_inbox(acknowledged=False):
 ...         view = api.document(item.id)
 ...         api.acknowledge(item.id)
@@ -9,7 +9,7 @@ VXP-compatible API.
 """
 
 from lienthong.client._async import AsyncClient
-from lienthong.client._base import ENV_CA, ENV_TOKEN, ENV_URL, FilePart
+from lienthong.client._base import ENV_CA, ENV_TOKEN, ENV_URL, FilePart, read_network
 from lienthong.client._errors import (
     ApiRefused,
     ApiUnavailable,
@@ -19,6 +19,7 @@ from lienthong.client._errors import (
     NotFound,
     NotPermitted,
     RequestRejected,
+    TlsUntrusted,
     TooLarge,
     Unprocessable,
     WebhookInvalid,
@@ -84,11 +85,13 @@ __all__ = [
     "RetryPolicy",
     "Sent",
     "TimelineStep",
+    "TlsUntrusted",
     "TooLarge",
     "Unprocessable",
     "VxpClient",
     "Webhook",
     "WebhookInvalid",
+    "read_network",
     "sign_webhook",
     "verify_webhook",
 ]

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import ssl
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +15,7 @@ import httpx
 from pydantic import BaseModel
 
 from lienthong._i18n import tr
-from lienthong.client._errors import REFUSALS, ApiRefused
+from lienthong.client._errors import REFUSALS, ApiRefused, ApiUnavailable, ClientError, TlsUntrusted
 from lienthong.client._models import Event
 from lienthong.net import client_context
 
@@ -66,7 +68,7 @@ def http_options(
     (HTTP/2 framing and header compression in Python): HTTP/1.1 with keep-alive then."""
     checked: Any = verify
     if isinstance(verify, str | Path) and not isinstance(verify, bool):
-        checked = client_context(anchors=Path(verify))
+        checked = _anchors(Path(verify))
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     return {
         "base_url": base_url.rstrip("/"),
@@ -75,6 +77,81 @@ def http_options(
         "timeout": timeout,
         "http2": http2,
     }
+
+
+def _anchors(path: Path) -> ssl.SSLContext:
+    try:
+        return client_context(anchors=path)
+    except FileNotFoundError as exc:
+        raise ClientError(tr(f"không có tệp CA {path}", f"no CA file {path}"), code="ca-unreadable") from exc
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        raise ClientError(
+            tr(
+                f"{path} không phải tệp PEM chứa chứng thư CA",
+                f"{path} is not a PEM file of CA certificates",
+            ),
+            code="ca-unreadable",
+        ) from exc
+
+
+def read_network(path: Path | str, node: str | None) -> tuple[str, str | None, Path]:
+    """(base URL, token, CA) of ``node`` (the first one if None) in a ``network.json`` as
+    ``lienthong demo --state-dir`` writes it."""
+    path = Path(path)
+    try:
+        described = json.loads(path.read_text(encoding="utf-8"))
+        nodes = described["nodes"]
+        names = [str(n["name"]) for n in nodes]
+        chosen = next((n for n in nodes if n["name"] == node), None) if node else (nodes or [None])[0]
+        if chosen is None:
+            listed = ", ".join(names) or "—"
+            raise ClientError(
+                tr(
+                    f"không có điểm kết nối {node} trong {path}; có: {listed}",
+                    f"no node {node} in {path}; known: {listed}",
+                ),
+                code="node-unknown",
+            )
+        return str(chosen["api"]["base_url"]), chosen["api"].get("token"), Path(described["trust_anchor"])
+    except OSError as exc:
+        raise ClientError(
+            tr(f"không đọc được {path}: {exc.strerror}", f"cannot read {path}: {exc.strerror}"),
+            code="network-unreadable",
+        ) from exc
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ClientError(
+            tr(
+                f"{path} không phải tệp network.json của lienthong demo",
+                f"{path} is not a network.json as lienthong demo writes it",
+            ),
+            code="network-unreadable",
+        ) from exc
+
+
+def unreachable(url: str, exc: Exception) -> ApiUnavailable:
+    """The error for a node that could not be talked to: which URL, and what to check."""
+    if isinstance(_root_cause(exc), ssl.SSLCertVerificationError):
+        return TlsUntrusted(
+            tr(
+                f"chứng thư TLS của {url} không được tin cậy: hãy chỉ CA của mạng",
+                f"the TLS certificate of {url} is not trusted: name the network's CA",
+            )
+        )
+    return ApiUnavailable(
+        tr(
+            f"không kết nối được {url} ({exc}): mạng liên thông có đang chạy không?",
+            f"cannot connect to {url} ({exc}): is the network running?",
+        )
+    )
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    seen = 0
+    while exc.__cause__ is not None and seen < 10:
+        exc, seen = exc.__cause__, seen + 1
+    if exc.__context__ is not None and isinstance(exc.__context__, ssl.SSLError):
+        return exc.__context__
+    return exc
 
 
 def from_env() -> tuple[str, str | None, Path | bool]:

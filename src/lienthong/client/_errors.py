@@ -11,6 +11,7 @@ LienthongError
     │   ├── TooLarge              413: over the node's upload limit
     │   └── Unprocessable         422: the package or code was refused
     ├── ApiUnavailable        no usable answer after the retries (connection, 502/503/504)
+    │   └── TlsUntrusted          the node's TLS certificate is not trusted by the CA given
     └── WebhookInvalid        a webhook call not signed by the node (or too old to trust)
 """
 
@@ -79,6 +80,12 @@ class ApiUnavailable(ClientError):
     (a write: at once when the node may have received it, see ``lienthong.client._retry``)."""
 
     code = "api-unavailable"
+
+
+class TlsUntrusted(ApiUnavailable):
+    """Raised when the node's TLS certificate does not chain to the CA the client trusts."""
+
+    code = "tls-untrusted"
 
 
 class WebhookInvalid(ClientError):

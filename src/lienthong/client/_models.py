@@ -37,6 +37,18 @@ class InboxItem(_Model):
     superseded_by: str | None = None
     acknowledged: str | None = None
     acknowledged_at: datetime | None = None
+    #: A document's subject, number, notation and sender's name, as its package says.
+    subject: str | None = None
+    number: str | None = None
+    notation: str | None = None
+    sender_name: str | None = None
+    #: The last status code the recipient reported on it (``01``–``06``, ``15``, ``16``).
+    status_sent: str | None = None
+
+    @property
+    def unread(self) -> bool:
+        """No status reported and not acknowledged: nobody has dealt with it yet."""
+        return self.status_sent is None and self.acknowledged is None
 
 
 class InboxPage(_Model):

@@ -16,7 +16,7 @@ import httpx
 from lienthong._i18n import tr
 from lienthong.client import _base
 from lienthong.client import _operations as op
-from lienthong.client._base import Call, FilePart, SseReader, refusal
+from lienthong.client._base import Call, FilePart, SseReader, refusal, unreachable
 from lienthong.client._errors import ApiUnavailable
 from lienthong.client._models import (
     Agency,
@@ -63,6 +63,13 @@ class Client:
         url, token, verify = _base.from_env()
         return cls(url, token=token, verify=verify, **options)
 
+    @classmethod
+    def from_network(cls, network: Path | str, node: str | None = None, **options: Any) -> Client:
+        """A client for ``node``'s API (the first node if None) in a ``network.json`` as
+        ``lienthong demo --state-dir`` writes it: its URL, token and the network's CA."""
+        url, token, ca = _base.read_network(network, node)
+        return cls(url, token=token, verify=ca, **options)
+
     def close(self) -> None:
         self._http.close()
 
@@ -83,9 +90,7 @@ class Client:
             except httpx.TransportError as exc:
                 wait = wait_after(call.method, delays, error=exc, idempotent=call.idempotent)
                 if wait is None:
-                    raise ApiUnavailable(
-                        tr(f"không kết nối được điểm kết nối: {exc}", f"cannot reach the node: {exc}")
-                    ) from exc
+                    raise unreachable(str(self._http.base_url), exc) from exc
                 time.sleep(wait)
                 continue
             if response.status_code in TRANSIENT_STATUSES:

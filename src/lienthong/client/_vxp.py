@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 
 from lienthong._i18n import tr
-from lienthong.client._base import http_options
-from lienthong.client._errors import ApiRefused, ApiUnavailable
+from lienthong.client._base import http_options, unreachable
+from lienthong.client._errors import ApiRefused
 from lienthong.vxp import VIETNAM, hash_file_unpadded, sign_headers
 
 _OCTETS = "application/octet-stream"
@@ -81,9 +81,7 @@ class VxpClient:
         try:
             return self._http.post(f"/{operation}", content=body, headers=headers)
         except httpx.TransportError as exc:
-            raise ApiUnavailable(
-                tr(f"không kết nối được điểm kết nối: {exc}", f"cannot reach the node: {exc}")
-            ) from exc
+            raise unreachable(str(self._http.base_url), exc) from exc
 
     def call(self, operation: str, parameters: Mapping[str, str], body: bytes = b"") -> dict[str, Any]:
         """Send one operation; the JSON answer when ``status`` is OK."""

@@ -45,7 +45,7 @@ from lienthong.edxml._model import (
 )
 from lienthong.edxml._namespaces import Namespace
 from lienthong.edxml._parse import parse_package
-from lienthong.edxml._schema import schema, validate_schema
+from lienthong.edxml._schema import schema, schema_problems, validate_schema
 from lienthong.edxml._status import StatusCode
 from lienthong.edxml._writer import write_package, write_package_to
 
@@ -97,6 +97,7 @@ __all__ = [
     "parse_package",
     "parse_timestamp",
     "schema",
+    "schema_problems",
     "validate_package",
     "validate_schema",
     "write_package",

@@ -1,0 +1,66 @@
+"""How the client commands name their node, and errors that say what to do about it.
+
+The node is named by ``--url``/``--token``/``--ca`` (or ``LIENTHONG_API_URL``,
+``LIENTHONG_API_TOKEN``, ``LIENTHONG_CA``), or by ``--network network.json --node NAME`` as
+``lienthong demo --state-dir`` writes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lienthong._i18n import tr
+from lienthong.client import ENV_CA, ENV_TOKEN, ENV_URL, Client, ClientError, TlsUntrusted, read_network
+
+Url = Annotated[str | None, typer.Option("--url", envvar=ENV_URL, help="Địa chỉ API của điểm kết nối.")]
+Token = Annotated[str | None, typer.Option("--token", envvar=ENV_TOKEN, help="Mã truy cập của ứng dụng.")]
+Ca = Annotated[Path | None, typer.Option("--ca", envvar=ENV_CA, help="CA gốc (PEM) tin cậy cho TLS.")]
+Network = Annotated[
+    Path | None,
+    typer.Option("--network", envvar="LIENTHONG_NETWORK", help="Tệp network.json (lienthong demo)."),
+]
+Node = Annotated[
+    str | None, typer.Option("--node", envvar="LIENTHONG_NODE", help="Tên điểm kết nối trong network.json.")
+]
+
+
+def _client(
+    url: str | None, token: str | None, ca: Path | None, network: Path | None, node: str | None
+) -> Client:
+    if network is not None:
+        # Explicit flags win over what the file says.
+        net_url, net_token, net_ca = read_network(network, node)
+        url, token, ca = url or net_url, token or net_token, ca or net_ca
+    if not url:
+        raise ClientError(
+            tr(
+                "chưa biết điểm kết nối nào: dùng --network network.json --node TÊN, "
+                f"hoặc --url (hay {ENV_URL})",
+                f"which node? Use --network network.json --node NAME, or --url (or {ENV_URL})",
+            ),
+            code="node-unnamed",
+        )
+    return Client(url, token=token, verify=ca if ca is not None else True)
+
+
+@contextmanager
+def connect(
+    url: str | None, token: str | None, ca: Path | None, network: Path | None, node: str | None
+) -> Iterator[Client]:
+    """The SDK client the flags name, closed after; a TLS trust failure says which flags fix it."""
+    try:
+        with _client(url, token, ca, network, node) as api:
+            yield api
+    except TlsUntrusted as exc:
+        raise ClientError(
+            tr(
+                f"{exc.message}; dùng --network network.json (lienthong demo) hoặc --ca CA-GỐC.pem",
+                f"{exc.message}; use --network network.json (lienthong demo) or --ca ROOT-CA.pem",
+            ),
+            code=exc.code,
+        ) from exc
