@@ -52,6 +52,9 @@ async def test_openapi_lists_all_twelve_vxp_operations_with_their_headers(api: A
         answer = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
         properties = document["components"]["schemas"][answer.rsplit("/", 1)[1]]["properties"]
         assert {"status", "ErrorCode", "ErrorDesc"} <= set(properties), name
+        assert operation["responses"]["413"]["content"]["application/json"]["schema"]["$ref"].endswith(
+            "/Problem"
+        ), name
     send = vxp["/vxp/sendEdoc"]["post"]
     assert "application/octet-stream" in send["requestBody"]["content"]
     assert "application/octet-stream" in vxp["/vxp/downloadEdoc"]["post"]["responses"]["200"]["content"]

@@ -38,8 +38,9 @@ AUTH_ERRORS: Final = (
 TAG_DESCRIPTION: Final = (
     """\
 The operations of the VXP SDK (the national axis's API for document-management software), at
-`/vxp/{operation}`, `POST` (`GET` is accepted too). A system added with
-`lienthong node clients add NAME --codes … --vxp CODE` gets a `systemid` and a `secret`.
+`/vxp/{operation}`, `POST` (`GET` is accepted too). A system is added with
+`lienthong node clients add NAME --codes CODE… --vxp SYSTEMID` (by the SDK's convention the
+systemid is its connection point's code), which prints its `secret`; it may act for its codes.
 
 **Signing.** Every logical parameter (`systemid`, `timestamp`, the operation's own, and
 `Content-Type` when a body is sent) travels as a header `XroadVnpt-<name>`.
@@ -55,8 +56,10 @@ it is accepted within 5 minutes read as Vietnam's time or as UTC (or in the zone
 
 **Answers.** Always HTTP 200 with JSON `{"status": "OK"|"FAIL", "ErrorCode", "ErrorDesc", …}`:
 `ErrorCode` is `"0"` on success, else a stable code, and `ErrorDesc` a sentence (Vietnamese, or
-English with `LIENTHONG_LANG=en` on the node). The only other answer is `downloadEdoc`'s file,
-and a 413 problem for a body above the node's limit. Codes every operation may answer:
+English with `LIENTHONG_LANG=en` on the node). The only other answers are `downloadEdoc`'s file
+and, for a body above the limit (the node's package limit for `sendEdoc`, 1 MiB for the others),
+HTTP 413 with a JSON problem `{"code": "upload-too-large", "message"}` before anything is read.
+Codes every operation may answer:
 """
     + "\n".join(f"- `{code}`: {text}" for code, text in AUTH_ERRORS)
     + """
@@ -70,7 +73,7 @@ class VxpAnswer(BaseModel):
 
     status: Literal["OK", "FAIL"]
     ErrorCode: str = Field(description='"0" on success, else the error\'s stable code', examples=["0"])
-    ErrorDesc: str = Field(description="empty on success, else a sentence")
+    ErrorDesc: str = Field(description="empty on success, else a sentence", examples=[""])
 
 
 class SendAnswer(VxpAnswer):
@@ -165,9 +168,12 @@ _KIND = Param(
     "messagetype", "documents (edoc, the default) or status packages", "edoc", values=("edoc", "status")
 )
 _DOC = Param(
-    "docId", "the item's id, as getReceivedEdocList lists it", "3f2c0e…-000.00.00.G09", required=True
+    "docId",
+    "the item's id, MESSAGE_ID-RECIPIENT, as getReceivedEdocList lists it",
+    "3f2c0e…-000.00.00.G09",
+    required=True,
 )
-_ITEM_ERRORS = ("vxp-missing-param", "document-unknown")
+_ITEM_ERRORS = ("vxp-missing-param", "request-invalid", "document-unknown")
 
 OPERATIONS: Final = (
     VxpOperation(
@@ -186,7 +192,7 @@ OPERATIONS: Final = (
             ),
             Param(
                 "Content-Type",
-                "application/octet-stream (signed, and sent unprefixed too)",
+                "application/octet-stream (also sent as the plain Content-Type header)",
                 "application/octet-stream",
             ),
         ),
@@ -197,7 +203,6 @@ OPERATIONS: Final = (
             "vxp-bad-messagetype",
             "vxp-bad-to",
             "scope-forbidden",
-            "upload-too-large",
             "malformed-xml",
             "package-invalid",
             "signature-invalid",
@@ -239,7 +244,7 @@ OPERATIONS: Final = (
             Param("docId", "the item's id (docid is accepted too)", "3f2c0e…-000.00.00.G09", required=True),
             Param("status", "done or fail", "done", required=True, values=("done", "fail")),
         ),
-        ("vxp-missing-param", "vxp-bad-status", "document-unknown"),
+        ("vxp-missing-param", "vxp-bad-status", "request-invalid", "document-unknown"),
     ),
     VxpOperation(
         "getSentEdocList",
@@ -311,7 +316,7 @@ _SIGNED: Final = (
         "the system's id (signed)",
         required=True,
         schema={"type": "string"},
-        example="vxp-000.00.00.G22",
+        example="000.00.00.G22",
     ),
     _header(
         "timestamp",
@@ -332,7 +337,7 @@ _SIGNED: Final = (
         "compact JSON object of the prefixed names and values signed, any order",
         required=True,
         schema={"type": "string"},
-        example='{"XroadVnpt-systemid":"vxp-000.00.00.G22","XroadVnpt-timestamp":"07122026T154500+0123"}',
+        example='{"XroadVnpt-systemid":"000.00.00.G22","XroadVnpt-timestamp":"07122026T154500+0123"}',
     ),
     _header(
         "hash-header",
@@ -386,7 +391,6 @@ def responses(operation: VxpOperation) -> dict[int | str, dict[str, Any]]:
     }
     if operation.file:
         ok["content"] = {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}
-    answers: dict[int | str, dict[str, Any]] = {200: ok}
-    if operation.body:
-        answers[413] = {"description": "The body exceeds the node's limit.", "model": Problem}
-    return answers
+    limit = "the node's package limit" if operation.body else "1 MiB"
+    too_large = {"description": f"A body above {limit}, refused unread.", "model": Problem}
+    return {200: ok, 413: too_large}
