@@ -10,6 +10,7 @@ import pytest
 
 from api.api_network import Api
 from api.test_api_vxp import Vxp
+from node.node_network import document
 
 pytestmark = pytest.mark.anyio
 
@@ -81,3 +82,31 @@ async def test_documented_vxp_routes_answer_as_before(api: Api) -> None:
     assert unknown.status_code == 200 and unknown.json()["ErrorCode"] == "vxp-unknown-operation"
     counted = (await vxp.call("countReceiveEdoc", {})).json()
     assert counted["status"] == "OK" and counted["count"] == 0
+
+
+async def test_documented_vxp_answers_are_the_answers_given(api: Api) -> None:
+    vxp = Vxp(api.receiver, api.vxp_secret)
+    await api.sender.post("/api/v1/documents", content=document("302"))
+    await api.deliver()
+    schemas = (await _document(api))["components"]["schemas"]
+
+    def fields(model: str, answer: dict[str, Any]) -> None:
+        documented = set(schemas[model]["properties"])
+        assert set(answer) <= documented and set(schemas[model]["required"]) <= set(answer), model
+
+    listed = (await vxp.call("getReceivedEdocList", {"servicetype": "eDoc", "messagetype": "edoc"})).json()
+    fields("ReceivedList", listed)
+    (item,) = listed["data"]
+    assert set(item) == set(schemas["ReceivedItem"]["properties"])
+    fields("PackageAnswer", (await vxp.call("getEdoc", {"docId": item["docId"]})).json())
+    fields("CountAnswer", (await vxp.call("countReceiveStatus", {})).json())
+    agencies = (await vxp.call("getAgenciesList", {})).json()
+    fields("AgencyList", agencies)
+    assert set(agencies["data"][0]) == set(schemas["AgencyItem"]["properties"])
+    units = (await vxp.call("getSynchronizeUnit", {})).json()
+    fields("UnitList", units)
+    assert set(units["data"][0]) <= set(schemas["Agency"]["properties"])
+    fields("SentList", (await vxp.call("getSentEdocList", {"servicetype": "eDoc"})).json())
+    refused = (await vxp.call("registerAgency", {})).json()
+    fields("VxpAnswer", refused)
+    assert refused["ErrorCode"] == "vxp-directory-only"

@@ -106,8 +106,8 @@ class SentItem(BaseModel):
     documentId: str
     fromCode: str
     toCode: str
-    sendStatus: str = Field(description="delivery: pending, delivered, rejected, failed…")
-    sendStatusDesc: str
+    sendStatus: str = Field(description="delivery: queued, sending, delivered, rejected or failed")
+    sendStatusDesc: str = Field(description="why the last attempt failed, or empty")
     receiveStatus: str = Field(description="the recipient's last status code (01–06, 13, 15, 16) or empty")
     receiveStatusDesc: str
     sentTime: str
