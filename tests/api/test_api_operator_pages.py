@@ -53,3 +53,14 @@ async def test_the_operator_can_make_docs_or_metrics_public(api: Api) -> None:
     assert await _statuses(docs, None) == {**dict.fromkeys(DOCS, 200), "/metrics": 401}
     metrics = _app(api, ApiSettings(public_metrics=True))
     assert await _statuses(metrics, None) == {**dict.fromkeys(DOCS, 401), "/metrics": 200}
+
+
+async def test_docs_pages_may_load_nothing_from_another_host(api: Api) -> None:
+    # ReDoc's bundle asks a CDN for a logo: on a closed network a browser would wait for it.
+    transport = httpx.ASGITransport(app=_app(api, ApiSettings(public_docs=True)))
+    async with httpx.AsyncClient(transport=transport, base_url="https://vpcp") as client:
+        for path in ("/docs", "/redoc"):
+            policy = (await client.get(path)).headers["content-security-policy"]
+            sources = {part.split()[0]: part.split()[1:] for part in policy.split(";")}
+            assert sources["default-src"] == ["'self'"], path
+            assert all("http" not in s and "*" not in s for values in sources.values() for s in values)

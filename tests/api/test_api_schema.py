@@ -1,6 +1,8 @@
 """schemathesis over the OpenAPI document a real node serves (TLS, a client token): for every
 operation, generated requests never get a 5xx, and every answer keeps to the documented
-statuses and schemas (errors included: JSON problems with a code and a sentence).
+statuses and schemas (errors included: JSON problems with a code and a sentence). The VXP
+operations are fuzzed too: whatever headers and body arrive, they answer HTTP 200 with the
+documented VXP answer (unsigned, every generated call is a VXP refusal, never a 5xx).
 
 Operations are driven one by one with Hypothesis (a bounded number of examples each) rather
 than through schemathesis's pytest plugin, whose fixture loading does not suit a schema read
@@ -74,4 +76,5 @@ def test_every_operation_answers_as_documented(live: LiveApi) -> None:
             failures[f"{operation.label} ({mode.value})"] = str(exc)[:1500]
     assert "GET /api/v1/events" in labels and "PUT /api/v1/webhook" in labels
     assert 200 in statuses["GET /api/v1/agencies"] and 200 in statuses["GET /api/v1/events"]
+    assert "POST /vxp/sendEdoc" in labels and statuses["POST /vxp/getEdoc"] == {200}
     assert failures == {}, "\n\n".join(f"{label}: {text}" for label, text in failures.items())

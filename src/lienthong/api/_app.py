@@ -26,6 +26,8 @@ from lienthong.api._tokens import TokenCache
 from lienthong.api._uploads import body_rules
 from lienthong.api._vxp import VXP_PREFIX
 from lienthong.api._vxp import router as vxp_router
+from lienthong.api._vxp_docs import TAG as VXP_TAG
+from lienthong.api._vxp_docs import TAG_DESCRIPTION as VXP_DESCRIPTION
 from lienthong.net import BodyGuard
 from lienthong.node import Node
 from lienthong.vxp import ReplayGuard
@@ -53,6 +55,7 @@ def create_app(
         title=f"lienthong — điểm kết nối {source().name}",
         version="1",
         description="API cho phần mềm quản lý văn bản: REST và tương thích VXP (EDXML.md §4).",
+        openapi_tags=[{"name": VXP_TAG, "description": VXP_DESCRIPTION}],
         swagger_ui_parameters={"validatorUrl": None},  # Swagger UI's default is a public validator
     )
     settings = settings or ApiSettings()

@@ -9,6 +9,8 @@ valid bearer token, unless the operator made them public.
   Prometheus's ``authorization`` setting), which reads nothing else; public with ``--public-metrics``.
 
 The console's session does not reach these pages: its cookie is limited to ``/console``.
+The documentation's pages load nothing from elsewhere (``DOCS_POLICY``): ReDoc's bundle shows a
+logo from its publisher's CDN, which a closed network would wait for.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import hmac
 from typing import Final
 
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lienthong._i18n import tr
 from lienthong.api._auth import _client
@@ -28,6 +30,12 @@ from lienthong.store import ClientKind
 #: The documentation's paths (FastAPI's, and ``fastapi_offline``'s ReDoc).
 DOCS_PATHS: Final = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
 METRICS_PATH: Final = "/metrics"
+#: The pages a browser renders (Swagger UI's and ReDoc's inline start-up scripts and styles).
+DOCS_PAGES: Final = frozenset({"/docs", "/redoc"})
+DOCS_POLICY: Final = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; worker-src 'self' blob:; connect-src 'self'"
+)
 
 
 def _bearer(scope: Scope) -> str | None:
@@ -73,4 +81,16 @@ class OperatorPages:
             )
             await answer(scope, receive, send)
             return
+        if public is not None and scope["path"] in DOCS_PAGES:
+            send = _with_policy(send)
         await self.app(scope, receive, send)
+
+
+def _with_policy(send: Send) -> Send:
+    async def sending(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [*message.get("headers", []), (b"content-security-policy", DOCS_POLICY.encode())]
+            message = {**message, "headers": headers}
+        await send(message)
+
+    return sending

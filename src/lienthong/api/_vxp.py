@@ -25,6 +25,7 @@ from lienthong.api._scope import require_code
 from lienthong.api._uploads import read_limited
 from lienthong.api._views import item_id
 from lienthong.api._vxp_answers import fail, fail_from, ok
+from lienthong.api._vxp_docs import OPERATIONS, TAG, VxpOperation, openapi_extra, responses
 from lienthong.edxml import DocumentPackage, StatusCode
 from lienthong.errors import LienthongError
 from lienthong.store import ApiClientEntry, ApiStore, ClientKind, InboxItem, NodeStore, PackageKind
@@ -32,7 +33,7 @@ from lienthong.vxp import VxpCaller, VxpSystem, hash_file_matches, parse_zone, v
 
 VXP_PREFIX = "/vxp"
 _Operation = Callable[[ApiContext, ApiClientEntry, VxpCaller, bytes], Response]
-router = APIRouter(include_in_schema=False)
+router = APIRouter()
 _KINDS = {"edoc": PackageKind.DOCUMENT, "status": PackageKind.STATUS}
 
 
@@ -264,7 +265,33 @@ _OPERATIONS: dict[str, _Operation] = {
 }
 
 
-@router.api_route("/{operation}", methods=["GET", "POST"])
+def _documented(described: VxpOperation) -> None:
+    """``described``'s route in the OpenAPI document (``_vxp_docs``): the same work as any
+    other call, nothing declared that FastAPI would check first."""
+
+    async def documented(request: Request) -> Response:
+        return await _call(request, described.name)
+
+    router.add_api_route(
+        f"/{described.name}",
+        documented,
+        methods=["POST"],
+        name=described.name,
+        operation_id=f"vxp_{described.name}",
+        summary=described.summary,
+        description=described.description,
+        tags=[TAG],
+        responses=responses(described),
+        openapi_extra=openapi_extra(described),
+    )
+
+
+for _described in OPERATIONS:
+    _documented(_described)
+
+
+# GET, and operations not known: answered as the SDK expects, outside the OpenAPI document.
+@router.api_route("/{operation}", methods=["GET", "POST"], include_in_schema=False)
 async def operation(request: Request, operation: str) -> Response:
     if operation not in _OPERATIONS:
         return fail(
