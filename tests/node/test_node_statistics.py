@@ -91,7 +91,9 @@ def _closed_port() -> str:
         return f"https://127.0.0.1:{sock.getsockname()[1]}"
 
 
-def _reporter(network: Network, home: Path, clock: Callable[[], datetime] | None = None) -> StatisticsReporter:
+def _reporter(
+    network: Network, home: Path, clock: Callable[[], datetime] | None = None
+) -> StatisticsReporter:
     pki = network.pki
     issued = pki.pki.issued("nghe-an")
     tls = client_context(anchors=pki.pki.root_path, certificate=issued.cert_path, key=issued.key_path)

@@ -5,7 +5,8 @@ Each round reads the day from the database (``node_day_activity``), builds one r
 (``lienthong.node.reported_agencies``: the node's own subtree roots, and every served code with
 activity that day), and queues a new revision only when the figures differ from the last one
 queued, or, when nothing changed for half an interval, the first report again as a heartbeat
-(reports carry the interval: the directory calls a node silent for two of them not reporting). Yesterday is built once more after midnight, so what happened late that day, and the
+(reports carry the interval: the directory calls a node silent for two of them not reporting).
+Yesterday is built once more after midnight, so what happened late that day, and the
 deliveries settled after it, reach the directory. The outbox and the revision numbers live in
 ``HOME/statistics-outbox.json`` (written to a temporary file, then renamed): a restart or a
 directory outage neither loses a report nor sends a revision number twice. A failed round is
@@ -208,7 +209,14 @@ class StatisticsReporter:
             self._verdicts[package] = pdf_signatures_valid(node, package, at=at)
 
     def _queue_day(
-        self, state: ReporterState, node: Node, day: date, at: datetime, *, until: float, heartbeat: bool = False
+        self,
+        state: ReporterState,
+        node: Node,
+        day: date,
+        at: datetime,
+        *,
+        until: float,
+        heartbeat: bool = False,
     ) -> ReporterState:
         start, end = day_window(day)
         activity = node_day_activity(node.database, start=start, end=end)
