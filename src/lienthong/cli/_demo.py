@@ -151,7 +151,7 @@ def demo(
     if samples_only:
         return
     state = state_dir or Path(tempfile.mkdtemp(prefix="lienthong-demo-"))
-    if (state / "network.json").exists():
+    if (state / "pki").exists():  # as start_network decides
         console.print(tr(f"Tiếp tục mạng đã có trong {state} …", f"Resuming the network in {state} …"))
     else:
         console.print(tr(f"Khởi động mạng trong {state} …", f"Starting the network in {state} …"))

@@ -244,7 +244,7 @@ def _init_node(state: Path, plan: NodePlan, directory_url: str, *, at: datetime)
     return RunningNode(plan, home, _NOT_STARTED, rest.token, vxp.systemid, vxp.secret, logins)
 
 
-def _node(state: Path, plan: NodePlan, ports: dict[str, int]) -> Process:
+def _node(state: Path, plan: NodePlan, ports: dict[str, int], interval: float) -> Process:
     home = state / plan.name
     return Process(
         plan.name,
@@ -263,24 +263,25 @@ def _node(state: Path, plan: NodePlan, ports: dict[str, int]) -> Process:
             "4",
             "--public-docs",  # the demo prints each node's /docs link for a browser, which sends no token
             "--statistics-interval",
-            str(STATISTICS_INTERVAL),
+            str(interval),
         ),
         state / f"{plan.name}.log",
     )
 
 
-def start_network(state: Path) -> DemoNetwork:
+def start_network(state: Path, *, statistics_interval: float = STATISTICS_INTERVAL) -> DemoNetwork:
     """Build everything under ``state`` (its owner's only: keys, databases, logs and tokens) and
     start the directory, then the nodes; they make their own files private as they serve. A
     ``state`` holding a network already is resumed (``NodeError`` in one line if it cannot be)."""
     private_directory(state)
     with private_files():
-        if (state / "pki").exists():
-            return _resume(state)
-        return _start(state)
+        network, ports = _resume(state) if (state / "pki").exists() else _start(state)
+        _run(network, ports, statistics_interval)
+        return network
 
 
-def _start(state: Path) -> DemoNetwork:
+def _start(state: Path) -> tuple[DemoNetwork, dict[str, int]]:
+    """A new network in ``state`` (not started yet); with the ports it is to listen on."""
     at = datetime.now(UTC) - timedelta(days=1)
     pki = Pki.init(state / "pki", at=at, name="Lienthong Demo")
     for plan in PLAN:
@@ -294,8 +295,7 @@ def _start(state: Path) -> DemoNetwork:
     network = DemoNetwork(
         state, pki.root_path, state / "anchor.json", _NOT_STARTED, nodes, portal_token=token
     )
-    _run(network, pki, ports)
-    return network
+    return network, ports
 
 
 def _cannot_resume(state: Path, why: str, why_en: str) -> NodeError:
@@ -336,7 +336,7 @@ def _check_free(state: Path, ports: dict[str, int]) -> None:
             ) from None
 
 
-def _resume(state: Path) -> DemoNetwork:
+def _resume(state: Path) -> tuple[DemoNetwork, dict[str, int]]:
     """The network kept in ``state`` by an earlier run, on the ports it had (the directory
     published them in the signed configuration and the anchor names its own)."""
     try:
@@ -363,18 +363,17 @@ def _resume(state: Path) -> DemoNetwork:
         state, pki.root_path, state / "anchor.json", _NOT_STARTED, nodes, portal_token=token, resumed=True,
         numbered=numbered,
     )  # fmt: skip
-    _run(network, pki, ports)
-    return network
+    return network, ports
 
 
-def _run(network: DemoNetwork, pki: Pki, ports: dict[str, int]) -> None:
+def _run(network: DemoNetwork, ports: dict[str, int], interval: float) -> None:
     """Start the directory, then the nodes; on any failure, stop what started."""
     state = network.state
-    network.directory = _directory(state, pki, ports)
+    network.directory = _directory(state, Pki(state / "pki"), ports)
     try:
         network.directory_url = network.directory.start(lines=1)[0]
         for node in network.nodes:
-            node.process = _node(state, node.plan, ports)
+            node.process = _node(state, node.plan, ports, interval)
             node.url, node.api_url = node.process.start(lines=2)
     except BaseException:
         network.stop()
