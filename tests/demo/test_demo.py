@@ -13,6 +13,7 @@ import os
 import re
 import select
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -192,3 +193,30 @@ def test_a_state_dir_that_cannot_be_resumed_says_what_to_do_in_one_line(tmp_path
     assert "Cannot resume the network" in error
     assert "use an empty --state-dir" in error
     assert "Traceback" not in error
+
+
+def test_resuming_a_network_whose_port_is_taken_says_what_to_do_in_one_line(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    (state / "pki").mkdir(parents=True)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        node = {
+            "url": "https://127.0.0.1:1", "api": {"token": "t"}, "vxp": {"systemid": "s", "secret": "x"},
+            "console": {"users": []},
+        }  # fmt: skip
+        kept = {
+            "directory": {"url": f"https://127.0.0.1:{port}"},
+            "portal": {"token": "ltadm_x"},
+            "nodes": [{"name": name, **node} for name in ("vpcp", "bo-noi-vu", "ha-noi")],
+        }
+        (state / "network.json").write_text(json.dumps(kept), encoding="utf-8")
+        done = subprocess.run(
+            _command(state, "--documents", "1", "--exit"), capture_output=True, timeout=120, check=False
+        )
+    assert done.returncode != 0
+    error = done.stderr.decode().strip()
+    assert error.count("\n") == 0, error
+    assert f"Port {port} (directory) is taken" in error
+    assert "Stop it and run again" in error
