@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import random
 import socket
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from lienthong.demo import DemoNetwork, wait_for
@@ -90,7 +91,9 @@ def _closed_port() -> str:
         return f"https://127.0.0.1:{sock.getsockname()[1]}"
 
 
-def _reporter(network: Network, home: Path) -> StatisticsReporter:
+def _reporter(
+    network: Network, home: Path, clock: Callable[[], datetime] | None = None
+) -> StatisticsReporter:
     pki = network.pki
     issued = pki.pki.issued("nghe-an")
     tls = client_context(anchors=pki.pki.root_path, certificate=issued.cert_path, key=issued.key_path)
@@ -100,7 +103,7 @@ def _reporter(network: Network, home: Path) -> StatisticsReporter:
         key=load_node_key(issued.key_path),
         client=StatisticsClient(_closed_port(), tls=tls, timeout=5),
         interval=1.0,
-        clock=lambda: AT + timedelta(minutes=1),
+        clock=clock or (lambda: AT + timedelta(minutes=1)),
     )
 
 
@@ -139,6 +142,28 @@ def test_revisions_are_kept_across_runs_and_unchanged_figures_not_resent(
     kept = ReporterState.from_json((tmp_path / STATISTICS_FILE).read_bytes(), outbox=ReportOutbox())
     assert [p.sequence for p in kept.outbox.pending if p.key == key] == [replaced.sequence]
     restarted.stop()
+    reporter.stop()
+
+
+def test_an_unchanged_day_still_heartbeats_once_per_interval(network: Network, tmp_path: Path) -> None:
+    now = [AT + timedelta(minutes=1)]
+    reporter = _reporter(network, tmp_path, clock=lambda: now[0])
+    submit(network.sender, document("1"), at=AT)
+    key = f"{SENDER}/{DAY.isoformat()}"
+    first = reporter.run_once()
+    [report] = [p.signed.report for p in first.outbox.pending if p.key == f"nghe-an/{key}"]
+    assert report.interval == 1.0  # the directory learns when to call the node silent
+
+    now[0] += timedelta(seconds=0.2)  # within the interval, nothing moved: nothing new
+    assert reporter.run_once().revisions == first.revisions
+
+    now[0] += timedelta(seconds=1)  # an interval later, nothing moved: one report again
+    beat = reporter.run_once()
+    [renewed] = [k for k, r in beat.revisions.items() if r != first.revisions[k]]
+    assert beat.revisions[renewed].sequence > first.revisions[renewed].sequence
+    assert beat.revisions[renewed].figures == first.revisions[renewed].figures
+    [again] = [p.signed.report for p in beat.outbox.pending if p.key == f"nghe-an/{renewed}"]
+    assert again.sequence == beat.revisions[renewed].sequence
     reporter.stop()
 
 

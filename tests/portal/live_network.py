@@ -4,8 +4,6 @@ nodes, each its own process, over real mutual TLS) with nodes reporting statisti
     vpcp       000.00.00.G22 (Văn phòng Chính phủ)
     bo-noi-vu  000.00.00.G09 (Bộ Nội vụ)
     ha-noi     000.00.00.H26 and its departments
-
-``node serve`` reads ``LIENTHONG_STATISTICS_INTERVAL``; the children inherit it from here.
 """
 
 from __future__ import annotations
@@ -14,8 +12,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import pytest
-
 from lienthong.client import Client, Document, Sent
 from lienthong.demo import DemoNetwork, sample_pdf, start_network
 from lienthong.store import AgencyTotals, StatisticsStore, open_database
@@ -23,14 +19,12 @@ from lienthong.store import AgencyTotals, StatisticsStore, open_database
 VPCP = "000.00.00.G22"
 NOI_VU = "000.00.00.G09"
 #: Seconds between the nodes' statistics reports.
-INTERVAL = "1"
+INTERVAL = 1.0
 
 
 @contextmanager
 def reporting_network(state: Path) -> Iterator[DemoNetwork]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("LIENTHONG_STATISTICS_INTERVAL", INTERVAL)
-        network = start_network(state)
+    network = start_network(state, statistics_interval=INTERVAL)
     try:
         yield network
     finally:

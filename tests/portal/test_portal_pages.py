@@ -5,17 +5,20 @@ a login, and bad form input answered next to the field."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 import unicodedata
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
 
 from directory.directory_servers import Clock, Tls, running_directory
+from lienthong.edxml import VIETNAM_TZ
 from lienthong.net import client_context
-from lienthong.statistics import StatisticsClient
-from portal.portal_support import HANOI, register_node, report
+from lienthong.statistics import StatisticsClient, load_node_key, sign_report
+from portal.portal_support import HANOI, NODE, register_node, report
 
 
 def _browser(tls: Tls) -> httpx.Client:
@@ -150,3 +153,41 @@ def test_every_portal_and_directory_answer_carries_the_security_headers(
     # Nothing inline that the policy would block: scripts and styles are files of the portal.
     assert not re.search(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)", page), "inline script"
     assert "<style" not in page and " style=" not in page and not re.search(r" on[a-z]+=", page)
+
+
+def test_each_node_shows_its_data_as_of_and_not_reporting_after_two_intervals(
+    database_url: str, tmp_path: Path, tls: Tls
+) -> None:
+    clock = Clock()
+    key = load_node_key(tls.node[1])
+    with running_directory(database_url, tmp_path / "dir", tls, clock=clock) as directory:
+        register_node(directory.registry, tls)
+        node_tls = client_context(anchors=tls.root, certificate=tls.node[0], key=tls.node[1])
+        portal = f"{directory.url}/portal"
+        with StatisticsClient(directory.url, tls=node_tls) as client, _browser(tls) as browser:
+            stated = dataclasses.replace(report(tls, sent=3, day=clock().date()).report, interval=60.0)
+            client.send(sign_report(stated, key))
+            received = clock().astimezone(VIETNAM_TZ).strftime("%d/%m/%Y %H:%M")
+            html = browser.get(f"{portal}/").text
+            assert _text(html, f"as-of-{NODE}") == received  # Vietnam's time: 08:00, not 01:00 UTC
+            assert _text(html, f"state-{NODE}") == unicodedata.normalize("NFC", "đang báo cáo")
+
+            clock.advance(timedelta(seconds=119))  # within two of its 60 s intervals
+            assert _text(browser.get(f"{portal}/?lang=en").text, f"state-{NODE}") == "reporting"
+
+            clock.advance(timedelta(seconds=2))  # past two intervals: not reporting
+            silent = browser.get(f"{portal}/?lang=en").text
+            assert re.search(rf'id="state-{NODE}"><strong class="warn">not reporting<', silent)
+
+            # The heartbeat: the same figures as a new revision; the node reports again.
+            client.send(sign_report(dataclasses.replace(stated, sequence=2, generated_at=clock()), key))
+            again = browser.get(f"{portal}/?lang=en").text
+            assert _text(again, f"state-{NODE}") == "reporting"
+            assert _text(again, f"as-of-{NODE}") == clock().astimezone(VIETNAM_TZ).strftime("%d/%m/%Y %H:%M")
+
+            # A node too old to state its interval is judged by the default (300 s).
+            client.send(sign_report(dataclasses.replace(stated, sequence=3, interval=None), key))
+            clock.advance(timedelta(seconds=599))
+            assert _text(browser.get(f"{portal}/?lang=en").text, f"state-{NODE}") == "reporting"
+            clock.advance(timedelta(seconds=2))
+            assert "not reporting" in browser.get(f"{portal}/?lang=en").text

@@ -3,6 +3,7 @@ CLI over a real database, JSON logs."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import logging
@@ -67,6 +68,17 @@ def test_builder_encoding_and_round_trip() -> None:
         decode(encode(report).replace(b'"sent":4', b'"sent":-4'))
     with pytest.raises(ReportMalformed):
         decode(b"[]")
+
+
+def test_the_reporting_interval_is_optional_and_checked() -> None:
+    older = _report()
+    assert b'"interval"' not in encode(older)  # an older node's bytes are unchanged
+    stating = dataclasses.replace(older, interval=5.0)
+    assert decode(encode(stating)).interval == 5.0
+    assert encode(stating) == encode(decode(encode(stating)))
+    for bad in (b'"interval":0', b'"interval":-5', b'"interval":"5"', b'"interval":true', b'"interval":1e9'):
+        with pytest.raises(ReportMalformed):
+            decode(encode(stating).replace(b'"interval":5.0', bad))
 
 
 def test_median_from_summed_histograms() -> None:

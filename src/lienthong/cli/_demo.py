@@ -18,7 +18,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from lienthong._i18n import tr
-from lienthong.demo import DemoNetwork, Tally, run_demo, run_traffic, start_network
+from lienthong.console import Role
+from lienthong.demo import PORTAL_ADMIN, DemoNetwork, Tally, run_demo, run_traffic, start_network
 from lienthong.edxml import VIETNAM_TZ
 from lienthong.errors import NodeError
 
@@ -36,15 +37,46 @@ def _samples(console: Console, samples: Path) -> None:
         raise NodeError(f"{failed[0].name}: {failed[0].detail}")
 
 
-def _urls(console: Console, network: DemoNetwork) -> None:
-    console.print(tr(f"Trung tâm danh bạ: {network.directory_url}", f"Directory: {network.directory_url}"))
+_ROLE_WORDS = {Role.CLERK: ("văn thư", "clerk"), Role.LEADER: ("lãnh đạo", "leader")}
+
+
+def _urls(console: Console, network: DemoNetwork, described: Path) -> None:
+    """Every address a person opens, and the logins made for the demo."""
+
+    def line(text: str) -> None:
+        console.print(text, soft_wrap=True, highlight=False)  # never split a URL or a password
+
+    line(
+        tr(
+            f"Mạng chạy thử, chỉ trên máy này (127.0.0.1): các mật khẩu dưới đây chỉ để thử, "
+            f"lưu cả trong {described} (chỉ chủ sở hữu đọc được).",
+            f"A demo network, on this machine only (127.0.0.1): the passwords below are for trying it, "
+            f"kept in {described} too (readable by its owner only).",
+        )
+    )
+    line(tr(f"Trung tâm danh bạ: {network.directory_url}", f"Directory: {network.directory_url}"))
+    line(
+        tr(
+            f"Cổng thông tin thống kê: {network.portal_url}  quản trị viên {PORTAL_ADMIN}, "
+            f"mã đăng nhập {network.portal_token}",
+            f"Statistics portal: {network.portal_url}  admin {PORTAL_ADMIN}, "
+            f"login token {network.portal_token}",
+        )
+    )
     for node in network.nodes:
-        console.print(
+        line(
             f"[bold]{node.plan.title}[/bold] ({', '.join(node.plan.codes[:2])}"
             + (", …" if len(node.plan.codes) > 2 else "")
             + f"): {tr('liên thông', 'peer')} {node.url}  API {node.api_url}  "
             f"{tr('tài liệu', 'docs')} {node.api_url}/docs"
         )
+        line(f"  {tr('Bàn làm việc', 'Console')}: {node.console_url}")
+        for login in node.logins:
+            role = tr(*_ROLE_WORDS[login.role])
+            line(
+                f"    {role} {login.agency}: {tr('tên', 'user')} {login.name}  "
+                f"{tr('mật khẩu', 'password')} {login.password}"
+            )
 
 
 def _traffic(console: Console, network: DemoNetwork, documents: int) -> Tally:
@@ -98,12 +130,17 @@ def _wait_for_signal() -> None:
 
 def demo(
     documents: Annotated[
-        int, typer.Option("--documents", min=1, max=100_000, help="Số văn bản gửi trong ngày.")
+        int,
+        typer.Option("--documents", min=0, max=100_000, help="Số văn bản gửi trong ngày (0: chỉ chạy mạng)."),
     ] = 1000,
     exit_: Annotated[bool, typer.Option("--exit", help="Dừng mạng khi xong.")] = False,
     state_dir: Annotated[
         Path | None,
-        typer.Option("--state-dir", file_okay=False, help="Giữ mọi dữ liệu ở đây (và network.json)."),
+        typer.Option(
+            "--state-dir",
+            file_okay=False,
+            help="Giữ mọi dữ liệu ở đây (và network.json); chạy lại với thư mục này để tiếp tục mạng.",
+        ),
     ] = None,
     samples_only: Annotated[bool, typer.Option("--samples-only", help="Chỉ kiểm tra gói tin mẫu.")] = False,
     samples: Annotated[Path, typer.Option("--samples", help="Thư mục gói tin mẫu.")] = Path("samples"),
@@ -114,26 +151,40 @@ def demo(
     if samples_only:
         return
     state = state_dir or Path(tempfile.mkdtemp(prefix="lienthong-demo-"))
-    console.print(tr(f"Khởi động mạng trong {state} …", f"Starting the network in {state} …"))
+    if (state / "pki").exists():  # as start_network decides
+        console.print(tr(f"Tiếp tục mạng đã có trong {state} …", f"Resuming the network in {state} …"))
+    else:
+        console.print(tr(f"Khởi động mạng trong {state} …", f"Starting the network in {state} …"))
     network = start_network(state)
+    tally: Tally | None = None
     try:
         described = network.write()
-        _urls(console, network)
-        tally = _traffic(console, network, documents)
-        _table(console, tally)
+        if documents:
+            tally = _traffic(console, network, documents)
+            network.write()  # the numbers used, for the next run
+            _table(console, tally)
+        _urls(console, network, described)
         if not exit_:
-            console.print(tr(f"Mô tả mạng: {described}", f"Network description: {described}"))
             console.print(
                 tr(
                     f"Thử: lienthong inbox --network {described} --node bo-noi-vu",
                     f"Try: lienthong inbox --network {described} --node bo-noi-vu",
-                )
+                ),
+                soft_wrap=True,
             )
-            console.print(tr("Mạng đang chạy; Ctrl-C để dừng.", "The network is running; Ctrl-C to stop."))
+            console.print(
+                tr(
+                    f"Mạng đang chạy; Ctrl-C để dừng, chạy lại với --state-dir {state} để tiếp tục.",
+                    f"The network is running; Ctrl-C to stop, run again with --state-dir {state} to resume.",
+                )
+                if state_dir is not None
+                else tr("Mạng đang chạy; Ctrl-C để dừng.", "The network is running; Ctrl-C to stop."),
+                soft_wrap=True,
+            )
             _wait_for_signal()
     finally:
         network.stop()
         if state_dir is None:
             shutil.rmtree(state, ignore_errors=True)
-    if tally.failures:
+    if tally is not None and tally.failures:
         raise typer.Exit(1)

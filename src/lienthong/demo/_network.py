@@ -2,25 +2,32 @@
 process (``lienthong directory serve``, ``lienthong node serve``), over real mutual TLS.
 
 Ports are found free at start (bound to port 0, then released and handed to the process), so
-the directory can publish every node's endpoint before the nodes start.
+the directory can publish every node's endpoint before the nodes start. A state directory that
+already holds a network (``network.json``) is resumed instead: the same PKI, databases, users
+and ports, the processes started again. Nodes report statistics every few seconds, so the
+portal shows the demo's traffic moments after it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from lienthong._i18n import tr
 from lienthong.api import add_client
+from lienthong.demo._logins import PORTAL_ADMIN, ConsoleLogin, add_console_users, add_portal_admin
 from lienthong.demo._process import Process, free_port
 from lienthong.directory import DirectoryEntryUnknown, DirectoryRegistry, generate_directory_key
 from lienthong.directory._signing import private_key_pem
+from lienthong.errors import NodeError
 from lienthong.node import NodeHome, init_home
 from lienthong.store import migrate
 from lienthong.trust import Pki, private_directory, private_files
@@ -60,6 +67,10 @@ PLAN = (
 )
 
 
+#: Seconds between a demo node's statistics reports: the portal follows the traffic closely.
+STATISTICS_INTERVAL: Final = 5
+
+
 @dataclass
 class RunningNode:
     plan: NodePlan
@@ -68,8 +79,13 @@ class RunningNode:
     token: str
     systemid: str
     secret: str
+    logins: list[ConsoleLogin] = field(default_factory=list)
     url: str = ""
     api_url: str = ""
+
+    @property
+    def console_url(self) -> str:
+        return f"{self.api_url}/console/"
 
 
 @dataclass
@@ -82,12 +98,25 @@ class DemoNetwork:
     directory: Process
     nodes: list[RunningNode]
     directory_url: str = ""
+    #: The portal admin's bearer token (their login).
+    portal_token: str = ""
+    #: Started again from an earlier run's state.
+    resumed: bool = False
+    #: Document numbers the demo's traffic used so far: the same number sent again the same day
+    #: with other content is refused, so a resumed network numbers on.
+    numbered: int = 0
+
+    @property
+    def portal_url(self) -> str:
+        return f"{self.directory_url}/portal/"
 
     def describe(self) -> dict[str, Any]:
-        """``network.json``: where everything is and how to call it."""
+        """``network.json``: where everything is and how to call it, logins included."""
         return {
             "directory": {"url": self.directory_url, "anchor": str(self.anchor)},
+            "portal": {"url": self.portal_url, "admin": PORTAL_ADMIN, "token": self.portal_token},
             "trust_anchor": str(self.root),
+            "numbered": self.numbered,
             "nodes": [
                 {
                     "name": n.plan.name,
@@ -101,13 +130,14 @@ class DemoNetwork:
                         "secret": n.secret,
                         "agency": n.plan.codes[0],
                     },
+                    "console": {"url": n.console_url, "users": [login.to_json() for login in n.logins]},
                 }
                 for n in self.nodes
             ],
         }
 
     def write(self) -> Path:
-        """``network.json``: every node's API token and VXP secret, so its owner's only."""
+        """``network.json``: every node's API token, VXP secret and passwords, so its owner's only."""
         path = self.state / "network.json"
         with private_files():
             path.write_text(
@@ -122,6 +152,10 @@ class DemoNetwork:
         self.directory.stop()
 
 
+#: A process not started yet: ``stop()`` on it does nothing.
+_NOT_STARTED: Final = Process("", [], Path(os.devnull))
+
+
 def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "lienthong.cli", *args]
 
@@ -130,7 +164,8 @@ def _pem(pki: Pki, name: str) -> str:
     return pki.issued(name).certificate.public_bytes(Encoding.PEM).decode("ascii")
 
 
-def _directory(state: Path, pki: Pki, ports: dict[str, int], *, at: datetime) -> Process:
+def _init_directory(state: Path, pki: Pki, ports: dict[str, int], *, at: datetime) -> str:
+    """The directory's keys, anchor and registry, and the portal admin; returns their token."""
     home = private_directory(state / "directory")
     key = generate_directory_key("lienthong demo directory", not_before=at)
     (home / "signing.key.pem").write_bytes(private_key_pem(key))
@@ -154,6 +189,12 @@ def _directory(state: Path, pki: Pki, ports: dict[str, int], *, at: datetime) ->
                 plan.name, f"https://127.0.0.1:{ports[plan.name]}", actor="demo",
                 serves=plan.codes[:1], tls_certificate_pem=_pem(pki, plan.name),
             )  # fmt: skip
+    return add_portal_admin(home, at=at)
+
+
+def _directory(state: Path, pki: Pki, ports: dict[str, int]) -> Process:
+    home = state / "directory"
+    database = f"sqlite:///{home / 'directory.db'}"
     return Process(
         "directory",
         _cli(
@@ -166,7 +207,7 @@ def _directory(state: Path, pki: Pki, ports: dict[str, int], *, at: datetime) ->
             "--tls-cert",
             str(home / "tls.fullchain.pem"),
             "--tls-key",
-            str(tls.key_path),
+            str(pki.issued("directory").key_path),
             "--client-anchors",
             str(pki.root_path),
             "--db",
@@ -182,9 +223,8 @@ def _directory(state: Path, pki: Pki, ports: dict[str, int], *, at: datetime) ->
     )
 
 
-def _node(
-    state: Path, plan: NodePlan, ports: dict[str, int], directory_url: str, *, at: datetime
-) -> RunningNode:
+def _init_node(state: Path, plan: NodePlan, directory_url: str, *, at: datetime) -> RunningNode:
+    """The node's home, database, API clients and console users (its process is set on start)."""
     home = state / plan.name
     init_home(
         home, name=plan.name, anchor=state / "anchor.json", at=at, pki=state / "pki",
@@ -200,7 +240,13 @@ def _node(
     assert rest.token is not None
     assert vxp.systemid is not None
     assert vxp.secret is not None
-    process = Process(
+    logins = add_console_users(home, plan.codes)
+    return RunningNode(plan, home, _NOT_STARTED, rest.token, vxp.systemid, vxp.secret, logins)
+
+
+def _node(state: Path, plan: NodePlan, ports: dict[str, int], interval: float) -> Process:
+    home = state / plan.name
+    return Process(
         plan.name,
         _cli(
             "node",
@@ -216,21 +262,26 @@ def _node(
             "--workers",
             "4",
             "--public-docs",  # the demo prints each node's /docs link for a browser, which sends no token
+            "--statistics-interval",
+            str(interval),
         ),
         state / f"{plan.name}.log",
     )
-    return RunningNode(plan, home, process, rest.token, vxp.systemid, vxp.secret)
 
 
-def start_network(state: Path) -> DemoNetwork:
+def start_network(state: Path, *, statistics_interval: float = STATISTICS_INTERVAL) -> DemoNetwork:
     """Build everything under ``state`` (its owner's only: keys, databases, logs and tokens) and
-    start the directory, then the nodes; they make their own files private as they serve."""
+    start the directory, then the nodes; they make their own files private as they serve. A
+    ``state`` holding a network already is resumed (``NodeError`` in one line if it cannot be)."""
     private_directory(state)
     with private_files():
-        return _start(state)
+        network, ports = _resume(state) if (state / "pki").exists() else _start(state)
+        _run(network, ports, statistics_interval)
+        return network
 
 
-def _start(state: Path) -> DemoNetwork:
+def _start(state: Path) -> tuple[DemoNetwork, dict[str, int]]:
+    """A new network in ``state`` (not started yet); with the ports it is to listen on."""
     at = datetime.now(UTC) - timedelta(days=1)
     pki = Pki.init(state / "pki", at=at, name="Lienthong Demo")
     for plan in PLAN:
@@ -238,15 +289,92 @@ def _start(state: Path) -> DemoNetwork:
         for code, name in plan.agencies:
             pki.issue_agency(code, name, at=at)
     ports = {"directory": free_port(), **{plan.name: free_port() for plan in PLAN}}
-    directory = _directory(state, pki, ports, at=at)
-    network = DemoNetwork(state, pki.root_path, state / "anchor.json", directory, [])
+    token = _init_directory(state, pki, ports, at=at)
+    directory_url = f"https://127.0.0.1:{ports['directory']}"
+    nodes = [_init_node(state, plan, directory_url, at=at) for plan in PLAN]
+    network = DemoNetwork(
+        state, pki.root_path, state / "anchor.json", _NOT_STARTED, nodes, portal_token=token
+    )
+    return network, ports
+
+
+def _cannot_resume(state: Path, why: str, why_en: str) -> NodeError:
+    return NodeError(
+        tr(
+            f"Không tiếp tục được mạng trong {state}: {why}; "
+            f"hãy dùng một --state-dir trống (hoặc xoá {state}).",
+            f"Cannot resume the network in {state}: {why_en}; use an empty --state-dir (or remove {state}).",
+        )
+    )
+
+
+def _port(url: str) -> int:
+    return int(url.rsplit(":", 1)[1].rstrip("/"))
+
+
+def _kept_node(state: Path, plan: NodePlan, kept: dict[str, Any]) -> RunningNode:
+    users = [ConsoleLogin.from_json(user) for user in kept["console"]["users"]]
+    api, vxp = kept["api"], kept["vxp"]
+    return RunningNode(
+        plan, state / plan.name, _NOT_STARTED, api["token"], vxp["systemid"], vxp["secret"], users
+    )
+
+
+def _check_free(state: Path, ports: dict[str, int]) -> None:
+    for name, port in ports.items():
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+                sock.bind(("127.0.0.1", port))
+        except OSError:
+            raise NodeError(
+                tr(
+                    f"Cổng {port} ({name}) đang bận: mạng trong {state} đang chạy ở nơi khác? "
+                    "Hãy dừng nó rồi chạy lại.",
+                    f"Port {port} ({name}) is taken: is the network in {state} running elsewhere? "
+                    "Stop it and run again.",
+                )
+            ) from None
+
+
+def _resume(state: Path) -> tuple[DemoNetwork, dict[str, int]]:
+    """The network kept in ``state`` by an earlier run, on the ports it had (the directory
+    published them in the signed configuration and the anchor names its own)."""
     try:
-        network.directory_url = directory.start(lines=1)[0]
-        for plan in PLAN:
-            network.nodes.append(_node(state, plan, ports, network.directory_url, at=at))
+        described = json.loads((state / "network.json").read_text(encoding="utf-8"))
+        kept = {node["name"]: node for node in described["nodes"]}
+        nodes = [_kept_node(state, plan, kept[plan.name]) for plan in PLAN]
+        ports = {"directory": _port(described["directory"]["url"])}
+        ports.update({plan.name: _port(kept[plan.name]["url"]) for plan in PLAN})
+        token = str(described["portal"]["token"])
+        numbered = int(described.get("numbered", 0))
+    except FileNotFoundError:
+        raise _cannot_resume(
+            state, "đã có PKI nhưng không có network.json", "a PKI but no network.json"
+        ) from None
+    except (ValueError, KeyError, TypeError, IndexError):
+        why = (
+            "network.json không đọc được (của phiên bản cũ?)",
+            "network.json is unreadable (an older version's?)",
+        )
+        raise _cannot_resume(state, *why) from None
+    _check_free(state, ports)
+    pki = Pki(state / "pki")
+    network = DemoNetwork(
+        state, pki.root_path, state / "anchor.json", _NOT_STARTED, nodes, portal_token=token, resumed=True,
+        numbered=numbered,
+    )  # fmt: skip
+    return network, ports
+
+
+def _run(network: DemoNetwork, ports: dict[str, int], interval: float) -> None:
+    """Start the directory, then the nodes; on any failure, stop what started."""
+    state = network.state
+    network.directory = _directory(state, Pki(state / "pki"), ports)
+    try:
+        network.directory_url = network.directory.start(lines=1)[0]
         for node in network.nodes:
+            node.process = _node(state, node.plan, ports, interval)
             node.url, node.api_url = node.process.start(lines=2)
     except BaseException:
         network.stop()
         raise
-    return network

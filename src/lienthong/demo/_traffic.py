@@ -109,6 +109,7 @@ class Traffic:
             await self._recall()
             await self._statuses_back()
         finally:
+            self.network.numbered += self.count
             for client in self.clients.values():
                 await client.aclose()
             self.tally.seconds = time.perf_counter() - started
@@ -119,7 +120,7 @@ class Traffic:
 
     async def _send(self, index: int, gates: dict[str, asyncio.Semaphore]) -> None:
         node, sender, recipients = _plan(self.network, index)
-        number = str(1000 + index)
+        number = str(1000 + self.network.numbered + index)  # a resumed network numbers on
         text = f"Cong van so {number}/{sender}"
         pdf = await asyncio.to_thread(sign_pdf, sample_pdf(text), self.signers[sender])
         async with gates[node.plan.name]:

@@ -18,7 +18,7 @@ from lienthong.directory import DirectoryRegistry
 from lienthong.edxml import VIETNAM_TZ
 from lienthong.portal._regulations import GroupFigure, Regulations, open_level1
 from lienthong.portal._search import fold
-from lienthong.statistics import median_seconds
+from lienthong.statistics import ReportMalformed, SignedReport, median_seconds
 from lienthong.store import AgencyEntry, DayTotals, NodeHealth, StatisticsStore, StuckItem, Totals
 
 Clock = Callable[[], datetime]
@@ -35,8 +35,11 @@ SORT_KEYS: Final[tuple[str, ...]] = (
 )
 #: Certificates expiring within this are flagged on the node health page.
 EXPIRY_WARNING: Final = timedelta(days=30)
-#: A node silent for this long is flagged.
-SILENCE_WARNING: Final = timedelta(days=2)
+#: A node's reporting interval when its reports do not say (``node serve``'s default).
+DEFAULT_INTERVAL: Final = timedelta(seconds=300)
+#: A node that has not reported for this many of its intervals is not reporting (it heartbeats
+#: once per interval even when nothing moved, so one missed round is no sign).
+SILENT_INTERVALS: Final = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,7 +115,22 @@ class AgencyRow:
 class NodeRow:
     health: NodeHealth
     expiring: bool
+    #: No report received within two of the node's intervals: shown as not reporting.
     silent: bool
+
+    @property
+    def as_of(self) -> datetime:
+        """The node's figures are as of its latest report's arrival."""
+        return self.health.last_report_at
+
+
+def interval_of(health: NodeHealth) -> timedelta:
+    """The interval the node's latest report states, or the default for older nodes."""
+    try:
+        stated = SignedReport.from_json(health.signed).report.interval
+    except ReportMalformed:  # verified when received; an unreadable one states nothing
+        stated = None
+    return DEFAULT_INTERVAL if stated is None else timedelta(seconds=stated)
 
 
 class Figures:
@@ -213,7 +231,7 @@ class Figures:
             NodeRow(
                 item,
                 item.certificate_expiry is not None and item.certificate_expiry - now < EXPIRY_WARNING,
-                now - item.last_report_at > SILENCE_WARNING,
+                now - item.last_report_at > SILENT_INTERVALS * interval_of(item),
             )
             for item in health
         ]

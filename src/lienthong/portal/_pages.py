@@ -103,13 +103,14 @@ def pages_router(portal: Portal) -> APIRouter:
 
     @router.get(f"{PREFIX}/", response_class=HTMLResponse)
     async def overview(request: Request) -> Response:
-        data = await run_in_threadpool(portal.figures.overview)
+        data, nodes = await run_in_threadpool(lambda: (portal.figures.overview(), portal.figures.nodes()))
         series = {
             "labels": [_words.day(item.day)[:5] for item in data.days],
             "sent": [item.totals.sent for item in data.days],
             "received": [item.totals.received for item in data.days],
         }
-        return render(request, "overview.html", {"o": data, "series": series, "as_of": data.as_of})
+        context = {"o": data, "series": series, "as_of": data.as_of, "nodes": nodes}
+        return render(request, "overview.html", context)
 
     @router.get(f"{PREFIX}/agencies", response_class=HTMLResponse)
     async def agencies(request: Request) -> Response:

@@ -4,7 +4,9 @@ each agency served here did today, in signed reports (``lienthong.statistics``).
 Each round reads the day from the database (``node_day_activity``), builds one report per agency
 (``lienthong.node.reported_agencies``: the node's own subtree roots, and every served code with
 activity that day), and queues a new revision only when the figures differ from the last one
-queued. Yesterday is built once more after midnight, so what happened late that day, and the
+queued, or, when nothing changed for half an interval, the first report again as a heartbeat
+(reports carry the interval: the directory calls a node silent for two of them not reporting).
+Yesterday is built once more after midnight, so what happened late that day, and the
 deliveries settled after it, reach the directory. The outbox and the revision numbers live in
 ``HOME/statistics-outbox.json`` (written to a temporary file, then renamed): a restart or a
 directory outage neither loses a report nor sends a revision number twice. A failed round is
@@ -39,7 +41,14 @@ from lienthong.node import (
     pdf_signatures_valid,
     reported_agencies,
 )
-from lienthong.statistics import NodeKey, ReportOutbox, StatisticsClient, load_node_key, sign_report
+from lienthong.statistics import (
+    NodeKey,
+    ReportOutbox,
+    StatisticsClient,
+    StatisticsReport,
+    load_node_key,
+    sign_report,
+)
 from lienthong.store import DayActivity, node_day_activity
 
 #: The name it logged under in ``lienthong.node``: log filters and readers keep working.
@@ -106,6 +115,12 @@ class ReporterState:
         )
 
 
+def _changed(revisions: Mapping[str, Revision], report: StatisticsReport) -> bool:
+    """Whether ``report``'s figures differ from the last revision queued for its agency and day."""
+    previous = revisions.get(f"{report.agency}/{report.day.isoformat()}")
+    return previous is None or previous.figures != figures_of(report)
+
+
 class StatisticsReporter:
     """Builds, queues and sends the node's reports in a background thread. ``stop`` is bounded."""
 
@@ -132,6 +147,8 @@ class StatisticsReporter:
         self._empty = ReportOutbox(base=base, cap=min(timedelta(hours=1), max(base, base * 12)))
         #: Package SHA-256 → PDF signatures verified: each package is verified once per process.
         self._verdicts: dict[str, bool] = {}
+        #: When this process last queued a revision: none for an interval, and one is sent anyway.
+        self._queued_at: datetime | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -192,26 +209,41 @@ class StatisticsReporter:
             self._verdicts[package] = pdf_signatures_valid(node, package, at=at)
 
     def _queue_day(
-        self, state: ReporterState, node: Node, day: date, at: datetime, *, until: float
+        self,
+        state: ReporterState,
+        node: Node,
+        day: date,
+        at: datetime,
+        *,
+        until: float,
+        heartbeat: bool = False,
     ) -> ReporterState:
         start, end = day_window(day)
         activity = node_day_activity(node.database, start=start, end=end)
         self._verify(node, activity, at=at, until=until)
         agencies = reported_agencies(node, activity, at=at)
         outbox, revisions = state.outbox, dict(state.revisions)
-        for report in agency_reports(
-            activity, node=node.name, agencies=agencies, day=day, at=at,
-            config_version=node.configuration.version, certificate_expiry=self._expiry,
-            pdf_signed=self._verdicts,
-        ):  # fmt: skip
+        reports = [
+            dataclasses.replace(report, interval=self._interval)
+            for report in agency_reports(
+                activity, node=node.name, agencies=agencies, day=day, at=at,
+                config_version=node.configuration.version, certificate_expiry=self._expiry,
+                pdf_signed=self._verdicts,
+            )
+        ]  # fmt: skip
+        changed = [r for r in reports if _changed(revisions, r)]
+        if not changed and heartbeat and reports:
+            # Nothing moved: the first report again, as a new revision, tells the directory
+            # the node is alive (the same revision again would be a duplicate, not "seen").
+            changed = reports[:1]
+        for report in changed:
             key = f"{report.agency}/{day.isoformat()}"
-            figures = figures_of(report)
             previous = revisions.get(key)
-            if previous is not None and previous.figures == figures:
-                continue
             sequence = next_sequence(previous.sequence if previous else 0, day, at)
             outbox = outbox.put(sign_report(dataclasses.replace(report, sequence=sequence), self._key))
-            revisions[key] = Revision(sequence, figures)
+            revisions[key] = Revision(sequence, figures_of(report))
+        if changed:
+            self._queued_at = at
         return dataclasses.replace(state, outbox=outbox, revisions=revisions)
 
     def run_once(self, *, verify_seconds: float | None = None) -> ReporterState:
@@ -234,7 +266,9 @@ class StatisticsReporter:
             if yesterday not in state.closed:
                 state = self._queue_day(state, node, yesterday, at, until=until)
                 state = dataclasses.replace(state, closed=state.closed | {yesterday})
-            state = self._queue_day(state, node, today, at, until=until)
+            # Half an interval: rounds an interval apart, a little early or late, all heartbeat.
+            due = self._queued_at is None or at - self._queued_at >= timedelta(seconds=self._interval / 2)
+            state = self._queue_day(state, node, today, at, until=until, heartbeat=due)
             if state != before:
                 self._save(state)  # before sending: a revision number is never used twice
             flushed = self._client.flush(state.outbox, at=at)

@@ -27,6 +27,8 @@ FORMAT: Final = "lienthong-statistics/1"
 MAX_REPORT: Final = 512 * 1024
 #: Most stuck documents listed in one report.
 MAX_STUCK: Final = 200
+#: Longest reporting interval a report may state, seconds (a day).
+_MAX_INTERVAL: Final = 86_400
 _STATUS = re.compile(r"[0-9]{2}")
 _NODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 
@@ -70,6 +72,8 @@ def encode(report: StatisticsReport) -> bytes:
             for s in report.stuck
         ],
     }
+    if report.interval is not None:  # absent, not null: an older node's bytes stay as they were
+        document["interval"] = report.interval
     text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return unicodedata.normalize("NFC", text).encode("utf-8")
 
@@ -177,7 +181,16 @@ def decode(data: bytes) -> StatisticsReport:
         config_version=None if version is None else _count(version, "config_version"),
         certificate_expiry=_time(document.get("certificate_expiry"), "certificate_expiry", optional=True),
         stuck=tuple(_stuck(item) for item in stuck),
+        interval=_interval(document.get("interval")),
     )
+
+
+def _interval(value: object) -> float | None:
+    if value is None:
+        return None
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value <= _MAX_INTERVAL:
+        raise _bad("interval")
+    return float(value)
 
 
 def _stuck(item: object) -> StuckDocument:

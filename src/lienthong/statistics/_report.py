@@ -58,6 +58,9 @@ class StatisticsReport:
     certificate_expiry: datetime | None = None
     #: Documents still without an 01 status after the node's threshold (bounded list).
     stuck: tuple[StuckDocument, ...] = ()
+    #: Seconds between the node's reports: the directory calls it not reporting after two.
+    #: Optional (reports of older nodes omit it; they are judged by the usual interval).
+    interval: float | None = None
 
     @property
     def documents(self) -> int:

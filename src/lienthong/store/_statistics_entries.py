@@ -94,6 +94,8 @@ class NodeHealth:
     config_version: int | None
     certificate_expiry: datetime | None
     agencies: int
+    #: That report as received (the signed envelope), for what the columns do not hold.
+    signed: bytes = b""
 
 
 @dataclass(frozen=True, slots=True)

@@ -150,13 +150,20 @@ class StatisticsStore:
         health = []
         for node, agencies in self._session.execute(latest).tuples():
             row = self._session.execute(
-                select(_Row.config_version, _Row.certificate_expiry, _Row.received_at)
+                select(_Row.config_version, _Row.certificate_expiry, _Row.received_at, _Row.signed)
                 .where(_Row.node == node)
                 .order_by(_Row.received_at.desc(), _Row.id.desc())
                 .limit(1)
             ).one()
             health.append(
-                NodeHealth(node, row.received_at, row.config_version, row.certificate_expiry, agencies)
+                NodeHealth(
+                    node,
+                    row.received_at,
+                    row.config_version,
+                    row.certificate_expiry,
+                    agencies,
+                    bytes(row.signed),
+                )
             )
         return health
 
