@@ -90,7 +90,7 @@ def test_a_document_trace_from_both_sides(network: Network) -> None:
     out = document_trace(
         node="nghe-an", database=network.sender.database, blobs=network.sender.blobs, name=sent.message_id
     )
-    assert out.document_id == sent.document_id and len(out.package_trace) == 2
+    assert out.document_id == sent.document_id and len(out.package_trace) == 1  # one hop: no twin
     (leg,) = out.legs
     assert (leg.direction, leg.sender, leg.recipient, leg.state) == ("out", SENDER, RECIPIENT, "delivered")
     assert leg.accepted_at == AT and leg.sent_at == AT and leg.received_at == AT
@@ -108,3 +108,13 @@ def test_a_document_trace_from_both_sides(network: Network) -> None:
     text = "\n".join(back.lines())
     assert sent.document_id in text and "03 " in text
     json.dumps(out.to_dict())  # all of it serialisable
+
+
+def test_a_package_composed_for_the_same_rule_and_second_gets_no_second_identical_header(
+    network: Network,
+) -> None:
+    # What a node's own compose builds: the software's header is already this rule at this second.
+    accepted = submit(network.sender, document("303"), at=AT)
+    package = parse_package(_stored(network, accepted.message_id))
+    assert isinstance(package, DocumentPackage)
+    assert [(h.organ_id, h.timestamp) for h in package.trace] == [(SENDER, AT)]

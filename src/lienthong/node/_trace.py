@@ -82,6 +82,14 @@ def _child(element: etree._Element, local: str) -> etree._Element | None:
     return next((c for c in element if _is(c, local)), None)
 
 
+def _same_hop(last: etree._Element, organ_id: str, hop: etree._Element) -> bool:
+    def text(element: etree._Element, local: str) -> str:
+        found = _child(element, local)
+        return (found.text or "").strip() if found is not None else ""
+
+    return text(last, "OrganId") == organ_id and text(last, "Timestamp") == text(hop, "Timestamp")
+
+
 def add_trace_header(data: bytes, *, organ_id: str, timestamp: datetime) -> bytes | None:
     """The unsigned package ``data`` with one more ``TraceHeader`` after those it has (a
     ``TraceHeaderList`` made after ``MessageHeader`` if it has none); None when ``data`` has no
@@ -103,6 +111,10 @@ def add_trace_header(data: bytes, *, organ_id: str, timestamp: datetime) -> byte
     hop = etree.Element(tag("TraceHeader"))
     etree.SubElement(hop, tag("OrganId")).text = organ_id
     etree.SubElement(hop, tag("Timestamp")).text = format_timestamp(timestamp)
+    if hops and _same_hop(hops[-1], organ_id, hop):
+        # The software composed for this very rule at this very second (a node's own compose):
+        # a second identical header would say nothing more.
+        return data
     if hops:
         hops[-1].addnext(hop)
     else:
