@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 import ssl
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -184,3 +186,34 @@ def test_request_data_after_the_answer_does_not_cut_the_connection(
         connection.send_headers(3, get, end_stream=True)
         sock.sendall(connection.data_to_send())
         assert _h2_answer(sock, connection, 3) == 200, "the connection was cut"
+
+
+def test_a_client_leaving_without_closing_tls_is_a_debug_line_and_other_errors_keep_their_traceback(
+    network: tuple[Path, ServerThread, dict[str, tuple[Path, Path]]], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Node logs were full of asyncio's "SSL shutdown timed out" tracebacks: clients' business."""
+    _root, server, _files = network
+    raised: list[BaseException] = [
+        TimeoutError("SSL shutdown timed out"),
+        ssl.SSLError(1, "[SSL: APPLICATION_DATA_AFTER_CLOSE_NOTIFY] application data after close notify"),
+        ConnectionResetError(104, "Connection reset by peer"),
+        RuntimeError("a real fault"),
+    ]
+    caplog.set_level(logging.DEBUG)
+    done = threading.Event()
+
+    def report() -> None:
+        loop = asyncio.get_running_loop()
+        for exc in raised:
+            loop.call_exception_handler(
+                {"message": "Unhandled exception in client_connected_cb", "exception": exc}
+            )
+        done.set()
+
+    server._loop.call_soon_threadsafe(report)
+    assert done.wait(10)
+    quiet = [r for r in caplog.records if r.name == "lienthong.net.server"]
+    assert [r.levelno for r in quiet] == [logging.DEBUG] * 3 and all(r.exc_info is None for r in quiet)
+    loud = [r for r in caplog.records if r.name == "asyncio"]
+    assert len(loud) == 1 and loud[0].levelno == logging.ERROR and loud[0].exc_info is not None
+    assert "a real fault" in str(loud[0].exc_info[1])

@@ -8,6 +8,7 @@ service on the machine.
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import ssl
 import threading
@@ -23,6 +24,33 @@ from lienthong.net import _h2_guard
 __all__ = ["Listening", "ServerThread", "bind", "serve_forever", "serve_in_thread"]
 
 ASGIApp = Callable[..., Any]
+_log = logging.getLogger("lienthong.net.server")
+#: What OpenSSL says when a client sends data after its close_notify, or goes away mid-goodbye.
+_TLS_GOODBYES = (
+    "APPLICATION_DATA_AFTER_CLOSE_NOTIFY",
+    "UNEXPECTED_EOF_WHILE_READING",
+    "SSL shutdown timed out",
+)
+
+
+def _client_left(exc: BaseException | None) -> bool:
+    """A client that left without closing TLS (or the TCP connection) properly: its business."""
+    if isinstance(exc, (ConnectionResetError, BrokenPipeError, ConnectionAbortedError)):
+        return True
+    if isinstance(exc, (ssl.SSLError, TimeoutError)):
+        return any(word in str(exc) for word in _TLS_GOODBYES)
+    return False
+
+
+def _quiet_goodbyes(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    """The event loop's exception handler while serving: a client leaving untidily is a debug
+    line without a traceback (it filled node logs with asyncio's "SSL shutdown timed out"
+    tracebacks); anything else goes to asyncio's default handler, traceback and all."""
+    exc = context.get("exception")
+    if _client_left(exc):
+        _log.debug("a client left without closing its connection properly: %s", exc)
+        return
+    loop.default_exception_handler(context)
 
 
 @dataclass(slots=True)
@@ -84,6 +112,7 @@ async def serve_forever(
 ) -> None:
     """Serve ``app`` on ``listening`` until ``shutdown`` is set (forever without one)."""
     trigger = shutdown.wait if shutdown is not None else None
+    asyncio.get_running_loop().set_exception_handler(_quiet_goodbyes)
     await serve(app, _config(listening, context), shutdown_trigger=trigger)
 
 
