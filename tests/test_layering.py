@@ -24,7 +24,7 @@ ROOT: Final = "lienthong"
 
 #: Lowest first. ``lienthong`` is the root package itself (``__version__``, and the error tree's root).
 LAYERS: Final = (
-    ("_i18n", "errors", ROOT, "codes", "edxml", "trust", "net", "vxp"),
+    ("_clock", "_loop", "_i18n", "errors", ROOT, "codes", "edxml", "trust", "net", "vxp"),
     ("evidence", "statistics"),
     ("store",),
     ("directory", "node"),

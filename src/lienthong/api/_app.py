@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from datetime import datetime
 
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
-from lienthong.api._context import ApiContext, ApiSettings, _now
+from lienthong._clock import Clock, utc_now
+from lienthong.api._context import ApiContext, ApiSettings
 from lienthong.api._event_routes import router as events_router
 from lienthong.api._operator_pages import OperatorPages
 from lienthong.api._problems import answer, install_problem_handlers
@@ -41,7 +41,7 @@ def create_app(
     node: Node | Callable[[], Node],
     *,
     settings: ApiSettings | None = None,
-    clock: Callable[[], datetime] = _now,
+    clock: Clock = utc_now,
     replays: ReplayGuard | None = None,
 ) -> FastAPI:
     """The API of ``node``: REST at ``/api/v1``, VXP at ``/vxp/{operation}``.

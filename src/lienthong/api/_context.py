@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
+from lienthong._clock import Clock, utc_now
 from lienthong.api._tokens import TokenCache
 from lienthong.node import Node
 from lienthong.vxp import MemoryReplayGuard, ReplayGuard
@@ -14,10 +14,6 @@ from lienthong.vxp import MemoryReplayGuard, ReplayGuard
 #: Seconds a bearer token's client is held (``TokenCache``): a client removed by another process
 #: (the CLI) is refused at most this long after.
 TOKEN_TTL = 5.0
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -53,7 +49,7 @@ class ApiContext:
 
     source: Callable[[], Node]
     settings: ApiSettings = field(default_factory=ApiSettings)
-    clock: Callable[[], datetime] = _now
+    clock: Clock = utc_now
     replays: ReplayGuard = field(default_factory=MemoryReplayGuard)
     tokens: TokenCache = field(default_factory=lambda: TokenCache(TOKEN_TTL))
     #: Set when the server stops: event streams end instead of holding the shutdown.

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from cryptography import x509
 
+from lienthong._clock import utc_now
 from lienthong._i18n import tr
 from lienthong.trust import Pki, PkiError, serve_pki
 
@@ -18,10 +19,6 @@ app = typer.Typer(
 )
 
 Home = Annotated[Path, typer.Option("--home", help="Thư mục PKI.", envvar="LIENTHONG_PKI_HOME")]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 @app.command("init")
@@ -33,7 +30,7 @@ def init(
     crl_url: Annotated[str | None, typer.Option(help="URL CRL ghi vào chứng thư cấp sau này.")] = None,
 ) -> None:
     """Tạo CA gốc, CA cấp phát, chứng thư TSA và OCSP trong HOME."""
-    pki = Pki.init(home, at=_now(), name=name, days=days, ocsp_url=ocsp_url, crl_url=crl_url)
+    pki = Pki.init(home, at=utc_now(), name=name, days=days, ocsp_url=ocsp_url, crl_url=crl_url)
     typer.echo(f"{tr('CA gốc', 'root CA')}: {pki.root_path}")
     typer.echo(f"{tr('CA cấp phát', 'issuing CA')}: {pki.issuing_path}")
     typer.echo(f"CRL: {pki.crl_path}")
@@ -57,12 +54,12 @@ def issue(
             tr("cần đúng một trong --agency hoặc --node", "give exactly one of --agency or --node")
         )
     if agency is not None:
-        issued = pki.issue_agency(agency, org or agency, at=_now(), days=days, name=file_name)
+        issued = pki.issue_agency(agency, org or agency, at=utc_now(), days=days, name=file_name)
     else:
         assert node is not None
         issued = pki.issue_node(
             file_name or node,
-            at=_now(),
+            at=utc_now(),
             days=days,
             dns_names=tuple(dns or ("localhost",)),
             ip_addresses=tuple(ip or ("127.0.0.1",)),
@@ -92,7 +89,7 @@ def revoke(
         flag = x509.ReasonFlags(reason)
     except ValueError:
         raise PkiError(tr(f"lý do không hợp lệ: {reason}", f"invalid reason: {reason}")) from None
-    now = _now()
+    now = utc_now()
     pki.revoke(serial, at=now, reason=flag)
     typer.echo(f"{tr('đã thu hồi', 'revoked')} {serial:x}; CRL: {pki.write_crl(at=now)}")
     _publish_hint(pki)
@@ -111,7 +108,7 @@ def crl(
 ) -> None:
     """Phát hành CRL mới (của CA cấp phát và CA gốc) vào crl.pem."""
     pki = Pki(home)
-    typer.echo(str(pki.write_crl(at=_now(), next_update=timedelta(days=next_update_days))))
+    typer.echo(str(pki.write_crl(at=utc_now(), next_update=timedelta(days=next_update_days))))
     _publish_hint(pki)
 
 

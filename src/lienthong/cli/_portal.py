@@ -6,11 +6,12 @@ from __future__ import annotations
 import getpass
 import json
 import re
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 import typer
 
+from lienthong._clock import utc_now
 from lienthong._i18n import tr
 from lienthong.directory import DirectoryRegistry
 from lienthong.portal import Figures, Regulations
@@ -29,10 +30,6 @@ _Db = Annotated[
 _Actor = Annotated[
     str | None, typer.Option("--actor", envvar="LIENTHONG_ACTOR", help="Người thực hiện (ghi vào nhật ký).")
 ]
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _open(db: str) -> DirectoryRegistry:
@@ -60,7 +57,7 @@ def regulations_set(
         ) from None
     registry = _open(db)
     try:
-        entry = Regulations(registry, clock=_now).set(
+        entry = Regulations(registry, clock=utc_now).set(
             code, issued_on, actor=actor or getpass.getuser(), reference=reference
         )
     finally:
@@ -73,7 +70,7 @@ def regulations_list(db: _Db = DEFAULT_URL) -> None:
     """Các ngày đã ghi."""
     registry = _open(db)
     try:
-        for entry in Regulations(registry, clock=_now).all():
+        for entry in Regulations(registry, clock=utc_now).all():
             typer.echo(f"{entry.code}  {entry.issued_on}  {entry.reference or ''}".rstrip())
     finally:
         registry.close()
@@ -86,7 +83,7 @@ def statistics_show(
     """Số liệu tổng quan: văn bản trong tháng và tổng, cơ quan kết nối, quy chế, thời gian chuyển."""
     registry = _open(db)
     try:
-        overview = Figures(registry, clock=_now).overview()
+        overview = Figures(registry, clock=utc_now).overview()
     finally:
         registry.close()
     document: dict[str, Any] = {

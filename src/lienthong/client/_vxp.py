@@ -10,23 +10,20 @@ from __future__ import annotations
 import base64
 import json
 import threading
-from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, timedelta, tzinfo
+from collections.abc import Mapping
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from lienthong._clock import Clock, utc_now
 from lienthong._i18n import tr
 from lienthong.client._base import http_options, unreachable
 from lienthong.client._errors import ApiRefused
 from lienthong.vxp import VIETNAM, hash_file_unpadded, sign_headers
 
 _OCTETS = "application/octet-stream"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class VxpClient:
@@ -41,7 +38,7 @@ class VxpClient:
         secret: str,
         verify: Path | str | bool = True,
         timeout: float = 60.0,
-        clock: Callable[[], datetime] = _now,
+        clock: Clock = utc_now,
         zone: tzinfo = VIETNAM,
     ) -> None:
         self.systemid, self._secret, self._clock, self._zone = systemid, secret, clock, zone

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from importlib import resources
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
+from lienthong._clock import Clock, utc_now
 from lienthong.console._inbox_pages import inbox_router
 from lienthong.console._login import login_router
 from lienthong.console._outbox_pages import outbox_router
@@ -23,10 +23,6 @@ from lienthong.node import Node
 _FRAMING = 64 * KiB
 #: Every other form: a login, a status, a logout.
 _FORM_BODY = 64 * KiB
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _body_rules(console: Console) -> list[BodyRule]:
@@ -43,7 +39,7 @@ def create_console(
     node: Node | Callable[[], Node],
     *,
     users: UserFile,
-    clock: Callable[[], datetime] = _now,
+    clock: Clock = utc_now,
     login_policy: LoginPolicy | None = None,
 ) -> FastAPI:
     """The console of ``node`` (or of the node ``node()`` returns at each request, so a serving

@@ -5,24 +5,26 @@ Bootstrapped from a configuration anchor (the directory's URL and signing certif
 verifies signature, directory and version (never a rollback), saves it atomically in the cache
 file and only then uses it. A refused or unreachable fetch changes nothing: the node keeps
 routing from the configuration it holds, until that one expires (``ConfigurationExpired``).
-``start`` refreshes in a background thread, with exponential backoff and jitter after failures.
+``start`` refreshes in a background thread (``lienthong._loop``), with exponential backoff and
+jitter after failures.
 """
 
 from __future__ import annotations
 
 import enum
 import logging
-import random
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
 
+from lienthong._clock import Clock, utc_now
 from lienthong._i18n import tr
+from lienthong._loop import BackgroundLoop, Backoff, Round
 from lienthong.codes import AgencyCode
 from lienthong.directory._config import (
     Configuration,
@@ -45,12 +47,6 @@ if TYPE_CHECKING:  # contexts are built by lienthong.net.client_context only
     from ssl import SSLContext
 
 _log = logging.getLogger("lienthong.directory.client")
-
-Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class RefreshState(enum.Enum):
@@ -134,7 +130,7 @@ class ConfigurationClient:
         cache: Path,
         tls: SSLContext,
         url: str | None = None,
-        clock: Clock = _utc_now,
+        clock: Clock = utc_now,
         interval: timedelta = timedelta(minutes=5),
         max_backoff: timedelta = timedelta(minutes=15),
         timeout: float = 30.0,
@@ -152,13 +148,17 @@ class ConfigurationClient:
         self.url = directory_url
         self.cache = cache
         self._clock = clock
-        self._interval = interval
-        self._max_backoff = max_backoff
         self._on_refresh = on_refresh
         self._tls, self._timeout = tls, timeout
         self._refreshing = threading.Lock()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundLoop(
+            "configuration refresh",
+            self._round,
+            log=_log,
+            interval=interval.total_seconds(),
+            backoff=Backoff(base=interval, cap=max_backoff),
+            thread="lienthong-config-refresh",
+        )
         self._etag: str | None = None
         self._current: Configuration | None = self._load_cache()
 
@@ -242,38 +242,18 @@ class ConfigurationClient:
         self._current, self._etag = fetched, etag
         return RefreshOutcome(RefreshState.UPDATED, fetched.version)
 
-    def _delay(self, failures: int) -> float:
-        if failures == 0:
-            return self._interval.total_seconds()
-        base: float = self._interval.total_seconds() * 2.0 ** min(failures - 1, 16)
-        return min(base, self._max_backoff.total_seconds()) * random.uniform(0.5, 1.0)  # jitter
-
-    def _run(self) -> None:
-        failures = 0
-        while not self._stop.is_set():
-            try:
-                outcome = self.refresh()
-                ok = outcome.state in (RefreshState.UPDATED, RefreshState.UNCHANGED)
-            except Exception:  # a full disk, say: log it and keep the thread alive
-                _log.exception("configuration refresh failed")
-                ok = False
-            failures = 0 if ok else failures + 1
-            self._stop.wait(self._delay(failures))
+    def _round(self) -> Round:
+        # A full disk, say, raises: the loop logs it and backs off as for a refused fetch.
+        outcome = self.refresh()
+        return Round.IDLE if outcome.state in (RefreshState.UPDATED, RefreshState.UNCHANGED) else Round.FAILED
 
     def start(self) -> None:
         """Refresh now and then every ``interval`` in a background thread, until ``stop``."""
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="lienthong-config-refresh", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self) -> None:
         """Stop the background refresh, waiting for a fetch in progress to end."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=60)
-            self._thread = None
+        self._loop.stop(timeout=60)
 
     def close(self) -> None:
         """Stop refreshing (the same as ``stop``: a client holds no connection between fetches)."""

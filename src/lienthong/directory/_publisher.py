@@ -17,13 +17,13 @@ import asyncio
 import hashlib
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Final
 
 from starlette.concurrency import run_in_threadpool
 
+from lienthong._clock import Clock, utc_now
 from lienthong._i18n import tr
 from lienthong.directory._config import DEFAULT_VALIDITY, build_configuration
 from lienthong.directory._errors import ConfigurationIncomplete, DirectoryRequestInvalid
@@ -35,13 +35,8 @@ CONTENT_TYPE: Final = "application/vnd.lienthong.configuration"
 #: Signed documents kept in memory (the full one, and deltas since recent versions).
 _CACHE_SIZE: Final = 32
 
-Clock = Callable[[], datetime]
 
 _log = logging.getLogger("lienthong.directory.publisher")
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +66,7 @@ class ConfigurationPublisher:
         *,
         directory: str,
         valid_for: timedelta = DEFAULT_VALIDITY,
-        clock: Clock = _utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         self._registry = registry
         self._key = key

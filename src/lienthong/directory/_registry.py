@@ -11,9 +11,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
+from lienthong._clock import Clock, utc_now
 from lienthong._i18n import tr
 from lienthong.codes import CodeRegistry, default_registry, parse_code
 from lienthong.directory._certs import (
@@ -45,22 +46,16 @@ from lienthong.store import (
     open_database,
 )
 
-Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
 
 class DirectoryRegistry:
     """The registry in one database. ``initialize`` creates and seeds it; close it when done."""
 
-    def __init__(self, database: Database, *, clock: Clock = _utc_now) -> None:
+    def __init__(self, database: Database, *, clock: Clock = utc_now) -> None:
         self.database = database
         self._clock = clock
 
     @classmethod
-    def open(cls, url: str, *, clock: Clock = _utc_now) -> DirectoryRegistry:
+    def open(cls, url: str, *, clock: Clock = utc_now) -> DirectoryRegistry:
         return cls(open_database(url), clock=clock)
 
     def close(self) -> None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -30,6 +29,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from lienthong._clock import Clock, utc_now
 from lienthong._i18n import tr
 from lienthong.directory import Configuration
 from lienthong.errors import LienthongError
@@ -50,7 +50,6 @@ from lienthong.node._wire import (
     encode_receipts,
 )
 
-Clock = Callable[[], datetime]
 #: A body over the limit is still read (hashed, not kept) up to this many times the limit, so
 #: its refusal names its real digest; beyond that the request is cut off with 413.
 _DRAIN_FACTOR = 4
@@ -60,10 +59,6 @@ _DRAIN_EXTRA = 64 << 20
 
 def _drain_limit(limit: int) -> int:
     return limit + min(limit * (_DRAIN_FACTOR - 1), _DRAIN_EXTRA)
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _problem(status: int, code: str, message: str) -> JSONResponse:
@@ -101,7 +96,7 @@ class _NodeCertificates:
 def create_peer_app(
     current: Callable[[], Node],
     *,
-    clock: Clock = _utc_now,
+    clock: Clock = utc_now,
     peer: Callable[[], bytes | None] = peer_certificate,
 ) -> FastAPI:
     """The peer endpoint of the node ``current()`` returns (read per request: the node's

@@ -1,10 +1,13 @@
-"""When to try again: exponential backoff with jitter, bounded by a deadline. Pure."""
+"""When to try again: exponential backoff with jitter (``lienthong._loop.Backoff``), bounded by a
+deadline. Pure."""
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from lienthong._loop import Backoff
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -18,6 +21,10 @@ class RetryPolicy:
     #: How long a claimed delivery may take before another worker may take it over.
     lease: timedelta = timedelta(minutes=2)
 
+    @property
+    def backoff(self) -> Backoff:
+        return Backoff(base=self.base, cap=self.cap)
+
 
 def next_attempt(
     policy: RetryPolicy, *, attempts: int, now: datetime, deadline: datetime, rand: random.Random
@@ -28,7 +35,5 @@ def next_attempt(
     """
     if now >= deadline:
         return None
-    exponent = max(attempts - 1, 0)
-    delay = min(policy.cap.total_seconds(), policy.base.total_seconds() * (2.0 ** min(exponent, 40)))
-    chosen = now + timedelta(seconds=rand.uniform(delay / 2, delay))
+    chosen = now + timedelta(seconds=policy.backoff.delay(attempts, rand))
     return min(chosen, deadline)

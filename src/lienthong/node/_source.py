@@ -13,10 +13,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from lienthong._clock import Clock, utc_now
 from lienthong._i18n import tr
 from lienthong.directory import (
     Configuration,
@@ -35,10 +35,6 @@ class ConfigurationSource(Protocol):
         ...
 
 
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class ConfigurationFile:
     """A signed configuration file, verified against ``anchor``, re-read when it changes; whether
     it changed is looked at ``recheck`` seconds after the last look at the earliest."""
@@ -48,7 +44,7 @@ class ConfigurationFile:
         path: Path,
         anchor: ConfigurationAnchor,
         *,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Clock = utc_now,
         recheck: float = 1.0,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Final, Literal
 
+from lienthong._clock import Clock
 from lienthong.codes import parse_code
 from lienthong.directory import DirectoryRegistry
 from lienthong.edxml import VIETNAM_TZ
@@ -21,7 +22,6 @@ from lienthong.portal._search import fold
 from lienthong.statistics import ReportMalformed, SignedReport, median_seconds
 from lienthong.store import AgencyEntry, DayTotals, NodeHealth, StatisticsStore, StuckItem, Totals
 
-Clock = Callable[[], datetime]
 SortKey = Literal["code", "name", "documents", "deliveries", "sent", "received", "signed", "activity"]
 SORT_KEYS: Final[tuple[str, ...]] = (
     "code",

@@ -9,13 +9,13 @@ serves. Then ``StatisticsStore.put_report`` decides: stored, replaced, duplicate
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from lienthong._clock import Clock
 from lienthong._i18n import tr
 from lienthong.codes import parse_code
 from lienthong.directory import DirectoryRegistry, NodeEntry
@@ -36,8 +36,6 @@ from lienthong.statistics import (
     verify_report,
 )
 from lienthong.store import ReportOutcome, ReportRecord, StatisticsStore
-
-Clock = Callable[[], datetime]
 
 
 def _fingerprint(der: bytes) -> str:

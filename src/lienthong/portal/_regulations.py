@@ -3,16 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
+from lienthong._clock import Clock
 from lienthong._i18n import tr
 from lienthong.codes import parse_code
 from lienthong.directory import DirectoryConflict, DirectoryEntryUnknown, DirectoryRegistry
 from lienthong.store import AgencyEntry, RegulationEntry, StatisticsStore
-
-Clock = Callable[[], datetime]
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
 
+from lienthong._clock import Clock, utc_now
 from lienthong._i18n import tr
 from lienthong.directory import (
     DEFAULT_VALIDITY,
@@ -37,19 +38,13 @@ from lienthong.net import (
 from lienthong.portal import install_portal
 from lienthong.store import sqlite_files
 
-Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
-
 
 def create_directory_app(
     *,
     registry: DirectoryRegistry,
     publisher: ConfigurationPublisher,
     admins: AdminFile,
-    clock: Clock = _utc_now,
+    clock: Clock = utc_now,
 ) -> FastAPI:
     """The directory's API (``lienthong.directory.create_app``: ``/v1/config`` for every member,
     ``/v1/admin/…`` for admins) with the statistics intake, the portal (``/portal/``) and
@@ -92,7 +87,7 @@ class DirectorySettings:
 class DirectoryService:
     """A directory ready to serve: key loaded, registry open. Close it when done."""
 
-    def __init__(self, settings: DirectorySettings, *, clock: Clock = _utc_now) -> None:
+    def __init__(self, settings: DirectorySettings, *, clock: Clock = utc_now) -> None:
         self.settings = settings
         key = DirectoryKey.load(settings.signing_key, settings.signing_certificate)
         try:

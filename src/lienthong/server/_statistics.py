@@ -22,13 +22,15 @@ import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from time import monotonic
 from typing import Final
 
 from cryptography import x509
 
+from lienthong._clock import Clock, utc_now
+from lienthong._loop import BackgroundLoop, Round
 from lienthong.edxml import VIETNAM_TZ
 from lienthong.net import client_context
 from lienthong.node import (
@@ -60,10 +62,6 @@ _FORMAT: Final = "lienthong-statistics-state/1"
 #: Revisions and closed days older than this are forgotten (their reports were built for good).
 _KEEP: Final = timedelta(days=7)
 MAX_VERDICTS: Final = 200_000
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +131,7 @@ class StatisticsReporter:
         client: StatisticsClient,
         interval: float,
         certificate_expiry: datetime | None = None,
-        clock: Callable[[], datetime] = _utc_now,
+        clock: Clock = utc_now,
     ) -> None:
         self._current = current
         self._path = state_path
@@ -149,8 +147,15 @@ class StatisticsReporter:
         self._verdicts: dict[str, bool] = {}
         #: When this process last queued a revision: none for an interval, and one is sent anyway.
         self._queued_at: datetime | None = None
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        # A failed round is retried at the next one (the outbox backs off the sending).
+        self._loop = BackgroundLoop(
+            "statistics round",
+            self._round,
+            log=_log,
+            interval=interval,
+            final=self._last_round,
+            thread="lienthong-statistics",
+        )
         self._lock = threading.Lock()
 
     @classmethod
@@ -280,33 +285,19 @@ class StatisticsReporter:
                     _log.info("report %s waits: %s", waiting.key, waiting.last_error)
             return state
 
-    def _round(self, *, verify_seconds: float | None = None) -> None:
-        try:
-            self.run_once(verify_seconds=verify_seconds)
-        except Exception:  # the database or the disk is away: log it, try at the next round
-            _log.exception("statistics round failed")
+    def _round(self) -> Round:
+        self.run_once()
+        return Round.IDLE
 
-    def _run(self) -> None:
-        while True:
-            self._round()
-            if self._stop.wait(self._interval):
-                break
-        self._round(verify_seconds=0.0)  # a last report, quickly: stopping is bounded
+    def _last_round(self) -> None:
+        self.run_once(verify_seconds=0.0)  # a last report, quickly: stopping is bounded
 
     def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="lienthong-statistics", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self, *, timeout: float = 10.0) -> None:
         """Ask for a last round and wait for it at most ``timeout`` seconds."""
-        thread, self._thread = self._thread, None
-        self._stop.set()
-        if thread is not None:
-            thread.join(timeout=timeout)
-            if thread.is_alive():
-                _log.warning("the last statistics round did not end in %s s; left behind", timeout)
-                return
+        if not self._loop.stop(timeout=timeout):
+            _log.warning("the last statistics round did not end in %s s; left behind", timeout)
+            return
         self._client.close()

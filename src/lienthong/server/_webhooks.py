@@ -16,14 +16,15 @@ import json
 import logging
 import random
 import secrets
-import threading
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
 
+from lienthong._clock import Clock, utc_now
+from lienthong._loop import BackgroundLoop, Round
 from lienthong.api import Event, RequestInvalid, Resolve, check_webhook_target, event_model, resolve_host
 from lienthong.net import sign_webhook
 from lienthong.node import Node, RetryPolicy, next_attempt
@@ -33,10 +34,6 @@ from lienthong.store import ApiStore, Database, EventStore, WebhookEntry
 _log = logging.getLogger("lienthong.api.webhooks")
 #: Backoff between attempts at one event: 0.5 s, 1 s, 2 s, … 5 minutes (with jitter), never given up.
 WEBHOOK_RETRY = RetryPolicy(base=timedelta(seconds=0.5), cap=timedelta(minutes=5))
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def body_of(event: Event) -> bytes:
@@ -59,44 +56,33 @@ class WebhookDispatcher:
         batch: int = 50,
         lease: timedelta = timedelta(seconds=60),
         retry: RetryPolicy = WEBHOOK_RETRY,
-        clock: Callable[[], datetime] = _now,
+        clock: Clock = utc_now,
         rand: random.Random | None = None,
     ) -> None:
         self._source = source
         # No proxy from the environment: the address checked must be the one connected to.
         self._http = httpx.Client(verify=verify, transport=transport, timeout=timeout, trust_env=False)
         self._allow_private, self._resolve = allow_private, resolve
-        self._idle, self._batch, self._lease = idle, batch, lease
+        self._batch, self._lease = batch, lease
         self._retry, self._clock = retry, clock
         self._rand = rand or random.Random()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        # A database hiccup is logged and the pass retried after ``idle``, like an idle pass.
+        self._loop = BackgroundLoop(
+            "webhook pass", self._pass, log=_log, interval=idle, thread="lienthong-webhooks"
+        )
 
     def start(self) -> None:
-        if self._thread is None:
-            self._stop.clear()
-            self._thread = threading.Thread(target=self._run, name="lienthong-webhooks", daemon=True)
-            self._thread.start()
+        self._loop.start()
 
     def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
+        self._loop.stop(timeout=30)
 
     def close(self) -> None:
         self.stop()
         self._http.close()
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                sent = self.run_once()
-            except Exception:  # a database hiccup must not end the thread; the pass is retried
-                _log.exception("webhook pass failed")
-                sent = 0
-            if not sent:
-                self._stop.wait(self._idle)
+    def _pass(self) -> Round:
+        return Round.BUSY if self.run_once() else Round.IDLE
 
     def run_once(self) -> int:
         """Claim the due webhooks and send each its pending events; returns events acknowledged."""
@@ -117,7 +103,7 @@ class WebhookDispatcher:
         # Stop well within the lease: past it another process may claim this webhook.
         until = time.monotonic() + self._lease.total_seconds() / 2
         for entry in page.events:
-            if self._stop.is_set() or time.monotonic() > until:
+            if self._loop.stopping or time.monotonic() > until:
                 break
             error = self._post(hook, event_model(entry))
             if error is not None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+from lienthong._loop import Backoff
 from lienthong.statistics._signing import SignedReport
 
 #: First wait after a failure, and the longest wait between attempts.
@@ -28,10 +29,8 @@ def retry_delay(
 ) -> timedelta:
     """The wait after the ``attempts``-th failed attempt: doubling from ``base`` up to ``cap``,
     then scaled into [50 %, 100 %] by ``jitter`` in [0, 1) (the caller draws it)."""
-    exponent = min(max(attempts, 1) - 1, 30)
-    ceiling: timedelta = min(cap, base * (2**exponent))
-    scaled: timedelta = ceiling * (0.5 + 0.5 * min(max(jitter, 0.0), 1.0))
-    return scaled
+    ceiling = Backoff(base=base, cap=cap).ceiling(attempts)
+    return timedelta(seconds=ceiling * (0.5 + 0.5 * min(max(jitter, 0.0), 1.0)))
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from asn1crypto import keys as asn1_keys
@@ -27,16 +27,11 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509 import ocsp
 
+from lienthong._clock import Clock, utc_now
 from lienthong.trust._pem import load_certificates
 from lienthong.trust._pki import Pki
 
-Clock = Callable[[], datetime]
-
 _MAX_REQUEST = 64 * 1024
-
-
-def _utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -46,7 +41,7 @@ class OcspResponder:
     pki: Pki
     certificate: x509.Certificate
     key: rsa.RSAPrivateKey
-    clock: Clock = _utcnow
+    clock: Clock = utc_now
     validity: timedelta = timedelta(minutes=10)
 
     def respond(self, request_der: bytes) -> bytes:
@@ -117,7 +112,7 @@ class TimeStampAuthority:
     certificate: asn1_x509.Certificate
     key: asn1_keys.PrivateKeyInfo
     chain: tuple[asn1_x509.Certificate, ...]
-    clock: Clock = _utcnow
+    clock: Clock = utc_now
 
     def respond(self, request_der: bytes) -> bytes:
         request = tsp.TimeStampReq.load(request_der)
@@ -199,7 +194,7 @@ class PkiServices:
 
 
 @contextmanager
-def serve_pki(pki: Pki, *, clock: Clock = _utcnow, port: int = 0) -> Iterator[PkiServices]:
+def serve_pki(pki: Pki, *, clock: Clock = utc_now, port: int = 0) -> Iterator[PkiServices]:
     """Run the PKI's OCSP responder, TSA and CRL download on 127.0.0.1 until the block ends."""
     ocsp_cert, ocsp_key = pki.service("ocsp")
     tsa_cert, tsa_key = pki.service("tsa")
