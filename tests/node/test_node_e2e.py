@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+import lienthong
 from lienthong.demo import wait_for
 from lienthong.edxml import BusinessType, StatusCode
 from lienthong.evidence import read_receipt
@@ -332,3 +333,14 @@ def test_a_recall_by_status_is_applied_on_both_nodes(net: E2ENetwork) -> None:
     done = _cli("node", "trace", sent.message_id, "--home", str(net.homes["nghe-an"].home), "--json")
     assert done.returncode == 0, done.stderr
     assert [leg["recall"] for leg in json.loads(done.stdout)["legs"]] == ["accepted"]
+
+
+def test_a_serving_node_logs_one_line_saying_what_it_serves(net: E2ENetwork) -> None:
+    vpcp = net.nodes["vpcp"]
+    lines = vpcp.log.read_text(encoding="utf-8").splitlines()
+    started = [line for line in lines if " node vpcp serving: " in line]
+    assert len(started) >= 1, lines[:20]
+    line = started[0]
+    kind = net.homes["vpcp"].database_url.split(":", 1)[0].split("+", 1)[0]
+    assert f"peer {vpcp.url}" in line and f"database {kind}" in line, line
+    assert "agencies 000.00.00.G22" in line and f"lienthong {lienthong.__version__}" in line, line

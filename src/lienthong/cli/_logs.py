@@ -33,3 +33,5 @@ def setup_logging(log_format: LogFormat, *, level: int) -> None:
         configure_json_logging(level=level)
     else:
         logging.basicConfig(level=level, format="%(name)s %(message)s")
+    # Alembic tells of its migration context at info on every start: nothing for an operator.
+    logging.getLogger("alembic").setLevel(max(level, logging.WARNING))

@@ -222,7 +222,10 @@ def serve(
 ) -> None:
     """Phục vụ điểm kết nối (POST /v1/peer/packages qua mTLS) và gửi văn bản đi, tới khi dừng."""
     faulthandler.register(signal.SIGUSR1)  # kill -USR1 prints every thread's stack to stderr
-    setup_logging(log_format, level=logging.INFO if verbose else logging.WARNING)
+    # Info: one line at start, a summary of deliveries a minute; each delivery with --verbose.
+    setup_logging(log_format, level=logging.INFO)
+    if verbose:
+        logging.getLogger("lienthong.node.worker").setLevel(logging.DEBUG)
     settings = ServeSettings(
         runtime=RuntimeSettings(
             retry=RetryPolicy(

@@ -8,15 +8,21 @@ stores; the batch is then settled in one transaction. When nothing is due a thre
 or until stopped; after a failed round (the database away, say) about ten times that, with jitter.
 Each thread is a ``lienthong._loop.BackgroundLoop``. ``stop`` is bounded: a thread still inside a
 delivery when the wait ends is left to die with the process, and its lease makes the row due again.
+
+Logs: each delivery at debug (``node serve --verbose``); at info, one line a minute at most
+with what the deliveries came to since the last one (``DeliveryTally``), so a busy node's log
+says what happened without a line per document.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from lienthong._clock import Clock, utc_now
 from lienthong._loop import BackgroundLoop, Backoff, Round
@@ -24,6 +30,32 @@ from lienthong.node import Node, PeerTransport, deliver_due
 
 #: The name it logged under in ``lienthong.node``: log filters and readers keep working.
 _log = logging.getLogger("lienthong.node.worker")
+#: How often at most the summary of deliveries is logged.
+SUMMARY_EVERY = timedelta(minutes=1)
+
+
+class DeliveryTally:
+    """Outcomes of deliveries counted by state, told as one line once ``every`` has passed."""
+
+    def __init__(self, *, every: timedelta = SUMMARY_EVERY) -> None:
+        self._every = every
+        self._counts: Counter[str] = Counter()
+        self._since: datetime | None = None
+        self._lock = threading.Lock()
+
+    def add(self, states: Iterable[str], *, at: datetime) -> str | None:
+        """Count ``states``; the summary line when it is due (and the count starts again)."""
+        with self._lock:
+            self._counts.update(states)
+            if self._since is None:
+                self._since = at
+            if not self._counts or at - self._since < self._every:
+                return None
+            told = " ".join(f"{state}={count}" for state, count in sorted(self._counts.items()))
+            seconds = round((at - self._since).total_seconds())
+            self._counts.clear()
+            self._since = at
+            return f"deliveries in the last {seconds} s: {told}"
 
 
 class DeliveryWorker:
@@ -49,6 +81,7 @@ class DeliveryWorker:
         self._pool: ThreadPoolExecutor | None = None
         self._clock = clock
         self._loops: list[BackgroundLoop] = []
+        self._tally = DeliveryTally()
         #: Attempts made, by outcome state (for logs and tests).
         self.attempts = 0
 
@@ -65,11 +98,14 @@ class DeliveryWorker:
         )
         self.attempts += len(outcomes)
         for outcome in outcomes:
-            _log.info(
+            _log.debug(
                 "delivery message=%s to=%s state=%s %s",
                 outcome.entry.message_id[:16], outcome.entry.deliver_to, outcome.state.value,
                 outcome.reason or "",
             )  # fmt: skip
+        summary = self._tally.add((o.state.value for o in outcomes), at=self._clock())
+        if summary is not None:
+            _log.info(summary)
         return Round.BUSY if outcomes else Round.IDLE
 
     def _loop(self, index: int, pool: ThreadPoolExecutor) -> BackgroundLoop:

@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import FastAPI
 
+from lienthong import __version__
 from lienthong.api import ApiSettings, create_app, stop_streams
 from lienthong.console import LoginPolicy, UserFile, create_console
 from lienthong.net import bind, capture_peer_certificates, client_context, serve_forever, server_context
@@ -29,6 +31,8 @@ from lienthong.server._delivery import DeliveryWorker
 from lienthong.server._statistics import StatisticsReporter
 from lienthong.server._webhooks import WebhookDispatcher
 from lienthong.statistics import ServiceMetrics
+
+_log = logging.getLogger("lienthong.node")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -140,6 +144,18 @@ class NodeService:
         on_listening(listening.url)
         if api is not None and on_api is not None:
             on_api(api.url)
+        node = self.runtime.node()
+        agencies = sorted(
+            code
+            for entry in node.configuration.content.nodes
+            if entry.name == node.name
+            for code in entry.subtrees
+        )
+        _log.info(
+            "lienthong %s node %s serving: peer %s, api %s, agencies %s, database %s",
+            __version__, node.name, listening.url, api.url if api is not None else "-",
+            ",".join(agencies) or "-", node.database.dialect,
+        )  # fmt: skip
         self.worker.start()
         if self.reporter is not None:
             self.reporter.start()
