@@ -14,7 +14,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from lienthong.trust import PdfSigningError, load_private_key, serve_pki, sign_pdf, verify_pdf
 from trust.trust_pdf import minimal_pdf
 from trust.trust_pki import AT, SENDER, GeneratedPki
-from trust.trust_support import run, tool
+from trust.trust_support import nss_db, run, tool
 
 
 def _now() -> datetime:
@@ -88,23 +88,11 @@ def test_not_a_pdf(test_pki: GeneratedPki) -> None:
     assert verify_pdf(minimal_pdf(), anchors=test_pki.anchors, at=AT) == []
 
 
-def _nss_db(test_pki: GeneratedPki, directory: Path) -> str:
-    certutil = tool("certutil")
-    directory.mkdir()
-    db = f"sql:{directory}"
-    assert run(certutil, "-N", "-d", db, "--empty-password").returncode == 0
-    result = run(
-        certutil, "-A", "-d", db, "-n", "lienthong-root", "-t", "CT,C,C", "-i", test_pki.pki.root_path
-    )
-    assert result.returncode == 0, result.stderr
-    return db
-
-
 def test_pdfsig_says_our_signature_is_valid(
     test_pki: GeneratedPki, signed_pdf: bytes, tmp_path: Path
 ) -> None:
     pdfsig = tool("pdfsig")
-    db = _nss_db(test_pki, tmp_path / "nss")
+    db = nss_db(test_pki.pki.root_path, tmp_path / "nss")
     target = tmp_path / "signed.pdf"
     target.write_bytes(signed_pdf)
     result = run(pdfsig, "-nssdir", db, target)
@@ -115,7 +103,7 @@ def test_pdfsig_says_our_signature_is_valid(
 def test_we_validate_a_pdf_signed_by_pdfsig(test_pki: GeneratedPki, tmp_path: Path) -> None:
     pdfsig = tool("pdfsig")
     pk12util = tool("pk12util")
-    db = _nss_db(test_pki, tmp_path / "nss")
+    db = nss_db(test_pki.pki.root_path, tmp_path / "nss")
     issued = test_pki.issued["sender"]
     bundle = tmp_path / "agency.p12"
     bundle.write_bytes(

@@ -74,6 +74,17 @@ def tool(name: str) -> str:
     return path
 
 
+def nss_db(root: Path, directory: Path) -> str:
+    """An NSS database under ``directory`` (created) trusting the CA ``root``, for poppler's pdfsig."""
+    certutil = tool("certutil")
+    directory.mkdir()
+    db = f"sql:{directory}"
+    assert run(certutil, "-N", "-d", db, "--empty-password").returncode == 0
+    result = run(certutil, "-A", "-d", db, "-n", "lienthong-root", "-t", "CT,C,C", "-i", root)
+    assert result.returncode == 0, result.stderr
+    return db
+
+
 def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(a) for a in args], capture_output=True, text=True, cwd=cwd, timeout=60, check=False

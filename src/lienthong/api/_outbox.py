@@ -20,10 +20,11 @@ from lienthong.edxml import (
     DocumentBuilder,
     DocumentPackage,
     Package,
+    SignerInfo,
     StatusCode,
     write_package,
 )
-from lienthong.node import PackageSource, Submission, intake_for, package_source, submit
+from lienthong.node import PackageSource, Submission, intake_for, package_source, sign_pdfs, submit
 from lienthong.store import ApiClientEntry, ApiStore, Direction, NodeStore, OutboxEntry, PackageKind
 
 
@@ -87,6 +88,9 @@ class DocumentFacts:
     place: str | None = None
     acts_on: tuple[str, BusinessType] | None = None
     reason: str | None = None
+    signer: SignerInfo | None = None
+    #: Each attachment must be a PDF, which the node signs with the sender's key before building.
+    sign_pdf: bool = False
 
 
 def build_and_send(
@@ -96,11 +100,18 @@ def build_and_send(
     require_code(client, facts.sender)
     check_size(ctx, sum(len(data) for _, _, data in files))
     at = ctx.clock()
+    if facts.sign_pdf:
+        pdfs = sign_pdfs(
+            ctx.node, facts.sender, [(name, data) for name, _, data in files], reason=facts.subject[:100]
+        )
+        files = [(name, "application/pdf", data) for name, data in pdfs]
     try:
         builder = DocumentBuilder().sender(facts.sender, name=facts.sender_name)
         builder = builder.code(facts.number, facts.notation).subject(facts.subject)
         if facts.content:
             builder = builder.content(facts.content)
+        if (signer := facts.signer) is not None and signer.full_name:
+            builder = builder.signer(signer.full_name, position=signer.position, competence=signer.competence)
         if facts.promulgated_on is not None:
             builder = builder.promulgation(on=facts.promulgated_on, place=facts.place)
         for code in facts.to:

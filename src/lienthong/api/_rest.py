@@ -28,7 +28,7 @@ from lienthong.api._models import (
     StatusRequest,
 )
 from lienthong.api._uploads import check_declared, spool_limited
-from lienthong.edxml import BusinessType
+from lienthong.edxml import BusinessType, SignerInfo
 from lienthong.store import PackageKind
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
@@ -71,7 +71,14 @@ async def send_document(ctx: Ctx, client: Client, request: Request) -> Sent:
     return _outbox.sent(submission)
 
 
-def _facts(metadata: str, acts_on: tuple[str, BusinessType] | None, to: list[str]) -> _outbox.DocumentFacts:
+def _facts(
+    metadata: str,
+    acts_on: tuple[str, BusinessType] | None,
+    to: list[str],
+    *,
+    signer: SignerInfo | None = None,
+    sign_pdf: bool = False,
+) -> _outbox.DocumentFacts:
     try:
         compose = Compose.model_validate(json.loads(metadata))
     except (ValueError, ValidationError) as exc:
@@ -88,7 +95,23 @@ def _facts(metadata: str, acts_on: tuple[str, BusinessType] | None, to: list[str
         place=compose.place,
         acts_on=acts_on,
         reason=compose.reason,
+        signer=signer,
+        sign_pdf=sign_pdf,
     )
+
+
+def _signer(name: str | None, position: str | None, competence: str | None) -> SignerInfo | None:
+    if not name:
+        if position or competence:
+            raise RequestInvalid(
+                tr(
+                    "có chức vụ hoặc thẩm quyền ký thì cần tên người ký",
+                    "a signer position or competence needs a signer name",
+                ),
+                code="signer-name-missing",
+            )
+        return None
+    return SignerInfo(competence=competence or None, position=position or None, full_name=name)
 
 
 async def _files(files: list[UploadFile]) -> list[tuple[str, str, bytes]]:
@@ -103,11 +126,29 @@ async def compose_document(
     client: Client,
     request: Request,
     metadata: Annotated[str, Form(description="JSON: sender, to, number, notation, subject, …")],
-    files: Annotated[list[UploadFile], File(description="Tệp đính kèm (PDF đã ký số).")],
+    files: Annotated[
+        list[UploadFile], File(description="Tệp đính kèm (PDF đã ký số, hoặc PDF để điểm kết nối ký).")
+    ],
+    sign_pdf: Annotated[
+        bool,
+        Form(
+            description="true: điểm kết nối ký số (PAdES) từng tệp PDF bằng khóa của cơ quan gửi trước khi"
+            " dựng gói; mọi tệp phải là PDF (không thì 422 attachment-not-pdf, nêu tên tệp)."
+        ),
+    ] = False,
+    signer_name: Annotated[str | None, Form(description="Người ký (SignerInfo/FullName).")] = None,
+    signer_position: Annotated[str | None, Form(description="Chức vụ (SignerInfo/Position).")] = None,
+    signer_competence: Annotated[
+        str | None, Form(description="Thẩm quyền ký (SignerInfo/Competence).")
+    ] = None,
 ) -> Sent:
-    """Điểm kết nối dựng gói edXML từ thông tin và tệp, ký bằng khóa của cơ quan gửi, rồi gửi."""
+    """Điểm kết nối dựng gói edXML từ thông tin và tệp, ký bằng khóa của cơ quan gửi, rồi gửi.
+
+    Với ``sign_pdf=true``, điểm kết nối ký số từng tệp PDF bằng khóa của cơ quan gửi (PAdES).
+    """
     check_declared(ctx, request)
-    facts = _facts(metadata, None, [])
+    signer = _signer(signer_name, signer_position, signer_competence)
+    facts = _facts(metadata, None, [], signer=signer, sign_pdf=sign_pdf)
     submission = await run_in_threadpool(_outbox.build_and_send, ctx, client, facts, await _files(files))
     return _outbox.sent(submission)
 

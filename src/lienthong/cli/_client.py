@@ -19,7 +19,7 @@ from lienthong._i18n import tr
 from lienthong.cli._client_views import inbox_lines, outbox_table, received_table, sent_line
 from lienthong.cli._connect import Ca, Network, Node, Token, Url, connect
 from lienthong.cli._ids import resolve
-from lienthong.client import Client, ClientError, Document, InboxItem
+from lienthong.client import Client, ClientError, Document, InboxItem, Signer
 
 _Json = Annotated[bool, typer.Option("--json", help="In dạng JSON (cho chương trình).")]
 _RECEIVED_ID = "Định danh văn bản đến (MESSAGE_ID-MÃ)"
@@ -44,6 +44,20 @@ def _required(option: str, value: str | None) -> str:
     return value
 
 
+def _signer(name: str | None, position: str | None, competence: str | None) -> Signer | None:
+    if name:
+        return Signer(name, position, competence)
+    if position or competence:
+        raise ClientError(
+            tr(
+                "thiếu --signer-name: chức vụ và thẩm quyền ký là của một người ký",
+                "--signer-name is required: a position or competence belongs to a signer",
+            ),
+            code="option-missing",
+        )
+    return None
+
+
 def send(
     sender: Annotated[str, typer.Option("--from", help="Mã định danh cơ quan gửi.")],
     to: Annotated[list[str], typer.Option("--to", help="Mã nơi nhận (lặp lại được).")],
@@ -53,9 +67,24 @@ def send(
     notation: Annotated[
         str | None, typer.Option("--notation", help="Ký hiệu, vd. VPCP-TTĐT (bắt buộc).")
     ] = None,
+    sign_pdf: Annotated[
+        bool,
+        typer.Option(
+            "--sign-pdf",
+            help="Điểm kết nối ký số (PAdES) từng tệp PDF bằng khóa của cơ quan gửi; mọi tệp phải là PDF.",
+        ),
+    ] = False,
+    signer_name: Annotated[str | None, typer.Option("--signer-name", help="Người ký (SignerInfo).")] = None,
+    signer_position: Annotated[
+        str | None, typer.Option("--signer-position", help="Chức vụ người ký (cần --signer-name).")
+    ] = None,
+    signer_competence: Annotated[
+        str | None, typer.Option("--signer-competence", help="Thẩm quyền ký (cần --signer-name).")
+    ] = None,
     url: Url = None, token: Token = None, ca: Ca = None, network: Network = None, node: Node = None,
 ) -> None:  # fmt: skip
-    """Gửi văn bản: điểm kết nối dựng gói edXML từ thông tin và tệp, ký số rồi chuyển đi."""
+    """Gửi văn bản: điểm kết nối dựng gói edXML từ thông tin và tệp, ký số rồi chuyển đi
+    (với --sign-pdf, ký số cả từng tệp PDF)."""
     document = Document(
         sender=sender,
         to=to,
@@ -66,8 +95,9 @@ def send(
     parts = [
         (f.name, f.read_bytes(), mimetypes.guess_type(f.name)[0] or "application/octet-stream") for f in files
     ]
+    signer = _signer(signer_name, signer_position, signer_competence)
     with connect(url, token, ca, network, node) as api:
-        sent = api.compose(document, parts)
+        sent = api.compose(document, parts, sign_pdf=sign_pdf, signer=signer)
     _echo_json(sent.model_dump(mode="json"))
 
 

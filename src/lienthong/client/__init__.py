@@ -36,6 +36,7 @@ from lienthong.client._models import (
     OutboxPage,
     RecipientState,
     Sent,
+    Signer,
     TimelineStep,
     Webhook,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "RequestRejected",
     "RetryPolicy",
     "Sent",
+    "Signer",
     "TimelineStep",
     "TlsUntrusted",
     "TooLarge",

@@ -29,6 +29,7 @@ from lienthong.client._models import (
     OutboxMessage,
     OutboxPage,
     Sent,
+    Signer,
     Webhook,
 )
 from lienthong.client._retry import TRANSIENT_STATUSES, RetryPolicy, wait_after
@@ -116,9 +117,18 @@ class AsyncClient:
         """Send an edXML package (document or status); an unsigned one is signed by the node."""
         return await self._run(op.send_package(data))
 
-    async def compose(self, document: Document, files: Sequence[FilePart]) -> Sent:
-        """Have the node build, sign and send a document from ``document`` and ``files``."""
-        return await self._run(op.compose(document, files))
+    async def compose(
+        self,
+        document: Document,
+        files: Sequence[FilePart],
+        *,
+        sign_pdf: bool = False,
+        signer: Signer | None = None,
+    ) -> Sent:
+        """Have the node build, sign and send a document from ``document`` and ``files``;
+        ``sign_pdf``: the node first signs each file, all PDFs, with the sender's key (PAdES);
+        ``signer``: who signs, as the package's ``SignerInfo``."""
+        return await self._run(op.compose(document, files, sign_pdf=sign_pdf, signer=signer))
 
     async def outbox(self, *, agency: str | None = None, cursor: int = 0, limit: int = 100) -> OutboxPage:
         return await self._run(op.outbox(agency=agency, cursor=cursor, limit=limit))

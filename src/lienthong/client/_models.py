@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -128,6 +129,15 @@ class Document(_Model):
     promulgated_on: date | None = None
     place: str | None = None
     reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Signer:
+    """Who signs the document (edXML ``SignerInfo``), given to ``compose``."""
+
+    name: str
+    position: str | None = None
+    competence: str | None = None
 
 
 class Event(_Model):

@@ -25,6 +25,7 @@ from lienthong.client._models import (
     OutboxMessage,
     OutboxPage,
     Sent,
+    Signer,
     Webhook,
 )
 
@@ -71,13 +72,24 @@ def send_package(data: bytes) -> Operation[Sent]:
     return Operation(call, _model(Sent))
 
 
-def compose(document: Document, files: Sequence[FilePart]) -> Operation[Sent]:
+def compose(
+    document: Document, files: Sequence[FilePart], *, sign_pdf: bool = False, signer: Signer | None = None
+) -> Operation[Sent]:
     metadata = document.model_dump(mode="json", exclude_none=True)
+    form = {"metadata": json.dumps(metadata, ensure_ascii=False)}
+    if sign_pdf:
+        form["sign_pdf"] = "true"
+    if signer is not None:
+        form["signer_name"] = signer.name
+        if signer.position:
+            form["signer_position"] = signer.position
+        if signer.competence:
+            form["signer_competence"] = signer.competence
     call = Call(
         "POST",
         f"{API_PREFIX}/documents/compose",
         files=[("files", (name, data, ctype)) for name, data, ctype in files],
-        data={"metadata": json.dumps(metadata, ensure_ascii=False)},
+        data=form,
     )
     return Operation(call, _model(Sent))
 

@@ -24,11 +24,8 @@ from lienthong.edxml import (
     write_package,
 )
 from lienthong.errors import LienthongError
-from lienthong.node import Node, Submission, submit
+from lienthong.node import Node, Submission, not_pdfs, sign_pdfs, submit
 from lienthong.store import AgencyEntry, ApiStore, Direction, NodeStore, OutboxEntry, PackageKind
-from lienthong.trust import sign_pdf
-
-_PDF = b"%PDF-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +99,7 @@ def _check(
         errors["to"] = tr(f"Không gửi được tới: {', '.join(bad)}.", f"Cannot send to: {', '.join(bad)}.")
     if not draft.files:
         errors["files"] = tr("Hãy chọn ít nhất một tệp PDF.", "Choose at least one PDF file.")
-    elif any(not data.startswith(_PDF) for _, data in draft.files):
-        names = ", ".join(name for name, data in draft.files if not data.startswith(_PDF))
+    elif names := ", ".join(not_pdfs(draft.files)):
         errors["files"] = tr(f"Không phải tệp PDF: {names}.", f"Not a PDF: {names}.")
     return errors, on
 
@@ -113,17 +109,12 @@ def compose(node: Node, draft: Draft, *, codes: Sequence[str], at: datetime) -> 
     errors, on = _check(node, draft, codes, at)
     if errors:
         return Outcome(errors=errors)
-    files = []
-    for name, original in draft.files:
-        data = original
-        if draft.sign:
-            try:
-                data = sign_pdf(original, node.signers[draft.sender], reason=draft.subject[:100])
-            except LienthongError as exc:
-                return Outcome(
-                    errors={"files": tr(f"Không ký được {name}: ", f"Cannot sign {name}: ") + exc.message}
-                )
-        files.append((name, data))
+    files = list(draft.files)
+    if draft.sign:
+        try:
+            files = sign_pdfs(node, draft.sender, files, reason=draft.subject[:100])
+        except LienthongError as exc:
+            return Outcome(errors={"files": exc.message})
     try:
         builder = DocumentBuilder().sender(draft.sender, name=_name(node, draft.sender))
         builder = builder.code(draft.number, draft.notation).subject(draft.subject)

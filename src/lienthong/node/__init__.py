@@ -13,10 +13,11 @@ Its modules fall on two sides that never import each other (``tests/test_layerin
 - the receiving side: ``_receive`` (check, store, answer with a receipt), ``_peer_app`` (the
   peer endpoint);
 - shared leaves, which import neither side: ``_node``, ``_errors``, ``_ids``, ``_package``,
-  ``_signing``, ``_checks``, ``_recall``, ``_status_rules``, ``_statuses``, ``_transport`` (what
-  a transport is), ``_trace``, ``_wire``, ``_retry``, ``_attachment_blobs``, ``_reporting``
-  (what a statistics report says), and the node's setup and views: ``_home``, ``_init``,
-  ``_source``, ``_runtime``, ``_evidence``, ``_trace_view``;
+  ``_signing``, ``_pdf_signing`` (PDFs signed with an agency's key), ``_checks``, ``_recall``,
+  ``_status_rules``, ``_statuses``, ``_transport`` (what a transport is), ``_trace``, ``_wire``,
+  ``_retry``, ``_attachment_blobs``, ``_reporting`` (what a statistics report says), and the
+  node's setup and views: ``_home``, ``_init``, ``_source``, ``_runtime``, ``_evidence``,
+  ``_trace_view``;
 - ``_in_memory`` joins the sides in one process (its transport calls ``receive``): above both.
 
 Running a node (listeners, the delivery worker, the statistics reporter) is ``lienthong.server``'s.
@@ -25,9 +26,11 @@ Running a node (listeners, the delivery worker, the statistics reporter) is ``li
 from lienthong.node._attachment_blobs import BlobSink
 from lienthong.node._deliver import Outcome, check_receipt, deliver_due, settle_failure, settle_receipt
 from lienthong.node._errors import (
+    AttachmentNotPdf,
     DeliveryError,
     NodeError,
     PackageRefused,
+    PdfNotSigned,
     PeerTimeout,
     PeerUnreachable,
     ReceiptInvalid,
@@ -42,6 +45,7 @@ from lienthong.node._init import KeyFiles, init_home
 from lienthong.node._intake import Intake, intake_for
 from lienthong.node._node import Node
 from lienthong.node._package import PackageSource, Spool, package_source, read_package_file
+from lienthong.node._pdf_signing import is_pdf, not_pdfs, sign_pdfs
 from lienthong.node._peer_app import create_peer_app
 from lienthong.node._recall import RecallState, recall_states
 from lienthong.node._receive import receive
@@ -83,6 +87,7 @@ __all__ = [
     "RECEIPT_TYPE",
     "RECIPIENT_HEADER",
     "TRACE_HEADER",
+    "AttachmentNotPdf",
     "BlobSink",
     "ConfigurationFile",
     "ConfigurationSource",
@@ -105,6 +110,7 @@ __all__ = [
     "Outcome",
     "PackageRefused",
     "PackageSource",
+    "PdfNotSigned",
     "PeerTimeout",
     "PeerTransport",
     "PeerUnreachable",
@@ -134,10 +140,12 @@ __all__ = [
     "hop_note",
     "init_home",
     "intake_for",
+    "is_pdf",
     "map_httpx_errors",
     "message_id_of",
     "next_attempt",
     "next_sequence",
+    "not_pdfs",
     "package_source",
     "pdf_signatures_valid",
     "read_package_file",
@@ -146,6 +154,7 @@ __all__ = [
     "reported_agencies",
     "settle_failure",
     "settle_receipt",
+    "sign_pdfs",
     "status_history",
     "status_problem",
     "submit",

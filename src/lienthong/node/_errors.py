@@ -7,7 +7,9 @@ LienthongError
 │   ├── PeerTimeout            the peer did not answer in time
 │   └── ReceiptInvalid         the peer's answer is not a valid receipt for what was sent
 └── PackageRejected
-    └── PackageRefused         the node refuses this package for good; ``reason`` says why
+    ├── PackageRefused         the node refuses this package for good; ``reason`` says why
+    ├── AttachmentNotPdf       an attachment the node was asked to sign is not a PDF
+    └── PdfNotSigned           a PDF the node was asked to sign cannot be signed
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ import enum
 from lienthong.errors import DeliveryError, NodeError, PackageRejected
 
 __all__ = [
+    "AttachmentNotPdf",
     "DeliveryError",
     "NodeError",
     "PackageRefused",
+    "PdfNotSigned",
     "PeerTimeout",
     "PeerUnreachable",
     "ReceiptInvalid",
@@ -75,3 +79,15 @@ class PackageRefused(PackageRejected):
         super().__init__(message, code=reason.value)
         #: Why, as a stable word (also the receipt's ``reason_code``).
         self.reason = reason
+
+
+class AttachmentNotPdf(PackageRejected):
+    """Raised when the node is asked to sign attachments and some are not PDFs; names them."""
+
+    code = "attachment-not-pdf"
+
+
+class PdfNotSigned(PackageRejected):
+    """Raised when a PDF the node was asked to sign cannot be read or signed; names the file."""
+
+    code = "pdf-not-signed"
