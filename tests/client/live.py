@@ -63,6 +63,7 @@ def anyio_backend() -> str:
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveApi]:
     base = tmp_path_factory.mktemp("sdk")
     (base / "metrics-token").write_text(METRICS_TOKEN + "\n", encoding="utf-8")
+    (base / "metrics-token").chmod(0o600)  # a secret: the node refuses one others can read
     # Webhook endpoints of these tests listen on loopback: the operator allows that.
     options = ("--allow-private-webhooks", "--metrics-token-file", str(base / "metrics-token"))
     yield from live_api(base, options=options)

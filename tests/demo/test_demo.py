@@ -11,17 +11,15 @@ from __future__ import annotations
 import json
 import os
 import re
-import select
-import signal
 import socket
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
+from demo.demo_process import read_until, stop, text
 from lienthong.demo import wait_for
 from lienthong.net import client_context
 
@@ -110,16 +108,6 @@ def test_demo_runs_a_network_and_describes_it(tmp_path: Path) -> None:
     _resumes_with_the_printed_logins(state, described)
 
 
-def _read_until(process: subprocess.Popen[bytes], marker: str, *, timeout: float) -> str:
-    """What ``process`` printed until a line holding ``marker`` (or the deadline, or its end)."""
-    assert process.stdout is not None
-    out, deadline = "", time.monotonic() + timeout
-    while marker not in out and time.monotonic() < deadline and process.poll() is None:
-        if select.select([process.stdout], [], [], 0.5)[0]:
-            out += process.stdout.readline().decode()
-    return out
-
-
 def _resumes_with_the_printed_logins(state: Path, first: dict[str, object]) -> None:
     process = subprocess.Popen(
         _command(state, "--documents", "0"),
@@ -129,7 +117,7 @@ def _resumes_with_the_printed_logins(state: Path, first: dict[str, object]) -> N
         bufsize=0,
     )
     try:
-        out = _read_until(process, "The network is running", timeout=120)
+        out = text(read_until(process, "The network is running", timeout=120))
         assert "The network is running" in out, out[-3000:]
         assert "Resuming the network in" in out
         assert "PKI" not in out
@@ -171,14 +159,7 @@ def _resumes_with_the_printed_logins(state: Path, first: dict[str, object]) -> N
             for name in ("vpcp", "bo-noi-vu", "ha-noi"):
                 assert re.search(rf'id="state-{name}">reporting<', page), page
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
+        stop(process)
 
 
 def test_a_state_dir_that_cannot_be_resumed_says_what_to_do_in_one_line(tmp_path: Path) -> None:

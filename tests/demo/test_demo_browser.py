@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import select
-import signal
 import subprocess
 import sys
 import time
@@ -19,6 +17,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, Page, Route, expect
 
+from demo.demo_process import read_until, stop, text
 from support.browser import browser
 
 __all__ = ["browser"]  # the fixture, imported for pytest
@@ -46,15 +45,9 @@ class _Printed:
 
 def _read_until_serving(process: subprocess.Popen[bytes], *, timeout: float) -> tuple[str, float]:
     """The demo's output until it says the network is running, and when its final table came."""
-    assert process.stdout is not None
-    out, table_at, deadline = "", 0.0, time.monotonic() + timeout
-    while "Mạng đang chạy" not in out and time.monotonic() < deadline and process.poll() is None:
-        if select.select([process.stdout], [], [], 0.5)[0]:
-            line = process.stdout.readline().decode()
-            if "văn bản đã gửi" in line and not table_at:
-                table_at = time.monotonic()
-            out += line
-    return out, table_at
+    lines = read_until(process, "Mạng đang chạy", timeout=timeout)
+    table_at = next((at for at, line in lines if "văn bản đã gửi" in line), 0.0)
+    return text(lines), table_at
 
 
 def _parse(out: str, traffic_end: float) -> _Printed:
@@ -166,12 +159,5 @@ def test_a_person_follows_the_demo_output_to_the_portal_and_two_consoles(
         assert loopback, "the route saw no request: nothing was checked"
         assert attempted_outside == [], attempted_outside
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout is not None:
-            process.stdout.close()
+        stop(process)
     assert process.returncode == 0, process.returncode

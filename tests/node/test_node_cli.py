@@ -62,8 +62,19 @@ def test_console_login_settings_are_read_from_node_json_and_kept(tmp_path: Path)
 def test_serve_refuses_a_short_metrics_token_in_one_line(tmp_path: Path) -> None:
     token = tmp_path / "metrics-token"
     token.write_text("short\n", encoding="utf-8")
+    token.chmod(0o600)
     result = _lienthong("node", "serve", "--home", str(tmp_path / "node"), "--metrics-token-file", str(token))
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert result.stderr.strip() == (
         f"error: --metrics-token-file: the metrics token in {token} needs 16 characters or more"
     )
+
+
+def test_serve_refuses_a_metrics_token_others_can_read_in_one_line(tmp_path: Path) -> None:
+    token = tmp_path / "metrics-token"
+    token.write_text("a-long-enough-metrics-token\n", encoding="utf-8")
+    token.chmod(0o644)
+    result = _lienthong("node", "serve", "--home", str(tmp_path / "node"), "--metrics-token-file", str(token))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    assert str(token) in line and "chmod 600" in line, line

@@ -24,6 +24,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from lienthong._i18n import tr
 from lienthong.api._auth import _client
 from lienthong.api._context import ApiContext
+from lienthong.api._problems import answer as answer_error
+from lienthong.errors import LienthongError
 from lienthong.net import problem
 from lienthong.store import ClientKind
 
@@ -69,7 +71,12 @@ class OperatorPages:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         public = self._public(scope["path"]) if scope["type"] == "http" else None
-        if public is False and not await self._allowed(scope["path"], _bearer(scope)):
+        try:
+            allowed = public is not False or await self._allowed(scope["path"], _bearer(scope))
+        except LienthongError as error:  # the database away, say: answered as every route's are
+            await answer_error(error)(scope, receive, send)
+            return
+        if not allowed:
             answer = problem(
                 401,
                 "authentication-required",

@@ -37,7 +37,7 @@ from lienthong.node import (
     submit,
 )
 from lienthong.server import NodeService, ServeSettings
-from lienthong.trust import private_files
+from lienthong.trust import check_private, private_files
 
 app = typer.Typer(help="Điểm kết nối: văn bản đi, văn bản đến, biên nhận và nhật ký.", no_args_is_help=True)
 app.add_typer(_node_clients.app, name="clients")
@@ -131,9 +131,11 @@ def init(
     typer.echo(tr(f"Đã tạo điểm kết nối {created.name} tại {home}", f"Created node {created.name} in {home}"))
 
 
-def _metrics_token(path: Path | None) -> str | None:
+def _metrics_token(path: Path | None, *, check_mode: bool) -> str | None:
     if path is None:
         return None
+    if check_mode:  # a secret, as the node's keys are
+        check_private([path])
     token = path.read_text(encoding="utf-8").strip()
     if len(token) < 16:  # a short token is guessable
         raise LienthongError(
@@ -247,7 +249,7 @@ def serve(
         allow_private_webhooks=allow_private_webhooks,
         public_docs=public_docs,
         public_metrics=public_metrics,
-        metrics_token=_metrics_token(metrics_token_file),
+        metrics_token=_metrics_token(metrics_token_file, check_mode=not allow_insecure_modes),
     )
 
     def listening(url: str) -> None:

@@ -126,8 +126,8 @@ def _check(
     package: Package | None = None
     try:
         package = parse_checked(node, source)
+        _check_peer(node, package, peer, at=at)  # transport identity first: it costs no RSA
         check_signature(node, source, package, at=at)
-        _check_peer(node, package, peer, at=at)
         _check_addressed(node, package, recipient, at=at)
     except PackageRefused as refusal:
         return package, refusal

@@ -33,7 +33,7 @@ def _cut(kind: LockoutKind, subject: str) -> str:
 
 
 def _lockout(kind: LockoutKind, subject: str) -> ColumnElement[bool]:
-    return and_(_LOCKOUTS.c.kind == kind.value, _LOCKOUTS.c.subject == subject[:NAME_LENGTH])
+    return and_(_LOCKOUTS.c.kind == kind.value, _LOCKOUTS.c.subject == _cut(kind, subject))
 
 
 class LoginStore:

@@ -182,23 +182,25 @@ async def validate_chain_async(
     lenient = await _validate(signer, context(policy), at=at, checked=False)
     if lenient.status is not ChainStatus.PASSED:
         return lenient
-    stale = _listed_in_stale(path, crls, at=at)
-    if stale is not None:
-        return stale
+    listed = _listed_in_held(path, crls, at=at)
+    if listed is not None:
+        return listed
     gaps = tuple(dict.fromkeys(c.issuer.rfc4514_string() for c in path[:-1] if c.issuer not in current))
     _warn(gaps)
     detail = "revocation not checked: no current CRL of " + "; ".join(gaps)
     return ChainResult(ChainStatus.PASSED, path=path, detail=detail, moment=at, revocation_gaps=gaps)
 
 
-def _listed_in_stale(
+def _listed_in_held(
     path: tuple[x509.Certificate, ...], crls: Sequence[x509.CertificateRevocationList], *, at: datetime
 ) -> ChainResult | None:
-    """REVOKED when a CRL past its next update, signed by the issuer, lists a certificate of the
-    path as revoked before ``at``: too old to say a certificate is good, not to say it is revoked."""
+    """REVOKED when any CRL held, signed by the issuer, lists a certificate of the path as revoked
+    before ``at``. The path is judged here because some level lacks a current CRL, and the
+    validator then checks no intermediate at all: so current CRLs are read here too, and stale
+    ones, too old to say a certificate is good but not to say it is revoked."""
     for cert, issuer in itertools.pairwise(path):
         for crl in crls:
-            if crl.issuer != cert.issuer or _current(crl, at):
+            if crl.issuer != cert.issuer:
                 continue
             entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
             if entry is None or entry.revocation_date_utc > at:
@@ -212,7 +214,7 @@ def _listed_in_stale(
             return ChainResult(
                 ChainStatus.REVOKED,
                 path=path,
-                detail=f"revoked per a stale CRL of {cert.issuer.rfc4514_string()}",
+                detail=f"revoked per a CRL of {cert.issuer.rfc4514_string()}",
                 revocation_checked=True,
                 revoked_at=entry.revocation_date_utc,
                 revocation_reason=_snake(reason),
