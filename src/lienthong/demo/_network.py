@@ -139,11 +139,12 @@ class DemoNetwork:
     def write(self) -> Path:
         """``network.json``: every node's API token, VXP secret and passwords, so its owner's only."""
         path = self.state / "network.json"
+        if path.exists():  # an earlier run's file keeps its mode when rewritten: private first
+            os.chmod(path, 0o600)
         with private_files():
             path.write_text(
                 json.dumps(self.describe(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
             )
-        os.chmod(path, 0o600)  # an earlier run's file keeps its mode when rewritten
         return path
 
     def stop(self) -> None:

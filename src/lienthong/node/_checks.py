@@ -19,20 +19,24 @@ from lienthong.node._signing import verify_source
 
 
 def parse_checked(node: Node, source: PackageSource) -> Package:
-    """The package in ``source`` (attachments measured, not kept), within the node's limits and
-    QCVN 102:2016's field lengths; a spooled package is parsed as a stream."""
+    """The package in ``source`` (attachments measured, not kept), within the node's limits; a
+    spooled package is parsed as a stream."""
     check_fits(node, source)
     try:
-        package = source.parse(node.limits)
+        return source.parse(node.limits)
     except PackageRejected as exc:
         raise PackageRefused(
             tr(f"gói tin không hợp lệ: {exc}", f"invalid package: {exc}"), reason=Refusal.MALFORMED
         ) from exc
+
+
+def check_lengths(package: Package) -> None:
+    """QCVN 102:2016's field lengths, as a refusal a receipt names (a submission is held to them
+    by ``validate_package``, with all its other checks)."""
     try:
         check_field_lengths(package)
     except PackageRejected as exc:
         raise PackageRefused(exc.message, reason=Refusal.FIELD_TOO_LONG) from exc
-    return package
 
 
 def check_fits(node: Node, source: PackageSource) -> None:

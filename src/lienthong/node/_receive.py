@@ -18,7 +18,7 @@ from lienthong._i18n import tr
 from lienthong.edxml import BusinessType, DocumentPackage, Package, StatusPackage
 from lienthong.errors import LienthongError
 from lienthong.evidence import LogKind, Receipt, ReceiptOutcome, sha256_hex, sign_receipts
-from lienthong.node._checks import check_signature, parse_checked, served_here
+from lienthong.node._checks import check_lengths, check_signature, parse_checked, served_here
 from lienthong.node._errors import PackageRefused, Refusal
 from lienthong.node._ids import document_key, kind_of, message_id_of
 from lienthong.node._node import Node
@@ -126,6 +126,7 @@ def _check(
     package: Package | None = None
     try:
         package = parse_checked(node, source)
+        check_lengths(package)
         _check_peer(node, package, peer, at=at)  # transport identity first: it costs no RSA
         check_signature(node, source, package, at=at)
         _check_addressed(node, package, recipient, at=at)

@@ -82,8 +82,6 @@ class DeliveryWorker:
         self._clock = clock
         self._loops: list[BackgroundLoop] = []
         self._tally = DeliveryTally()
-        #: Attempts made, by outcome state (for logs and tests).
-        self.attempts = 0
 
     def _round(self, pool: ThreadPoolExecutor, rand: random.Random) -> Round:
         outcomes = deliver_due(
@@ -96,7 +94,6 @@ class DeliveryWorker:
             per_request=self._per_request,
             clock=self._clock,
         )
-        self.attempts += len(outcomes)
         for outcome in outcomes:
             _log.debug(
                 "delivery message=%s to=%s state=%s %s",

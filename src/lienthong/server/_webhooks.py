@@ -27,7 +27,7 @@ from lienthong._clock import Clock, utc_now
 from lienthong._loop import BackgroundLoop, Round
 from lienthong.api import Event, RequestInvalid, Resolve, check_webhook_target, event_model, resolve_host
 from lienthong.net import sign_webhook
-from lienthong.node import Node, RetryPolicy, next_attempt
+from lienthong.node import Node, RetryPolicy
 from lienthong.store import ApiStore, Database, EventStore, WebhookEntry
 
 #: The name it logged under in ``lienthong.api``: log filters and readers keep working.
@@ -107,15 +107,7 @@ class WebhookDispatcher:
                 break
             error = self._post(hook, event_model(entry))
             if error is not None:
-                now = self._clock()
-                due = next_attempt(
-                    self._retry,
-                    attempts=attempts + 1,
-                    now=now,
-                    deadline=now + self._retry.cap,
-                    rand=self._rand,
-                )
-                wait = ((due or now) - now).total_seconds()
+                wait = self._retry.backoff.delay(attempts + 1, self._rand)
                 self._settle(database, hook, token, cursor, attempts + 1, wait, error)
                 return acknowledged
             cursor, attempts, acknowledged = entry.seq, 0, acknowledged + 1
