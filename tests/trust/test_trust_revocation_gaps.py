@@ -119,7 +119,7 @@ def test_a_ca_a_current_crl_lists_stays_revoked_when_another_level_has_no_crl(te
         .last_update(AT - timedelta(hours=1))
         .next_update(AT + timedelta(days=1))
         .add_revoked_certificate(entry)
-        .sign(root_key, hashes.SHA256())  # type: ignore[arg-type]
+        .sign(root_key, hashes.SHA256())
     )
     result = _validate(test_pki, "sender", [root_crl])  # the issuing CA's own CRL missing: a gap
     assert result.status is ChainStatus.REVOKED, "a CA revoked by a current CRL passed beside a gap"
