@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: test demo lint typecheck system-deps bench clean
+.PHONY: test demo lint typecheck system-deps bench clean messages
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml constraints.txt
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench samples
 	$(BIN)/ruff format --check src tests bench samples
+
+# The message catalogue: extract every code from the sources into src/lienthong/locale/*/LC_MESSAGES.
+messages: $(STAMP)
+	$(BIN)/python scripts/messages.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -21,15 +21,17 @@
             ├── SchemaInvalid     structure: wrong namespace, missing or malformed element
             └── SemanticInvalid   content: codes, manifest, attachments, dates, status codes
 
-Each error carries data as well as prose: the element it concerns and the line where known, so
-a CLI prints one line and an API can answer with a code and a sentence.
+Each error carries data, not prose: ``code``, the problem's stable kind (an API's problem type),
+and ``message``, a ``lienthong._i18n.Message`` (what happened, as a code and parameters), with
+the element and line where known. The edge that shows it renders it in the language it was asked
+for (``error.render("en")``); ``str(error)`` is the process's language, for logs.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from lienthong._i18n import tr
+from lienthong._i18n import Language, Message, language, msg, render
 
 __all__ = [
     "CodeError",
@@ -51,6 +53,7 @@ __all__ = [
     "StoreError",
     "TrustError",
     "UnsafeXML",
+    "message_of",
 ]
 
 
@@ -60,11 +63,26 @@ class LienthongError(Exception):
     #: A short, stable identifier of the problem (``"dtd-forbidden"``), for APIs and tests.
     code: str = "error"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(self, message: Message | str, *, code: str | None = None) -> None:
         super().__init__(message)
+        #: What happened: a code and its parameters (plain text only where it came from outside).
         self.message = message
         if code is not None:
             self.code = code
+
+    def render(self, language: Language) -> str:
+        """The error as a person reads it, in ``language``."""
+        return render(self.message, language)
+
+    def __str__(self) -> str:
+        return self.render(language())
+
+
+def message_of(error: BaseException) -> Message | str:
+    """What ``error`` says, as data where it is ours: a parameter for a message that wraps it."""
+    if isinstance(error, LienthongError):
+        return error.message
+    return str(error) or type(error).__name__
 
 
 class CodeError(LienthongError):
@@ -72,7 +90,7 @@ class CodeError(LienthongError):
 
     code = "code-invalid"
 
-    def __init__(self, message: str, *, value: str, code: str | None = None) -> None:
+    def __init__(self, message: Message | str, *, value: str, code: str | None = None) -> None:
         super().__init__(message, code=code)
         #: The text that was offered as a code.
         self.value = value
@@ -121,7 +139,7 @@ class PackageRejected(LienthongError):
 
     def __init__(
         self,
-        message: str,
+        message: Message | str,
         *,
         element: str | None = None,
         line: int | None = None,
@@ -133,13 +151,14 @@ class PackageRejected(LienthongError):
         #: Line in the package where the element starts, when the parser knows it.
         self.line = line
 
-    def __str__(self) -> str:
+    def render(self, language: Language) -> str:
         where = []
         if self.element:
             where.append(self.element)
         if self.line:
-            where.append(tr(f"dòng {self.line}", f"line {self.line}"))
-        return f"{self.message} [{', '.join(where)}]" if where else self.message
+            where.append(render(msg("at-line", line=self.line), language))
+        text = render(self.message, language)
+        return f"{text} [{', '.join(where)}]" if where else text
 
 
 class UnsafeXML(PackageRejected):
@@ -183,7 +202,7 @@ class KeyLoadError(TrustError):
 
     code = "key-load"
 
-    def __init__(self, message: str, *, path: str | None = None, code: str | None = None) -> None:
+    def __init__(self, message: Message | str, *, path: str | None = None, code: str | None = None) -> None:
         super().__init__(message, code=code)
         #: The file concerned, when the input came from a file.
         self.path = path
@@ -210,7 +229,7 @@ class SignatureInvalid(PackageRejected):
 
     code = "signature-invalid"
 
-    def __init__(self, message: str, *, report: Any, code: str | None = None) -> None:
+    def __init__(self, message: Message | str, *, report: Any, code: str | None = None) -> None:
         super().__init__(message, element="Signature", code=code)
         #: The full verification report behind the rejection.
         self.report = report
