@@ -5,7 +5,9 @@ A receipt is a signed statement (``_statement``) whose payload is::
     {"type": "receipt", "v": 1,
      "message_id": …, "document_id": …, "package_sha256": …, "kind": "document" | "status",
      "sender": From/OrganId, "recipient": the code delivered to,
-     "outcome": "accepted" | "refused", "reason": sentence or null, "reason_code": code or null,
+     "outcome": "accepted" | "refused", "reason_code": code or null,
+     "reason_message": {"code": …, "params": {…}} or absent (why, as data: rendered by the reader),
+     "reason": null (receipts before messages were data held a sentence here; still read and shown),
      "duplicate": already stored before this delivery,
      "node": the receiving node's name, "at": ISO 8601 UTC}
 
@@ -36,7 +38,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, tr
 from lienthong.evidence._canonical import canonical_json
 from lienthong.evidence._errors import StatementInvalid
 from lienthong.evidence._merkle import inclusion_paths, leaf_hash, root_from_path
@@ -67,16 +69,24 @@ class Receipt:
     outcome: ReceiptOutcome
     node: str
     at: datetime
+    #: A sentence, in receipts signed before refusals were data; ``None`` in new ones.
     reason: str | None = None
     reason_code: str | None = None
     duplicate: bool = False
+    #: Why it was refused, as a code and parameters; the reader renders it in its own language.
+    reason_message: Message | None = None
+
+    @property
+    def why(self) -> Message | str | None:
+        """The refusal's reason as this receipt states it: data when new, a sentence when old."""
+        return self.reason_message or self.reason
 
     @property
     def accepted(self) -> bool:
         return self.outcome is ReceiptOutcome.ACCEPTED
 
     def to_payload(self) -> dict[str, Any]:
-        return {
+        payload: dict[str, Any] = {
             "type": "receipt",
             "v": 1,
             "message_id": self.message_id,
@@ -92,6 +102,9 @@ class Receipt:
             "node": self.node,
             "at": self.at.astimezone(UTC).isoformat(),
         }
+        if self.reason_message is not None:  # absent otherwise: accepted receipts stay as they were
+            payload["reason_message"] = self.reason_message.to_json()
+        return payload
 
     @classmethod
     def from_payload(cls, payload: Any) -> Receipt:
@@ -111,6 +124,9 @@ class Receipt:
                 reason=payload.get("reason"),
                 reason_code=payload.get("reason_code"),
                 duplicate=bool(payload.get("duplicate", False)),
+                reason_message=(
+                    Message.from_json(payload["reason_message"]) if payload.get("reason_message") else None
+                ),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise StatementInvalid(
