@@ -15,6 +15,7 @@ from typing import Any
 
 from cryptography import x509
 
+from lienthong._i18n import Language
 from lienthong.edxml import DocumentPackage, parse_package
 from lienthong.trust._pdf import PdfSignatureReport, verify_pdf
 
@@ -39,14 +40,15 @@ class AttachmentSignatures:
         """Signed, and every signature valid."""
         return self.signed and all(report.valid for report in self.signatures)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, language: Language | None = None) -> dict[str, Any]:
+        """JSON-ready; each signature's ``problem`` rendered in ``language`` (the process's by default)."""
         return {
             "content_id": self.content_id,
             "name": self.name,
             "zip_wrapped": self.zip_wrapped,
             "signed": self.signed,
             "valid": self.valid,
-            "signatures": [report.to_dict() for report in self.signatures],
+            "signatures": [report.to_dict(language) for report in self.signatures],
         }
 
 

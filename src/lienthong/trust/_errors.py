@@ -4,6 +4,7 @@ TrustError
 └── InsecureFileMode    a secret (key, database, token file) or its home is open to others
 """
 
+from lienthong._i18n import Message
 from lienthong.errors import KeyLoadError, PdfSigningError, PkiError, SignatureInvalid, TrustError
 
 __all__ = [
@@ -21,7 +22,7 @@ class InsecureFileMode(TrustError):
 
     code = "insecure-file-mode"
 
-    def __init__(self, message: str, *, path: str, mode: int) -> None:
+    def __init__(self, message: Message | str, *, path: str, mode: int) -> None:
         super().__init__(message)
         self.path = path
         #: The permission bits found (e.g. 0o644).

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from typing import Final
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.errors import UnsafeXML
 from lienthong.trust._constants import Namespace
 from lienthong.trust._serialize_stream import Serializer
@@ -120,10 +120,7 @@ class SignatureCapture:
     def _bounded(self) -> Serializer | None:
         if self._buffer is not None and self._buffer.tell() > MAX_SIGNATURE_BYTES:
             raise UnsafeXML(
-                tr(
-                    f"chữ ký ds:Signature lớn quá {MAX_SIGNATURE_BYTES} byte",
-                    f"the ds:Signature is larger than {MAX_SIGNATURE_BYTES} bytes",
-                ),
+                msg("trust-signature-too-large", limit=MAX_SIGNATURE_BYTES),
                 code="xml-limit",
             )
         return self._writer

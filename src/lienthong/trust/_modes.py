@@ -15,7 +15,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.trust._errors import InsecureFileMode
 
 #: Permission bits of group and others.
@@ -56,10 +56,7 @@ def check_private(paths: Iterable[Path]) -> None:
         if mode & _OTHERS:
             wanted = "700" if stat.S_ISDIR(found.st_mode) else "600"
             raise InsecureFileMode(
-                tr(
-                    f"{path} có quyền {mode:03o}, người khác dùng được; hãy chạy: chmod {wanted} {path}",
-                    f"{path} has mode {mode:03o}, open to group or others; run: chmod {wanted} {path}",
-                ),
+                msg("trust-file-mode-open", path=str(path), mode=format(mode, "03o"), wanted=wanted),
                 path=str(path),
                 mode=mode,
             )

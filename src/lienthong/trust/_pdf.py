@@ -29,9 +29,10 @@ from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from lienthong._i18n import tr
+from lienthong._i18n import Language, Message, msg
 from lienthong.trust._chain import validation_context
 from lienthong.trust._errors import PdfSigningError
+from lienthong.trust._report import problem_fields
 from lienthong.trust._signer import Signer
 from lienthong.trust._time import aware
 
@@ -63,7 +64,7 @@ class _PyHankoSigner(signers.Signer):
             return bytes(self._signer.key_size // 8)
         algorithm = _HASHES.get(digest_algorithm.lower())
         if algorithm is None:
-            raise PdfSigningError(tr(f"không hỗ trợ {digest_algorithm}", f"unsupported {digest_algorithm}"))
+            raise PdfSigningError(msg("trust-pdf-digest-unsupported", algorithm=digest_algorithm))
         return await asyncio.to_thread(self._signer.sign_raw, data, algorithm())
 
 
@@ -99,7 +100,7 @@ async def _sign_pdf(
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
         existing = len(PdfFileReader(io.BytesIO(pdf_bytes), strict=False).embedded_signatures)
     except (PdfError, ValueError, KeyError) as exc:
-        raise PdfSigningError(tr(f"không đọc được PDF: {exc}", f"cannot read the PDF: {exc}")) from exc
+        raise PdfSigningError(msg("trust-pdf-unreadable", reason=str(exc))) from exc
     name = field_name or f"LienthongSignature{existing + 1}"
     meta = signers.PdfSignatureMetadata(
         field_name=name,
@@ -116,7 +117,7 @@ async def _sign_pdf(
     try:
         output = await pdf_signer.async_sign_pdf(writer)
     except (PdfError, SignatureValidationError, OSError, ValueError) as exc:
-        raise PdfSigningError(tr(f"không ký được PDF: {exc}", f"cannot sign the PDF: {exc}")) from exc
+        raise PdfSigningError(msg("trust-pdf-unsignable", reason=str(exc))) from exc
     data: bytes = output.getvalue()
     return data
 
@@ -149,28 +150,23 @@ class PdfSignatureReport:
         return self.intact and self.trusted and not self.revoked and self.unmodified
 
     @property
-    def problem(self) -> str | None:
+    def problem(self) -> Message | None:
+        """Why the signature is not acceptable, as a code and its parameters; None if valid."""
         if not self.intact:
-            return tr(
-                "chữ ký PDF không toàn vẹn: tài liệu đã bị sửa sau khi ký",
-                "PDF signature not intact: the document was changed after signing",
-            )
+            return msg("trust-pdf-not-intact")
         if not self.unmodified:
-            return tr(
-                "PDF đã bị thay đổi sau khi ký (cập nhật thêm không được phép)",
-                "the PDF was changed after signing (disallowed incremental update)",
-            )
+            return msg("trust-pdf-modified")
         if self.revoked:
-            return tr("chứng thư của người ký đã bị thu hồi", "the signer's certificate is revoked")
+            return msg("trust-pdf-signer-revoked")
         if not self.trusted:
-            suffix = f": {self.detail}" if self.detail else ""
-            return (
-                tr("chứng thư người ký không được tin cậy", "the signer's certificate is not trusted")
-                + suffix
-            )
+            untrusted = msg("trust-pdf-signer-untrusted")
+            # pyHanko's own words (English) follow as they are.
+            return msg("trust-problem-detail", problem=untrusted, detail=self.detail) if self.detail else untrusted
         return None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, language: Language | None = None) -> dict[str, Any]:
+        """JSON-ready facts; ``problem`` rendered in ``language`` (the process's by default),
+        ``problem_message`` its code and parameters."""
         return {
             "field": self.field_name,
             "valid": self.valid,
@@ -180,7 +176,7 @@ class PdfSignatureReport:
             "signer": self.signer,
             "signing_time": self.signing_time.isoformat() if self.signing_time else None,
             "timestamped": self.timestamped,
-            "problem": self.problem,
+            **problem_fields(self.problem, language),
         }
 
     def summary(self) -> str:
@@ -218,7 +214,7 @@ async def verify_pdf_async(
         reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
         embedded = list(reader.embedded_signatures)
     except (PdfError, ValueError, KeyError) as exc:
-        raise PdfSigningError(tr(f"không đọc được PDF: {exc}", f"cannot read the PDF: {exc}")) from exc
+        raise PdfSigningError(msg("trust-pdf-unreadable", reason=str(exc))) from exc
     reports = []
     for sig in embedded:
         context = validation_context(anchors=anchors, crls=crls, at=at)

@@ -11,7 +11,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.trust._errors import KeyLoadError
 
 _PEM_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]+)-----.+?-----END \1-----", re.DOTALL)
@@ -22,7 +22,7 @@ def _read(path: str | os.PathLike[str]) -> bytes:
         return Path(path).read_bytes()
     except OSError as exc:
         raise KeyLoadError(
-            tr(f"không đọc được tệp {path}: {exc.strerror}", f"cannot read {path}: {exc.strerror}"),
+            msg("trust-file-unreadable", path=str(path), reason=str(exc.strerror)),
             path=str(path),
         ) from exc
 
@@ -35,7 +35,7 @@ def certificates_from_bytes(data: bytes, *, source: str = "") -> list[x509.Certi
         return [x509.load_der_x509_certificate(data)]
     except ValueError as exc:
         raise KeyLoadError(
-            tr(f"không phải chứng thư số hợp lệ: {source}", f"not a valid certificate: {source}"),
+            msg("trust-certificate-invalid", source=source),
             path=source or None,
         ) from exc
 
@@ -62,7 +62,7 @@ def crls_from_bytes(data: bytes, *, source: str = "") -> list[x509.CertificateRe
         ]
     except ValueError as exc:
         raise KeyLoadError(
-            tr(f"không phải CRL hợp lệ: {source}", f"not a valid CRL: {source}"),
+            msg("trust-crl-invalid", source=source),
             path=source or None,
         ) from exc
 
@@ -79,11 +79,11 @@ def load_private_key(path: str | os.PathLike[str], *, password: bytes | None = N
         key = serialization.load_pem_private_key(data, password=password)
     except (ValueError, TypeError) as exc:
         raise KeyLoadError(
-            tr(f"không đọc được khóa bí mật {path}", f"cannot load private key {path}"),
+            msg("trust-key-unreadable", path=str(path)),
             path=str(path),
         ) from exc
     if not isinstance(key, rsa.RSAPrivateKey):
-        raise KeyLoadError(tr(f"khóa {path} không phải RSA", f"key {path} is not an RSA key"), path=str(path))
+        raise KeyLoadError(msg("trust-key-not-rsa", path=str(path)), path=str(path))
     return key
 
 

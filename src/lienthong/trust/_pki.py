@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.trust import _certs
 from lienthong.trust._certs import Issuer, Locations, RevokedEntry, Validity
 from lienthong.trust._constants import AGENCY_CODE_PATTERN
@@ -65,12 +65,7 @@ class Pki:
         """Open an existing PKI home; see ``Pki.init`` to create one."""
         self.home = Path(home)
         if not (self.home / "pki.json").is_file():
-            raise PkiError(
-                tr(
-                    f"{self.home} không phải thư mục PKI (chạy 'lienthong pki init')",
-                    f"{self.home} is not a PKI home (run 'lienthong pki init')",
-                )
-            )
+            raise PkiError(msg("trust-pki-missing", home=str(self.home)))
 
     # -- creation ---------------------------------------------------------------------------
 
@@ -89,7 +84,7 @@ class Pki:
         at = aware(at)
         path = Path(home)
         if (path / "pki.json").exists():
-            raise PkiError(tr(f"{path} đã có PKI", f"{path} already holds a PKI"))
+            raise PkiError(msg("trust-pki-exists", home=str(path)))
         private_directory(path)
         private_directory(path / "certs")
         root_key = _certs.new_key()
@@ -162,7 +157,7 @@ class Pki:
     def service(self, stem: str) -> tuple[x509.Certificate, rsa.RSAPrivateKey]:
         """Certificate and key of the ``tsa`` or ``ocsp`` service."""
         if stem not in {"tsa", "ocsp"}:
-            raise PkiError(tr(f"không có dịch vụ {stem}", f"no service {stem}"))
+            raise PkiError(msg("trust-pki-no-service", service=stem))
         return load_certificate(self.home / f"{stem}.pem"), load_private_key(self.home / f"{stem}.key.pem")
 
     def _settings(self) -> dict[str, Any]:
@@ -187,9 +182,7 @@ class Pki:
     ) -> IssuedCertificate:
         """A document-signing certificate for an agency; ``name`` defaults to the code."""
         if not AGENCY_CODE_PATTERN.match(agency_code):
-            raise PkiError(
-                tr(f"mã định danh không hợp lệ: {agency_code}", f"invalid agency code: {agency_code}")
-            )
+            raise PkiError(msg("trust-pki-agency-code-invalid", code=agency_code))
         key = _certs.new_key()
         cert = _certs.make_agency_certificate(
             self.issuer,
@@ -225,9 +218,9 @@ class Pki:
 
     def _store(self, name: str, cert: x509.Certificate, key: rsa.RSAPrivateKey) -> IssuedCertificate:
         if not _NAME.match(name):
-            raise PkiError(tr(f"tên tệp không hợp lệ: {name}", f"invalid file name: {name}"))
+            raise PkiError(msg("trust-pki-file-name-invalid", name=name))
         if (self.home / "certs" / f"{name}.pem").exists():
-            raise PkiError(tr(f"đã có chứng thư tên {name}", f"a certificate named {name} exists"))
+            raise PkiError(msg("trust-pki-certificate-exists", name=name))
         cert_path, key_path = _write_pair(self.home / "certs", name, cert, key)
         return IssuedCertificate(name, cert, cert_path, key_path)
 
@@ -235,7 +228,7 @@ class Pki:
         """A certificate issued earlier, by file name."""
         cert_path = self.home / "certs" / f"{name}.pem"
         if not _NAME.match(name) or not cert_path.is_file():
-            raise PkiError(tr(f"không có chứng thư tên {name}", f"no certificate named {name}"))
+            raise PkiError(msg("trust-pki-certificate-unknown", name=name))
         return IssuedCertificate(
             name, load_certificate(cert_path), cert_path, self.home / "certs" / f"{name}.key.pem"
         )
@@ -252,7 +245,7 @@ class Pki:
         """Record that the issuing CA revokes ``serial`` from ``at``; publish with ``write_crl``."""
         entries = self.revoked()
         if any(e.serial == serial for e in entries):
-            raise PkiError(tr(f"số hiệu {serial:x} đã bị thu hồi", f"serial {serial:x} already revoked"))
+            raise PkiError(msg("trust-pki-already-revoked", serial=format(serial, "x")))
         entry = RevokedEntry(serial, aware(at), reason)
         entries.append(entry)
         rows = [

@@ -19,7 +19,7 @@ from cryptography import x509
 from cryptography.exceptions import UnsupportedAlgorithm
 from lxml import etree
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.trust._agency import agency_code_of
 from lienthong.trust._chain import validate_chain
 from lienthong.trust._constants import Namespace
@@ -47,17 +47,14 @@ class Revocation:
     fetch_ocsp: bool = False
 
 
-def placement_problem(count: int, *, first_in_header: bool) -> str | None:
+def placement_problem(count: int, *, first_in_header: bool) -> Message | None:
     """Why the package's signatures are not the one EDXML.md asks for, or None."""
     if count == 0:
-        return tr("gói tin không có chữ ký ds:Signature", "the package has no ds:Signature")
+        return msg("trust-signature-missing")
     if count > 1:
-        return tr("gói tin có nhiều hơn một chữ ký", "the package has more than one signature")
+        return msg("trust-signature-several")
     if not first_in_header:
-        return tr(
-            "chữ ký phải nằm trong edXML:edXMLEnvelope/edXML:edXMLHeader",
-            "the signature must sit in edXML:edXMLEnvelope/edXML:edXMLHeader",
-        )
+        return msg("trust-signature-misplaced")
     return None
 
 
@@ -95,17 +92,11 @@ def _signed_info(report: VerificationReport, signature: etree._Element) -> Verif
     )
     if len(references) != 1 or references[0].get("URI") != "":
         return report.but(
-            format_problem=tr(
-                'chữ ký phải phủ toàn bộ gói tin (một Reference URI="")',
-                'the signature must cover the whole package (one Reference URI="")',
-            ),
+            format_problem=msg("trust-signature-partial"),
         )
     if not (report.algorithm or "").startswith(_RSA_PREFIXES):
         return report.but(
-            format_problem=tr(
-                f"thuật toán ký không được hỗ trợ: {report.algorithm}",
-                f"unsupported signature algorithm: {report.algorithm}",
-            ),
+            format_problem=msg("trust-signature-algorithm", algorithm=str(report.algorithm)),
         )
     return report
 
@@ -160,10 +151,7 @@ def judge(
         return report
     if not certs:
         return report.but(
-            format_problem=tr(
-                "chữ ký không kèm chứng thư hợp lệ (X509Certificate)",
-                "no valid X509Certificate in the signature",
-            ),
+            format_problem=msg("trust-signature-no-certificate"),
         )
     signer = _pick_signer(certs)
     cert = signer.cert

@@ -14,7 +14,7 @@ from typing import Any
 
 from cryptography import x509
 
-from lienthong._i18n import tr
+from lienthong._i18n import Language, Message, language, msg, render
 from lienthong.trust._constants import SHA1_ALGORITHMS
 from lienthong.trust._errors import SignatureInvalid
 from lienthong.trust._status import ChainStatus, Indication, Subindication
@@ -27,7 +27,7 @@ class VerificationReport:
     #: The moment validity and revocation were judged for (given by the caller, never read here).
     validation_time: datetime
     #: Why the signature could not even be examined (missing, misplaced, malformed), or None.
-    format_problem: str | None = None
+    format_problem: Message | None = None
     #: SignatureMethod URI of SignedInfo, as the signature states it.
     algorithm: str | None = None
     #: DigestMethod URI of the package reference.
@@ -128,64 +128,44 @@ class VerificationReport:
         return self.signer.subject.rfc4514_string() if self.signer else None
 
     @property
-    def problem(self) -> str | None:
-        """One sentence saying why the signature is not acceptable, or None."""
+    def problem(self) -> Message | None:
+        """Why the signature is not acceptable, as a code and its parameters; None if valid."""
         sub = self.subindication
         if sub is None:
             return None
         if sub is Subindication.FORMAT_FAILURE:
             return self.format_problem
         if sub is Subindication.SIG_CRYPTO_FAILURE:
-            return tr(
-                "giá trị chữ ký không khớp với khóa công khai của người ký",
-                "the signature value does not verify with the signer's public key",
-            )
+            return msg("trust-signature-value-mismatch")
         if sub is Subindication.HASH_FAILURE:
-            return tr(
-                "nội dung gói tin đã bị thay đổi sau khi ký (sai giá trị băm)",
-                "the package was changed after signing (digest mismatch)",
-            )
+            return msg("trust-digest-mismatch")
         if sub is Subindication.CRYPTO_CONSTRAINTS_FAILURE:
-            return tr(
-                "chữ ký dùng SHA-1, bị từ chối theo chính sách (cho phép bằng --allow-sha1)",
-                "the signature uses SHA-1, refused by policy (allow with --allow-sha1)",
-            )
+            return msg("trust-sha1-refused")
         if sub is Subindication.SIG_CONSTRAINTS_FAILURE:
             if self.key_usage_ok is False:
-                return tr(
-                    "chứng thư của người ký không được phép dùng để ký (keyUsage)",
-                    "the signer's certificate may not be used for signing (keyUsage)",
-                )
-            return tr(
-                f"chứng thư cấp cho {self.agency_code} nhưng gói tin gửi từ {self.sender_code}",
-                f"certificate issued to {self.agency_code} but the package is from {self.sender_code}",
-            )
+                return msg("trust-key-usage-not-signing")
+            return msg("trust-signer-not-sender", agency=str(self.agency_code), sender=str(self.sender_code))
         return self._chain_problem()
 
-    def _chain_problem(self) -> str:
+    def _chain_problem(self) -> Message:
         status = self.chain_status
-        when = self.revoked_at.isoformat() if self.revoked_at else "?"
-        words = {
-            ChainStatus.NOT_CHECKED: ("chưa kiểm tra chuỗi chứng thư", "certificate chain not checked"),
-            ChainStatus.NO_PATH: (
-                "chứng thư không dẫn tới gốc tin cậy nào (CA không được tin cậy)",
-                "the certificate does not chain to any trusted root (unknown CA)",
-            ),
-            ChainStatus.EXPIRED: ("chứng thư đã hết hạn", "certificate expired"),
-            ChainStatus.NOT_YET_VALID: ("chứng thư chưa có hiệu lực", "certificate not yet valid"),
-            ChainStatus.REVOKED: (
-                f"chứng thư đã bị thu hồi lúc {when} ({self.revocation_reason})",
-                f"certificate revoked at {when} ({self.revocation_reason})",
-            ),
-            ChainStatus.REVOCATION_UNKNOWN: (
-                "không xác định được tình trạng thu hồi chứng thư",
-                "revocation status could not be established",
-            ),
-            ChainStatus.INVALID: ("chuỗi chứng thư không hợp lệ", "invalid certificate chain"),
-        }
-        vi, en = words[status]
-        detail = f": {self.chain_detail}" if self.chain_detail else ""
-        return tr(vi, en) + detail
+        if status is ChainStatus.NOT_CHECKED:
+            problem = msg("trust-chain-not-checked")
+        elif status is ChainStatus.NO_PATH:
+            problem = msg("trust-chain-no-path")
+        elif status is ChainStatus.EXPIRED:
+            problem = msg("trust-chain-expired")
+        elif status is ChainStatus.NOT_YET_VALID:
+            problem = msg("trust-chain-not-yet-valid")
+        elif status is ChainStatus.REVOKED:
+            when = self.revoked_at.isoformat() if self.revoked_at else "?"
+            problem = msg("trust-chain-revoked", when=when, reason=str(self.revocation_reason))
+        elif status is ChainStatus.REVOCATION_UNKNOWN:
+            problem = msg("trust-chain-revocation-unknown")
+        else:
+            problem = msg("trust-chain-invalid")
+        # The path validator's own words (English) follow as they are.
+        return msg("trust-problem-detail", problem=problem, detail=self.chain_detail) if self.chain_detail else problem
 
     # -- output -------------------------------------------------------------------------------
 
@@ -210,7 +190,9 @@ class VerificationReport:
         ]
         return " ".join(parts)
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, language: Language | None = None) -> dict[str, Any]:
+        """JSON-ready facts and verdicts; ``problem`` rendered in ``language`` (the process's by
+        default), ``problem_message`` the same as data (code and parameters)."""
         sub = self.subindication
         return {
             "valid": self.valid,
@@ -218,7 +200,7 @@ class VerificationReport:
             "agency_code": self.agency_code,
             "algorithm": self.algorithm,
             "weak": self.weak,
-            "problem": self.problem,
+            **problem_fields(self.problem, language),
             "indication": self.indication.value,
             "subindication": sub.value if sub else None,
             "intact": self.intact,
@@ -230,6 +212,19 @@ class VerificationReport:
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)
+
+
+def as_message(message: Message | str) -> Message:
+    """An error's message as a ``Message``: plain text (words that came from outside) as such."""
+    return message if isinstance(message, Message) else msg("trust-text", text=message)
+
+
+def problem_fields(problem: Message | None, language_: Language | None) -> dict[str, Any]:
+    """``problem`` (rendered in ``language_``, the process's when None) and ``problem_message``
+    (its code and parameters): how a report's problem goes into JSON."""
+    if problem is None:
+        return {"problem": None, "problem_message": None}
+    return {"problem": render(problem, language_ or language()), "problem_message": problem.to_json()}
 
 
 _FIELDS = frozenset(f.name for f in dataclasses.fields(VerificationReport))

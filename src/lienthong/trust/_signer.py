@@ -15,7 +15,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.trust._errors import KeyLoadError
 from lienthong.trust._pem import load_certificate, load_certificates, load_private_key
 
@@ -26,7 +26,7 @@ class Signer(abc.ABC):
     def __init__(self, certificate: x509.Certificate, chain: Sequence[x509.Certificate] = ()) -> None:
         public = certificate.public_key()
         if not isinstance(public, rsa.RSAPublicKey):
-            raise KeyLoadError(tr("chỉ hỗ trợ chứng thư khóa RSA", "only RSA certificates are supported"))
+            raise KeyLoadError(msg("trust-certificate-not-rsa"))
         #: The signer's own certificate.
         self.certificate = certificate
         #: Intermediate (and optionally root) certificates sent beside it, leaf excluded.
@@ -50,9 +50,7 @@ class KeySigner(Signer):
     ) -> None:
         super().__init__(certificate, chain)
         if key.public_key().public_numbers() != self.certificate.public_key().public_numbers():  # type: ignore[union-attr]
-            raise KeyLoadError(
-                tr("khóa bí mật không khớp với chứng thư", "private key does not match the certificate")
-            )
+            raise KeyLoadError(msg("trust-key-certificate-mismatch"))
         #: The loaded key, for libraries that need a key object (signxml, pyHanko).
         self.private_key = key
 

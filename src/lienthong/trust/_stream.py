@@ -30,14 +30,14 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import rsa
 from lxml import etree
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.errors import PackageRejected
 from lienthong.trust._c14n_stream import ExclusiveC14N
 from lienthong.trust._copy_stream import HashWriter, Layout, copy_signed
 from lienthong.trust._enveloped import append_signature, read_profile, signed_info_verifies
 from lienthong.trust._landmarks import Landmarks, SignatureCapture
 from lienthong.trust._policy import Revocation, judge, placement_problem
-from lienthong.trust._report import VerificationReport
+from lienthong.trust._report import VerificationReport, as_message
 from lienthong.trust._serialize_stream import Serializer
 from lienthong.trust._signer import Signer
 from lienthong.trust._time import aware
@@ -147,12 +147,7 @@ def _scan(source: BinaryIO, digest_of: tuple[str, tuple[str, ...]]) -> _Scan:
 def _too_large_for_memory(report: VerificationReport) -> VerificationReport:
     limit = IN_MEMORY_BYTES >> 20
     return report.but(
-        format_problem=tr(
-            'chữ ký không theo dạng kiểm tra được theo luồng (một Reference URI="", '
-            f"exclusive C14N, RSA) trên gói tin lớn hơn {limit} MiB: không nạp vào bộ nhớ để kiểm tra",
-            'a signature outside the streaming profile (one Reference URI="", exclusive C14N, '
-            f"RSA) on a package larger than {limit} MiB: not loaded into memory to be checked",
-        ),
+        format_problem=msg("trust-stream-profile", limit=limit),
     )
 
 
@@ -199,7 +194,7 @@ def verify_package_stream(
                 at=at,
                 allow_sha1=allow_sha1,
             )
-        return report.but(format_problem=str(exc))
+        return report.but(format_problem=as_message(exc.message))
     problem = placement_problem(scan.marks.signatures, first_in_header=scan.marks.first_signature_in_header)
     if problem is not None:
         return report.but(format_problem=problem)

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 
 
 def aware(at: datetime, *, name: str = "at") -> datetime:
     """``at`` in UTC; a naive datetime is refused because its meaning depends on the host."""
     if at.tzinfo is None or at.utcoffset() is None:
-        raise ValueError(
-            tr(
-                f"'{name}' phải có múi giờ (datetime aware)",
-                f"'{name}' must be timezone-aware",
-            )
-        )
+        raise ValueError(msg("trust-time-naive", name=name))
     return at.astimezone(UTC)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.errors import MalformedXML, PackageRejected, UnsafeXML
 from lienthong.trust._constants import Namespace
 
@@ -33,10 +33,7 @@ def safe_parser() -> etree.XMLParser:
 def doctype_refused() -> UnsafeXML:
     """The edXML parser's policy: a DTD is refused on sight, harmless or not."""
     return UnsafeXML(
-        tr(
-            "gói tin có khai báo DTD (<!DOCTYPE>): không được phép vì có thể chứa thực thể nguy hiểm",
-            "the package declares a DTD (<!DOCTYPE>): refused, as it can carry hostile entities",
-        ),
+        msg("trust-dtd-forbidden"),
         code="dtd-forbidden",
     )
 
@@ -60,16 +57,11 @@ def not_xml(exc: etree.XMLSyntaxError | etree.C14NError) -> PackageRejected:
     message = str(exc)
     if "depth" in message.lower():
         return UnsafeXML(
-            tr("cấu trúc XML lồng sâu quá 256 mức", "XML nested deeper than 256 levels"), code="xml-limit"
+msg("trust-xml-too-deep", depth=256), code="xml-limit"
         )
     if isinstance(exc, etree.C14NError):
-        return MalformedXML(
-            tr(
-                "gói tin không chuẩn hóa được (C14N): tên miền tên (namespace) phải là URI tuyệt đối",
-                "the package cannot be canonicalised (C14N): namespace names must be absolute URIs",
-            )
-        )
-    return MalformedXML(tr(f"không phải XML: {message}", f"not XML: {message}"))
+        return MalformedXML(msg("trust-c14n-namespace"))
+    return MalformedXML(msg("trust-not-xml", reason=message))
 
 
 def is_edxml(element: etree._Element, local: str) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import BinaryIO, Final, Protocol
 from xml.parsers import expat
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.edxml import DEFAULT_LIMITS
 from lienthong.errors import MalformedXML, UnsafeXML
 from lienthong.trust._xml import doctype_refused
@@ -101,14 +101,14 @@ def _split(name: str) -> tuple[str, str, str]:
     return parts[2], parts[1], parts[0]
 
 
-def _malformed(message: str, line: int | None = None) -> MalformedXML:
-    return MalformedXML(tr(f"không phải XML: {message}", f"not XML: {message}"), line=line)
+def _malformed(reason: Message | str, line: int | None = None) -> MalformedXML:
+    return MalformedXML(msg("trust-not-xml", reason=reason), line=line)
 
 
 def _declaration(version: str | None, _encoding: str | None, _standalone: int) -> None:
     # Expat takes any version; libxml2 (the in-memory path) only XML 1.x: refuse alike.
     if version is not None and _VERSION.fullmatch(version) is None:
-        raise _malformed(f"unsupported XML version {version!r}", 1)
+        raise _malformed(msg("trust-xml-version", version=version), 1)
 
 
 class Reader:
@@ -161,20 +161,17 @@ class Reader:
                 stalled = stalled + len(chunk) if self._events == before else 0
                 if stalled > self._max_token:
                     raise UnsafeXML(
-                        tr(
-                            f"một thẻ, chú thích hoặc chỉ thị XML dài quá {self._max_token} byte",
-                            f"an XML tag, comment or instruction longer than {self._max_token} bytes",
-                        ),
+                        msg("trust-xml-token-too-long", limit=self._max_token),
                         code="xml-limit",
                     )
             if total == 0:
-                raise MalformedXML(tr("tệp rỗng", "the file is empty"), code="empty")
+                raise MalformedXML(msg("trust-file-empty"), code="empty")
             parser.Parse(b"", True)
         except expat.ExpatError as exc:
             message = expat.ErrorString(exc.code)
             if "entity" in message:
                 raise UnsafeXML(
-                    tr(f"thực thể XML không được phép: {message}", f"XML entity refused: {message}"),
+                    msg("trust-xml-entity", reason=message),
                     line=exc.lineno,
                     code="entity-forbidden",
                 ) from None
@@ -208,12 +205,7 @@ class Reader:
     def _namespace(self, prefix: str | None, uri: str | None) -> None:
         uri = uri or ""
         if uri and _ABSOLUTE_URI.fullmatch(uri) is None:
-            raise _malformed(
-                tr(
-                    f"tên miền tên (namespace) phải là URI tuyệt đối: {uri!r}",
-                    f"a namespace name must be an absolute URI: {uri!r}",
-                )
-            )
+            raise _malformed(msg("trust-namespace-not-absolute", uri=repr(uri)))
         if prefix == "xml":
             return  # expat checked it binds the XML namespace; libxml2 drops the declaration
         self._pending.append((prefix or "", uri))
@@ -222,10 +214,7 @@ class Reader:
         self._events += 1
         if len(self._open) >= self._max_depth:
             raise UnsafeXML(
-                tr(
-                    f"cấu trúc XML lồng sâu quá {self._max_depth} mức",
-                    f"XML nested deeper than {self._max_depth} levels",
-                ),
+                msg("trust-xml-too-deep", depth=self._max_depth),
                 code="xml-limit",
             )
         prefix, local, uri = _split(name)

@@ -23,13 +23,13 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from lxml import etree
 from signxml.exceptions import InvalidDigest, InvalidSignature, SignXMLException
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.errors import SchemaInvalid, UnsafeXML
 from lienthong.trust._constants import Namespace
 from lienthong.trust._dsig import VERIFY_CONFIG, PackageVerifier
 from lienthong.trust._enveloped import read_profile, sign_enveloped, verify_enveloped
 from lienthong.trust._policy import Revocation, judge, placement_problem
-from lienthong.trust._report import VerificationReport
+from lienthong.trust._report import VerificationReport, as_message
 from lienthong.trust._signer import Signer
 from lienthong.trust._time import aware
 from lienthong.trust._xml import header, is_edxml, not_xml, parse, safe_parser, sender_code, signatures
@@ -52,12 +52,12 @@ def signing_problem(*, has_header: bool, signatures: int) -> SchemaInvalid | Non
     """Why a well-formed package cannot be signed, or None."""
     if not has_header:
         return SchemaInvalid(
-            tr("gói tin không có edXMLEnvelope/edXMLHeader", "package has no edXMLEnvelope/edXMLHeader"),
+            msg("trust-sign-no-header"),
             element="edXMLHeader",
         )
     if signatures:
         return SchemaInvalid(
-            tr("gói tin đã có chữ ký ds:Signature", "package already has a ds:Signature"),
+            msg("trust-sign-already-signed"),
             element="Signature",
             code="already-signed",
         )
@@ -112,9 +112,9 @@ def verify_package(
         tree = parse(xml_bytes)
         root = tree.getroot()
     except etree.XMLSyntaxError as exc:
-        return report.but(format_problem=tr(f"không phải XML hợp lệ: {exc}", f"not well-formed XML: {exc}"))
+        return report.but(format_problem=msg("trust-not-well-formed", reason=str(exc)))
     except UnsafeXML as exc:
-        return report.but(format_problem=exc.message)
+        return report.but(format_problem=as_message(exc.message))
     found = signatures(root)
     parent = found[0].getparent() if found else None
     problem = placement_problem(
@@ -133,7 +133,7 @@ def verify_package(
         try:
             signature_ok, digest_ok = verify_enveloped(tree, signature, profile, public)
         except etree.C14NError as exc:
-            return report.but(format_problem=not_xml(exc).message)
+            return report.but(format_problem=as_message(not_xml(exc).message))
         report = report.but(signature_ok=signature_ok, digest_ok=digest_ok)
         if not report.intact:
             return report
@@ -161,7 +161,7 @@ def verify_with_signxml(
     except InvalidSignature:
         return report.but(signature_ok=False)
     except (SignXMLException, etree.LxmlError, ValueError) as exc:
-        return report.but(format_problem=tr(f"chữ ký không đọc được: {exc}", f"unreadable signature: {exc}"))
+        return report.but(format_problem=msg("trust-signature-unreadable", reason=str(exc)))
     signed_root = result.signed_xml if not isinstance(result, list) else None
     # The sender is read from what the signature covers, never from the unsigned bytes.
     return report.but(
