@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+from lienthong._i18n import Message, render
 from lienthong.errors import MalformedXML, SchemaInvalid
 from lienthong.trust import (
     Algorithm,
@@ -94,7 +95,7 @@ def test_tampered_content_is_refused(test_pki: GeneratedPki) -> None:
     signed = sign_package(package(SENDER), test_pki.signers["sender"])
     tampered = signed.replace("triển khai".encode(), "hủy bỏ".encode())
     report = _verify(test_pki, tampered)
-    assert_refused(report, Subindication.HASH_FAILURE, "changed after signing")
+    assert_refused(report, Subindication.HASH_FAILURE, "changed after signing", code="trust-digest-mismatch")
     assert report.signature_ok is True and report.digest_ok is False
     with pytest.raises(SignatureInvalid) as caught:
         report.raise_for_problem()
@@ -108,20 +109,24 @@ def test_tampered_signed_info_is_refused(test_pki: GeneratedPki) -> None:
     assert value is not None
     value.text = "A" + (value.text or "")[1:]
     report = _verify(test_pki, etree.tostring(root))
-    assert_refused(report, Subindication.SIG_CRYPTO_FAILURE, "signature value")
+    assert_refused(
+        report, Subindication.SIG_CRYPTO_FAILURE, "signature value", code="trust-signature-value-mismatch"
+    )
 
 
 def test_unknown_root_is_refused(test_pki: GeneratedPki) -> None:
     signed = sign_package(package(SENDER), test_pki.foreign_signer)
     report = _verify(test_pki, signed)
-    assert_refused(report, Subindication.NO_CERTIFICATE_CHAIN_FOUND, "trusted root")
+    assert_refused(
+        report, Subindication.NO_CERTIFICATE_CHAIN_FOUND, "trusted root", code="trust-chain-no-path"
+    )
     assert report.intact and not report.trusted
 
 
 def test_revoked_certificate_is_refused(test_pki: GeneratedPki) -> None:
     signed = sign_package(package(SENDER), test_pki.signers["revoked"])
     report = _verify(test_pki, signed)
-    assert_refused(report, Subindication.REVOKED, "revoked")
+    assert_refused(report, Subindication.REVOKED, "revoked", code="trust-chain-revoked")
     assert report.revoked and report.revocation_reason == "key_compromise"
     assert report.revoked_at == (AT - timedelta(days=1))
     # Validated for a moment before the revocation took effect, with a CRL of that moment
@@ -138,34 +143,54 @@ def test_revoked_certificate_is_refused(test_pki: GeneratedPki) -> None:
 def test_expired_certificate_is_refused(test_pki: GeneratedPki) -> None:
     signed = sign_package(package(SENDER), test_pki.signers["expired"])
     report = _verify(test_pki, signed)
-    assert_refused(report, Subindication.OUT_OF_BOUNDS_NO_POE, "expired")
+    assert_refused(report, Subindication.OUT_OF_BOUNDS_NO_POE, "expired", code="trust-chain-expired")
 
 
 def test_signer_whose_code_differs_from_sender_is_refused(test_pki: GeneratedPki) -> None:
     signed = sign_package(package(SENDER), test_pki.signers["other"])
     report = _verify(test_pki, signed)
-    assert_refused(report, Subindication.SIG_CONSTRAINTS_FAILURE, OTHER, SENDER)
+    assert_refused(
+        report, Subindication.SIG_CONSTRAINTS_FAILURE, OTHER, SENDER, code="trust-signer-not-sender"
+    )
+    assert report.problem is not None and report.problem.params == {"agency": OTHER, "sender": SENDER}
     assert report.intact and report.trusted and not report.sender_bound
+    english, vietnamese = report.to_dict("en"), report.to_dict("vi")
+    assert english["problem"] == f"certificate issued to {OTHER} but the package is from {SENDER}"
+    assert vietnamese["problem"] == f"chứng thư cấp cho {OTHER} nhưng gói tin gửi từ {SENDER}"
+    assert (
+        english["problem_message"]
+        == vietnamese["problem_message"]
+        == {
+            "code": "trust-signer-not-sender",
+            "params": {"agency": OTHER, "sender": SENDER},
+        }
+    )
+    with pytest.raises(SignatureInvalid) as caught:
+        report.raise_for_problem()
+    assert caught.value.message == report.problem
 
 
 def test_missing_misplaced_and_partial_signatures_are_refused(test_pki: GeneratedPki) -> None:
     report = _verify(test_pki, package(SENDER))
-    assert_refused(report, Subindication.FORMAT_FAILURE, "no ds:Signature")
+    assert_refused(report, Subindication.FORMAT_FAILURE, "no ds:Signature", code="trust-signature-missing")
     report = _verify(test_pki, b"not xml")
-    assert_refused(report, Subindication.FORMAT_FAILURE, "XML")
+    assert_refused(report, Subindication.FORMAT_FAILURE, "XML", code="trust-not-well-formed")
     signed = sign_package(package(SENDER), test_pki.signers["sender"])
     root = etree.fromstring(signed)
     signature = root.find(f".//{DS}Signature")
     assert signature is not None
     root.append(signature)  # moved to the end of the root, where signxml puts it by default
     report = _verify(test_pki, etree.tostring(root))
-    assert_refused(report, Subindication.FORMAT_FAILURE, "edXMLHeader")
+    assert_refused(report, Subindication.FORMAT_FAILURE, "edXMLHeader", code="trust-signature-misplaced")
 
 
 def test_naive_time_is_refused(test_pki: GeneratedPki) -> None:
     signed = sign_package(package(SENDER), test_pki.signers["sender"])
-    with pytest.raises(ValueError, match="timezone"):
+    with pytest.raises(ValueError, match="'at'") as caught:
         verify_package(signed, anchors=test_pki.anchors, at=datetime(2026, 1, 1))
+    (message,) = caught.value.args
+    assert isinstance(message, Message) and message.code == "trust-time-naive"
+    assert render(message, "en") == "'at' must be timezone-aware"
 
 
 def test_revocation_by_ocsp_from_a_live_responder(test_pki: GeneratedPki) -> None:
@@ -186,7 +211,7 @@ def test_revocation_by_ocsp_from_a_live_responder(test_pki: GeneratedPki) -> Non
         assert_valid(report)
         pki.revoke(issued.certificate.serial_number, at=now - timedelta(seconds=5))
         report = verify_package(signed, anchors=test_pki.anchors, crls=test_pki.crls, fetch_ocsp=True, at=now)
-        assert_refused(report, Subindication.REVOKED, "revoked")
+        assert_refused(report, Subindication.REVOKED, "revoked", code="trust-chain-revoked")
 
 
 # -- interoperability with xmlsec1 (the reference C library) ---------------------------------
@@ -235,7 +260,7 @@ def test_xmlsec1_legacy_rsa_sha1_refused_by_default_accepted_when_allowed(
     )
     signed = xmlsec1_sign(test_pki, tmp_path, package(SENDER, extra_header=template))
     report = _verify(test_pki, signed)
-    assert_refused(report, Subindication.CRYPTO_CONSTRAINTS_FAILURE, "SHA-1")
+    assert_refused(report, Subindication.CRYPTO_CONSTRAINTS_FAILURE, "SHA-1", code="trust-sha1-refused")
     assert report.intact and report.trusted and report.weak
     allowed = _verify(test_pki, signed, allow_sha1=True)
     assert_valid(allowed)

@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives.serialization import BestAvailableEncryption
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
+from lienthong._i18n import render
 from lienthong.trust import PdfSigningError, load_private_key, serve_pki, sign_pdf, verify_pdf
 from trust.trust_pdf import minimal_pdf
 from trust.trust_pki import AT, SENDER, GeneratedPki
@@ -54,7 +55,9 @@ def test_pdf_changed_after_signing_is_refused(test_pki: GeneratedPki, signed_pdf
     tampered[index] = ord("X")
     (report,) = verify_pdf(bytes(tampered), anchors=test_pki.anchors, at=_now())
     assert not report.valid and not report.intact
-    assert report.problem is not None and "changed after signing" in report.problem
+    assert report.problem is not None and report.problem.code == "trust-pdf-not-intact"
+    assert "changed after signing" in render(report.problem, "en")
+    assert "bị sửa sau khi ký" in render(report.problem, "vi")
     # An incremental update that replaces the page content keeps the signed bytes intact,
     # but is a change PAdES does not allow.
     writer = IncrementalPdfFileWriter(io.BytesIO(signed_pdf))
@@ -67,17 +70,31 @@ def test_pdf_changed_after_signing_is_refused(test_pki: GeneratedPki, signed_pdf
     writer.write(out)  # type: ignore[no-untyped-call]
     (report,) = verify_pdf(out.getvalue(), anchors=test_pki.anchors, at=_now())
     assert report.intact and not report.unmodified and not report.valid
-    assert report.problem is not None and "changed after signing" in report.problem
+    assert report.problem is not None and report.problem.code == "trust-pdf-modified"
+    assert "changed after signing" in render(report.problem, "en")
 
 
 def test_untrusted_and_revoked_pdf_signers_are_refused(test_pki: GeneratedPki, signed_pdf: bytes) -> None:
     (report,) = verify_pdf(signed_pdf, anchors=[test_pki.foreign.root], at=_now())
     assert report.intact and not report.trusted and not report.valid
-    assert report.problem is not None and "not trusted" in report.problem
+    assert report.problem is not None and "not trusted" in render(report.problem, "en")
+    assert "trust-pdf-signer-untrusted" in (
+        report.problem.code,
+        getattr(report.problem.params.get("problem"), "code", None),
+    )
     revoked = sign_pdf(minimal_pdf(), test_pki.signers["revoked"])
     (report,) = verify_pdf(revoked, anchors=test_pki.anchors, crls=test_pki.crls, at=AT)
     assert report.revoked and not report.valid
-    assert report.problem is not None and "revoked" in report.problem
+    assert report.problem is not None and report.problem.code == "trust-pdf-signer-revoked"
+    assert "revoked" in render(report.problem, "en")
+    english, vietnamese = report.to_dict("en"), report.to_dict("vi")
+    assert english["problem"] == "the signer's certificate is revoked"
+    assert vietnamese["problem"] == "chứng thư của người ký đã bị thu hồi"
+    assert (
+        english["problem_message"]
+        == vietnamese["problem_message"]
+        == {"code": "trust-pdf-signer-revoked", "params": {}}
+    )
 
 
 def test_not_a_pdf(test_pki: GeneratedPki) -> None:

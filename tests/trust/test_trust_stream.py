@@ -385,7 +385,9 @@ def test_a_changed_byte_anywhere_is_refused(test_pki: GeneratedPki) -> None:
     for what, data in tampered.items():
         assert data != signed, what
         report = _verify(test_pki, data)
-        assert_refused(report, Subindication.HASH_FAILURE, "changed after signing")
+        assert_refused(
+            report, Subindication.HASH_FAILURE, "changed after signing", code="trust-digest-mismatch"
+        )
         assert report == _verify_in_memory(test_pki, data), what
     root = etree.fromstring(signed, parser=safe_parser())
     value = root.find(f".//{{{Namespace.DS}}}DigestValue")
@@ -395,7 +397,12 @@ def test_a_changed_byte_anywhere_is_refused(test_pki: GeneratedPki) -> None:
     value.text = ("B" if digest.startswith("A") else "A") + digest[1:]
     forged = etree.tostring(root)
     assert forged != etree.tostring(etree.fromstring(signed, parser=safe_parser()))
-    assert_refused(_verify(test_pki, forged), Subindication.SIG_CRYPTO_FAILURE, "signature value")
+    assert_refused(
+        _verify(test_pki, forged),
+        Subindication.SIG_CRYPTO_FAILURE,
+        "signature value",
+        code="trust-signature-value-mismatch",
+    )
 
 
 def test_refusals_before_the_cryptography_match(test_pki: GeneratedPki, streamed_only: None) -> None:
@@ -457,7 +464,9 @@ def test_a_huge_comment_is_refused_in_bounded_memory(test_pki: GeneratedPki, str
     with pytest.raises(UnsafeXML) as caught:
         _sign(data, test_pki)
     assert caught.value.code == "xml-limit"
-    assert_refused(_verify(test_pki, data), Subindication.FORMAT_FAILURE, "longer than")
+    assert_refused(
+        _verify(test_pki, data), Subindication.FORMAT_FAILURE, "longer than", code="trust-xml-token-too-long"
+    )
 
 
 def test_a_dtd_is_refused_by_both_paths(test_pki: GeneratedPki) -> None:
@@ -499,7 +508,7 @@ def test_xmlsec1_legacy_signature_in_memory_when_small_refused_when_large(
     assert small == _verify_in_memory(test_pki, signed, allow_sha1=True)
     monkeypatch.setattr(_stream, "IN_MEMORY_BYTES", len(signed) - 1)
     large = _verify(test_pki, signed, allow_sha1=True)
-    assert_refused(large, Subindication.FORMAT_FAILURE, "streaming profile")
+    assert_refused(large, Subindication.FORMAT_FAILURE, "streaming profile", code="trust-stream-profile")
     assert dataclasses.replace(large, format_problem=None).signer == small.signer
 
 

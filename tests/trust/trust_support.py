@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from lienthong._i18n import Message, catalogue, render
 from lienthong.trust import Algorithm, ChainStatus, Subindication, VerificationReport
 from trust.trust_pki import GeneratedPki
 
@@ -58,13 +59,30 @@ def assert_valid(report: VerificationReport) -> None:
     assert report.sender_bound
 
 
-def assert_refused(report: VerificationReport, sub: Subindication, *words: str) -> None:
-    """Not valid, for ``sub``, with a problem sentence mentioning each of ``words``."""
+def codes_of(message: Message) -> list[str]:
+    """``message``'s code and those of the messages nested in its parameters, outermost first."""
+    nested = [
+        code for value in message.params.values() if isinstance(value, Message) for code in codes_of(value)
+    ]
+    return [message.code, *nested]
+
+
+def assert_refused(
+    report: VerificationReport, sub: Subindication, *words: str, code: str | None = None
+) -> None:
+    """Not valid, for ``sub``, with a problem (``code``, possibly wrapped with a detail) whose
+    English text mentions each of ``words``, and which has a Vietnamese text too."""
     assert not report.valid
     assert report.subindication is sub, (report.subindication, report.problem)
-    assert report.problem
+    problem = report.problem
+    assert isinstance(problem, Message), problem
+    if code is not None:
+        assert code in codes_of(problem), (code, problem)
+    assert all(found in catalogue("vi") and found in catalogue("en") for found in codes_of(problem)), problem
+    english = render(problem, "en")
     for word in words:
-        assert word in report.problem, (word, report.problem)
+        assert word in english, (word, english)
+    assert render(problem, "vi") != english
 
 
 def tool(name: str) -> str:

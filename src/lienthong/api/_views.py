@@ -40,7 +40,7 @@ def inbox_model(item: InboxItem) -> InboxItemModel:
 
 def step_model(entry: StatusEntry) -> TimelineStep:
     try:
-        label = StatusCode(entry.status_code).label
+        label = str(StatusCode(entry.status_code).label)
     except ValueError:
         label = entry.status_code
     return TimelineStep(

@@ -208,7 +208,7 @@ def _sent(ctx: ApiContext, system: ApiClientEntry, caller: VxpCaller, _body: byt
 
 def _label(code: str | None) -> str:
     try:
-        return StatusCode(code).label if code else ""
+        return str(StatusCode(code).label) if code else ""
     except ValueError:
         return ""
 

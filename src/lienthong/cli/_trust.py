@@ -144,7 +144,7 @@ def _attachment_line(attachment: AttachmentSignatures) -> str:
     if not attachment.signed:
         return tr(f"  {name}: PDF chưa ký số", f"  {name}: PDF not signed")
     parts = [
-        f"{report.signer or '?'}: " + ("OK" if report.valid else (report.problem or "?"))
+        f"{report.signer or '?'}: " + ("OK" if report.valid else str(report.problem or "?"))
         for report in attachment.signatures
     ]
     return f"  {name}: " + "; ".join(parts)

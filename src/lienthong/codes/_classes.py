@@ -10,39 +10,26 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 
-#: Letter -> (Vietnamese, English) meaning.
-CLASS_MEANINGS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
+#: Letter -> what it stands for (its words are in the catalogue, in both languages).
+CLASS_MEANINGS: Final[Mapping[str, Message]] = MappingProxyType(
     {
-        "A": ("Cơ quan của Đảng", "Party bodies"),
-        "B": ("Văn phòng Chủ tịch nước", "Office of the President"),
-        "C": ("Cơ quan của Quốc hội", "National Assembly bodies"),
-        "D": ("Tòa án nhân dân tối cao", "Supreme People's Court"),
-        "E": ("Viện kiểm sát nhân dân tối cao", "Supreme People's Procuracy"),
-        "F": ("Kiểm toán Nhà nước", "State Audit"),
-        "G": (
-            "Bộ, cơ quan ngang bộ, cơ quan thuộc Chính phủ",
-            "Ministries and government agencies",
-        ),
-        "H": (
-            "Ủy ban nhân dân tỉnh, thành phố trực thuộc trung ương",
-            "Provincial People's Committees",
-        ),
-        "I": ("Tổ chức chính trị - xã hội ở trung ương", "Central socio-political organisations"),
-        "J": (
-            "Tổ chức xã hội, tổ chức xã hội - nghề nghiệp",
-            "Social and professional organisations",
-        ),
-        "K": (
-            "Hội đồng nhân dân tỉnh, thành phố trực thuộc trung ương",
-            "Provincial People's Councils",
-        ),
+        "A": msg("codes-class-a"),
+        "B": msg("codes-class-b"),
+        "C": msg("codes-class-c"),
+        "D": msg("codes-class-d"),
+        "E": msg("codes-class-e"),
+        "F": msg("codes-class-f"),
+        "G": msg("codes-class-g"),
+        "H": msg("codes-class-h"),
+        "I": msg("codes-class-i"),
+        "J": msg("codes-class-j"),
+        "K": msg("codes-class-k"),
     }
 )
 
 
-def class_meaning(letter: str) -> str | None:
-    """What the class ``letter`` stands for, in the current language; None if not assigned."""
-    meaning = CLASS_MEANINGS.get(letter)
-    return None if meaning is None else tr(*meaning)
+def class_meaning(letter: str) -> Message | None:
+    """What the class ``letter`` stands for, as a message; None if not assigned."""
+    return CLASS_MEANINGS.get(letter)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Final
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.codes import _flaws
 from lienthong.codes._classes import class_meaning
 from lienthong.errors import CodeError
@@ -40,7 +40,7 @@ def canonical_digits(digits: str, width: int) -> str:
     return digits.lstrip("0").zfill(width)
 
 
-def structural_flaws(parts: _Parts) -> list[str]:
+def structural_flaws(parts: _Parts) -> list[Message]:
     """What keeps canonical ``parts`` from being a strict code: segments of the wrong width.
 
     A zero between non-zero segments (``001.00.04.G14``: a level-4 unit directly under a
@@ -69,8 +69,8 @@ class AgencyCode:
     text: str
     #: True when the code was accepted only in lenient mode (or its text is not strict).
     lenient: bool = field(default=False, compare=False)
-    #: For a lenient code, one sentence saying what was malformed; None otherwise.
-    problem: str | None = field(default=None, compare=False)
+    #: For a lenient code, what was malformed (a message: code and parameters); None otherwise.
+    problem: Message | None = field(default=None, compare=False)
     _parts: _Parts = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -83,10 +83,7 @@ class AgencyCode:
                 parts = (s4, s3, s2, letter, number)
         if parts is None:
             raise CodeError(
-                tr(
-                    f"'{self.text}' không ở dạng chuẩn của mã định danh; hãy dùng parse_code.",
-                    f"'{self.text}' is not an identifier code in canonical form; use parse_code.",
-                ),
+                msg("codes-not-canonical", code=self.text),
                 value=self.text,
                 code="code-not-canonical",
             )
@@ -112,8 +109,8 @@ class AgencyCode:
         return self._parts[3]
 
     @property
-    def class_meaning(self) -> str | None:
-        """What the class letter stands for, in the current language; None if not assigned."""
+    def class_meaning(self) -> Message | None:
+        """What the class letter stands for, as a message; None if not assigned."""
         return class_meaning(self._parts[3])
 
     @property

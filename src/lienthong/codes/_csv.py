@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Final, NoReturn, TextIO
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.codes._parse import parse_code
 from lienthong.codes._record import AgencyRecord
 from lienthong.errors import CodeError, RegistryDataError
@@ -54,7 +54,8 @@ class Row:
     """A row read from a file, with where it came from for later error messages."""
 
     item: AgencyRecord | Closure
-    where: str
+    #: The file and line, as a message.
+    where: Message
 
 
 def read_csv(source: CsvSource, *, name: str | None = None) -> list[Row]:
@@ -69,18 +70,12 @@ def read_csv(source: CsvSource, *, name: str | None = None) -> list[Row]:
                 return list(_rows(stream, name))
         except OSError as exc:
             raise RegistryDataError(
-                tr(
-                    f"{name}: không đọc được tệp: {exc.strerror}.",
-                    f"{name}: cannot read the file: {exc.strerror}.",
-                ),
+                msg("codes-file-unreadable", file=name, reason=str(exc.strerror)),
                 code="registry-file",
             ) from exc
         except UnicodeDecodeError as exc:
             raise RegistryDataError(
-                tr(
-                    f"{name}: tệp không ở mã UTF-8 (byte {exc.start}).",
-                    f"{name}: the file is not UTF-8 (byte {exc.start}).",
-                ),
+                msg("codes-file-not-utf8", file=name, byte=exc.start),
                 code="registry-file",
             ) from exc
     return list(_rows(source, name or str(getattr(source, "name", "<stream>"))))
@@ -94,7 +89,7 @@ def _rows(stream: TextIO, name: str) -> Iterator[Row]:
             _fail(
                 name,
                 1,
-                tr("tệp trống, thiếu dòng tiêu đề.", "the file is empty; it has no header line."),
+                msg("codes-file-empty"),
             )
         header = [cell.strip().lstrip("\ufeff") for cell in header]
         columns = _shape(header, name)
@@ -109,16 +104,13 @@ def _rows(stream: TextIO, name: str) -> Iterator[Row]:
                 _fail(
                     name,
                     line,
-                    tr(
-                        f"dòng có {len(fields)} cột, tiêu đề có {len(header)}.",
-                        f"the row has {len(fields)} columns, the header {len(header)}.",
-                    ),
+                    msg("codes-row-width", count=len(fields), header=len(header)),
                 )
             cells = _Cells(name, line, header, [cell.strip() for cell in fields])
             item = _record(cells) if columns is RECORD_COLUMNS else _closure(cells)
-            yield Row(item, tr(f"{name}, dòng {line}", f"{name}, line {line}"))
+            yield Row(item, msg("codes-where-line", file=name, line=line))
     except csv.Error as exc:
-        _fail(name, reader.line_num, tr(f"CSV không hợp lệ: {exc}.", f"invalid CSV: {exc}."))
+        _fail(name, reader.line_num, msg("codes-csv-invalid", reason=str(exc)))
 
 
 def _shape(header: Sequence[str], name: str) -> tuple[str, ...]:
@@ -127,11 +119,8 @@ def _shape(header: Sequence[str], name: str) -> tuple[str, ...]:
         _fail(
             name,
             1,
-            tr(
-                f"tiêu đề không khớp dạng nào: cần các cột {','.join(RECORD_COLUMNS)} "
-                f"hoặc {','.join(REORG_COLUMNS)}.",
-                "the header matches neither shape: expected the columns "
-                f"{','.join(RECORD_COLUMNS)} or {','.join(REORG_COLUMNS)}.",
+            msg(
+                "codes-header-shape", records=",".join(RECORD_COLUMNS), reorganisation=",".join(REORG_COLUMNS)
             ),
         )
     for index, column in enumerate(header, start=1):
@@ -139,16 +128,13 @@ def _shape(header: Sequence[str], name: str) -> tuple[str, ...]:
             _fail(
                 name,
                 1,
-                tr(
-                    f"cột {index} '{column}' không được biết.",
-                    f"column {index} '{column}' is unknown.",
-                ),
+                msg("codes-column-unknown", index=index, column=column),
             )
         if header.index(column) != index - 1:
-            _fail(name, 1, tr(f"cột '{column}' lặp lại.", f"column '{column}' is repeated."))
+            _fail(name, 1, msg("codes-column-repeated", column=column))
     for column in _REQUIRED[columns]:
         if column not in header:
-            _fail(name, 1, tr(f"thiếu cột '{column}'.", f"the column '{column}' is missing."))
+            _fail(name, 1, msg("codes-column-missing", column=column))
     return columns
 
 
@@ -164,7 +150,7 @@ class _Cells:
         index = self._index.get(column)
         return (self._values[index] or None) if index is not None else None
 
-    def fail(self, column: str, message: str) -> NoReturn:
+    def fail(self, column: str, message: Message) -> NoReturn:
         index = self._index[column] + 1
         _fail(self._name, self._line, message, column=f"{index} ({column})")
 
@@ -177,16 +163,13 @@ class _Cells:
         except CodeError as exc:
             self.fail(
                 column,
-                tr(
-                    f"mã '{value}' không hợp lệ: {exc.message}",
-                    f"the code '{value}' is invalid: {exc.message}",
-                ),
+                msg("codes-cell-code-invalid", code=value, reason=exc.message),
             )
 
     def required_code(self, column: str) -> str:
         code = self.code(column)
         if code is None:
-            self.fail(column, tr("thiếu mã định danh.", "the code is missing."))
+            self.fail(column, msg("codes-cell-code-missing"))
         return code
 
     def day(self, column: str) -> date | None:
@@ -203,16 +186,13 @@ class _Cells:
     def _bad_day(self, column: str, value: str) -> NoReturn:
         self.fail(
             column,
-            tr(
-                f"ngày '{value}' không hợp lệ, cần dạng YYYY-MM-DD.",
-                f"'{value}' is not a date of the form YYYY-MM-DD.",
-            ),
+            msg("codes-cell-date-invalid", value=value),
         )
 
     def required_day(self, column: str) -> date:
         day = self.day(column)
         if day is None:
-            self.fail(column, tr("thiếu ngày.", "the date is missing."))
+            self.fail(column, msg("codes-cell-date-missing"))
         return day
 
 
@@ -223,16 +203,13 @@ def _record(cells: _Cells) -> AgencyRecord:
     if given is not None and given != letter:
         cells.fail(
             "class",
-            tr(
-                f"loại '{given}' khác chữ cái '{letter}' của mã.",
-                f"the class '{given}' differs from the code's letter '{letter}'.",
-            ),
+            msg("codes-cell-class-mismatch", given=given, letter=letter),
         )
     valid_from, valid_to = cells.day("valid_from"), cells.day("valid_to")
     if valid_from is not None and valid_to is not None and valid_to <= valid_from:
         cells.fail(
             "valid_to",
-            tr("ngày kết thúc không sau ngày bắt đầu.", "the end date is not after the start date."),
+            msg("codes-cell-end-before-start"),
         )
     return AgencyRecord(
         code=code,
@@ -255,9 +232,9 @@ def _closure(cells: _Cells) -> Closure:
     )
 
 
-def _fail(name: str, line: int, message: str, *, column: str | None = None) -> NoReturn:
+def _fail(name: str, line: int, problem: Message, *, column: str | None = None) -> NoReturn:
     if column is None:
-        where = tr(f"{name}, dòng {line}", f"{name}, line {line}")
+        where = msg("codes-where-line", file=name, line=line)
     else:
-        where = tr(f"{name}, dòng {line}, cột {column}", f"{name}, line {line}, column {column}")
-    raise RegistryDataError(f"{where}: {message}", code="registry-row")
+        where = msg("codes-where-column", file=name, line=line, column=column)
+    raise RegistryDataError(msg("codes-data-at", where=where, problem=problem), code="registry-row")

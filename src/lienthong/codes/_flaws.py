@@ -1,59 +1,47 @@
-"""The words for what can be wrong with an identifier code, shared by parsing and derivation.
+"""What can be wrong with an identifier code, as messages shared by parsing and derivation.
 
-Each function returns a clause (lower case, no full stop); ``sentence`` joins clauses into the
-one sentence that a ``CodeError`` or a lenient code's ``problem`` carries.
+Each function returns one finding as a ``Message`` (a code and its parameters) whose text is a
+sentence; ``sentence`` joins several findings into the one message that a ``CodeError`` or a
+lenient code's ``problem`` carries.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 
 
-def sentence(clauses: Sequence[str]) -> str:
-    """``["a", "b"]`` -> ``"A; b."``: several findings still read as one sentence."""
-    text = "; ".join(clauses)
-    return text[:1].upper() + text[1:] + "."
+def sentence(flaws: Sequence[Message]) -> Message:
+    """``[a, b, c]`` -> one message that reads "A. B. C.": several findings, one message."""
+    joined = flaws[-1]
+    for flaw in reversed(flaws[:-1]):
+        joined = msg("codes-flaws-and", first=flaw, more=joined)
+    return joined
 
 
-def _digits(count: int) -> str:
-    return f"{count} digit" if count == 1 else f"{count} digits"
+def segment_digits(level: int, digits: str, width: int) -> Message:
+    if len(digits) == 1:
+        return msg("codes-flaw-segment-digit", level=level, segment=digits, count=1, width=width)
+    return msg("codes-flaw-segment-digits", level=level, segment=digits, count=len(digits), width=width)
 
 
-def segment_digits(level: int, digits: str, width: int) -> str:
-    return tr(
-        f"đoạn cấp {level} '{digits}' có {len(digits)} chữ số thay vì {width}",
-        f"the level-{level} segment '{digits}' has {_digits(len(digits))} instead of {width}",
-    )
-
-
-def unit_digits(unit: str, width: int) -> str:
+def unit_digits(unit: str, width: int) -> Message:
     count = len(unit) - 1
-    return tr(
-        f"mã đơn vị cấp 1 '{unit}' có {count} chữ số sau chữ cái thay vì {width}",
-        f"the level-1 unit '{unit}' has {_digits(count)} after the letter instead of {width}",
-    )
+    if count == 1:
+        return msg("codes-flaw-unit-digit", unit=unit, count=count, width=width)
+    return msg("codes-flaw-unit-digits", unit=unit, count=count, width=width)
 
 
-def lower_case(letter: str) -> str:
-    return tr(
-        f"chữ cái phân loại '{letter}' viết thường",
-        f"the class letter '{letter}' is lower case",
-    )
+def lower_case(letter: str) -> Message:
+    return msg("codes-flaw-lower-case", letter=letter)
 
 
-def whitespace() -> str:
-    return tr("có khoảng trắng ở đầu hoặc cuối", "it has leading or trailing whitespace")
+def whitespace() -> Message:
+    return msg("codes-flaw-whitespace")
 
 
-def missing_segments(count: int, *, lenient: bool) -> str:
+def missing_segments(count: int, *, lenient: bool) -> Message:
     if lenient:
-        return tr(
-            f"chỉ có {count} đoạn thay vì 4, các đoạn đầu còn thiếu được coi là 0",
-            f"it has {count} segments instead of 4; the missing leading ones are read as zero",
-        )
-    return tr(
-        f"chỉ có {count} đoạn thay vì 4 (DDD.DD.DD.LDD)",
-        f"it has {count} segments instead of 4 (DDD.DD.DD.LDD)",
-    )
+        return msg("codes-flaw-segments-zero", count=count)
+    return msg("codes-flaw-segments-missing", count=count)

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import NoReturn
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.codes._csv import Closure, Row
 from lienthong.codes._parse import parse_code
 from lienthong.codes._record import AgencyRecord
@@ -46,16 +46,14 @@ class Merger:
             else:
                 self.close(row.item, where=row.where)
 
-    def add(self, record: AgencyRecord, *, where: str | None) -> None:
+    def add(self, record: AgencyRecord, *, where: Message | None) -> None:
+        where = where if where is not None else msg("codes-where-record", code=record.code)
         _check_codes(record, where)
         key = (record.code, record.valid_from)
         if key in self._added:
             _fail(
                 where,
-                tr(
-                    f"mã {record.code} đã có một bản ghi bắt đầu cùng ngày.",
-                    f"the code {record.code} already has a record starting that day.",
-                ),
+                msg("codes-record-same-start", code=record.code),
             )
         self._added.add(key)
         history = list(self._history.get(record.code, ()))
@@ -67,28 +65,20 @@ class Merger:
                 # An old list imported after a reorganisation must not silently reopen a code.
                 _fail(
                     where,
-                    tr(
-                        f"bản ghi này sẽ mở lại mã {record.code}, đã đóng từ "
-                        f"{earlier.valid_to}; hãy ghi ngày đóng hoặc bỏ dòng này.",
-                        f"this record would reopen {record.code}, closed on {earlier.valid_to}; "
-                        "give its closing date or leave the row out.",
-                    ),
+                    msg("codes-record-reopens", code=record.code, closed=str(earlier.valid_to)),
                 )
         history = [r for r in history if r.valid_from != record.valid_from]
         for other in history:
             if other.overlaps(record):
                 _fail(
                     where,
-                    tr(
-                        f"thời hạn của mã {record.code} chồng lên một bản ghi khác.",
-                        f"the period of {record.code} overlaps another of its records.",
-                    ),
+                    msg("codes-record-overlap", code=record.code),
                 )
         history.append(record)
         history.sort(key=lambda r: (r.valid_from is not None, r.valid_from or date.min))
         self._history[record.code] = tuple(history)
 
-    def close(self, closure: Closure, *, where: str | None) -> None:
+    def close(self, closure: Closure, *, where: Message) -> None:
         history = self._history.get(closure.old_code, ())
         before = closure.effective - timedelta(days=1)
         current = next((r for r in history if r.in_force(before)), None)
@@ -100,10 +90,7 @@ class Merger:
                 day = closure.effective.isoformat()
                 _fail(
                     where,
-                    tr(
-                        f"mã {closure.old_code} chưa có hiệu lực trước ngày {day}.",
-                        f"the code {closure.old_code} is not yet in force before {day}.",
-                    ),
+                    msg("codes-closure-not-in-force", code=closure.old_code, day=day),
                 )
             self._put(
                 AgencyRecord(
@@ -143,17 +130,13 @@ class Merger:
         self._history[old.code] = tuple(new if r is old else r for r in self._history[old.code])
 
 
-def _conflict(closure: Closure, record: AgencyRecord, where: str | None) -> NoReturn:
+def _conflict(closure: Closure, record: AgencyRecord, where: Message) -> NoReturn:
     old, day = closure.old_code, closure.effective.isoformat()
     closed = record.valid_to.isoformat() if record.valid_to else "?"
     heir = record.successor or "—"
     _fail(
         where,
-        tr(
-            f"mã {old} đã được ghi là đóng từ {closed} (kế thừa: {heir}), tệp lại ghi {day}.",
-            f"the code {old} is already recorded as closed on {closed} "
-            f"(successor: {heir}); the file says {day}.",
-        ),
+        msg("codes-closure-conflict", code=old, closed=closed, successor=heir, day=day),
     )
 
 
@@ -161,7 +144,7 @@ def _letter(code: str) -> str:
     return code.rsplit(".", 1)[-1][0]
 
 
-def _check_codes(record: AgencyRecord, where: str | None) -> None:
+def _check_codes(record: AgencyRecord, where: Message) -> None:
     """Records built in code, not read from a file, are checked here like file rows."""
     for code in (record.code, record.successor):
         if code is None:
@@ -171,33 +154,24 @@ def _check_codes(record: AgencyRecord, where: str | None) -> None:
         except CodeError as exc:
             _fail(
                 where,
-                tr(
-                    f"mã '{code}' không hợp lệ: {exc.message}",
-                    f"the code '{code}' is invalid: {exc.message}",
-                ),
+                msg("codes-record-code-invalid", code=code, reason=exc.message),
             )
         if canonical != code:
             _fail(
                 where,
-                tr(f"mã '{code}' không ở dạng chuẩn.", f"the code '{code}' is not canonical."),
+                msg("codes-record-code-not-canonical", code=code),
             )
     if record.class_letter != _letter(record.code):
         _fail(
             where,
-            tr(
-                f"loại '{record.class_letter}' khác chữ cái của mã {record.code}.",
-                f"the class '{record.class_letter}' differs from the letter of {record.code}.",
-            ),
+            msg("codes-record-class-mismatch", given=record.class_letter, code=record.code),
         )
     if record.valid_from and record.valid_to and record.valid_to <= record.valid_from:
         _fail(
             where,
-            tr(
-                f"bản ghi của {record.code} kết thúc không sau khi bắt đầu.",
-                f"the record of {record.code} does not end after it starts.",
-            ),
+            msg("codes-record-end-before-start", code=record.code),
         )
 
 
-def _fail(where: str | None, message: str) -> NoReturn:
-    raise RegistryDataError(f"{where}: {message}" if where else message[:1].upper() + message[1:])
+def _fail(where: Message, problem: Message) -> NoReturn:
+    raise RegistryDataError(msg("codes-data-at", where=where, problem=problem))

@@ -15,7 +15,7 @@ import functools
 import re
 from typing import Final, NoReturn
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.codes import _flaws
 from lienthong.codes._code import (
     SEGMENT_LEVELS,
@@ -49,36 +49,25 @@ def parse_code(text: str, *, lenient: bool = False) -> AgencyCode:
         return _strict(text)  # the common case, kept cheap for large registries and busy nodes
     stripped = text.strip()
     if not stripped:
-        _refuse(tr("Mã định danh trống.", "The identifier code is empty."), text, "code-empty")
+        _refuse(msg("codes-empty"), text, "code-empty")
     if len(stripped) > MAX_LENGTH:
         _refuse(
-            tr(
-                f"Chuỗi dài {len(stripped)} ký tự, quá dài để là một mã định danh.",
-                f"The text is {len(stripped)} characters long, too long for an identifier code.",
-            ),
+            msg("codes-too-long", length=len(stripped)),
             text,
             "code-too-long",
         )
-    flaws: list[str] = [_flaws.whitespace()] if stripped != text else []
+    flaws: list[Message] = [_flaws.whitespace()] if stripped != text else []
     pieces = stripped.split(".")
     if len(pieces) > 4:
         _refuse(
-            tr(
-                f"Mã có {len(pieces)} đoạn, nhiều hơn 4 đoạn của dạng DDD.DD.DD.LDD.",
-                f"The code has {len(pieces)} segments, more than the 4 of DDD.DD.DD.LDD.",
-            ),
+            msg("codes-too-many-segments", count=len(pieces)),
             text,
             "code-segments",
         )
     unit = _UNIT.fullmatch(pieces[-1])
     if unit is None:
         _refuse(
-            tr(
-                f"Đoạn cuối {pieces[-1]!r} không phải mã đơn vị cấp 1 "
-                "(một chữ cái rồi hai chữ số, ví dụ G22).",
-                f"The last segment {pieces[-1]!r} is not a level-1 unit "
-                "(a letter then two digits, such as G22).",
-            ),
+            msg("codes-no-unit", segment=pieces[-1]),
             text,
             "code-no-unit",
         )
@@ -116,14 +105,11 @@ def is_valid_code(text: str, *, lenient: bool = False) -> bool:
     return True
 
 
-def _not_a_number(level: int, digits: str) -> str:
+def _not_a_number(level: int, digits: str) -> Message:
     if not digits:
-        return tr(f"Đoạn cấp {level} trống.", f"The level-{level} segment is empty.")
-    return tr(
-        f"Đoạn cấp {level} {digits!r} không phải là số.",
-        f"The level-{level} segment {digits!r} is not a number.",
-    )
+        return msg("codes-segment-empty", level=level)
+    return msg("codes-segment-not-number", level=level, segment=digits)
 
 
-def _refuse(message: str, text: str, code: str) -> NoReturn:
+def _refuse(message: Message, text: str, code: str) -> NoReturn:
     raise CodeError(message, value=text, code=code)

@@ -10,14 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.codes._code import AgencyCode
 from lienthong.codes._record import AgencyRecord
 
 
-def format_day(day: date) -> str:
+def format_day(day: date) -> Message:
     """A date as people read it: ``01/07/2025`` in Vietnamese, ``2025-07-01`` in English."""
-    return tr(day.strftime("%d/%m/%Y"), day.isoformat())
+    return msg(
+        "codes-day", year=format(day.year, "04d"), month=format(day.month, "02d"), day=format(day.day, "02d")
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,29 +99,25 @@ class CodeStatus:
         return self.successors[-1].code
 
     @property
-    def problem(self) -> str | None:
-        """One sentence on why the code cannot be used on ``at``; None when nothing is wrong."""
+    def problem(self) -> Message | None:
+        """Why the code cannot be used on ``at`` (a message: code and parameters); None when
+        nothing is wrong."""
         if self.closing is not None and self.closing.valid_to is not None:
             day = format_day(self.closing.valid_to)
+            successor = self._successor_clause()
             if self.closed_by_ancestor:
                 unit = AgencyCode(self.closing.code)
                 who = Successor(unit.text, self.closing.name)
-                closed = tr(
-                    f"Đơn vị cấp {unit.level} {who} của mã này đã đóng từ {day}",
-                    f"Its level-{unit.level} unit {who} was closed on {day}",
-                )
-            else:
-                closed = tr(f"Mã đã đóng từ {day}", f"The code was closed on {day}")
-            return f"{closed}; {self._successor_clause()}."
+                return msg("codes-unit-closed", level=unit.level, unit=str(who), day=day, successor=successor)
+            return msg("codes-closed", day=day, successor=successor)
         if self.not_yet_in_force and self.record is not None and self.record.valid_from:
-            start = format_day(self.record.valid_from)
-            return tr(f"Mã chỉ có hiệu lực từ {start}.", f"The code is in force only from {start}.")
+            return msg("codes-not-yet-in-force", day=format_day(self.record.valid_from))
         return None
 
-    def _successor_clause(self) -> str:
+    def _successor_clause(self) -> Message:
         if not self.successors:
-            return tr("danh bạ không ghi đơn vị kế thừa", "the registry names no successor")
+            return msg("codes-successor-none")
         first, last = self.successors[0], self.successors[-1]
         if first == last:
-            return tr(f"đơn vị kế thừa: {first}", f"successor: {first}")
-        return tr(f"đơn vị kế thừa: {first}, nay là {last}", f"successor: {first}, now {last}")
+            return msg("codes-successor", successor=str(first))
+        return msg("codes-successor-chain", successor=str(first), final=str(last))

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.codes import parse_code
 from lienthong.edxml._content import AttachmentContent, BytesContent
 from lienthong.edxml._dates import format_date
@@ -52,7 +52,7 @@ class DocumentBuilder:
 
     def _set(self, name: str, value: object) -> DocumentBuilder:
         if name in self._facts:
-            raise BuildError(tr(f"{name} đã được đặt", f"{name} is already set"))
+            raise BuildError(msg("edxml-build-already-set", name=name))
         return replace(self, _facts=MappingProxyType({**self._facts, name: value}))
 
     def sender(self, code: str, *, name: str | None = None, **details: str | None) -> DocumentBuilder:
@@ -62,7 +62,7 @@ class DocumentBuilder:
     def recipient(self, code: str, *, name: str | None = None, **details: str | None) -> DocumentBuilder:
         parse_code(code)
         if any(org.organ_id == code for org in self._recipients):
-            raise BuildError(tr(f"nơi nhận {code} đã có", f"recipient {code} is already there"))
+            raise BuildError(msg("edxml-build-recipient-repeated", code=code))
         organization = Organization(organ_id=code, organ_name=name, **details)
         return replace(self, _recipients=(*self._recipients, organization))
 
@@ -71,7 +71,7 @@ class DocumentBuilder:
 
     def subject(self, text: str) -> DocumentBuilder:
         if not text.strip():
-            raise BuildError(tr("trích yếu không được để trống", "the subject must not be empty"))
+            raise BuildError(msg("edxml-build-subject-empty"))
         return self._set("subject", text.strip())
 
     def content(self, text: str) -> DocumentBuilder:
@@ -137,12 +137,12 @@ class DocumentBuilder:
     def build(self, *, at: datetime) -> DocumentPackage:
         """The package, traced as leaving its sender at ``at`` (an aware datetime)."""
         if at.tzinfo is None:
-            raise BuildError(tr("thời điểm phải có múi giờ", "the time must carry a time zone"))
+            raise BuildError(msg("edxml-build-time-naive"))
         missing = [name for name in ("from", "code", "subject") if name not in self._facts]
         if not self._recipients:
             missing.append("to")
         if missing:
-            raise BuildError(tr(f"thiếu: {', '.join(missing)}", f"missing: {', '.join(missing)}"))
+            raise BuildError(msg("edxml-build-missing", names=", ".join(missing)))
         facts = self._facts
         sender: Organization = facts["from"]
         code: DocumentCode = facts["code"]

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
-from lienthong._i18n import tr
+from lienthong._i18n import Language, Message, msg, render
+from lienthong._i18n import language as current_language
 from lienthong.codes import CodeRegistry, parse_code
 from lienthong.edxml._fields import text_fields
 from lienthong.edxml._limits import FIELD_LENGTHS
@@ -31,22 +32,26 @@ class Severity(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One finding: how bad, what, and which element."""
+    """One finding: how bad, what (a message: code and parameters), and which element."""
 
     severity: Severity
-    message: str
+    message: Message
     element: str
     code: str
 
+    def render(self, language: Language) -> str:
+        """The finding as a person reads it, in ``language``."""
+        return f"{render(self.message, language)} [{self.element}]"
+
     def __str__(self) -> str:
-        return f"{self.message} [{self.element}]"
+        return self.render(current_language())
 
 
-def _error(message: str, element: str, code: str) -> Problem:
+def _error(message: Message, element: str, code: str) -> Problem:
     return Problem(Severity.ERROR, message, element, code)
 
 
-def _warning(message: str, element: str, code: str) -> Problem:
+def _warning(message: Message, element: str, code: str) -> Problem:
     return Problem(Severity.WARNING, message, element, code)
 
 
@@ -88,10 +93,7 @@ def _lengths(package: Package) -> Iterator[Problem]:
         limit = FIELD_LENGTHS[key]
         if text is not None and len(text) > limit:
             yield _error(
-                tr(
-                    f"{element} dài {len(text)} ký tự, vượt giới hạn {limit}",
-                    f"{element} is {len(text)} characters long, over the limit of {limit}",
-                ),
+                msg("edxml-field-too-long", element=element, length=len(text), limit=limit),
                 element,
                 "field-too-long",
             )
@@ -134,37 +136,30 @@ def _codes(
             code = parse_code(text, lenient=lenient)
         except CodeError as exc:
             yield _error(
-                tr(
-                    f"mã định danh '{text}' không hợp lệ: {exc}",
-                    f"identifier code '{text}' is invalid: {exc}",
-                ),
+                msg("edxml-code-invalid", code=text, reason=exc.message),
                 element,
                 "code-invalid",
             )
             continue
         if code.lenient:
             yield _warning(
-                tr(
-                    f"mã định danh '{text}' sai quy cách: {code.problem}",
-                    f"identifier code '{text}' is malformed: {code.problem}",
-                ),
+                msg("edxml-code-lenient", code=text, reason=code.problem or ""),
                 element,
                 "code-lenient",
             )
         if registry is not None and at is not None and element in ("From/OrganId", "To/OrganId"):
             status = registry.lookup(code.text, at=at)
             if status.active is False:
-                yield _warning(status.problem or text, element, "code-closed")
+                yield _warning(
+                    status.problem or msg("edxml-code-unusable", code=text), element, "code-closed"
+                )
 
 
 def _document(package: DocumentPackage) -> Iterator[Problem]:
     repeated = [code for code, count in Counter(package.to_codes).items() if count > 1]
     for code in repeated:
         yield _error(
-            tr(
-                f"nơi nhận {code} được liệt kê nhiều lần",
-                f"recipient {code} is listed more than once",
-            ),
+            msg("edxml-recipient-repeated", code=code),
             "To",
             "recipient-repeated",
         )
@@ -172,19 +167,13 @@ def _document(package: DocumentPackage) -> Iterator[Problem]:
     business = package.business
     if business is not None and business.business_type is not BusinessType.NEW and not business.document_id:
         yield _error(
-            tr(
-                "văn bản thu hồi, cập nhật hoặc thay thế phải nêu DocumentId của văn bản trước",
-                "a recall, update or replacement must give the DocumentId of the earlier document",
-            ),
+            msg("edxml-business-target-missing"),
             "Bussiness/DocumentId",
             "business-target-missing",
         )
     if business is not None and business.business_type is BusinessType.REPLACE and not business.replacements:
         yield _warning(
-            tr(
-                "văn bản thay thế không có ReplacementInfoList",
-                "a replacement without ReplacementInfoList",
-            ),
+            msg("edxml-replacement-info-missing"),
             "ReplacementInfoList",
             "replacement-info-missing",
         )
@@ -193,7 +182,7 @@ def _document(package: DocumentPackage) -> Iterator[Problem]:
     promulgated = header.promulgation.promulgation_date if header.promulgation else None
     if header.due_date and promulgated and header.due_date < promulgated:
         yield _warning(
-            tr("hạn xử lý trước ngày ban hành", "the due date is before the promulgation date"),
+            msg("edxml-due-before-promulgation"),
             "DueDate",
             "due-before-promulgation",
         )
@@ -206,10 +195,7 @@ def _document(package: DocumentPackage) -> Iterator[Problem]:
     ):
         if not present:
             yield _warning(
-                tr(
-                    f"thiếu phần tử {name} mà QCVN 102:2016 yêu cầu",
-                    f"element {name}, required by QCVN 102:2016, is missing",
-                ),
+                msg("edxml-element-recommended", name=name),
                 name,
                 "element-missing",
             )
@@ -228,10 +214,7 @@ def _document_id_agency(package: DocumentPackage) -> Iterator[Problem]:
         return
     if named.text != package.from_code:
         yield _warning(
-            tr(
-                f"DocumentId nêu mã {named.text}, không phải mã nơi gửi {package.from_code}",
-                f"the DocumentId names {named.text}, not the sender {package.from_code}",
-            ),
+            msg("edxml-document-id-other-agency", named=named.text, sender=package.from_code),
             "DocumentId",
             "document-id-other-agency",
         )
@@ -243,38 +226,26 @@ def _manifest(package: DocumentPackage) -> Iterator[Problem]:
     for content_id, count in listed.items():
         if count > 1:
             yield _error(
-                tr(
-                    f"ContentId '{content_id}' lặp lại trong danh mục",
-                    f"ContentId '{content_id}' repeated in the manifest",
-                ),
+                msg("edxml-content-id-repeated-manifest", content_id=content_id),
                 "Reference/ContentId",
                 "content-id-repeated",
             )
         if content_id not in attached:
             yield _error(
-                tr(
-                    f"danh mục nêu tệp đính kèm '{content_id}' nhưng gói tin không có",
-                    f"the manifest names attachment '{content_id}' but the package has none",
-                ),
+                msg("edxml-attachment-missing", content_id=content_id),
                 "Reference/ContentId",
                 "attachment-missing",
             )
     for content_id, count in attached.items():
         if count > 1:
             yield _error(
-                tr(
-                    f"ContentId '{content_id}' lặp lại giữa các tệp đính kèm",
-                    f"ContentId '{content_id}' repeated among attachments",
-                ),
+                msg("edxml-content-id-repeated-attachments", content_id=content_id),
                 "Attachment/ContentId",
                 "content-id-repeated",
             )
         if content_id not in listed:
             yield _error(
-                tr(
-                    f"tệp đính kèm '{content_id}' không có trong danh mục (edXMLManifest)",
-                    f"attachment '{content_id}' is not listed in the manifest (edXMLManifest)",
-                ),
+                msg("edxml-attachment-unlisted", content_id=content_id),
                 "Attachment/ContentId",
                 "attachment-unlisted",
             )
@@ -283,10 +254,7 @@ def _manifest(package: DocumentPackage) -> Iterator[Problem]:
 def _status(package: StatusPackage) -> Iterator[Problem]:
     if package.status_code is StatusCode.REFUSED and not package.description:
         yield _warning(
-            tr(
-                "trạng thái 02 (từ chối) nên nêu lý do trong Description",
-                "status 02 (refused) should give a reason in Description",
-            ),
+            msg("edxml-refusal-reason-missing"),
             "Description",
             "refusal-reason-missing",
         )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.errors import LienthongError
 
 
@@ -31,10 +31,7 @@ class AttachmentContent:
     def open(self) -> BinaryIO:
         """A binary stream of the bytes; raises LienthongError where they were not kept."""
         raise LienthongError(
-            tr(
-                "nội dung tệp đính kèm không được giữ lại khi đọc gói tin",
-                "the attachment's content was not kept when the package was read",
-            ),
+            msg("edxml-content-not-kept"),
             code="content-not-kept",
         )
 

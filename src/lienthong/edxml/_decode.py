@@ -19,7 +19,7 @@ from typing import IO, Final
 
 import pybase64
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.edxml._content import (
     AttachmentContent,
     AttachmentSink,
@@ -40,10 +40,7 @@ _COPY_CHUNK: Final = 1 << 20
 
 def _invalid_base64() -> SemanticInvalid:
     return SemanticInvalid(
-        tr(
-            "nội dung tệp đính kèm không phải base64 hợp lệ",
-            "attachment content is not valid base64",
-        ),
+        msg("edxml-base64-invalid"),
         element=_ELEMENT,
         code="invalid-base64",
     )
@@ -51,10 +48,7 @@ def _invalid_base64() -> SemanticInvalid:
 
 def _too_large(limit: int) -> UnsafeXML:
     return UnsafeXML(
-        tr(
-            f"tệp đính kèm vượt giới hạn {limit} byte",
-            f"attachment larger than the limit of {limit} bytes",
-        ),
+        msg("edxml-attachment-too-large", limit=limit),
         element=_ELEMENT,
         code="attachment-too-large",
     )
@@ -276,10 +270,7 @@ def _unwrap(
         raise _too_large(limit)
     if info.file_size > _COPY_CHUNK and info.file_size > info.compress_size * limits.max_zip_ratio:
         raise UnsafeXML(
-            tr(
-                "tệp nén trong tệp đính kèm giãn nở bất thường (zip bomb)",
-                "the zip inside the attachment expands abnormally (zip bomb)",
-            ),
+            msg("edxml-zip-bomb"),
             element=_ELEMENT,
             code="zip-bomb",
         )
@@ -290,7 +281,7 @@ def _unwrap(
     except zipfile.BadZipFile as exc:  # CRC mismatch or a damaged stream
         out.writer.abort()
         raise SemanticInvalid(
-            tr("tệp nén trong tệp đính kèm bị hỏng", "the zip inside the attachment is damaged"),
+            msg("edxml-zip-damaged"),
             element=_ELEMENT,
             code="zip-damaged",
         ) from exc

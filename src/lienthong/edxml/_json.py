@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from lienthong._i18n import Language, render
+from lienthong._i18n import language as current_language
 from lienthong.edxml._model import DocumentPackage, Package, StatusPackage
 
 
@@ -12,8 +14,9 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def package_to_dict(package: Package) -> dict[str, Any]:
-    """The package's facts under stable keys; both kinds share the keys, unused ones are null."""
+def package_to_dict(package: Package, *, language: Language | None = None) -> dict[str, Any]:
+    """The package's facts under stable keys; both kinds share the keys, unused ones are null.
+    ``status_label`` is in ``language`` (the process's by default)."""
     data: dict[str, Any] = {
         "kind": package.kind,
         "from": package.from_code,
@@ -40,7 +43,7 @@ def package_to_dict(package: Package) -> dict[str, Any]:
         data.update(
             response_for=[package.response_for.document_id],
             status_code=package.status_code.value,
-            status_label=package.status_code.label,
+            status_label=render(package.status_code.label, language or current_language()),
             description=package.description,
             timestamp=_iso(package.timestamp),
             from_name=package.from_.organ_name,

@@ -20,7 +20,7 @@ from typing import Any, Final, TypeVar
 
 from lxml import etree
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.edxml._content import AttachmentSink
 from lienthong.edxml._dates import DateFormatError, ImpossibleDateError, read_date, read_timestamp
 from lienthong.edxml._decode import decode_text, finalize
@@ -117,7 +117,7 @@ def _fail(error: PackageInvalid, path: Path) -> _Located:
 def _missing(name: str, path: Path) -> _Located:
     return _fail(
         SchemaInvalid(
-            tr(f"thiếu phần tử bắt buộc {name}", f"required element {name} is missing"),
+            msg("edxml-element-missing", name=name),
             element=name,
             code="element-missing",
         ),
@@ -130,10 +130,7 @@ def _first(node: Node, name: str, path: Path) -> Any:
     if type(value) is Many:
         raise _fail(
             SchemaInvalid(
-                tr(
-                    f"phần tử {name} chỉ được xuất hiện một lần",
-                    f"element {name} may appear only once",
-                ),
+                msg("edxml-element-repeated", name=name),
                 element=name,
                 code="element-repeated",
             ),
@@ -192,7 +189,7 @@ def _required(node: Node, name: str, path: Path) -> str:
     if value is None:
         raise _fail(
             SchemaInvalid(
-                tr(f"phần tử {name} không được để trống", f"element {name} must not be empty"),
+                msg("edxml-element-empty", name=name),
                 element=name,
                 code="element-empty",
             ),
@@ -202,9 +199,9 @@ def _required(node: Node, name: str, path: Path) -> str:
 
 
 def _converted(
-    node: Node, name: str, path: Path, convert: Callable[[str], T], what: tuple[str, str]
+    node: Node, name: str, path: Path, convert: Callable[[str], T], what: tuple[Message]
 ) -> T | None:
-    """``convert`` of a leaf's text; ``what`` (Vietnamese, English) names the form in errors."""
+    """``convert`` of a leaf's text; ``what[0]`` names the form in errors."""
     value = node.get(name)
     if type(value) is str:  # the common case first; a failure is reported below
         try:
@@ -219,7 +216,7 @@ def _converted(
     except ImpossibleDateError as exc:
         raise _fail(
             SemanticInvalid(
-                tr(f"ngày không có thật: {value}", f"no such date: {value}"),
+                msg("edxml-impossible-date", value=value),
                 element=name,
                 code="impossible-date",
             ),
@@ -228,7 +225,7 @@ def _converted(
     except (ValueError, DateFormatError) as exc:
         raise _fail(
             SchemaInvalid(
-                tr(f"giá trị '{value}' không phải {what[0]}", f"value '{value}' is not {what[1]}"),
+                msg("edxml-bad-value", value=value, kind=what[0]),
                 element=name,
                 code="bad-value",
             ),
@@ -237,7 +234,7 @@ def _converted(
 
 
 def _int(node: Node, name: str, path: Path) -> int | None:
-    return _converted(node, name, path, int, ("số nguyên", "an integer"))
+    return _converted(node, name, path, int, (msg("edxml-kind-integer"),))
 
 
 def _bool(value: str) -> bool:
@@ -250,7 +247,7 @@ def _bool(value: str) -> bool:
 
 
 def _date(node: Node, name: str, path: Path) -> date | None:
-    return _converted(node, name, path, read_date, ("ngày yyyy/MM/dd", "a date yyyy/MM/dd"))
+    return _converted(node, name, path, read_date, (msg("edxml-kind-date"),))
 
 
 def _timestamp(node: Node, name: str, path: Path) -> datetime | None:
@@ -259,7 +256,7 @@ def _timestamp(node: Node, name: str, path: Path) -> datetime | None:
         name,
         path,
         read_timestamp,
-        ("thời điểm yyyy/MM/dd HH:mm:ss", "a time yyyy/MM/dd HH:mm:ss"),
+        (msg("edxml-kind-timestamp"),),
     )
 
 
@@ -274,10 +271,7 @@ def read_package(parsed: ParsedXML, *, sink: AttachmentSink, limits: Limits) -> 
     root = parsed.root
     if root.tag != _ROOT_TAG:
         raise SchemaInvalid(
-            tr(
-                f"phần tử gốc phải là edXML trong namespace {Namespace.EDXML}, không phải {root.tag}",
-                f"the root must be edXML in namespace {Namespace.EDXML}, not {root.tag}",
-            ),
+            msg("edxml-wrong-root", namespace=Namespace.EDXML, tag=str(root.tag)),
             element=etree.QName(root).localname,
             line=source_line(root),
             code="wrong-root",
@@ -433,7 +427,7 @@ def _other_info(node: Node, path: Path) -> OtherInfo:
         promulgation_amount=_int(node, "PromulgationAmount", path),
         page_amount=_int(node, "PageAmount", path),
         reply_fors=_str(node, "ReplyFors", path),
-        direction=_converted(node, "Direction", path, _bool, ("true/false", "true/false")),
+        direction=_converted(node, "Direction", path, _bool, (msg("edxml-kind-boolean"),)),
         reference_codes=_str(node, "ReferenceCodes", path),
         appendixes=_texts(_group(node, "Appendixes", path), "Appendix"),
     )
@@ -478,10 +472,7 @@ def _business(node: Node, path: Path) -> Business:
     except (KeyError, ValueError) as exc:
         raise _fail(
             SemanticInvalid(
-                tr(
-                    f"loại nghiệp vụ '{raw_type}' không hợp lệ (0 mới, 1 thu hồi, 2 cập nhật, 3 thay thế)",
-                    f"business type '{raw_type}' is not 0 new, 1 recall, 2 update or 3 replace",
-                ),
+                msg("edxml-business-type", value=str(raw_type)),
                 element="BussinessDocType",
                 code="business-type",
             ),
@@ -567,7 +558,7 @@ def _attachments(
     if len(nodes) > limits.max_attachments:
         raise _fail(
             SemanticInvalid(
-                tr("quá nhiều tệp đính kèm", "too many attachments"),
+                msg("edxml-too-many-attachments"),
                 element="Attachment",
                 code="too-many",
             ),
@@ -587,10 +578,7 @@ def _attachments(
                 payload = parsed.payloads[index]
             elif isinstance(text, dict):
                 raise SchemaInvalid(
-                    tr(
-                        "ContentTransferEncoded chỉ chứa văn bản base64",
-                        "ContentTransferEncoded holds only base64 text",
-                    ),
+                    msg("edxml-encoded-not-text"),
                     element="ContentTransferEncoded",
                 )
             else:
@@ -634,10 +622,7 @@ def _status(
     except ValueError as exc:
         raise _fail(
             SemanticInvalid(
-                tr(
-                    f"mã trạng thái '{raw_code}' không thuộc QCVN 102:2016 (01–06, 13, 15, 16)",
-                    f"status code '{raw_code}' is not one of QCVN 102:2016 (01–06, 13, 15, 16)",
-                ),
+                msg("edxml-status-unknown", value=raw_code),
                 element="StatusCode",
                 code="unknown-status",
             ),

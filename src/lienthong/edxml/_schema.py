@@ -17,7 +17,7 @@ from typing import Any
 
 from lxml import etree
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.edxml._content import DigestSink
 from lienthong.edxml._limits import DEFAULT_LIMITS
 from lienthong.edxml._xml import parse_xml
@@ -138,7 +138,7 @@ def _local(name: str) -> str:
 def _missing(gap: _Gap) -> SchemaInvalid:
     name, parent = _local(gap.name), _local(gap.parent.tag)
     return SchemaInvalid(
-        tr(f"thiếu phần tử {name} trong {parent}", f"missing element {name} in {parent}"),
+        msg("edxml-schema-missing", name=name, parent=parent),
         element=name,
         line=line if isinstance(line := gap.parent.sourceline, int) else None,
         code="schema-missing",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg, render
 
 
 class StatusCode(enum.StrEnum):
@@ -21,18 +21,17 @@ class StatusCode(enum.StrEnum):
     RECALL_REFUSED = "16"
 
     @property
-    def label(self) -> str:
-        """The label in the chosen language (Vietnamese by default)."""
-        vi, en = _LABELS[self]
-        return tr(vi, en)
+    def label(self) -> Message:
+        """The label clerks read, as a message: render it in the language asked for."""
+        return _LABELS[self]
 
     @property
     def label_vi(self) -> str:
-        return _LABELS[self][0]
+        return render(_LABELS[self], "vi")
 
     @property
     def label_en(self) -> str:
-        return _LABELS[self][1]
+        return render(_LABELS[self], "en")
 
     @property
     def sent_by_sender(self) -> bool:
@@ -48,14 +47,14 @@ class StatusCode(enum.StrEnum):
         return cls(value)
 
 
-_LABELS: dict[StatusCode, tuple[str, str]] = {
-    StatusCode.RECEIVED: ("Đã đến", "Received"),
-    StatusCode.REFUSED: ("Từ chối tiếp nhận", "Refused"),
-    StatusCode.REGISTERED: ("Đã tiếp nhận", "Registered"),
-    StatusCode.ASSIGNED: ("Phân công xử lý", "Assigned"),
-    StatusCode.IN_PROGRESS: ("Đang xử lý", "In progress"),
-    StatusCode.DONE: ("Hoàn thành", "Done"),
-    StatusCode.RECALL_REQUESTED: ("Yêu cầu lấy lại", "Recall or update requested"),
-    StatusCode.RECALL_ACCEPTED: ("Đồng ý lấy lại / cập nhật", "Recall or update accepted"),
-    StatusCode.RECALL_REFUSED: ("Từ chối lấy lại / cập nhật", "Recall or update refused"),
+_LABELS: dict[StatusCode, Message] = {
+    StatusCode.RECEIVED: msg("edxml-status-received"),
+    StatusCode.REFUSED: msg("edxml-status-refused"),
+    StatusCode.REGISTERED: msg("edxml-status-registered"),
+    StatusCode.ASSIGNED: msg("edxml-status-assigned"),
+    StatusCode.IN_PROGRESS: msg("edxml-status-in-progress"),
+    StatusCode.DONE: msg("edxml-status-done"),
+    StatusCode.RECALL_REQUESTED: msg("edxml-status-recall-requested"),
+    StatusCode.RECALL_ACCEPTED: msg("edxml-status-recall-accepted"),
+    StatusCode.RECALL_REFUSED: msg("edxml-status-recall-refused"),
 }

@@ -18,7 +18,7 @@ from typing import Any, BinaryIO, Final
 
 from lxml import etree
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.edxml._content import AttachmentSink
 from lienthong.edxml._decode import AttachmentDecoder, DecodedPayload
 from lienthong.edxml._limits import Limits
@@ -69,23 +69,20 @@ class ParsedXML:
 
 def _doctype_refused() -> UnsafeXML:
     return UnsafeXML(
-        tr(
-            "gói tin có khai báo DTD (<!DOCTYPE>): không được phép vì có thể chứa thực thể nguy hiểm",
-            "the package declares a DTD (<!DOCTYPE>): refused, as it can carry hostile entities",
-        ),
+        msg("edxml-dtd-forbidden"),
         code="dtd-forbidden",
     )
 
 
 def _too_large(limit: int) -> UnsafeXML:
     return UnsafeXML(
-        tr(f"gói tin vượt giới hạn {limit} byte", f"package larger than the limit of {limit} bytes"),
+        msg("edxml-package-too-large", limit=limit),
         code="package-too-large",
     )
 
 
 def _empty() -> MalformedXML:
-    return MalformedXML(tr("tệp rỗng", "the file is empty"), code="empty")
+    return MalformedXML(msg("edxml-file-empty"), code="empty")
 
 
 def _syntax_error(
@@ -101,24 +98,24 @@ def _syntax_error(
     lowered = message.lower()
     if "entity" in lowered or "entities" in lowered:
         return UnsafeXML(
-            tr(f"thực thể XML không được phép: {message}", f"XML entity refused: {message}"),
+            msg("edxml-entity-forbidden", reason=message),
             line=line,
             code="entity-forbidden",
         )
     if "depth" in lowered:
         return UnsafeXML(
-            tr("cấu trúc XML lồng sâu quá 256 mức", "XML nested deeper than 256 levels"),
+            msg("edxml-too-deep", depth=256),
             line=line,
             code="xml-limit",
         )
     if "huge" in lowered:
         return UnsafeXML(
-            tr(f"cấu trúc XML vượt giới hạn: {message}", f"XML beyond limits: {message}"),
+            msg("edxml-beyond-limits", reason=message),
             line=line,
             code="xml-limit",
         )
     return MalformedXML(
-        tr(f"không phải XML hợp lệ: {message}", f"not well-formed XML: {message}"),
+        msg("edxml-not-well-formed", reason=message),
         line=line,
         code="malformed-xml",
     )
@@ -201,10 +198,7 @@ class _StreamTarget:
         if self._decoder is not None:
             self._fail(
                 SchemaInvalid(
-                    tr(
-                        "ContentTransferEncoded chỉ chứa văn bản base64",
-                        "ContentTransferEncoded holds only base64 text",
-                    ),
+                    msg("edxml-encoded-not-text"),
                     element="ContentTransferEncoded",
                 )
             )
@@ -212,18 +206,13 @@ class _StreamTarget:
         if len(self._path) > self._limits.max_depth:
             self._fail(
                 UnsafeXML(
-                    tr(
-                        f"cấu trúc XML lồng sâu quá {self._limits.max_depth} mức",
-                        f"XML nested deeper than {self._limits.max_depth} levels",
-                    ),
+                    msg("edxml-too-deep", depth=self._limits.max_depth),
                     code="xml-limit",
                 )
             )
         if tuple(self._path) == ATTACHMENT_TEXT_PATH:
             if len(self.payloads) >= self._limits.max_attachments:
-                self._fail(
-                    UnsafeXML(tr("quá nhiều tệp đính kèm", "too many attachments"), element="Attachment")
-                )
+                self._fail(UnsafeXML(msg("edxml-too-many-attachments"), element="Attachment"))
             self._decoder = AttachmentDecoder(self._sink, self._limits)
         # lxml hands targets the default namespace under the prefix '', TreeBuilder wants None.
         namespaces = {(prefix or None): uri for prefix, uri in (nsmap or {}).items()}
@@ -236,10 +225,7 @@ class _StreamTarget:
             if self._text > self._limits.max_text_bytes:
                 self._fail(
                     UnsafeXML(
-                        tr(
-                            "văn bản ngoài tệp đính kèm quá lớn",
-                            "too much text outside the attachments",
-                        ),
+                        msg("edxml-text-too-large"),
                         code="text-too-large",
                     )
                 )

@@ -53,7 +53,7 @@ class Step:
     @classmethod
     def of(cls, entry: StatusEntry) -> Step:
         try:
-            label = StatusCode(entry.status_code).label
+            label = str(StatusCode(entry.status_code).label)
         except ValueError:
             label = entry.status_code
         return cls(

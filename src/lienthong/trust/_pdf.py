@@ -161,7 +161,11 @@ class PdfSignatureReport:
         if not self.trusted:
             untrusted = msg("trust-pdf-signer-untrusted")
             # pyHanko's own words (English) follow as they are.
-            return msg("trust-problem-detail", problem=untrusted, detail=self.detail) if self.detail else untrusted
+            return (
+                msg("trust-problem-detail", problem=untrusted, detail=self.detail)
+                if self.detail
+                else untrusted
+            )
         return None
 
     def to_dict(self, language: Language | None = None) -> dict[str, Any]:

@@ -165,7 +165,11 @@ class VerificationReport:
         else:
             problem = msg("trust-chain-invalid")
         # The path validator's own words (English) follow as they are.
-        return msg("trust-problem-detail", problem=problem, detail=self.chain_detail) if self.chain_detail else problem
+        return (
+            msg("trust-problem-detail", problem=problem, detail=self.chain_detail)
+            if self.chain_detail
+            else problem
+        )
 
     # -- output -------------------------------------------------------------------------------
 

@@ -56,9 +56,7 @@ def not_xml(exc: etree.XMLSyntaxError | etree.C14NError) -> PackageRejected:
     """What a libxml2 parse or canonicalisation error means for a package being signed."""
     message = str(exc)
     if "depth" in message.lower():
-        return UnsafeXML(
-msg("trust-xml-too-deep", depth=256), code="xml-limit"
-        )
+        return UnsafeXML(msg("trust-xml-too-deep", depth=256), code="xml-limit")
     if isinstance(exc, etree.C14NError):
         return MalformedXML(msg("trust-c14n-namespace"))
     return MalformedXML(msg("trust-not-xml", reason=message))
