@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lienthong._i18n import Language, language, set_language
+from lienthong._i18n import Language, Message, language, render, set_language
 from lienthong.codes import CodeRegistry, default_registry, parse_code
 from lienthong.errors import RegistryDataError
 
@@ -55,7 +55,8 @@ def test_level_two_and_three_units_and_new_classes_come_from_data(tmp_path: Path
     assert office.record.note == "level 3"
     council = registry.lookup("000.00.00.K26", at=MERGE_DAY)
     assert council.name == "HĐND thành phố Hà Nội"
-    assert council.code.class_meaning == "Provincial People's Councils"
+    meaning = council.code.class_meaning
+    assert meaning is not None and render(meaning, "en") == "Provincial People's Councils"
     trial = registry.lookup("000.00.00.Q01", at=MERGE_DAY)
     assert (trial.name, trial.active, trial.code.class_meaning) == ("Đơn vị thử nghiệm", True, None)
     assert registry.lookup("000.00.00.Q01", at=date(2024, 12, 31)).active is False
@@ -67,7 +68,7 @@ def test_an_imported_unit_of_a_merged_province_closes_with_it(tmp_path: Path) ->
     assert (before.name, before.active) == ("Sở Nội vụ tỉnh Bắc Giang", True)
     after = registry.lookup("000.00.04.H02", at=MERGE_DAY)
     assert (after.name, after.active, after.known) == ("Sở Nội vụ tỉnh Bắc Giang", False, True)
-    assert after.problem == (
+    assert after.problem is not None and render(after.problem, "en") == (
         "Its level-1 unit 000.00.00.H02 (UBND tỉnh Bắc Giang) was closed on 2025-07-01; "
         "successor: 000.00.00.H05 (UBND tỉnh Bắc Ninh)."
     )
@@ -152,26 +153,49 @@ def test_a_bad_file_is_refused_naming_file_line_and_column(tmp_path: Path, text:
     path = _write(tmp_path, text, "bad.csv")
     with pytest.raises(RegistryDataError) as caught:
         default_registry().with_csv(path)
-    assert caught.value.message.startswith(f"{path}, ")
-    assert where in caught.value.message
+    message = caught.value.message
+    assert isinstance(message, Message) and message.code == "codes-data-at"
+    located = message.params["where"]
+    assert isinstance(located, Message) and located.params["file"] == str(path)
+    assert caught.value.render("en").startswith(f"{path}, ")
+    assert where in caught.value.render("en")
+    assert caught.value.render("vi").startswith(f"{path}, dòng ")
 
 
 def test_an_unreadable_file_is_a_registry_error(tmp_path: Path) -> None:
-    with pytest.raises(RegistryDataError, match="cannot read the file"):
+    with pytest.raises(RegistryDataError, match="cannot read the file") as unreadable:
         default_registry().with_csv(tmp_path / "missing.csv")
+    assert isinstance(unreadable.value.message, Message)
+    assert unreadable.value.message.code == "codes-file-unreadable"
     latin = tmp_path / "latin.csv"
     latin.write_bytes(HEADER.encode() + "000.00.00.G22,G,Bộ,,,,\n".encode("utf-16"))
-    with pytest.raises(RegistryDataError, match="not UTF-8"):
+    with pytest.raises(RegistryDataError, match="not UTF-8") as undecodable:
         default_registry().with_csv(latin)
+    assert isinstance(undecodable.value.message, Message)
+    assert undecodable.value.message.code == "codes-file-not-utf8"
 
 
-def test_messages_follow_the_language(tmp_path: Path) -> None:
-    set_language("vi")
+def test_messages_render_in_the_language_asked(tmp_path: Path) -> None:
     path = _write(tmp_path, HEADER + "000.00.00.G22,G,Tên,01/07/2025,,,\n")
     with pytest.raises(RegistryDataError) as caught:
         default_registry().with_csv(path)
-    assert caught.value.message == (
+    assert caught.value.render("vi") == (
         f"{path}, dòng 2, cột 4 (valid_from): ngày '01/07/2025' không hợp lệ, cần dạng YYYY-MM-DD."
+    )
+    assert caught.value.render("en") == (
+        f"{path}, line 2, column 4 (valid_from): '01/07/2025' is not a date of the form YYYY-MM-DD."
+    )
+    assert caught.value.message == Message.from_json(
+        {
+            "code": "codes-data-at",
+            "params": {
+                "where": {
+                    "code": "codes-where-column",
+                    "params": {"file": str(path), "line": 2, "column": "4 (valid_from)"},
+                },
+                "problem": {"code": "codes-cell-date-invalid", "params": {"value": "01/07/2025"}},
+            },
+        }
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 import lienthong.codes
-from lienthong._i18n import Language, language, set_language
+from lienthong._i18n import Language, Message, language, render, set_language
 from lienthong.codes import AgencyCode, is_valid_code, parse_code
 from lienthong.errors import CodeError
 
@@ -48,9 +48,10 @@ def test_public_names_are_exported_sorted() -> None:
 def test_every_class_letter_has_its_meaning_in_both_languages(letter: str, vi: str, en: str) -> None:
     code = parse_code(f"000.00.00.{letter}01")
     assert code.class_letter == letter
-    assert code.class_meaning == vi
-    set_language("en")
-    assert code.class_meaning == en
+    meaning = code.class_meaning
+    assert meaning is not None and meaning.code == f"codes-class-{letter.lower()}"
+    assert render(meaning, "vi") == vi
+    assert render(meaning, "en") == en
 
 
 @pytest.mark.parametrize("letter", ["L", "Q", "Z"])
@@ -127,22 +128,24 @@ def test_agency_code_can_be_built_from_canonical_text_only() -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "reason"),
+    ("text", "flaw", "reason"),
     [
-        ("99.99.99.G21", "Đoạn cấp 4 '99' có 2 chữ số thay vì 3."),
-        ("999.010.01.H22", "Đoạn cấp 3 '010' có 3 chữ số thay vì 2."),
-        ("000.00.1.G22", "Đoạn cấp 2 '1' có 1 chữ số thay vì 2."),
-        ("000.00.00.G2", "Mã đơn vị cấp 1 'G2' có 1 chữ số sau chữ cái thay vì 2."),
-        ("28.22.H17", "Chỉ có 3 đoạn thay vì 4 (DDD.DD.DD.LDD)."),
-        ("000.00.00.g22", "Chữ cái phân loại 'g' viết thường."),
-        (" 000.00.00.G22", "Có khoảng trắng ở đầu hoặc cuối."),
-        ("000.00.00.G22\n", "Có khoảng trắng ở đầu hoặc cuối."),
+        ("99.99.99.G21", "codes-flaw-segment-digits", "Đoạn cấp 4 '99' có 2 chữ số thay vì 3."),
+        ("999.010.01.H22", "codes-flaw-segment-digits", "Đoạn cấp 3 '010' có 3 chữ số thay vì 2."),
+        ("000.00.1.G22", "codes-flaw-segment-digit", "Đoạn cấp 2 '1' có 1 chữ số thay vì 2."),
+        ("000.00.00.G2", "codes-flaw-unit-digit", "Mã đơn vị cấp 1 'G2' có 1 chữ số sau chữ cái thay vì 2."),
+        ("28.22.H17", "codes-flaw-segments-missing", "Chỉ có 3 đoạn thay vì 4 (DDD.DD.DD.LDD)."),
+        ("000.00.00.g22", "codes-flaw-lower-case", "Chữ cái phân loại 'g' viết thường."),
+        (" 000.00.00.G22", "codes-flaw-whitespace", "Có khoảng trắng ở đầu hoặc cuối."),
+        ("000.00.00.G22\n", "codes-flaw-whitespace", "Có khoảng trắng ở đầu hoặc cuối."),
     ],
 )
-def test_strict_mode_refuses_malformed_codes_saying_why(text: str, reason: str) -> None:
+def test_strict_mode_refuses_malformed_codes_saying_why(text: str, flaw: str, reason: str) -> None:
     with pytest.raises(CodeError) as caught:
         parse_code(text)
-    assert caught.value.message == reason
+    message = caught.value.message
+    assert isinstance(message, Message) and message.code == flaw
+    assert render(message, "vi") == reason
     assert caught.value.code == "code-malformed"
     assert caught.value.value == text
     assert not is_valid_code(text)
@@ -150,9 +153,17 @@ def test_strict_mode_refuses_malformed_codes_saying_why(text: str, reason: str) 
 
 
 def test_strict_reasons_in_english() -> None:
-    set_language("en")
-    with pytest.raises(CodeError, match=r"^The level-4 segment '99' has 2 digits instead of 3\.$"):
+    with pytest.raises(CodeError) as caught:
         parse_code("99.99.99.G21")
+    message = caught.value.message
+    assert isinstance(message, Message)
+    assert message.params == {"level": 4, "segment": "99", "count": 2, "width": 3}
+    assert render(message, "en") == "The level-4 segment '99' has 2 digits instead of 3."
+    with pytest.raises(CodeError) as caught:
+        parse_code("000.00.1.G2")
+    assert caught.value.render("en") == (
+        "The level-2 segment '1' has 1 digit instead of 2. The level-1 unit 'G2' has 1 digit after the letter instead of 2."
+    )
 
 
 @pytest.mark.parametrize(
@@ -172,7 +183,7 @@ def test_strict_reasons_in_english() -> None:
             "0001.2.04.G14",
             "001.02.04.G14",
             4,
-            "Đoạn cấp 4 '0001' có 4 chữ số thay vì 3; đoạn cấp 3 '2' có 1 chữ số thay vì 2.",
+            "Đoạn cấp 4 '0001' có 4 chữ số thay vì 3. Đoạn cấp 3 '2' có 1 chữ số thay vì 2.",
         ),
         (
             "000.00.00.G1234",
@@ -187,7 +198,7 @@ def test_lenient_mode_reads_what_real_peers_send(text: str, canonical: str, leve
     assert code.text == canonical
     assert code.level == level
     assert code.lenient
-    assert code.problem == problem
+    assert code.problem is not None and render(code.problem, "vi") == problem
     assert parse_code(code.text, lenient=True) == code
 
 
@@ -216,10 +227,24 @@ def test_a_strict_code_read_leniently_is_not_flagged() -> None:
     assert code.problem is None
 
 
+#: The problem code a refusal carries -> the message codes that may say why.
+REFUSALS = {
+    "code-no-unit": ("codes-no-unit",),
+    "code-empty": ("codes-empty",),
+    "code-segments": ("codes-too-many-segments",),
+    "code-not-number": ("codes-segment-not-number", "codes-segment-empty"),
+    "code-too-long": ("codes-too-long",),
+}
+
+
 @pytest.mark.parametrize(
     ("text", "error", "reason"),
     [
-        ("hello", "code-no-unit", "Đoạn cuối 'hello' không phải mã đơn vị cấp 1"),
+        (
+            "hello",
+            "code-no-unit",
+            "Đoạn cuối 'hello' không phải mã đơn vị cấp 1 (một chữ cái rồi hai chữ số, ví dụ G22).",
+        ),
         ("", "code-empty", "Mã định danh trống."),
         ("   ", "code-empty", "Mã định danh trống."),
         ("000.00.00", "code-no-unit", "Đoạn cuối '00' không phải mã đơn vị cấp 1"),
@@ -239,6 +264,9 @@ def test_garbage_is_refused_even_in_lenient_mode(text: str, error: str, reason: 
         with pytest.raises(CodeError) as caught:
             parse_code(text, lenient=lenient)
         assert caught.value.code == error
-        assert caught.value.message.startswith(reason)
-        assert caught.value.message.endswith(".")
+        message = caught.value.message
+        assert isinstance(message, Message) and message.code in REFUSALS[error]
+        assert render(message, "vi").startswith(reason)
+        assert render(message, "vi").endswith(".")
+        assert render(message, "en").endswith(".")
         assert not is_valid_code(text, lenient=lenient)

@@ -7,6 +7,7 @@ import string
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lienthong._i18n import LANGUAGES, Message
 from lienthong.codes import AgencyCode, parse_code
 from lienthong.errors import CodeError
 
@@ -109,7 +110,11 @@ def _only_code_errors(text: str) -> None:
         else:
             error = None
         if error is not None:
-            assert error.message.endswith(".")
+            # Every refusal is a message with a text in both languages, each one sentence.
+            assert isinstance(error.message, Message) and error.message.code.startswith("codes-")
+            for chosen in LANGUAGES:
+                assert error.render(chosen).endswith(".")
+                assert error.message.code not in error.render(chosen)
             assert error.value == text
             continue
         assert code.lenient == (code.problem is not None)

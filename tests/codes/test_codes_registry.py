@@ -10,7 +10,7 @@ from importlib import resources
 
 import pytest
 
-from lienthong._i18n import Language, language, set_language
+from lienthong._i18n import Language, Message, language, render, set_language
 from lienthong.codes import AgencyRecord, CodeRegistry, default_registry, parse_code
 from lienthong.errors import CodeError, RegistryDataError
 
@@ -25,6 +25,14 @@ def vietnamese() -> Iterator[None]:
     set_language("vi")
     yield
     set_language(before)
+
+
+def _said(problem: Message | None, code: str, language: Language = "vi") -> str:
+    """``problem``'s text in ``language``, once it is known to be the message ``code``; its data
+    survives a JSON round trip (what is stored or answered to a program)."""
+    assert isinstance(problem, Message) and problem.code == code, problem
+    assert Message.from_json(problem.to_json()) == problem
+    return render(problem, language)
 
 
 def _reorg_rows() -> list[dict[str, str]]:
@@ -70,7 +78,9 @@ def test_the_29_provinces_closed_on_1_july_2025() -> None:
         assert heir.active is True
         assert heir.name is not None
         assert row["successor_name"] in heir.name
-        assert after.problem == (f"Mã đã đóng từ 01/07/2025; đơn vị kế thừa: {successor} ({heir.name}).")
+        assert _said(after.problem, "codes-closed") == (
+            f"Mã đã đóng từ 01/07/2025; đơn vị kế thừa: {successor} ({heir.name})."
+        )
 
 
 def test_bac_giang_before_and_after_the_merge() -> None:
@@ -80,9 +90,10 @@ def test_bac_giang_before_and_after_the_merge() -> None:
     after = registry.lookup("000.00.00.H02", at=date(2026, 1, 1))
     assert after.active is False
     assert after.successor == "000.00.00.H05"
-    assert after.problem == ("Mã đã đóng từ 01/07/2025; đơn vị kế thừa: 000.00.00.H05 (UBND tỉnh Bắc Ninh).")
-    set_language("en")
-    assert registry.lookup("000.00.00.H02", at=MERGE_DAY).problem == (
+    assert _said(after.problem, "codes-closed") == (
+        "Mã đã đóng từ 01/07/2025; đơn vị kế thừa: 000.00.00.H05 (UBND tỉnh Bắc Ninh)."
+    )
+    assert _said(registry.lookup("000.00.00.H02", at=MERGE_DAY).problem, "codes-closed", "en") == (
         "The code was closed on 2025-07-01; successor: 000.00.00.H05 (UBND tỉnh Bắc Ninh)."
     )
 
@@ -105,7 +116,7 @@ def test_a_unit_below_a_closed_province_is_closed_with_it() -> None:
     assert after.closed_on == MERGE_DAY
     assert after.closed_by_ancestor
     assert after.successor is None  # the department's own successor is not known
-    assert after.problem == (
+    assert _said(after.problem, "codes-unit-closed") == (
         "Đơn vị cấp 1 000.00.00.H02 (UBND tỉnh Bắc Giang) của mã này đã đóng từ 01/07/2025; "
         "đơn vị kế thừa: 000.00.00.H05 (UBND tỉnh Bắc Ninh)."
     )
@@ -129,7 +140,10 @@ def test_the_ten_ministry_codes_closed_on_1_march_2025() -> None:
         assert (before.known, before.active, before.name) == (True, True, None)
         after = registry.lookup(record.code, at=MINISTRIES_DAY)
         assert (after.active, after.successor, after.final_successor) == (False, None, None)
-        assert after.problem == "Mã đã đóng từ 01/03/2025; danh bạ không ghi đơn vị kế thừa."
+        assert (
+            _said(after.problem, "codes-closed")
+            == "Mã đã đóng từ 01/03/2025; danh bạ không ghi đơn vị kế thừa."
+        )
 
 
 def test_hue_is_renamed_not_closed() -> None:
@@ -178,14 +192,16 @@ def test_successor_chains_are_followed_and_cycles_stopped() -> None:
     )
     chain = registry.lookup("000.00.00.K01", at=day)
     assert (chain.successor, chain.final_successor) == ("000.00.00.K02", "000.00.00.K03")
-    assert chain.problem == (
+    assert _said(chain.problem, "codes-closed") == (
         "Mã đã đóng từ 01/01/2024; đơn vị kế thừa: 000.00.00.K02 (B), nay là 000.00.00.K03 (C)."
     )
     cycle = registry.lookup("000.00.00.K11", at=day)
     assert (cycle.successor, cycle.final_successor) == ("000.00.00.K12", "000.00.00.K11")
     unknown = registry.lookup("000.00.00.K21", at=day)
     assert unknown.final_successor == "000.00.00.K22"
-    assert unknown.problem == "Mã đã đóng từ 01/01/2024; đơn vị kế thừa: 000.00.00.K22."
+    assert (
+        _said(unknown.problem, "codes-closed") == "Mã đã đóng từ 01/01/2024; đơn vị kế thừa: 000.00.00.K22."
+    )
     before = registry.lookup("000.00.00.K01", at=date(2023, 12, 31))
     assert (before.active, before.successor, before.final_successor) == (True, None, None)
 
@@ -194,7 +210,10 @@ def test_a_code_not_yet_in_force() -> None:
     registry = CodeRegistry([_record("000.00.00.K05", name="Mới", valid_from=date(2026, 1, 1))])
     early = registry.lookup("000.00.00.K05", at=date(2025, 12, 31))
     assert (early.known, early.active) == (True, False)
-    assert early.problem == "Mã chỉ có hiệu lực từ 01/01/2026."
+    assert _said(early.problem, "codes-not-yet-in-force") == "Mã chỉ có hiệu lực từ 01/01/2026."
+    assert (
+        _said(early.problem, "codes-not-yet-in-force", "en") == "The code is in force only from 2026-01-01."
+    )
     assert registry.lookup("000.00.00.K05", at=date(2026, 1, 1)).active is True
 
 

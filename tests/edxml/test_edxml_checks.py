@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from lienthong._i18n import Message, render
 from lienthong.codes import default_registry
 from lienthong.edxml import (
     FIELD_LENGTHS,
@@ -40,7 +41,16 @@ def test_malformed_codes_are_errors_in_strict_mode_and_warnings_in_lenient_mode(
     package = replace(document, header=header)
     strict = check_package(package)
     assert _codes(strict) == [("error", "code-invalid")]
-    assert strict[0].element == "To/OrganId" and "99.99.99.G21" in strict[0].message
+    assert strict[0].element == "To/OrganId" and strict[0].message.code == "edxml-code-invalid"
+    assert strict[0].message.params["code"] == "99.99.99.G21"
+    reason = strict[0].message.params["reason"]
+    assert isinstance(reason, Message) and reason.code == "codes-flaw-segment-digits"
+    assert render(strict[0].message, "en") == (
+        "identifier code '99.99.99.G21' is invalid: The level-4 segment '99' has 2 digits instead of 3."
+    )
+    assert strict[0].render("vi") == (
+        "mã định danh '99.99.99.G21' không hợp lệ: Đoạn cấp 4 '99' có 2 chữ số thay vì 3. [To/OrganId]"
+    )
     assert _codes(check_package(package, lenient_codes=True)) == [("warning", "code-lenient")]
     with pytest.raises(SemanticInvalid) as raised:
         validate_package(package)
@@ -68,7 +78,9 @@ def test_closed_codes_are_reported_with_their_successor_when_a_registry_is_given
     after = check_package(package, registry=registry, at=date(2025, 7, 1))
     assert "code-closed" not in [p.code for p in before]
     closed = [p for p in after if p.code == "code-closed"]
-    assert closed and closed[0].severity is Severity.WARNING and "000.00.00.H05" in closed[0].message
+    assert closed and closed[0].severity is Severity.WARNING and closed[0].message.code == "codes-closed"
+    assert "000.00.00.H05" in render(closed[0].message, "en")
+    assert "000.00.00.H05" in render(closed[0].message, "vi")
 
 
 def test_refusal_without_reason_and_due_date_before_promulgation_are_warnings() -> None:
@@ -96,7 +108,11 @@ def test_a_document_id_naming_another_agency_than_the_sender_is_a_warning_and_a_
     assert document.from_code != "000.00.00.G09"
     problems = validate_package(other)  # accepted: a warning only
     assert _codes(problems) == [("warning", "document-id-other-agency")]
-    assert problems[0].element == "DocumentId" and "000.00.00.G09" in problems[0].message
+    assert (
+        problems[0].element == "DocumentId" and problems[0].message.code == "edxml-document-id-other-agency"
+    )
+    assert problems[0].message.params["named"] == "000.00.00.G09"
+    assert "000.00.00.G09" in render(problems[0].message, "vi")
     own = replace(
         document, header=replace(document.header, document_id=f"{document.from_code},2025/09/30,1/X")
     )
@@ -145,7 +161,13 @@ def test_a_field_over_its_qcvn_length_is_refused_naming_it(element: str, limit: 
     with pytest.raises(SemanticInvalid) as raised:
         validate_package(change(full_document(), "ậ" * (limit + 1)))
     assert raised.value.code == "field-too-long" and raised.value.element == element
-    assert element in raised.value.message and str(limit + 1) in raised.value.message
+    message = raised.value.message
+    assert isinstance(message, Message) and message.code == "edxml-field-too-long"
+    assert message.params == {"element": element, "length": limit + 1, "limit": limit}
+    assert raised.value.render("en").startswith(
+        f"{element} is {limit + 1} characters long, over the limit of {limit}"
+    )
+    assert raised.value.render("vi").startswith(f"{element} dài {limit + 1} ký tự, vượt giới hạn {limit}")
 
 
 def test_a_2_mb_subject_and_a_100_kb_notation_are_refused() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
+from lienthong._i18n import render
 from lienthong.edxml import (
     DocumentPackage,
     Namespace,
@@ -202,5 +203,10 @@ def test_status_labels_are_the_standards_vietnamese_words() -> None:
         "15": "Đồng ý lấy lại / cập nhật",
         "16": "Từ chối lấy lại / cập nhật",
     }
+    # The labels are messages: one code each, rendered in the language asked for.
+    assert len({code.label.code for code in StatusCode}) == len(StatusCode)
+    assert StatusCode.REFUSED.label.code == "edxml-status-refused"
+    assert render(StatusCode.REFUSED.label, "vi") == StatusCode.REFUSED.label_vi == "Từ chối tiếp nhận"
+    assert render(StatusCode.DONE.label, "en") == StatusCode.DONE.label_en == "Done"
     assert StatusCode.RECALL_REQUESTED.sent_by_sender and not StatusCode.DONE.sent_by_sender
     assert StatusCode.parse("1") is StatusCode.RECEIVED
