@@ -19,6 +19,16 @@ from lienthong.trust._constants import SHA1_ALGORITHMS
 from lienthong.trust._errors import SignatureInvalid
 from lienthong.trust._status import ChainStatus, Indication, Subindication
 
+#: What each outcome of path validation means for the signature (REVOKED says when, below).
+_CHAIN_PROBLEMS: dict[ChainStatus, Message] = {
+    ChainStatus.NOT_CHECKED: msg("trust-chain-not-checked"),
+    ChainStatus.NO_PATH: msg("trust-chain-no-path"),
+    ChainStatus.EXPIRED: msg("trust-chain-expired"),
+    ChainStatus.NOT_YET_VALID: msg("trust-chain-not-yet-valid"),
+    ChainStatus.REVOCATION_UNKNOWN: msg("trust-chain-revocation-unknown"),
+    ChainStatus.INVALID: msg("trust-chain-invalid"),
+}
+
 
 @dataclass(frozen=True)
 class VerificationReport:
@@ -149,27 +159,15 @@ class VerificationReport:
 
     def _chain_problem(self) -> Message:
         status = self.chain_status
-        if status is ChainStatus.NOT_CHECKED:
-            problem = msg("trust-chain-not-checked")
-        elif status is ChainStatus.NO_PATH:
-            problem = msg("trust-chain-no-path")
-        elif status is ChainStatus.EXPIRED:
-            problem = msg("trust-chain-expired")
-        elif status is ChainStatus.NOT_YET_VALID:
-            problem = msg("trust-chain-not-yet-valid")
-        elif status is ChainStatus.REVOKED:
+        if status is ChainStatus.REVOKED:
             when = self.revoked_at.isoformat() if self.revoked_at else "?"
             problem = msg("trust-chain-revoked", when=when, reason=str(self.revocation_reason))
-        elif status is ChainStatus.REVOCATION_UNKNOWN:
-            problem = msg("trust-chain-revocation-unknown")
         else:
-            problem = msg("trust-chain-invalid")
+            problem = _CHAIN_PROBLEMS.get(status, _CHAIN_PROBLEMS[ChainStatus.INVALID])
         # The path validator's own words (English) follow as they are.
-        return (
-            msg("trust-problem-detail", problem=problem, detail=self.chain_detail)
-            if self.chain_detail
-            else problem
-        )
+        if self.chain_detail:
+            return msg("trust-problem-detail", problem=problem, detail=self.chain_detail)
+        return problem
 
     # -- output -------------------------------------------------------------------------------
 
