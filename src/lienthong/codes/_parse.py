@@ -40,10 +40,10 @@ def _strict(text: str) -> AgencyCode:
 
 
 def parse_code(text: str, *, lenient: bool = False) -> AgencyCode:
-    """The code ``text`` names; raises ``CodeError`` with one sentence saying what is wrong.
+    """The code ``text`` names; raises ``CodeError`` with a message saying what is wrong.
 
     With ``lenient=True`` malformed but readable codes are accepted, flagged ``lenient`` with a
-    ``problem`` sentence; their ``text`` is the canonical reading.
+    ``problem`` message; their ``text`` is the canonical reading.
     """
     if _STRICT.fullmatch(text):
         return _strict(text)  # the common case, kept cheap for large registries and busy nodes
