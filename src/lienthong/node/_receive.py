@@ -147,7 +147,9 @@ def _check_peer(node: Node, package: Package, peer: str, *, at: datetime) -> Non
     serving = route.node.name if route is not None and route.node is not None else None
     if serving != peer:
         raise PackageRefused(
-            msg("node-peer-not-sender-node", peer=peer, sender=package.from_code, serving=serving or "-"),
+            msg("node-peer-not-sender-node", peer=peer, sender=package.from_code, serving=serving)
+            if serving is not None
+            else msg("node-peer-not-sender-node-unserved", peer=peer, sender=package.from_code),
             reason=Refusal.PEER_NOT_SENDER_NODE,
         )
 
