@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from lienthong._i18n import Message
 from lienthong.edxml import StatusCode
 from lienthong.evidence import BundleInvalid, LogKind, verify_bundle
 from lienthong.node import DeliveryState, NodeError, deliver_due, export_evidence, submit
@@ -76,7 +77,9 @@ def test_a_changed_byte_in_a_package_is_named(network: Network) -> None:
     data[len(data) // 2] ^= 0x01
     report = verify_bundle(_rewrite(bundle, {name: bytes(data)}), anchors=[network.pki.pki.root])
     assert not report.valid
-    assert any(name in p and "altered" in p for p in report.problems), report.problems
+    altered = [p for p in report.problems if p.code == "evidence-bundle-file-altered"]
+    assert [p.params["name"] for p in altered] == [name], report.problems
+    assert "was altered" in altered[0].render("en") and "đã bị thay đổi" in altered[0].render("vi")
 
 
 def test_a_removed_log_entry_is_named(network: Network) -> None:
@@ -86,16 +89,21 @@ def test_a_removed_log_entry_is_named(network: Network) -> None:
     log = b"\n".join(lines[:2] + lines[3:]) + b"\n"
     report = verify_bundle(_rewrite(bundle, {"log.jsonl": log}), anchors=[network.pki.pki.root])
     assert not report.valid
-    assert any(f"entries {removed}–{removed}" in p and "broken" in p for p in report.problems), (
-        report.problems
-    )
+    missing = [p for p in report.problems if p.code == "evidence-bundle-entries-missing"]
+    assert [(p.params["first"], p.params["last"]) for p in missing] == [(removed, removed)], report.problems
+    assert f"entries {removed}–{removed}" in missing[0].render("en") and "broken" in missing[0].render("en")
 
 
 def test_other_anchors_and_garbage_are_refused(network: Network, tmp_path: Path) -> None:
     bundle = _export(network, _story(network))
     foreign_root = network.pki.foreign.chain[0]  # the foreign PKI's issuing CA: not our root
     report = verify_bundle(bundle, anchors=[foreign_root])
-    assert not report.valid and any("not trusted" in p for p in report.problems)
+    assert not report.valid
+    untrusted = [p for p in report.problems if p.code == "evidence-bundle-head-untrusted"]
+    assert untrusted, report.problems
+    why = untrusted[0].params["problem"]
+    assert isinstance(why, Message) and why.code == "evidence-signer-untrusted"
+    assert "not trusted" in untrusted[0].render("en") and "không tin cậy" in untrusted[0].render("vi")
     with pytest.raises(BundleInvalid):
         verify_bundle(b"not a zip", anchors=[network.pki.pki.root])
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.demo import wait_for
 from lienthong.edxml import BusinessType, parse_package
 from lienthong.evidence import LogKind, read_receipt, verify_bundle
@@ -120,6 +120,9 @@ def test_a_bad_package_in_a_batch_is_refused_alone(network: Network) -> None:
     ]
     assert not got[0].duplicate and got[4].duplicate
     assert got[5].reason_code == Refusal.MESSAGE_CONFLICT.value
+    refused = [r for r in got if not r.accepted]  # each refusal signed as a code, never a sentence
+    assert all(r.reason is None and isinstance(r.reason_message, Message) for r in refused)
+    assert got[5].reason_message == msg("node-message-received-differently", document=got[5].document_id)
     with NodeStore.begin(network.receiver.database, write=False) as store:
         assert [e.document_id for e in store.inbox()] == [got[0].document_id]
         entries = store.log_entries()
@@ -182,7 +185,7 @@ def test_a_row_whose_claim_expired_in_a_batch_records_nothing(network: Network) 
     outcomes = deliver_due(network.sender, transport, now=AT, rand=RAND, per_request=4)
     (stolen,) = transport.stolen
     states = {o.entry.id: (o.state, o.reason) for o in outcomes}
-    assert states.pop(stolen) == (DeliveryState.SENDING, tr("lượt gửi đã hết hạn", "claim expired"))
+    assert states.pop(stolen) == (DeliveryState.SENDING, msg("node-delivery-claim-expired"))
     assert [state for state, _ in states.values()] == [DeliveryState.DELIVERED] * 3
     with NodeStore.begin(network.sender.database, write=False) as store:
         rows = {e.id: e for e in store.outbox()}
@@ -303,6 +306,8 @@ def test_a_node_batching_another_nodes_packages_is_refused_each(net: E2ENetwork)
     (raw,) = decode_receipts(response.content, expected=1)
     receipt = read_receipt(raw).receipt
     assert not receipt.accepted and receipt.reason_code == Refusal.PEER_NOT_SENDER_NODE.value
-    assert receipt.reason is not None and "bo-nganh" in receipt.reason and SENDER in receipt.reason
+    why = receipt.reason_message
+    assert receipt.reason is None and why is not None and why.code == "node-peer-not-sender-node"
+    assert (why.params["peer"], why.params["sender"]) == ("bo-nganh", SENDER)
     with NodeStore.begin(net.database("vpcp"), write=False) as store:
         assert receipt.message_id not in [e.message_id for e in store.inbox()]

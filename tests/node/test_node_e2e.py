@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 import lienthong
+from lienthong._i18n import msg
 from lienthong.demo import wait_for
 from lienthong.edxml import BusinessType, StatusCode
 from lienthong.evidence import read_receipt
@@ -223,7 +224,10 @@ def test_hostile_packages_get_negative_receipts_and_nothing_is_stored(net: E2ENe
     oversize = b"<" * (MAX_PACKAGE_BYTES + 1)
     response = _post(net, oversize)
     receipt = read_receipt(response.content).receipt
-    assert receipt.reason_code == Refusal.TOO_LARGE.value
+    assert receipt.reason_code == Refusal.TOO_LARGE.value and receipt.reason is None
+    assert receipt.reason_message == msg(
+        "node-package-too-large", size=len(oversize), limit=MAX_PACKAGE_BYTES
+    )
     assert receipt.package_sha256 == hashlib.sha256(oversize).hexdigest()  # hashed, not kept
     for document_id in ("109", "110"):
         assert not [e for e in _all_inbox(net, "vpcp") if document_id in e]
@@ -236,7 +240,9 @@ def test_a_node_delivering_for_agencies_it_does_not_serve_is_refused(net: E2ENet
     response = _post(net, forwarded, peer="bo-nganh")
     receipt = read_receipt(response.content).receipt
     assert not receipt.accepted and receipt.reason_code == Refusal.PEER_NOT_SENDER_NODE.value
-    assert receipt.reason is not None and "bo-nganh" in receipt.reason and SENDER in receipt.reason
+    why = receipt.reason_message
+    assert receipt.reason is None and why is not None and why.code == "node-peer-not-sender-node"
+    assert (why.params["peer"], why.params["sender"]) == ("bo-nganh", SENDER)
     assert not [e for e in _all_inbox(net, "vpcp") if "114" in e]
     answer = sign_package(status(f"{RECIPIENT},2026/03/02,1/X", StatusCode.RECEIVED), net.signer(RECIPIENT))
     fullchain, key, anchors = net.client_files("bo-nganh")

@@ -206,7 +206,9 @@ def test_an_oversize_body_is_refused_and_nothing_stored(sent: Sent) -> None:
     assert response.status_code == 200
     receipt = read_receipt(response.content).receipt
     assert not receipt.accepted
-    assert receipt.reason_code == Refusal.TOO_LARGE.value
+    assert receipt.reason_code == Refusal.TOO_LARGE.value and receipt.reason is None
+    assert receipt.reason_message is not None and receipt.reason_message.code == "node-package-too-large"
+    assert receipt.reason_message.params["limit"] == MAX_PACKAGE_BYTES
     assert sorted(_blob_files(net, "vpcp")) == blobs_before
     assert _spool_files(net, "vpcp") == []
     with NodeStore.begin(net.database("vpcp"), write=False) as store:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from lienthong._i18n import Message
 from lienthong.edxml import BusinessType, DocumentPackage, StatusCode, parse_package, write_package
 from lienthong.evidence import read_receipt
 from lienthong.node import (
@@ -77,12 +78,14 @@ def test_same_message_twice_is_stored_once_and_receipted_twice(network: Network)
 
 def _refusal(
     network: Network, data: bytes, recipient: str = RECIPIENT, *, peer: str = "nghe-an"
-) -> tuple[str | None, str | None]:
+) -> tuple[str | None, Message]:
+    """The refusal's code and its reason, which the receipt signs as a code and parameters."""
     receipt = read_receipt(receive(network.receiver, data, recipient=recipient, peer=peer, at=AT)).receipt
     assert not receipt.accepted
+    assert receipt.reason is None and receipt.reason_message is not None  # no sentence is signed
     with NodeStore.begin(network.receiver.database, write=False) as store:
         assert store.inbox() == []  # nothing stored that should not be
-    return receipt.reason_code, receipt.reason
+    return receipt.reason_code, receipt.reason_message
 
 
 def test_package_signed_by_another_agency_than_from_is_refused(network: Network) -> None:
@@ -101,7 +104,14 @@ def test_a_package_delivered_by_another_node_than_its_senders_is_refused(network
     signed = sign_package(document("5"), network.pki.signers[SENDER])
     code, reason = _refusal(network, signed, peer="vpcp")
     assert code == Refusal.PEER_NOT_SENDER_NODE.value
-    assert reason is not None and "vpcp" in reason and SENDER in reason
+    assert reason.code == "node-peer-not-sender-node"
+    assert (reason.params["peer"], reason.params["sender"], reason.params["serving"]) == (
+        "vpcp",
+        SENDER,
+        "nghe-an",
+    )
+    assert reason.render("en") == f"node vpcp does not serve the sender {SENDER} (served by nghe-an)"
+    assert reason.render("vi") == f"điểm kết nối vpcp không phục vụ mã gửi {SENDER} (do nghe-an phục vụ)"
     assert _refusal(network, signed, peer="no-such-node")[0] == Refusal.PEER_NOT_SENDER_NODE.value
 
 
@@ -193,7 +203,10 @@ def test_unreachable_peer_is_retried_with_backoff_then_failed(network: Network) 
     assert states[-1] is DeliveryState.FAILED and set(states[:-1]) == {DeliveryState.QUEUED}
     with NodeStore.begin(network.sender.database, write=False) as store:
         (entry,) = store.outbox(message_id=submission.message_id)
-    assert entry.state is DeliveryState.FAILED and entry.last_error and "vpcp" in entry.last_error
+    assert entry.state is DeliveryState.FAILED and isinstance(entry.last_error, Message)
+    assert entry.last_error.code == "node-delivery-deadline-passed" and "vpcp" in entry.last_error.render(
+        "en"
+    )
 
 
 def test_resubmitting_is_idempotent_and_conflicts_are_refused(network: Network) -> None:
@@ -213,4 +226,4 @@ def test_a_peer_package_with_a_field_over_its_length_is_refused_naming_it(networ
     long = write_package(dataclasses.replace(package, header=header))
     code, reason = _refusal(network, sign_package(long, network.pki.signers[SENDER]))
     assert code == Refusal.FIELD_TOO_LONG.value == "field-too-long"
-    assert reason is not None and "Subject" in reason and "500" in reason
+    assert "Subject" in reason.render("en") and "500" in reason.render("en")

@@ -6,7 +6,10 @@ import secrets
 import threading
 from datetime import UTC, datetime, timedelta
 
-from lienthong.evidence import GENESIS, LogKind, link_hash
+from sqlalchemy import text
+
+from lienthong._i18n import msg
+from lienthong.evidence import GENESIS, LogKind, dump_message, link_hash, load_message
 from lienthong.store import (
     Database,
     DeliveryState,
@@ -194,6 +197,53 @@ def test_many_at_once_inbox_receipts_and_settles(database: Database) -> None:
     assert rows[three.id].state is DeliveryState.SENDING and rows[three.id].receipt_sha256 is None, (
         "a row settled by a token that does not hold it"
     )
+
+
+def test_reasons_are_stored_as_codes_and_old_sentences_still_read(database: Database) -> None:
+    """A receipt's reason, an outbox row's error and a log note keep a message's code and
+    parameters (JSON in the same text columns), read back as a ``Message``; rows written
+    before messages were data hold a sentence, read back as it is."""
+    why = msg("node-package-too-large", size=9000, limit=4096)
+    final = msg("node-delivery-deadline-passed", attempts=3, reason=msg("node-peer-no-endpoint", peer="vpcp"))
+    new, old = (
+        ReceiptEntry(
+            sha256=digest * 32,
+            raw=b"receipt " + digest.encode(),
+            message_id=f"{n:064x}",
+            recipient="000.00.00.G22",
+            accepted=False,
+            reason=reason,
+            direction=Direction.OUT,
+            at=T0,
+        )
+        for n, digest, reason in ((1, "e1", why), (2, "e2", "gói tin 9000 byte vượt giới hạn 4096 byte"))
+    )
+    with NodeStore.begin(database) as store:
+        store.put_receipts([new, old])
+        (entry,) = store.enqueue([_item(1)], at=T0)
+        (claimed,) = store.claim_due(limit=1, now=T0, lease=LEASE, token="t1")
+        assert store.settle(claimed.id, token="t1", state=DeliveryState.FAILED, last_error=final)
+        store.log(
+            LogKind.DELIVERY_FAILED,
+            at=T0,
+            message_id=entry.message_id,
+            document_id="D",
+            party="P",
+            note=final,
+        )
+    with NodeStore.begin(database, write=False) as store:
+        held = {r.message_id: r.reason for r in store.receipts(message_ids=[new.message_id, old.message_id])}
+        (row,) = store.outbox()
+        (logged,) = store.log_entries()
+    assert held == {new.message_id: why, old.message_id: "gói tin 9000 byte vượt giới hạn 4096 byte"}
+    assert row.last_error == final and load_message(logged.record.note) == final
+    assert logged.record.note == dump_message(final) and "vpcp" in logged.record.note
+    assert "exceeds" not in dump_message(why) and "hết hạn" not in logged.record.note  # no words stored
+    with database.engine.connect() as connection:
+        column = connection.execute(
+            text("SELECT reason FROM node_receipts WHERE sha256 = :s"), {"s": new.sha256}
+        )
+        assert column.scalar_one() == '{"code":"node-package-too-large","params":{"limit":4096,"size":9000}}'
 
 
 def test_log_is_one_hash_chain(database: Database) -> None:

@@ -82,7 +82,7 @@ def event_model(entry: EventEntry) -> Event:
         kind=entry.package_kind.value,
         item_id=item_id(entry.message_id, entry.code) if received else None,
         status_code=entry.status_code,
-        reason=entry.reason,
+        reason=None if entry.reason is None else str(entry.reason),
     )
 
 

@@ -179,7 +179,7 @@ def outbox_message(ctx: ApiContext, entries: list[OutboxEntry]) -> OutboxMessage
                 deliver_to=item.deliver_to,
                 delivery=entry.state.value,
                 attempts=entry.attempts,
-                last_error=entry.last_error,
+                last_error=None if entry.last_error is None else str(entry.last_error),
                 delivered_at=receipt.at if receipt is not None else None,
                 business_status=last.status_code if last is not None else None,
                 business_status_at=last.timestamp if last is not None else None,

@@ -297,7 +297,7 @@ def submit_file(
                         "recipient": e.item.recipient,
                         "deliver_to": e.item.deliver_to,
                         "state": e.state.value,
-                        "reason": e.last_error,
+                        "reason": None if e.last_error is None else str(e.last_error),
                     }
                     for e in submission.entries
                 ],

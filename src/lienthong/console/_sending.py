@@ -202,7 +202,7 @@ def _recipient(entry: OutboxEntry, timeline: Sequence[Any]) -> dict[str, Any]:
         "recipient": item.recipient,
         "deliver_to": item.deliver_to,
         "delivery": entry.state.value,
-        "last_error": entry.last_error or "",
+        "last_error": str(entry.last_error or ""),
         "steps": steps,
     }
 

@@ -8,7 +8,7 @@ are the ones the node writes.
 
 from lienthong.evidence._bundle import FORMAT as BUNDLE_FORMAT
 from lienthong.evidence._bundle import BundleReport, package_path, receipt_path, verify_bundle
-from lienthong.evidence._canonical import canonical_json, sha256_hex
+from lienthong.evidence._canonical import canonical_json, dump_message, load_message, sha256_hex
 from lienthong.evidence._chain import GENESIS, LogKind, LogRecord, link_hash
 from lienthong.evidence._errors import BundleInvalid, EvidenceError, StatementInvalid
 from lienthong.evidence._receipt import (
@@ -35,7 +35,9 @@ __all__ = [
     "Statement",
     "StatementInvalid",
     "canonical_json",
+    "dump_message",
     "link_hash",
+    "load_message",
     "package_path",
     "read_receipt",
     "read_statement",

@@ -31,7 +31,8 @@ from typing import Any, Final
 
 from cryptography import x509
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
+from lienthong.errors import message_of
 from lienthong.evidence._canonical import sha256_hex
 from lienthong.evidence._chain import LogKind, LogRecord, link_hash
 from lienthong.evidence._errors import BundleInvalid, EvidenceError
@@ -60,8 +61,8 @@ class BundleReport:
     node: str
     #: Entries about the document, as verified.
     records: tuple[LogRecord, ...] = ()
-    #: Every fact that does not hold, one sentence each; empty when the bundle proves its story.
-    problems: tuple[str, ...] = field(default=())
+    #: Every fact that does not hold, one message each; empty when the bundle proves its story.
+    problems: tuple[Message, ...] = field(default=())
 
     @property
     def valid(self) -> bool:
@@ -88,21 +89,14 @@ def verify_bundle(data: bytes, *, anchors: Sequence[x509.Certificate]) -> Bundle
         lines = [json.loads(line) for line in files["log.jsonl"].splitlines() if line.strip()]
         head_bytes = files["head.stmt"]
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
-        raise BundleInvalid(
-            tr(f"không đọc được gói chứng cứ: {exc}", f"unreadable evidence bundle: {exc}")
-        ) from exc
-    problems: list[str] = []
+        raise BundleInvalid(msg("evidence-bundle-unreadable", reason=str(exc))) from exc
+    problems: list[Message] = []
     head = _head(head_bytes, anchors, problems)
     records = _chain(lines, head, problems)
     used = {"manifest.json", "log.jsonl", "head.stmt"}
     for record in records:
         if record.document_id != document_id:
-            problems.append(
-                tr(
-                    f"mục nhật ký {record.seq} thuộc văn bản khác",
-                    f"log entry {record.seq} is about another document",
-                )
-            )
+            problems.append(msg("evidence-bundle-entry-other-document", seq=record.seq))
         if record.kind in _PACKAGES:
             used.add(package_path(record.sha256))
             _package(files, record, anchors, problems)
@@ -110,15 +104,13 @@ def verify_bundle(data: bytes, *, anchors: Sequence[x509.Certificate]) -> Bundle
             used.add(receipt_path(record.sha256))
             _receipt(files, record, anchors, problems)
     for name in sorted(set(files) - used):
-        problems.append(tr(f"tệp {name} không được nhật ký nhắc tới", f"file {name} is not named by the log"))
+        problems.append(msg("evidence-bundle-file-unlisted", name=name))
     if not records:
-        problems.append(
-            tr("gói không có mục nhật ký nào về văn bản", "the bundle has no log entry about the document")
-        )
+        problems.append(msg("evidence-bundle-no-entry"))
     return BundleReport(document_id, node, tuple(records), tuple(problems))
 
 
-def _head(data: bytes, anchors: Sequence[x509.Certificate], problems: list[str]) -> dict[str, Any] | None:
+def _head(data: bytes, anchors: Sequence[x509.Certificate], problems: list[Message]) -> dict[str, Any] | None:
     try:
         statement = read_statement(data)
         payload = dict(statement.payload)
@@ -126,17 +118,15 @@ def _head(data: bytes, anchors: Sequence[x509.Certificate], problems: list[str])
             raise ValueError("not a log head")
         at = datetime.fromisoformat(str(payload["at"]))
     except (EvidenceError, ValueError, KeyError) as exc:
-        problems.append(
-            tr(f"đầu nhật ký ký số không hợp lệ: {exc}", f"the signed log head is invalid: {exc}")
-        )
+        problems.append(msg("evidence-bundle-head-invalid", reason=message_of(exc)))
         return None
     problem = statement.chain_problem(anchors, at=at)
     if problem is not None:
-        problems.append(tr(f"đầu nhật ký: {problem}", f"log head: {problem}"))
+        problems.append(msg("evidence-bundle-head-untrusted", problem=problem))
     return payload
 
 
-def _chain(lines: list[Any], head: dict[str, Any] | None, problems: list[str]) -> list[LogRecord]:
+def _chain(lines: list[Any], head: dict[str, Any] | None, problems: list[Message]) -> list[LogRecord]:
     records: list[LogRecord] = []
     previous: tuple[int, str] | None = None
     for line in lines:
@@ -153,74 +143,47 @@ def _chain(lines: list[Any], head: dict[str, Any] | None, problems: list[str]) -
                 digest = str(line["digest"])
             entry_hash = link_hash(prev, digest)
         except (KeyError, ValueError, TypeError) as exc:
-            problems.append(tr(f"mục nhật ký hỏng: {exc}", f"unreadable log entry: {exc}"))
+            problems.append(msg("evidence-bundle-entry-unreadable", reason=str(exc)))
             return records
         if previous is not None:
             if seq != previous[0] + 1:
-                problems.append(
-                    tr(
-                        f"thiếu mục nhật ký {previous[0] + 1}–{seq - 1}: chuỗi băm bị đứt",
-                        f"log entries {previous[0] + 1}–{seq - 1} are missing: the hash chain is broken",
-                    )
-                )
+                problems.append(msg("evidence-bundle-entries-missing", first=previous[0] + 1, last=seq - 1))
             elif prev != previous[1]:
-                problems.append(
-                    tr(
-                        f"mục nhật ký {seq} không nối với mục {previous[0]}: chuỗi băm bị đứt",
-                        f"log entry {seq} does not link to entry {previous[0]}: the hash chain is broken",
-                    )
-                )
+                problems.append(msg("evidence-bundle-entry-unlinked", seq=seq, previous=previous[0]))
         previous = (seq, entry_hash)
     if (
         head is not None
         and previous is not None
         and (previous[0], previous[1]) != (head.get("seq"), head.get("hash"))
     ):
-        problems.append(
-            tr(
-                f"chuỗi kết thúc ở mục {previous[0]}, không khớp đầu nhật ký đã ký (mục {head.get('seq')})",
-                f"the chain ends at entry {previous[0]}, not at the signed head (entry {head.get('seq')})",
-            )
-        )
+        problems.append(msg("evidence-bundle-chain-not-at-head", last=previous[0], head=str(head.get("seq"))))
     return records
 
 
-def _file(files: dict[str, bytes], name: str, record: LogRecord, problems: list[str]) -> bytes | None:
+def _file(files: dict[str, bytes], name: str, record: LogRecord, problems: list[Message]) -> bytes | None:
     data = files.get(name)
     if data is None:
-        problems.append(
-            tr(f"thiếu {name} (mục nhật ký {record.seq})", f"{name} is missing (log entry {record.seq})")
-        )
+        problems.append(msg("evidence-bundle-file-missing", name=name, seq=record.seq))
         return None
     if sha256_hex(data) != record.sha256:
-        problems.append(
-            tr(
-                f"{name} đã bị thay đổi: SHA-256 không khớp mục nhật ký {record.seq}",
-                f"{name} was altered: its SHA-256 does not match log entry {record.seq}",
-            )
-        )
+        problems.append(msg("evidence-bundle-file-altered", name=name, seq=record.seq))
         return None
     return data
 
 
 def _package(
-    files: dict[str, bytes], record: LogRecord, anchors: Sequence[x509.Certificate], problems: list[str]
+    files: dict[str, bytes], record: LogRecord, anchors: Sequence[x509.Certificate], problems: list[Message]
 ) -> None:
     data = _file(files, package_path(record.sha256), record, problems)
     if data is None:
         return
     report = verify_package(data, anchors=anchors, at=record.at)
     if not report.valid:
-        problems.append(
-            tr(
-                f"gói tin của mục {record.seq}: {report.problem}",
-                f"package of entry {record.seq}: {report.problem}",
-            )
-        )
+        problems.append(msg("evidence-bundle-package-invalid", seq=record.seq, problem=report.problem or ""))
 
 
 def _receipt(
-    files: dict[str, bytes], record: LogRecord, anchors: Sequence[x509.Certificate], problems: list[str]
+    files: dict[str, bytes], record: LogRecord, anchors: Sequence[x509.Certificate], problems: list[Message]
 ) -> None:
     data = _file(files, receipt_path(record.sha256), record, problems)
     if data is None:
@@ -228,10 +191,8 @@ def _receipt(
     try:
         signed = read_receipt(data)
     except EvidenceError as exc:
-        problems.append(tr(f"biên nhận của mục {record.seq}: {exc}", f"receipt of entry {record.seq}: {exc}"))
+        problems.append(msg("evidence-bundle-receipt-invalid", seq=record.seq, problem=message_of(exc)))
         return
     problem = signed.statement.chain_problem(anchors, at=signed.receipt.at)
     if problem is not None:
-        problems.append(
-            tr(f"biên nhận của mục {record.seq}: {problem}", f"receipt of entry {record.seq}: {problem}")
-        )
+        problems.append(msg("evidence-bundle-receipt-invalid", seq=record.seq, problem=problem))

@@ -11,6 +11,8 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from lienthong._i18n import Message
+
 
 def canonical_json(value: Mapping[str, Any]) -> bytes:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
@@ -18,3 +20,26 @@ def canonical_json(value: Mapping[str, Any]) -> bytes:
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def dump_message(message: Message | str) -> str:
+    """What is stored or logged of ``message``: its code and parameters as canonical JSON
+    (``Message.to_json``), rendered by whoever reads it; a plain text as it is."""
+    if isinstance(message, Message):
+        return canonical_json(message.to_json()).decode("utf-8")
+    return message
+
+
+def load_message(text: str | None) -> Message | str | None:
+    """What ``dump_message`` stored: a ``Message`` when ``text`` is one's JSON, else the text
+    itself (a sentence written before messages were data, shown as it is); ``None`` for none."""
+    if not text:
+        return None
+    if text.startswith('{"code":'):
+        try:
+            data = json.loads(text)
+            if isinstance(data, dict) and set(data) == {"code", "params"}:
+                return Message.from_json(data)
+        except ValueError:
+            pass
+    return text

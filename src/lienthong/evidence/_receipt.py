@@ -38,11 +38,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from lienthong._i18n import Message, tr
+from lienthong._i18n import Message, msg
 from lienthong.evidence._canonical import canonical_json
 from lienthong.evidence._errors import StatementInvalid
 from lienthong.evidence._merkle import inclusion_paths, leaf_hash, root_from_path
-from lienthong.evidence._statement import Statement, _invalid, read_statement, sign_statement
+from lienthong.evidence._statement import Statement, read_statement, sign_statement
 from lienthong.trust import Signer
 
 BATCH_MAGIC: Final = b"LTRCPT/1\n"
@@ -129,9 +129,7 @@ class Receipt:
                 ),
             )
         except (KeyError, TypeError, ValueError) as exc:
-            raise StatementInvalid(
-                tr(f"biên nhận không hợp lệ: {exc}", f"not a valid receipt: {exc}")
-            ) from exc
+            raise StatementInvalid(msg("evidence-receipt-invalid", reason=str(exc))) from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +186,7 @@ def _read_batched(data: bytes) -> SignedReceipt:
     proof_end = data.find(b"\n", len(BATCH_MAGIC))
     body_end = data.find(b"\n", proof_end + 1) if proof_end >= 0 else -1
     if body_end < 0:
-        raise _invalid("biên nhận bị cắt cụt", "the receipt is truncated")
+        raise StatementInvalid(msg("evidence-receipt-truncated"))
     body = data[proof_end + 1 : body_end]
     try:
         proof = json.loads(data[len(BATCH_MAGIC) : proof_end])
@@ -199,24 +197,17 @@ def _read_batched(data: bytes) -> SignedReceipt:
             raise ValueError("the path is not a list of SHA-256 hashes in hex")
         payload = json.loads(body)
     except (ValueError, KeyError, TypeError) as exc:
-        raise _invalid(
-            f"bằng chứng lô biên nhận hỏng: {exc}", f"unreadable receipt batch proof: {exc}"
-        ) from exc
+        raise StatementInvalid(msg("evidence-receipt-batch-proof-unreadable", reason=str(exc))) from exc
     statement = _batch_statement(data[body_end + 1 :])
     batch = statement.payload
     if batch.get("type") != "receipt-batch" or batch.get("v") != 1:
-        raise _invalid("văn bản ký không phải lô biên nhận", "the signed statement is not a receipt batch")
+        raise StatementInvalid(msg("evidence-receipt-batch-not-batch"))
     root = root_from_path(index, size, leaf_hash(body), [bytes.fromhex(h) for h in hexes])
     if root is None or batch.get("size") != size or root.hex() != batch.get("root"):
-        raise _invalid(
-            "biên nhận không thuộc lô đã ký: đã bị sửa hoặc giả mạo",
-            "the receipt is not part of the signed batch: altered or forged",
-        )
+        raise StatementInvalid(msg("evidence-receipt-not-in-batch"))
     receipt = Receipt.from_payload(payload)
     if receipt.node != batch.get("node"):
-        raise _invalid(
-            "biên nhận và lô do hai điểm kết nối khác nhau", "the receipt and its batch name other nodes"
-        )
+        raise StatementInvalid(msg("evidence-receipt-batch-other-node"))
     return SignedReceipt(receipt, statement, data)
 
 

@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.evidence._canonical import canonical_json
 from lienthong.evidence._errors import StatementInvalid
 from lienthong.trust import ChainStatus, Signer
@@ -51,10 +51,6 @@ def sign_statement(payload: Mapping[str, Any], signer: Signer) -> bytes:
     return MAGIC + json.dumps(header, sort_keys=True, separators=(",", ":")).encode("ascii") + b"\n" + body
 
 
-def _invalid(vi: str, en: str) -> StatementInvalid:
-    return StatementInvalid(tr(vi, en))
-
-
 @dataclass(frozen=True, slots=True)
 class Statement:
     """A statement whose signature verified with its first certificate (trust not yet judged)."""
@@ -67,25 +63,26 @@ class Statement:
     signer: x509.Certificate
     chain: tuple[x509.Certificate, ...]
 
-    def chain_problem(self, anchors: Sequence[x509.Certificate], *, at: datetime) -> str | None:
+    def chain_problem(self, anchors: Sequence[x509.Certificate], *, at: datetime) -> Message | None:
         """Why the signer's certificate is not trusted at ``at`` under ``anchors``; None if it is."""
         result = validate_chain(self.signer, anchors=anchors, intermediates=self.chain[1:], at=at)
         if result.status is ChainStatus.PASSED:
             return None
-        subject = self.signer.subject.rfc4514_string()
-        return tr(
-            f"chứng thư ký '{subject}' không tin cậy ({result.status.value}): {result.detail}",
-            f"the signing certificate '{subject}' is not trusted ({result.status.value}): {result.detail}",
+        return msg(
+            "evidence-signer-untrusted",
+            subject=self.signer.subject.rfc4514_string(),
+            status=result.status.value,
+            detail=result.detail,
         )
 
 
 def read_statement(data: bytes) -> Statement:
     """Parse ``data`` and check its signature; raises ``StatementInvalid`` naming what fails."""
     if not data.startswith(MAGIC):
-        raise _invalid("không phải văn bản ký (thiếu LTSTMT/1)", "not a signed statement (no LTSTMT/1)")
+        raise StatementInvalid(msg("evidence-statement-no-magic"))
     end = data.find(b"\n", len(MAGIC))
     if end < 0:
-        raise _invalid("văn bản ký bị cắt cụt", "the signed statement is truncated")
+        raise StatementInvalid(msg("evidence-statement-truncated"))
     try:
         header = json.loads(data[len(MAGIC) : end])
         signature = base64.b64decode(header["sig"], validate=True)
@@ -94,17 +91,17 @@ def read_statement(data: bytes) -> Statement:
         )
         algorithm = header["alg"]
     except (ValueError, KeyError, TypeError, binascii.Error) as exc:
-        raise _invalid(f"phần đầu văn bản ký hỏng: {exc}", f"unreadable statement header: {exc}") from exc
+        raise StatementInvalid(msg("evidence-statement-header-unreadable", reason=str(exc))) from exc
     if not chain:
-        raise _invalid("văn bản ký không kèm chứng thư", "the statement carries no certificate")
+        raise StatementInvalid(msg("evidence-statement-no-certificate"))
     body = data[end + 1 :]
     _verify(chain[0], algorithm, signature, body)
     try:
         payload = json.loads(body)
     except ValueError as exc:
-        raise _invalid(f"nội dung văn bản ký hỏng: {exc}", f"unreadable statement payload: {exc}") from exc
+        raise StatementInvalid(msg("evidence-statement-payload-unreadable", reason=str(exc))) from exc
     if not isinstance(payload, dict):
-        raise _invalid("nội dung văn bản ký không phải đối tượng JSON", "the payload is not a JSON object")
+        raise StatementInvalid(msg("evidence-statement-payload-not-object"))
     return Statement(raw=data, body=body, payload=payload, signer=chain[0], chain=chain)
 
 
@@ -116,11 +113,6 @@ def _verify(certificate: x509.Certificate, algorithm: object, signature: bytes, 
         elif algorithm == ES256 and isinstance(key, ec.EllipticCurvePublicKey):
             key.verify(signature, body, ec.ECDSA(hashes.SHA256()))
         else:
-            raise _invalid(
-                f"thuật toán ký không hỗ trợ: {algorithm}", f"unsupported signature algorithm: {algorithm}"
-            )
+            raise StatementInvalid(msg("evidence-statement-algorithm-unsupported", algorithm=str(algorithm)))
     except InvalidSignature:
-        raise _invalid(
-            "chữ ký không khớp với nội dung: văn bản đã bị sửa hoặc giả mạo",
-            "the signature does not match the content: altered or forged",
-        ) from None
+        raise StatementInvalid(msg("evidence-statement-signature-mismatch")) from None

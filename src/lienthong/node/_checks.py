@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.directory import DirectoryError, SignerNotEntitled, certificate_fingerprint
 from lienthong.edxml import Package, check_field_lengths
 from lienthong.errors import LienthongError, PackageRejected
@@ -25,9 +25,18 @@ def parse_checked(node: Node, source: PackageSource) -> Package:
     try:
         return source.parse(node.limits)
     except PackageRejected as exc:
-        raise PackageRefused(
-            tr(f"gói tin không hợp lệ: {exc}", f"invalid package: {exc}"), reason=Refusal.MALFORMED
-        ) from exc
+        raise PackageRefused(_invalid(exc), reason=Refusal.MALFORMED) from exc
+
+
+def _invalid(exc: PackageRejected) -> Message:
+    """Why the package is invalid, with the element and line where the parser knows them."""
+    if exc.line:
+        return msg(
+            "node-package-invalid-at-line", reason=exc.message, element=exc.element or "-", line=exc.line
+        )
+    if exc.element:
+        return msg("node-package-invalid-in", reason=exc.message, element=exc.element)
+    return msg("node-package-invalid", reason=exc.message)
 
 
 def check_lengths(package: Package) -> None:
@@ -43,10 +52,7 @@ def check_fits(node: Node, source: PackageSource) -> None:
     """The package is within the node's size limit."""
     if source.size > node.limits.max_package_bytes:
         raise PackageRefused(
-            tr(
-                f"gói tin {source.size} byte vượt giới hạn {node.limits.max_package_bytes} byte",
-                f"the package of {source.size} bytes exceeds the limit of {node.limits.max_package_bytes}",
-            ),
+            msg("node-package-too-large", size=source.size, limit=node.limits.max_package_bytes),
             reason=Refusal.TOO_LARGE,
         )
 
@@ -59,15 +65,15 @@ def check_signature(node: Node, source: PackageSource, package: Package, *, at: 
         raise PackageRefused(report.problem or "", reason=Refusal.SIGNER_NOT_SENDER)
     if not report.valid or report.signer is None:
         raise PackageRefused(
-            tr(f"chữ ký không được chấp nhận: {report.problem}", f"signature not accepted: {report.problem}"),
+            msg("node-signature-not-accepted", problem=report.problem or ""),
             reason=Refusal.SIGNATURE,
         )
     try:
         node.configuration.check_signer(certificate_fingerprint(report.signer), package.from_code, at=at)
     except SignerNotEntitled as exc:
-        raise PackageRefused(str(exc), reason=Refusal.SIGNER_NOT_SENDER) from exc
+        raise PackageRefused(exc.message, reason=Refusal.SIGNER_NOT_SENDER) from exc
     except DirectoryError as exc:
-        raise PackageRefused(str(exc), reason=Refusal.SIGNATURE) from exc
+        raise PackageRefused(exc.message, reason=Refusal.SIGNATURE) from exc
 
 
 def served_here(node: Node, code: str, *, at: datetime) -> bool:

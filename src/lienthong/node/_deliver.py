@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.directory import certificate_fingerprint, pem_fingerprint
 from lienthong.errors import LienthongError
 from lienthong.evidence import EvidenceError, LogKind, Receipt, read_receipt, sha256_hex
@@ -36,7 +36,8 @@ class Outcome:
 
     entry: OutboxEntry
     state: DeliveryState
-    reason: str | None = None
+    #: Why: the peer's refusal, or the attempt's failure (a sentence in old receipts).
+    reason: Message | str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +47,7 @@ class _Sent:
     entry: OutboxEntry
     receipt: Receipt | None = None
     raw: bytes = b""
-    failure: str = ""
+    failure: Message | str = ""
 
 
 #: Runs ``send`` over the claimed rows, in groups (one request each): ``map`` one after the
@@ -145,7 +146,7 @@ def _send_group(
         ]
         raws = transport.deliver_many(requests)
     except LienthongError as exc:  # DeliveryError for all of them; or a blob is gone: all retry
-        return [_Sent(entry, failure=str(exc)) for entry in group]
+        return [_Sent(entry, failure=exc.message) for entry in group]
     except Exception as exc:  # a bug below us must cost these rows a retry, not the batch its receipts
         _log.exception("delivery of %d packages to %s failed unexpectedly", len(group), group[0].deliver_to)
         return [_Sent(entry, failure=f"{type(exc).__name__}: {exc}") for entry in group]
@@ -156,7 +157,7 @@ def _received(node: Node, entry: OutboxEntry, raw: bytes, peer: NodeEntry, *, no
     try:
         receipt = check_receipt(node, entry, raw, peer_pem=peer.tls_certificate_pem, at=now)
     except ReceiptInvalid as exc:
-        return _Sent(entry, failure=str(exc))
+        return _Sent(entry, failure=exc.message)
     except Exception as exc:  # a bug below us must cost this row a retry, not the batch its receipts
         _log.exception("receipt of %s from %s failed unexpectedly", entry.message_id[:16], entry.deliver_to)
         return _Sent(entry, failure=f"{type(exc).__name__}: {exc}")
@@ -178,7 +179,7 @@ def _send(node: Node, transport: PeerTransport, entry: OutboxEntry, *, now: date
             )
         )
     except LienthongError as exc:  # DeliveryError; or the configuration no longer routes it, a blob is gone
-        return _Sent(entry, failure=str(exc))
+        return _Sent(entry, failure=exc.message)
     except Exception as exc:  # a bug below us must cost this row a retry, not the batch its receipts
         _log.exception("delivery of %s to %s failed unexpectedly", entry.message_id[:16], entry.deliver_to)
         return _Sent(entry, failure=f"{type(exc).__name__}: {exc}")
@@ -199,23 +200,19 @@ def check_receipt(
     try:
         signed = read_receipt(raw)
     except EvidenceError as exc:
-        raise ReceiptInvalid(str(exc)) from exc
+        raise ReceiptInvalid(exc.message) from exc
     problem = signed.statement.chain_problem(node.anchors, at=at)
     if problem is not None:
         raise ReceiptInvalid(problem)
     if peer_pem is not None and certificate_fingerprint(signed.statement.signer) != pem_fingerprint(peer_pem):
-        raise ReceiptInvalid(
-            tr("biên nhận không do điểm kết nối nhận ký", "the receipt is not signed by the peer node")
-        )
+        raise ReceiptInvalid(msg("node-receipt-not-from-peer"))
     receipt = signed.receipt
     if (receipt.message_id, receipt.package_sha256, receipt.recipient) != (
         entry.message_id,
         entry.item.package_sha256,
         entry.deliver_to,
     ):
-        raise ReceiptInvalid(
-            tr("biên nhận không khớp với gói tin đã gửi", "the receipt is not for the package sent")
-        )
+        raise ReceiptInvalid(msg("node-receipt-not-for-package"))
     return receipt
 
 
@@ -228,7 +225,7 @@ def settle_receipt(
 
 
 def settle_failure(
-    node: Node, entry: OutboxEntry, token: str, reason: str, *, now: datetime, rand: random.Random
+    node: Node, entry: OutboxEntry, token: str, reason: Message | str, *, now: datetime, rand: random.Random
 ) -> Outcome:
     """Schedule a retry for a claimed row (or fail it past its deadline), in its own transaction."""
     with NodeStore.begin(node.database) as store:
@@ -252,13 +249,13 @@ def _record_receipts(
                 message_id=s.entry.message_id,
                 recipient=s.entry.deliver_to,
                 accepted=s.receipt.accepted,
-                reason=s.receipt.reason,
+                reason=s.receipt.why,
                 direction=Direction.IN,
                 at=now,
             ),
         )
     settled = store.settle_many(
-        {i: (_state_of(receipt), entry.sha256, receipt.reason) for i, (receipt, entry) in kept.items()},
+        {i: (_state_of(receipt), entry.sha256, receipt.why) for i, (receipt, entry) in kept.items()},
         token=token,
     )
     store.put_receipts([entry for i, (_, entry) in kept.items() if i in settled])
@@ -266,10 +263,10 @@ def _record_receipts(
     def outcome(entry: OutboxEntry) -> Outcome:
         receipt, kept_entry = kept[entry.id]
         if entry.id not in settled:
-            return Outcome(entry, DeliveryState.SENDING, tr("lượt gửi đã hết hạn", "claim expired"))
+            return Outcome(entry, DeliveryState.SENDING, msg("node-delivery-claim-expired"))
         note = receipt.reason_code or ""
         store.log_receipt(kept_entry, document_id=entry.item.document_id, party=entry.deliver_to, note=note)
-        return Outcome(entry, _state_of(receipt), receipt.reason)
+        return Outcome(entry, _state_of(receipt), receipt.why)
 
     return outcome
 
@@ -283,7 +280,7 @@ def _record_failure(
     store: NodeStore,
     entry: OutboxEntry,
     token: str,
-    reason: str,
+    reason: Message | str,
     *,
     now: datetime,
     rand: random.Random,
@@ -294,10 +291,7 @@ def _record_failure(
             entry.id, token=token, state=DeliveryState.QUEUED, next_attempt_at=when, last_error=reason
         )
         return Outcome(entry, DeliveryState.QUEUED, reason)
-    final = tr(
-        f"hết hạn gửi sau {entry.attempts} lần: {reason}",
-        f"deadline passed after {entry.attempts} attempts: {reason}",
-    )
+    final = msg("node-delivery-deadline-passed", attempts=entry.attempts, reason=reason)
     if store.settle(entry.id, token=token, state=DeliveryState.FAILED, last_error=final):
         store.log(
             LogKind.DELIVERY_FAILED,

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import enum
 
+from lienthong._i18n import Message
 from lienthong.errors import DeliveryError, NodeError, PackageRejected
 
 __all__ = [
@@ -75,7 +76,7 @@ class PackageRefused(PackageRejected):
 
     code = "package-refused"
 
-    def __init__(self, message: str, *, reason: Refusal) -> None:
+    def __init__(self, message: Message | str, *, reason: Refusal) -> None:
         super().__init__(message, code=reason.value)
         #: Why, as a stable word (also the receipt's ``reason_code``).
         self.reason = reason

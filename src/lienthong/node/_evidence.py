@@ -8,7 +8,7 @@ import re
 import zipfile
 from datetime import UTC, datetime
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.evidence import (
     BUNDLE_FORMAT,
     LogKind,
@@ -38,12 +38,7 @@ def export_evidence(
         sender, document_id = resolve_document(store, document_id)
         seqs = store.log_sequence(document_id)
         if not seqs:
-            raise NodeError(
-                tr(
-                    f"nhật ký không có gì về văn bản {document_id}",
-                    f"the log holds nothing about document {document_id}",
-                )
-            )
+            raise NodeError(msg("node-log-nothing-about", document=document_id))
         head_seq, head_hash = store.log_head()
         entries = store.log_entries(first=seqs[0], last=head_seq)
         ours = [e for e in entries if e.record.document_id == document_id]

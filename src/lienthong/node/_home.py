@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.node._errors import NodeError
 from lienthong.store import BlobStore, Database, open_database, sqlite_files
 from lienthong.trust import KeySigner, check_private
@@ -75,12 +75,7 @@ class NodeHome:
                 console_login=dict(settings.get("console_login") or {}),
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise NodeError(
-                tr(
-                    f"{root} không phải thư mục điểm kết nối (node.json): {exc}",
-                    f"{root} is not a node home (node.json): {exc}",
-                )
-            ) from exc
+            raise NodeError(msg("node-home-invalid", path=str(root), reason=str(exc))) from exc
 
     def to_json(self) -> str:
         """The settings file's text (paths relative to HOME where they lie inside it)."""

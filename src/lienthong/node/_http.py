@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.node._errors import PeerTimeout, PeerUnreachable, ReceiptInvalid
 from lienthong.node._trace import TRACE_HEADER, hop_header
 from lienthong.node._transport import DeliveryRequest
@@ -52,18 +52,10 @@ def map_httpx_errors(peer: str) -> Iterator[None]:
     try:
         yield
     except httpx.TimeoutException as exc:
-        raise PeerTimeout(
-            tr(
-                f"{peer} không trả lời kịp: {type(exc).__name__}",
-                f"{peer} did not answer in time: {type(exc).__name__}",
-            )
-        ) from exc
+        raise PeerTimeout(msg("node-peer-timeout", peer=peer, error=type(exc).__name__)) from exc
     except httpx.HTTPError as exc:  # ConnectError (TLS refused too), ReadError, RemoteProtocolError…
         raise PeerUnreachable(
-            tr(
-                f"không kết nối được {peer}: {type(exc).__name__}: {exc}",
-                f"cannot reach {peer}: {type(exc).__name__}: {exc}",
-            )
+            msg("node-peer-unreachable", peer=peer, error=type(exc).__name__, reason=str(exc))
         ) from exc
 
 
@@ -113,7 +105,7 @@ class HttpTransport:
     def deliver(self, request: DeliveryRequest) -> bytes:
         peer = request.peer
         if not peer.peer_url:
-            raise PeerUnreachable(tr(f"{peer.name} không có địa chỉ", f"{peer.name} has no endpoint"))
+            raise PeerUnreachable(msg("node-peer-no-endpoint", peer=peer.name))
         headers = {
             "Content-Type": PACKAGE_TYPE,
             RECIPIENT_HEADER: request.recipient,
@@ -135,7 +127,7 @@ class HttpTransport:
         """Small packages to one peer in one request to its batch route (``_wire``)."""
         peer = requests[0].peer
         if not peer.peer_url:
-            raise PeerUnreachable(tr(f"{peer.name} không có địa chỉ", f"{peer.name} has no endpoint"))
+            raise PeerUnreachable(msg("node-peer-no-endpoint", peer=peer.name))
         if peer.peer_url in self._unbatched:
             return [self.deliver(request) for request in requests]
         body = encode_frames([(r.recipient, r.package.read_bytes()) for r in requests])
@@ -152,7 +144,7 @@ class HttpTransport:
         try:
             return decode_receipts(_answer(peer.name, response, RECEIPTS_TYPE), expected=len(requests))
         except WireMalformed as exc:
-            raise ReceiptInvalid(str(exc)) from exc
+            raise ReceiptInvalid(exc.message) from exc
 
     def close(self) -> None:
         with self._lock:
@@ -172,12 +164,7 @@ def _answer(peer: str, response: httpx.Response, media_type: str) -> bytes:
     if response.status_code == 200 and response.headers.get("content-type", "").startswith(media_type):
         return response.content
     if response.status_code >= 500 or response.status_code in (408, 429):
-        raise PeerUnreachable(
-            tr(f"{peer} trả lời HTTP {response.status_code}", f"{peer} answered HTTP {response.status_code}")
-        )
+        raise PeerUnreachable(msg("node-peer-http-status", peer=peer, status=response.status_code))
     raise ReceiptInvalid(
-        tr(
-            f"{peer} trả lời HTTP {response.status_code} không kèm biên nhận: {response.text[:200]}",
-            f"{peer} answered HTTP {response.status_code} without a receipt: {response.text[:200]}",
-        )
+        msg("node-peer-no-receipt", peer=peer, status=response.status_code, body=response.text[:200])
     )

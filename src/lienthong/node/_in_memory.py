@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.node._errors import PeerUnreachable
 from lienthong.node._node import Node
 from lienthong.node._receive import receive, receive_many
@@ -27,9 +27,7 @@ class InMemoryTransport:
     def _peer(self, request: DeliveryRequest) -> Node:
         node = self._nodes.get(request.peer.name)
         if node is None or request.peer.name in self.down:
-            raise PeerUnreachable(
-                tr(f"không kết nối được {request.peer.name}", f"cannot reach {request.peer.name}")
-            )
+            raise PeerUnreachable(msg("node-peer-not-reachable", peer=request.peer.name))
         return node
 
     def deliver(self, request: DeliveryRequest) -> bytes:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.directory import ConfigurationAnchor, DirectoryError
-from lienthong.errors import LienthongError
+from lienthong.errors import LienthongError, message_of
 from lienthong.node._errors import NodeError
 from lienthong.node._home import SETTINGS, NodeHome
 from lienthong.store import migrate
@@ -39,7 +39,7 @@ def _copy(source: Path, target: Path) -> Path:
         os.chmod(target, 0o600)  # copyfile keeps an existing target's mode
     except OSError as exc:
         raise NodeError(
-            tr(f"không chép được {source}: {exc.strerror}", f"cannot copy {source}: {exc.strerror}")
+            msg("node-init-copy-failed", path=str(source), reason=exc.strerror or str(exc))
         ) from exc
     return target
 
@@ -63,9 +63,7 @@ def _from_pki(
     except LienthongError:
         raise
     except OSError as exc:
-        raise NodeError(
-            tr(f"không dùng được PKI {pki_home}: {exc}", f"cannot use the PKI {pki_home}: {exc}")
-        ) from exc
+        raise NodeError(msg("node-init-pki-unusable", path=str(pki_home), reason=message_of(exc))) from exc
     return KeyFiles(node.key_path, node.cert_path), [pki.issuing_path], signers
 
 
@@ -88,7 +86,7 @@ def init_home(
     """Create ``home`` for node ``name``; refuses a home that already holds a node."""
     with private_files():  # everything below is created for the owner only
         if (home / SETTINGS).exists():
-            raise NodeError(tr(f"{home} đã là thư mục điểm kết nối", f"{home} already holds a node"))
+            raise NodeError(msg("node-init-home-exists", path=str(home)))
         signers = dict(signers or {})
         chain = list(chain)
         if pki is not None:
@@ -97,20 +95,13 @@ def init_home(
             chain = chain or pki_chain
             signers = {**pki_signers, **signers}
         if tls is None:
-            raise NodeError(
-                tr(
-                    "cần khoá và chứng thư TLS (--key, --cert) hoặc --pki",
-                    "give a TLS key and certificate (--key, --cert) or --pki",
-                )
-            )
+            raise NodeError(msg("node-init-tls-missing"))
         if configuration is None and directory_url is None:
-            raise NodeError(tr("cần --configuration hoặc --directory", "give --configuration or --directory"))
+            raise NodeError(msg("node-init-configuration-missing"))
         try:
             anchor_text = ConfigurationAnchor.load(anchor).to_json()
         except (OSError, ValueError, DirectoryError) as exc:
-            raise NodeError(
-                tr(f"neo cấu hình không dùng được: {exc}", f"the configuration anchor is unusable: {exc}")
-            ) from exc
+            raise NodeError(msg("node-init-anchor-unusable", reason=message_of(exc))) from exc
         private_directory(home)
         (home / "anchor.json").write_text(anchor_text, encoding="utf-8")
         settings = NodeHome(

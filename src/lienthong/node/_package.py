@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.edxml import DigestSink, Limits, Package, parse_package
 from lienthong.store import BlobBatch, BlobCorrupt, BlobRef, BlobStore
 
@@ -92,7 +92,7 @@ class PackageSource:
                 yield chunk
         if digest.hexdigest() != self.sha256:
             raise BlobCorrupt(
-                tr(f"tệp gói tin {self.path} đã bị thay đổi.", f"the package file {self.path} has changed."),
+                msg("node-package-file-changed", path=str(self.path)),
                 expected=self.sha256,
                 actual=digest.hexdigest(),
             )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.errors import PdfSigningError
 from lienthong.node._errors import AttachmentNotPdf, PackageRefused, PdfNotSigned, Refusal
 from lienthong.node._node import Node
@@ -37,18 +37,15 @@ def sign_pdfs(
     signer = node.signers.get(sender)
     if signer is None:
         raise PackageRefused(
-            tr(
-                f"điểm kết nối không giữ khóa ký của {sender}",
-                f"this node holds no signing key of {sender}",
-            ),
+            msg("node-no-signing-key", sender=sender),
             reason=Refusal.NO_SIGNER,
         )
     if names := ", ".join(not_pdfs(files)):
-        raise AttachmentNotPdf(tr(f"không phải tệp PDF: {names}", f"not a PDF: {names}"))
+        raise AttachmentNotPdf(msg("node-not-pdf", names=names))
     signed = []
     for name, data in files:
         try:
             signed.append((name, sign_pdf(data, signer, reason=reason)))
         except PdfSigningError as exc:
-            raise PdfNotSigned(tr(f"không ký được {name}: ", f"cannot sign {name}: ") + exc.message) from exc
+            raise PdfNotSigned(msg("node-pdf-not-signed", name=name, reason=exc.message)) from exc
     return signed

@@ -30,7 +30,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from lienthong._clock import Clock, utc_now
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg, negotiate, render
 from lienthong.directory import Configuration
 from lienthong.errors import LienthongError
 from lienthong.net import peer_certificate
@@ -61,12 +61,14 @@ def _drain_limit(limit: int) -> int:
     return limit + min(limit * (_DRAIN_FACTOR - 1), _DRAIN_EXTRA)
 
 
-def _problem(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({"code": code, "message": message}, status_code=status)
+def _problem(request: Request, status: int, code: str, message: Message | str) -> JSONResponse:
+    """A problem body, its message in the language the caller's ``Accept-Language`` prefers."""
+    text = render(message, negotiate(request.headers.get("accept-language")))
+    return JSONResponse({"code": code, "message": text}, status_code=status)
 
 
-def _too_large(limit: int) -> JSONResponse:
-    return _problem(413, "too-large", tr(f"gói tin vượt {limit} byte", f"the package exceeds {limit} bytes"))
+def _too_large(request: Request, limit: int) -> JSONResponse:
+    return _problem(request, 413, "too-large", msg("node-peer-package-too-large", limit=limit))
 
 
 class _NodeCertificates:
@@ -105,7 +107,7 @@ def create_peer_app(
     app = FastAPI(title="lienthong peer", docs_url=None, redoc_url=None, openapi_url=None)
     node_certificates = _NodeCertificates()
 
-    def peer_node(node: Node) -> str | JSONResponse:
+    def peer_node(request: Request, node: Node) -> str | JSONResponse:
         """The name of the node whose TLS certificate the connection presented; 403 unless the
         certificate is a configured node's."""
         presented = peer()
@@ -113,27 +115,18 @@ def create_peer_app(
             name = node_certificates(node.configuration).get(hashlib.sha256(presented).hexdigest())
             if name is not None:
                 return name
-        return _problem(
-            403,
-            "peer-unknown",
-            tr(
-                "chứng thư TLS của bên gọi không phải của điểm kết nối nào trong cấu hình mạng",
-                "the caller's TLS certificate is not that of any node in the network configuration",
-            ),
-        )
+        return _problem(request, 403, "peer-unknown", msg("node-peer-unknown"))
 
     @app.post(PACKAGES_PATH)
     async def packages(request: Request) -> Response:
         node = current()
-        origin = peer_node(node)
+        origin = peer_node(request, node)
         if isinstance(origin, JSONResponse):
             return origin
         recipient = request.headers.get(RECIPIENT_HEADER, "").strip()
         if not recipient:
             return _problem(
-                400,
-                "recipient-missing",
-                tr(f"thiếu tiêu đề {RECIPIENT_HEADER}", f"{RECIPIENT_HEADER} is missing"),
+                request, 400, "recipient-missing", msg("node-peer-header-missing", header=RECIPIENT_HEADER)
             )
         limit = node.limits.max_package_bytes
         try:
@@ -142,7 +135,7 @@ def create_peer_app(
             length = 0
         drain = _drain_limit(limit)
         if length > drain:
-            return _too_large(limit)
+            return _too_large(request, limit)
         # Small bodies stay in memory; larger ones go to a file beside the blob store as they
         # arrive (64 KiB writes to the page cache: not worth a thread hop each).
         spool = Spool(node.blobs.temporary, threshold=node.limits.in_memory_bytes)
@@ -150,7 +143,7 @@ def create_peer_app(
             async for chunk in request.stream():
                 spool.write(chunk)
                 if spool.size > drain:  # hostile: stop reading, let the connection go
-                    return _too_large(limit)
+                    return _too_large(request, limit)
                 if spool.size > limit:
                     spool.drop()
             if spool.size > limit:
@@ -168,7 +161,7 @@ def create_peer_app(
                 lambda: receive(node, source, recipient=recipient, peer=origin, at=clock(), hop=hop)
             )
         except LienthongError as exc:  # the store failed: nothing was decided, the sender retries
-            return _problem(503, getattr(exc, "code", "unavailable"), str(exc))
+            return _problem(request, 503, getattr(exc, "code", "unavailable"), exc.message)
         finally:
             source.discard()
         return Response(raw, media_type=RECEIPT_TYPE)
@@ -178,7 +171,7 @@ def create_peer_app(
         """Several small packages (``_wire``): each checked and answered on its own, all stored
         in one transaction; the body is bounded, a package over the node's limit is refused."""
         node = current()
-        origin = peer_node(node)
+        origin = peer_node(request, node)
         if isinstance(origin, JSONResponse):
             return origin
         try:
@@ -186,9 +179,7 @@ def create_peer_app(
         except ValueError:
             length = 0
         too_large = _problem(
-            413,
-            "too-large",
-            tr(f"lô gói tin vượt {MAX_BATCH_BYTES} byte", f"the batch exceeds {MAX_BATCH_BYTES} bytes"),
+            request, 413, "too-large", msg("node-peer-batch-too-large", limit=MAX_BATCH_BYTES)
         )
         if length > MAX_BATCH_BYTES:
             return too_large
@@ -200,16 +191,16 @@ def create_peer_app(
         try:
             deliveries = decode_frames(bytes(body))
         except WireMalformed as exc:
-            return _problem(400, "batch-malformed", str(exc))
+            return _problem(request, 400, "batch-malformed", exc.message)
         if not deliveries:
-            return _problem(400, "batch-empty", tr("lô không có gói tin nào", "the batch holds no package"))
+            return _problem(request, 400, "batch-empty", msg("node-peer-batch-empty"))
         try:
             hop = hop_note(node, request.headers.get(TRACE_HEADER), peer())
             receipts = await run_in_threadpool(
                 lambda: receive_many(node, deliveries, peer=origin, at=clock(), hop=hop)
             )
         except LienthongError as exc:  # the store failed: nothing was decided, the sender retries
-            return _problem(503, getattr(exc, "code", "unavailable"), str(exc))
+            return _problem(request, 503, getattr(exc, "code", "unavailable"), exc.message)
         return Response(encode_receipts(receipts), media_type=RECEIPTS_TYPE)
 
     return app

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.edxml import BusinessType, DocumentPackage, Package, StatusPackage
 from lienthong.errors import LienthongError
 from lienthong.evidence import LogKind, Receipt, ReceiptOutcome, sha256_hex, sign_receipts
@@ -147,12 +147,9 @@ def _check_peer(node: Node, package: Package, peer: str, *, at: datetime) -> Non
     serving = route.node.name if route is not None and route.node is not None else None
     if serving != peer:
         raise PackageRefused(
-            tr(
-                f"điểm kết nối {peer} không phục vụ mã gửi {package.from_code}"
-                f" (do {serving or 'không điểm nào'} phục vụ)",
-                f"node {peer} does not serve the sender {package.from_code}"
-                f" (served by {serving or 'no node'})",
-            ),
+            msg("node-peer-not-sender-node", peer=peer, sender=package.from_code, serving=serving)
+            if serving is not None
+            else msg("node-peer-not-sender-node-unserved", peer=peer, sender=package.from_code),
             reason=Refusal.PEER_NOT_SENDER_NODE,
         )
 
@@ -160,10 +157,7 @@ def _check_peer(node: Node, package: Package, peer: str, *, at: datetime) -> Non
 def _check_addressed(node: Node, package: Package, recipient: str, *, at: datetime) -> None:
     if not served_here(node, recipient, at=at):
         raise PackageRefused(
-            tr(
-                f"mã {recipient} không thuộc điểm kết nối {node.name}",
-                f"the code {recipient} is not served by node {node.name}",
-            ),
+            msg("node-recipient-not-served-here", code=recipient, node=node.name),
             reason=Refusal.NOT_SERVED_HERE,
         )
     if isinstance(package, DocumentPackage):
@@ -171,7 +165,7 @@ def _check_addressed(node: Node, package: Package, recipient: str, *, at: dateti
         successors = {config.route(code, at=at).successor for code in package.to_codes}
         if recipient not in package.to_codes and recipient not in successors:
             raise PackageRefused(
-                tr(f"văn bản không gửi tới {recipient}", f"the document is not addressed to {recipient}"),
+                msg("node-not-addressed", recipient=recipient),
                 reason=Refusal.NOT_ADDRESSED,
             )
         return
@@ -195,9 +189,12 @@ def _check_addressed(node: Node, package: Package, recipient: str, *, at: dateti
             ]  # fmt: skip
     if not known:
         raise PackageRefused(
-            tr(
-                f"không có văn bản {document_id} của {sender} giữa {package.from_code} và {recipient}",
-                f"no document {document_id} of {sender} between {package.from_code} and {recipient}",
+            msg(
+                "node-unknown-document-between",
+                document=document_id,
+                sender=sender,
+                reporter=package.from_code,
+                recipient=recipient,
             ),
             reason=Refusal.UNKNOWN_DOCUMENT,
         )
@@ -238,10 +235,7 @@ def _store_in(
     held = inbox.get(message_id, recipient)
     if held is not None and held.package_sha256 != digest:
         raise PackageRefused(
-            tr(
-                f"thông điệp {package.document_id} đã nhận với nội dung khác",
-                f"message {package.document_id} was already received with different content",
-            ),
+            msg("node-message-received-differently", document=package.document_id),
             reason=Refusal.MESSAGE_CONFLICT,
         )
     if held is None:
@@ -342,7 +336,7 @@ def _issue(node: Node, store: NodeStore, receipts: Sequence[Receipt]) -> list[by
             message_id=receipt.message_id,
             recipient=receipt.recipient,
             accepted=receipt.accepted,
-            reason=receipt.reason,
+            reason=receipt.why,
             direction=Direction.OUT,
             at=receipt.at,
         )
@@ -376,9 +370,17 @@ def _refusal(
         outcome=ReceiptOutcome.REFUSED,
         node=node.name,
         at=at,
-        reason=refusal.message,
         reason_code=refusal.reason.value,
+        reason_message=_why(refusal),
     )
+
+
+def _why(refusal: PackageRefused) -> Message:
+    """The refusal's reason as the receipt signs it: a code and parameters, never a sentence
+    (a text from a part not yet speaking in messages travels as the parameter of one)."""
+    if isinstance(refusal.message, Message):
+        return refusal.message
+    return msg("node-refused", reason=refusal.message)
 
 
 def refuse_unread(node: Node, *, recipient: str, sha256: str, size: int, at: datetime) -> bytes:
@@ -386,10 +388,7 @@ def refuse_unread(node: Node, *, recipient: str, sha256: str, size: int, at: dat
     was hashed as it streamed in but not kept: nothing of it is stored."""
     limit = node.limits.max_package_bytes
     refusal = PackageRefused(
-        tr(
-            f"gói tin {size} byte vượt giới hạn {limit} byte",
-            f"the package of {size} bytes exceeds the limit of {limit}",
-        ),
+        msg("node-package-too-large", size=size, limit=limit),
         reason=Refusal.TOO_LARGE,
     )
     return _refuse(node, None, recipient, sha256, refusal, at=at)

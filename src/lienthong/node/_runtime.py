@@ -12,9 +12,10 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.directory import ConfigurationAnchor, ConfigurationClient, DirectoryError
 from lienthong.edxml import DEFAULT_LIMITS, Limits
+from lienthong.errors import message_of
 from lienthong.net import client_context
 from lienthong.node._errors import NodeError
 from lienthong.node._home import NodeHome
@@ -67,28 +68,19 @@ class NodeRuntime:
     def _source(self) -> ConfigurationSource:
         home = self.home
         if home.anchor_path is None:
-            raise NodeError(
-                tr("node.json thiếu neo cấu hình (anchor)", "node.json has no configuration anchor")
-            )
+            raise NodeError(msg("node-home-no-anchor"))
         try:
             anchor = ConfigurationAnchor.load(home.anchor_path)
         except (OSError, ValueError, DirectoryError) as exc:
-            raise NodeError(
-                tr(f"không đọc được neo cấu hình: {exc}", f"cannot read the configuration anchor: {exc}")
-            ) from exc
+            raise NodeError(msg("node-anchor-unreadable", reason=message_of(exc))) from exc
         file = self.settings.configuration
         if file is not None or home.directory_url is None:
             path = file or home.configuration_path
             if path is None:
-                raise NodeError(
-                    tr("chưa có tệp cấu hình mạng hay địa chỉ trung tâm danh bạ",
-                       "neither a configuration file nor a directory URL is set")
-                )  # fmt: skip
+                raise NodeError(msg("node-no-configuration-source"))
             return ConfigurationFile(path, anchor)
         if home.directory_tls_anchors is None:
-            raise NodeError(
-                tr("node.json thiếu directory_tls_anchors", "node.json has no directory_tls_anchors")
-            )
+            raise NodeError(msg("node-home-no-directory-anchors"))
         tls = client_context(
             anchors=home.directory_tls_anchors, certificate=self.fullchain(), key=home.key_path
         )
@@ -123,7 +115,7 @@ class NodeRuntime:
         path = self.run_directory() / "anchors.pem"
         anchors = self.source.configuration().content.anchors
         if not anchors:
-            raise NodeError(tr("cấu hình mạng không có CA gốc", "the network configuration has no anchors"))
+            raise NodeError(msg("node-configuration-no-anchors"))
         path.write_text("".join(a.certificate_pem.rstrip("\n") + "\n" for a in anchors), encoding="ascii")
         return path
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from lienthong._clock import Clock, utc_now
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.directory import (
     Configuration,
     ConfigurationAnchor,
@@ -25,6 +25,7 @@ from lienthong.directory import (
     ConfigurationRefused,
     verify_configuration,
 )
+from lienthong.errors import message_of
 
 _log = logging.getLogger("lienthong.node.configuration")
 
@@ -79,12 +80,7 @@ class ConfigurationFile:
                     self._seen = stamp
                     self._read()
             if self._current is None:
-                raise ConfigurationMissing(
-                    tr(
-                        f"không đọc được cấu hình mạng hợp lệ từ {self.path}",
-                        f"no valid network configuration could be read from {self.path}",
-                    )
-                )
+                raise ConfigurationMissing(msg("node-configuration-missing", path=str(self.path)))
             return self._current
 
     def _read(self) -> None:
@@ -94,10 +90,7 @@ class ConfigurationFile:
         except (OSError, ConfigurationRefused) as exc:
             if self._current is None:
                 raise ConfigurationMissing(
-                    tr(
-                        f"cấu hình {self.path} không dùng được: {exc}",
-                        f"configuration {self.path} refused: {exc}",
-                    )
+                    msg("node-configuration-refused", path=str(self.path), reason=message_of(exc))
                 ) from exc
             _log.warning(
                 "configuration %s refused, keeping version %s: %s", self.path, self._current.version, exc

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.edxml import StatusCode
 from lienthong.store import StatusEntry
 
@@ -36,7 +36,7 @@ RECALL_ANSWERS = frozenset({S.RECALL_ACCEPTED, S.RECALL_REFUSED})
 class StatusProblem:
     """Why a status may not be sent now."""
 
-    message: str
+    message: Message
     #: True when the request itself is wrong (no reason for 02, 13 from a recipient), False
     #: when it is only out of order.
     invalid: bool = False
@@ -82,10 +82,8 @@ def visible_steps(timeline: Iterable[StatusEntry], code: str) -> tuple[StatusEnt
     )
 
 
-def _out_of_order(code: StatusCode, vi: str, en: str) -> StatusProblem:
-    return StatusProblem(
-        tr(f"Không gửi được trạng thái {code.value}: {vi}", f"Cannot send {code.value}: {en}")
-    )
+def _out_of_order(code: StatusCode, why: Message) -> StatusProblem:
+    return StatusProblem(msg("node-status-out-of-order", status=code.value, why=why))
 
 
 def status_problem(
@@ -94,33 +92,31 @@ def status_problem(
     """Why ``code`` may not follow ``sent`` now; None when it may."""
     if code is S.RECALL_REQUESTED:
         return StatusProblem(
-            tr("mã 13 do bên gửi gửi: hãy dùng thu hồi", "13 is the sender's: use recall instead"),
+            msg("node-status-13-is-senders"),
             invalid=True,
         )
     if code in RECALL_ANSWERS:
         if not recall_requested:
-            return _out_of_order(code, "chưa có yêu cầu thu hồi (13)", "no recall request (13) was received")
+            return _out_of_order(code, msg("node-status-no-recall-request"))
         if RECALL_ANSWERS & set(sent):
-            return _out_of_order(code, "đã trả lời yêu cầu thu hồi", "the recall was already answered")
+            return _out_of_order(code, msg("node-status-recall-answered"))
         return None
     if S.REFUSED in sent:
-        return _out_of_order(code, "văn bản đã bị từ chối (02)", "the document was refused (02)")
+        return _out_of_order(code, msg("node-status-after-refused"))
     if S.DONE in sent:
-        return _out_of_order(code, "văn bản đã hoàn thành (06)", "the document is done (06)")
+        return _out_of_order(code, msg("node-status-after-done"))
     if code is S.REFUSED:
         if not (description or "").strip():
-            return StatusProblem(
-                tr("từ chối (02) cần nêu lý do", "a refusal (02) needs a reason"), invalid=True
-            )
+            return StatusProblem(msg("node-status-refusal-needs-reason"), invalid=True)
         if S.REGISTERED in sent:
-            return _out_of_order(code, "văn bản đã được tiếp nhận (03)", "the document was registered (03)")
+            return _out_of_order(code, msg("node-status-after-registered"))
         return None
     highest = max((_RANK[c] for c in sent if c in _RANK), default=0)
     rank = _RANK[code]
     if code in sent and code not in _REPEATABLE:
-        return _out_of_order(code, "trạng thái này đã được gửi", "this status was already sent")
+        return _out_of_order(code, msg("node-status-already-sent"))
     if rank < highest:
-        return _out_of_order(code, "trạng thái sau đã được gửi", "a later status was already sent")
+        return _out_of_order(code, msg("node-status-later-sent"))
     if rank >= _RANK[S.ASSIGNED] and S.REGISTERED not in sent:
-        return _out_of_order(code, "cần tiếp nhận (03) trước", "the document must be registered (03) first")
+        return _out_of_order(code, msg("node-status-register-first"))
     return None

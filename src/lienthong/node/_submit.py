@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.edxml import DocumentPackage, Package, StatusPackage, validate_package
 from lienthong.errors import LienthongError
 from lienthong.evidence import LogKind
@@ -117,10 +117,7 @@ def check(
     validate_package(package)
     if not served_here(node, package.from_code, at=at):
         raise PackageRefused(
-            tr(
-                f"mã gửi {package.from_code} không thuộc điểm kết nối {node.name}",
-                f"the sender {package.from_code} is not served by node {node.name}",
-            ),
+            msg("node-sender-not-served-here", sender=package.from_code, node=node.name),
             reason=Refusal.NOT_SERVED_HERE,
         )
     if package.signature is not None:
@@ -129,10 +126,7 @@ def check(
     signer = node.signers.get(package.from_code)
     if signer is None:
         raise PackageRefused(
-            tr(
-                f"gói tin chưa ký và không có khóa ký của {package.from_code}",
-                f"the package is unsigned and no signing key of {package.from_code} is held",
-            ),
+            msg("node-unsigned-no-signer", sender=package.from_code),
             reason=Refusal.NO_SIGNER,
         )
     # Its own TraceHeader first: nothing may be added once the package is signed.
@@ -261,10 +255,7 @@ def _record(
 def _repeat(earlier: list[OutboxEntry], package: Package, digest: str) -> Submission:
     if earlier[0].item.package_sha256 != digest:
         raise PackageRefused(
-            tr(
-                f"văn bản {package.document_id} đã được gửi với nội dung khác",
-                f"document {package.document_id} was already sent with different content",
-            ),
+            msg("node-document-sent-differently", document=package.document_id),
             reason=Refusal.MESSAGE_CONFLICT,
         )
     return Submission(earlier[0].message_id, package.document_id, digest, tuple(earlier), repeated=True)
@@ -289,10 +280,7 @@ def _recipients(store: NodeStore, package: Package) -> tuple[str, ...]:
         found = (sender,)
     if not found:
         raise PackageRefused(
-            tr(
-                f"không có văn bản {document} để gửi trạng thái {package.status_code.value}",
-                f"no document {document} to report status {package.status_code.value} on",
-            ),
+            msg("node-status-no-document", document=document, status=package.status_code.value),
             reason=Refusal.UNKNOWN_DOCUMENT,
         )
     return found
@@ -320,12 +308,12 @@ def _items(
             if successor is not None and config.route(successor, at=at).deliverable:
                 yield replace(base, deliver_to=successor, redirected_from=code)
             else:
-                reason = tr(f"mã đã đóng: {route.problem}", f"code closed: {route.problem}")
+                reason = msg("node-code-closed", problem=route.problem or code)
                 yield replace(base, state=DeliveryState.FAILED, last_error=reason)
             continue
         if route.node is None:
             raise PackageRefused(
-                route.problem or tr(f"không gửi được tới {code}", f"cannot deliver to {code}"),
+                route.problem or msg("node-cannot-deliver-to", code=code),
                 reason=Refusal.RECIPIENT_UNKNOWN,
             )
         yield base

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from lienthong._i18n import tr
+from lienthong._i18n import Language, say
 from lienthong.edxml import VIETNAM_TZ, DigestSink, DocumentPackage, StatusCode, parse_package
 from lienthong.errors import LienthongError
 from lienthong.evidence import EvidenceError, LogKind, read_receipt
@@ -135,8 +135,8 @@ class DocumentTrace:
             ],
         }
 
-    def lines(self) -> list[str]:
-        """The trace for people, one fact a line."""
+    def lines(self, language: Language | None = None) -> list[str]:
+        """The trace for people, one fact a line, in ``language`` (the process's by default)."""
         out = [f"{self.document_id}  @{self.node}"]
         for organ, stamp_at in self.package_trace:
             out.append(f"  TraceHeader  {organ}  {_iso(stamp_at) or '-'}")
@@ -144,15 +144,16 @@ class DocumentTrace:
             arrow = f"{leg.sender} → {leg.recipient}"
             if leg.deliver_to != leg.recipient:
                 arrow += f" (→ {leg.deliver_to})"
-            way = tr("đi", "out") if leg.direction == Direction.OUT.value else tr("đến", "in")
+            out_way = leg.direction == Direction.OUT.value
+            way = say("node-trace-out", language) if out_way else say("node-trace-in", language)
             out.append(f"  {way:<4}{arrow}  [{leg.state}]")
             for label, value in (
-                (tr("nhận gửi", "accepted"), _iso(leg.accepted_at)),
-                (tr("gửi lúc", "sent"), _iso(leg.sent_at)),
-                (tr("đã đến", "received"), _iso(leg.received_at)),
-                (tr("điểm", "nodes"), f"{leg.from_node or '?'} → {leg.to_node or '?'}"),
-                (tr("biên nhận", "receipt"), leg.receipt),
-                (tr("thu hồi", "recall"), leg.recall),
+                (say("node-trace-accepted", language), _iso(leg.accepted_at)),
+                (say("node-trace-sent", language), _iso(leg.sent_at)),
+                (say("node-trace-received", language), _iso(leg.received_at)),
+                (say("node-trace-nodes", language), f"{leg.from_node or '?'} → {leg.to_node or '?'}"),
+                (say("node-trace-receipt", language), leg.receipt),
+                (say("node-trace-recall", language), leg.recall),
             ):
                 if value:
                     out.append(f"      {label:<10}{value}")

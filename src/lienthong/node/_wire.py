@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from typing import Final
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 
 PACKAGES_PATH = "/v1/peer/packages"
 RECIPIENT_HEADER = "Lienthong-Recipient"
@@ -45,13 +45,21 @@ _LABEL = re.compile(r"[!-~]{1,64}")
 class WireMalformed(ValueError):
     """A batch body or a receipts body that does not follow the framing."""
 
+    def __init__(self, message: Message) -> None:
+        super().__init__(message)
+        #: What is wrong, as data (the peer endpoint renders it for its caller).
+        self.message = message
+
+    def __str__(self) -> str:
+        return str(self.message)
+
 
 def encode_frames(frames: Sequence[tuple[str, bytes]]) -> bytes:
     """``(label, bytes)`` pairs as one body."""
     out = bytearray()
     for label, data in frames:
         if _LABEL.fullmatch(label) is None:
-            raise WireMalformed(tr(f"nhãn khung không hợp lệ: {label!r}", f"invalid frame label: {label!r}"))
+            raise WireMalformed(msg("node-wire-label-invalid", label=repr(label)))
         out += b"%d %s\n" % (len(data), label.encode("ascii"))
         out += data
     return bytes(out)
@@ -64,18 +72,14 @@ def decode_frames(body: bytes, *, max_frames: int = MAX_BATCH_PACKAGES) -> list[
     position = 0
     while position < len(body):
         if len(frames) >= max_frames:
-            raise WireMalformed(
-                tr(f"lô có quá {max_frames} gói tin", f"the batch holds more than {max_frames} packages")
-            )
+            raise WireMalformed(msg("node-wire-too-many-frames", limit=max_frames))
         end = body.find(b"\n", position, position + 96)
         head = body[position:end].split(b" ") if end >= 0 else []
         if len(head) != 2 or not head[0].isdigit() or _LABEL.fullmatch(head[1].decode("latin-1")) is None:
-            raise WireMalformed(
-                tr(f"đầu khung hỏng ở byte {position}", f"unreadable frame header at byte {position}")
-            )
+            raise WireMalformed(msg("node-wire-header-unreadable", position=position))
         size, start = int(head[0]), end + 1
         if start + size > len(body):
-            raise WireMalformed(tr(f"khung cắt cụt ở byte {position}", f"truncated frame at byte {position}"))
+            raise WireMalformed(msg("node-wire-frame-truncated", position=position))
         frames.append((head[1].decode("ascii"), bytes(view[start : start + size])))
         position = start + size
     return frames
@@ -89,10 +93,5 @@ def decode_receipts(body: bytes, *, expected: int) -> list[bytes]:
     """The receipts of a batch answer, ``expected`` of them, in order."""
     frames = decode_frames(body, max_frames=expected)
     if len(frames) != expected or any(label != _RECEIPT_LABEL for label, _ in frames):
-        raise WireMalformed(
-            tr(
-                f"câu trả lời có {len(frames)} biên nhận, cần {expected}",
-                f"the answer holds {len(frames)} receipts, not {expected}",
-            )
-        )
+        raise WireMalformed(msg("node-wire-receipt-count", count=len(frames), expected=expected))
     return [raw for _, raw in frames]

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Final, TypeVar
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.store._errors import BlobCorrupt, BlobNotFound
 
 #: Bytes read or written at a time: enough to keep syscalls rare, small enough never to matter.
@@ -123,7 +123,7 @@ class BlobStore:
         try:
             return self.path(sha256).open("rb")
         except FileNotFoundError as exc:
-            raise BlobNotFound(tr(f"không có blob {sha256}.", f"no blob {sha256}."), digest=sha256) from exc
+            raise BlobNotFound(msg("store-blob-not-found", digest=sha256), digest=sha256) from exc
 
     def read_verified(self, sha256: str) -> Iterable[bytes]:
         """The blob in chunks, checked against its name at the end; raises ``BlobCorrupt``."""
@@ -134,7 +134,7 @@ class BlobStore:
                 yield chunk
         if hasher.hexdigest() != sha256:
             raise BlobCorrupt(
-                tr(f"blob {sha256} đã bị hỏng trên đĩa.", f"the blob {sha256} is corrupt on disk."),
+                msg("store-blob-corrupt", digest=sha256),
                 expected=sha256,
                 actual=hasher.hexdigest(),
             )
@@ -143,7 +143,7 @@ class BlobStore:
         try:
             return self.path(sha256).stat().st_size
         except FileNotFoundError as exc:
-            raise BlobNotFound(tr(f"không có blob {sha256}.", f"no blob {sha256}."), digest=sha256) from exc
+            raise BlobNotFound(msg("store-blob-not-found", digest=sha256), digest=sha256) from exc
 
     def _move_in(self, temp: str, digest: str) -> list[str]:
         """Rename ``temp`` to the blob's name (or remove it: a blob has the name already); the
@@ -215,10 +215,7 @@ class BlobBatch:
             digest, size = _write(fd, source)
             if expected_sha256 is not None and digest != expected_sha256.lower():
                 raise BlobCorrupt(
-                    tr(
-                        f"dữ liệu có SHA-256 {digest}, không phải {expected_sha256}.",
-                        f"the bytes hash to {digest}, not {expected_sha256}.",
-                    ),
+                    msg("store-blob-digest-mismatch", actual=digest, expected=expected_sha256),
                     expected=expected_sha256,
                     actual=digest,
                 )
@@ -293,7 +290,7 @@ def _checked(sha256: str) -> str:
     # The digest becomes a path: anything but 64 hex digits could climb out of the store.
     if not _DIGEST.fullmatch(sha256):
         raise BlobNotFound(
-            tr(f"'{sha256}' không phải mã SHA-256.", f"'{sha256}' is not a SHA-256 digest."),
+            msg("store-blob-digest-invalid", digest=sha256),
             digest=sha256,
         )
     return sha256

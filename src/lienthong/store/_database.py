@@ -28,7 +28,7 @@ from sqlalchemy.exc import (
 )
 from sqlalchemy.orm import Session, sessionmaker
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.store._errors import DatabaseUnavailable, StoreConflict, StoreError
 
 #: The database used when none is given: a file in the working directory.
@@ -49,30 +49,13 @@ def translate_errors() -> Iterator[None]:
     try:
         yield
     except IntegrityError as exc:
-        raise StoreConflict(
-            tr(
-                f"thay đổi mâu thuẫn với dữ liệu đã lưu: {_one_line(exc.orig)}",
-                f"the change conflicts: {_one_line(exc.orig)}",
-            )
-        ) from exc
+        raise StoreConflict(msg("store-conflict", detail=_one_line(exc.orig))) from exc
     except OperationalError as exc:
-        raise DatabaseUnavailable(
-            tr(
-                f"không dùng được cơ sở dữ liệu: {_one_line(exc.orig)}",
-                f"the database is unavailable: {_one_line(exc.orig)}",
-            )
-        ) from exc
+        raise DatabaseUnavailable(msg("store-database-unavailable", detail=_one_line(exc.orig))) from exc
     except (ArgumentError, NoSuchModuleError) as exc:
-        raise DatabaseUnavailable(
-            tr(
-                f"địa chỉ cơ sở dữ liệu không hợp lệ: {_one_line(exc)}",
-                f"invalid database URL: {_one_line(exc)}",
-            )
-        ) from exc
+        raise DatabaseUnavailable(msg("store-database-url-invalid", detail=_one_line(exc))) from exc
     except (DBAPIError, SQLAlchemyError) as exc:
-        raise StoreError(
-            tr(f"lỗi cơ sở dữ liệu: {_one_line(exc)}", f"database error: {_one_line(exc)}")
-        ) from exc
+        raise StoreError(msg("store-database-error", detail=_one_line(exc))) from exc
 
 
 class Database:

@@ -13,6 +13,7 @@ SQLAlchemy's exceptions never pass this boundary: ``translate_errors`` maps them
 
 from __future__ import annotations
 
+from lienthong._i18n import Message
 from lienthong.errors import StoreError
 
 __all__ = [
@@ -48,7 +49,7 @@ class BlobNotFound(StoreError):
 
     code = "blob-not-found"
 
-    def __init__(self, message: str, *, digest: str) -> None:
+    def __init__(self, message: Message | str, *, digest: str) -> None:
         super().__init__(message)
         #: The SHA-256 digest (hex) that was asked for.
         self.digest = digest
@@ -59,7 +60,7 @@ class BlobCorrupt(StoreError):
 
     code = "blob-corrupt"
 
-    def __init__(self, message: str, *, expected: str, actual: str) -> None:
+    def __init__(self, message: Message | str, *, expected: str, actual: str) -> None:
         super().__init__(message)
         self.expected = expected
         self.actual = actual

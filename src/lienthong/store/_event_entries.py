@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from lienthong._i18n import Message
 from lienthong.evidence import LogKind
 from lienthong.store._node_entries import PackageKind
 
@@ -30,8 +31,9 @@ class EventEntry:
     position: int | None = None
     #: A receipt in: did the peer accept the package?
     accepted: bool | None = None
-    #: The peer's refusal, or why delivery was given up.
-    reason: str | None = None
+    #: The peer's refusal, or why delivery was given up: a message (a sentence in entries
+    #: written before messages were data).
+    reason: Message | str | None = None
 
 
 @dataclass(frozen=True, slots=True)

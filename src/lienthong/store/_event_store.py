@@ -16,7 +16,8 @@ from typing import cast
 from sqlalchemy import RowMapping, Table, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from lienthong.evidence import LogKind
+from lienthong._i18n import Message
+from lienthong.evidence import LogKind, load_message
 from lienthong.store._database import Database
 from lienthong.store._event_entries import EventEntry, EventPage, WebhookEntry
 from lienthong.store._event_rows import ApiWebhookRow
@@ -111,11 +112,13 @@ class EventStore:
         rows = self._session.execute(query)
         return {str(sha): str(code) for sha, code in rows}
 
-    def _receipts(self, shas: list[str]) -> dict[str, tuple[bool, str | None]]:
+    def _receipts(self, shas: list[str]) -> dict[str, tuple[bool, Message | str | None]]:
         query = select(_RECEIPTS.c.sha256, _RECEIPTS.c.accepted, _RECEIPTS.c.reason).where(
             _RECEIPTS.c.sha256.in_(shas), _RECEIPTS.c.direction == Direction.IN.value
         )
-        return {str(r.sha256): (bool(r.accepted), r.reason) for r in self._session.execute(query)}
+        return {
+            str(r.sha256): (bool(r.accepted), load_message(r.reason)) for r in self._session.execute(query)
+        }
 
     # -- webhooks ----------------------------------------------------------------------------
 
@@ -226,7 +229,7 @@ def _outgoing(
     kind: LogKind,
     outbox: dict[tuple[str, str], tuple[str, str]],
     codes: dict[str, str],
-    receipts: dict[str, tuple[bool, str | None]],
+    receipts: dict[str, tuple[bool, Message | str | None]],
 ) -> EventEntry | None:
     found = outbox.get((str(row["message_id"]), str(row["party"])))
     if found is None:
@@ -235,7 +238,7 @@ def _outgoing(
     sha = str(row["sha256"])
     accepted, reason = receipts.get(sha, (None, None)) if kind is LogKind.RECEIPT_IN else (None, None)
     if kind is LogKind.DELIVERY_FAILED:
-        reason = str(row["note"]) or None
+        reason = load_message(str(row["note"]))
     return EventEntry(
         seq=int(row["seq"]),
         at=row["at"],

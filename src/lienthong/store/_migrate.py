@@ -9,7 +9,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
+from lienthong.errors import message_of
 from lienthong.store._database import Database, translate_errors
 from lienthong.store._errors import MigrationFailed, StoreError
 
@@ -47,9 +48,7 @@ def migrate(database: Database, *, revision: str = "head") -> str:
     except StoreError:
         raise
     except Exception as exc:  # alembic raises its own CommandError and plain exceptions
-        raise MigrationFailed(
-            tr(f"không cập nhật được lược đồ: {exc}", f"cannot migrate the schema: {exc}")
-        ) from exc
+        raise MigrationFailed(msg("store-migration-failed", reason=message_of(exc))) from exc
     reached = current_revision(database)
     assert reached is not None
     return reached

@@ -10,6 +10,7 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from lienthong._i18n import Message
 from lienthong.evidence import LogRecord
 
 
@@ -70,7 +71,8 @@ class OutboxItem:
     state: DeliveryState = DeliveryState.QUEUED
     #: Set when the recipient's code was closed and ``deliver_to`` is its successor.
     redirected_from: str | None = None
-    last_error: str | None = None
+    #: Why it failed at once (code closed): a message; stored as its code and parameters.
+    last_error: Message | str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +85,9 @@ class OutboxEntry:
     attempts: int
     created_at: datetime
     next_attempt_at: datetime
-    last_error: str | None
+    #: Why the last attempt failed, or the peer refused: a message (its code and parameters are
+    #: what is stored); a sentence in rows written before messages were data.
+    last_error: Message | str | None
     receipt_sha256: str | None
     #: Set while claimed: only the holder of this token may settle the row.
     claim_token: str | None
@@ -123,7 +127,9 @@ class ReceiptEntry:
     message_id: str
     recipient: str
     accepted: bool
-    reason: str | None
+    #: Why the package was refused: a message (stored as its code and parameters, JSON, rendered
+    #: by the reader); a sentence in rows written before messages were data; None if accepted.
+    reason: Message | str | None
     #: OUT: this node issued it; IN: a peer returned it for a package sent from here.
     direction: Direction
     at: datetime

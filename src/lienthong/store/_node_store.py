@@ -22,7 +22,8 @@ from typing import Any, cast
 from sqlalchemy import ColumnElement, RowMapping, Table, and_, bindparam, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from lienthong.evidence import LogKind
+from lienthong._i18n import Message
+from lienthong.evidence import LogKind, dump_message, load_message
 from lienthong.store import _message_log
 from lienthong.store._database import Database
 from lienthong.store._node_entries import (
@@ -203,7 +204,7 @@ class NodeStore:
                         "created_at": at,
                         "next_attempt_at": at,
                         "deadline": item.deadline,
-                        "last_error": item.last_error,
+                        "last_error": _dumped(item.last_error),
                     }
                     for item in fresh.values()
                 ],
@@ -268,7 +269,7 @@ class NodeStore:
         token: str,
         state: DeliveryState,
         next_attempt_at: datetime | None = None,
-        last_error: str | None = None,
+        last_error: Message | str | None = None,
         receipt_sha256: str | None = None,
     ) -> bool:
         """Record a claimed row's outcome; False (nothing changed) unless ``token`` still holds it."""
@@ -277,13 +278,13 @@ class NodeStore:
             "token": token,
             "state": state.value,
             "next_attempt_at": next_attempt_at,
-            "last_error": last_error,
+            "last_error": _dumped(last_error),
             "receipt_sha256": receipt_sha256,
         }
         return self._execute(_SETTLE, values).first() is not None
 
     def settle_many(
-        self, outcomes: Mapping[int, tuple[DeliveryState, str | None, str | None]], *, token: str
+        self, outcomes: Mapping[int, tuple[DeliveryState, str | None, Message | str | None]], *, token: str
     ) -> set[int]:
         """``settle`` for many rows in two statements: row id → (state, receipt_sha256,
         last_error), None keeping what the row holds; the ids of the rows settled (those
@@ -303,7 +304,7 @@ class NodeStore:
                         "state": state.value,
                         "next_attempt_at": None,
                         "receipt_sha256": receipt_sha256,
-                        "last_error": last_error,
+                        "last_error": _dumped(last_error),
                     }
                     for entry_id, (state, receipt_sha256, last_error) in outcomes.items()
                     if entry_id in held
@@ -443,7 +444,7 @@ class NodeStore:
                     "message_id": entry.message_id,
                     "recipient": entry.recipient,
                     "accepted": entry.accepted,
-                    "reason": entry.reason,
+                    "reason": _dumped(entry.reason),
                     "direction": entry.direction.value,
                     "at": entry.at,
                 }
@@ -554,9 +555,10 @@ class NodeStore:
         document_id: str,
         party: str,
         sha256: str = "",
-        note: str = "",
+        note: Message | str = "",
     ) -> LogEntry:
-        """Append one entry to the hash-chained log (only inside ``begin(write=True)``)."""
+        """Append one entry to the hash-chained log (only inside ``begin(write=True)``); a
+        message ``note`` is logged as its code and parameters (``dump_message``)."""
         return _message_log.append(
             self._session,
             at=at,
@@ -565,7 +567,7 @@ class NodeStore:
             document_id=document_id,
             party=party,
             sha256=sha256,
-            note=note,
+            note=dump_message(note),
         )
 
     def log_head(self) -> tuple[int, str]:
@@ -597,11 +599,15 @@ def _outbox(row: RowMapping) -> OutboxEntry:
         attempts=row["attempts"],
         created_at=row["created_at"],
         next_attempt_at=row["next_attempt_at"],
-        last_error=row["last_error"],
+        last_error=load_message(row["last_error"]),
         receipt_sha256=row["receipt_sha256"],
         claim_token=row["claim_token"],
         lease_until=row["lease_until"],
     )
+
+
+def _dumped(message: Message | str | None) -> str | None:
+    return None if message is None else dump_message(message)
 
 
 def _inbox(row: RowMapping) -> InboxEntry:
@@ -625,7 +631,7 @@ def _receipt(row: RowMapping) -> ReceiptEntry:
         message_id=row["message_id"],
         recipient=row["recipient"],
         accepted=row["accepted"],
-        reason=row["reason"],
+        reason=load_message(row["reason"]),
         direction=Direction(row["direction"]),
         at=row["at"],
     )
