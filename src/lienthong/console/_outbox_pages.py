@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from lienthong._i18n import Message
 from lienthong.console import _sending, _words
 from lienthong.console._session import Session
 from lienthong.console._web import COMPOSE_ROLES, PREFIX, Console, language, may
@@ -60,7 +61,7 @@ def outbox_router(console: Console) -> APIRouter:
         request: Request,
         session: Session,
         *,
-        errors: dict[str, str],
+        errors: dict[str, Message | str],
         values: dict[str, Any],
         status: int = 200,
     ) -> Response:
@@ -111,7 +112,7 @@ def outbox_router(console: Console) -> APIRouter:
                     data = await upload.read(limit + 1 - total)
                     total += len(data)
                     files.append((upload.filename, data))
-        errors: dict[str, str] = {}
+        errors: dict[str, Message | str] = {}
         if total > limit:
             t = _words.words(language(request))
             errors["files"] = f"{t['files']}: > {limit:,} B"
