@@ -135,7 +135,10 @@ def test_refused_configurations_leave_the_cached_one_in_use(
     ) as old:
         outcome = refused(old.url)
         assert outcome.reason is RefusalReason.OLDER_VERSION
-        assert isinstance(outcome.message, Message) and outcome.message.code == "directory-configuration-rollback"
+        assert (
+            isinstance(outcome.message, Message)
+            and outcome.message.code == "directory-configuration-rollback"
+        )
         assert outcome.message.params["held"] == genuine.version
         assert f"({genuine.version}): rollback refused" in outcome.message.render("en")
         assert f"({genuine.version}): từ chối quay lui" in outcome.message.render("vi")
