@@ -7,10 +7,12 @@ import dataclasses
 import io
 import json
 import logging
+import ssl
 import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from typer.testing import CliRunner
@@ -22,6 +24,8 @@ from lienthong.statistics import (
     ReportImplausible,
     ReportMalformed,
     ReportOutbox,
+    ReportRejected,
+    StatisticsClient,
     StatisticsReport,
     build_report,
     configure_json_logging,
@@ -147,6 +151,35 @@ def test_outbox_keeps_its_last_error_as_data_and_reads_an_older_text() -> None:
     assert ReportOutbox.from_json(json.dumps(older).encode()).pending[0].last_error == (
         "Trung tâm danh bạ trả lỗi 503."
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (  # a directory that answers with the message as data: kept as data, rendered here
+            {"message_code": "portal-report-agency-not-served", "params": {"node": "n1", "agency": "X"}},
+            msg("portal-report-agency-not-served", node="n1", agency="X"),
+        ),
+        ({"message_code": "from-a-newer-directory", "params": {}}, "its sentence"),  # unknown: its text
+        ({}, "its sentence"),  # an older directory: its text
+    ],
+)
+def test_a_refusal_by_the_directory_keeps_its_message(body: dict[str, object], expected: object) -> None:
+    def directory(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(403, json={"code": "report-not-entitled", "message": "its sentence", **body})
+
+    signed = sign_report(_report(), ec.generate_private_key(ec.SECP256R1()))
+    with StatisticsClient("https://directory.example", tls=ssl.create_default_context()) as client:
+        client._http = httpx.Client(transport=httpx.MockTransport(directory))
+        with pytest.raises(ReportRejected) as refused:
+            client.send(signed)
+    assert (refused.value.status, refused.value.problem) == (403, "report-not-entitled")
+    assert refused.value.message == expected
+    if isinstance(expected, Message):
+        assert refused.value.render("en") == "The node n1 does not serve X."
+        assert refused.value.render("vi") == unicodedata.normalize(
+            "NFC", "Điểm kết nối n1 không phục vụ mã X."
+        )
 
 
 def test_outbox_backoff_follows_its_own_base_and_cap() -> None:
