@@ -51,7 +51,9 @@ def _problem(response: httpx.Response, status: int) -> str:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/json"
     body = response.json()
-    assert set(body) == {"code", "message"} and body["message"]
+    # The message as data beside the sentence once problem bodies carry it (lienthong.net).
+    assert set(body) in ({"code", "message"}, {"code", "message", "message_code", "params"}), body
+    assert body["message"]
     return str(body["code"])
 
 
