@@ -4,6 +4,7 @@ and bad input answered next to the field."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from contextlib import aclosing
 from datetime import datetime
@@ -14,6 +15,7 @@ import httpx
 import pytest
 
 from console.console_support import PASSWORD, Consoles, consoles, csrf_of, deliver, send_signed_document
+from lienthong._i18n import Language, language, set_language
 from lienthong.console._words import words
 from lienthong.edxml import Organization, ResponseFor, StatusCode, StatusPackage, write_package
 from lienthong.node import submit
@@ -193,6 +195,45 @@ async def test_compose_bad_input_next_to_fields_and_roles(consoles: Consoles) ->
     admin = await consoles.login(consoles.receiver_app, "admin")
     async with aclosing(admin):
         assert (await admin.get("/console/compose")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("process", "page", "expected", "foreign"),
+    [
+        (
+            "en",
+            "vi",
+            ("Hãy nhập trích yếu.", "Không gửi được tới: 000.00.00.Z99.", "Không phải tệp PDF: ghi-chu.txt."),
+            "Enter the",
+        ),
+        (
+            "vi",
+            "en",
+            ("Enter the subject.", "Cannot send to: 000.00.00.Z99.", "Not a PDF: ghi-chu.txt."),
+            "Hãy nhập",
+        ),
+    ],
+)
+async def test_form_errors_read_in_the_users_language_not_the_process_language(
+    consoles: Consoles, process: Language, page: Language, expected: tuple[str, ...], foreign: str
+) -> None:
+    before = language()
+    set_language(process)
+    client = await consoles.login(consoles.sender_app, "hoa")
+    try:
+        async with aclosing(client):
+            form = await client.get(f"/console/compose?lang={page}")
+            fields = {"csrf": csrf_of(form.text), "sender": SENDER, "number": "1", "notation": "UBND"}
+            files = {"files": ("ghi-chu.txt", b"not a pdf", "text/plain")}
+            response = await client.post(
+                "/console/compose", data={**fields, "subject": "", "to": "000.00.00.Z99"}, files=files
+            )
+    finally:
+        set_language(before)
+    assert response.status_code == 422 and f'<html lang="{page}">' in response.text
+    for text in expected:
+        assert unicodedata.normalize("NFC", text) in response.text, text
+    assert unicodedata.normalize("NFC", foreign) not in response.text
 
 
 def network_at() -> datetime:

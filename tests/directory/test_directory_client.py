@@ -21,6 +21,7 @@ from directory.directory_servers import (
     pre_reorganisation,
     running_directory,
 )
+from lienthong._i18n import Message
 from lienthong.directory import (
     CONTENT_TYPE,
     CodeClosed,
@@ -134,7 +135,13 @@ def test_refused_configurations_leave_the_cached_one_in_use(
     ) as old:
         outcome = refused(old.url)
         assert outcome.reason is RefusalReason.OLDER_VERSION
-        assert str(genuine.version) in outcome.message
+        assert (
+            isinstance(outcome.message, Message)
+            and outcome.message.code == "directory-configuration-rollback"
+        )
+        assert outcome.message.params["held"] == genuine.version
+        assert f"({genuine.version}): rollback refused" in outcome.message.render("en")
+        assert f"({genuine.version}): từ chối quay lui" in outcome.message.render("vi")
     # The genuine bytes, one byte altered in transit.
     tampered = bytearray(saved)
     tampered[-20] ^= 0x01

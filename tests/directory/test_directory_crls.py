@@ -18,6 +18,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from directory.directory_servers import Clock, Tls, running_directory
+from lienthong._i18n import Message
 from lienthong.directory import (
     VERSION_HEADER,
     AdminFile,
@@ -106,8 +107,11 @@ def test_a_der_crl_is_taken(registry: DirectoryRegistry, cas: Cas) -> None:
 
 def test_crl_of_an_unknown_ca_refused_and_nothing_stored(registry: DirectoryRegistry, cas: Cas) -> None:
     issuing, root = cas.crls(NOW - timedelta(hours=1))
-    with pytest.raises(DirectoryKeyError, match="Issuing CA"):
+    with pytest.raises(DirectoryKeyError, match="Issuing CA") as unknown:
         registry.add_crls(_pem(root, issuing), actor="admin")  # the issuing CA not given with --ca
+    assert isinstance(unknown.value.message, Message)
+    assert unknown.value.message.code == "directory-crl-signer-unknown"
+    assert unknown.value.message.params["issuer"] == cas.issuing
     assert registry.snapshot().crls == (), "a refused file was half stored"
     foreign = cas.foreign.write_crl(at=NOW - timedelta(hours=1)).read_bytes()
     with pytest.raises(DirectoryKeyError):
@@ -121,8 +125,9 @@ def test_older_crl_refused_newer_replaces_same_unchanged(registry: DirectoryRegi
     registry.add_crls(_pem(*old), actor="admin", cas=issuing)
     assert all(changed for _, changed in registry.add_crls(_pem(*new), actor="admin", cas=issuing))
     assert not any(changed for _, changed in registry.add_crls(_pem(*new), actor="admin", cas=issuing))
-    with pytest.raises(DirectoryConflict, match="Root CA"):
+    with pytest.raises(DirectoryConflict, match="Root CA") as older:
         registry.add_crls(_pem(old[1]), actor="admin")
+    assert isinstance(older.value.message, Message) and older.value.message.code == "directory-crl-not-newer"
     held = {crl.issuer: crl.this_update for crl in registry.snapshot().crls}
     assert held[cas.root] == new[1].last_update_utc
 
@@ -139,6 +144,10 @@ def test_publishing_without_a_needed_crl_is_refused_and_names_the_ca(
     with pytest.raises(ConfigurationIncomplete, match="Root CA") as refused:
         asyncio.run(publisher.publish())
     assert refused.value.issuers == (cas.root,)
+    assert isinstance(refused.value.message, Message)
+    assert refused.value.message.code == "directory-configuration-crls-missing"
+    assert refused.value.render("vi").startswith("Không phát hành cấu hình: thiếu CRL còn hiệu lực của")
+    assert refused.value.render("en").startswith("Configuration not published: no current CRL of")
 
 
 def test_expired_crl_counts_as_missing(registry: DirectoryRegistry, cas: Cas) -> None:

@@ -12,6 +12,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from directory.directory_pki import certificate_pem, crl_pem
+from lienthong._i18n import Message, render
 from lienthong.codes import CodeRegistry
 from lienthong.directory import (
     CodeClosed,
@@ -74,7 +75,8 @@ def test_reorganisation_2025_closes_h02_and_names_h05(registry: DirectoryRegistr
     route = network.route("000.00.00.H02", at=date(2025, 7, 1))
     assert not route.deliverable
     assert route.successor == "000.00.00.H05"
-    assert route.problem is not None and "000.00.00.H05" in route.problem
+    assert route.problem is not None
+    assert all("000.00.00.H05" in render(route.problem, language) for language in ("vi", "en"))
     with pytest.raises(CodeClosed) as closed:
         network.node_for("000.00.00.H02", at=date(2025, 7, 1))
     assert closed.value.successor == "000.00.00.H05"
@@ -109,8 +111,13 @@ def test_longest_subtree_match(registry: DirectoryRegistry) -> None:
     assert network.node_for("001.00.12.H26", at=day).name == "so-12"
     assert network.node_for("000.00.13.H26", at=day).name == "hanoi"
     assert network.route("000.00.13.H26", at=day).rule == "000.00.00.H26"
-    with pytest.raises(NoServingNode):
+    with pytest.raises(NoServingNode) as unserved:
         network.node_for("000.00.00.G22", at=day)
+    assert isinstance(unserved.value.message, Message)
+    assert unserved.value.message.code == "directory-no-serving-node"
+    assert unserved.value.message.params == {"code": "000.00.00.G22"}
+    assert unserved.value.render("vi") == "Không có điểm kết nối nào phục vụ mã 000.00.00.G22."
+    assert unserved.value.render("en") == "No node serves the code 000.00.00.G22."
 
 
 def test_node_conflicts_and_moves(registry: DirectoryRegistry) -> None:

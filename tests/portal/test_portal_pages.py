@@ -15,6 +15,7 @@ from pathlib import Path
 import httpx
 
 from directory.directory_servers import Clock, Tls, running_directory
+from lienthong._i18n import language, set_language
 from lienthong.edxml import VIETNAM_TZ
 from lienthong.net import client_context
 from lienthong.statistics import StatisticsClient, load_node_key, sign_report
@@ -97,6 +98,23 @@ def test_portal_pages(database_url: str, tmp_path: Path, tls: Tls) -> None:
             assert f'value="{HANOI}"' in bad.text  # what was typed stays
             bad_code = browser.post(f"{portal}/admin/regulations", data={**form, "code": "abc"})
             assert 'id="code-error"' in bad_code.text
+            # The registry's refusal reads in the page's language, whatever the process speaks.
+            ahead = {**form, "issued_on": "2999-01-01"}
+            before = language()
+            set_language("en")
+            try:
+                future = browser.post(f"{portal}/admin/regulations", data=ahead)
+            finally:
+                set_language(before)
+            assert future.status_code == 422 and 'id="code-error"' in future.text
+            assert unicodedata.normalize("NFC", "Ngày ban hành 2999-01-01 ở tương lai.") in future.text
+            set_language("vi")
+            try:
+                future = browser.post(f"{portal}/admin/regulations?lang=en", data=ahead)
+            finally:
+                set_language(before)
+            assert future.status_code == 422 and "The day 2999-01-01 is in the future." in future.text
+            browser.get(f"{portal}/?lang=vi")
             good = browser.post(f"{portal}/admin/regulations", data={**form, "issued_on": "2019-03-01"})
             assert good.status_code == 200
             assert 'role="status"' in good.text

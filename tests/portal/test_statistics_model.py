@@ -7,18 +7,25 @@ import dataclasses
 import io
 import json
 import logging
+import ssl
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric import ec
 from typer.testing import CliRunner
 
+from lienthong._i18n import Message, msg
 from lienthong.cli._app import app
 from lienthong.statistics import (
     Outgoing,
+    ReportImplausible,
     ReportMalformed,
     ReportOutbox,
+    ReportRejected,
+    StatisticsClient,
     StatisticsReport,
     build_report,
     configure_json_logging,
@@ -99,6 +106,80 @@ def test_outbox_keeps_the_latest_revision_and_survives_a_restart() -> None:
     assert ReportOutbox.from_json(failed.to_json()) == failed
     assert len(failed.accepted(failed.pending[0].key, 1)) == 1  # an older acceptance keeps it
     assert len(failed.accepted(failed.pending[0].key, 2)) == 0
+
+
+def test_a_signed_report_holds_figures_and_codes_only() -> None:
+    """What a node signs says nothing in words: counts, codes, identifiers and instants, so it
+    reads the same in either language (issue #14)."""
+    document = json.loads(encode(dataclasses.replace(_report(), interval=60.0)))
+
+    def leaves(value: object) -> list[object]:
+        if isinstance(value, dict):
+            return [leaf for item in value.values() for leaf in leaves(item)]
+        if isinstance(value, list):
+            return [leaf for item in value for leaf in leaves(item)]
+        return [value]
+
+    texts = [leaf for leaf in leaves(document) if isinstance(leaf, str)]
+    assert texts and not [text for text in texts if any(c.isspace() for c in text)], texts
+    assert all(isinstance(leaf, str | int | float) or leaf is None for leaf in leaves(document))
+
+
+def test_a_refused_report_says_why_as_a_code_with_its_field() -> None:
+    with pytest.raises(ReportImplausible) as refused:
+        decode(encode(_report()).replace(b'"sent":4', b'"sent":-4'))
+    message = refused.value.message
+    assert isinstance(message, Message) and message.code == "statistics-report-implausible"
+    assert (message.params["field"], message.params["value"]) == ("sent", -4)
+    assert refused.value.field == "sent"
+    assert refused.value.render("en") == "Implausible statistics report: sent = -4 (a negative count)."
+    assert refused.value.render("vi") == unicodedata.normalize(
+        "NFC", "Báo cáo thống kê không hợp lý: sent = -4 (số đếm âm)."
+    )
+
+
+def test_outbox_keeps_its_last_error_as_data_and_reads_an_older_text() -> None:
+    signed = sign_report(_report(), ec.generate_private_key(ec.SECP256R1()))
+    outbox = ReportOutbox().put(signed)
+    error = msg("statistics-directory-failed", status=503)
+    failed = outbox.failed(outbox.pending[0].key, at=NOW, error=error, jitter=0.5)
+    kept = json.loads(failed.to_json())["pending"][0]["last_error"]
+    assert kept == {"code": "statistics-directory-failed", "params": {"status": 503}}
+    assert ReportOutbox.from_json(failed.to_json()).pending[0].last_error == error
+    older = json.loads(failed.to_json())
+    older["pending"][0]["last_error"] = "Trung tâm danh bạ trả lỗi 503."
+    assert ReportOutbox.from_json(json.dumps(older).encode()).pending[0].last_error == (
+        "Trung tâm danh bạ trả lỗi 503."
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (  # a directory that answers with the message as data: kept as data, rendered here
+            {"message_code": "portal-report-agency-not-served", "params": {"node": "n1", "agency": "X"}},
+            msg("portal-report-agency-not-served", node="n1", agency="X"),
+        ),
+        ({"message_code": "from-a-newer-directory", "params": {}}, "its sentence"),  # unknown: its text
+        ({}, "its sentence"),  # an older directory: its text
+    ],
+)
+def test_a_refusal_by_the_directory_keeps_its_message(body: dict[str, object], expected: object) -> None:
+    def directory(_request: httpx.Request) -> httpx.Response:
+        return httpx.Response(403, json={"code": "report-not-entitled", "message": "its sentence", **body})
+
+    signed = sign_report(_report(), ec.generate_private_key(ec.SECP256R1()))
+    with StatisticsClient("https://directory.example", tls=ssl.create_default_context()) as client:
+        client._http = httpx.Client(transport=httpx.MockTransport(directory))
+        with pytest.raises(ReportRejected) as refused:
+            client.send(signed)
+    assert (refused.value.status, refused.value.problem) == (403, "report-not-entitled")
+    assert refused.value.message == expected
+    if isinstance(expected, Message):
+        assert refused.value.render("en") == "The node n1 does not serve X."
+        assert refused.value.render("vi") == unicodedata.normalize(
+            "NFC", "Điểm kết nối n1 không phục vụ mã X."
+        )
 
 
 def test_outbox_backoff_follows_its_own_base_and_cap() -> None:

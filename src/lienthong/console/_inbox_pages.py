@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from lienthong._i18n import Message
 from lienthong.console import _received
 from lienthong.console._web import ACTION_ROLES, PREFIX, Console, may
 from lienthong.edxml import StatusCode
@@ -63,7 +64,7 @@ def inbox_router(console: Console) -> APIRouter:
         request: Request,
         item: InboxItem,
         *,
-        errors: dict[str, str],
+        errors: dict[str, Message | str],
         values: dict[str, str],
         status: int = 200,
     ) -> Response:

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from lienthong._i18n import Message, msg
 from lienthong.console import _words
 from lienthong.console._session import LOGIN_COOKIE, SESSION_COOKIE, same_token
 from lienthong.console._web import PREFIX, Console, language
@@ -31,7 +32,9 @@ def _next(target: str | None) -> str:
 def login_router(console: Console) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
-    def form(request: Request, errors: dict[str, str], user: str = "", *, status: int = 200) -> Response:
+    def form(
+        request: Request, errors: dict[str, Message | str], user: str = "", *, status: int = 200
+    ) -> Response:
         token = secrets.token_urlsafe(24)
         target = _next(request.query_params.get("next"))
         context = {"errors": errors, "login_token": token, "next": target, "name": user}
@@ -41,7 +44,7 @@ def login_router(console: Console) -> APIRouter:
 
     def locked_out(request: Request, user: str, until: datetime) -> Response:
         seconds = max(1, math.ceil((until - console.clock()).total_seconds()))
-        message = _words.words(language(request))["locked_out"].format(minutes=math.ceil(seconds / 60))
+        message = msg("console-locked-out", minutes=math.ceil(seconds / 60))
         response = form(request, {"password": message}, user, status=429)
         response.headers["Retry-After"] = str(seconds)
         return response

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from lienthong._i18n import Message, render
 from lienthong.console import _sending, _words
 from lienthong.console._session import Session
 from lienthong.console._web import COMPOSE_ROLES, PREFIX, Console, language, may
@@ -51,8 +52,11 @@ def outbox_router(console: Console) -> APIRouter:
         )
         if found is None:
             return JSONResponse({"error": "not found"}, status_code=404)
+        lang = language(request)
+        # A delivery's failure is data below this page; it reads in the user's language here.
+        recipients = [{**r, "last_error": render(r["last_error"], lang)} for r in found.recipients]
         return JSONResponse(
-            {"message_id": found.message_id, "recipients": list(found.recipients)},
+            {"message_id": found.message_id, "recipients": recipients},
             headers={"Cache-Control": "no-store"},
         )
 
@@ -60,7 +64,7 @@ def outbox_router(console: Console) -> APIRouter:
         request: Request,
         session: Session,
         *,
-        errors: dict[str, str],
+        errors: dict[str, Message | str],
         values: dict[str, Any],
         status: int = 200,
     ) -> Response:
@@ -111,7 +115,7 @@ def outbox_router(console: Console) -> APIRouter:
                     data = await upload.read(limit + 1 - total)
                     total += len(data)
                     files.append((upload.filename, data))
-        errors: dict[str, str] = {}
+        errors: dict[str, Message | str] = {}
         if total > limit:
             t = _words.words(language(request))
             errors["files"] = f"{t['files']}: > {limit:,} B"

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.api import check_status
 from lienthong.edxml import (
     Attachment,
@@ -58,7 +58,8 @@ class Detail:
     package: DocumentPackage
     signature: VerificationReport
     attachments: tuple[AttachmentSignatures, ...]
-    attachments_problem: str | None
+    #: Why the PDFs could not be checked (shown in the page's language), if they could not.
+    attachments_problem: Message | str | None
     timeline: tuple[StatusEntry, ...]
     sent: frozenset[StatusCode]
     recall_requested: bool
@@ -160,13 +161,13 @@ def find(node: Node, codes: Sequence[str], text: str) -> InboxItem:
     """The received document ``text`` (``<message id>-<recipient>``) if for one of ``codes``."""
     message_id, _, recipient = text.partition("-")
     if recipient not in codes or len(message_id) != 64:
-        raise NotFound(tr("không có văn bản này", "no such document"))
+        raise NotFound(msg("console-document-unknown"))
     with ApiStore.begin(node.database) as store:
         found = store.inbox_items(
             recipients=(recipient,), message_id=message_id, kind=PackageKind.DOCUMENT, limit=1
         )
     if not found:
-        raise NotFound(tr("không có văn bản này", "no such document"))
+        raise NotFound(msg("console-document-unknown"))
     return found[0]
 
 
@@ -201,7 +202,7 @@ def attachment(node: Node, item: InboxItem, content_id: str) -> Attachment:
         for found in package.attachments:
             if found.content_id == content_id:
                 return found
-    raise NotFound(tr(f"không có tệp đính kèm {content_id}", f"no attachment {content_id}"))
+    raise NotFound(msg("console-attachment-unknown", content_id=content_id))
 
 
 def send_status(

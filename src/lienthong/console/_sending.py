@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.codes import is_valid_code
 from lienthong.console._words import moment
 from lienthong.edxml import (
@@ -45,10 +45,11 @@ class Draft:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """A submission, or the problems by field name (``form`` for the whole)."""
+    """A submission, or the problems by field name (``form`` for the whole), as messages the
+    page renders in its language."""
 
     submission: Submission | None = None
-    errors: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, Message | str] = field(default_factory=dict)
 
 
 def recipients(node: Node, *, at: datetime, query: str = "") -> list[AgencyEntry]:
@@ -69,38 +70,35 @@ def recipients(node: Node, *, at: datetime, query: str = "") -> list[AgencyEntry
 
 def _check(
     node: Node, draft: Draft, codes: Sequence[str], at: datetime
-) -> tuple[dict[str, str], date | None]:
-    errors: dict[str, str] = {}
+) -> tuple[dict[str, Message | str], date | None]:
+    errors: dict[str, Message | str] = {}
     if draft.sender not in codes:
-        errors["sender"] = tr("Hãy chọn cơ quan gửi.", "Choose the sending agency.")
+        errors["sender"] = msg("console-sender-missing")
     elif draft.sign and draft.sender not in node.signers:
-        errors["sender"] = tr(
-            "Điểm kết nối không giữ khóa ký của cơ quan này.",
-            "This node holds no signing key of that agency.",
-        )
-    for name, value, vi, en in (
-        ("number", draft.number, "Hãy nhập số văn bản.", "Enter the number."),
-        ("notation", draft.notation, "Hãy nhập ký hiệu.", "Enter the notation."),
-        ("subject", draft.subject, "Hãy nhập trích yếu.", "Enter the subject."),
+        errors["sender"] = msg("console-sender-key-missing")
+    for name, value, missing in (
+        ("number", draft.number, msg("console-number-missing")),
+        ("notation", draft.notation, msg("console-notation-missing")),
+        ("subject", draft.subject, msg("console-subject-missing")),
     ):
         if not value:
-            errors[name] = tr(vi, en)
+            errors[name] = missing
     on = None
     if draft.promulgated_on:
         try:
             on = date.fromisoformat(draft.promulgated_on)
         except ValueError:
-            errors["promulgated_on"] = tr("Ngày không hợp lệ (YYYY-MM-DD).", "Not a date (YYYY-MM-DD).")
+            errors["promulgated_on"] = msg("console-date-invalid")
     deliverable = {e.code for e in recipients(node, at=at)}
     bad = [c for c in draft.to if not is_valid_code(c) or c not in deliverable]
     if not draft.to:
-        errors["to"] = tr("Hãy chọn ít nhất một nơi nhận.", "Choose at least one recipient.")
+        errors["to"] = msg("console-recipient-missing")
     elif bad:
-        errors["to"] = tr(f"Không gửi được tới: {', '.join(bad)}.", f"Cannot send to: {', '.join(bad)}.")
+        errors["to"] = msg("console-recipients-undeliverable", codes=", ".join(bad))
     if not draft.files:
-        errors["files"] = tr("Hãy chọn ít nhất một tệp PDF.", "Choose at least one PDF file.")
+        errors["files"] = msg("console-files-missing")
     elif names := ", ".join(not_pdfs(draft.files)):
-        errors["files"] = tr(f"Không phải tệp PDF: {names}.", f"Not a PDF: {names}.")
+        errors["files"] = msg("console-files-not-pdf", names=names)
     return errors, on
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.errors import LienthongError
 from lienthong.store import Database, Lockout, LockoutKind, LoginAttempt, LoginOutcome, LoginStore
 
@@ -64,20 +64,12 @@ class LoginPolicy:
         """The policy ``settings`` (node.json's ``console_login``) describe; defaults for the rest."""
         unknown = sorted(set(settings) - {*_COUNTS, *_MINUTES})
         if unknown:
-            raise LoginSettingsError(
-                tr(
-                    f"console_login: không có thiết lập {', '.join(unknown)}",
-                    f"console_login: no setting named {', '.join(unknown)}",
-                )
-            )
+            raise LoginSettingsError(msg("console-login-setting-unknown", names=", ".join(unknown)))
         values: dict[str, Any] = {}
         for key, value in settings.items():
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise LoginSettingsError(
-                    tr(
-                        f"console_login: {key} cần là số dương, không phải {value!r}",
-                        f"console_login: {key} must be a positive number, not {value!r}",
-                    )
+                    msg("console-login-setting-not-positive", name=key, value=repr(value))
                 )
             if key in _COUNTS:
                 values[key] = max(1, int(value))

@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.codes import is_valid_code
-from lienthong.errors import LienthongError
+from lienthong.errors import LienthongError, message_of
 
 #: The users file in a node's home.
 USERS_FILE: Final = "console-users.json"
@@ -86,7 +86,7 @@ class UserFile:
             return []
         except OSError as exc:
             raise UserError(
-                tr(f"không đọc được tệp người dùng {self.path}: {exc}", f"cannot read {self.path}: {exc}")
+                msg("console-users-file-unreadable", path=str(self.path), reason=message_of(exc))
             ) from exc
         # Written by replacing it: a change gives a new inode (and times, size).
         identity = (status.st_dev, status.st_ino, status.st_mtime_ns, status.st_ctime_ns, status.st_size)
@@ -98,7 +98,7 @@ class UserFile:
             records = [dict(u) for u in users]
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise UserError(
-                tr(f"không đọc được tệp người dùng {self.path}: {exc}", f"cannot read {self.path}: {exc}")
+                msg("console-users-file-unreadable", path=str(self.path), reason=message_of(exc))
             ) from exc
         self._cache = (identity, records)
         return list(records)
@@ -118,21 +118,16 @@ class UserFile:
         """Add ``name`` (or replace its password, roles and codes)."""
         name = unicodedata.normalize("NFC", name.strip())
         if not name or len(name) > 64 or any(c.isspace() for c in name):
-            raise UserError(tr(f"tên người dùng không hợp lệ: {name!r}", f"invalid user name: {name!r}"))
+            raise UserError(msg("console-user-name-invalid", name=repr(name)))
         role_set = sorted(set(roles))
         if not role_set:
-            raise UserError(tr("cần ít nhất một vai trò", "at least one role is needed"))
+            raise UserError(msg("console-user-role-needed"))
         code_list = list(dict.fromkeys(c.strip() for c in codes))
         for code in code_list:
             if not is_valid_code(code):
-                raise UserError(tr(f"mã định danh không hợp lệ: {code}", f"invalid agency code: {code}"))
+                raise UserError(msg("console-user-code-invalid", code=code))
         if len(password) < _MIN_PASSWORD:
-            raise UserError(
-                tr(
-                    f"mật khẩu cần ít nhất {_MIN_PASSWORD} ký tự",
-                    f"the password needs at least {_MIN_PASSWORD} characters",
-                )
-            )
+            raise UserError(msg("console-user-password-short", length=_MIN_PASSWORD))
         salt = secrets.token_bytes(16)
         record = {
             "name": name,

@@ -11,8 +11,10 @@ from urllib.parse import quote
 from fastapi import Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
+from lienthong._i18n import Message, render
 from lienthong.console import _words
 from lienthong.console._session import SESSION_COOKIE, Session, Sessions
 from lienthong.console._throttle import LoginPolicy, LoginThrottle
@@ -42,12 +44,20 @@ def language(request: Request) -> _words.Lang:
     return "en" if asked == "en" else "vi"
 
 
+@pass_context
+def _in_page_language(context: Context, value: object) -> object:
+    """Every ``{{ … }}`` passes here: a message (a form's error, a refusal, a report's problem)
+    reads in the page's language, never in the process's."""
+    return render(value, context.get("lang", "vi")) if isinstance(value, Message) else value
+
+
 def _templates() -> Jinja2Templates:
     env = Environment(
         loader=PackageLoader("lienthong.console", "templates"),
         autoescape=select_autoescape(("html",)),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_in_page_language,
     )
     env.filters["moment"] = _words.moment
     return Jinja2Templates(env=env)

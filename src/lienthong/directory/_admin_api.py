@@ -15,12 +15,12 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Header, Query, Response
+from fastapi import APIRouter, Body, Depends, Header, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg, negotiate, render
 from lienthong.directory._admins import Admin, AdminFile, Scope
 from lienthong.directory._errors import DirectoryRequestInvalid
 from lienthong.directory._registry import DirectoryRegistry
@@ -83,9 +83,7 @@ def _node(entry: NodeEntry) -> dict[str, Any]:
 def _csv_file(data: bytes, apply: Callable[[Path], int]) -> int:
     """Apply ``apply`` to ``data`` saved in a temporary CSV file (the registry reads files)."""
     if not data.strip():
-        raise DirectoryRequestInvalid(
-            tr("Thân yêu cầu trống: cần tệp CSV.", "Empty body: a CSV file is needed.")
-        )
+        raise DirectoryRequestInvalid(msg("directory-csv-body-empty"))
     with tempfile.TemporaryDirectory(prefix="lienthong-csv-") as folder:
         path = Path(folder) / "upload.csv"
         path.write_bytes(data)
@@ -144,12 +142,15 @@ def admin_router(registry: DirectoryRegistry, admins: AdminFile) -> APIRouter:
     @router.get("/agencies/{code}")
     def show_agency(
         code: str,
+        request: Request,
         _admin: Annotated[Admin, Depends(scoped(Scope.AGENCIES_READ))],
         at: Annotated[date | None, Query(description="The day asked about (default: today).")] = None,
     ) -> Any:
         day = at or datetime.now(VIETNAM_TZ).date()
         history = registry.agency(code)
         route = registry.network().route(code, at=day)
+        problem = route.problem
+        language = negotiate(request.headers.get("accept-language"))
         return {
             "code": history[0].code,
             "at": day,
@@ -157,7 +158,9 @@ def admin_router(registry: DirectoryRegistry, admins: AdminFile) -> APIRouter:
             "successor": route.successor,
             "node": None if route.node is None else route.node.name,
             "deliverable": route.deliverable,
-            "problem": route.problem,
+            # Rendered in the language asked for; the data beside it for programs.
+            "problem": None if problem is None else render(problem, language),
+            "problem_message": problem.to_json() if isinstance(problem, Message) else None,
             "history": [_agency(entry) for entry in history],
         }
 

@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.directory._errors import (
     AuthenticationRequired,
     DirectoryConflict,
@@ -34,6 +34,7 @@ from lienthong.directory._errors import (
     ScopeMissing,
 )
 from lienthong.directory._files import write_atomically
+from lienthong.errors import message_of
 from lienthong.trust import private_directory
 
 FORMAT: Final = "lienthong-admins/1"
@@ -73,10 +74,7 @@ class Admin:
         """Raise ``ScopeMissing`` unless one of the admin's scopes includes ``scope``."""
         if not any(held.includes(scope) for held in self.scopes):
             raise ScopeMissing(
-                tr(
-                    f"Quản trị viên {self.name} không có quyền {scope.value}.",
-                    f"The admin {self.name} lacks the scope {scope.value}.",
-                ),
+                msg("directory-admin-lacks-scope", admin=self.name, scope=scope.value),
                 admin=self.name,
                 scope=scope.value,
             )
@@ -102,9 +100,7 @@ def parse_scopes(values: list[str] | tuple[str, ...]) -> frozenset[Scope]:
             scopes.add(Scope(value.strip().lower()))
         except ValueError:
             known = ", ".join(scope.value for scope in Scope)
-            raise DirectoryConflict(
-                tr(f"Quyền không hợp lệ: {value} (có: {known}).", f"Unknown scope: {value} (known: {known}).")
-            ) from None
+            raise DirectoryConflict(msg("directory-scope-unknown", scope=value, known=known)) from None
     return frozenset(scopes)
 
 
@@ -156,10 +152,7 @@ class AdminFile:
             }
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             raise DirectoryKeyError(
-                tr(
-                    f"{self.path}: tệp quản trị viên hỏng: {exc}",
-                    f"{self.path}: the admins file is unreadable: {exc}",
-                )
+                msg("directory-admins-file-unreadable", path=str(self.path), reason=message_of(exc))
             ) from exc
 
     def admins(self) -> list[Admin]:
@@ -173,19 +166,14 @@ class AdminFile:
         scheme, _, token = (authorization or "").strip().partition(" ")
         match = _TOKEN.fullmatch(token.strip()) if scheme.lower() == "bearer" else None
         if match is None:
-            raise AuthenticationRequired(
-                tr(
-                    "Cần xác thực: gửi 'Authorization: Bearer <mã truy cập>'.",
-                    "Authentication required: send 'Authorization: Bearer <token>'.",
-                )
-            )
+            raise AuthenticationRequired(msg("directory-bearer-required"))
         token_id, secret = match.groups()
         found = next((c for c in self._load().values() if c.token_id == token_id), None)
         salt = found.salt if found is not None else b"\0" * 16
         # The digest is computed whether or not the id is known: no timing tells them apart.
         valid = hmac.compare_digest(_digest(salt, secret), found.digest if found else b"\0" * 32)
         if found is None or not valid:
-            raise AuthenticationRequired(tr("Mã truy cập không hợp lệ.", "The token is not valid."))
+            raise AuthenticationRequired(msg("directory-token-invalid"))
         return found.admin
 
     # -- changing ------------------------------------------------------------------------------
@@ -212,14 +200,12 @@ class AdminFile:
     def add(self, name: str, scopes: frozenset[Scope], *, at: datetime) -> tuple[Admin, str]:
         """Add an admin; returns it and its bearer token, which is never shown again."""
         if not _NAME.fullmatch(name):
-            raise DirectoryConflict(
-                tr(f"Tên quản trị viên không hợp lệ: {name!r}.", f"Not a valid admin name: {name!r}.")
-            )
+            raise DirectoryConflict(msg("directory-admin-name-invalid", name=repr(name)))
         if not scopes:
-            raise DirectoryConflict(tr("Cần ít nhất một quyền (--scope).", "At least one --scope is needed."))
+            raise DirectoryConflict(msg("directory-admin-scope-needed"))
         credentials = dict(self._load())
         if name in credentials:
-            raise DirectoryConflict(tr(f"Quản trị viên {name} đã có.", f"The admin {name} already exists."))
+            raise DirectoryConflict(msg("directory-admin-exists", name=name))
         token_id, secret, salt = secrets.token_hex(8), secrets.token_urlsafe(32), secrets.token_bytes(16)
         admin = Admin(name, scopes, at)
         credentials[name] = _Credential(admin, token_id, salt, _digest(salt, secret))
@@ -229,5 +215,5 @@ class AdminFile:
     def remove(self, name: str) -> None:
         credentials = dict(self._load())
         if credentials.pop(name, None) is None:
-            raise DirectoryEntryUnknown(tr(f"Không có quản trị viên {name}.", f"No admin named {name}."))
+            raise DirectoryEntryUnknown(msg("directory-admin-unknown", name=name))
         self._write(credentials)

@@ -13,8 +13,9 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.directory._errors import DirectoryKeyError
+from lienthong.errors import message_of
 from lienthong.store import RevocationList, TrustAnchor
 from lienthong.trust import KeyLoadError, certificates_from_bytes, crls_from_bytes
 
@@ -38,7 +39,7 @@ def load_certificate_pem(pem: str | bytes, *, what: str = "certificate") -> x509
         return x509.load_pem_x509_certificate(data)
     except ValueError as exc:
         raise DirectoryKeyError(
-            tr(f"{what}: không phải chứng thư PEM: {exc}", f"{what}: not a PEM certificate: {exc}")
+            msg("directory-certificate-not-pem", what=what, reason=message_of(exc))
         ) from exc
 
 
@@ -58,9 +59,9 @@ def read_crls(data: bytes) -> list[x509.CertificateRevocationList]:
     try:
         crls = crls_from_bytes(data)
     except KeyLoadError as exc:
-        raise DirectoryKeyError(tr(f"không đọc được CRL: {exc}", f"unreadable CRL: {exc}")) from exc
+        raise DirectoryKeyError(msg("directory-crl-unreadable", reason=message_of(exc))) from exc
     if not crls:
-        raise DirectoryKeyError(tr("tệp không chứa CRL nào", "the file holds no CRL"))
+        raise DirectoryKeyError(msg("directory-crl-file-empty"))
     return crls
 
 
@@ -98,18 +99,13 @@ def crl_signers(anchors: list[x509.Certificate], cas: Sequence[bytes]) -> list[x
     try:
         given = [certificate for data in cas for certificate in certificates_from_bytes(data)]
     except KeyLoadError as exc:
-        raise DirectoryKeyError(tr(f"--ca: {exc}", f"--ca: {exc}")) from exc
+        raise DirectoryKeyError(msg("directory-ca-option-invalid", reason=message_of(exc))) from exc
     signers = list(anchors)
     while given:
         found = [ca for ca in given if _is_ca(ca) and any(_issued(ca, signer) for signer in signers)]
         if not found:
             names = "; ".join(ca.subject.rfc4514_string() for ca in given)
-            raise DirectoryKeyError(
-                tr(
-                    f"--ca: {names} không phải CA do một CA gốc tin cậy cấp.",
-                    f"--ca: {names} is not a CA issued by a trust anchor.",
-                )
-            )
+            raise DirectoryKeyError(msg("directory-ca-not-issued-by-anchor", names=names))
         signers.extend(found)
         given = [ca for ca in given if ca not in found]
     return signers

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 from lienthong._clock import Clock, utc_now
-from lienthong._i18n import tr
+from lienthong._i18n import Message, language, msg, render
 from lienthong._loop import BackgroundLoop, Backoff, Round
 from lienthong.codes import AgencyCode
 from lienthong.directory._config import (
@@ -69,11 +69,14 @@ class RefreshOutcome:
     version: int | None
     #: Why the configuration fetched was refused (state REFUSED).
     reason: RefusalReason | None = None
-    message: str = ""
+    #: What went wrong (states REFUSED and UNREACHABLE), as data.
+    message: Message | str = ""
 
     def summary(self) -> str:
+        """One line for logs, in the process's language."""
         reason = f" reason={self.reason.value}" if self.reason else ""
-        return f"refresh={self.state.value} version={self.version}{reason} {self.message}".rstrip()
+        text = render(self.message, language())
+        return f"refresh={self.state.value} version={self.version}{reason} {text}".rstrip()
 
 
 def fetch_configuration(
@@ -89,7 +92,7 @@ def fetch_configuration(
     with httpx.Client(verify=tls, http2=True, timeout=timeout) as http:
         data, _ = _get(http, url, etag=None)
     if data is None:  # 304 to a request without If-None-Match: not a directory
-        raise DirectoryUnreachable(tr("Trả lời 304 không hợp lệ.", "Unexpected 304 answer."), url=url)
+        raise DirectoryUnreachable(msg("directory-unexpected-304"), url=url)
     return verify_configuration(data, anchor, at=at, current=current)
 
 
@@ -99,21 +102,16 @@ def _get(http: httpx.Client, url: str, *, etag: str | None) -> tuple[bytes | Non
     try:
         response = http.get(endpoint, headers={"If-None-Match": etag} if etag else None)
     except httpx.HTTPError as exc:
+        reason = f"{type(exc).__name__}: {exc}"
         raise DirectoryUnreachable(
-            tr(
-                f"Không kết nối được trung tâm danh bạ {endpoint}: {type(exc).__name__}: {exc}",
-                f"Cannot reach the directory at {endpoint}: {type(exc).__name__}: {exc}",
-            ),
+            msg("directory-unreachable-at", url=endpoint, reason=reason),
             url=endpoint,
         ) from exc
     if response.status_code == 304:
         return None, etag
     if response.status_code != 200:
         raise DirectoryUnreachable(
-            tr(
-                f"Trung tâm danh bạ trả lời HTTP {response.status_code}: {response.text[:200]}",
-                f"The directory answered HTTP {response.status_code}: {response.text[:200]}",
-            ),
+            msg("directory-answered-http", status=response.status_code, body=response.text[:200]),
             url=endpoint,
             status=response.status_code,
         )
@@ -138,12 +136,7 @@ class ConfigurationClient:
     ) -> None:
         directory_url = url or anchor.url
         if not directory_url:
-            raise DirectoryKeyError(
-                tr(
-                    "Neo tin cậy không có địa chỉ trung tâm danh bạ; hãy cho biết địa chỉ.",
-                    "The anchor has no directory URL; give one.",
-                )
-            )
+            raise DirectoryKeyError(msg("directory-anchor-url-missing"))
         self.anchor = anchor
         self.url = directory_url
         self.cache = cache
@@ -184,12 +177,7 @@ class ConfigurationClient:
         """The configuration in use; raises ``ConfigurationMissing`` when none is held yet."""
         held = self._current
         if held is None:
-            raise ConfigurationMissing(
-                tr(
-                    "Điểm kết nối chưa có cấu hình mạng: chưa tải được từ trung tâm danh bạ.",
-                    "This node holds no network configuration yet: none could be fetched.",
-                )
-            )
+            raise ConfigurationMissing(msg("directory-configuration-missing"))
         return held
 
     def route(self, code: AgencyCode | str, *, at: datetime | None = None) -> Route:
@@ -223,21 +211,18 @@ class ConfigurationClient:
             with httpx.Client(verify=self._tls, http2=True, timeout=self._timeout) as http:
                 data, etag = _get(http, self.url, etag=self._etag if held is not None else None)
         except DirectoryUnreachable as exc:
-            return RefreshOutcome(RefreshState.UNREACHABLE, version, message=str(exc))
+            return RefreshOutcome(RefreshState.UNREACHABLE, version, message=exc.message)
         if data is None:
             return RefreshOutcome(RefreshState.UNCHANGED, version)
         try:
             fetched = verify_configuration(data, self.anchor, at=self._clock(), current=held)
             if fetched.content.kind != "full":
                 raise ConfigurationRefused(
-                    tr(
-                        "Cần cấu hình đầy đủ, nhận được bản thay đổi.",
-                        "Expected a full configuration, got a delta.",
-                    ),
+                    msg("directory-configuration-not-full"),
                     reason=RefusalReason.MALFORMED,
                 )
         except ConfigurationRefused as exc:
-            return RefreshOutcome(RefreshState.REFUSED, version, reason=exc.reason, message=str(exc))
+            return RefreshOutcome(RefreshState.REFUSED, version, reason=exc.reason, message=exc.message)
         write_atomically(self.cache, data)
         self._current, self._etag = fetched, etag
         return RefreshOutcome(RefreshState.UPDATED, fetched.version)

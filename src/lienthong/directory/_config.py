@@ -21,7 +21,7 @@ from typing import Final
 
 from cryptography.exceptions import InvalidSignature
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.codes import AgencyCode, CodeStatus
 from lienthong.directory._document import ConfigurationContent, compact_rules, decode, encode
 from lienthong.directory._errors import ConfigurationExpired, ConfigurationRefused, RefusalReason
@@ -29,6 +29,7 @@ from lienthong.directory._network import Network, Route
 from lienthong.directory._revocation import missing_crls
 from lienthong.directory._signing import ConfigurationAnchor, DirectoryKey
 from lienthong.edxml import VIETNAM_TZ
+from lienthong.errors import message_of
 from lienthong.store import DirectorySnapshot, NodeEntry
 
 MAGIC: Final = b"LTCONF/1\n"
@@ -73,16 +74,14 @@ def build_configuration(
     return MAGIC + json.dumps(header, sort_keys=True, separators=(",", ":")).encode("ascii") + b"\n" + payload
 
 
-def _refuse(reason: RefusalReason, vi: str, en: str) -> ConfigurationRefused:
-    return ConfigurationRefused(tr(vi, en), reason=reason)
+def _refuse(reason: RefusalReason, message: Message) -> ConfigurationRefused:
+    return ConfigurationRefused(message, reason=reason)
 
 
 def _open(data: bytes, anchor: ConfigurationAnchor) -> ConfigurationContent:
     """The content of ``data`` once its signer and signature are the anchor's."""
     if not data.startswith(MAGIC):
-        raise _refuse(
-            RefusalReason.MALFORMED, "Không phải tệp cấu hình mạng.", "Not a network configuration."
-        )
+        raise _refuse(RefusalReason.MALFORMED, msg("directory-configuration-not-a-file"))
     end = data.find(b"\n", len(MAGIC))
     try:
         header = json.loads(data[len(MAGIC) : end]) if end > 0 else None
@@ -90,39 +89,32 @@ def _open(data: bytes, anchor: ConfigurationAnchor) -> ConfigurationContent:
     except (ValueError, KeyError, TypeError, binascii.Error):
         signature = None
     if signature is None or not isinstance(header, dict):
-        raise _refuse(
-            RefusalReason.MALFORMED, "Phần đầu tệp cấu hình hỏng.", "The configuration header is unreadable."
-        )
+        raise _refuse(RefusalReason.MALFORMED, msg("directory-configuration-header-unreadable"))
     if header.get("signer") != anchor.fingerprint:
         raise _refuse(
             RefusalReason.OTHER_DIRECTORY,
-            f"Cấu hình do một trung tâm danh bạ khác ký (chứng thư {str(header.get('signer'))[:16]}…), "
-            f"không phải trung tâm của neo tin cậy ({anchor.fingerprint[:16]}…).",
-            f"Signed by another directory (certificate {str(header.get('signer'))[:16]}…), "
-            f"not the anchor's ({anchor.fingerprint[:16]}…).",
+            msg(
+                "directory-configuration-other-signer",
+                signer=str(header.get("signer"))[:16],
+                anchor=anchor.fingerprint[:16],
+            ),
         )
     payload = data[end + 1 :]
     try:
         anchor.verify(signature, payload)
     except InvalidSignature:
-        raise _refuse(
-            RefusalReason.BAD_SIGNATURE,
-            "Chữ ký của cấu hình không hợp lệ: tệp đã bị sửa hoặc giả mạo.",
-            "The configuration's signature is invalid: it was altered or forged.",
-        ) from None
+        raise _refuse(RefusalReason.BAD_SIGNATURE, msg("directory-configuration-signature-invalid")) from None
     try:
         content = decode(payload)
     except ValueError as exc:
         raise _refuse(
             RefusalReason.MALFORMED,
-            f"Nội dung cấu hình không đọc được: {exc}",
-            f"The configuration's content is unreadable: {exc}",
+            msg("directory-configuration-content-unreadable", reason=message_of(exc)),
         ) from exc
     if anchor.directory is not None and content.directory != anchor.directory:
         raise _refuse(
             RefusalReason.OTHER_DIRECTORY,
-            f"Cấu hình của mạng '{content.directory}', neo tin cậy là của '{anchor.directory}'.",
-            f"The configuration is of '{content.directory}'; the anchor is of '{anchor.directory}'.",
+            msg("directory-configuration-other-network", network=content.directory, anchor=anchor.directory),
         )
     return content
 
@@ -131,8 +123,11 @@ def _check_time(content: ConfigurationContent, at: datetime) -> None:
     if at >= content.expires_at:
         raise _refuse(
             RefusalReason.EXPIRED,
-            f"Cấu hình phiên bản {content.version} đã hết hạn lúc {content.expires_at.isoformat()}.",
-            f"The configuration (version {content.version}) expired at {content.expires_at.isoformat()}.",
+            msg(
+                "directory-configuration-version-expired",
+                version=content.version,
+                expired_at=content.expires_at.isoformat(),
+            ),
         )
 
 
@@ -140,8 +135,7 @@ def _check_version(content: ConfigurationContent, held: int | None) -> None:
     if held is not None and content.version < held:
         raise _refuse(
             RefusalReason.OLDER_VERSION,
-            f"Cấu hình phiên bản {content.version} cũ hơn phiên bản đang dùng ({held}): từ chối quay lui.",
-            f"Version {content.version} is older than the version held ({held}): rollback refused.",
+            msg("directory-configuration-rollback", version=content.version, held=held),
         )
 
 
@@ -189,10 +183,7 @@ class Configuration:
             raise ValueError("at must be aware")
         if at >= self.expires_at:
             raise ConfigurationExpired(
-                tr(
-                    f"Cấu hình mạng đã hết hạn lúc {self.expires_at.isoformat()}; không định tuyến nữa.",
-                    f"The network configuration expired at {self.expires_at.isoformat()}; not routing.",
-                ),
+                msg("directory-configuration-expired", expired_at=self.expires_at.isoformat()),
                 expired_at=self.expires_at,
             )
         return at.astimezone(VIETNAM_TZ).date()
@@ -236,8 +227,7 @@ def verify_configuration(
     if current is None or content.base is None or content.base > current.version:
         raise _refuse(
             RefusalReason.MISSING_BASE,
-            f"Bản thay đổi tính từ phiên bản {content.base} nhưng chưa có cấu hình đó; hãy tải bản đầy đủ.",
-            f"A delta since version {content.base} needs that configuration; fetch the full one.",
+            msg("directory-configuration-base-missing", base=str(content.base)),
         )
     return _configuration(_merge(current.content, content), (*current.documents, data))
 
@@ -275,9 +265,5 @@ def reopen_configuration(data: bytes, anchor: ConfigurationAnchor) -> Configurat
     """
     content = _open(data, anchor)
     if content.kind != "full":
-        raise _refuse(
-            RefusalReason.MALFORMED,
-            "Tệp lưu đệm phải là cấu hình đầy đủ, không phải bản thay đổi.",
-            "A cached configuration must be a full one, not a delta.",
-        )
+        raise _refuse(RefusalReason.MALFORMED, msg("directory-configuration-cache-not-full"))
     return _configuration(content, (data,))

@@ -25,6 +25,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
+from lienthong._i18n import Message
 from lienthong.errors import DirectoryError
 
 __all__ = [
@@ -67,7 +68,7 @@ class ConfigurationIncomplete(DirectoryConflict):
 
     code = "configuration-incomplete"
 
-    def __init__(self, message: str, *, issuers: tuple[str, ...]) -> None:
+    def __init__(self, message: Message | str, *, issuers: tuple[str, ...]) -> None:
         super().__init__(message)
         #: The CAs (RFC 4514 names) without a current CRL.
         self.issuers = issuers
@@ -84,7 +85,7 @@ class RouteRefused(DirectoryError):
 
     code = "route-refused"
 
-    def __init__(self, message: str, *, agency: str, at: date, code: str | None = None) -> None:
+    def __init__(self, message: Message | str, *, agency: str, at: date, code: str | None = None) -> None:
         super().__init__(message, code=code)
         #: The code asked about.
         self.agency = agency
@@ -97,7 +98,7 @@ class CodeClosed(RouteRefused):
 
     code = "code-closed"
 
-    def __init__(self, message: str, *, agency: str, at: date, successor: str | None) -> None:
+    def __init__(self, message: Message | str, *, agency: str, at: date, successor: str | None) -> None:
         super().__init__(message, agency=agency, at=at)
         #: The code that took over (the end of the successor chain), if any.
         self.successor = successor
@@ -114,7 +115,7 @@ class SignerNotEntitled(DirectoryError):
 
     code = "signer-not-entitled"
 
-    def __init__(self, message: str, *, fingerprint: str, agency: str) -> None:
+    def __init__(self, message: Message | str, *, fingerprint: str, agency: str) -> None:
         super().__init__(message)
         self.fingerprint = fingerprint
         self.agency = agency
@@ -142,7 +143,7 @@ class ConfigurationRefused(DirectoryError):
 
     code = "configuration-refused"
 
-    def __init__(self, message: str, *, reason: RefusalReason) -> None:
+    def __init__(self, message: Message | str, *, reason: RefusalReason) -> None:
         super().__init__(message, code=f"configuration-{reason.value}")
         self.reason = reason
 
@@ -152,7 +153,7 @@ class ConfigurationExpired(DirectoryError):
 
     code = "configuration-expired"
 
-    def __init__(self, message: str, *, expired_at: datetime) -> None:
+    def __init__(self, message: Message | str, *, expired_at: datetime) -> None:
         super().__init__(message)
         self.expired_at = expired_at
 
@@ -169,7 +170,7 @@ class DirectoryUnreachable(DirectoryError):
 
     code = "directory-unreachable"
 
-    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
+    def __init__(self, message: Message | str, *, url: str, status: int | None = None) -> None:
         super().__init__(message)
         #: The address asked.
         self.url = url
@@ -208,7 +209,7 @@ class ScopeMissing(AccessDenied):
 
     code = "scope-missing"
 
-    def __init__(self, message: str, *, admin: str, scope: str) -> None:
+    def __init__(self, message: Message | str, *, admin: str, scope: str) -> None:
         super().__init__(message)
         self.admin = admin
         #: The scope the call needed.

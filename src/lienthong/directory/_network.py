@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.codes import AgencyCode, CodeRegistry, CodeStatus, parse_code
 from lienthong.directory._errors import CodeClosed, NoServingNode, SignerNotEntitled
 from lienthong.store import AgencyEntry, CertificateBinding, NodeEntry
@@ -41,15 +41,12 @@ class Route:
         return self.status.final_successor
 
     @property
-    def problem(self) -> str | None:
-        """One sentence on why the route cannot be used; None when it can."""
+    def problem(self) -> Message | str | None:
+        """Why the route cannot be used (a message, rendered where it is shown); None when it can."""
         if self.status.problem is not None:
             return self.status.problem
         if self.node is None:
-            return tr(
-                f"Không có điểm kết nối nào phục vụ mã {self.status.code}.",
-                f"No node serves the code {self.status.code}.",
-            )
+            return msg("directory-no-serving-node", code=self.status.code.text)
         return None
 
 
@@ -143,10 +140,7 @@ class Network:
         if not self.may_sign(fingerprint, code):
             text = code if isinstance(code, str) else code.text
             raise SignerNotEntitled(
-                tr(
-                    f"Chứng thư {fingerprint[:16]}… không được ký thay cho mã {text}.",
-                    f"The certificate {fingerprint[:16]}… may not sign for {text}.",
-                ),
+                msg("directory-signer-not-entitled", fingerprint=fingerprint[:16], code=text),
                 fingerprint=fingerprint,
                 agency=text,
             )

@@ -24,7 +24,7 @@ from typing import Final
 from starlette.concurrency import run_in_threadpool
 
 from lienthong._clock import Clock, utc_now
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.directory._config import DEFAULT_VALIDITY, build_configuration
 from lienthong.directory._errors import ConfigurationIncomplete, DirectoryRequestInvalid
 from lienthong.directory._registry import DirectoryRegistry
@@ -98,17 +98,10 @@ class ConfigurationPublisher:
     async def publish(self, *, since: int | None = None) -> SignedConfiguration:
         """The current configuration, full or (with ``since``) the changes after that version."""
         if since is not None and since < 0:
-            raise DirectoryRequestInvalid(
-                tr("Phiên bản phải là số không âm.", "The version must not be negative.")
-            )
+            raise DirectoryRequestInvalid(msg("directory-version-negative"))
         version = await run_in_threadpool(self._registry.version)
         if since is not None and since > version:
-            raise DirectoryRequestInvalid(
-                tr(
-                    f"Phiên bản {since} mới hơn phiên bản của trung tâm danh bạ ({version}).",
-                    f"Version {since} is ahead of the directory's ({version}).",
-                )
-            )
+            raise DirectoryRequestInvalid(msg("directory-version-ahead", since=since, version=version))
         found = self._fresh((version, since))
         if found is not None:
             return found

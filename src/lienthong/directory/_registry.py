@@ -15,7 +15,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from lienthong._clock import Clock, utc_now
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.codes import CodeRegistry, default_registry, parse_code
 from lienthong.directory._certs import (
     anchor_of,
@@ -120,12 +120,7 @@ class DirectoryRegistry:
         with open(path, encoding="utf-8-sig") as stream:
             header = stream.readline()
         if "old_code" not in header.split(","):
-            raise DirectoryConflict(
-                tr(
-                    f"{path}: không phải tệp sắp xếp lại (cần cột old_code, successor_code, effective).",
-                    f"{path}: not a reorganisation file (needs old_code, successor_code, effective).",
-                )
-            )
+            raise DirectoryConflict(msg("directory-reorganisation-file-invalid", path=str(path)))
         return self._merge(lambda registry: registry.with_csv(path), actor=actor, action="agency.reorganize")
 
     def add_agency(
@@ -143,9 +138,7 @@ class DirectoryRegistry:
         with self._change(actor) as store:
             history = store.history(text)
             if any(period.valid_to is None for period in history):
-                raise DirectoryConflict(
-                    tr(f"Mã {text} đã có và đang mở.", f"The code {text} is already open.")
-                )
+                raise DirectoryConflict(msg("directory-code-already-open", code=text))
             # The code registry checks the new period against the old ones (no overlap).
             CodeRegistry([*(period.record() for period in history), entry.record()])
             store.put_agencies([entry], action="agency.add")
@@ -160,22 +153,19 @@ class DirectoryRegistry:
             current = next((period for period in history if period.valid_to is None), None)
             if current is None:
                 raise (DirectoryConflict if history else DirectoryEntryUnknown)(
-                    tr(f"Mã {text} không có thời kỳ nào đang mở.", f"The code {text} has no open period.")
+                    msg("directory-code-no-open-period", code=text)
                 )
             if current.valid_from is not None and on <= current.valid_from:
                 raise DirectoryConflict(
-                    tr(
-                        f"Ngày đóng {on} không sau ngày mở {current.valid_from} của mã {text}.",
-                        f"The closing day {on} is not after {text} opened on {current.valid_from}.",
+                    msg(
+                        "directory-close-before-open",
+                        on=on.isoformat(),
+                        opened=current.valid_from.isoformat(),
+                        code=text,
                     )
                 )
             if heir is not None and heir != text and not store.history(heir):
-                raise DirectoryEntryUnknown(
-                    tr(
-                        f"Mã kế thừa {heir} không có trong danh bạ.",
-                        f"The successor {heir} is not registered.",
-                    )
-                )
+                raise DirectoryEntryUnknown(msg("directory-successor-unknown", code=heir))
             closed = dataclasses.replace(current, valid_to=on, successor=heir)
             store.put_agencies([closed], action="agency.close")
         return closed
@@ -186,9 +176,7 @@ class DirectoryRegistry:
         with self._read() as store:
             history = store.history(text)
         if not history:
-            raise DirectoryEntryUnknown(
-                tr(f"Mã {text} không có trong danh bạ.", f"The code {text} is not registered.")
-            )
+            raise DirectoryEntryUnknown(msg("directory-code-unknown", code=text))
         return tuple(history)
 
     # -- nodes ---------------------------------------------------------------------------------
@@ -206,9 +194,7 @@ class DirectoryRegistry:
         """Register a node serving the subtrees ``serves``; a subtree already served by another
         node is refused (unless ``replace``, which moves it)."""
         if not peer_url.startswith(("https://", "http://")):
-            raise DirectoryConflict(
-                tr(f"Địa chỉ {peer_url} không phải URL HTTP(S).", f"{peer_url} is not an HTTP(S) URL.")
-            )
+            raise DirectoryConflict(msg("directory-url-not-http", url=peer_url))
         if tls_certificate_pem is not None:
             tls_certificate_pem = pem_of(load_certificate_pem(tls_certificate_pem, what="TLS"))
         subtrees = tuple(sorted({parse_code(code).text for code in serves}))
@@ -216,29 +202,24 @@ class DirectoryRegistry:
         with self._change(actor) as store:
             exists = store.node(name) is not None
             if exists and not replace:
-                raise DirectoryConflict(tr(f"Điểm kết nối {name} đã có.", f"The node {name} already exists."))
+                raise DirectoryConflict(msg("directory-node-exists", name=name))
             taken = {code: owner for code, owner in store.subtree_owners(subtrees).items() if owner != name}
             if taken and not replace:
                 listing = ", ".join(f"{code} ({owner})" for code, owner in sorted(taken.items()))
-                raise DirectoryConflict(
-                    tr(
-                        f"Nhánh mã đã có điểm kết nối phục vụ: {listing}.",
-                        f"Subtrees already served: {listing}.",
-                    )
-                )
+                raise DirectoryConflict(msg("directory-subtrees-taken", listing=listing))
             store.put_node(entry, action="node.replace" if exists else "node.add")
             return store.node(name) or entry
 
     def remove_node(self, name: str, *, actor: str) -> None:
         with self._change(actor) as store:
             if not store.delete_node(name):
-                raise DirectoryEntryUnknown(tr(f"Không có điểm kết nối {name}.", f"No node named {name}."))
+                raise DirectoryEntryUnknown(msg("directory-node-unknown", name=name))
 
     def node(self, name: str) -> NodeEntry:
         with self._read() as store:
             found = store.node(name)
         if found is None:
-            raise DirectoryEntryUnknown(tr(f"Không có điểm kết nối {name}.", f"No node named {name}."))
+            raise DirectoryEntryUnknown(msg("directory-node-unknown", name=name))
         return found
 
     def nodes(self) -> list[NodeEntry]:
@@ -256,18 +237,14 @@ class DirectoryRegistry:
         binding = CertificateBinding(fingerprint(certificate), text, pem_of(certificate), subtree)
         with self._change(actor) as store:
             if not store.history(text):
-                raise DirectoryEntryUnknown(
-                    tr(f"Mã {text} không có trong danh bạ.", f"The code {text} is not registered.")
-                )
+                raise DirectoryEntryUnknown(msg("directory-code-unknown", code=text))
             store.put_binding(binding)
         return binding
 
     def unbind_certificate(self, fingerprint_hex: str, code: str, *, actor: str) -> None:
         with self._change(actor) as store:
             if not store.delete_binding(fingerprint_hex.lower(), parse_code(code).text):
-                raise DirectoryEntryUnknown(
-                    tr("Chứng thư này không gắn với mã đó.", "That certificate is not bound to that code.")
-                )
+                raise DirectoryEntryUnknown(msg("directory-binding-unknown"))
 
     def add_anchor(self, certificate_pem: str, *, actor: str) -> TrustAnchor:
         anchor = anchor_of(certificate_pem)
@@ -295,25 +272,18 @@ class DirectoryRegistry:
             for crl in crls:
                 entry = revocation_list(crl)
                 if not any(signed_by(crl, signer) for signer in signers):
-                    raise DirectoryKeyError(
-                        tr(
-                            f"CRL của {entry.issuer} không do CA gốc tin cậy nào ký, cũng không do "
-                            "CA nào được cho bằng --ca (do một CA gốc cấp) ký.",
-                            f"The CRL of {entry.issuer} is signed neither by a trust anchor nor by a CA "
-                            "given with --ca (issued by an anchor).",
-                        )
-                    )
+                    raise DirectoryKeyError(msg("directory-crl-signer-unknown", issuer=entry.issuer))
                 before = held.get(entry.issuer)
                 if before is not None and before.fingerprint == entry.fingerprint:
                     recorded.append((before, False))
                     continue
                 if before is not None and before.this_update >= entry.this_update:
                     raise DirectoryConflict(
-                        tr(
-                            f"CRL của {entry.issuer} phát hành lúc {entry.this_update.isoformat()} không "
-                            f"mới hơn CRL đang có ({before.this_update.isoformat()}).",
-                            f"The CRL of {entry.issuer} issued {entry.this_update.isoformat()} is not "
-                            f"newer than the one held ({before.this_update.isoformat()}).",
+                        msg(
+                            "directory-crl-not-newer",
+                            issuer=entry.issuer,
+                            issued=entry.this_update.isoformat(),
+                            held=before.this_update.isoformat(),
                         )
                     )
                 store.put_crl(entry)

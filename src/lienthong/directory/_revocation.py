@@ -20,7 +20,7 @@ from datetime import datetime
 
 from cryptography import x509
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.directory._errors import ConfigurationIncomplete
 from lienthong.store import CertificateBinding, RevocationList, TrustAnchor
 
@@ -57,12 +57,7 @@ def require_crls(
     if missing:
         names = "; ".join(missing)
         raise ConfigurationIncomplete(
-            tr(
-                f"Không phát hành cấu hình: thiếu CRL còn hiệu lực của {names} "
-                "(lienthong directory crls add). Cấu hình đã phát hành trước đó vẫn được dùng.",
-                f"Configuration not published: no current CRL of {names} "
-                "(lienthong directory crls add). The configuration published before stays in force.",
-            ),
+            msg("directory-configuration-crls-missing", names=names),
             issuers=missing,
         )
 

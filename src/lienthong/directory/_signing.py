@@ -20,9 +20,10 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.x509.oid import NameOID
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.directory._certs import certificate_pem, fingerprint, load_certificate_pem
 from lienthong.directory._errors import DirectoryKeyError
+from lienthong.errors import message_of
 
 SigningKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
 
@@ -39,12 +40,7 @@ def _algorithm(public_key: object) -> str:
         return RS256
     if isinstance(public_key, ed25519.Ed25519PublicKey):
         return EDDSA
-    raise DirectoryKeyError(
-        tr(
-            "Khoá phải là ECDSA P-256, RSA từ 2048 bit hoặc Ed25519.",
-            "The key must be ECDSA P-256, RSA of 2048 bits or more, or Ed25519.",
-        )
-    )
+    raise DirectoryKeyError(msg("directory-key-type-unsupported"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +58,7 @@ class DirectoryKey:
             key = serialization.load_pem_private_key(Path(key_path).read_bytes(), password)
         except (OSError, ValueError, TypeError) as exc:
             raise DirectoryKeyError(
-                tr(
-                    f"{key_path}: không đọc được khoá riêng: {exc}",
-                    f"{key_path}: cannot load the private key: {exc}",
-                )
+                msg("directory-private-key-unreadable", path=str(key_path), reason=message_of(exc))
             ) from exc
         try:
             certificate = load_certificate_pem(
@@ -77,9 +70,7 @@ class DirectoryKey:
             _algorithm(None)
         assert isinstance(key, SigningKey)
         if key.public_key() != certificate.public_key():
-            raise DirectoryKeyError(
-                tr("Khoá riêng không khớp với chứng thư.", "The private key does not match the certificate.")
-            )
+            raise DirectoryKeyError(msg("directory-key-certificate-mismatch"))
         _algorithm(certificate.public_key())
         return cls(key, certificate)
 
@@ -133,10 +124,7 @@ class ConfigurationAnchor:
             )
         except (ValueError, KeyError, TypeError) as exc:
             raise DirectoryKeyError(
-                tr(
-                    f"{path}: không phải tệp neo (chứng thư PEM hoặc JSON): {exc}",
-                    f"{path}: not an anchor file (PEM certificate or JSON): {exc}",
-                )
+                msg("directory-anchor-file-invalid", path=str(path), reason=message_of(exc))
             ) from exc
 
     def to_json(self) -> str:

@@ -16,6 +16,7 @@ DirectoryError
 
 from __future__ import annotations
 
+from lienthong._i18n import Message
 from lienthong.directory import (
     AuthenticationRequired,
     DirectoryConflict,
@@ -36,7 +37,7 @@ class ReportImplausible(ReportInvalid, RequestUnprocessable):
 
     code = "report-implausible"
 
-    def __init__(self, message: str, *, field: str) -> None:
+    def __init__(self, message: Message | str, *, field: str) -> None:
         super().__init__(message)
         self.field = field
 
@@ -58,5 +59,5 @@ class ReportNotEntitled(ScopeMissing):
 
     code = "report-not-entitled"
 
-    def __init__(self, message: str, *, node: str) -> None:
+    def __init__(self, message: Message | str, *, node: str) -> None:
         super().__init__(message, admin=node, scope="statistics:report")

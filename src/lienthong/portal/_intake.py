@@ -16,7 +16,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong._clock import Clock
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.codes import parse_code
 from lienthong.directory import DirectoryRegistry, NodeEntry
 from lienthong.portal._errors import (
@@ -98,12 +98,7 @@ class StatisticsIntake:
                 certificate = x509.load_pem_x509_certificate(node.tls_certificate_pem.encode("ascii"))
                 if _fingerprint(certificate.public_bytes(Encoding.DER)) == wanted:
                     return node, certificate
-        raise ClientCertificateRequired(
-            tr(
-                "Cần chứng thư TLS máy khách của một điểm kết nối đã đăng ký.",
-                "A registered node's TLS client certificate is required.",
-            )
-        )
+        raise ClientCertificateRequired(msg("portal-client-certificate-required"))
 
     def accept(self, body: bytes, *, peer: bytes | None) -> Intake:
         """Check ``body`` sent on a connection whose client certificate is ``peer`` (DER), store it."""
@@ -112,40 +107,29 @@ class StatisticsIntake:
             signed = SignedReport.from_json(body)
             report = verify_report(signed, certificate)
         except ReportSignatureInvalid as exc:
-            raise ReportNotEntitled(str(exc), node=node.name) from exc
+            raise ReportNotEntitled(exc.message, node=node.name) from exc
         except ReportImplausible as exc:
-            raise PortalReportImplausible(str(exc), field=exc.field) from exc
+            raise PortalReportImplausible(exc.message, field=exc.field) from exc
         except ReportMalformed as exc:
-            raise ReportInvalid(str(exc)) from exc
+            raise ReportInvalid(exc.message) from exc
         try:
             check_day(report.day, at=self._clock())
         except ReportImplausible as exc:
-            raise PortalReportImplausible(str(exc), field=exc.field) from exc
+            raise PortalReportImplausible(exc.message, field=exc.field) from exc
         if report.node != node.name:
             raise ReportNotEntitled(
-                tr(
-                    f"Báo cáo ghi điểm kết nối {report.node}, nhưng được gửi bởi {node.name}.",
-                    f"The report names the node {report.node} but was sent by {node.name}.",
-                ),
+                msg("portal-report-other-node", named=report.node, sender=node.name),
                 node=node.name,
             )
         agency = parse_code(report.agency, lenient=True)
         if not any(parse_code(rule, lenient=True).contains(agency) for rule in node.subtrees):
             raise ReportNotEntitled(
-                tr(
-                    f"Điểm kết nối {node.name} không phục vụ mã {report.agency}.",
-                    f"The node {node.name} does not serve {report.agency}.",
-                ),
+                msg("portal-report-agency-not-served", node=node.name, agency=report.agency),
                 node=node.name,
             )
         record = record_of(report, signed, received_at=self._clock())
         with StatisticsStore.begin(self.registry.database) as store:
             outcome = store.put_report(record)
         if outcome is ReportOutcome.CONFLICT:
-            raise ReportConflict(
-                tr(
-                    f"Báo cáo {report.report_id} đã nhận với nội dung khác; hãy tăng số hiệu chỉnh.",
-                    f"The report {report.report_id} was received with other content; raise the sequence.",
-                )
-            )
+            raise ReportConflict(msg("portal-report-conflict", report=report.report_id))
         return Intake(outcome, report)

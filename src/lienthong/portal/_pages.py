@@ -17,9 +17,11 @@ from typing import Any, Final
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from starlette.concurrency import run_in_threadpool
 
+from lienthong._i18n import Message, render
 from lienthong.codes import is_valid_code
 from lienthong.directory import AdminFile, AuthenticationRequired, DirectoryError, Scope
 from lienthong.net import BodyRule, KiB
@@ -36,12 +38,20 @@ PAGES_BODY_RULE: Final = BodyRule(rf"{PREFIX}/.*", FORM_BODY)
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
+@pass_context
+def _in_page_language(context: Context, value: object) -> object:
+    """Every ``{{ … }}`` passes here: a message (a refusal next to a field) reads in the page's
+    language, never in the process's."""
+    return render(value, context.get("lang", "vi")) if isinstance(value, Message) else value
+
+
 def _templates() -> Jinja2Templates:
     env = Environment(
         loader=PackageLoader("lienthong.portal", "templates"),
         autoescape=select_autoescape(("html",)),
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_in_page_language,
     )
     env.filters["day"] = _words.day
     env.filters["moment"] = _words.moment
@@ -169,7 +179,7 @@ def pages_router(portal: Portal) -> APIRouter:
         return render(request, "refused.html", {"message_key": key}, status=status)
 
     async def admin_page(
-        request: Request, *, errors: dict[str, str], values: dict[str, str], status: int
+        request: Request, *, errors: dict[str, Message | str], values: dict[str, str], status: int
     ) -> Response:
         def load() -> dict[str, Any]:
             return {
@@ -201,7 +211,7 @@ def pages_router(portal: Portal) -> APIRouter:
             return refused(request, 403)
         t = _words.words(language(request))
         values = {name: str(form.get(name, "")).strip() for name in ("code", "issued_on", "reference")}
-        errors: dict[str, str] = {}
+        errors: dict[str, Message | str] = {}
         if not is_valid_code(values["code"]):
             errors["code"] = t["bad_code"]
         issued_on: date | None = None
@@ -221,7 +231,7 @@ def pages_router(portal: Portal) -> APIRouter:
             try:
                 await run_in_threadpool(change)
             except DirectoryError as exc:
-                errors["code"] = str(exc)
+                errors["code"] = exc.message  # rendered in the page's language
             else:
                 return RedirectResponse(f"{PREFIX}/admin?saved=1", status_code=303)
         return await admin_page(request, errors=errors, values=values, status=422)

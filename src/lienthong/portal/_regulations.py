@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from lienthong._clock import Clock
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.codes import parse_code
 from lienthong.directory import DirectoryConflict, DirectoryEntryUnknown, DirectoryRegistry
 from lienthong.store import AgencyEntry, RegulationEntry, StatisticsStore
@@ -45,11 +45,9 @@ class Regulations:
         text = parse_code(code).text
         history = self.registry.agency(text)  # raises DirectoryEntryUnknown
         if history[0].level != 1:
-            raise DirectoryConflict(tr(f"{text} không phải cơ quan cấp 1.", f"{text} is not a level-1 body."))
+            raise DirectoryConflict(msg("portal-regulation-not-level-1", code=text))
         if issued_on > self._clock().date():
-            raise DirectoryConflict(
-                tr(f"Ngày ban hành {issued_on} ở tương lai.", f"The day {issued_on} is in the future.")
-            )
+            raise DirectoryConflict(msg("portal-regulation-day-ahead", day=issued_on.isoformat()))
         entry = RegulationEntry(text, issued_on, reference, self._clock(), actor)
         with StatisticsStore.begin(self.registry.database) as store:
             store.set_regulation(entry)
@@ -59,9 +57,7 @@ class Regulations:
         text = parse_code(code, lenient=True).text
         with StatisticsStore.begin(self.registry.database) as store:
             if not store.clear_regulation(text):
-                raise DirectoryEntryUnknown(
-                    tr(f"Chưa ghi ngày ban hành cho {text}.", f"No regulation date is recorded for {text}.")
-                )
+                raise DirectoryEntryUnknown(msg("portal-regulation-unknown", code=text))
 
     def all(self) -> list[RegulationEntry]:
         with StatisticsStore.begin(self.registry.database) as store:

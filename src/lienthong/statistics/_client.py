@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, catalogue, msg
+from lienthong.errors import message_of
 from lienthong.statistics._errors import ReportRejected, StatisticsUnreachable
 from lienthong.statistics._outbox import ReportOutbox
 from lienthong.statistics._signing import CONTENT_TYPE, SignedReport
@@ -28,6 +29,21 @@ _log = logging.getLogger("lienthong.statistics.client")
 
 #: Path of the directory's statistics endpoint.
 PATH = "/v1/statistics"
+
+
+def _problem_message(body: object) -> Message | str | None:
+    """The directory's refusal: its message as data when the answer carries one this version
+    knows (``message_code`` and ``params``), else the text it answered."""
+    if not isinstance(body, dict):
+        return None
+    code = body.get("message_code")
+    if isinstance(code, str) and code in catalogue("en"):
+        try:
+            return Message.from_json({"code": code, "params": body.get("params") or {}})
+        except ValueError:
+            pass
+    text = body.get("message")
+    return str(text) if text else None
 
 
 class StatisticsClient:
@@ -54,15 +70,11 @@ class StatisticsClient:
             )
         except httpx.HTTPError as exc:
             raise StatisticsUnreachable(
-                tr(f"Không gửi được báo cáo tới {self.url}: {exc}", f"Cannot reach {self.url}: {exc}"),
-                url=self.url,
+                msg("statistics-directory-unreachable", url=self.url, reason=message_of(exc)), url=self.url
             ) from exc
         if response.status_code >= 500:
             raise StatisticsUnreachable(
-                tr(
-                    f"Trung tâm danh bạ trả lỗi {response.status_code}.",
-                    f"The directory answered {response.status_code}.",
-                ),
+                msg("statistics-directory-failed", status=response.status_code),
                 url=self.url,
                 status=response.status_code,
             )
@@ -72,7 +84,7 @@ class StatisticsClient:
             body = {}
         if response.status_code >= 400:
             raise ReportRejected(
-                str(body.get("message") or response.reason_phrase),
+                _problem_message(body) or response.reason_phrase,
                 status=response.status_code,
                 problem=str(body.get("code") or "http-error"),
             )
@@ -94,7 +106,7 @@ class StatisticsClient:
                 outbox = outbox.rejected(item.key, item.sequence)
             except StatisticsUnreachable as exc:
                 for waiting in due[index:]:
-                    outbox = outbox.failed(waiting.key, at=at, error=str(exc), jitter=jitter())
+                    outbox = outbox.failed(waiting.key, at=at, error=exc.message, jitter=jitter())
                 return outbox
             else:
                 outbox = outbox.accepted(item.key, item.sequence)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.codes import parse_code
 from lienthong.errors import CodeError
 from lienthong.statistics._errors import ReportMalformed
@@ -78,10 +78,9 @@ def encode(report: StatisticsReport) -> bytes:
     return unicodedata.normalize("NFC", text).encode("utf-8")
 
 
-def _bad(what: str) -> ReportMalformed:
-    return ReportMalformed(
-        tr(f"Báo cáo thống kê không hợp lệ: {what}.", f"Invalid statistics report: {what}.")
-    )
+def _bad(what: str | Message) -> ReportMalformed:
+    """``what``: the field at fault as the report names it, or why the whole is refused."""
+    return ReportMalformed(msg("statistics-report-invalid", what=what))
 
 
 def _count(value: object, what: str) -> int:
@@ -143,7 +142,7 @@ def _decode_latency(value: object) -> LatencySummary:
 def decode(data: bytes) -> StatisticsReport:
     """The report in ``data``; raises ``ReportMalformed`` unless every field is right."""
     if len(data) > MAX_REPORT:
-        raise _bad(tr("quá lớn", "too large"))
+        raise _bad(msg("statistics-too-large"))
     try:
         document = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):

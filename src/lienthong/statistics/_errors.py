@@ -11,6 +11,7 @@ LienthongError
 
 from __future__ import annotations
 
+from lienthong._i18n import Message
 from lienthong.errors import LienthongError
 
 
@@ -32,7 +33,7 @@ class ReportImplausible(ReportMalformed):
 
     code = "report-implausible"
 
-    def __init__(self, message: str, *, field: str) -> None:
+    def __init__(self, message: Message | str, *, field: str) -> None:
         super().__init__(message)
         #: The field at fault, as the report's JSON names it (``sent``, ``latency.buckets``).
         self.field = field
@@ -49,7 +50,7 @@ class ReportRejected(StatisticsError):
 
     code = "report-rejected"
 
-    def __init__(self, message: str, *, status: int, problem: str) -> None:
+    def __init__(self, message: Message | str, *, status: int, problem: str) -> None:
         super().__init__(message)
         #: The HTTP status and the problem code the directory answered with.
         self.status = status
@@ -61,7 +62,7 @@ class StatisticsUnreachable(StatisticsError):
 
     code = "statistics-unreachable"
 
-    def __init__(self, message: str, *, url: str, status: int | None = None) -> None:
+    def __init__(self, message: Message | str, *, url: str, status: int | None = None) -> None:
         super().__init__(message)
         self.url = url
         self.status = status

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
 
+from lienthong._i18n import Message
 from lienthong._loop import Backoff
 from lienthong.statistics._signing import SignedReport
 
@@ -43,7 +44,18 @@ class PendingReport:
     signed: SignedReport
     attempts: int = 0
     next_attempt_at: datetime | None = None
-    last_error: str | None = None
+    #: Why the last attempt failed, as data (a message; text in outboxes kept by older versions).
+    last_error: Message | str | None = None
+
+
+def _error(value: Any) -> Message | str | None:
+    """A kept ``last_error``: a message's JSON, or the text an older version kept."""
+    if isinstance(value, dict):
+        try:
+            return Message.from_json(value)
+        except ValueError:
+            return json.dumps(value)
+    return None if value is None else str(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +102,7 @@ class ReportOutbox:
         kept = tuple(p for p in self.pending if not (p.key == key and p.sequence <= sequence))
         return replace(self, pending=kept)
 
-    def failed(self, key: str, *, at: datetime, error: str, jitter: float) -> ReportOutbox:
+    def failed(self, key: str, *, at: datetime, error: Message | str, jitter: float) -> ReportOutbox:
         """Record a failed attempt: wait longer before the next one."""
         delay = functools.partial(retry_delay, jitter=jitter, base=self.base, cap=self.cap)
         return replace(
@@ -117,7 +129,7 @@ class ReportOutbox:
                 "signature": base64.b64encode(p.signed.signature).decode("ascii"),
                 "attempts": p.attempts,
                 "next_attempt_at": None if p.next_attempt_at is None else p.next_attempt_at.isoformat(),
-                "last_error": p.last_error,
+                "last_error": p.last_error.to_json() if isinstance(p.last_error, Message) else p.last_error,
             }
             for p in self.pending
         ]
@@ -136,7 +148,7 @@ class ReportOutbox:
                     None
                     if entry["next_attempt_at"] is None
                     else datetime.fromisoformat(entry["next_attempt_at"]),
-                    entry["last_error"],
+                    _error(entry["last_error"]),
                 )
                 for entry in document["pending"]
             )

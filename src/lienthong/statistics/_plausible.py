@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Final
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.statistics._errors import ReportImplausible
 
 #: Largest counter one agency can report for one day: a thousand times the whole network's
@@ -18,22 +18,17 @@ FIRST_DAY: Final = date(2000, 1, 1)
 CLOCK_SKEW: Final = timedelta(days=1)
 
 
-def implausible(field: str, value: object, why: tuple[str, str]) -> ReportImplausible:
-    return ReportImplausible(
-        tr(
-            f"Báo cáo thống kê không hợp lý: {field} = {value} ({why[0]}).",
-            f"Implausible statistics report: {field} = {value} ({why[1]}).",
-        ),
-        field=field,
-    )
+def implausible(field: str, value: object, why: Message) -> ReportImplausible:
+    message = msg("statistics-report-implausible", field=field, value=value, why=why)
+    return ReportImplausible(message, field=field)
 
 
 def check_count(value: int, field: str) -> int:
     """``value`` if a day's counter can hold it; raises ``ReportImplausible`` naming ``field``."""
     if value < 0:
-        raise implausible(field, value, ("số đếm âm", "a negative count"))
+        raise implausible(field, value, msg("statistics-count-negative"))
     if value > MAX_COUNT:
-        raise implausible(field, value, (f"vượt {MAX_COUNT}", f"over {MAX_COUNT}"))
+        raise implausible(field, value, msg("statistics-count-over", limit=MAX_COUNT))
     return value
 
 
@@ -41,7 +36,7 @@ def check_day(day: date, *, at: datetime) -> None:
     """Raise ``ReportImplausible`` unless ``day`` lies between ``FIRST_DAY`` and the day after
     ``at`` (an aware moment, the receiver's clock)."""
     if day < FIRST_DAY:
-        raise implausible("day", day.isoformat(), (f"trước {FIRST_DAY}", f"before {FIRST_DAY}"))
+        raise implausible("day", day.isoformat(), msg("statistics-day-before", first=FIRST_DAY.isoformat()))
     latest = (at + CLOCK_SKEW).date()
     if day > latest:
-        raise implausible("day", day.isoformat(), (f"sau {latest}", f"after {latest}"))
+        raise implausible("day", day.isoformat(), msg("statistics-day-after", latest=latest.isoformat()))

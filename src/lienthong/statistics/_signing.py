@@ -20,7 +20,8 @@ from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
+from lienthong.errors import message_of
 from lienthong.statistics._codec import MAX_REPORT, decode, encode
 from lienthong.statistics._errors import ReportMalformed, ReportSignatureInvalid
 from lienthong.statistics._report import StatisticsReport
@@ -38,10 +39,10 @@ def load_node_key(path: str | Path) -> NodeKey:
         key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise ReportSignatureInvalid(
-            tr(f"{path}: không đọc được khoá: {exc}", f"{path}: cannot read the key: {exc}")
+            msg("statistics-key-unreadable", path=str(path), reason=message_of(exc))
         ) from exc
     if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey):
-        raise ReportSignatureInvalid(tr(f"{path}: loại khoá không hỗ trợ", f"{path}: unsupported key type"))
+        raise ReportSignatureInvalid(msg("statistics-key-type-unsupported", path=str(path)))
     return key
 
 
@@ -77,7 +78,7 @@ class SignedReport:
     def from_json(cls, body: bytes) -> SignedReport:
         """Read the envelope; raises ``ReportMalformed`` if it is not one."""
         if len(body) > 2 * MAX_REPORT:
-            raise ReportMalformed(tr("Báo cáo quá lớn.", "The report is too large."))
+            raise ReportMalformed(msg("statistics-envelope-too-large"))
         try:
             document = json.loads(body)
             if not isinstance(document, dict) or document.get("format") != ENVELOPE:
@@ -87,9 +88,7 @@ class SignedReport:
                 base64.b64decode(document["signature"], validate=True),
             )
         except (ValueError, KeyError, TypeError, binascii.Error) as exc:
-            raise ReportMalformed(
-                tr(f"Không phải báo cáo có ký số: {exc}", f"Not a signed statistics report: {exc}")
-            ) from None
+            raise ReportMalformed(msg("statistics-envelope-invalid", reason=message_of(exc))) from None
 
 
 def sign_report(report: StatisticsReport, key: NodeKey) -> SignedReport:
@@ -116,10 +115,5 @@ def verify_report(signed: SignedReport, certificate: x509.Certificate) -> Statis
         else:
             raise InvalidSignature("unsupported key type")
     except InvalidSignature:
-        raise ReportSignatureInvalid(
-            tr(
-                "Chữ ký của báo cáo thống kê không khớp với chứng thư của điểm kết nối.",
-                "The statistics report's signature does not match the node's certificate.",
-            )
-        ) from None
+        raise ReportSignatureInvalid(msg("statistics-signature-mismatch")) from None
     return decode(signed.data)
