@@ -113,7 +113,9 @@ def _show(monkeypatch: pytest.MonkeyPatch, receipt: Receipt, language: str) -> t
 def test_a_refusal_held_as_data_is_shown_in_the_clis_language(monkeypatch: pytest.MonkeyPatch) -> None:
     add_texts(monkeypatch, REFUSAL)
     receipt = _receipt(
-        reason_message=msg("recipient-closed-test", code=RECIPIENT, day="01/07/2025", successor="000.00.00.H54")
+        reason_message=msg(
+            "recipient-closed-test", code=RECIPIENT, day="01/07/2025", successor="000.00.00.H54"
+        )
     )
     assert receipt.reason is None and receipt.why == receipt.reason_message
 

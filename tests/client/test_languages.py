@@ -38,7 +38,7 @@ def _client(answer: Callable[[httpx.Request], httpx.Response], **options: Any) -
 
 
 def _problem(status: int, **body: Any) -> Callable[[httpx.Request], httpx.Response]:
-    return lambda request: httpx.Response(status, json=body)
+    return lambda _request: httpx.Response(status, json=body)
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
@@ -117,8 +117,10 @@ def test_an_older_node_sends_code_and_sentence_only() -> None:
 
 
 def test_an_answer_without_a_body_is_named_by_its_status() -> None:
-    answer = lambda request: httpx.Response(418, text="teapot")  # noqa: E731
-    with _client(answer) as api, pytest.raises(ApiRefused) as refused:
+    with (
+        _client(lambda _request: httpx.Response(418, text="teapot")) as api,
+        pytest.raises(ApiRefused) as refused,
+    ):
         api.agency("000.00.00.H99")
     error = refused.value
     assert error.code == "http-418" and isinstance(error.message, Message)
@@ -148,6 +150,8 @@ def test_a_reason_in_an_answer_is_data_when_the_node_sends_it() -> None:
         "document_id": "d",
         "kind": "document",
     }
-    assert Event.model_validate({**event, "reason": "lý do", "reason_message": data}).why == Message.from_json(data)
+    assert Event.model_validate(
+        {**event, "reason": "lý do", "reason_message": data}
+    ).why == Message.from_json(data)
     assert Event.model_validate({**event, "reason": "lý do"}).why == "lý do"
     assert Event.model_validate(event).why is None

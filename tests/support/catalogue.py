@@ -11,7 +11,7 @@ from lienthong import _i18n
 from lienthong._i18n import Language
 
 
-def add_texts(monkeypatch: pytest.MonkeyPatch, texts: Mapping[str, Mapping[Language, str]]) -> None:
+def add_texts(monkeypatch: pytest.MonkeyPatch, texts: Mapping[str, Mapping[str, str]]) -> None:
     """Make ``catalogue(lang)`` (hence ``render``) know ``texts`` too: ``{code: {lang: text}}``."""
     real = _i18n.catalogue
 
