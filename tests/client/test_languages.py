@@ -12,7 +12,7 @@ import pytest
 
 from lienthong import _i18n
 from lienthong._i18n import Message, msg, set_language
-from lienthong.client import ApiRefused, Client, Event, NotFound, RecipientState, Unprocessable
+from lienthong.client import ApiRefused, AsyncClient, Client, Event, NotFound, RecipientState, Unprocessable
 from support.catalogue import add_texts
 
 URL = "http://node.test"
@@ -76,6 +76,28 @@ def test_a_refusal_sent_as_data_is_rendered_in_the_users_language() -> None:
     assert error.render("vi") == "không có cơ quan 000.00.00.H99 trong mạng"
     set_language("en")
     assert str(error) == "no agency 000.00.00.H99 in the network"
+
+
+@pytest.mark.anyio
+async def test_the_async_client_does_the_same() -> None:
+    seen: list[str | None] = []
+    body = {
+        "code": "agency-unknown",
+        "message": "…",
+        "message_code": "agency-unknown-in-network",
+        "params": {"code": "000.00.00.H99"},
+    }
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers.get("accept-language"))
+        return httpx.Response(404, json=body)
+
+    api = AsyncClient(URL, language="en", transport=httpx.MockTransport(answer))
+    async with api:
+        with pytest.raises(NotFound) as refused:
+            await api.agency("000.00.00.H99")
+    assert seen == ["en"]
+    assert refused.value.render("vi") == "không có cơ quan 000.00.00.H99 trong mạng"
 
 
 def test_nested_messages_in_a_refusal_render_too() -> None:

@@ -59,10 +59,10 @@ class Client:
     ) -> None:
         self.retry = retry or RetryPolicy()
         self._rand = rand or random.Random()
-        # ``transport``: httpx's, in place of the network (a test's ``httpx.MockTransport``).
         #: The language the node is asked to answer in (``Accept-Language``): by default the
         #: process's (``LIENTHONG_LANG``, the CLI's ``--lang``).
         self.language: Language = language or _i18n.language()
+        # ``transport``: httpx's, in place of the network (a test's ``httpx.MockTransport``).
         self._http = httpx.Client(
             **_base.http_options(base_url, token, verify, timeout, http2=False, language=self.language),
             transport=transport,
