@@ -82,7 +82,7 @@ def test_sdk_compose_without_sign_pdf_leaves_the_pdf_unchanged(sdk: Sdk) -> None
 def test_sdk_compose_with_sign_pdf_refuses_a_non_pdf(sdk: Sdk) -> None:
     with sdk.sender() as sender, pytest.raises(Unprocessable) as refused:
         sender.compose(_document("73"), [("ghi-chu.txt", b"van ban", "text/plain")], sign_pdf=True)
-    assert refused.value.code == "attachment-not-pdf" and "ghi-chu.txt" in refused.value.message
+    assert refused.value.code == "attachment-not-pdf" and "ghi-chu.txt" in str(refused.value)
 
 
 @pytest.mark.anyio

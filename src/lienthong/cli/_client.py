@@ -15,7 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg, say
 from lienthong.cli._client_views import inbox_lines, outbox_table, received_table, sent_line
 from lienthong.cli._connect import Ca, Network, Node, Token, Url, connect
 from lienthong.cli._ids import resolve
@@ -34,13 +34,7 @@ def _echo_json(value: Any) -> None:
 def _required(option: str, value: str | None) -> str:
     """``value``, given; checked here rather than by Typer so that the error is one line."""
     if not value:
-        raise ClientError(
-            tr(
-                f"thiếu {option}: số và ký hiệu là của văn bản, không có mặc định",
-                f"{option} is required: a document's number and notation have no default",
-            ),
-            code="option-missing",
-        )
+        raise ClientError(msg("cli-option-required", option=option), code="option-missing")
     return value
 
 
@@ -48,13 +42,7 @@ def _signer(name: str | None, position: str | None, competence: str | None) -> S
     if name:
         return Signer(name, position, competence)
     if position or competence:
-        raise ClientError(
-            tr(
-                "thiếu --signer-name: chức vụ và thẩm quyền ký là của một người ký",
-                "--signer-name is required: a position or competence belongs to a signer",
-            ),
-            code="option-missing",
-        )
+        raise ClientError(msg("cli-signer-name-required"), code="option-missing")
     return None
 
 
@@ -220,7 +208,7 @@ def webhook(
     with connect(url, token, ca, network, node) as api:
         if remove:
             api.remove_webhook()
-            typer.echo(tr("Đã hủy webhook.", "Webhook removed."))
+            typer.echo(say("cli-webhook-removed"))
             return
         state = api.set_webhook(set_url) if set_url is not None else api.webhook()
     _echo_json(state.model_dump(mode="json", exclude_none=True))

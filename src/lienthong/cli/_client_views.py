@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.table import Table
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, language, render, say
 from lienthong.client import DocumentView, InboxItem, OutboxMessage, Sent, TimelineStep
 from lienthong.edxml import VIETNAM_TZ
 
@@ -20,10 +20,10 @@ def local(value: datetime | None) -> str:
 
 def _state(item: InboxItem) -> str:
     if item.status_sent is not None:
-        return tr(f"đã báo {item.status_sent}", f"reported {item.status_sent}")
+        return say("cli-inbox-reported", status=item.status_sent)
     if item.acknowledged is not None:
-        return tr("đã xác nhận", "acknowledged")
-    return tr("chưa đọc", "unread")
+        return say("cli-inbox-acknowledged")
+    return say("cli-inbox-unread")
 
 
 def _sender(code: str, name: str | None) -> str:
@@ -32,7 +32,7 @@ def _sender(code: str, name: str | None) -> str:
 
 def _title(item: InboxItem) -> str:
     if item.kind != "document":
-        return tr("[gói trạng thái]", "[status package]")
+        return say("cli-inbox-status-package")
     code = f"{item.number}/{item.notation}" if item.number and item.notation else ""
     return " — ".join(part for part in (code, item.subject or "") if part)
 
@@ -40,32 +40,44 @@ def _title(item: InboxItem) -> str:
 def inbox_lines(items: list[InboxItem]) -> list[str]:
     """Three lines per item: its id alone, what it is, who sent it when and where it stands."""
     if not items:
-        return [tr("Không có văn bản đến.", "No received documents.")]
+        return [say("cli-inbox-empty")]
     lines = []
     for item in items:
         lines.append(item.id)
         lines.append(f"    {_title(item)}")
         lines.append(
             "    "
-            + tr(
-                f"từ {_sender(item.sender, item.sender_name)} tới {item.recipient}; "
-                f"nhận {local(item.received_at)}; {_state(item)}",
-                f"from {_sender(item.sender, item.sender_name)} to {item.recipient}; "
-                f"received {local(item.received_at)}; {_state(item)}",
+            + say(
+                "cli-inbox-line",
+                sender=_sender(item.sender, item.sender_name),
+                recipient=item.recipient,
+                received=local(item.received_at),
+                state=_state(item),
             )
         )
     return lines
 
 
+def reason(why: Message | str | None) -> str:
+    """A refusal's or a failure's reason in the CLI's language: a message rendered, an older
+    node's (or receipt's) sentence as it is."""
+    return "" if why is None else render(why, language())
+
+
 def outbox_table(message: OutboxMessage) -> Table:
-    table = Table(title=tr(f"Văn bản đi từ {message.sender}", f"Sent by {message.sender}"))
-    for column in (tr("nơi nhận", "recipient"), tr("chuyển", "delivery"), tr("trạng thái", "status"),
-                   tr("lúc", "at")):  # fmt: skip
-        table.add_column(column)
-    for r in message.recipients:
-        table.add_row(
-            r.recipient, r.delivery, r.business_status or "", local(r.business_status_at or r.delivered_at)
-        )
+    """One row per recipient; a column of reasons when a delivery failed or was refused."""
+    table = Table(title=say("cli-outbox-title", sender=message.sender))
+    reasons = [reason(r.why) for r in message.recipients]
+    shown = any(reasons)
+    table.add_column(say("cli-outbox-recipient"))
+    table.add_column(say("cli-outbox-delivery"))
+    table.add_column(say("cli-outbox-status"))
+    table.add_column(say("cli-outbox-at"))
+    if shown:
+        table.add_column(say("cli-outbox-reason"))
+    for r, why in zip(message.recipients, reasons, strict=True):
+        at = local(r.business_status_at or r.delivered_at)
+        table.add_row(r.recipient, r.delivery, r.business_status or "", at, *([why] if shown else []))
     return table
 
 
@@ -75,8 +87,8 @@ def _timeline(steps: list[TimelineStep]) -> str:
 
 def _signature(signature: dict[str, Any]) -> str:
     if signature.get("valid"):
-        return tr(f"hợp lệ ({signature.get('signer')})", f"valid ({signature.get('signer')})")
-    return tr(f"KHÔNG hợp lệ: {signature.get('problem')}", f"NOT valid: {signature.get('problem')}")
+        return say("cli-signature-valid", signer=signature.get("signer"))
+    return say("cli-signature-invalid", problem=signature.get("problem"))
 
 
 def _attachments(view: DocumentView) -> str:
@@ -89,15 +101,15 @@ def received_table(view: DocumentView) -> Table:
     item, package = view.item, view.package
     number = package.get("code_number")
     rows = [
-        (tr("số, ký hiệu", "number"), f"{number}/{package.get('code_notation')}" if number else ""),
-        (tr("trích yếu", "subject"), package.get("subject") or ""),
-        (tr("từ", "from"), _sender(item.sender, item.sender_name)),
-        (tr("tới", "to"), item.recipient),
-        (tr("nhận lúc", "received"), local(item.received_at)),
-        (tr("tình trạng", "state"), _state(item)),
-        (tr("chữ ký gói tin", "package signature"), _signature(view.signature)),
-        (tr("tệp đính kèm", "attachments"), _attachments(view)),
-        (tr("diễn biến", "timeline"), _timeline(view.timeline)),
+        (say("cli-received-number"), f"{number}/{package.get('code_notation')}" if number else ""),
+        (say("cli-received-subject"), package.get("subject") or ""),
+        (say("cli-received-from"), _sender(item.sender, item.sender_name)),
+        (say("cli-received-to"), item.recipient),
+        (say("cli-received-at"), local(item.received_at)),
+        (say("cli-received-state"), _state(item)),
+        (say("cli-received-signature"), _signature(view.signature)),
+        (say("cli-received-attachments"), _attachments(view)),
+        (say("cli-received-timeline"), _timeline(view.timeline)),
         ("document_id", item.document_id),
     ]
     table = Table(show_header=False, box=None)
@@ -108,7 +120,4 @@ def received_table(view: DocumentView) -> Table:
 
 
 def sent_line(sent: Sent) -> str:
-    return tr(
-        f"Đã gửi tới {', '.join(sent.recipients)}; message_id:\n{sent.message_id}",
-        f"Sent to {', '.join(sent.recipients)}; message_id:\n{sent.message_id}",
-    )
+    return say("cli-sent-line", recipients=", ".join(sent.recipients), message_id=sent.message_id)

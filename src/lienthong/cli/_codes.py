@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from lienthong._i18n import tr
+from lienthong._i18n import language, say
 from lienthong.codes import CodeRegistry, default_registry, describe_code
 from lienthong.edxml import VIETNAM_TZ
 
@@ -41,13 +41,13 @@ def _day(text: str | None) -> date:
         except ValueError:
             pass  # the right shape but no such day
     raise typer.BadParameter(
-        tr(f"ngày không hợp lệ: {text} (cần YYYY-MM-DD)", f"not a date: {text} (YYYY-MM-DD)"),
+        say("cli-date-invalid-iso", text=text),
         param_hint="--at",
     )
 
 
 def _shown(day: str) -> str:
-    return tr(date.fromisoformat(day).strftime("%d/%m/%Y"), day)
+    return date.fromisoformat(day).strftime("%d/%m/%Y") if language() == "vi" else day
 
 
 def _registry(extra: list[Path] | None) -> CodeRegistry:
@@ -63,44 +63,43 @@ def _echo_json(data: Any) -> None:
 
 def _state(data: dict[str, Any]) -> str:
     if data["active"] is None:
-        return tr("chưa rõ (mã không có trong danh bạ)", "unknown (the code is not in the registry)")
+        return say("cli-codes-state-unknown")
     if data["active"]:
-        return tr("đang hoạt động", "active")
+        return say("cli-codes-state-active")
     if data["closed_on"] is not None:
-        closed = _shown(data["closed_on"])
-        return tr(f"đã đóng từ {closed}", f"closed on {closed}")
-    return tr("chưa có hiệu lực", "not yet in force")
+        return say("cli-codes-state-closed", day=_shown(data["closed_on"]))
+    return say("cli-codes-state-not-yet")
 
 
 def _rows(data: dict[str, Any]) -> list[tuple[str, str]]:
     if not data["valid"]:
         return [
-            (tr("Mã định danh", "Code"), data["input"]),
-            (tr("Hợp lệ", "Valid"), tr("không", "no")),
-            (tr("Lý do", "Reason"), data["problem"]),
+            (say("cli-codes-code"), data["input"]),
+            (say("cli-codes-valid"), say("cli-codes-no")),
+            (say("cli-codes-reason"), data["problem"]),
         ]
     rows = [
-        (tr("Mã định danh", "Code"), data["code"]),
+        (say("cli-codes-code"), data["code"]),
         (
-            tr("Hợp lệ", "Valid"),
-            tr("có, đọc theo chế độ nới lỏng", "yes, read leniently") if data["lenient"] else tr("có", "yes"),
+            say("cli-codes-valid"),
+            say("cli-codes-yes-lenient") if data["lenient"] else say("cli-codes-yes"),
         ),
-        (tr("Cấp", "Level"), str(data["level"])),
-        (tr("Cấp trên", "Parent"), data["parent"] or "—"),
-        (tr("Đơn vị cấp 1", "Level-1 unit"), data["level1"]),
+        (say("cli-codes-level"), str(data["level"])),
+        (say("cli-codes-parent"), data["parent"] or "—"),
+        (say("cli-codes-level1"), data["level1"]),
         (
-            tr("Loại", "Class"),
-            f"{data['class']}: {data['class_meaning'] or tr('chưa gán', 'not assigned')}",
+            say("cli-codes-class"),
+            f"{data['class']}: {data['class_meaning'] or say('cli-codes-class-unassigned')}",
         ),
-        (tr("Tên", "Name"), data["name"] or ("—" if data["known"] else tr("không rõ", "unknown"))),
-        (tr(f"Tình trạng ngày {_shown(data['at'])}", f"Status on {data['at']}"), _state(data)),
+        (say("cli-codes-name"), data["name"] or ("—" if data["known"] else say("cli-codes-name-unknown"))),
+        (say("cli-codes-status-on", day=_shown(data["at"])), _state(data)),
     ]
     if data["successor"]:
-        rows.append((tr("Đơn vị kế thừa", "Successor"), data["successor"]))
+        rows.append((say("cli-codes-successor"), data["successor"]))
     if data["format_problem"] and data["format_problem"] != data["problem"]:
-        rows.append((tr("Sai quy cách", "Malformed"), data["format_problem"]))
+        rows.append((say("cli-codes-malformed"), data["format_problem"]))
     if data["problem"]:
-        rows.append((tr("Vấn đề", "Problem"), data["problem"]))
+        rows.append((say("cli-codes-problem"), data["problem"]))
     return rows
 
 
@@ -124,7 +123,7 @@ def show(
     else:
         table = Table(show_header=False, box=None, padding=(0, 2, 0, 0))
         for label, value in _rows(data):
-            table.add_row(Text(label, style="bold"), Text(value))
+            table.add_row(Text(label, style="bold"), Text(str(value)))  # a problem may be a Message
         Console(highlight=False).print(table)
     if not data["valid"]:
         raise typer.Exit(1)
@@ -157,9 +156,9 @@ def list_codes(
         _echo_json(rows)
         return
     table = Table(box=None, padding=(0, 2, 0, 0))
-    table.add_column(tr("Mã", "Code"), style="bold")
-    table.add_column(tr("Tên", "Name"))
-    table.add_column(tr("Tình trạng", "Status"))
+    table.add_column(say("cli-codes-column-code"), style="bold")
+    table.add_column(say("cli-codes-name"))
+    table.add_column(say("cli-codes-column-status"))
     for row in rows:
         status = _state(row)
         if row["successor"]:

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.client import ENV_CA, ENV_TOKEN, ENV_URL, Client, ClientError, TlsUntrusted, read_network
 
 Url = Annotated[str | None, typer.Option("--url", envvar=ENV_URL, help="Địa chỉ API của điểm kết nối.")]
@@ -37,14 +37,7 @@ def _client(
         net_url, net_token, net_ca = read_network(network, node)
         url, token, ca = url or net_url, token or net_token, ca or net_ca
     if not url:
-        raise ClientError(
-            tr(
-                "chưa biết điểm kết nối nào: dùng --network network.json --node TÊN, "
-                f"hoặc --url (hay {ENV_URL})",
-                f"which node? Use --network network.json --node NAME, or --url (or {ENV_URL})",
-            ),
-            code="node-unnamed",
-        )
+        raise ClientError(msg("cli-node-unnamed", variable=ENV_URL), code="node-unnamed")
     return Client(url, token=token, verify=ca if ca is not None else True)
 
 
@@ -57,10 +50,4 @@ def connect(
         with _client(url, token, ca, network, node) as api:
             yield api
     except TlsUntrusted as exc:
-        raise ClientError(
-            tr(
-                f"{exc.message}; dùng --network network.json (lienthong demo) hoặc --ca CA-GỐC.pem",
-                f"{exc.message}; use --network network.json (lienthong demo) or --ca ROOT-CA.pem",
-            ),
-            code=exc.code,
-        ) from exc
+        raise ClientError(msg("cli-tls-untrusted-hint", problem=exc.message), code=exc.code) from exc

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from lienthong._i18n import tr
+from lienthong._i18n import say
 from lienthong.console import Role, UserError, UserFile
 
 app = typer.Typer(help="Người dùng của giao diện văn thư (console).", no_args_is_help=True)
@@ -40,7 +40,7 @@ def add(
     try:
         user = UserFile.in_home(home).add(name, password, roles=role, codes=codes)
     except UserError as exc:
-        typer.echo(exc.message, err=True)
+        typer.echo(str(exc), err=True)
         raise typer.Exit(1) from exc
     typer.echo(f"{user.name}\t{' '.join(sorted(r.value for r in user.roles))}\t{' '.join(user.codes)}")
 
@@ -56,5 +56,5 @@ def list_users(home: _Home) -> None:
 def remove(name: str, home: _Home) -> None:
     """Xóa một người dùng (các phiên đang mở của họ kết thúc ngay)."""
     if not UserFile.in_home(home).remove(name):
-        typer.echo(tr(f"không có người dùng {name}", f"no user {name}"), err=True)
+        typer.echo(say("cli-console-user-unknown", name=name), err=True)
         raise typer.Exit(1)

@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from lienthong._i18n import tr
+from lienthong._i18n import say
 from lienthong.console import Role
 from lienthong.demo import PORTAL_ADMIN, DemoNetwork, Tally, run_demo, run_traffic, start_network
 from lienthong.edxml import VIETNAM_TZ
@@ -27,17 +27,13 @@ from lienthong.errors import NodeError
 def _samples(console: Console, samples: Path) -> None:
     results = run_demo(documents=20, samples=samples, out=None, at=datetime.now(VIETNAM_TZ).date())
     failed = [r for r in results if not r.ok]
-    console.print(
-        tr(
-            f"Kiểm tra gói tin mẫu: {len(results)} gói tin, lỗi: {len(failed)}",
-            f"Sample check: {len(results)} packages, failures: {len(failed)}",
-        )
-    )
+    console.print(say("cli-demo-samples-checked", count=len(results), failed=len(failed)))
     if failed:
         raise NodeError(f"{failed[0].name}: {failed[0].detail}")
 
 
-_ROLE_WORDS = {Role.CLERK: ("văn thư", "clerk"), Role.LEADER: ("lãnh đạo", "leader")}
+def _role(role: Role) -> str:
+    return say("cli-demo-role-clerk") if role is Role.CLERK else say("cli-demo-role-leader")
 
 
 def _urls(console: Console, network: DemoNetwork, described: Path) -> None:
@@ -46,36 +42,26 @@ def _urls(console: Console, network: DemoNetwork, described: Path) -> None:
     def line(text: str) -> None:
         console.print(text, soft_wrap=True, highlight=False)  # never split a URL or a password
 
-    line(
-        tr(
-            f"Mạng chạy thử, chỉ trên máy này (127.0.0.1): các mật khẩu dưới đây chỉ để thử, "
-            f"lưu cả trong {described} (chỉ chủ sở hữu đọc được).",
-            f"A demo network, on this machine only (127.0.0.1): the passwords below are for trying it, "
-            f"kept in {described} too (readable by its owner only).",
-        )
-    )
-    line(tr(f"Trung tâm danh bạ: {network.directory_url}", f"Directory: {network.directory_url}"))
-    line(
-        tr(
-            f"Cổng thông tin thống kê: {network.portal_url}  quản trị viên {PORTAL_ADMIN}, "
-            f"mã đăng nhập {network.portal_token}",
-            f"Statistics portal: {network.portal_url}  admin {PORTAL_ADMIN}, "
-            f"login token {network.portal_token}",
-        )
-    )
+    line(say("cli-demo-network-local", path=described))
+    line(say("cli-demo-directory", url=network.directory_url))
+    line(say("cli-demo-portal", url=network.portal_url, admin=PORTAL_ADMIN, token=network.portal_token))
     for node in network.nodes:
+        codes = ", ".join(node.plan.codes[:2]) + (", …" if len(node.plan.codes) > 2 else "")
         line(
-            f"[bold]{node.plan.title}[/bold] ({', '.join(node.plan.codes[:2])}"
-            + (", …" if len(node.plan.codes) > 2 else "")
-            + f"): {tr('liên thông', 'peer')} {node.url}  API {node.api_url}  "
-            f"{tr('tài liệu', 'docs')} {node.api_url}/docs"
+            f"[bold]{node.plan.title}[/bold] ({codes}): "
+            + say("cli-demo-node", peer_url=node.url, api_url=node.api_url)
         )
-        line(f"  {tr('Bàn làm việc', 'Console')}: {node.console_url}")
+        line("  " + say("cli-demo-console", url=node.console_url))
         for login in node.logins:
-            role = tr(*_ROLE_WORDS[login.role])
             line(
-                f"    {role} {login.agency}: {tr('tên', 'user')} {login.name}  "
-                f"{tr('mật khẩu', 'password')} {login.password}"
+                "    "
+                + say(
+                    "cli-demo-login",
+                    role=_role(login.role),
+                    agency=login.agency,
+                    name=login.name,
+                    password=login.password,
+                )
             )
 
 
@@ -83,10 +69,10 @@ def _traffic(console: Console, network: DemoNetwork, documents: int) -> Tally:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
     with Progress(*columns, console=console) as progress:
         tasks = {
-            "sent": progress.add_task(tr("Gửi văn bản", "Sending"), total=documents),
-            "delivered": progress.add_task(tr("Đến nơi nhận", "Delivered"), total=None),
-            "status": progress.add_task(tr("Trạng thái gửi", "Statuses sent"), total=None),
-            "back": progress.add_task(tr("Trạng thái về bên gửi", "Statuses back"), total=None),
+            "sent": progress.add_task(say("cli-demo-progress-sent"), total=documents),
+            "delivered": progress.add_task(say("cli-demo-progress-delivered"), total=None),
+            "status": progress.add_task(say("cli-demo-progress-status"), total=None),
+            "back": progress.add_task(say("cli-demo-progress-back"), total=None),
         }
 
         def advance(what: str, by: int) -> None:
@@ -97,21 +83,21 @@ def _traffic(console: Console, network: DemoNetwork, documents: int) -> Tally:
 
 
 def _table(console: Console, tally: Tally) -> None:
-    table = Table(title=tr("Một ngày văn bản qua trục liên thông", "A day of documents through the network"))
-    table.add_column(tr("chỉ số", "measure"))
-    table.add_column(tr("giá trị", "value"), justify="right")
+    table = Table(title=say("cli-demo-table-title"))
+    table.add_column(say("cli-demo-table-measure"))
+    table.add_column(say("cli-demo-table-value"), justify="right")
     rows = [
-        (tr("văn bản đã gửi", "documents sent"), str(tally.documents)),
-        (tr("lượt gửi tới nơi nhận", "recipient deliveries"), str(tally.recipients)),
-        (tr("gửi nhiều nơi (> 3 nơi nhận)", "fanned out (> 3 recipients)"), str(tally.fanned_out)),
-        (tr("đã đến nơi nhận", "delivered"), str(tally.delivered)),
+        (say("cli-demo-documents-sent"), str(tally.documents)),
+        (say("cli-demo-recipient-deliveries"), str(tally.recipients)),
+        (say("cli-demo-fanned-out"), str(tally.fanned_out)),
+        (say("cli-demo-delivered"), str(tally.delivered)),
         *(
-            (tr(f"trạng thái {code}", f"status {code}"), str(n))
+            (say("cli-demo-status-sent", code=code), str(n))
             for code, n in sorted(tally.statuses_sent.items())
         ),
-        (tr("trạng thái về tới bên gửi", "statuses back at the sender"), str(tally.statuses_back)),
-        (tr("lỗi", "failures"), str(len(tally.failures))),
-        (tr("thời gian", "time"), f"{tally.seconds:.1f} s"),
+        (say("cli-demo-statuses-back"), str(tally.statuses_back)),
+        (say("cli-demo-failures"), str(len(tally.failures))),
+        (say("cli-demo-time"), f"{tally.seconds:.1f} s"),
     ]
     for name, value in rows:
         table.add_row(name, value)
@@ -152,9 +138,9 @@ def demo(
         return
     state = state_dir or Path(tempfile.mkdtemp(prefix="lienthong-demo-"))
     if (state / "pki").exists():  # as start_network decides
-        console.print(tr(f"Tiếp tục mạng đã có trong {state} …", f"Resuming the network in {state} …"))
+        console.print(say("cli-demo-resuming", path=state))
     else:
-        console.print(tr(f"Khởi động mạng trong {state} …", f"Starting the network in {state} …"))
+        console.print(say("cli-demo-starting", path=state))
     network = start_network(state)
     tally: Tally | None = None
     try:
@@ -165,20 +151,11 @@ def demo(
             _table(console, tally)
         _urls(console, network, described)
         if not exit_:
+            console.print(say("cli-demo-try", path=described), soft_wrap=True)
             console.print(
-                tr(
-                    f"Thử: lienthong inbox --network {described} --node bo-noi-vu",
-                    f"Try: lienthong inbox --network {described} --node bo-noi-vu",
-                ),
-                soft_wrap=True,
-            )
-            console.print(
-                tr(
-                    f"Mạng đang chạy; Ctrl-C để dừng, chạy lại với --state-dir {state} để tiếp tục.",
-                    f"The network is running; Ctrl-C to stop, run again with --state-dir {state} to resume.",
-                )
+                say("cli-demo-running-kept", path=state)
                 if state_dir is not None
-                else tr("Mạng đang chạy; Ctrl-C để dừng.", "The network is running; Ctrl-C to stop."),
+                else say("cli-demo-running"),
                 soft_wrap=True,
             )
             _wait_for_signal()

@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from lienthong._i18n import tr
+from lienthong._i18n import say
 from lienthong.cli import _directory_service, _portal
 from lienthong.directory import (
     ConfigurationAnchor,
@@ -70,9 +70,7 @@ def _day(text: str | None, option: str) -> date:
             return date.fromisoformat(text)
         except ValueError:
             pass
-    raise typer.BadParameter(
-        tr(f"ngày không hợp lệ: {text} (cần YYYY-MM-DD)", f"not a date: {text}"), param_hint=option
-    )
+    raise typer.BadParameter(say("cli-date-invalid-iso", text=text), param_hint=option)
 
 
 def _actor(actor: str | None) -> str:
@@ -95,8 +93,7 @@ def init(db: _Db = DEFAULT_URL, actor: _Actor = None) -> None:
     with _registry(db) as registry:
         seeded = registry.initialize(actor=_actor(actor))
         version = registry.version()
-    typer.echo(tr(f"Danh bạ sẵn sàng: đã nạp {seeded} bản ghi, phiên bản {version}.",
-                  f"Directory ready: {seeded} records seeded, version {version}."))  # fmt: skip
+    typer.echo(say("cli-directory-ready", seeded=seeded, version=version))
 
 
 @app.command("reorganize")
@@ -108,7 +105,7 @@ def reorganize(
     """Áp dụng một đợt sắp xếp lại (old_code, successor_code, effective): mã cũ đóng, trỏ tới mã kế thừa."""
     with _registry(db) as registry:
         changed = registry.reorganize(file, actor=_actor(actor))
-    typer.echo(tr(f"Đã cập nhật {changed} bản ghi.", f"{changed} records changed."))
+    typer.echo(say("cli-directory-records-changed", count=changed))
 
 
 @agencies.command("import")
@@ -120,7 +117,7 @@ def agencies_import(
     """Nhập một tệp CSV (bản ghi mã hoặc sắp xếp lại)."""
     with _registry(db) as registry:
         changed = registry.import_csv(file, actor=_actor(actor))
-    typer.echo(tr(f"Đã cập nhật {changed} bản ghi.", f"{changed} records changed."))
+    typer.echo(say("cli-directory-records-changed", count=changed))
 
 
 @agencies.command("add")
@@ -138,7 +135,7 @@ def agencies_add(
     start = None if valid_from is None else _day(valid_from, "--from")
     with _registry(db) as registry:
         entry = registry.add_agency(code, name=name, contact=contact, valid_from=start, actor=_actor(actor))
-    typer.echo(tr(f"Đã thêm {entry.code}.", f"Added {entry.code}."))
+    typer.echo(say("cli-directory-agency-added", code=entry.code))
 
 
 @agencies.command("close")
@@ -152,7 +149,7 @@ def agencies_close(
     """Đóng một mã từ một ngày, có thể kèm mã kế thừa."""
     with _registry(db) as registry:
         entry = registry.close_agency(code, on=_day(on, "--on"), successor=successor, actor=_actor(actor))
-    typer.echo(tr(f"Đã đóng {entry.code} từ {on}.", f"Closed {entry.code} on {on}."))
+    typer.echo(say("cli-directory-agency-closed", code=entry.code, day=on))
 
 
 @agencies.command("show")
@@ -198,8 +195,9 @@ def agencies_show(
         end = e.valid_to.isoformat() if e.valid_to else "…"
         heir = f" → {e.successor}" if e.successor else ""
         typer.echo(f"  [{start}, {end}){heir}  {e.name or ''}")
-    typer.echo(f"  {tr('Điểm kết nối', 'Node')}: {data['node'] or '—'}")
-    typer.echo(f"  {tr('Tình trạng', 'Status')}: {route.problem or tr('gửi được', 'deliverable')}")
+    typer.echo("  " + say("cli-directory-agency-node", node=data["node"] or "—"))
+    status = route.problem or say("cli-directory-agency-deliverable")
+    typer.echo("  " + say("cli-directory-agency-status", status=status))
 
 
 @nodes.command("add")
@@ -224,8 +222,7 @@ def nodes_add(
         node = registry.add_node(
             name, url, serves=serves or (), tls_certificate_pem=pem, replace=replace, actor=_actor(actor)
         )
-    typer.echo(tr(f"Đã đăng ký {node.name}: {', '.join(node.subtrees) or '—'}.",
-                  f"Registered {node.name}: {', '.join(node.subtrees) or '—'}."))  # fmt: skip
+    typer.echo(say("cli-directory-node-added", name=node.name, subtrees=", ".join(node.subtrees) or "—"))
 
 
 @nodes.command("show")
@@ -254,7 +251,7 @@ def nodes_remove(
     """Xoá một điểm kết nối; các nhánh mã nó phục vụ không còn ai phục vụ."""
     with _registry(db) as registry:
         registry.remove_node(name, actor=_actor(actor))
-    typer.echo(tr(f"Đã xoá {name}.", f"Removed {name}."))
+    typer.echo(say("cli-removed", name=name))
 
 
 _PemFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Tệp PEM.")]
@@ -285,7 +282,7 @@ def certificates_unbind(
     """Thôi cho phép một chứng thư ký thay cho một mã."""
     with _registry(db) as registry:
         registry.unbind_certificate(fingerprint, code, actor=_actor(actor))
-    typer.echo(tr(f"Đã gỡ {fingerprint[:16]}… khỏi {code}.", f"Unbound {fingerprint[:16]}… from {code}."))
+    typer.echo(say("cli-directory-certificate-unbound", fingerprint=fingerprint[:16], code=code))
 
 
 @anchors.command("add")
@@ -319,16 +316,10 @@ def crls_add(
         )
         missing = registry.missing_crls()
     for added, changed in recorded:
-        state = tr("đã ghi", "added") if changed else tr("đã có", "unchanged")
+        state = say("cli-directory-crl-added") if changed else say("cli-directory-crl-unchanged")
         typer.echo(f"{added.issuer}  {added.this_update.isoformat()}  {state}")
     if missing:
-        typer.echo(
-            tr(
-                f"Chú ý: chưa phát hành được cấu hình khi còn thiếu CRL của {'; '.join(missing)}.",
-                f"Note: no configuration is published until CRLs of {'; '.join(missing)} are added.",
-            ),
-            err=True,
-        )
+        typer.echo(say("cli-directory-crls-missing", issuers="; ".join(missing)), err=True)
 
 
 @config.command("keygen")
@@ -376,8 +367,7 @@ def config_build(
         valid_for=timedelta(hours=valid_hours),
     )
     _write_atomically(output, data)
-    typer.echo(tr(f"Đã ghi {output}: phiên bản {snapshot.version}, {len(data)} byte.",
-                  f"Wrote {output}: version {snapshot.version}, {len(data)} bytes."))  # fmt: skip
+    typer.echo(say("cli-directory-config-written", path=output, version=snapshot.version, size=len(data)))
 
 
 @config.command("verify")
@@ -398,7 +388,7 @@ def config_verify(
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=VIETNAM_TZ)
     configuration = verify_configuration(file.read_bytes(), ConfigurationAnchor.load(anchor), at=moment)
-    typer.echo(f"{tr('hợp lệ', 'valid')}: {configuration.summary()}")
+    typer.echo(say("cli-directory-config-valid", summary=configuration.summary()))
 
 
 def _cert_pem(key: DirectoryKey) -> bytes:

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lienthong._i18n import tr
+from lienthong._i18n import say
 from lienthong.cli._logs import LogFormat, LogFormatOption, setup_logging
 from lienthong.cli._modes import AllowInsecureModes
 from lienthong.directory import (
@@ -81,7 +81,7 @@ def serve(
     )
 
     def listening(url: str) -> None:
-        typer.echo(tr(f"Trung tâm danh bạ đang phục vụ tại {url}", f"Directory serving at {url}"))
+        typer.echo(say("cli-directory-serving", url=url))
 
     async def run(service: DirectoryService) -> None:
         shutdown = asyncio.Event()
@@ -95,7 +95,7 @@ def serve(
     # For good: the database's log and what else the directory writes are its owner's only.
     with private_files(), DirectoryService(settings) as service:
         asyncio.run(run(service))
-    typer.echo(tr("Đã dừng.", "Stopped."))
+    typer.echo(say("cli-stopped"))
 
 
 @admins.command("add")
@@ -109,13 +109,7 @@ def admins_add(
     """Thêm quản trị viên; in mã truy cập một lần duy nhất (chỉ lưu giá trị băm có muối)."""
     admin, token = AdminFile.in_home(home).add(name, parse_scopes(scope), at=datetime.now(UTC))
     typer.echo(token)
-    typer.echo(
-        tr(
-            f"Đã thêm {admin.name}. Hãy lưu mã truy cập trên: nó không được hiển thị lại.",
-            f"Added {admin.name}. Keep the token above: it is not shown again.",
-        ),
-        err=True,
-    )
+    typer.echo(say("cli-directory-admin-added", name=admin.name), err=True)
 
 
 @admins.command("list")
@@ -132,7 +126,7 @@ def admins_remove(
 ) -> None:
     """Xoá một quản trị viên: mã truy cập của họ hết dùng được ngay."""
     AdminFile.in_home(home).remove(name)
-    typer.echo(tr(f"Đã xoá {name}.", f"Removed {name}."))
+    typer.echo(say("cli-removed", name=name))
 
 
 def config_fetch(
@@ -147,7 +141,7 @@ def config_fetch(
     trusted = ConfigurationAnchor.load(anchor)
     target = url or trusted.url
     if not target:
-        raise typer.BadParameter(tr("cần địa chỉ trung tâm danh bạ", "a directory URL is needed"))
+        raise typer.BadParameter(say("cli-directory-url-needed"))
     current = None
     if output.exists():  # a configuration saved before: never go back below its version
         try:
@@ -157,4 +151,4 @@ def config_fetch(
     context = client_context(anchors=tls_anchors, certificate=tls_cert, key=tls_key)
     configuration = fetch_configuration(target, trusted, tls=context, at=datetime.now(UTC), current=current)
     write_atomically(output, configuration.documents[0])
-    typer.echo(f"{tr('đã lưu', 'saved')} {output}: {configuration.summary()}")
+    typer.echo(say("cli-directory-config-saved", path=output, summary=configuration.summary()))

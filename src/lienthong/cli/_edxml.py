@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, language, msg, render, say
 from lienthong.codes import default_registry, parse_code
 from lienthong.edxml import (
     VIETNAM_TZ,
@@ -43,10 +43,12 @@ def _read(path: Path) -> Package:
         with path.open("rb") as stream:
             return parse_package(stream, sink=DigestSink())
     except OSError as exc:
-        raise LienthongError(
-            tr(f"không đọc được tệp: {exc.strerror}", f"cannot read the file: {exc.strerror}"),
-            code="file",
-        ) from exc
+        raise LienthongError(msg("cli-edxml-file-unreadable", reason=exc.strerror), code="file") from exc
+
+
+def _text(message: Message | str) -> str:
+    """A problem in the CLI's language, for people and for ``--json`` alike."""
+    return render(message, language())
 
 
 def _check_one(path: Path, *, lenient: bool, canonical: bool, at: date) -> dict[str, Any]:
@@ -57,26 +59,26 @@ def _check_one(path: Path, *, lenient: bool, canonical: bool, at: date) -> dict[
         if canonical and (departures := schema_problems(path.read_bytes())):
             # Every missing element at once, not one per run; the first also as the problem.
             result["schema"] = [
-                {"problem": p.message, "element": p.element, "line": p.line, "code": p.code}
+                {"problem": _text(p.message), "element": p.element, "line": p.line, "code": p.code}
                 for p in departures
             ]
             raise departures[0]
     except PackageRejected as exc:
-        result.update(problem=exc.message, element=exc.element, line=exc.line, code=exc.code)
+        result.update(problem=_text(exc.message), element=exc.element, line=exc.line, code=exc.code)
         return result
     except LienthongError as exc:
-        result.update(problem=exc.message, code=exc.code)
+        result.update(problem=_text(exc.message), code=exc.code)
         return result
     problems = check_package(package, lenient_codes=lenient, registry=default_registry(), at=at)
     errors = [p for p in problems if p.severity is Severity.ERROR]
     result["warnings"] = [
-        {"problem": p.message, "element": p.element, "code": p.code}
+        {"problem": _text(p.message), "element": p.element, "code": p.code}
         for p in problems
         if p.severity is Severity.WARNING
     ]
     if errors:
         first = errors[0]
-        result.update(problem=first.message, element=first.element, code=first.code)
+        result.update(problem=_text(first.message), element=first.element, code=first.code)
     else:
         result["valid"] = True
     return result
@@ -92,12 +94,12 @@ def _lines_of(result: dict[str, Any]) -> list[str]:
 def _line_of(result: dict[str, Any]) -> str:
     if result["valid"]:
         count = len(result["warnings"])
-        return f"{result['file']}: OK" + (tr(f" ({count} cảnh báo)", f" ({count} warnings)") if count else "")
+        return f"{result['file']}: OK" + (" " + say("cli-edxml-warnings", count=count) if count else "")
     where = [
         w
         for w in (
             result["element"],
-            tr(f"dòng {result['line']}", f"line {result['line']}") if result["line"] else None,
+            say("cli-edxml-line", line=result["line"]) if result["line"] else None,
         )
         if w
     ]
@@ -159,7 +161,7 @@ def _day(text: str | None) -> date | None:
     try:
         return parse_date(text)
     except ValueError as exc:
-        raise typer.BadParameter(tr(f"ngày không hợp lệ: {text}", f"not a date: {text}")) from exc
+        raise typer.BadParameter(say("cli-date-invalid", text=text)) from exc
 
 
 @app.command()
@@ -230,9 +232,7 @@ def new(
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise LienthongError(
-                tr(f"không đọc được {path}: {exc.strerror}", f"cannot read {path}: {exc.strerror}")
-            ) from exc
+            raise LienthongError(msg("cli-file-unreadable", path=path, reason=exc.strerror)) from exc
         content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         builder = builder.attach(path.name, data, content_type=content_type, zip_wrapped=zipped)
     _write(builder.build(at=now), output)
@@ -243,9 +243,7 @@ def _write(package: Package, output: Path) -> None:
         with output.open("wb") as stream:
             write_package_to(package, stream)
     except OSError as exc:
-        raise LienthongError(
-            tr(f"không ghi được {output}: {exc.strerror}", f"cannot write {output}: {exc.strerror}")
-        ) from exc
+        raise LienthongError(msg("cli-file-unwritable", path=output, reason=exc.strerror)) from exc
     typer.echo(f"{output}: {package.document_id}")
 
 
@@ -271,9 +269,7 @@ def new_status(
     try:
         status_code = StatusCode.parse(status)
     except ValueError as exc:
-        raise typer.BadParameter(
-            tr(f"mã trạng thái không hợp lệ: {status}", f"unknown status code: {status}")
-        ) from exc
+        raise typer.BadParameter(say("cli-edxml-status-unknown", status=status)) from exc
     package = StatusPackage(
         from_=Organization(organ_id=sender),
         response_for=ResponseFor(organ_id=about_from, document_id=about, code=code),

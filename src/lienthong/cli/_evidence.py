@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg, say
 from lienthong.evidence import BundleInvalid, verify_bundle
 from lienthong.trust import load_certificates
 
@@ -24,15 +24,13 @@ def verify(
     try:
         data = bundle.read_bytes()
     except OSError as exc:
-        raise BundleInvalid(
-            tr(f"không đọc được {bundle}: {exc.strerror}", f"cannot read {bundle}: {exc.strerror}")
-        ) from exc
+        raise BundleInvalid(msg("cli-file-unreadable", path=bundle, reason=exc.strerror)) from exc
     report = verify_bundle(data, anchors=anchors)
     typer.echo(report.summary())
     for record in report.records:
         line = f"  {record.seq} {record.at.isoformat()} {record.kind.value} {record.party} {record.note}"
         typer.echo(line.rstrip())
     for problem in report.problems:
-        typer.echo(f"{tr('không đạt', 'fails')}: {problem}")
+        typer.echo(say("cli-evidence-fails", problem=problem))
     if not report.valid:
         raise typer.Exit(1)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.client import Client, ClientError, NotFound
 from lienthong.codes import is_valid_code
 
@@ -55,7 +55,7 @@ def resolve(api: Client, text: str, *, sent: bool = True) -> Found:
     if _is_item_id(text):
         return Found(text, received=True)
     if not text:
-        raise ClientError(tr("cần một định danh", "an id is needed"), code="id-empty")
+        raise ClientError(msg("cli-id-empty"), code="id-empty")
     candidates = [Found(i, True) for i in _received_ids(api) if i.startswith(text)]
     if sent:
         candidates += [Found(i, False) for i in _sent_ids(api) if i.startswith(text)]
@@ -63,18 +63,11 @@ def resolve(api: Client, text: str, *, sent: bool = True) -> Found:
         return candidates[0]
     if not candidates:
         raise NotFound(
-            tr(
-                f"không có văn bản nào có định danh bắt đầu bằng {text}",
-                f"no document's id begins with {text}",
-            ),
+            msg("cli-id-unknown", prefix=text),
             status=404,
             code="id-unknown",
         )
     listed = " ".join(c.id for c in candidates)
     raise ClientError(
-        tr(
-            f"{text} ứng với {len(candidates)} văn bản, hãy gõ dài hơn: {listed}",
-            f"{text} matches {len(candidates)} documents, type more of one: {listed}",
-        ),
-        code="id-ambiguous",
+        msg("cli-id-ambiguous", prefix=text, count=len(candidates), candidates=listed), code="id-ambiguous"
     )

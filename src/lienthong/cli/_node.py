@@ -17,7 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg, say
 from lienthong.cli import _console, _node_clients
 from lienthong.cli._logs import LogFormat, LogFormatOption, setup_logging
 from lienthong.cli._modes import AllowInsecureModes
@@ -80,9 +80,7 @@ def _signer(text: str) -> tuple[str, KeyFiles]:
     code, _, files = text.partition("=")
     key, _, cert = files.partition(",")
     if not code or not key or not cert:
-        raise NodeError(
-            tr(f"--signer cần dạng MÃ=KHOÁ,CHỨNG_THƯ: {text}", f"--signer takes CODE=KEY,CERT: {text}")
-        )
+        raise NodeError(msg("cli-node-signer-form", text=text))
     return code, KeyFiles(Path(key), Path(cert))
 
 
@@ -112,7 +110,7 @@ def init(
 ) -> None:
     """Tạo thư mục điểm kết nối: khoá, chứng thư, neo cấu hình, cơ sở dữ liệu, node.json."""
     if (key is None) != (cert is None):
-        raise NodeError(tr("--key và --cert đi cùng nhau", "--key and --cert go together"))
+        raise NodeError(msg("cli-node-key-and-cert"))
     created = init_home(
         home,
         name=name,
@@ -128,7 +126,7 @@ def init(
         directory_url=directory,
         directory_tls_anchors=directory_tls_anchors,
     )
-    typer.echo(tr(f"Đã tạo điểm kết nối {created.name} tại {home}", f"Created node {created.name} in {home}"))
+    typer.echo(say("cli-node-created", name=created.name, home=home))
 
 
 def _metrics_token(path: Path | None, *, check_mode: bool) -> str | None:
@@ -138,13 +136,7 @@ def _metrics_token(path: Path | None, *, check_mode: bool) -> str | None:
         check_private([path])
     token = path.read_text(encoding="utf-8").strip()
     if len(token) < 16:  # a short token is guessable
-        raise LienthongError(
-            tr(
-                f"--metrics-token-file: mã đọc /metrics trong {path} phải dài ít nhất 16 ký tự",
-                f"--metrics-token-file: the metrics token in {path} needs 16 characters or more",
-            ),
-            code="metrics-token-short",
-        )
+        raise LienthongError(msg("cli-node-metrics-token-short", path=path), code="metrics-token-short")
     return token
 
 
@@ -253,10 +245,10 @@ def serve(
     )
 
     def listening(url: str) -> None:
-        typer.echo(tr(f"Điểm kết nối đang phục vụ tại {url}", f"Node serving at {url}"))
+        typer.echo(say("cli-node-serving", url=url))
 
     def api_listening(url: str) -> None:
-        typer.echo(tr(f"API cho phần mềm QLVB tại {url}", f"API at {url}"))
+        typer.echo(say("cli-node-api-serving", url=url))
 
     async def run(service: NodeService) -> None:
         shutdown = asyncio.Event()
@@ -271,7 +263,7 @@ def serve(
     # For good: the database's log, blobs and caches this node writes are its owner's only.
     with private_files(), NodeService(node_home, settings) as service:
         asyncio.run(run(service))
-    typer.echo(tr("Đã dừng.", "Stopped."))
+    typer.echo(say("cli-stopped"))
 
 
 @app.command("submit")
@@ -326,9 +318,7 @@ def evidence(
     try:
         output.write_bytes(data)
     except OSError as exc:
-        raise NodeError(
-            tr(f"không ghi được {output}: {exc.strerror}", f"cannot write {output}: {exc.strerror}")
-        ) from exc
+        raise NodeError(msg("cli-file-unwritable", path=output, reason=exc.strerror)) from exc
     typer.echo(str(output))
 
 
@@ -346,9 +336,7 @@ def trace(
     finally:
         database.close()
     if not found.log and not found.legs:
-        raise NodeError(
-            tr(f"không có gì về văn bản {document_id}", f"nothing is known of document {document_id}")
-        )
+        raise NodeError(msg("cli-node-trace-unknown", document=document_id))
     if as_json:
         typer.echo(json.dumps(found.to_dict(), ensure_ascii=False))
         return

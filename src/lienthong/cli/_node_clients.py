@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from lienthong._i18n import tr
+from lienthong._i18n import say
 from lienthong.api import add_client, check_webhook_url, register_webhook, remove_client
 from lienthong.node import NodeHome
 from lienthong.store import ApiStore, migrate
@@ -57,8 +57,8 @@ def add(
     else:
         typer.echo(f"systemid: {issued.systemid}\nsecret: {issued.secret}")
         if issued.vxp_timezone is not None:
-            typer.echo(tr("múi giờ: ", "time zone: ") + issued.vxp_timezone)
-    typer.echo(tr("Mã: ", "Codes: ") + " ".join(issued.codes))
+            typer.echo(say("cli-clients-time-zone", zone=issued.vxp_timezone))
+    typer.echo(say("cli-clients-codes", codes=" ".join(issued.codes)))
     if hook is not None:
         typer.echo(f"webhook: {hook.url}\nwebhook secret: {hook.secret}")
 
@@ -87,5 +87,5 @@ def remove(name: str, home: _Home) -> None:
     finally:
         database.close()
     if not removed:
-        typer.echo(tr(f"không có ứng dụng {name}", f"no client {name}"), err=True)
+        typer.echo(say("cli-clients-unknown", name=name), err=True)
         raise typer.Exit(1)

@@ -11,7 +11,7 @@ import typer
 from cryptography import x509
 
 from lienthong._clock import utc_now
-from lienthong._i18n import tr
+from lienthong._i18n import msg, say
 from lienthong.trust import Pki, PkiError, serve_pki
 
 app = typer.Typer(
@@ -31,8 +31,8 @@ def init(
 ) -> None:
     """Tạo CA gốc, CA cấp phát, chứng thư TSA và OCSP trong HOME."""
     pki = Pki.init(home, at=utc_now(), name=name, days=days, ocsp_url=ocsp_url, crl_url=crl_url)
-    typer.echo(f"{tr('CA gốc', 'root CA')}: {pki.root_path}")
-    typer.echo(f"{tr('CA cấp phát', 'issuing CA')}: {pki.issuing_path}")
+    typer.echo(say("cli-pki-root-ca", path=pki.root_path))
+    typer.echo(say("cli-pki-issuing-ca", path=pki.issuing_path))
     typer.echo(f"CRL: {pki.crl_path}")
 
 
@@ -50,9 +50,7 @@ def issue(
     """Cấp chứng thư ký số cho cơ quan (--agency) hoặc chứng thư TLS cho điểm kết nối (--node)."""
     pki = Pki(home)
     if (agency is None) == (node is None):
-        raise PkiError(
-            tr("cần đúng một trong --agency hoặc --node", "give exactly one of --agency or --node")
-        )
+        raise PkiError(msg("cli-pki-agency-or-node"))
     if agency is not None:
         issued = pki.issue_agency(agency, org or agency, at=utc_now(), days=days, name=file_name)
     else:
@@ -64,9 +62,10 @@ def issue(
             dns_names=tuple(dns or ("localhost",)),
             ip_addresses=tuple(ip or ("127.0.0.1",)),
         )
-    typer.echo(f"{tr('chứng thư', 'certificate')}: {issued.cert_path}")
-    typer.echo(f"{tr('khóa bí mật', 'private key')}: {issued.key_path}")
-    typer.echo(f"{tr('số hiệu', 'serial')}: {issued.certificate.serial_number:x}")
+    typer.echo(say("cli-pki-certificate", path=issued.cert_path))
+    typer.echo(say("cli-pki-private-key", path=issued.key_path))
+    serial = format(issued.certificate.serial_number, "x")
+    typer.echo(say("cli-pki-serial", serial=serial))
 
 
 @app.command("revoke")
@@ -84,21 +83,22 @@ def revoke(
         try:
             serial = int(target, 16)
         except ValueError:
-            raise PkiError(tr(f"không có chứng thư {target}", f"no certificate {target}")) from None
+            raise PkiError(msg("cli-pki-certificate-unknown", target=target)) from None
     try:
         flag = x509.ReasonFlags(reason)
     except ValueError:
-        raise PkiError(tr(f"lý do không hợp lệ: {reason}", f"invalid reason: {reason}")) from None
+        raise PkiError(msg("cli-pki-reason-invalid", reason=reason)) from None
     now = utc_now()
     pki.revoke(serial, at=now, reason=flag)
-    typer.echo(f"{tr('đã thu hồi', 'revoked')} {serial:x}; CRL: {pki.write_crl(at=now)}")
+    crl_path = pki.write_crl(at=now)
+    typer.echo(say("cli-pki-revoked", serial=format(serial, "x"), crl=crl_path))
     _publish_hint(pki)
 
 
 def _publish_hint(pki: Pki) -> None:
     """The next step: the network learns of a revocation only from the directory."""
     command = f"lienthong directory crls add {pki.crl_path} --ca {pki.issuing_path}"
-    typer.echo(tr(f"Phát hành cho mạng: {command}", f"Publish to the network: {command}"))
+    typer.echo(say("cli-pki-publish-hint", command=command))
 
 
 @app.command("crl")

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from lienthong._clock import utc_now
-from lienthong._i18n import tr
+from lienthong._i18n import say
 from lienthong.directory import DirectoryRegistry
 from lienthong.portal import Figures, Regulations
 from lienthong.statistics import median_seconds
@@ -48,13 +48,11 @@ def regulations_set(
 ) -> None:
     """Ghi ngày cơ quan cấp 1 ban hành quy chế văn bản điện tử."""
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", day):
-        raise typer.BadParameter(tr(f"ngày không hợp lệ: {day}", f"not a date: {day}"), param_hint="DATE")
+        raise typer.BadParameter(say("cli-date-invalid", text=day), param_hint="DATE")
     try:
         issued_on = date.fromisoformat(day)
     except ValueError:
-        raise typer.BadParameter(
-            tr(f"ngày không hợp lệ: {day}", f"not a date: {day}"), param_hint="DATE"
-        ) from None
+        raise typer.BadParameter(say("cli-date-invalid", text=day), param_hint="DATE") from None
     registry = _open(db)
     try:
         entry = Regulations(registry, clock=utc_now).set(
@@ -62,7 +60,7 @@ def regulations_set(
         )
     finally:
         registry.close()
-    typer.echo(tr(f"Đã ghi {entry.code}: {entry.issued_on}", f"Recorded {entry.code}: {entry.issued_on}"))
+    typer.echo(say("cli-regulations-recorded", code=entry.code, day=entry.issued_on))
 
 
 @regulations.command("list")
@@ -105,25 +103,15 @@ def statistics_show(
         return
     share = "—" if overview.signed_share is None else f"{overview.signed_share * 100:.1f} %"
     lines = [
-        (tr("Văn bản gửi trong tháng", "Documents sent this month"), str(overview.month_traffic.documents)),
-        (
-            tr("Lượt gửi tới nơi nhận trong tháng", "Deliveries this month"),
-            str(overview.month_traffic.deliveries),
-        ),
-        (tr("Tổng số văn bản đã gửi", "Documents sent in total"), str(overview.total_traffic.documents)),
-        (
-            tr("Cơ quan cấp 1 đã kết nối", "Level-1 bodies connected"),
-            f"{overview.connected}/{overview.registered}",
-        ),
-        (tr("Có chữ ký số PDF hợp lệ", "With a valid PDF signature"), share),
-        (
-            tr("Thời gian chuyển trung vị (giây)", "Median delivery (s)"),
-            str(document["median_delivery_seconds"]),
-        ),
+        (say("cli-statistics-documents-month"), str(overview.month_traffic.documents)),
+        (say("cli-statistics-deliveries-month"), str(overview.month_traffic.deliveries)),
+        (say("cli-statistics-documents-total"), str(overview.total_traffic.documents)),
+        (say("cli-statistics-connected"), f"{overview.connected}/{overview.registered}"),
+        (say("cli-statistics-signed"), share),
+        (say("cli-statistics-median-delivery"), str(document["median_delivery_seconds"])),
     ]
     lines += [
-        (tr(f"Quy chế, nhóm {g.letter}", f"Regulations, class {g.letter}"), f"{g.issued}/{g.total}")
-        for g in overview.groups
+        (say("cli-statistics-regulations", letter=g.letter), f"{g.issued}/{g.total}") for g in overview.groups
     ]
     for label, value in lines:
         typer.echo(f"{label}: {value}")

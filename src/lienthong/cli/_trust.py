@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from cryptography import x509
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg, say
 from lienthong.errors import PackageRejected
 from lienthong.trust import (
     AttachmentSignatures,
@@ -50,18 +50,14 @@ def _read(path: Path) -> bytes:
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise TrustError(
-            tr(f"không đọc được {path}: {exc.strerror}", f"cannot read {path}: {exc.strerror}")
-        ) from exc
+        raise TrustError(msg("cli-file-unreadable", path=path, reason=exc.strerror)) from exc
 
 
 def _write(path: Path, data: bytes) -> None:
     try:
         path.write_bytes(data)
     except OSError as exc:
-        raise TrustError(
-            tr(f"không ghi được {path}: {exc.strerror}", f"cannot write {path}: {exc.strerror}")
-        ) from exc
+        raise TrustError(msg("cli-file-unwritable", path=path, reason=exc.strerror)) from exc
 
 
 def _anchors(paths: list[Path]) -> list[x509.Certificate]:
@@ -126,23 +122,18 @@ def verify(
         if report.problem:
             typer.echo(report.problem)
         elif report.weak:
-            typer.echo(tr("cảnh báo: chữ ký dùng SHA-1 (yếu)", "warning: the signature uses SHA-1 (weak)"))
+            typer.echo(say("cli-trust-sha1-weak"))
         for attachment in attachments:
             typer.echo(_attachment_line(attachment))
         if attachments_problem:
-            typer.echo(
-                tr(
-                    f"  tệp đính kèm: không đọc được ({attachments_problem})",
-                    f"  attachments: unreadable ({attachments_problem})",
-                )
-            )
+            typer.echo("  " + say("cli-trust-attachments-unreadable", problem=attachments_problem))
     raise typer.Exit(0 if valid else 1)
 
 
 def _attachment_line(attachment: AttachmentSignatures) -> str:
     name = attachment.name or attachment.content_id
     if not attachment.signed:
-        return tr(f"  {name}: PDF chưa ký số", f"  {name}: PDF not signed")
+        return "  " + say("cli-trust-pdf-unsigned", name=name)
     parts = [
         f"{report.signer or '?'}: " + ("OK" if report.valid else str(report.problem or "?"))
         for report in attachment.signatures
@@ -180,7 +171,7 @@ def verify_pdf_command(file: Path, trust: Trust, crl: Crl = None, as_json: Json 
         typer.echo(json.dumps([r.to_dict() for r in reports], ensure_ascii=False))
     else:
         if not reports:
-            typer.echo(tr("tệp PDF không có chữ ký", "the PDF has no signature"))
+            typer.echo(say("cli-trust-pdf-no-signature"))
         for report in reports:
             typer.echo(report.summary())
             if report.problem:

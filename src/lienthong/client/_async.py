@@ -13,7 +13,8 @@ from typing import IO, Any, TypeVar
 
 import httpx
 
-from lienthong._i18n import tr
+from lienthong import _i18n
+from lienthong._i18n import Language, msg
 from lienthong.client import _base
 from lienthong.client import _operations as op
 from lienthong.client._base import Call, FilePart, SseReader, refusal, unreachable
@@ -53,10 +54,19 @@ class AsyncClient:
         timeout: float = 60.0,
         retry: RetryPolicy | None = None,
         rand: random.Random | None = None,
+        language: Language | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.retry = retry or RetryPolicy()
         self._rand = rand or random.Random()
-        self._http = httpx.AsyncClient(**_base.http_options(base_url, token, verify, timeout, http2=True))
+        #: The language the node is asked to answer in (``Accept-Language``): by default the
+        #: process's (``LIENTHONG_LANG``, the CLI's ``--lang``).
+        self.language: Language = language or _i18n.language()
+        # ``transport``: httpx's, in place of the network (a test's ``httpx.MockTransport``).
+        self._http = httpx.AsyncClient(
+            **_base.http_options(base_url, token, verify, timeout, http2=True, language=self.language),
+            transport=transport,
+        )
 
     @classmethod
     def from_env(cls, **options: Any) -> AsyncClient:
@@ -230,7 +240,7 @@ class AsyncClient:
             except httpx.TransportError as exc:
                 if not reconnect:
                     raise ApiUnavailable(
-                        tr(f"mất luồng sự kiện: {exc}", f"the event stream broke: {exc}")
+                        msg("client-event-stream-broke", reason=str(exc) or type(exc).__name__)
                     ) from exc
             finally:
                 await response.aclose()

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel
 
-from lienthong._i18n import tr
+from lienthong._i18n import Language, Message, msg
 from lienthong.client._errors import REFUSALS, ApiRefused, ApiUnavailable, ClientError, TlsUntrusted
 from lienthong.client._models import Event
 from lienthong.net import client_context
@@ -59,9 +59,16 @@ class Call:
 
 
 def http_options(
-    base_url: str, token: str | None, verify: Path | str | bool, timeout: float, *, http2: bool
+    base_url: str,
+    token: str | None,
+    verify: Path | str | bool,
+    timeout: float,
+    *,
+    http2: bool,
+    language: Language | None = None,
 ) -> dict[str, Any]:
-    """Keyword arguments for ``httpx.Client``/``AsyncClient``; ``verify`` may name a PEM of roots.
+    """Keyword arguments for ``httpx.Client``/``AsyncClient``; ``verify`` may name a PEM of roots;
+    ``language``, the one the node is asked to answer in (``Accept-Language``).
 
     ``http2``: for a client sending several requests at once over one connection (async);
     one that waits for each answer gains nothing by it and costs the node more per request
@@ -70,6 +77,8 @@ def http_options(
     if isinstance(verify, str | Path) and not isinstance(verify, bool):
         checked = _anchors(Path(verify))
     headers = {"Authorization": f"Bearer {token}"} if token else {}
+    if language is not None:
+        headers["Accept-Language"] = language
     return {
         "base_url": base_url.rstrip("/"),
         "headers": headers,
@@ -83,15 +92,9 @@ def _anchors(path: Path) -> ssl.SSLContext:
     try:
         return client_context(anchors=path)
     except FileNotFoundError as exc:
-        raise ClientError(tr(f"không có tệp CA {path}", f"no CA file {path}"), code="ca-unreadable") from exc
+        raise ClientError(msg("client-ca-missing", path=path), code="ca-unreadable") from exc
     except (ssl.SSLError, OSError, ValueError) as exc:
-        raise ClientError(
-            tr(
-                f"{path} không phải tệp PEM chứa chứng thư CA",
-                f"{path} is not a PEM file of CA certificates",
-            ),
-            code="ca-unreadable",
-        ) from exc
+        raise ClientError(msg("client-ca-not-pem", path=path), code="ca-unreadable") from exc
 
 
 def read_network(path: Path | str, node: str | None) -> tuple[str, str | None, Path]:
@@ -106,43 +109,23 @@ def read_network(path: Path | str, node: str | None) -> tuple[str, str | None, P
         if chosen is None:
             listed = ", ".join(names) or "—"
             raise ClientError(
-                tr(
-                    f"không có điểm kết nối {node} trong {path}; có: {listed}",
-                    f"no node {node} in {path}; known: {listed}",
-                ),
-                code="node-unknown",
+                msg("client-network-node-unknown", node=node, path=path, known=listed), code="node-unknown"
             )
         return str(chosen["api"]["base_url"]), chosen["api"].get("token"), Path(described["trust_anchor"])
     except OSError as exc:
         raise ClientError(
-            tr(f"không đọc được {path}: {exc.strerror}", f"cannot read {path}: {exc.strerror}"),
+            msg("client-network-unreadable", path=path, reason=exc.strerror or type(exc).__name__),
             code="network-unreadable",
         ) from exc
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise ClientError(
-            tr(
-                f"{path} không phải tệp network.json của lienthong demo",
-                f"{path} is not a network.json as lienthong demo writes it",
-            ),
-            code="network-unreadable",
-        ) from exc
+        raise ClientError(msg("client-network-not-demo", path=path), code="network-unreadable") from exc
 
 
 def unreachable(url: str, exc: Exception) -> ApiUnavailable:
     """The error for a node that could not be talked to: which URL, and what to check."""
     if isinstance(_root_cause(exc), ssl.SSLCertVerificationError):
-        return TlsUntrusted(
-            tr(
-                f"chứng thư TLS của {url} không được tin cậy: hãy chỉ CA của mạng",
-                f"the TLS certificate of {url} is not trusted: name the network's CA",
-            )
-        )
-    return ApiUnavailable(
-        tr(
-            f"không kết nối được {url} ({exc}): mạng liên thông có đang chạy không?",
-            f"cannot connect to {url} ({exc}): is the network running?",
-        )
-    )
+        return TlsUntrusted(msg("client-tls-untrusted", url=url))
+    return ApiUnavailable(msg("client-unreachable", url=url, reason=str(exc) or type(exc).__name__))
 
 
 def _root_cause(exc: BaseException) -> BaseException:
@@ -162,17 +145,28 @@ def from_env() -> tuple[str, str | None, Path | bool]:
 
 
 def refusal(response: httpx.Response) -> ApiRefused:
-    """The error an error answer stands for (``{"code", "message"}``, or the bare status)."""
+    """The error an error answer stands for: ``{"code", "message"}``, with the message as data
+    (``message_code``, ``params``) from a node that sends it, or the bare status.
+
+    The data is kept as a ``Message``, rendered in the user's language where shown; the node's
+    ``message`` text stands in for a code this SDK does not know (``ApiRefused.render``)."""
+    kind = REFUSALS.get(response.status_code, ApiRefused)
     try:
         body = response.json()
-        code, message = str(body["code"]), str(body["message"])
+        code, text = str(body["code"]), str(body["message"])
     except (ValueError, KeyError, TypeError):
-        code = f"http-{response.status_code}"
-        message = tr(
-            f"điểm kết nối trả lời {response.status_code}", f"the node answered {response.status_code}"
+        return kind(
+            msg("client-http-status", status=response.status_code),
+            status=response.status_code,
+            code=f"http-{response.status_code}",
         )
-    kind = REFUSALS.get(response.status_code, ApiRefused)
-    return kind(message, status=response.status_code, code=code)
+    message: Message | str = text
+    if isinstance(body.get("message_code"), str):
+        try:
+            message = Message.from_json({"code": body["message_code"], "params": body.get("params") or {}})
+        except ValueError:
+            message = text  # params that are not an object: the sentence is all there is
+    return kind(message, status=response.status_code, code=code, text=text)
 
 
 def decode(response: httpx.Response, model: type[M]) -> M:

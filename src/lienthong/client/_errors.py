@@ -17,7 +17,20 @@ LienthongError
 
 from __future__ import annotations
 
+from lienthong import _i18n
+from lienthong._i18n import Language, Message
 from lienthong.errors import LienthongError
+
+
+def known(message: Message | str, language: Language) -> bool:
+    """Whether this SDK's catalogue has a text for ``message`` (and every message within it) in
+    ``language``: a newer node's code it lacks is better shown in the node's own words."""
+    if isinstance(message, str):
+        return True
+    texts = _i18n.catalogue(language)
+    return message.code in texts and all(
+        known(value, language) for value in message.params.values() if isinstance(value, Message)
+    )
 
 
 class ClientError(LienthongError):
@@ -27,12 +40,23 @@ class ClientError(LienthongError):
 
 
 class ApiRefused(ClientError):
-    """Raised when the node answers with an error body ``{"code", "message"}``; never retried."""
+    """Raised when the node answers with an error body ``{"code", "message"}``; never retried.
 
-    def __init__(self, message: str, *, status: int, code: str) -> None:
+    When the body also holds the message as data (``message_code`` and ``params``), ``message``
+    is that ``Message``, rendered here in the language asked for; ``text`` is the node's own
+    sentence, shown instead for a code this SDK does not know."""
+
+    def __init__(self, message: Message | str, *, status: int, code: str, text: str | None = None) -> None:
         super().__init__(message, code=code)
         #: The HTTP status of the answer.
         self.status = status
+        #: The sentence the node wrote (in the language it was asked for), if it sent one.
+        self.text = text
+
+    def render(self, language: Language) -> str:
+        if self.text is not None and not known(self.message, language):
+            return self.text
+        return super().render(language)
 
 
 class RequestRejected(ApiRefused):

@@ -6,11 +6,29 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+
+from lienthong import _i18n
+from lienthong._i18n import Message
+from lienthong.client._errors import known
 
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+def reason_of(data: dict[str, Any] | None, text: str | None) -> Message | str | None:
+    """A reason the node gave as data (``{"code", "params"}``) and as its own sentence: the data,
+    to be rendered in the reader's language, unless this SDK does not know its code (a newer
+    node's) or it is not a message; then the sentence (which is all an older node sends)."""
+    if data:
+        try:
+            message = Message.from_json(data)
+        except ValueError:
+            return text
+        if text is None or known(message, _i18n.language()):
+            return message
+    return text
 
 
 class Sent(_Model):
@@ -83,10 +101,20 @@ class RecipientState(_Model):
     deliver_to: str
     delivery: str
     attempts: int
+    #: Why the last delivery failed or was refused, in the words of the node (in the language
+    #: the client asked for); ``last_error_message`` is the same as data, from a newer node.
     last_error: str | None = None
     delivered_at: datetime | None = None
     business_status: str | None = None
     business_status_at: datetime | None = None
+    last_error_message: dict[str, Any] | None = Field(
+        default=None, validation_alias=AliasChoices("last_error_message", "reason_message")
+    )
+
+    @property
+    def why(self) -> Message | str | None:
+        """Why the last delivery failed or was refused: a ``Message`` to render, or a sentence."""
+        return reason_of(self.last_error_message, self.last_error)
 
 
 class OutboxMessage(_Model):
@@ -159,7 +187,14 @@ class Event(_Model):
     #: For packages received: the inbox item (``/api/v1/inbox/{item_id}``).
     item_id: str | None = None
     status_code: str | None = None
+    #: A refusal's or a status's reason, as the node words it; ``reason_message``, as data.
     reason: str | None = None
+    reason_message: dict[str, Any] | None = None
+
+    @property
+    def why(self) -> Message | str | None:
+        """The reason: a ``Message`` to render in the reader's language, or a sentence."""
+        return reason_of(self.reason_message, self.reason)
 
 
 class EventPage(_Model):

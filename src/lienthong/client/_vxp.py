@@ -17,8 +17,9 @@ from typing import Any
 
 import httpx
 
+from lienthong import _i18n
 from lienthong._clock import Clock, utc_now
-from lienthong._i18n import tr
+from lienthong._i18n import Language, msg
 from lienthong.client._base import http_options, unreachable
 from lienthong.client._errors import ApiRefused
 from lienthong.vxp import VIETNAM, hash_file_unpadded, sign_headers
@@ -40,9 +41,14 @@ class VxpClient:
         timeout: float = 60.0,
         clock: Clock = utc_now,
         zone: tzinfo = VIETNAM,
+        language: Language | None = None,
     ) -> None:
         self.systemid, self._secret, self._clock, self._zone = systemid, secret, clock, zone
-        self._http = httpx.Client(**http_options(endpoint, None, verify, timeout, http2=False))
+        #: The language ``ErrorDesc`` is asked in (``Accept-Language``): the process's by default.
+        self.language: Language = language or _i18n.language()
+        self._http = httpx.Client(
+            **http_options(endpoint, None, verify, timeout, http2=False, language=self.language)
+        )
         self._lock = threading.Lock()
         self._last: datetime | None = None
 
@@ -87,7 +93,7 @@ class VxpClient:
             answer = response.json()
         except ValueError as exc:
             raise ApiRefused(
-                tr(f"trả lời không phải JSON ({response.status_code})", f"not JSON ({response.status_code})"),
+                msg("client-vxp-not-json", status=response.status_code),
                 status=response.status_code,
                 code="vxp-not-json",
             ) from exc

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from pydantic import ValidationError
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.client._errors import WebhookInvalid
 from lienthong.client._models import Event
 from lienthong.net import TOLERANCE, webhook_problem
@@ -35,4 +35,4 @@ def verify_webhook(
     try:
         return Event.model_validate_json(body)
     except ValidationError as exc:
-        raise WebhookInvalid(tr("nội dung không phải một sự kiện", "the body is not an event")) from exc
+        raise WebhookInvalid(msg("client-webhook-not-event")) from exc

@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.api import add_client
 from lienthong.demo._logins import PORTAL_ADMIN, ConsoleLogin, add_console_users, add_portal_admin
 from lienthong.demo._process import Process, free_port
@@ -299,14 +299,8 @@ def _start(state: Path) -> tuple[DemoNetwork, dict[str, int]]:
     return network, ports
 
 
-def _cannot_resume(state: Path, why: str, why_en: str) -> NodeError:
-    return NodeError(
-        tr(
-            f"Không tiếp tục được mạng trong {state}: {why}; "
-            f"hãy dùng một --state-dir trống (hoặc xoá {state}).",
-            f"Cannot resume the network in {state}: {why_en}; use an empty --state-dir (or remove {state}).",
-        )
-    )
+def _cannot_resume(state: Path, why: Message) -> NodeError:
+    return NodeError(msg("demo-cannot-resume", path=state, reason=why))
 
 
 def _port(url: str) -> int:
@@ -327,14 +321,7 @@ def _check_free(state: Path, ports: dict[str, int]) -> None:
             with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
                 sock.bind(("127.0.0.1", port))
         except OSError:
-            raise NodeError(
-                tr(
-                    f"Cổng {port} ({name}) đang bận: mạng trong {state} đang chạy ở nơi khác? "
-                    "Hãy dừng nó rồi chạy lại.",
-                    f"Port {port} ({name}) is taken: is the network in {state} running elsewhere? "
-                    "Stop it and run again.",
-                )
-            ) from None
+            raise NodeError(msg("demo-port-taken", port=port, name=name, path=state)) from None
 
 
 def _resume(state: Path) -> tuple[DemoNetwork, dict[str, int]]:
@@ -349,15 +336,9 @@ def _resume(state: Path) -> tuple[DemoNetwork, dict[str, int]]:
         token = str(described["portal"]["token"])
         numbered = int(described.get("numbered", 0))
     except FileNotFoundError:
-        raise _cannot_resume(
-            state, "đã có PKI nhưng không có network.json", "a PKI but no network.json"
-        ) from None
+        raise _cannot_resume(state, msg("demo-resume-no-network-file")) from None
     except (ValueError, KeyError, TypeError, IndexError):
-        why = (
-            "network.json không đọc được (của phiên bản cũ?)",
-            "network.json is unreadable (an older version's?)",
-        )
-        raise _cannot_resume(state, *why) from None
+        raise _cannot_resume(state, msg("demo-resume-network-file-unreadable")) from None
     _check_free(state, ports)
     pki = Pki(state / "pki")
     network = DemoNetwork(

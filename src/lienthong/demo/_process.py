@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.errors import NodeError
 
 __all__ = ["Process", "free_port", "wait_for"]
@@ -61,9 +61,7 @@ class Process:
         if len(self.urls) < lines:
             self.stop()
             tail = self.log.read_text(encoding="utf-8", errors="replace")[-600:]
-            raise NodeError(
-                tr(f"{self.name} không khởi động được: {tail}", f"{self.name} did not start: {tail}")
-            )
+            raise NodeError(msg("demo-process-did-not-start", name=self.name, log=tail))
         return self.urls
 
     def alive(self) -> bool:
