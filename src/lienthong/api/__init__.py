@@ -22,6 +22,7 @@ from lienthong.api._problems import STATUS, status_of
 from lienthong.api._replays import StoredReplays
 from lienthong.api._rules import check_status
 from lienthong.api._tokens import TokenCache
+from lienthong.api._views import stored_message, stored_text
 from lienthong.api._webhook_targets import Resolve, resolve_host
 from lienthong.api._webhook_targets import check_target as check_webhook_target
 from lienthong.api._webhooks import check_webhook_url, register_webhook
@@ -55,5 +56,7 @@ __all__ = [
     "resolve_host",
     "status_of",
     "stop_streams",
+    "stored_message",
+    "stored_text",
     "token_digest",
 ]

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from lienthong._i18n import tr
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from lienthong._i18n import Language, Message, msg, render
 from lienthong.api._errors import RequestInvalid
 from lienthong.api._models import InboxItemModel, TimelineStep
 from lienthong.edxml import StatusCode
@@ -16,7 +20,7 @@ def item_id(message_id: str, recipient: str) -> str:
 def parse_item_id(text: str) -> tuple[str, str]:
     message_id, sep, recipient = text.partition("-")
     if not sep or len(message_id) != 64 or not recipient:
-        raise RequestInvalid(tr(f"định danh không hợp lệ: {text}", f"invalid item id: {text}"))
+        raise RequestInvalid(msg("api-item-id-invalid", value=text))
     return message_id, recipient
 
 
@@ -53,3 +57,45 @@ def step_model(entry: StatusEntry) -> TimelineStep:
         direction=entry.direction.value,
         description=entry.description,
     )
+
+
+def stored_message(text: Message | str | None) -> Message | str | None:
+    """What a stored reason says: a message (``Message.to_json`` as JSON text, as reasons are
+    stored now) or, in rows written before messages were data, a sentence shown as it is."""
+    if not text or isinstance(text, Message):
+        return text or None
+    if text.startswith("{"):
+        try:
+            return Message.from_json(json.loads(text))
+        except ValueError:
+            pass
+    return text
+
+
+def stored_text(message: Message | str) -> str:
+    """``message`` as a text column keeps it: a message as its JSON (``stored_message`` reads it)."""
+    if isinstance(message, Message):
+        return json.dumps(message.to_json(), ensure_ascii=False, separators=(",", ":"))
+    return message
+
+
+def message_data(message: Message | str | None) -> dict[str, Any] | None:
+    """``{code, params}`` of a message, for a program to render; None for a sentence or nothing."""
+    return message.to_json() if isinstance(message, Message) else None
+
+
+def said(message: Message | str | None, language: Language) -> str | None:
+    return None if message is None else render(message, language)
+
+
+def spoken(data: Mapping[str, Any], language: Language) -> dict[str, Any]:
+    """``data`` (a report's ``to_dict``) with each message in it rendered in ``language``, its
+    code and parameters beside it as ``<key>_message``."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, Message):
+            out[key] = render(value, language)
+            out[f"{key}_message"] = value.to_json()
+        else:
+            out[key] = value
+    return out
