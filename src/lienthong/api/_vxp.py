@@ -15,14 +15,14 @@ from collections.abc import Callable, Mapping
 from fastapi import APIRouter, Request, Response
 from starlette.concurrency import run_in_threadpool
 
-from lienthong._i18n import Language, Message, msg
+from lienthong._i18n import Language, Message, msg, render
 from lienthong.api import _agencies, _inbox, _outbox
 from lienthong.api._auth import context
 from lienthong.api._context import ApiContext
 from lienthong.api._errors import RequestInvalid
 from lienthong.api._scope import require_code
 from lienthong.api._uploads import read_limited
-from lienthong.api._views import item_id, said
+from lienthong.api._views import item_id
 from lienthong.api._vxp_answers import fail, fail_from, ok
 from lienthong.api._vxp_docs import OPERATIONS, TAG, VxpOperation, openapi_extra, responses
 from lienthong.edxml import DocumentPackage, StatusCode
@@ -137,7 +137,7 @@ def _received(
         items = store.inbox_items(
             recipients=system.codes, kind=kind, acknowledged=False, limit=ctx.settings.max_page
         )
-    pending = said(msg("api-vxp-not-acknowledged"), language)
+    pending = render(msg("api-vxp-not-acknowledged"), language)
     data = [
         {
             "docId": item_id(i.entry.message_id, i.entry.recipient),
