@@ -50,7 +50,9 @@ def _problem(response: httpx.Response, status: int) -> str:
     assert response.status_code == status, response.text
     assert response.headers["content-type"] == "application/json"
     body = response.json()
-    assert set(body) == {"code", "message"} and body["message"]
+    # The sentence, and the message as data when it is one (``lienthong.net.problem``).
+    assert set(body) in ({"code", "message"}, {"code", "message", "message_code", "params"}), body
+    assert body["message"]
     return str(body["code"])
 
 
