@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from api.api_network import Api
+from lienthong._i18n import Message, msg, render
 from lienthong.api import (
     ApiSettings,
     add_client,
@@ -21,6 +22,7 @@ from lienthong.api import (
     stop_streams,
 )
 from lienthong.client import Event, WebhookInvalid, verify_webhook
+from lienthong.evidence import load_message
 from lienthong.node import RetryPolicy
 from lienthong.server import WebhookDispatcher
 from lienthong.store import EventStore
@@ -170,8 +172,11 @@ async def test_webhook_signed_retried_in_order_and_not_repeated(api: Api) -> Non
 
     first = dispatcher()
     assert first.run_once() == 0  # 503: the event waits, with a backoff
-    state = (await api.receiver.get("/api/v1/webhook")).json()
+    state = (await api.receiver.get("/api/v1/webhook", headers={"Accept-Language": "en"})).json()
     assert state["attempts"] == 1 and state["last_error"] == "HTTP 503" and state["cursor"] == 0
+    assert state["last_error_message"] == {"code": "server-webhook-answered", "params": {"status": 503}}
+    in_vietnamese = (await api.receiver.get("/api/v1/webhook")).json()
+    assert in_vietnamese["last_error"] == "ứng dụng trả lời HTTP 503"
     assert first.run_once() == 0  # not due yet: nothing sent
     assert len(hook.calls) == 1
     for _ in range(4):
@@ -291,4 +296,10 @@ async def test_a_webhook_whose_name_now_resolves_to_a_private_address_is_not_cal
         hook = store.webhook("qlvb-dns")
     assert called == []
     assert hook is not None and hook.attempts == 1 and hook.cursor == 0
-    assert hook.last_error is not None and "10.0.0.5 (private)" in hook.last_error
+    why = load_message(hook.last_error)  # kept as data: rendered by whoever reads it
+    assert isinstance(why, Message) and why.code == "api-webhook-target-refused"
+    assert why.params == {
+        "host": "qlvb.example.vn",
+        "reason": msg("api-webhook-address-private", address="10.0.0.5", kind="private"),
+    }
+    assert render(why, "en").endswith("address 10.0.0.5 (private) is not a public one")

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from starlette.datastructures import Headers
 
 from directory.directory_servers import Tls, make_tls
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.errors import LienthongError
 from lienthong.net import (
     BodyGuard,
@@ -39,7 +39,7 @@ class Unknown(LienthongError):
 
 
 _TABLE = {LienthongError: 400, Unknown: 401}
-_INTERNAL = ("lỗi", "error")
+_INTERNAL = msg("api-internal-error")
 _LOG = logging.getLogger("test.bodies")
 _ANSWER = problem_answer(_TABLE, realm="test", internal=_INTERNAL, log=_LOG)
 
@@ -50,12 +50,12 @@ class Note(BaseModel):
 
 async def _token(headers: Headers) -> None:
     if headers.get("authorization") != "Bearer good":
-        raise Unknown(tr("không biết ai gọi", "caller unknown"))
+        raise Unknown("caller unknown")
 
 
 def _caller(authorization: Annotated[str | None, Header()] = None) -> str:
     if authorization != "Bearer good":
-        raise Unknown(tr("không biết ai gọi", "caller unknown"))
+        raise Unknown("caller unknown")
     return "good"
 
 
@@ -168,6 +168,26 @@ def test_a_known_caller_within_the_cap_is_served_and_reading_routes_pass(
     assert client.get(f"{server.url}/notes").status_code == 200  # a GET carries no body to check
     assert client.post(f"{server.url}/unguarded", json={"text": "y"}).json() == {"length": 1}
     assert parsed[-2:] == [len(text), len(text)]
+
+
+@pytest.mark.parametrize(
+    ("asked", "said"),
+    [("en", "the request body exceeds 1048576 bytes"), ("vi", "thân yêu cầu vượt giới hạn 1048576 byte")],
+)
+def test_a_refusal_before_the_body_is_read_speaks_the_language_asked(
+    served: tuple[ServerThread, list[int]], client: httpx.Client, asked: str, said: str
+) -> None:
+    server, _ = served
+    headers = {"Authorization": "Bearer good", "Content-Length": str(2 * MiB), "Accept-Language": asked}
+    answer = post_flood(client, f"{server.url}/notes", Flood(2 * MiB), headers)
+    assert answer is not None and answer.status_code == 413, answer
+    assert answer.json() == {
+        "code": "body-too-large",
+        "message": said,
+        "message_code": "net-body-too-large",
+        "params": {"limit": MiB},
+    }
+    assert answer.headers["Content-Language"] == asked
 
 
 def test_a_rule_with_a_check_needs_an_answer() -> None:

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from lienthong._i18n import LANGUAGES, msg, render
 from lienthong.vxp import (
     VIETNAM,
     MemoryReplayGuard,
@@ -191,7 +192,9 @@ def test_an_unknown_systemid_and_a_wrong_hmac_are_one_refusal_reached_by_the_sam
             verify(headers)
         refusals.append((raised.value.code, raised.value.message))
     assert refusals[0] == refusals[1] == ("vxp-auth-failed", refusals[0][1])
-    assert "G99" not in refusals[1][1]  # the systemid is not echoed
+    # The systemid is not echoed: one message, no parameters, in either language.
+    assert refusals[1][1] == msg("vxp-auth-refused")
+    assert all("G99" not in render(refusals[1][1], lang) for lang in LANGUAGES)
     # One HMAC each: the unknown systemid's with a stand-in secret, not none at all.
     assert len(keys) == 2 and keys[0] == SECRETS["000.00.00.G22"] and keys[1] not in SECRETS.values()
 

@@ -54,7 +54,10 @@ def create_app(
     app = FastAPIOffline(
         title=f"lienthong — điểm kết nối {source().name}",
         version="1",
-        description="API cho phần mềm quản lý văn bản: REST và tương thích VXP (EDXML.md §4).",
+        description="API cho phần mềm quản lý văn bản: REST và tương thích VXP (EDXML.md §4).\n\n"
+        "Lỗi: JSON `{code, message, message_code, params}`; `message` bằng ngôn ngữ yêu cầu hỏi"
+        " (`Accept-Language: en` cho tiếng Anh, mặc định tiếng Việt; `Content-Language` cho biết),"
+        " `message_code` và `params` là chính câu đó dưới dạng dữ liệu.",
         openapi_tags=[{"name": VXP_TAG, "description": VXP_DESCRIPTION}],
         swagger_ui_parameters={"validatorUrl": None},  # Swagger UI's default is a public validator
     )

@@ -12,11 +12,11 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
-from lienthong._i18n import tr
+from lienthong._i18n import Language, msg
 from lienthong.api._context import ApiContext
 from lienthong.api._credentials import token_digest
 from lienthong.api._errors import AuthenticationRequired
-from lienthong.net import BodyCheck
+from lienthong.net import BodyCheck, request_language
 from lienthong.store import ApiClientEntry, ApiStore, ClientKind
 
 _bearer = HTTPBearer(auto_error=False, description="Mã truy cập cấp bởi `lienthong node clients add`.")
@@ -51,10 +51,10 @@ async def _client(ctx: ApiContext, token: str) -> ApiClientEntry | None:
 
 async def _authenticated(ctx: ApiContext, credentials: HTTPAuthorizationCredentials | None) -> ApiClientEntry:
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
-        raise AuthenticationRequired(tr("cần mã truy cập (Bearer)", "a bearer token is required"))
+        raise AuthenticationRequired(msg("api-token-required"))
     client = await _client(ctx, credentials.credentials)
     if client is None or client.kind is not ClientKind.REST:
-        raise AuthenticationRequired(tr("mã truy cập không hợp lệ", "invalid bearer token"))
+        raise AuthenticationRequired(msg("api-token-invalid"))
     return client
 
 
@@ -78,5 +78,11 @@ def bearer_check(ctx: ApiContext) -> BodyCheck:
     return check
 
 
+async def _language(request: Request) -> Language:
+    return request_language(request.headers)
+
+
 Ctx = Annotated[ApiContext, Depends(_context)]
+#: The language the request asks for (``Accept-Language``): what the answer's words are in.
+Lang = Annotated[Language, Depends(_language)]
 Client = Annotated[ApiClientEntry, Depends(current_client)]

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.api._errors import RequestInvalid
 from lienthong.api._tokens import forget_tokens
 from lienthong.codes import parse_code
@@ -38,7 +38,7 @@ class IssuedCredentials:
 
 def _checked_codes(codes: Sequence[str]) -> tuple[str, ...]:
     if not codes:
-        raise RequestInvalid(tr("cần ít nhất một mã định danh", "at least one agency code is needed"))
+        raise RequestInvalid(msg("api-client-codes-missing"))
     try:
         return tuple(dict.fromkeys(str(parse_code(code)) for code in codes))
     except CodeError as exc:
@@ -50,10 +50,7 @@ def _checked_zone(zone: str) -> str:
         parse_zone(zone)
     except ValueError as exc:
         raise RequestInvalid(
-            tr(
-                f"múi giờ không hợp lệ: {zone!r} (tên IANA như Asia/Ho_Chi_Minh, UTC, hoặc +07:00)",
-                f"invalid time zone: {zone!r} (an IANA name such as Asia/Ho_Chi_Minh, UTC, or +07:00)",
-            ),
+            msg("api-vxp-timezone-invalid", zone=repr(zone)),
             code="vxp-timezone-invalid",
         ) from exc
     return zone.strip()
@@ -74,7 +71,7 @@ def add_client(
     if vxp_timezone is not None:
         if vxp_systemid is None:
             raise RequestInvalid(
-                tr("chỉ hệ thống VXP mới có múi giờ", "only a VXP system has a time zone"),
+                msg("api-vxp-timezone-not-vxp"),
                 code="vxp-timezone-invalid",
             )
         vxp_timezone = _checked_zone(vxp_timezone)

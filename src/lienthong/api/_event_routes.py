@@ -8,9 +8,9 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.api import _events, _webhooks
-from lienthong.api._auth import Client, Ctx
+from lienthong.api._auth import Client, Ctx, Lang
 from lienthong.api._errors import RequestInvalid
 from lienthong.api._models import MAX_POSITION, EventPage, Problem, Webhook, WebhookRequest
 
@@ -32,7 +32,7 @@ def _start(after: int | None, last_event_id: str | None) -> int:
         return 0
     text = last_event_id.strip()
     if not text.isdigit() or int(text) > MAX_POSITION:
-        raise RequestInvalid(tr(f"Last-Event-ID sai: {text}", f"bad Last-Event-ID: {text}"))
+        raise RequestInvalid(msg("api-last-event-id-invalid", value=text))
     return int(text)
 
 
@@ -45,6 +45,7 @@ def _wants_stream(request: Request) -> bool:
 async def events(
     ctx: Ctx,
     client: Client,
+    language: Lang,
     request: Request,
     after: Annotated[int | None, Query(ge=0, le=MAX_POSITION, description="Sau sự kiện số này.")] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
@@ -53,16 +54,18 @@ async def events(
     """Sự kiện của các mã được phép: luồng SSE (tiếp tục sau `Last-Event-ID`) hoặc trang JSON."""
     start = _start(after, last_event_id)
     if not _wants_stream(request):
-        return await run_in_threadpool(_events.event_page, ctx, client.codes, after=start, limit=limit)
+        return await run_in_threadpool(
+            _events.event_page, ctx, client.codes, after=start, limit=limit, language=language
+        )
     return StreamingResponse(
-        _events.sse_stream(ctx, client, after=start),
+        _events.sse_stream(ctx, client, after=start, language=language),
         media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", "Content-Language": language},
     )
 
 
 @router.put("/webhook", status_code=201, response_model=Webhook)
-async def put_webhook(ctx: Ctx, client: Client, body: WebhookRequest) -> Webhook:
+async def put_webhook(ctx: Ctx, client: Client, language: Lang, body: WebhookRequest) -> Webhook:
     """Đăng ký (hoặc thay) webhook: trả về khóa HMAC một lần duy nhất."""
     entry = await run_in_threadpool(
         lambda: _webhooks.register_webhook(
@@ -74,13 +77,14 @@ async def put_webhook(ctx: Ctx, client: Client, body: WebhookRequest) -> Webhook
             allow_private=ctx.settings.allow_private_webhooks,
         )
     )
-    return _webhooks.webhook_model(entry, with_secret=True)
+    return _webhooks.webhook_model(entry, language, with_secret=True)
 
 
 @router.get("/webhook", response_model=Webhook)
-async def get_webhook(ctx: Ctx, client: Client) -> Webhook:
+async def get_webhook(ctx: Ctx, client: Client, language: Lang) -> Webhook:
     """Webhook đã đăng ký và tình trạng gửi (không có khóa)."""
-    return _webhooks.webhook_model(await run_in_threadpool(_webhooks.find, ctx.node.database, client))
+    entry = await run_in_threadpool(_webhooks.find, ctx.node.database, client)
+    return _webhooks.webhook_model(entry, language)
 
 
 @router.delete("/webhook", status_code=204)

@@ -29,9 +29,11 @@ from collections.abc import AsyncIterator
 
 from starlette.concurrency import run_in_threadpool
 
+from lienthong._i18n import Language
+from lienthong._i18n import language as _process_language
 from lienthong.api._context import ApiContext
 from lienthong.api._models import Event, EventPage
-from lienthong.api._views import item_id
+from lienthong.api._views import item_id, message_data, said
 from lienthong.evidence import LogKind
 from lienthong.store import ApiClientEntry, EventEntry, EventStore, PackageKind
 
@@ -69,8 +71,11 @@ def event_type(entry: EventEntry) -> EventType:
     return EventType.DELIVERY_FAILED
 
 
-def event_model(entry: EventEntry) -> Event:
+def event_model(entry: EventEntry, language: Language | None = None) -> Event:
+    """``entry`` as the API's event, its reason in ``language`` (default: the process's, for a
+    webhook call, which no request asked for) and as data."""
     received = entry.kind is LogKind.PACKAGE_IN
+    reason = entry.reason
     return Event(
         id=entry.seq,
         type=event_type(entry).value,
@@ -82,15 +87,18 @@ def event_model(entry: EventEntry) -> Event:
         kind=entry.package_kind.value,
         item_id=item_id(entry.message_id, entry.code) if received else None,
         status_code=entry.status_code,
-        reason=None if entry.reason is None else str(entry.reason),
+        reason=said(reason, language or _process_language()),
+        reason_message=message_data(reason),
     )
 
 
-def event_page(ctx: ApiContext, codes: tuple[str, ...], *, after: int, limit: int) -> EventPage:
+def event_page(
+    ctx: ApiContext, codes: tuple[str, ...], *, after: int, limit: int, language: Language = "vi"
+) -> EventPage:
     limit = max(1, min(limit, ctx.settings.max_page))
     with EventStore.begin(ctx.node.database) as store:
         page = store.events(codes=codes, after=after, limit=limit)
-    return EventPage(events=[event_model(e) for e in page.events], next_after=page.scanned_to)
+    return EventPage(events=[event_model(e, language) for e in page.events], next_after=page.scanned_to)
 
 
 def sse_frame(event: Event) -> str:
@@ -99,7 +107,9 @@ def sse_frame(event: Event) -> str:
     return f"id: {event.id}\nevent: {event.type}\ndata: {data}\n\n"
 
 
-async def sse_stream(ctx: ApiContext, client: ApiClientEntry, *, after: int) -> AsyncIterator[str]:
+async def sse_stream(
+    ctx: ApiContext, client: ApiClientEntry, *, after: int, language: Language = "vi"
+) -> AsyncIterator[str]:
     """Events after ``after`` as they are logged; a comment line now and then keeps proxies from
     closing an idle stream. Ends when the API stops (``ctx.stopping``)."""
     settings = ctx.settings
@@ -107,7 +117,9 @@ async def sse_stream(ctx: ApiContext, client: ApiClientEntry, *, after: int) -> 
     cursor = after
     quiet_since = time.monotonic()
     while True:
-        page = await run_in_threadpool(event_page, ctx, client.codes, after=cursor, limit=100)
+        page = await run_in_threadpool(
+            event_page, ctx, client.codes, after=cursor, limit=100, language=language
+        )
         cursor = page.next_after
         for event in page.events:
             yield sse_frame(event)

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from lienthong._i18n import tr
+from lienthong._i18n import Language, msg
 from lienthong.api._context import ApiContext
 from lienthong.api._errors import DocumentUnknown, RequestInvalid
 from lienthong.api._models import DocumentView, InboxItemModel, InboxPage
 from lienthong.api._rules import check_status
 from lienthong.api._scope import codes_in_scope, may_see
-from lienthong.api._views import inbox_model, parse_item_id, step_model
+from lienthong.api._views import inbox_model, parse_item_id, spoken, step_model
 from lienthong.edxml import (
     Attachment,
     DigestSink,
@@ -109,7 +109,7 @@ def find_item(ctx: ApiContext, client: ApiClientEntry, item_id: str) -> InboxIte
         with ApiStore.begin(ctx.node.database) as store:
             found = store.inbox_items(recipients=(recipient,), message_id=message_id, limit=1)
     if not found:
-        raise DocumentUnknown(tr(f"không có văn bản đến {item_id}", f"no received item {item_id}"))
+        raise DocumentUnknown(msg("api-received-item-unknown", item_id=item_id))
     return found[0]
 
 
@@ -121,7 +121,8 @@ def package_chunks(ctx: ApiContext, item: InboxItem) -> Iterable[bytes]:
     return ctx.node.blobs.read_verified(item.entry.package_sha256)
 
 
-def document_view(ctx: ApiContext, item: InboxItem) -> DocumentView:
+def document_view(ctx: ApiContext, item: InboxItem, language: Language = "vi") -> DocumentView:
+    """The received package, its signature and its PDFs' signatures checked, in ``language``."""
     node = ctx.node
     at = ctx.clock()
     if node.blobs.size(item.entry.package_sha256) > node.limits.in_memory_bytes:
@@ -144,8 +145,8 @@ def document_view(ctx: ApiContext, item: InboxItem) -> DocumentView:
     return DocumentView(
         item=with_header(item, package, steps),
         package=package_to_dict(package),
-        signature=report.to_dict(),
-        attachment_signatures=attachments,
+        signature=spoken(report.to_dict(), language),
+        attachment_signatures=[spoken(found, language) for found in attachments],
         timeline=[step_model(step) for step in timeline],
     )
 
@@ -161,10 +162,7 @@ def _large_view(
         package = parse_package(stream, sink=DigestSink(), limits=node.limits)
     with node.blobs.open(digest) as stream:
         report = verify_package_stream(stream, anchors=node.anchors, crls=node.crls, at=at)
-    problem = tr(
-        "gói tin lớn: chữ ký số trên tệp PDF không được kiểm tra ở đây",
-        "a large package: PDF signatures are not checked here",
-    )
+    problem = msg("api-large-package-pdfs-unchecked")
     return package, report, [{"valid": False, "problem": problem}]
 
 
@@ -182,9 +180,7 @@ def attachment(ctx: ApiContext, item: InboxItem, content_id: str) -> Attachment:
         for found in package.attachments:
             if found.content_id == content_id:
                 return found
-    raise DocumentUnknown(
-        tr(f"không có tệp đính kèm {content_id}", f"no attachment {content_id}"), code="attachment-unknown"
-    )
+    raise DocumentUnknown(msg("api-attachment-unknown", content_id=content_id), code="attachment-unknown")
 
 
 def acknowledge(ctx: ApiContext, client: ApiClientEntry, item: InboxItem, *, outcome: str = "done") -> None:
@@ -222,13 +218,11 @@ def send_status(ctx: ApiContext, item: InboxItem, code_text: str, description: s
     """Report status ``code_text`` on a received document, from the code it was received for."""
     entry = item.entry
     if entry.kind is not PackageKind.DOCUMENT:
-        raise RequestInvalid(tr("chỉ báo trạng thái cho văn bản", "statuses answer documents only"))
+        raise RequestInvalid(msg("api-status-documents-only"))
     try:
         code = StatusCode.parse(code_text)
     except ValueError as exc:
-        raise RequestInvalid(
-            tr(f"mã trạng thái sai: {code_text}", f"unknown status code: {code_text}")
-        ) from exc
+        raise RequestInvalid(msg("api-status-code-unknown", code=code_text)) from exc
     history = _history(ctx, entry.document_id, entry.recipient, entry.sender)
     check_status(code, sent=history.sent, recall_requested=history.recall_requested, description=description)
     return submit(

@@ -12,10 +12,15 @@ MAX_POSITION = 2**31 - 1
 
 
 class Problem(BaseModel):
-    """Every error: a stable code and one sentence."""
+    """Every error: a stable code and one sentence, in the language asked for
+    (``Accept-Language``: ``vi`` by default, or ``en``; ``Content-Language`` says which)."""
 
     code: str
     message: str
+    message_code: str | None = Field(
+        default=None, description="The sentence as data: its code (render it with `params`)."
+    )
+    params: dict[str, Any] | None = Field(default=None, description="The parameters of `message_code`.")
 
 
 class Sent(BaseModel):
@@ -88,7 +93,10 @@ class RecipientState(BaseModel):
     deliver_to: str
     delivery: str
     attempts: int
-    last_error: str | None
+    last_error: str | None = Field(description="Why the last attempt failed, in the language asked for.")
+    last_error_message: dict[str, Any] | None = Field(
+        default=None, description="`last_error` as data: {code, params} (absent for an older sentence)."
+    )
     delivered_at: datetime | None
     business_status: str | None
     business_status_at: datetime | None
@@ -135,7 +143,10 @@ class Event(BaseModel):
     kind: str
     item_id: str | None = Field(default=None, description="Mục văn bản đến (với gói nhận được).")
     status_code: str | None = None
-    reason: str | None = None
+    reason: str | None = Field(default=None, description="Why (a refusal, a failure), as a sentence.")
+    reason_message: dict[str, Any] | None = Field(
+        default=None, description="`reason` as data: {code, params} (absent for an older sentence)."
+    )
 
 
 class EventPage(BaseModel):
@@ -159,4 +170,7 @@ class Webhook(BaseModel):
     attempts: int
     next_attempt_at: datetime
     last_error: str | None = None
+    last_error_message: dict[str, Any] | None = Field(
+        default=None, description="`last_error` as data: {code, params} (absent for a plain sentence)."
+    )
     secret: str | None = Field(default=None, description="Khóa HMAC: chỉ trả về khi đăng ký.")

@@ -21,12 +21,12 @@ from typing import Final
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lienthong._i18n import tr
+from lienthong._i18n import Language, msg
 from lienthong.api._auth import _client
 from lienthong.api._context import ApiContext
 from lienthong.api._problems import answer as answer_error
 from lienthong.errors import LienthongError
-from lienthong.net import problem
+from lienthong.net import problem, request_language
 from lienthong.store import ClientKind
 
 #: The documentation's paths (FastAPI's, and ``fastapi_offline``'s ReDoc).
@@ -38,6 +38,10 @@ DOCS_POLICY: Final = (
     "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
     "img-src 'self' data:; worker-src 'self' blob:; connect-src 'self'"
 )
+
+
+def _language(scope: Scope) -> Language:
+    return request_language(Headers(scope=scope))
 
 
 def _bearer(scope: Scope) -> str | None:
@@ -74,16 +78,14 @@ class OperatorPages:
         try:
             allowed = public is not False or await self._allowed(scope["path"], _bearer(scope))
         except LienthongError as error:  # the database away, say: answered as every route's are
-            await answer_error(error)(scope, receive, send)
+            await answer_error(error, _language(scope))(scope, receive, send)
             return
         if not allowed:
             answer = problem(
                 401,
                 "authentication-required",
-                tr(
-                    "cần mã truy cập (Bearer) hoặc người vận hành cho phép công khai trang này",
-                    "a bearer token is required, or the operator must make this page public",
-                ),
+                msg("api-operator-page-token-required"),
+                language=_language(scope),
                 headers={"WWW-Authenticate": 'Bearer realm="lienthong-node"'},
             )
             await answer(scope, receive, send)

@@ -7,13 +7,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from lienthong._i18n import tr
+from lienthong._i18n import Language, msg
 from lienthong.api._context import ApiContext
 from lienthong.api._errors import DocumentUnknown, RequestInvalid, UploadTooLarge
 from lienthong.api._inbox import status_package
 from lienthong.api._models import OutboxMessage, OutboxPage, RecipientState, Sent
 from lienthong.api._scope import codes_in_scope, may_see, require_code
-from lienthong.api._views import step_model
+from lienthong.api._views import message_data, said, step_model
 from lienthong.edxml import (
     BuildError,
     BusinessType,
@@ -33,12 +33,7 @@ def check_size(ctx: ApiContext, size: int, *, limit: int | None = None) -> None:
     pass it when checking chunk after chunk)."""
     limit = ctx.max_upload if limit is None else limit
     if size > limit:
-        raise UploadTooLarge(
-            tr(
-                f"tải lên {size} byte vượt giới hạn {limit} byte",
-                f"the upload of {size} bytes exceeds the limit of {limit}",
-            )
-        )
+        raise UploadTooLarge(msg("api-upload-over-limit", size=size, limit=limit))
 
 
 def parse_upload(ctx: ApiContext, data: bytes | PackageSource) -> Package:
@@ -132,7 +127,7 @@ def sent_document(ctx: ApiContext, client: ApiClientEntry, message_id: str) -> l
         entries = store.outbox(message_id=message_id)
     first = entries[0].item if entries else None
     if first is None or first.kind is not PackageKind.DOCUMENT or not may_see(client, first.sender):
-        raise DocumentUnknown(tr(f"không có văn bản đi {message_id}", f"no sent document {message_id}"))
+        raise DocumentUnknown(msg("api-sent-document-unknown", message_id=message_id))
     return entries
 
 
@@ -154,7 +149,8 @@ def earlier_for(
     return entries[0].item.document_id, business
 
 
-def outbox_message(ctx: ApiContext, entries: list[OutboxEntry]) -> OutboxMessage:
+def outbox_message(ctx: ApiContext, entries: list[OutboxEntry], language: Language = "vi") -> OutboxMessage:
+    """A sent document and each recipient's state, the reasons in ``language`` and as data."""
     first = entries[0].item
     with NodeStore.begin(ctx.node.database, write=False) as store:
         timeline = store.timeline(first.document_id, sender=first.sender)
@@ -173,13 +169,15 @@ def outbox_message(ctx: ApiContext, entries: list[OutboxEntry]) -> OutboxMessage
         ]
         last = answers[-1] if answers else None
         receipt = receipts.get((item.message_id, item.deliver_to))
+        last_error = entry.last_error
         recipients.append(
             RecipientState(
                 recipient=item.recipient,
                 deliver_to=item.deliver_to,
                 delivery=entry.state.value,
                 attempts=entry.attempts,
-                last_error=None if entry.last_error is None else str(entry.last_error),
+                last_error=said(last_error, language),
+                last_error_message=message_data(last_error),
                 delivered_at=receipt.at if receipt is not None else None,
                 business_status=last.status_code if last is not None else None,
                 business_status_at=last.timestamp if last is not None else None,
@@ -197,7 +195,13 @@ def outbox_message(ctx: ApiContext, entries: list[OutboxEntry]) -> OutboxMessage
 
 
 def list_outbox(
-    ctx: ApiContext, client: ApiClientEntry, *, agency: str | None = None, cursor: int = 0, limit: int = 100
+    ctx: ApiContext,
+    client: ApiClientEntry,
+    *,
+    agency: str | None = None,
+    cursor: int = 0,
+    limit: int = 100,
+    language: Language = "vi",
 ) -> OutboxPage:
     senders = codes_in_scope(client, agency)
     limit = max(1, min(limit, ctx.settings.max_page))
@@ -207,7 +211,7 @@ def list_outbox(
     for _position, message_id in found:
         with NodeStore.begin(ctx.node.database, write=False) as store:
             entries = store.outbox(message_id=message_id)
-        messages.append(outbox_message(ctx, entries))
+        messages.append(outbox_message(ctx, entries, language))
     next_cursor = found[-1][0] if len(found) == limit else None
     return OutboxPage(items=messages, next_cursor=next_cursor)
 

@@ -1,7 +1,8 @@
 """This service's table from domain errors to HTTP statuses (handlers: ``lienthong.net``).
 
 Routes raise domain errors; the handler looks the error's class up along its MRO. Every error
-body is JSON ``{"code": …, "message": …}``; nothing answers with a traceback.
+body is JSON ``{"code": …, "message": …, "message_code": …, "params": …}``, its sentence in the
+request's language; nothing answers with a traceback.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Final
 
 from fastapi import FastAPI
 
+from lienthong._i18n import msg
 from lienthong.api._errors import (
     AuthenticationRequired,
     DocumentUnknown,
@@ -62,7 +64,7 @@ def status_of(error: LienthongError) -> int:
 
 
 _REALM = "lienthong-node"
-_INTERNAL = ("Lỗi nội bộ của điểm kết nối.", "Internal node error.")
+_INTERNAL = msg("api-internal-error")
 
 #: A domain error as this service answers it (also before a route runs: ``lienthong.net.BodyGuard``).
 answer = problem_answer(STATUS, realm=_REALM, internal=_INTERNAL, log=_log)

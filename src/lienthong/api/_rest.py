@@ -11,9 +11,9 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.api import _agencies, _inbox, _outbox
-from lienthong.api._auth import Client, Ctx
+from lienthong.api._auth import Client, Ctx, Lang
 from lienthong.api._errors import DocumentUnknown, RequestInvalid
 from lienthong.api._models import (
     MAX_POSITION,
@@ -82,7 +82,7 @@ def _facts(
     try:
         compose = Compose.model_validate(json.loads(metadata))
     except (ValueError, ValidationError) as exc:
-        raise RequestInvalid(tr(f"metadata không hợp lệ: {exc}", f"invalid metadata: {exc}")) from exc
+        raise RequestInvalid(msg("api-metadata-invalid", reason=str(exc))) from exc
     return _outbox.DocumentFacts(
         sender=compose.sender,
         to=tuple(compose.to or to),
@@ -104,10 +104,7 @@ def _signer(name: str | None, position: str | None, competence: str | None) -> S
     if not name:
         if position or competence:
             raise RequestInvalid(
-                tr(
-                    "có chức vụ hoặc thẩm quyền ký thì cần tên người ký",
-                    "a signer position or competence needs a signer name",
-                ),
+                msg("api-signer-name-missing"),
                 code="signer-name-missing",
             )
         return None
@@ -179,10 +176,10 @@ async def inbox(
 
 
 @router.get("/inbox/{item_id}", response_model=DocumentView)
-async def inbox_item(ctx: Ctx, client: Client, item_id: str) -> DocumentView:
+async def inbox_item(ctx: Ctx, client: Client, language: Lang, item_id: str) -> DocumentView:
     """Thông tin văn bản đến, kết quả kiểm tra chữ ký gói tin và chữ ký số trên tệp PDF."""
     item = await run_in_threadpool(_inbox.find_item, ctx, client, item_id)
-    return await run_in_threadpool(_inbox.document_view, ctx, item)
+    return await run_in_threadpool(_inbox.document_view, ctx, item, language)
 
 
 @router.get("/inbox/{item_id}/package", response_class=StreamingResponse)
@@ -226,21 +223,22 @@ async def send_status(ctx: Ctx, client: Client, item_id: str, body: StatusReques
 async def outbox(
     ctx: Ctx,
     client: Client,
+    language: Lang,
     agency: str | None = None,
     cursor: Annotated[int, Query(ge=0, le=MAX_POSITION)] = 0,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> OutboxPage:
     """Văn bản đi: trạng thái chuyển tới từng nơi nhận, trạng thái xử lý và diễn biến."""
     return await run_in_threadpool(
-        _outbox.list_outbox, ctx, client, agency=agency, cursor=cursor, limit=limit
+        _outbox.list_outbox, ctx, client, agency=agency, cursor=cursor, limit=limit, language=language
     )
 
 
 @router.get("/outbox/{message_id}", response_model=OutboxMessage)
-async def outbox_message(ctx: Ctx, client: Client, message_id: str) -> OutboxMessage:
+async def outbox_message(ctx: Ctx, client: Client, language: Lang, message_id: str) -> OutboxMessage:
     """Một văn bản đi."""
     entries = await run_in_threadpool(_outbox.sent_document, ctx, client, message_id)
-    return await run_in_threadpool(_outbox.outbox_message, ctx, entries)
+    return await run_in_threadpool(_outbox.outbox_message, ctx, entries, language)
 
 
 @router.post("/outbox/{message_id}/recall", status_code=201, response_model=Sent)
@@ -296,4 +294,4 @@ async def agency(ctx: Ctx, _client: Client, code: str) -> Agency:
     for entry in ctx.node.configuration.content.agencies:
         if entry.code == code:
             return _agencies.agency_model(ctx, entry)
-    raise DocumentUnknown(tr(f"không có cơ quan {code}", f"no agency {code}"), code="agency-unknown")
+    raise DocumentUnknown(msg("api-agency-unknown", code=code), code="agency-unknown")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.api._errors import ScopeForbidden
 from lienthong.store import ApiClientEntry
 
@@ -15,12 +15,7 @@ def require_code(client: ApiClientEntry, code: str) -> None:
         # The token's holder may not know the client's name (a demo or an operator made it):
         # the codes it may act for say what to do instead.
         codes = ", ".join(client.codes)
-        raise ScopeForbidden(
-            tr(
-                f"mã truy cập này không được thao tác thay mã {code}, chỉ thay: {codes}",
-                f"this token may not act for {code}, only for: {codes}",
-            )
-        )
+        raise ScopeForbidden(msg("api-scope-forbidden", code=code, codes=codes))
 
 
 def may_see(client: ApiClientEntry, code: str) -> bool:

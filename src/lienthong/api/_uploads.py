@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import Request
 
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.api._auth import bearer_check
 from lienthong.api._context import ApiContext
 from lienthong.api._errors import UploadTooLarge
@@ -27,9 +27,7 @@ SMALL_BODY = 1 * MiB
 
 
 def _too_large(limit: int) -> UploadTooLarge:
-    return UploadTooLarge(
-        tr(f"tải lên vượt giới hạn {limit} byte", f"the upload exceeds the limit of {limit} bytes")
-    )
+    return UploadTooLarge(msg("api-upload-too-large", limit=limit))
 
 
 def body_rules(ctx: ApiContext) -> list[BodyRule]:

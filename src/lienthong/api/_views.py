@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from lienthong._i18n import tr
+from collections.abc import Mapping
+from typing import Any
+
+from lienthong._i18n import Language, Message, msg, render
 from lienthong.api._errors import RequestInvalid
 from lienthong.api._models import InboxItemModel, TimelineStep
 from lienthong.edxml import StatusCode
@@ -16,7 +19,7 @@ def item_id(message_id: str, recipient: str) -> str:
 def parse_item_id(text: str) -> tuple[str, str]:
     message_id, sep, recipient = text.partition("-")
     if not sep or len(message_id) != 64 or not recipient:
-        raise RequestInvalid(tr(f"định danh không hợp lệ: {text}", f"invalid item id: {text}"))
+        raise RequestInvalid(msg("api-item-id-invalid", value=text))
     return message_id, recipient
 
 
@@ -53,3 +56,25 @@ def step_model(entry: StatusEntry) -> TimelineStep:
         direction=entry.direction.value,
         description=entry.description,
     )
+
+
+def message_data(message: Message | str | None) -> dict[str, Any] | None:
+    """``{code, params}`` of a message, for a program to render; None for a sentence or nothing."""
+    return message.to_json() if isinstance(message, Message) else None
+
+
+def said(message: Message | str | None, language: Language) -> str | None:
+    return None if message is None else render(message, language)
+
+
+def spoken(data: Mapping[str, Any], language: Language) -> dict[str, Any]:
+    """``data`` (a report's ``to_dict``) with each message in it rendered in ``language``, its
+    code and parameters beside it as ``<key>_message``."""
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, Message):
+            out[key] = render(value, language)
+            out[f"{key}_message"] = value.to_json()
+        else:
+            out[key] = value
+    return out

@@ -13,10 +13,9 @@ import json
 from collections.abc import Callable, Mapping
 
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from lienthong._i18n import tr
+from lienthong._i18n import Language, Message, msg, render
 from lienthong.api import _agencies, _inbox, _outbox
 from lienthong.api._auth import context
 from lienthong.api._context import ApiContext
@@ -28,11 +27,13 @@ from lienthong.api._vxp_answers import fail, fail_from, ok
 from lienthong.api._vxp_docs import OPERATIONS, TAG, VxpOperation, openapi_extra, responses
 from lienthong.edxml import DocumentPackage, StatusCode
 from lienthong.errors import LienthongError
+from lienthong.net import request_language
 from lienthong.store import ApiClientEntry, ApiStore, ClientKind, InboxItem, NodeStore, PackageKind
 from lienthong.vxp import VxpCaller, VxpSystem, hash_file_matches, parse_zone, verify_headers
 
 VXP_PREFIX = "/vxp"
-_Operation = Callable[[ApiContext, ApiClientEntry, VxpCaller, bytes], Response]
+#: An operation: the caller, its body, the language its answer's words are in.
+_Operation = Callable[[ApiContext, ApiClientEntry, VxpCaller, bytes, Language], Response]
 router = APIRouter()
 _KINDS = {"edoc": PackageKind.DOCUMENT, "status": PackageKind.STATUS}
 
@@ -72,70 +73,71 @@ def _param(caller: VxpCaller, name: str, default: str | None = None) -> str | No
 def _required(caller: VxpCaller, name: str) -> str:
     value = _param(caller, name)
     if not value:
-        raise RequestInvalid(
-            tr(f"thiếu tham số {name}", f"parameter {name} is missing"), code="vxp-missing-param"
-        )
+        raise RequestInvalid(msg("api-vxp-param-missing", name=name), code="vxp-missing-param")
     return value
 
 
 def _kind(caller: VxpCaller) -> PackageKind:
     text = (_param(caller, "messagetype") or "edoc").lower()
     if text not in _KINDS:
-        raise RequestInvalid(
-            tr(f"messagetype sai: {text}", f"bad messagetype: {text}"), code="vxp-bad-messagetype"
-        )
+        raise RequestInvalid(msg("api-vxp-messagetype-invalid", value=text), code="vxp-bad-messagetype")
     return _KINDS[text]
+
+
+def _refused(code: str, message: Message) -> RequestInvalid:
+    """A refusal answered ``status: FAIL`` with ``code`` (``_call`` answers every error so)."""
+    return RequestInvalid(message, code=code)
 
 
 async def _call(request: Request, operation: str) -> Response:
     ctx = context(request)
+    language = request_language(request.headers)
     try:
         # The signed headers first: a caller not known never has its body read.
         system, caller = await run_in_threadpool(_authenticate, ctx, dict(request.headers))
         body = await read_limited(ctx, request) if operation == "sendEdoc" else b""
-        return await run_in_threadpool(_OPERATIONS[operation], ctx, system, caller, body)
+        return await run_in_threadpool(_OPERATIONS[operation], ctx, system, caller, body, language)
     except LienthongError as error:
-        return fail_from(error)
+        return fail_from(error, language)
 
 
-def _send(ctx: ApiContext, system: ApiClientEntry, caller: VxpCaller, body: bytes) -> Response:
+def _send(
+    ctx: ApiContext, system: ApiClientEntry, caller: VxpCaller, body: bytes, _language: Language
+) -> Response:
     claimed = _param(caller, "hash-file")
     if claimed is not None and not hash_file_matches(body, claimed):
-        return fail("vxp-hash-file", tr("hash-file không khớp nội dung", "hash-file does not match the body"))
+        raise _refused("vxp-hash-file", msg("api-vxp-hash-file-mismatch"))
     sender = _required(caller, "from")
     require_code(system, sender)
     kind = _kind(caller)
     package = _outbox.parse_upload(ctx, body)
     if package.from_code != sender:
-        return fail(
-            "vxp-from-mismatch",
-            tr("from khác mã gửi trong gói tin", "from differs from the package's sender"),
+        raise _refused(
+            "vxp-from-mismatch", msg("api-vxp-from-mismatch", sender=sender, found=package.from_code)
         )
     if (kind is PackageKind.DOCUMENT) != isinstance(package, DocumentPackage):
-        return fail(
-            "vxp-bad-messagetype",
-            tr("messagetype không khớp gói tin", "messagetype does not match the package"),
-        )
+        raise _refused("vxp-bad-messagetype", msg("api-vxp-messagetype-mismatch"))
     to = _param(caller, "to")
     if to and isinstance(package, DocumentPackage):
         try:
             listed = {str(code) for code in json.loads(to)}
         except (ValueError, TypeError):
-            return fail("vxp-bad-to", tr("to phải là danh sách JSON", "to must be a JSON list"))
+            raise _refused("vxp-bad-to", msg("api-vxp-to-not-list")) from None
         if not listed <= set(package.to_codes):
-            return fail(
-                "vxp-bad-to", tr("to khác nơi nhận trong gói tin", "to differs from the package's recipients")
-            )
+            raise _refused("vxp-bad-to", msg("api-vxp-to-mismatch"))
     submission = _outbox.send_package(ctx, system, body, package=package)
     return ok(DocId=submission.message_id)
 
 
-def _received(ctx: ApiContext, system: ApiClientEntry, caller: VxpCaller, _body: bytes) -> Response:
+def _received(
+    ctx: ApiContext, system: ApiClientEntry, caller: VxpCaller, _body: bytes, language: Language
+) -> Response:
     kind = _kind(caller)
     with ApiStore.begin(ctx.node.database) as store:
         items = store.inbox_items(
             recipients=system.codes, kind=kind, acknowledged=False, limit=ctx.settings.max_page
         )
+    pending = render(msg("api-vxp-not-acknowledged"), language)
     data = [
         {
             "docId": item_id(i.entry.message_id, i.entry.recipient),
@@ -147,7 +149,7 @@ def _received(ctx: ApiContext, system: ApiClientEntry, caller: VxpCaller, _body:
             "from": i.entry.sender,
             "to": i.entry.recipient,
             "status": "pending",
-            "status_desc": tr("chưa xác nhận", "not acknowledged"),
+            "status_desc": pending,
         }
         for i in items
     ]
@@ -158,25 +160,33 @@ def _item(ctx: ApiContext, system: ApiClientEntry, caller: VxpCaller) -> InboxIt
     return _inbox.find_item(ctx, system, _required(caller, "docId"))
 
 
-def _get(ctx: ApiContext, system: ApiClientEntry, caller: VxpCaller, _body: bytes) -> Response:
+def _get(
+    ctx: ApiContext, system: ApiClientEntry, caller: VxpCaller, _body: bytes, _language: Language
+) -> Response:
     data = _inbox.package_bytes(ctx, _item(ctx, system, caller))
     return ok(data=base64.b64encode(data).decode("ascii"))
 
 
-def _download(ctx: ApiContext, system: ApiClientEntry, caller: VxpCaller, _body: bytes) -> Response:
+def _download(
+    ctx: ApiContext, system: ApiClientEntry, caller: VxpCaller, _body: bytes, _language: Language
+) -> Response:
     data = _inbox.package_bytes(ctx, _item(ctx, system, caller))
     return Response(data, media_type="application/octet-stream")
 
 
-def _update_status(ctx: ApiContext, system: ApiClientEntry, caller: VxpCaller, _body: bytes) -> Response:
+def _update_status(
+    ctx: ApiContext, system: ApiClientEntry, caller: VxpCaller, _body: bytes, _language: Language
+) -> Response:
     outcome = _required(caller, "status").lower()
     if outcome not in ("done", "fail"):
-        return fail("vxp-bad-status", tr("status phải là done hoặc fail", "status must be done or fail"))
+        raise _refused("vxp-bad-status", msg("api-vxp-status-invalid", value=outcome))
     _inbox.acknowledge(ctx, system, _item(ctx, system, caller), outcome=outcome)
     return ok()
 
 
-def _sent(ctx: ApiContext, system: ApiClientEntry, caller: VxpCaller, _body: bytes) -> Response:
+def _sent(
+    ctx: ApiContext, system: ApiClientEntry, caller: VxpCaller, _body: bytes, language: Language
+) -> Response:
     kind = _kind(caller)
     only = _param(caller, "docId")
     with ApiStore.begin(ctx.node.database) as store:
@@ -187,7 +197,7 @@ def _sent(ctx: ApiContext, system: ApiClientEntry, caller: VxpCaller, _body: byt
             entries = store.outbox(message_id=message_id)
         if entries[0].item.kind is not kind:
             continue
-        message = _outbox.outbox_message(ctx, entries)
+        message = _outbox.outbox_message(ctx, entries, language)
         for r in message.recipients:
             data.append(
                 {
@@ -214,7 +224,9 @@ def _label(code: str | None) -> str:
 
 
 def _counter(kind: PackageKind) -> _Operation:
-    def count(ctx: ApiContext, system: ApiClientEntry, _caller: VxpCaller, _body: bytes) -> Response:
+    def count(
+        ctx: ApiContext, system: ApiClientEntry, _caller: VxpCaller, _body: bytes, _language: Language
+    ) -> Response:
         with ApiStore.begin(ctx.node.database) as store:
             total = store.count_inbox(recipients=system.codes, kind=kind, acknowledged=False)
         return ok(count=total)
@@ -222,7 +234,9 @@ def _counter(kind: PackageKind) -> _Operation:
     return count
 
 
-def _agency_list(ctx: ApiContext, _system: ApiClientEntry, _caller: VxpCaller, _body: bytes) -> Response:
+def _agency_list(
+    ctx: ApiContext, _system: ApiClientEntry, _caller: VxpCaller, _body: bytes, _language: Language
+) -> Response:
     found = _agencies.agencies(ctx, served=True)
     data = [
         {"code": a.code, "name": a.name or "", "pcode": m.parent or "", "node": m.node or ""}
@@ -232,21 +246,17 @@ def _agency_list(ctx: ApiContext, _system: ApiClientEntry, _caller: VxpCaller, _
     return ok(data=data)
 
 
-def _synchronize(ctx: ApiContext, _system: ApiClientEntry, _caller: VxpCaller, _body: bytes) -> Response:
+def _synchronize(
+    ctx: ApiContext, _system: ApiClientEntry, _caller: VxpCaller, _body: bytes, _language: Language
+) -> Response:
     data = [_agencies.agency_model(ctx, a).model_dump(mode="json") for a in _agencies.agencies(ctx)]
     return ok(data=data)
 
 
 def _directory_only(
-    _ctx: ApiContext, _system: ApiClientEntry, _caller: VxpCaller, _body: bytes
-) -> JSONResponse:
-    return fail(
-        "vxp-directory-only",
-        tr(
-            "cơ quan được đăng ký và xóa tại trung tâm danh bạ, không tại điểm kết nối",
-            "agencies are registered and deleted at the directory, not at a node",
-        ),
-    )
+    _ctx: ApiContext, _system: ApiClientEntry, _caller: VxpCaller, _body: bytes, _language: Language
+) -> Response:
+    raise _refused("vxp-directory-only", msg("api-vxp-directory-only"))
 
 
 _OPERATIONS: dict[str, _Operation] = {
@@ -294,7 +304,6 @@ for _described in OPERATIONS:
 @router.api_route("/{operation}", methods=["GET", "POST"], include_in_schema=False)
 async def operation(request: Request, operation: str) -> Response:
     if operation not in _OPERATIONS:
-        return fail(
-            "vxp-unknown-operation", tr(f"không có thao tác {operation}", f"no operation {operation}")
-        )
+        unknown = msg("api-vxp-operation-unknown", operation=operation)
+        return fail("vxp-unknown-operation", unknown, request_language(request.headers))
     return await _call(request, operation)

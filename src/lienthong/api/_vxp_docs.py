@@ -55,10 +55,11 @@ it is accepted within 5 minutes read as Vietnam's time or as UTC (or in the zone
 `User-Agent: JAVASDKAgent/1.0.0 XRoad/VPCP` are sent by the SDK and not checked.
 
 **Answers.** Always HTTP 200 with JSON `{"status": "OK"|"FAIL", "ErrorCode", "ErrorDesc", …}`:
-`ErrorCode` is `"0"` on success, else a stable code, and `ErrorDesc` a sentence (Vietnamese, or
-English with `LIENTHONG_LANG=en` on the node). The only other answers are `downloadEdoc`'s file
-and, for a body above the limit (the node's package limit for `sendEdoc`, 1 MiB for the others),
-HTTP 413 with a JSON problem `{"code": "upload-too-large", "message"}` before anything is read.
+`ErrorCode` is `"0"` on success, else a stable code, and `ErrorDesc` a sentence in the language
+the request asks for (`Accept-Language: en` for English; Vietnamese otherwise). The only other
+answers are `downloadEdoc`'s file and, for a body above the limit (the node's package limit for
+`sendEdoc`, 1 MiB for the others), HTTP 413 with a JSON problem
+`{"code": "upload-too-large", "message", "message_code", "params"}` before anything is read.
 Codes every operation may answer:
 """
     + "\n".join(f"- `{code}`: {text}" for code, text in AUTH_ERRORS)

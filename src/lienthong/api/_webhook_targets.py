@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 import httpx
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.api._errors import RequestInvalid
 
 #: (host, port) -> the addresses a connection to it may reach.
@@ -49,12 +49,9 @@ def _kind(address: str) -> str | None:
     return None
 
 
-def _refused(host: str, why: str) -> RequestInvalid:
+def _refused(host: str, why: Message) -> RequestInvalid:
     return RequestInvalid(
-        tr(
-            f"webhook không được gửi tới {host}: {why}",
-            f"a webhook may not be sent to {host}: {why}",
-        ),
+        msg("api-webhook-target-refused", host=host, reason=why),
         code="webhook-target-refused",
     )
 
@@ -68,14 +65,11 @@ def check_target(url: str, *, allow_private: bool, resolve: Resolve = resolve_ho
     host = parsed.host
     addresses = resolve(host, parsed.port or (443 if parsed.scheme == "https" else 80))
     if not addresses:
-        raise _refused(host, tr("không phân giải được tên", "the name does not resolve"))
+        raise _refused(host, msg("api-webhook-host-unresolved"))
     for address in addresses:
         kind = _kind(address)
         if kind is not None:
             raise _refused(
                 host,
-                tr(
-                    f"địa chỉ {address} ({kind}) không phải địa chỉ công cộng",
-                    f"address {address} ({kind}) is not a public one",
-                ),
+                msg("api-webhook-address-private", address=address, kind=kind),
             )

@@ -17,10 +17,12 @@ from datetime import datetime
 
 import httpx
 
-from lienthong._i18n import tr
+from lienthong._i18n import Language, msg
 from lienthong.api._errors import DocumentUnknown, RequestInvalid
 from lienthong.api._models import Webhook
+from lienthong.api._views import message_data, said
 from lienthong.api._webhook_targets import Resolve, check_target, resolve_host
+from lienthong.evidence import load_message
 from lienthong.store import ApiClientEntry, Database, EventStore, WebhookEntry
 
 _LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -32,28 +34,27 @@ def check_webhook_url(url: str, *, allow_private: bool = False, resolve: Resolve
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as exc:
-        raise RequestInvalid(tr(f"URL không hợp lệ: {url}", f"invalid URL: {url}")) from exc
+        raise RequestInvalid(msg("api-webhook-url-invalid", url=url)) from exc
     secure = parsed.scheme == "https" and bool(parsed.host)
     local = parsed.scheme == "http" and parsed.host in _LOOPBACK
     if not (secure or local) or len(url) > 2000:
         raise RequestInvalid(
-            tr(
-                "webhook phải là https, hoặc http trên máy cục bộ",
-                "a webhook must be https, or http to this machine",
-            ),
+            msg("api-webhook-url-refused"),
             code="webhook-url-refused",
         )
     check_target(url, allow_private=allow_private, resolve=resolve)
     return url
 
 
-def webhook_model(entry: WebhookEntry, *, with_secret: bool = False) -> Webhook:
+def webhook_model(entry: WebhookEntry, language: Language = "vi", *, with_secret: bool = False) -> Webhook:
+    last_error = load_message(entry.last_error)
     return Webhook(
         url=entry.url,
         cursor=entry.cursor,
         attempts=entry.attempts,
         next_attempt_at=entry.next_attempt_at,
-        last_error=entry.last_error,
+        last_error=said(last_error, language),
+        last_error_message=message_data(last_error),
         secret=entry.secret if with_secret else None,
     )
 
@@ -89,7 +90,7 @@ def register_webhook(
 
 def _missing(client: ApiClientEntry) -> DocumentUnknown:
     return DocumentUnknown(
-        tr(f"ứng dụng {client.name} chưa đăng ký webhook", f"client {client.name} has no webhook"),
+        msg("api-webhook-unknown", client=client.name),
         code="webhook-unknown",
     )
 

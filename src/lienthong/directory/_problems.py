@@ -12,6 +12,7 @@ from typing import Final
 
 from fastapi import FastAPI
 
+from lienthong._i18n import msg
 from lienthong.directory._errors import (
     AuthenticationRequired,
     ConfigurationRefused,
@@ -56,7 +57,7 @@ def status_of(error: LienthongError) -> int:
 
 
 _REALM = "lienthong-directory"
-_INTERNAL = ("Lỗi nội bộ của trung tâm danh bạ.", "Internal directory error.")
+_INTERNAL = msg("directory-internal-error")
 
 #: A domain error as this service answers it (also before a route runs: ``lienthong.net.BodyGuard``).
 answer = problem_answer(STATUS, realm=_REALM, internal=_INTERNAL, log=_log)

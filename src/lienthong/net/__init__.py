@@ -5,10 +5,12 @@ from lienthong.net._bodies import BodyCheck, BodyGuard, BodyRule, BodyTooLarge, 
 from lienthong.net._headers import SecurityHeaders
 from lienthong.net._peer import capture_peer_certificates, peer_certificate
 from lienthong.net._problems import (
+    ProblemAnswer,
     ProblemTable,
     install_problem_handlers,
     problem,
     problem_answer,
+    request_language,
     status_of,
 )
 from lienthong.net._server import Listening, ServerThread, bind, serve_forever, serve_in_thread
@@ -37,6 +39,7 @@ __all__ = [
     "KiB",
     "Listening",
     "MiB",
+    "ProblemAnswer",
     "ProblemTable",
     "SecurityHeaders",
     "ServerThread",
@@ -49,6 +52,7 @@ __all__ = [
     "peer_certificate",
     "problem",
     "problem_answer",
+    "request_language",
     "same_token",
     "serve_forever",
     "serve_in_thread",

@@ -24,9 +24,9 @@ from starlette.datastructures import Headers
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from lienthong._i18n import tr
+from lienthong._i18n import Language, msg
 from lienthong.errors import LienthongError
-from lienthong.net._problems import problem
+from lienthong.net._problems import ProblemAnswer, problem, request_language
 
 __all__ = ["BodyCheck", "BodyGuard", "BodyRule", "BodyTooLarge", "KiB", "MiB"]
 
@@ -51,7 +51,7 @@ class BodyTooLarge(LienthongError):
 
     @classmethod
     def over(cls, limit: int) -> BodyTooLarge:
-        return cls(tr(f"thân yêu cầu vượt giới hạn {limit} byte", f"the request body exceeds {limit} bytes"))
+        return cls(msg("net-body-too-large", limit=limit))
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,8 @@ def _declared(headers: Headers) -> int | None:
 
 class BodyGuard:
     """Plain ASGI middleware (``app.add_middleware(BodyGuard, rules=…, answer=…)``): the first
-    matching rule decides; ``answer`` renders a check's refusal (the app's problem table).
+    matching rule decides; ``answer`` renders a check's refusal (the app's problem table), in
+    the language the request asks for (``Accept-Language``), as the 413s are.
 
     Added with ``add_middleware``, it stands inside Starlette's outermost error middleware and
     outside the app's exception handlers, so what a cut-off route raises comes back to it."""
@@ -90,7 +91,7 @@ class BodyGuard:
         app: ASGIApp,
         *,
         rules: Sequence[BodyRule],
-        answer: Callable[[LienthongError], Response] | None = None,
+        answer: ProblemAnswer | None = None,
     ) -> None:
         if answer is None and any(rule.check is not None for rule in rules):
             raise ValueError("a rule with a check needs the app's answer to its refusals")
@@ -107,22 +108,26 @@ class BodyGuard:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        request = _Request(scope, receive, send, rule, bodiless=_bodiless(scope, headers))
-        refusal = await self._refusal(scope, headers, rule, request.limit)
+        language = request_language(headers)
+        request = _Request(scope, receive, send, rule, bodiless=_bodiless(scope, headers), language=language)
+        refusal = await self._refusal(scope, headers, rule, request.limit, language)
         if refusal is not None:
             await request.answer(refusal)
         else:
             await request.serve(self.app)
 
-    async def _refusal(self, scope: Scope, headers: Headers, rule: BodyRule, limit: int) -> Response | None:
+    async def _refusal(
+        self, scope: Scope, headers: Headers, rule: BodyRule, limit: int, language: Language
+    ) -> Response | None:
         if rule.check is not None and scope["method"] not in _BODILESS:
             try:
                 await rule.check(headers)
             except LienthongError as error:
                 assert self.answer is not None  # see __init__
-                return self.answer(error)
+                return self.answer(error, language)
         declared = _declared(headers)
-        return _too_large(rule, limit) if declared is not None and declared > limit else None
+        too_large = declared is not None and declared > limit
+        return _too_large(rule, limit, language) if too_large else None
 
 
 def _bodiless(scope: Scope, headers: Headers) -> bool:
@@ -134,9 +139,9 @@ def _bodiless(scope: Scope, headers: Headers) -> bool:
     return http1 and "content-length" not in headers and "transfer-encoding" not in headers
 
 
-def _too_large(rule: BodyRule, limit: int) -> Response:
+def _too_large(rule: BodyRule, limit: int, language: Language) -> Response:
     error = rule.too_large(limit)
-    return problem(413, error.code, str(error))
+    return problem(413, error.code, error.message, language=language)
 
 
 class _Request:
@@ -150,12 +155,22 @@ class _Request:
     reading) waits for ever. That goodbye, or the end of the HTTP/2 stream, ends the drain; the
     bound is for a client that keeps sending all the same."""
 
-    def __init__(self, scope: Scope, receive: Receive, send: Send, rule: BodyRule, *, bodiless: bool) -> None:
+    def __init__(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        rule: BodyRule,
+        *,
+        bodiless: bool,
+        language: Language,
+    ) -> None:
         self.scope = scope
         self.receive = receive
         self.send = send
         self.rule = rule
         self.limit = rule.limit()
+        self.language = language
         self.received = 0
         #: Nothing more to receive: the body ended, the client left, or there is none.
         self.ended = bodiless
@@ -199,7 +214,7 @@ class _Request:
         if self.received > self.limit:
             self.cut = True
             if not self.started:
-                await self.answer(_too_large(self.rule, self.limit))
+                await self.answer(_too_large(self.rule, self.limit, self.language))
             return {"type": "http.disconnect"}
         return message
 

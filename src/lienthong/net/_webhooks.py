@@ -21,7 +21,7 @@ import hmac
 from collections.abc import Mapping
 from typing import Final
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 
 EVENT_ID_HEADER: Final = "Lienthong-Event-Id"
 EVENT_TYPE_HEADER: Final = "Lienthong-Event-Type"
@@ -60,20 +60,20 @@ def _header(headers: Mapping[str, str], name: str) -> str | None:
 
 def webhook_problem(
     secret: str, headers: Mapping[str, str], body: bytes, *, now: float, tolerance: int = TOLERANCE
-) -> str | None:
+) -> Message | None:
     """None when the node signed ``body`` with ``secret`` within ``tolerance`` seconds of
-    ``now``; otherwise the sentence saying what does not hold."""
+    ``now``; otherwise what does not hold, as a message."""
     stamp = _header(headers, TIMESTAMP_HEADER)
     if stamp is None:
-        return tr(f"thiếu tiêu đề {TIMESTAMP_HEADER}", f"header {TIMESTAMP_HEADER} is missing")
+        return msg("net-webhook-header-missing", header=TIMESTAMP_HEADER)
     signature = _header(headers, SIGNATURE_HEADER)
     if signature is None:
-        return tr(f"thiếu tiêu đề {SIGNATURE_HEADER}", f"header {SIGNATURE_HEADER} is missing")
+        return msg("net-webhook-header-missing", header=SIGNATURE_HEADER)
     if not stamp.isdigit():
-        return tr("dấu thời gian không hợp lệ", "invalid timestamp")
+        return msg("net-webhook-timestamp-invalid")
     if abs(now - int(stamp)) > tolerance:
-        return tr("dấu thời gian quá cũ hoặc quá mới", "timestamp outside the tolerance")
+        return msg("net-webhook-timestamp-stale", tolerance=tolerance)
     expected = _VERSION + _mac(secret, stamp, body)
     if not hmac.compare_digest(expected.encode("ascii"), signature.strip().encode("ascii", "replace")):
-        return tr("chữ ký HMAC không khớp", "HMAC signature mismatch")
+        return msg("net-webhook-signature-mismatch")
     return None

@@ -12,11 +12,9 @@ from importlib import resources
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
-from starlette.responses import Response
 
 from lienthong.directory import AdminFile, DirectoryRegistry
-from lienthong.errors import LienthongError
-from lienthong.net import BodyGuard, SecurityHeaders
+from lienthong.net import BodyGuard, ProblemAnswer, SecurityHeaders
 from lienthong.portal._api import regulations_router, statistics_body_rule, statistics_router
 from lienthong.portal._csv import agencies_csv
 from lienthong.portal._errors import (
@@ -40,7 +38,7 @@ def install_portal(
     registry: DirectoryRegistry,
     admins: AdminFile,
     clock: Callable[[], datetime],
-    answer: Callable[[LienthongError], Response],
+    answer: ProblemAnswer,
 ) -> ServiceMetrics:
     """Mount statistics, regulations, the portal pages and ``/metrics`` on the directory's app;
     their bodies capped, a report's sender known before it is read (refusals by ``answer``)."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from fastapi import FastAPI
 
 from lienthong._clock import Clock, utc_now
-from lienthong._i18n import tr
+from lienthong._i18n import msg
 from lienthong.directory import (
     DEFAULT_VALIDITY,
     AdminFile,
@@ -99,9 +99,7 @@ class DirectoryService:
                 require_client_certificate=False,
             )
         except OSError as exc:  # ssl.SSLError is one
-            raise DirectoryKeyError(
-                tr(f"Không dùng được chứng thư/khoá TLS: {exc}", f"Cannot use the TLS certificate/key: {exc}")
-            ) from exc
+            raise DirectoryKeyError(msg("server-directory-tls-unusable", reason=str(exc))) from exc
         capture_peer_certificates(self._tls)  # POST /v1/statistics needs the node's certificate
         self.registry = DirectoryRegistry.open(settings.database_url, clock=clock)
         self.admins = AdminFile.in_home(settings.home)

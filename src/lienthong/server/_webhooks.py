@@ -24,8 +24,17 @@ from typing import Any
 import httpx
 
 from lienthong._clock import Clock, utc_now
+from lienthong._i18n import Message, msg
 from lienthong._loop import BackgroundLoop, Round
-from lienthong.api import Event, RequestInvalid, Resolve, check_webhook_target, event_model, resolve_host
+from lienthong.api import (
+    Event,
+    RequestInvalid,
+    Resolve,
+    check_webhook_target,
+    event_model,
+    resolve_host,
+)
+from lienthong.evidence import dump_message
 from lienthong.net import sign_webhook
 from lienthong.node import Node, RetryPolicy
 from lienthong.store import ApiStore, Database, EventStore, WebhookEntry
@@ -117,22 +126,24 @@ class WebhookDispatcher:
         self._settle(database, hook, token, cursor, attempts, 0.0, hook.last_error if attempts else None)
         return acknowledged
 
-    def _post(self, hook: WebhookEntry, event: Event) -> str | None:
-        """None when the webhook acknowledged ``event`` with a 2xx; why not otherwise."""
+    def _post(self, hook: WebhookEntry, event: Event) -> Message | str | None:
+        """None when the webhook acknowledged ``event`` with a 2xx; why not otherwise (kept as
+        data: the API renders it in the language its caller asks for)."""
         try:  # again at each delivery: the host's addresses may have changed since registration
             check_webhook_target(hook.url, allow_private=self._allow_private, resolve=self._resolve)
         except RequestInvalid as exc:
-            return exc.message[:500]
+            return exc.message
         body = body_of(event)
         stamp = int(self._clock().timestamp())
         headers = sign_webhook(hook.secret, body, event_id=event.id, event_type=event.type, timestamp=stamp)
         try:
             response = self._http.post(hook.url, content=body, headers=headers)
         except httpx.HTTPError as exc:
-            return f"{type(exc).__name__}: {exc}"[:500]
+            error = f"{type(exc).__name__}: {exc}"[:500]
+            return msg("server-webhook-unreachable", error=error)
         if response.is_success:
             return None
-        return f"HTTP {response.status_code}"
+        return msg("server-webhook-answered", status=response.status_code)
 
     def _settle(
         self,
@@ -142,7 +153,7 @@ class WebhookDispatcher:
         cursor: int,
         attempts: int,
         wait: float,
-        error: str | None,
+        error: Message | str | None,
         *,
         release: bool = True,
     ) -> None:
@@ -154,6 +165,6 @@ class WebhookDispatcher:
                 cursor=cursor,
                 attempts=attempts,
                 next_attempt_at=self._clock() + timedelta(seconds=wait),
-                last_error=error,
+                last_error=None if error is None else dump_message(error),
                 release=release,
             )

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Final
 
-from lienthong._i18n import tr
+from lienthong._i18n import Message, msg
 from lienthong.errors import LienthongError
 from lienthong.vxp._replays import ReplayGuard
 from lienthong.vxp._zones import DEFAULT_ZONES, VIETNAM
@@ -125,8 +125,8 @@ class VxpCaller:
     parameters: Mapping[str, str]
 
 
-def _refuse(code: str, vi: str, en: str) -> VxpAuthError:
-    return VxpAuthError(tr(vi, en), code=code)
+def _refuse(code: str, message: Message) -> VxpAuthError:
+    return VxpAuthError(message, code=code)
 
 
 def _header(headers: Mapping[str, str], name: str) -> str | None:
@@ -151,72 +151,44 @@ def verify_headers(
     text = _header(headers, PREFIX + "sign-header")
     mac = _header(headers, PREFIX + "hash-header")
     if not systemid or text is None or not mac:
-        raise _refuse(
-            "vxp-auth-missing",
-            "thiếu tiêu đề xác thực XroadVnpt-*",
-            "XroadVnpt-* authentication headers missing",
-        )
+        raise _refuse("vxp-auth-missing", msg("vxp-auth-headers-missing"))
     system = system_of(systemid)
     # An unknown systemid costs an HMAC too and is refused in the same words as a wrong HMAC:
     # neither the answer nor its time tells a caller which systemids exist.
     expected = _mac(_NO_SECRET if system is None else system.secret, text).encode()
     mac = mac.strip().lower()
     if not hmac.compare_digest(expected, mac.encode("ascii", "replace")) or system is None:
-        raise _refuse(
-            "vxp-auth-failed", "xác thực XroadVnpt không thành công", "XroadVnpt authentication failed"
-        )
+        raise _refuse("vxp-auth-failed", msg("vxp-auth-refused"))
     try:
         signed = json.loads(text)
     except ValueError as exc:
-        raise _refuse(
-            "vxp-bad-sign-header",
-            "XroadVnpt-sign-header không phải JSON",
-            "XroadVnpt-sign-header is not JSON",
-        ) from exc
+        raise _refuse("vxp-bad-sign-header", msg("vxp-sign-header-not-json")) from exc
     if not isinstance(signed, dict) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in signed.items()
     ):
-        raise _refuse(
-            "vxp-bad-sign-header",
-            "XroadVnpt-sign-header phải là đối tượng chuỗi",
-            "XroadVnpt-sign-header must map strings to strings",
-        )
+        raise _refuse("vxp-bad-sign-header", msg("vxp-sign-header-not-strings"))
     for name, value in signed.items():
         if not name.startswith(PREFIX) or _header(headers, name) != value:
-            raise _refuse(
-                "vxp-header-mismatch",
-                f"tiêu đề {name} khác giá trị đã ký",
-                f"header {name} differs from what was signed",
-            )
+            raise _refuse("vxp-header-mismatch", msg("vxp-header-differs", header=name))
     if signed.get(PREFIX + "systemid") != systemid or PREFIX + "timestamp" not in signed:
-        raise _refuse(
-            "vxp-unsigned", "systemid và timestamp phải được ký", "systemid and timestamp must be signed"
-        )
+        raise _refuse("vxp-unsigned", msg("vxp-systemid-timestamp-unsigned"))
     names = _header(headers, PREFIX + "sign-header-key")
     if names is not None and {n for n in names.split(";") if n} != {k[len(PREFIX) :] for k in signed}:
-        raise _refuse(
-            "vxp-header-mismatch",
-            "XroadVnpt-sign-header-key không khớp",
-            "XroadVnpt-sign-header-key does not match",
-        )
+        raise _refuse("vxp-header-mismatch", msg("vxp-sign-header-key-differs"))
     try:
         wall = parse_timestamp(signed[PREFIX + "timestamp"])
     except ValueError as exc:
-        raise _refuse("vxp-bad-timestamp", "timestamp sai định dạng", "malformed timestamp") from exc
+        raise _refuse("vxp-bad-timestamp", msg("vxp-timestamp-malformed")) from exc
     zones = (system.zone,) if system.zone else DEFAULT_ZONES
     # Where clocks are turned back, an hour of wall times happens twice: both are readings.
     # In UTC, so that they compare as moments (equal zones compare wall times, fold ignored).
     readings = [wall.replace(tzinfo=zone, fold=fold).astimezone(UTC) for zone in zones for fold in (0, 1)]
     fresh = [moment for moment in readings if abs(moment - at) <= WINDOW]
     if not fresh:
-        raise _refuse(
-            "vxp-stale", "thời điểm yêu cầu lệch quá 5 phút", "request time more than 5 minutes off"
-        )
+        raise _refuse("vxp-stale", msg("vxp-request-stale", minutes=int(WINDOW.total_seconds() // 60)))
     # Held until no reading can be fresh any more: the latest one's window end.
     if not replays.first_time(systemid, mac, at=at, until=max(readings) + WINDOW):
-        raise _refuse(
-            "vxp-replay", "yêu cầu đã được gửi trước đó (phát lại)", "request already seen (replay)"
-        )
+        raise _refuse("vxp-replay", msg("vxp-request-replayed"))
     parameters = {k[len(PREFIX) :]: v for k, v in signed.items()}
     nearest = min(fresh, key=lambda moment: abs(moment - at))
     return VxpCaller(systemid=systemid, timestamp=nearest, parameters=parameters)
