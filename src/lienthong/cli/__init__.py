@@ -7,9 +7,10 @@ Help texts are rendered in the user's language when the command modules are impo
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from lienthong._i18n import Language, language_named, set_language
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["app", "main", "requested_language"]
 
 
-def requested_language(argv: Sequence[str], environ: dict[str, str] | os._Environ[str]) -> Language:
+def requested_language(argv: Sequence[str], environ: Mapping[str, str]) -> Language:
     """The language a command line asks for: the root's ``--lang X`` / ``--lang=X`` (the options
     before the command), else ``LIENTHONG_LANG``, else Vietnamese."""
     words = iter(argv)
@@ -36,17 +37,18 @@ def requested_language(argv: Sequence[str], environ: dict[str, str] | os._Enviro
     return language_named(environ.get("LIENTHONG_LANG"))
 
 
+def _app() -> Any:
+    """The command modules, imported on first use: their help texts need the language first."""
+    return importlib.import_module("lienthong.cli._app")
+
+
 def main() -> None:
     """Entry point of the ``lienthong`` command."""
     set_language(requested_language(sys.argv[1:], os.environ))
-    from lienthong.cli._app import main as run  # noqa: PLC0415 - after the language is set
-
-    run()
+    _app().main()
 
 
 def __getattr__(name: str) -> Any:
     if name == "app":
-        from lienthong.cli._app import app  # noqa: PLC0415 - help texts need the language first
-
-        return app
+        return _app().app
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

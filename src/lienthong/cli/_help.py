@@ -24,7 +24,7 @@ from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
 from lienthong._i18n import Message, msg, say
 
-__all__ = ["Command", "Group", "Typer", "UnknownCommand", "usage_error"]
+__all__ = ["Command", "Group", "Typer", "UnknownCommand", "click_errors", "usage_error"]
 
 
 def use_our_words() -> None:
