@@ -37,7 +37,7 @@ def requested_language(argv: Sequence[str], environ: Mapping[str, str]) -> Langu
     return language_named(environ.get("LIENTHONG_LANG"))
 
 
-def _app() -> Any:
+def _commands() -> Any:
     """The command modules, imported on first use: their help texts need the language first."""
     return importlib.import_module("lienthong.cli._app")
 
@@ -45,10 +45,10 @@ def _app() -> Any:
 def main() -> None:
     """Entry point of the ``lienthong`` command."""
     set_language(requested_language(sys.argv[1:], os.environ))
-    _app().main()
+    _commands().main()
 
 
 def __getattr__(name: str) -> Any:
     if name == "app":
-        return _app().app
+        return _commands().app
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,6 +12,7 @@ errors into one line.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -55,6 +56,14 @@ class _OurWords:
     def format_usage(self, ctx: Context, formatter: HelpFormatter) -> None:
         pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=say("help-typer-usage") + " ")
+
+    def parse_args(self, ctx: Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)  # type: ignore[misc, no-any-return]
+        except click_errors.UsageError as exc:
+            if exc.ctx is None:  # the option parser's errors name no command: this one
+                exc.ctx, exc.cmd = ctx, ctx.command
+            raise
 
     def get_help_option(self, ctx: Context) -> TyperOption | None:
         option: TyperOption | None = super().get_help_option(ctx)  # type: ignore[misc]
@@ -122,9 +131,53 @@ def _quoted(names: Sequence[str]) -> str:
 def _option_names(param: Any) -> str:
     if isinstance(param, TyperOption):
         return " / ".join(param.opts) if param.opts else param.display_name_raw
-    if isinstance(param, TyperArgument):
-        return param.display_name_raw
+    if isinstance(param, TyperArgument):  # as the usage line shows it
+        return param.metavar or param.display_name_raw.upper()
     return str(getattr(param, "name", "") or "")
+
+
+#: Typer's checks of a path option (``exists=True``, ``dir_okay=False``…), by their English words.
+_PATH_PROBLEM = re.compile(
+    r"^(?:file|directory|path) '(?P<path>.*)' "
+    r"(?P<what>does not exist|is a file|is a directory|is not readable|is not writable)\.$"
+)
+_CHOICE_PROBLEM = re.compile(r"^(?:Value error, )?'(?P<value>.*)' is not one of (?P<choices>.*)\.$")
+
+
+def _bad_value(option: str, exc: click_errors.BadParameter) -> Message | None:
+    """A value Typer refused, in our words where we know the check: Typer validates with
+    pydantic, whose error types (``int_parsing``, ``less_than_equal``…) name it."""
+    if found := _PATH_PROBLEM.match(exc.message):
+        path, what = found["path"], found["what"]
+        if what == "does not exist":
+            return msg("help-usage-path-missing", option=option, path=path)
+        if what == "is a file":
+            return msg("help-usage-path-is-file", option=option, path=path)
+        if what == "is a directory":
+            return msg("help-usage-path-is-directory", option=option, path=path)
+        if what == "is not readable":
+            return msg("help-usage-path-unreadable", option=option, path=path)
+        return msg("help-usage-path-unwritable", option=option, path=path)
+    errors = getattr(exc.__cause__, "errors", None)
+    if not callable(errors) or not errors():
+        return None
+    error = errors()[0]
+    kind, value, limits = error.get("type"), error.get("input"), error.get("ctx") or {}
+    if kind == "int_parsing":
+        return msg("help-usage-not-whole-number", option=option, value=value)
+    if kind == "float_parsing":
+        return msg("help-usage-not-number", option=option, value=value)
+    if kind == "less_than_equal":
+        return msg("help-usage-at-most", option=option, value=value, limit=limits.get("le"))
+    if kind == "less_than":
+        return msg("help-usage-below", option=option, value=value, limit=limits.get("lt"))
+    if kind == "greater_than_equal":
+        return msg("help-usage-at-least", option=option, value=value, limit=limits.get("ge"))
+    if kind == "greater_than":
+        return msg("help-usage-above", option=option, value=value, limit=limits.get("gt"))
+    if found := _CHOICE_PROBLEM.match(str(error.get("msg", ""))):
+        return msg("help-usage-not-a-choice", option=option, value=found["value"], choices=found["choices"])
+    return None
 
 
 def _problem(exc: click_errors.UsageError) -> Message:
@@ -142,7 +195,9 @@ def _problem(exc: click_errors.UsageError) -> Message:
     if isinstance(exc, click_errors.BadParameter):
         name = _option_names(exc.param) if exc.param is not None else None
         if name:
-            return msg("help-usage-bad-value", option=name, detail=exc.message.rstrip("."))
+            return _bad_value(name, exc) or msg(
+                "help-usage-bad-value", option=name, detail=exc.message.rstrip(".")
+            )
         return msg("help-usage-bad-value-unnamed", detail=exc.message.rstrip("."))
     if isinstance(exc, click_errors.NoSuchOption):
         if exc.possibilities:
@@ -162,9 +217,11 @@ def _problem(exc: click_errors.UsageError) -> Message:
         if exc.message.endswith("does not take a value."):
             return msg("help-usage-option-takes-no-value", option=exc.option_name)
         return msg("help-usage-option-needs-value", option=exc.option_name)
-    if exc.message.startswith("Got unexpected extra argument"):
-        extra = exc.message.partition("(")[2].rpartition(")")[0]
-        return msg("help-usage-extra-arguments", arguments=extra)
+    if exc.message == "Missing command.":
+        return msg("help-usage-missing-command")
+    extra = "Got unexpected extra argument(s) ("
+    if exc.message.startswith(extra):
+        return msg("help-usage-extra-arguments", arguments=exc.message.removeprefix(extra).removesuffix(")"))
     return msg("help-usage-other", detail=exc.message.rstrip("."))
 
 
