@@ -62,7 +62,7 @@ def main() -> None:
     chooses the language before the help texts are rendered.
     """
     try:
-        code = app(standalone_mode=False)
+        code = app(prog_name="lienthong", standalone_mode=False)  # also as python -m lienthong.cli
     except click_errors.NoArgsIsHelpError:
         sys.exit(2)  # the help is already shown, as for ``--help``
     except click_errors.UsageError as exc:
