@@ -71,7 +71,9 @@ def main() -> None:
         _fail(say("help-error", error=exc.format_message()), 1)
     except LienthongError as exc:
         _fail(say("help-error", error=exc.render(language())), 1)
-    except (KeyboardInterrupt, typer.Abort):
+    except typer.Abort:  # a prompt left with Ctrl-D or Ctrl-C
+        _fail(say("help-aborted"), 1)
+    except KeyboardInterrupt:
         _fail(say("help-aborted"), 130)
     except Exception as exc:  # anything unforeseen still gets one line, not a traceback
         _fail(say("help-internal-error", kind=type(exc).__name__, detail=str(exc)), 2)
