@@ -40,7 +40,6 @@ __all__ = [
     "render",
     "say",
     "set_language",
-    "tr",
 ]
 
 Language = Literal["vi", "en"]
@@ -206,12 +205,6 @@ def negotiate(accept_language: str | None, default: Language = "vi") -> Language
         if chosen is not None:
             return chosen
     return default
-
-
-def tr(vi: str, en: str) -> str:
-    """Deprecated: words chosen by the process's language where they arise. Being replaced by
-    ``msg`` codes rendered at the edge (issue #14); no new uses."""
-    return unicodedata.normalize("NFC", vi) if _language == "vi" else en
 
 
 def placeholders(template: str) -> set[str]:

@@ -8,13 +8,14 @@ from typing import Annotated
 import typer
 
 from lienthong import __version__
-from lienthong._i18n import set_language, tr
+from lienthong._i18n import language, language_named, say, set_language
 from lienthong.cli import _client, _codes, _demo, _directory, _edxml, _evidence, _node, _pki, _trust
+from lienthong.cli._help import Typer, click_errors, usage_error
 from lienthong.errors import LienthongError
 
-app = typer.Typer(
+app = Typer(
     name="lienthong",
-    help="Trục liên thông văn bản: mã định danh, gói tin edXML và các điểm kết nối.",
+    help=say("help-lienthong"),
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -26,7 +27,7 @@ app.add_typer(_pki.app, name="pki")
 app.add_typer(_trust.app, name="trust")
 app.add_typer(_node.app, name="node")
 app.add_typer(_evidence.app, name="evidence")
-app.command("demo")(_demo.demo)
+app.command("demo", help=say("help-demo"))(_demo.demo)
 _client.register(app)
 
 
@@ -39,28 +40,42 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     lang: Annotated[
-        str, typer.Option("--lang", help="Ngôn ngữ thông báo: vi hoặc en.", envvar="LIENTHONG_LANG")
+        str, typer.Option("--lang", help=say("help-lienthong-lang"), envvar="LIENTHONG_LANG")
     ] = "vi",
     version: Annotated[  # noqa: ARG001 - handled eagerly by its callback
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="In phiên bản.")
+        bool, typer.Option("--version", callback=_version, is_eager=True, help=say("help-lienthong-version"))
     ] = False,
 ) -> None:
-    set_language("en" if lang.lower().startswith("en") else "vi")
+    set_language(language_named(lang))
+
+
+def _fail(line: str, code: int) -> None:
+    typer.echo(line, err=True)
+    sys.exit(code)
 
 
 def main() -> None:
-    """Entry point: one line on stderr and a non-zero exit for any error, never a traceback.
+    """Run the command: one line on stderr and a non-zero exit for any error, never a traceback.
 
-    Usage errors are Typer's own (exit 2, with the usage line); our errors exit 1.
+    Usage errors exit 2 with one line naming the command's help; our errors exit 1, in the
+    language asked for (``--lang``, ``LIENTHONG_LANG``). Call ``lienthong.cli.main``, which
+    chooses the language before the help texts are rendered.
     """
     try:
-        app()
+        code = app(prog_name="lienthong", standalone_mode=False)  # also as python -m lienthong.cli
+    except click_errors.NoArgsIsHelpError:
+        sys.exit(2)  # the help is already shown, as for ``--help``
+    except click_errors.UsageError as exc:
+        _fail(usage_error(exc).render(language()), 2)
+    except click_errors.ClickException as exc:  # a file Typer could not open
+        _fail(say("help-error", error=exc.format_message()), 1)
     except LienthongError as exc:
-        typer.echo(f"{tr('lỗi', 'error')}: {exc}", err=True)
-        sys.exit(1)
+        _fail(say("help-error", error=exc.render(language())), 1)
+    except typer.Abort:  # a prompt left with Ctrl-D or Ctrl-C
+        _fail(say("help-aborted"), 1)
     except KeyboardInterrupt:
-        typer.echo(tr("đã dừng", "aborted"), err=True)
-        sys.exit(130)
+        _fail(say("help-aborted"), 130)
     except Exception as exc:  # anything unforeseen still gets one line, not a traceback
-        typer.echo(f"{tr('lỗi nội bộ', 'internal error')}: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(2)
+        _fail(say("help-internal-error", kind=type(exc).__name__, detail=str(exc)), 2)
+    else:
+        sys.exit(code if isinstance(code, int) else 0)

@@ -21,8 +21,7 @@ from lienthong.cli._connect import Ca, Network, Node, Token, Url, connect
 from lienthong.cli._ids import resolve
 from lienthong.client import Client, ClientError, Document, InboxItem, Signer
 
-_Json = Annotated[bool, typer.Option("--json", help="In dạng JSON (cho chương trình).")]
-_RECEIVED_ID = "Định danh văn bản đến (MESSAGE_ID-MÃ)"
+_Json = Annotated[bool, typer.Option("--json", help=say("help-client-json"))]
 #: Pages read at most to fill one listing of unread documents.
 _MAX_PAGES = 200
 
@@ -47,32 +46,33 @@ def _signer(name: str | None, position: str | None, competence: str | None) -> S
 
 
 def send(
-    sender: Annotated[str, typer.Option("--from", help="Mã định danh cơ quan gửi.")],
-    to: Annotated[list[str], typer.Option("--to", help="Mã nơi nhận (lặp lại được).")],
-    subject: Annotated[str, typer.Option("--subject", help="Trích yếu.")],
-    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help="Tệp đính kèm (PDF).")],
-    number: Annotated[str | None, typer.Option("--number", help="Số văn bản, vd. 7816 (bắt buộc).")] = None,
+    sender: Annotated[str, typer.Option("--from", help=say("help-client-from"))],
+    to: Annotated[list[str], typer.Option("--to", help=say("help-client-to"))],
+    subject: Annotated[str, typer.Option("--subject", help=say("help-client-subject"))],
+    files: Annotated[list[Path], typer.Argument(exists=True, dir_okay=False, help=say("help-client-files"))],
+    number: Annotated[str | None, typer.Option("--number", help=say("help-client-number"))] = None,
     notation: Annotated[
-        str | None, typer.Option("--notation", help="Ký hiệu, vd. VPCP-TTĐT (bắt buộc).")
+        str | None, typer.Option("--notation", help=say("help-client-notation"))
     ] = None,
     sign_pdf: Annotated[
         bool,
         typer.Option(
             "--sign-pdf",
-            help="Điểm kết nối ký số (PAdES) từng tệp PDF bằng khóa của cơ quan gửi; mọi tệp phải là PDF.",
+            help=say("help-client-sign-pdf"),
         ),
     ] = False,
-    signer_name: Annotated[str | None, typer.Option("--signer-name", help="Người ký (SignerInfo).")] = None,
+    signer_name: Annotated[
+        str | None, typer.Option("--signer-name", help=say("help-client-signer-name"))
+    ] = None,
     signer_position: Annotated[
-        str | None, typer.Option("--signer-position", help="Chức vụ người ký (cần --signer-name).")
+        str | None, typer.Option("--signer-position", help=say("help-client-signer-position"))
     ] = None,
     signer_competence: Annotated[
-        str | None, typer.Option("--signer-competence", help="Thẩm quyền ký (cần --signer-name).")
+        str | None, typer.Option("--signer-competence", help=say("help-client-signer-competence"))
     ] = None,
     url: Url = None, token: Token = None, ca: Ca = None, network: Network = None, node: Node = None,
 ) -> None:  # fmt: skip
-    """Gửi văn bản: điểm kết nối dựng gói edXML từ thông tin và tệp, ký số rồi chuyển đi
-    (với --sign-pdf, ký số cả từng tệp PDF)."""
+    """Send a document."""
     document = Document(
         sender=sender,
         to=to,
@@ -100,20 +100,19 @@ def _unread(api: Client, agency: str | None, limit: int) -> list[InboxItem]:
 
 
 def inbox(
-    agency: Annotated[str | None, typer.Option("--agency", help="Chỉ mã này.")] = None,
+    agency: Annotated[str | None, typer.Option("--agency", help=say("help-client-agency"))] = None,
     unread: Annotated[
         bool,
         typer.Option(
             "--unread",
-            help="Chỉ văn bản chưa đọc: chưa báo trạng thái nào (01–06) và chưa xác nhận đã nhận.",
+            help=say("help-client-unread"),
         ),
     ] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, max=500)] = 20,
     as_json: _Json = False,
     url: Url = None, token: Token = None, ca: Ca = None, network: Network = None, node: Node = None,
 ) -> None:  # fmt: skip
-    """Văn bản đến (mới nhất sau cùng); mỗi văn bản: định danh trên một dòng, rồi số, trích yếu,
-    nơi gửi, giờ Việt Nam."""
+    """Received documents (newest last)."""
     with connect(url, token, ca, network, node) as api:
         items = _unread(api, agency, limit) if unread else api.inbox(agency=agency, limit=limit).items
     if as_json:
@@ -124,11 +123,11 @@ def inbox(
 
 
 def show(
-    identifier: Annotated[str, typer.Argument(help=f"{_RECEIVED_ID} hoặc message_id văn bản đi, hay đầu.")],
+    identifier: Annotated[str, typer.Argument(help=say("help-client-show-identifier"))],
     as_json: _Json = False,
     url: Url = None, token: Token = None, ca: Ca = None, network: Network = None, node: Node = None,
 ) -> None:  # fmt: skip
-    """Một văn bản đi (trạng thái từng nơi nhận) hoặc một văn bản đến (kèm kiểm tra chữ ký)."""
+    """A sent document (status per recipient) or a received one (with its signature check)."""
     with connect(url, token, ca, network, node) as api:
         found = resolve(api, identifier)
         if found.received:
@@ -156,13 +155,13 @@ def show(
 
 
 def status(
-    item_id: Annotated[str, typer.Argument(help=f"{_RECEIVED_ID}, hay phần đầu của nó.")],
-    code: Annotated[str, typer.Argument(help="01–06, 15, 16.")],
-    reason: Annotated[str | None, typer.Option("--reason", help="Lý do (bắt buộc với 02).")] = None,
+    item_id: Annotated[str, typer.Argument(help=say("help-client-status-item-id"))],
+    code: Annotated[str, typer.Argument(help=say("help-client-code"))],
+    reason: Annotated[str | None, typer.Option("--reason", help=say("help-client-reason"))] = None,
     as_json: _Json = False,
     url: Url = None, token: Token = None, ca: Ca = None, network: Network = None, node: Node = None,
 ) -> None:  # fmt: skip
-    """Báo trạng thái xử lý một văn bản đến."""
+    """Report the processing status of a received document."""
     with connect(url, token, ca, network, node) as api:
         found = resolve(api, item_id, sent=False)
         sent = api.send_status(found.id, code, reason)
@@ -173,23 +172,23 @@ def status(
 
 
 def recall(
-    message_id: Annotated[str, typer.Argument(help="message_id của văn bản đi.")],
-    reason: Annotated[str, typer.Option("--reason", help="Lý do thu hồi.")],
+    message_id: Annotated[str, typer.Argument(help=say("help-client-message-id"))],
+    reason: Annotated[str, typer.Option("--reason", help=say("help-client-recall-reason"))],
     url: Url = None, token: Token = None, ca: Ca = None, network: Network = None, node: Node = None,
 ) -> None:  # fmt: skip
-    """Yêu cầu thu hồi một văn bản đã gửi (trạng thái 13)."""
+    """Ask to recall a sent document (status 13)."""
     with connect(url, token, ca, network, node) as api:
         sent = api.recall(message_id, reason)
     _echo_json(sent.model_dump(mode="json"))
 
 
 def events(
-    after: Annotated[int, typer.Option("--after", min=0, help="Sau sự kiện số này.")] = 0,
-    follow: Annotated[bool, typer.Option("--follow", help="Theo dõi liên tục (SSE).")] = False,
+    after: Annotated[int, typer.Option("--after", min=0, help=say("help-client-after"))] = 0,
+    follow: Annotated[bool, typer.Option("--follow", help=say("help-client-follow"))] = False,
     limit: Annotated[int, typer.Option("--limit", min=1, max=500)] = 100,
     url: Url = None, token: Token = None, ca: Ca = None, network: Network = None, node: Node = None,
 ) -> None:  # fmt: skip
-    """Sự kiện của các mã được phép, mỗi dòng một JSON; --follow: chờ sự kiện mới."""
+    """Events of the permitted codes, one JSON per line; --follow: wait for new events."""
     with connect(url, token, ca, network, node) as api:
         if not follow:
             for event in api.events(after=after, limit=limit).events:
@@ -200,11 +199,11 @@ def events(
 
 
 def webhook(
-    set_url: Annotated[str | None, typer.Option("--set", help="Đăng ký (thay) URL nhận sự kiện.")] = None,
-    remove: Annotated[bool, typer.Option("--remove", help="Hủy webhook.")] = False,
+    set_url: Annotated[str | None, typer.Option("--set", help=say("help-client-set"))] = None,
+    remove: Annotated[bool, typer.Option("--remove", help=say("help-client-remove"))] = False,
     url: Url = None, token: Token = None, ca: Ca = None, network: Network = None, node: Node = None,
 ) -> None:  # fmt: skip
-    """Webhook của ứng dụng: xem, đăng ký (in khóa HMAC một lần) hoặc hủy."""
+    """The application's webhook: show, register (prints the HMAC key once) or remove."""
     with connect(url, token, ca, network, node) as api:
         if remove:
             api.remove_webhook()
@@ -216,5 +215,13 @@ def webhook(
 
 def register(app: typer.Typer) -> None:
     """Add the commands to the root application."""
-    for command in (send, inbox, show, status, recall, events, webhook):
-        app.command(command.__name__)(command)
+    for command, help_text in (
+        (send, say("help-client-send")),
+        (inbox, say("help-client-inbox")),
+        (show, say("help-client-show")),
+        (status, say("help-client-status")),
+        (recall, say("help-client-recall")),
+        (events, say("help-client-events")),
+        (webhook, say("help-client-webhook")),
+    ):
+        app.command(command.__name__, help=help_text)(command)

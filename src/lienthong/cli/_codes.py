@@ -14,22 +14,23 @@ from rich.table import Table
 from rich.text import Text
 
 from lienthong._i18n import language, say
+from lienthong.cli._help import Typer
 from lienthong.codes import CodeRegistry, default_registry, describe_code
 from lienthong.edxml import VIETNAM_TZ
 
-app = typer.Typer(help="Mã định danh cơ quan (DDD.DD.DD.LDD).", no_args_is_help=True)
+app = Typer(help=say("help-codes"), no_args_is_help=True)
 
 _Registries = Annotated[
     list[Path] | None,
     typer.Option(
         "--registry",
-        help="Tệp CSV bổ sung vào danh bạ mã (lặp lại được).",
+        help=say("help-codes-registry"),
         exists=True,
         dir_okay=False,
     ),
 ]
-_At = Annotated[str | None, typer.Option("--at", help="Ngày tra cứu, YYYY-MM-DD (mặc định: hôm nay).")]
-_Json = Annotated[bool, typer.Option("--json", help="In dạng JSON.")]
+_At = Annotated[str | None, typer.Option("--at", help=say("help-codes-at"))]
+_Json = Annotated[bool, typer.Option("--json", help=say("help-codes-json"))]
 
 
 def _day(text: str | None) -> date:
@@ -103,20 +104,15 @@ def _rows(data: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
-@app.command()
+@app.command(help=say("help-codes-show"))
 def show(
-    code: Annotated[str, typer.Argument(help="Mã định danh, ví dụ 000.00.00.G22.")],
-    lenient: Annotated[
-        bool, typer.Option("--lenient", help="Chấp nhận mã sai quy cách của hệ thống cũ.")
-    ] = False,
+    code: Annotated[str, typer.Argument(help=say("help-codes-code"))],
+    lenient: Annotated[bool, typer.Option("--lenient", help=say("help-codes-lenient"))] = False,
     as_json: _Json = False,
     at: _At = None,
     registry: _Registries = None,
 ) -> None:
-    """Phân tích một mã định danh: cấp, cấp trên, loại, tên và tình trạng trong danh bạ.
-
-    Mã thoát 0 khi mã hợp lệ (kể cả mã đã đóng), 1 khi không hợp lệ.
-    """
+    """Analyse an identifier code: level, parent, class, name and state in the directory."""
     data = describe_code(code, lenient=lenient, registry=_registry(registry), at=_day(at))
     if as_json:
         _echo_json(data)
@@ -129,19 +125,15 @@ def show(
         raise typer.Exit(1)
 
 
-@app.command("list")
+@app.command("list", help=say("help-codes-list"))
 def list_codes(
-    letter: Annotated[
-        str | None, typer.Option("--class", help="Chỉ liệt kê một loại, ví dụ G hoặc H.")
-    ] = None,
-    active_only: Annotated[
-        bool, typer.Option("--active-only", help="Chỉ liệt kê mã đang hoạt động.")
-    ] = False,
+    letter: Annotated[str | None, typer.Option("--class", help=say("help-codes-class"))] = None,
+    active_only: Annotated[bool, typer.Option("--active-only", help=say("help-codes-active-only"))] = False,
     as_json: _Json = False,
     at: _At = None,
     registry: _Registries = None,
 ) -> None:
-    """Liệt kê các mã trong danh bạ và tình trạng của chúng tại một ngày."""
+    """List the codes in the directory and their state on a day."""
     known = _registry(registry)
     day = _day(at)
     wanted = None if letter is None else letter.strip().upper()

@@ -14,19 +14,17 @@ from typing import Annotated
 
 import typer
 
-from lienthong._i18n import msg
+from lienthong._i18n import msg, say
 from lienthong.client import ENV_CA, ENV_TOKEN, ENV_URL, Client, ClientError, TlsUntrusted, read_network
 
-Url = Annotated[str | None, typer.Option("--url", envvar=ENV_URL, help="Địa chỉ API của điểm kết nối.")]
-Token = Annotated[str | None, typer.Option("--token", envvar=ENV_TOKEN, help="Mã truy cập của ứng dụng.")]
-Ca = Annotated[Path | None, typer.Option("--ca", envvar=ENV_CA, help="CA gốc (PEM) tin cậy cho TLS.")]
+Url = Annotated[str | None, typer.Option("--url", envvar=ENV_URL, help=say("help-connect-url"))]
+Token = Annotated[str | None, typer.Option("--token", envvar=ENV_TOKEN, help=say("help-connect-token"))]
+Ca = Annotated[Path | None, typer.Option("--ca", envvar=ENV_CA, help=say("help-connect-ca"))]
 Network = Annotated[
     Path | None,
-    typer.Option("--network", envvar="LIENTHONG_NETWORK", help="Tệp network.json (lienthong demo)."),
+    typer.Option("--network", envvar="LIENTHONG_NETWORK", help=say("help-connect-network")),
 ]
-Node = Annotated[
-    str | None, typer.Option("--node", envvar="LIENTHONG_NODE", help="Tên điểm kết nối trong network.json.")
-]
+Node = Annotated[str | None, typer.Option("--node", envvar="LIENTHONG_NODE", help=say("help-connect-node"))]
 
 
 def _client(

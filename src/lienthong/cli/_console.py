@@ -9,21 +9,20 @@ from typing import Annotated
 import typer
 
 from lienthong._i18n import say
+from lienthong.cli._help import Typer
 from lienthong.console import Role, UserError, UserFile
 
-app = typer.Typer(help="Người dùng của giao diện văn thư (console).", no_args_is_help=True)
+app = Typer(help=say("help-console"), no_args_is_help=True)
 
-_Home = Annotated[Path, typer.Option("--home", envvar="LIENTHONG_NODE_HOME", help="Thư mục điểm kết nối.")]
+_Home = Annotated[Path, typer.Option("--home", envvar="LIENTHONG_NODE_HOME", help=say("help-console-home"))]
 
 
-@app.command("add")
+@app.command("add", help=say("help-console-add"))
 def add(
     name: str,
     home: _Home,
-    role: Annotated[
-        list[Role], typer.Option("--role", help="clerk (văn thư), leader (lãnh đạo), administrator.")
-    ],
-    codes: Annotated[list[str], typer.Option("--codes", help="Mã định danh người dùng làm việc cho.")],
+    role: Annotated[list[Role], typer.Option("--role", help=say("help-console-role"))],
+    codes: Annotated[list[str], typer.Option("--codes", help=say("help-console-codes"))],
     password: Annotated[
         str,
         typer.Option(
@@ -32,11 +31,11 @@ def add(
             prompt=True,
             hide_input=True,
             confirmation_prompt=True,
-            help="Mật khẩu (hỏi khi không nêu).",
+            help=say("help-console-password"),
         ),
     ],
 ) -> None:
-    """Thêm người dùng (hoặc đặt lại mật khẩu, vai trò, mã)."""
+    """Add a user (or reset their password, role, codes)."""
     try:
         user = UserFile.in_home(home).add(name, password, roles=role, codes=codes)
     except UserError as exc:
@@ -45,16 +44,16 @@ def add(
     typer.echo(f"{user.name}\t{' '.join(sorted(r.value for r in user.roles))}\t{' '.join(user.codes)}")
 
 
-@app.command("list")
+@app.command("list", help=say("help-console-list"))
 def list_users(home: _Home) -> None:
-    """Liệt kê người dùng, vai trò và mã."""
+    """List users, their roles and codes."""
     for user in UserFile.in_home(home).users():
         typer.echo(f"{user.name}\t{' '.join(sorted(r.value for r in user.roles))}\t{' '.join(user.codes)}")
 
 
-@app.command("remove")
+@app.command("remove", help=say("help-console-remove"))
 def remove(name: str, home: _Home) -> None:
-    """Xóa một người dùng (các phiên đang mở của họ kết thúc ngay)."""
+    """Remove a user (their open sessions end at once)."""
     if not UserFile.in_home(home).remove(name):
         typer.echo(say("cli-console-user-unknown", name=name), err=True)
         raise typer.Exit(1)

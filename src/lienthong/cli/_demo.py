@@ -117,21 +117,21 @@ def _wait_for_signal() -> None:
 def demo(
     documents: Annotated[
         int,
-        typer.Option("--documents", min=0, max=100_000, help="Số văn bản gửi trong ngày (0: chỉ chạy mạng)."),
+        typer.Option("--documents", min=0, max=100_000, help=say("help-demo-documents")),
     ] = 1000,
-    exit_: Annotated[bool, typer.Option("--exit", help="Dừng mạng khi xong.")] = False,
+    exit_: Annotated[bool, typer.Option("--exit", help=say("help-demo-exit"))] = False,
     state_dir: Annotated[
         Path | None,
         typer.Option(
             "--state-dir",
             file_okay=False,
-            help="Giữ mọi dữ liệu ở đây (và network.json); chạy lại với thư mục này để tiếp tục mạng.",
+            help=say("help-demo-state-dir"),
         ),
     ] = None,
-    samples_only: Annotated[bool, typer.Option("--samples-only", help="Chỉ kiểm tra gói tin mẫu.")] = False,
-    samples: Annotated[Path, typer.Option("--samples", help="Thư mục gói tin mẫu.")] = Path("samples"),
+    samples_only: Annotated[bool, typer.Option("--samples-only", help=say("help-demo-samples-only"))] = False,
+    samples: Annotated[Path, typer.Option("--samples", help=say("help-demo-samples"))] = Path("samples"),
 ) -> None:
-    """Chạy thử cả mạng: trung tâm danh bạ và ba điểm kết nối trên máy này, một ngày văn bản."""
+    """Try the whole network: a directory and three nodes on this machine, a day of documents."""
     console = Console()
     _samples(console, samples)
     if samples_only:

@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong._i18n import say
 from lienthong.cli import _directory_service, _portal
+from lienthong.cli._help import Typer
 from lienthong.directory import (
     ConfigurationAnchor,
     DirectoryKey,
@@ -31,15 +32,13 @@ from lienthong.directory._signing import private_key_pem
 from lienthong.edxml import VIETNAM_TZ
 from lienthong.store import DEFAULT_URL
 
-app = typer.Typer(
-    help="Trung tâm danh bạ: cơ quan, điểm kết nối, cấu hình mạng có ký số.", no_args_is_help=True
-)
-agencies = typer.Typer(help="Cơ quan và mã định danh trong danh bạ.", no_args_is_help=True)
-nodes = typer.Typer(help="Điểm kết nối và các nhánh mã chúng phục vụ.", no_args_is_help=True)
-config = typer.Typer(help="Cấu hình mạng có ký số: tạo, tải và kiểm tra.", no_args_is_help=True)
-certificates = typer.Typer(help="Chứng thư ký số của cơ quan, gắn với mã định danh.", no_args_is_help=True)
-anchors = typer.Typer(help="CA gốc mạng tin cậy.", no_args_is_help=True)
-crls = typer.Typer(help="Danh sách chứng thư bị thu hồi (CRL).", no_args_is_help=True)
+app = Typer(help=say("help-directory"), no_args_is_help=True)
+agencies = Typer(help=say("help-directory-agencies"), no_args_is_help=True)
+nodes = Typer(help=say("help-directory-nodes"), no_args_is_help=True)
+config = Typer(help=say("help-directory-config"), no_args_is_help=True)
+certificates = Typer(help=say("help-directory-certificates"), no_args_is_help=True)
+anchors = Typer(help=say("help-directory-anchors"), no_args_is_help=True)
+crls = Typer(help=say("help-directory-crls"), no_args_is_help=True)
 app.add_typer(agencies, name="agencies")
 app.add_typer(nodes, name="nodes")
 app.add_typer(config, name="config")
@@ -47,19 +46,19 @@ app.add_typer(certificates, name="certificates")
 app.add_typer(anchors, name="anchors")
 app.add_typer(crls, name="crls")
 app.add_typer(_directory_service.admins, name="admins")
-app.command("serve")(_directory_service.serve)
-config.command("fetch")(_directory_service.config_fetch)
+app.command("serve", help=say("help-directory-serve"))(_directory_service.serve)
+config.command("fetch", help=say("help-directory-config-fetch"))(_directory_service.config_fetch)
 app.add_typer(_portal.regulations, name="regulations")
 app.add_typer(_portal.statistics, name="statistics")
 
 _Db = Annotated[
     str,
-    typer.Option("--db", envvar="LIENTHONG_DIRECTORY_DB", help="Địa chỉ cơ sở dữ liệu (SQLAlchemy URL)."),
+    typer.Option("--db", envvar="LIENTHONG_DIRECTORY_DB", help=say("help-directory-db")),
 ]
 _Actor = Annotated[
-    str | None, typer.Option("--actor", envvar="LIENTHONG_ACTOR", help="Người thực hiện (ghi vào nhật ký).")
+    str | None, typer.Option("--actor", envvar="LIENTHONG_ACTOR", help=say("help-directory-actor"))
 ]
-_Json = Annotated[bool, typer.Option("--json", help="In dạng JSON.")]
+_Json = Annotated[bool, typer.Option("--json", help=say("help-directory-json"))]
 
 
 def _day(text: str | None, option: str) -> date:
@@ -87,81 +86,81 @@ def _echo_json(data: object) -> None:
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-@app.command("init")
+@app.command("init", help=say("help-directory-init"))
 def init(db: _Db = DEFAULT_URL, actor: _Actor = None) -> None:
-    """Tạo hoặc cập nhật lược đồ và nạp danh sách mã tham chiếu (nếu danh bạ còn trống)."""
+    """Create or upgrade the schema and load the reference code list (if the directory is empty)."""
     with _registry(db) as registry:
         seeded = registry.initialize(actor=_actor(actor))
         version = registry.version()
     typer.echo(say("cli-directory-ready", seeded=seeded, version=version))
 
 
-@app.command("reorganize")
+@app.command("reorganize", help=say("help-directory-reorganize"))
 def reorganize(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Tệp CSV sắp xếp lại.")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=say("help-directory-file"))],
     db: _Db = DEFAULT_URL,
     actor: _Actor = None,
 ) -> None:
-    """Áp dụng một đợt sắp xếp lại (old_code, successor_code, effective): mã cũ đóng, trỏ tới mã kế thừa."""
+    """Apply a reorganisation (old_code, successor_code, effective)."""
     with _registry(db) as registry:
         changed = registry.reorganize(file, actor=_actor(actor))
     typer.echo(say("cli-directory-records-changed", count=changed))
 
 
-@agencies.command("import")
+@agencies.command("import", help=say("help-directory-agencies-import"))
 def agencies_import(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Tệp CSV mã định danh.")],
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help=say("help-directory-agencies-import-file"))
+    ],
     db: _Db = DEFAULT_URL,
     actor: _Actor = None,
 ) -> None:
-    """Nhập một tệp CSV (bản ghi mã hoặc sắp xếp lại)."""
+    """Import a CSV file (code records or a reorganisation)."""
     with _registry(db) as registry:
         changed = registry.import_csv(file, actor=_actor(actor))
     typer.echo(say("cli-directory-records-changed", count=changed))
 
 
-@agencies.command("add")
+@agencies.command("add", help=say("help-directory-agencies-add"))
 def agencies_add(
-    code: Annotated[str, typer.Argument(help="Mã định danh, DDD.DD.DD.LDD.")],
-    name: Annotated[str | None, typer.Option("--name", help="Tên cơ quan.")] = None,
-    contact: Annotated[
-        str | None, typer.Option("--contact", help="Liên hệ (thư điện tử, điện thoại).")
-    ] = None,
-    valid_from: Annotated[str | None, typer.Option("--from", help="Có hiệu lực từ ngày, YYYY-MM-DD.")] = None,
+    code: Annotated[str, typer.Argument(help=say("help-directory-code"))],
+    name: Annotated[str | None, typer.Option("--name", help=say("help-directory-name"))] = None,
+    contact: Annotated[str | None, typer.Option("--contact", help=say("help-directory-contact"))] = None,
+    valid_from: Annotated[str | None, typer.Option("--from", help=say("help-directory-from"))] = None,
     db: _Db = DEFAULT_URL,
     actor: _Actor = None,
 ) -> None:
-    """Thêm một mã định danh."""
+    """Add an identifier code."""
     start = None if valid_from is None else _day(valid_from, "--from")
     with _registry(db) as registry:
         entry = registry.add_agency(code, name=name, contact=contact, valid_from=start, actor=_actor(actor))
     typer.echo(say("cli-directory-agency-added", code=entry.code))
 
 
-@agencies.command("close")
+@agencies.command("close", help=say("help-directory-agencies-close"))
 def agencies_close(
-    code: Annotated[str, typer.Argument(help="Mã định danh.")],
-    on: Annotated[str, typer.Option("--on", help="Ngày đóng (không còn hiệu lực từ ngày này), YYYY-MM-DD.")],
-    successor: Annotated[str | None, typer.Option("--successor", help="Mã kế thừa.")] = None,
+    code: Annotated[str, typer.Argument(help=say("help-directory-agencies-close-code"))],
+    on: Annotated[str, typer.Option("--on", help=say("help-directory-on"))],
+    successor: Annotated[
+        str | None, typer.Option("--successor", help=say("help-directory-successor"))
+    ] = None,
     db: _Db = DEFAULT_URL,
     actor: _Actor = None,
 ) -> None:
-    """Đóng một mã từ một ngày, có thể kèm mã kế thừa."""
+    """Close a code from a day, optionally with a successor."""
     with _registry(db) as registry:
         entry = registry.close_agency(code, on=_day(on, "--on"), successor=successor, actor=_actor(actor))
     typer.echo(say("cli-directory-agency-closed", code=entry.code, day=on))
 
 
-@agencies.command("show")
+@agencies.command("show", help=say("help-directory-agencies-show"))
 def agencies_show(
-    code: Annotated[str, typer.Argument(help="Mã định danh.")],
-    at: Annotated[
-        str | None, typer.Option("--at", help="Ngày tra cứu, YYYY-MM-DD (mặc định: hôm nay).")
-    ] = None,
+    code: Annotated[str, typer.Argument(help=say("help-directory-agencies-show-code"))],
+    at: Annotated[str | None, typer.Option("--at", help=say("help-directory-at"))] = None,
     db: _Db = DEFAULT_URL,
     as_json: _Json = False,
 ) -> None:
-    """Lịch sử của một mã, trạng thái và điểm kết nối phục vụ vào một ngày."""
+    """A code's history, state and serving node on a day."""
     day = _day(at, "--at")
     with _registry(db) as registry:
         history = registry.agency(code)
@@ -200,23 +199,20 @@ def agencies_show(
     typer.echo("  " + say("cli-directory-agency-status", status=status))
 
 
-@nodes.command("add")
+@nodes.command("add", help=say("help-directory-nodes-add"))
 def nodes_add(
-    name: Annotated[str, typer.Argument(help="Tên điểm kết nối.")],
-    url: Annotated[str, typer.Argument(help="Địa chỉ HTTPS các điểm khác gọi tới.")],
-    serves: Annotated[
-        list[str] | None, typer.Option("--serves", help="Nhánh mã phục vụ (lặp lại được).")
-    ] = None,
+    name: Annotated[str, typer.Argument(help=say("help-directory-nodes-add-name"))],
+    url: Annotated[str, typer.Argument(help=say("help-directory-url"))],
+    serves: Annotated[list[str] | None, typer.Option("--serves", help=say("help-directory-serves"))] = None,
     tls_cert: Annotated[
-        Path | None, typer.Option("--tls-cert", exists=True, dir_okay=False, help="Chứng thư TLS (PEM).")
+        Path | None,
+        typer.Option("--tls-cert", exists=True, dir_okay=False, help=say("help-directory-tls-cert")),
     ] = None,
-    replace: Annotated[
-        bool, typer.Option("--replace", help="Thay điểm đã có, chuyển các nhánh mã về điểm này.")
-    ] = False,
+    replace: Annotated[bool, typer.Option("--replace", help=say("help-directory-replace"))] = False,
     db: _Db = DEFAULT_URL,
     actor: _Actor = None,
 ) -> None:
-    """Đăng ký một điểm kết nối và các nhánh mã nó phục vụ."""
+    """Register a node and the code branches it serves."""
     pem = None if tls_cert is None else tls_cert.read_text(encoding="ascii")
     with _registry(db) as registry:
         node = registry.add_node(
@@ -225,13 +221,13 @@ def nodes_add(
     typer.echo(say("cli-directory-node-added", name=node.name, subtrees=", ".join(node.subtrees) or "—"))
 
 
-@nodes.command("show")
+@nodes.command("show", help=say("help-directory-nodes-show"))
 def nodes_show(
-    name: Annotated[str | None, typer.Argument(help="Tên điểm kết nối (bỏ trống: tất cả).")] = None,
+    name: Annotated[str | None, typer.Argument(help=say("help-directory-nodes-show-name"))] = None,
     db: _Db = DEFAULT_URL,
     as_json: _Json = False,
 ) -> None:
-    """Các điểm kết nối và nhánh mã chúng phục vụ."""
+    """Nodes and the code branches they serve."""
     with _registry(db) as registry:
         found = [registry.node(name)] if name else registry.nodes()
     if as_json:
@@ -242,59 +238,59 @@ def nodes_show(
         typer.echo(f"{node.name}  {node.peer_url}  {' '.join(node.subtrees) or '—'}")
 
 
-@nodes.command("remove")
+@nodes.command("remove", help=say("help-directory-nodes-remove"))
 def nodes_remove(
-    name: Annotated[str, typer.Argument(help="Tên điểm kết nối.")],
+    name: Annotated[str, typer.Argument(help=say("help-directory-nodes-remove-name"))],
     db: _Db = DEFAULT_URL,
     actor: _Actor = None,
 ) -> None:
-    """Xoá một điểm kết nối; các nhánh mã nó phục vụ không còn ai phục vụ."""
+    """Remove a node; the code branches it served are served by no one."""
     with _registry(db) as registry:
         registry.remove_node(name, actor=_actor(actor))
     typer.echo(say("cli-removed", name=name))
 
 
-_PemFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Tệp PEM.")]
+_PemFile = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=say("help-directory-pem-file"))]
 
 
-@certificates.command("bind")
+@certificates.command("bind", help=say("help-directory-certificates-bind"))
 def certificates_bind(
-    code: Annotated[str, typer.Argument(help="Mã định danh.")],
+    code: Annotated[str, typer.Argument(help=say("help-directory-certificates-bind-code"))],
     certificate: _PemFile,
-    subtree: Annotated[bool, typer.Option("--subtree", help="Ký được cho cả các đơn vị cấp dưới.")] = False,
+    subtree: Annotated[bool, typer.Option("--subtree", help=say("help-directory-subtree"))] = False,
     db: _Db = DEFAULT_URL,
     actor: _Actor = None,
 ) -> None:
-    """Cho phép một chứng thư ký thay cho một mã (và các mã cấp dưới, với --subtree)."""
+    """Allow a certificate to sign for a code (and its subordinate codes, with --subtree)."""
     pem = certificate.read_text(encoding="ascii", errors="replace")
     with _registry(db) as registry:
         binding = registry.bind_certificate(code, pem, subtree=subtree, actor=_actor(actor))
     typer.echo(f"{binding.fingerprint}  {binding.code}{' (subtree)' if binding.subtree else ''}")
 
 
-@certificates.command("unbind")
+@certificates.command("unbind", help=say("help-directory-certificates-unbind"))
 def certificates_unbind(
-    fingerprint: Annotated[str, typer.Argument(help="Vân tay SHA-256 (hex) của chứng thư.")],
-    code: Annotated[str, typer.Argument(help="Mã định danh.")],
+    fingerprint: Annotated[str, typer.Argument(help=say("help-directory-fingerprint"))],
+    code: Annotated[str, typer.Argument(help=say("help-directory-certificates-unbind-code"))],
     db: _Db = DEFAULT_URL,
     actor: _Actor = None,
 ) -> None:
-    """Thôi cho phép một chứng thư ký thay cho một mã."""
+    """Stop allowing a certificate to sign for a code."""
     with _registry(db) as registry:
         registry.unbind_certificate(fingerprint, code, actor=_actor(actor))
     typer.echo(say("cli-directory-certificate-unbound", fingerprint=fingerprint[:16], code=code))
 
 
-@anchors.command("add")
+@anchors.command("add", help=say("help-directory-anchors-add"))
 def anchors_add(certificate: _PemFile, db: _Db = DEFAULT_URL, actor: _Actor = None) -> None:
-    """Thêm một CA gốc tin cậy vào cấu hình mạng."""
+    """Add a trusted root CA to the network configuration."""
     pem = certificate.read_text(encoding="ascii", errors="replace")
     with _registry(db) as registry:
         anchor = registry.add_anchor(pem, actor=_actor(actor))
     typer.echo(f"{anchor.fingerprint}  {anchor.subject}")
 
 
-@crls.command("add")
+@crls.command("add", help=say("help-directory-crls-add"))
 def crls_add(
     crl: _PemFile,
     ca: Annotated[
@@ -303,13 +299,13 @@ def crls_add(
             "--ca",
             exists=True,
             dir_okay=False,
-            help="Chứng thư CA (không phải CA gốc) đã ký CRL trong tệp, ví dụ pki/issuing.pem.",
+            help=say("help-directory-ca"),
         ),
     ] = None,
     db: _Db = DEFAULT_URL,
     actor: _Actor = None,
 ) -> None:
-    """Ghi mọi CRL trong tệp (PEM hoặc DER), mỗi CRL thay CRL cũ hơn của cùng CA."""
+    """Record every CRL in the file (PEM or DER), each replacing an older CRL of the same CA."""
     with _registry(db) as registry:
         recorded = registry.add_crls(
             crl.read_bytes(), actor=_actor(actor), cas=[path.read_bytes() for path in ca or ()]
@@ -322,17 +318,15 @@ def crls_add(
         typer.echo(say("cli-directory-crls-missing", issuers="; ".join(missing)), err=True)
 
 
-@config.command("keygen")
+@config.command("keygen", help=say("help-directory-config-keygen"))
 def config_keygen(
-    key: Annotated[Path, typer.Option("--key", help="Tệp khoá riêng sẽ tạo (PEM).")],
-    cert: Annotated[Path, typer.Option("--cert", help="Tệp chứng thư sẽ tạo (PEM).")],
-    anchor: Annotated[
-        Path | None, typer.Option("--anchor", help="Tệp neo tin cậy cho các điểm (JSON).")
-    ] = None,
-    name: Annotated[str, typer.Option("--name", help="Tên mạng.")] = "lienthong",
-    url: Annotated[str | None, typer.Option("--url", help="Địa chỉ trung tâm danh bạ.")] = None,
+    key: Annotated[Path, typer.Option("--key", help=say("help-directory-key"))],
+    cert: Annotated[Path, typer.Option("--cert", help=say("help-directory-cert"))],
+    anchor: Annotated[Path | None, typer.Option("--anchor", help=say("help-directory-anchor"))] = None,
+    name: Annotated[str, typer.Option("--name", help=say("help-directory-config-keygen-name"))] = "lienthong",
+    url: Annotated[str | None, typer.Option("--url", help=say("help-directory-config-keygen-url"))] = None,
 ) -> None:
-    """Tạo khoá ký cấu hình (ECDSA P-256) và chứng thư tự ký cho một mạng mới."""
+    """Create a configuration signing key (ECDSA P-256) and a self-signed certificate for a new network."""
     directory_key = generate_directory_key(f"{name} directory")
     # All three its owner's only: the key is the network's; the operator hands the others out.
     _write_atomically(key, private_key_pem(directory_key), private=True)
@@ -343,17 +337,27 @@ def config_keygen(
     typer.echo(directory_key.fingerprint)
 
 
-@config.command("build")
+@config.command("build", help=say("help-directory-config-build"))
 def config_build(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp cấu hình sẽ ghi.")],
-    key: Annotated[Path, typer.Option("--key", envvar="LIENTHONG_DIRECTORY_KEY", help="Khoá ký (PEM).")],
-    cert: Annotated[Path, typer.Option("--cert", envvar="LIENTHONG_DIRECTORY_CERT", help="Chứng thư (PEM).")],
-    since: Annotated[int | None, typer.Option("--since", help="Chỉ các thay đổi sau phiên bản này.")] = None,
-    valid_hours: Annotated[float, typer.Option("--valid-hours", help="Thời hạn, giờ.")] = 72.0,
-    name: Annotated[str, typer.Option("--name", help="Tên mạng.")] = "lienthong",
+    output: Annotated[Path, typer.Option("-o", "--output", help=say("help-directory-output"))],
+    key: Annotated[
+        Path,
+        typer.Option("--key", envvar="LIENTHONG_DIRECTORY_KEY", help=say("help-directory-config-build-key")),
+    ],
+    cert: Annotated[
+        Path,
+        typer.Option(
+            "--cert", envvar="LIENTHONG_DIRECTORY_CERT", help=say("help-directory-config-build-cert")
+        ),
+    ],
+    since: Annotated[int | None, typer.Option("--since", help=say("help-directory-since"))] = None,
+    valid_hours: Annotated[
+        float, typer.Option("--valid-hours", help=say("help-directory-valid-hours"))
+    ] = 72.0,
+    name: Annotated[str, typer.Option("--name", help=say("help-directory-config-build-name"))] = "lienthong",
     db: _Db = DEFAULT_URL,
 ) -> None:
-    """Tạo và ký cấu hình mạng: đầy đủ, hoặc phần thay đổi từ một phiên bản (--since)."""
+    """Build and sign the network configuration: in full, or the changes since a version (--since)."""
     directory_key = DirectoryKey.load(key, cert)
     issued_at = datetime.now(UTC)
     with _registry(db) as registry:
@@ -370,15 +374,15 @@ def config_build(
     typer.echo(say("cli-directory-config-written", path=output, version=snapshot.version, size=len(data)))
 
 
-@config.command("verify")
+@config.command("verify", help=say("help-directory-config-verify"))
 def config_verify(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Tệp cấu hình.")],
-    anchor: Annotated[Path, typer.Option("--anchor", help="Neo tin cậy: chứng thư PEM hoặc tệp JSON.")],
-    at: Annotated[
-        str | None, typer.Option("--at", help="Thời điểm kiểm tra, ISO 8601 (mặc định: bây giờ).")
-    ] = None,
+    file: Annotated[
+        Path, typer.Argument(exists=True, dir_okay=False, help=say("help-directory-config-verify-file"))
+    ],
+    anchor: Annotated[Path, typer.Option("--anchor", help=say("help-directory-config-verify-anchor"))],
+    at: Annotated[str | None, typer.Option("--at", help=say("help-directory-config-verify-at"))] = None,
 ) -> None:
-    """Kiểm tra một cấu hình đã lưu: chữ ký, trung tâm ký, hạn dùng. Mã thoát 0 nếu hợp lệ, 1 nếu không."""
+    """Verify a saved configuration."""
     moment = datetime.now(UTC)
     if at is not None:
         try:

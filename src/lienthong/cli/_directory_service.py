@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from lienthong._i18n import say
+from lienthong.cli._help import Typer
 from lienthong.cli._logs import LogFormat, LogFormatOption, setup_logging
 from lienthong.cli._modes import AllowInsecureModes
 from lienthong.directory import (
@@ -30,12 +31,12 @@ from lienthong.server import DirectoryService, DirectorySettings
 from lienthong.store import DEFAULT_URL
 from lienthong.trust import check_private, private_files
 
-admins = typer.Typer(help="Quản trị viên của API quản trị và mã truy cập của họ.", no_args_is_help=True)
+admins = Typer(help=say("help-directory-service-admins"), no_args_is_help=True)
 
 _Home = Annotated[
     Path,
     typer.Option(
-        "--home", envvar="LIENTHONG_DIRECTORY_HOME", file_okay=False, help="Thư mục của trung tâm danh bạ."
+        "--home", envvar="LIENTHONG_DIRECTORY_HOME", file_okay=False, help=say("help-directory-service-home")
     ),
 ]
 
@@ -46,25 +47,31 @@ def _file(option: str, help_text: str, *, envvar: str | None = None) -> Any:
 
 
 def serve(
-    key: Annotated[Path, _file("--key", "Khoá ký cấu hình (PEM).", envvar="LIENTHONG_DIRECTORY_KEY")],
-    cert: Annotated[Path, _file("--cert", "Chứng thư của khoá ký (PEM).", envvar="LIENTHONG_DIRECTORY_CERT")],
-    tls_cert: Annotated[Path, _file("--tls-cert", "Chuỗi chứng thư TLS của máy chủ (PEM).")],
-    tls_key: Annotated[Path, _file("--tls-key", "Khoá TLS (PEM).")],
+    key: Annotated[Path, _file("--key", say("help-directory-service-key"), envvar="LIENTHONG_DIRECTORY_KEY")],
+    cert: Annotated[
+        Path, _file("--cert", say("help-directory-service-cert"), envvar="LIENTHONG_DIRECTORY_CERT")
+    ],
+    tls_cert: Annotated[Path, _file("--tls-cert", say("help-directory-service-tls-cert"))],
+    tls_key: Annotated[Path, _file("--tls-key", say("help-directory-service-tls-key"))],
     client_anchors: Annotated[
-        Path | None, _file("--client-anchors", "CA gốc kiểm tra chứng thư máy khách (nếu máy khách gửi).")
+        Path | None, _file("--client-anchors", say("help-directory-service-client-anchors"))
     ] = None,
     db: Annotated[
-        str, typer.Option("--db", envvar="LIENTHONG_DIRECTORY_DB", help="Cơ sở dữ liệu.")
+        str, typer.Option("--db", envvar="LIENTHONG_DIRECTORY_DB", help=say("help-directory-service-db"))
     ] = DEFAULT_URL,
     home: _Home = Path(),
-    name: Annotated[str, typer.Option("--name", help="Tên mạng.")] = "lienthong",
-    valid_hours: Annotated[float, typer.Option("--valid-hours", help="Thời hạn cấu hình, giờ.")] = 72.0,
-    host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Cổng (0: cổng trống bất kỳ).")] = 0,
+    name: Annotated[str, typer.Option("--name", help=say("help-directory-service-name"))] = "lienthong",
+    valid_hours: Annotated[
+        float, typer.Option("--valid-hours", help=say("help-directory-service-valid-hours"))
+    ] = 72.0,
+    host: Annotated[str, typer.Option("--host", help=say("help-directory-service-host"))] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", min=0, max=65535, help=say("help-directory-service-port"))
+    ] = 0,
     log_format: LogFormatOption = LogFormat.TEXT,
     allow_insecure_modes: AllowInsecureModes = False,
 ) -> None:
-    """Phục vụ cấu hình mạng (GET /v1/config) và API quản trị (/v1/admin/…) qua HTTPS."""
+    """Serve the network configuration (GET /v1/config) and the admin API (/v1/admin/…) over HTTPS."""
     setup_logging(log_format, level=logging.WARNING)
     settings = DirectorySettings(
         database_url=db,
@@ -98,46 +105,54 @@ def serve(
     typer.echo(say("cli-stopped"))
 
 
-@admins.command("add")
+@admins.command("add", help=say("help-directory-service-admins-add"))
 def admins_add(
-    name: Annotated[str, typer.Argument(help="Tên quản trị viên (ghi vào nhật ký thay đổi).")],
+    name: Annotated[str, typer.Argument(help=say("help-directory-service-admins-add-name"))],
     scope: Annotated[
-        list[str], typer.Option("--scope", help=f"Quyền, lặp lại được: {', '.join(s.value for s in Scope)}.")
+        list[str],
+        typer.Option(
+            "--scope", help=say("help-directory-service-scope", scopes=", ".join(s.value for s in Scope))
+        ),
     ],
     home: _Home = Path(),
 ) -> None:
-    """Thêm quản trị viên; in mã truy cập một lần duy nhất (chỉ lưu giá trị băm có muối)."""
+    """Add an administrator; prints the access token once only (only a salted hash is kept)."""
     admin, token = AdminFile.in_home(home).add(name, parse_scopes(scope), at=datetime.now(UTC))
     typer.echo(token)
     typer.echo(say("cli-directory-admin-added", name=admin.name), err=True)
 
 
-@admins.command("list")
+@admins.command("list", help=say("help-directory-service-admins-list"))
 def admins_list(home: _Home = Path()) -> None:
-    """Các quản trị viên và quyền của họ."""
+    """Administrators and their scopes."""
     for admin in AdminFile.in_home(home).admins():
         scopes = " ".join(sorted(scope.value for scope in admin.scopes))
         typer.echo(f"{admin.name}  {scopes}  {admin.created_at.isoformat()}")
 
 
-@admins.command("remove")
+@admins.command("remove", help=say("help-directory-service-admins-remove"))
 def admins_remove(
-    name: Annotated[str, typer.Argument(help="Tên quản trị viên.")], home: _Home = Path()
+    name: Annotated[str, typer.Argument(help=say("help-directory-service-admins-remove-name"))],
+    home: _Home = Path(),
 ) -> None:
-    """Xoá một quản trị viên: mã truy cập của họ hết dùng được ngay."""
+    """Remove an administrator: their access token stops working at once."""
     AdminFile.in_home(home).remove(name)
     typer.echo(say("cli-removed", name=name))
 
 
 def config_fetch(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp cấu hình sẽ ghi.")],
-    anchor: Annotated[Path, _file("--anchor", "Neo tin cậy: chứng thư PEM hoặc tệp JSON (kèm địa chỉ).")],
-    tls_anchors: Annotated[Path, _file("--tls-anchors", "CA gốc của chứng thư TLS trung tâm danh bạ (PEM).")],
-    url: Annotated[str | None, typer.Argument(help="Địa chỉ trung tâm danh bạ (mặc định: theo neo).")] = None,
-    tls_cert: Annotated[Path | None, _file("--tls-cert", "Chứng thư TLS của điểm kết nối (nếu có).")] = None,
-    tls_key: Annotated[Path | None, _file("--tls-key", "Khoá TLS của điểm kết nối.")] = None,
+    output: Annotated[Path, typer.Option("-o", "--output", help=say("help-directory-service-output"))],
+    anchor: Annotated[Path, _file("--anchor", say("help-directory-service-anchor"))],
+    tls_anchors: Annotated[Path, _file("--tls-anchors", say("help-directory-service-tls-anchors"))],
+    url: Annotated[str | None, typer.Argument(help=say("help-directory-service-url"))] = None,
+    tls_cert: Annotated[
+        Path | None, _file("--tls-cert", say("help-directory-service-config-fetch-tls-cert"))
+    ] = None,
+    tls_key: Annotated[
+        Path | None, _file("--tls-key", say("help-directory-service-config-fetch-tls-key"))
+    ] = None,
 ) -> None:
-    """Tải cấu hình mạng qua HTTPS, kiểm tra (chữ ký, trung tâm, hạn, không quay lui) rồi lưu."""
+    """Fetch the network configuration over HTTPS, verify it."""
     trusted = ConfigurationAnchor.load(anchor)
     target = url or trusted.url
     if not target:

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from lienthong._i18n import Message, language, msg, render, say
+from lienthong.cli._help import Typer
 from lienthong.codes import default_registry, parse_code
 from lienthong.edxml import (
     VIETNAM_TZ,
@@ -35,7 +36,7 @@ from lienthong.edxml import (
 )
 from lienthong.errors import LienthongError, PackageRejected
 
-app = typer.Typer(help="Gói tin edXML (QCVN 102:2016).", no_args_is_help=True)
+app = Typer(help=say("help-edxml"), no_args_is_help=True)
 
 
 def _read(path: Path) -> Package:
@@ -106,17 +107,17 @@ def _line_of(result: dict[str, Any]) -> str:
     return f"{result['file']}: {result['problem']}" + (f" [{', '.join(where)}]" if where else "")
 
 
-@app.command()
+@app.command(help=say("help-edxml-check"))
 def check(
-    files: Annotated[list[Path], typer.Argument(help="Các tệp gói tin .edxml.")],
-    as_json: Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")] = False,
-    lenient: Annotated[bool, typer.Option("--lenient", help="Chấp nhận mã định danh sai quy cách.")] = False,
+    files: Annotated[list[Path], typer.Argument(help=say("help-edxml-files"))],
+    as_json: Annotated[bool, typer.Option("--json", help=say("help-edxml-json"))] = False,
+    lenient: Annotated[bool, typer.Option("--lenient", help=say("help-edxml-lenient"))] = False,
     canonical: Annotated[
         bool,
-        typer.Option("--canonical", help="Kiểm tra thêm theo lược đồ XSD dạng chuẩn (thứ tự phần tử)."),
+        typer.Option("--canonical", help=say("help-edxml-canonical")),
     ] = False,
 ) -> None:
-    """Kiểm tra gói tin: mỗi tệp một dòng, OK hoặc lý do; mã thoát 0 khi tất cả hợp lệ."""
+    """Check packages: one line per file, OK or the reason; exit code 0 when all are valid."""
     today = datetime.now(VIETNAM_TZ).date()
     results = [_check_one(path, lenient=lenient, canonical=canonical, at=today) for path in files]
     if as_json:
@@ -129,12 +130,12 @@ def check(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help=say("help-edxml-show"))
 def show(
-    file: Annotated[Path, typer.Argument(help="Tệp gói tin .edxml.")],
-    as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False,
+    file: Annotated[Path, typer.Argument(help=say("help-edxml-file"))],
+    as_json: Annotated[bool, typer.Option("--json", help=say("help-edxml-show-json"))] = False,
 ) -> None:
-    """Hiển thị nội dung gói tin."""
+    """Show a package's content."""
     data = package_to_dict(_read(file))
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
@@ -164,45 +165,35 @@ def _day(text: str | None) -> date | None:
         raise typer.BadParameter(say("cli-date-invalid", text=text)) from exc
 
 
-@app.command()
+@app.command(help=say("help-edxml-new"))
 def new(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp .edxml sẽ ghi.")],
-    sender: Annotated[str, typer.Option("--from", help="Mã định danh cơ quan gửi.")],
-    recipients: Annotated[list[str], typer.Option("--to", help="Mã cơ quan nhận (lặp lại được).")],
-    number: Annotated[str, typer.Option("--number", help="Số văn bản.")],
-    notation: Annotated[str, typer.Option("--notation", help="Ký hiệu văn bản.")],
-    subject: Annotated[str, typer.Option("--subject", help="Trích yếu.")],
-    signer: Annotated[str, typer.Option("--signer", help="Họ tên người ký.")],
-    type_name: Annotated[str, typer.Option("--type-name", help="Tên loại văn bản.")] = "Công văn",
-    type_code: Annotated[int, typer.Option("--type", help="Mã loại văn bản.")] = 1,
-    position: Annotated[str | None, typer.Option("--position", help="Chức vụ người ký.")] = None,
-    competence: Annotated[
-        str | None, typer.Option("--competence", help="Thẩm quyền ký, vd. KT. BỘ TRƯỞNG.")
-    ] = None,
-    sender_name: Annotated[str | None, typer.Option("--from-name", help="Tên cơ quan gửi.")] = None,
-    place: Annotated[str | None, typer.Option("--place", help="Địa danh ban hành.")] = None,
-    on: Annotated[
-        str | None, typer.Option("--date", help="Ngày ban hành (yyyy/MM/dd hoặc yyyy-MM-dd).")
-    ] = None,
-    due: Annotated[str | None, typer.Option("--due", help="Hạn xử lý.")] = None,
-    content: Annotated[str | None, typer.Option("--content", help="Nội dung tóm tắt.")] = None,
-    attachments: Annotated[
-        list[Path] | None, typer.Option("--attach", help="Tệp đính kèm (lặp lại được).")
-    ] = None,
-    zipped: Annotated[bool, typer.Option("--zip", help="Nén từng tệp đính kèm trong zip.")] = False,
+    output: Annotated[Path, typer.Option("-o", "--output", help=say("help-edxml-output"))],
+    sender: Annotated[str, typer.Option("--from", help=say("help-edxml-from"))],
+    recipients: Annotated[list[str], typer.Option("--to", help=say("help-edxml-to"))],
+    number: Annotated[str, typer.Option("--number", help=say("help-edxml-number"))],
+    notation: Annotated[str, typer.Option("--notation", help=say("help-edxml-notation"))],
+    subject: Annotated[str, typer.Option("--subject", help=say("help-edxml-subject"))],
+    signer: Annotated[str, typer.Option("--signer", help=say("help-edxml-signer"))],
+    type_name: Annotated[str, typer.Option("--type-name", help=say("help-edxml-type-name"))] = "Công văn",
+    type_code: Annotated[int, typer.Option("--type", help=say("help-edxml-type"))] = 1,
+    position: Annotated[str | None, typer.Option("--position", help=say("help-edxml-position"))] = None,
+    competence: Annotated[str | None, typer.Option("--competence", help=say("help-edxml-competence"))] = None,
+    sender_name: Annotated[str | None, typer.Option("--from-name", help=say("help-edxml-from-name"))] = None,
+    place: Annotated[str | None, typer.Option("--place", help=say("help-edxml-place"))] = None,
+    on: Annotated[str | None, typer.Option("--date", help=say("help-edxml-date"))] = None,
+    due: Annotated[str | None, typer.Option("--due", help=say("help-edxml-due"))] = None,
+    content: Annotated[str | None, typer.Option("--content", help=say("help-edxml-content"))] = None,
+    attachments: Annotated[list[Path] | None, typer.Option("--attach", help=say("help-edxml-attach"))] = None,
+    zipped: Annotated[bool, typer.Option("--zip", help=say("help-edxml-zip"))] = False,
     document_id: Annotated[
-        str | None, typer.Option("--document-id", help="DocumentId; mặc định Mã,ngày,số/ký hiệu.")
+        str | None, typer.Option("--document-id", help=say("help-edxml-document-id"))
     ] = None,
-    recall: Annotated[str | None, typer.Option("--recall", help="Thu hồi văn bản có DocumentId này.")] = None,
-    update: Annotated[
-        str | None, typer.Option("--update", help="Cập nhật văn bản có DocumentId này.")
-    ] = None,
-    replace: Annotated[
-        str | None, typer.Option("--replace", help="Thay thế văn bản có DocumentId này.")
-    ] = None,
-    reason: Annotated[str | None, typer.Option("--reason", help="Lý do thu hồi/cập nhật/thay thế.")] = None,
+    recall: Annotated[str | None, typer.Option("--recall", help=say("help-edxml-recall"))] = None,
+    update: Annotated[str | None, typer.Option("--update", help=say("help-edxml-update"))] = None,
+    replace: Annotated[str | None, typer.Option("--replace", help=say("help-edxml-replace"))] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help=say("help-edxml-reason"))] = None,
 ) -> None:
-    """Tạo gói tin văn bản từ các tham số và tệp đính kèm, không cần viết XML."""
+    """Build a document package from options and attached files, no XML to write."""
     now = datetime.now(VIETNAM_TZ)
     builder = (
         DocumentBuilder()
@@ -247,23 +238,21 @@ def _write(package: Package, output: Path) -> None:
     typer.echo(f"{output}: {package.document_id}")
 
 
-@app.command("new-status")
+@app.command("new-status", help=say("help-edxml-new-status"))
 def new_status(
-    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp .edxml sẽ ghi.")],
-    sender: Annotated[str, typer.Option("--from", help="Mã cơ quan báo trạng thái.")],
-    about: Annotated[str, typer.Option("--about", help="DocumentId của văn bản được báo trạng thái.")],
-    about_from: Annotated[str, typer.Option("--about-from", help="Mã cơ quan gửi văn bản đó.")],
-    status: Annotated[str, typer.Option("--status", help="Mã trạng thái: 01–06, 13, 15, 16.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help=say("help-edxml-output"))],
+    sender: Annotated[str, typer.Option("--from", help=say("help-edxml-new-status-from"))],
+    about: Annotated[str, typer.Option("--about", help=say("help-edxml-about"))],
+    about_from: Annotated[str, typer.Option("--about-from", help=say("help-edxml-about-from"))],
+    status: Annotated[str, typer.Option("--status", help=say("help-edxml-status"))],
     description: Annotated[
-        str | None, typer.Option("--description", help="Mô tả; bắt buộc nêu lý do khi 02.")
+        str | None, typer.Option("--description", help=say("help-edxml-description"))
     ] = None,
-    staff: Annotated[str | None, typer.Option("--staff", help="Cán bộ xử lý.")] = None,
-    department: Annotated[str | None, typer.Option("--department", help="Đơn vị xử lý.")] = None,
-    code: Annotated[
-        str | None, typer.Option("--code", help="Số/ký hiệu văn bản, vd. 7816/VPCP-TTĐT.")
-    ] = None,
+    staff: Annotated[str | None, typer.Option("--staff", help=say("help-edxml-staff"))] = None,
+    department: Annotated[str | None, typer.Option("--department", help=say("help-edxml-department"))] = None,
+    code: Annotated[str | None, typer.Option("--code", help=say("help-edxml-code"))] = None,
 ) -> None:
-    """Tạo gói tin trạng thái trả lời một văn bản."""
+    """Build a status package answering a document."""
     parse_code(sender)
     parse_code(about_from)
     try:

@@ -8,18 +8,19 @@ from typing import Annotated
 import typer
 
 from lienthong._i18n import msg, say
+from lienthong.cli._help import Typer
 from lienthong.evidence import BundleInvalid, verify_bundle
 from lienthong.trust import load_certificates
 
-app = typer.Typer(help="Gói chứng cứ: kiểm tra ngoại tuyến.", no_args_is_help=True)
+app = Typer(help=say("help-evidence"), no_args_is_help=True)
 
 
-@app.command("verify")
+@app.command("verify", help=say("help-evidence-verify"))
 def verify(
-    bundle: Annotated[Path, typer.Argument(help="Gói chứng cứ (zip).")],
-    trust: Annotated[list[Path], typer.Option("--trust", help="Chứng thư gốc tin cậy (PEM).")],
+    bundle: Annotated[Path, typer.Argument(help=say("help-evidence-bundle"))],
+    trust: Annotated[list[Path], typer.Option("--trust", help=say("help-evidence-trust"))],
 ) -> None:
-    """Kiểm tra gói chứng cứ: chuỗi nhật ký, chữ ký gói tin và biên nhận. Mã thoát 0 nếu hợp lệ."""
+    """Verify an evidence bundle."""
     anchors = [cert for path in trust for cert in load_certificates(path)]
     try:
         data = bundle.read_bytes()

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from lienthong._i18n import say
 from lienthong.statistics import configure_json_logging
 
 
@@ -23,7 +24,7 @@ LogFormatOption = Annotated[
         "--log-format",
         envvar="LIENTHONG_LOG_FORMAT",
         case_sensitive=False,
-        help="Dạng nhật ký: text (dòng chữ) hoặc json (mỗi dòng một đối tượng JSON).",
+        help=say("help-logs-log-format"),
     ),
 ]
 

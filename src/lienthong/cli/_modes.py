@@ -6,13 +6,12 @@ from typing import Annotated
 
 import typer
 
+from lienthong._i18n import say
+
 AllowInsecureModes = Annotated[
     bool,
     typer.Option(
         "--allow-insecure-modes",
-        help=(
-            "Vẫn chạy khi thư mục, cơ sở dữ liệu hay khoá để nhóm hoặc người khác dùng được "
-            "(mặc định: từ chối, chỉ ra lệnh chmod cần chạy)."
-        ),
+        help=(say("help-modes-allow-insecure-modes")),
     ),
 ]

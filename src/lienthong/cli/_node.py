@@ -19,6 +19,7 @@ import typer
 
 from lienthong._i18n import msg, say
 from lienthong.cli import _console, _node_clients
+from lienthong.cli._help import Typer
 from lienthong.cli._logs import LogFormat, LogFormatOption, setup_logging
 from lienthong.cli._modes import AllowInsecureModes
 from lienthong.edxml import DEFAULT_LIMITS, Limits
@@ -39,22 +40,22 @@ from lienthong.node import (
 from lienthong.server import NodeService, ServeSettings
 from lienthong.trust import check_private, private_files
 
-app = typer.Typer(help="Điểm kết nối: văn bản đi, văn bản đến, biên nhận và nhật ký.", no_args_is_help=True)
+app = Typer(help=say("help-node"), no_args_is_help=True)
 app.add_typer(_node_clients.app, name="clients")
 app.add_typer(_console.app, name="users")
 
-_Home = Annotated[
-    Path, typer.Option("--home", envvar="LIENTHONG_NODE_HOME", help="Thư mục của điểm kết nối.")
+_Home = Annotated[Path, typer.Option("--home", envvar="LIENTHONG_NODE_HOME", help=say("help-node-home"))]
+
+
+_MaxPackage = Annotated[
+    int, typer.Option("--max-package-bytes", min=1, help=say("help-node-max-package-bytes"))
 ]
-
-
-_MaxPackage = Annotated[int, typer.Option("--max-package-bytes", min=1, help="Cỡ gói tin tối đa nhận được.")]
 _InMemory = Annotated[
     int,
     typer.Option(
         "--in-memory-bytes",
         min=1,
-        help="Gói tin lớn hơn được ghi ra tệp và đọc dạng luồng, không giữ trong bộ nhớ.",
+        help=say("help-node-in-memory-bytes"),
     ),
 ]
 
@@ -69,7 +70,7 @@ def _limits(max_package_bytes: int, in_memory_bytes: int) -> Limits:
     )
 
 
-_DOCUMENT_HELP = "DocumentId của văn bản, hoặc mã điểm kết nối hiển thị cho nó (message_id, id văn bản đến)."
+_DOCUMENT_HELP = say("help-node-document-id")
 
 
 def _file(option: str, help_text: str) -> Any:
@@ -84,31 +85,25 @@ def _signer(text: str) -> tuple[str, KeyFiles]:
     return code, KeyFiles(Path(key), Path(cert))
 
 
-@app.command("init")
+@app.command("init", help=say("help-node-init"))
 def init(
     home: _Home,
-    name: Annotated[str, typer.Option("--name", help="Tên điểm kết nối trong cấu hình mạng.")],
-    anchor: Annotated[
-        Path, _file("--anchor", "Neo cấu hình: chứng thư PEM hoặc JSON của trung tâm danh bạ.")
-    ],
-    configuration: Annotated[Path | None, _file("--configuration", "Tệp cấu hình mạng đã ký.")] = None,
-    directory: Annotated[str | None, typer.Option("--directory", help="Địa chỉ trung tâm danh bạ.")] = None,
+    name: Annotated[str, typer.Option("--name", help=say("help-node-name"))],
+    anchor: Annotated[Path, _file("--anchor", say("help-node-anchor"))],
+    configuration: Annotated[Path | None, _file("--configuration", say("help-node-configuration"))] = None,
+    directory: Annotated[str | None, typer.Option("--directory", help=say("help-node-directory"))] = None,
     directory_tls_anchors: Annotated[
-        Path | None, _file("--directory-tls-anchors", "CA gốc của chứng thư TLS trung tâm danh bạ.")
+        Path | None, _file("--directory-tls-anchors", say("help-node-directory-tls-anchors"))
     ] = None,
-    database: Annotated[
-        str | None, typer.Option("--database", help="URL cơ sở dữ liệu (mặc định SQLite).")
-    ] = None,
-    pki: Annotated[Path | None, typer.Option("--pki", file_okay=False, help="Thư mục PKI của mạng.")] = None,
-    agency: Annotated[list[str] | None, typer.Option("--agency", help="Mã cơ quan ký số (từ --pki).")] = None,
-    key: Annotated[Path | None, _file("--key", "Khoá TLS (PEM).")] = None,
-    cert: Annotated[Path | None, _file("--cert", "Chứng thư TLS (PEM).")] = None,
-    chain: Annotated[
-        list[Path] | None, typer.Option("--chain", help="Chứng thư CA trung gian (PEM).")
-    ] = None,
-    signer: Annotated[list[str] | None, typer.Option("--signer", help="MÃ=KHOÁ,CHỨNG_THƯ ký số.")] = None,
+    database: Annotated[str | None, typer.Option("--database", help=say("help-node-database"))] = None,
+    pki: Annotated[Path | None, typer.Option("--pki", file_okay=False, help=say("help-node-pki"))] = None,
+    agency: Annotated[list[str] | None, typer.Option("--agency", help=say("help-node-agency"))] = None,
+    key: Annotated[Path | None, _file("--key", say("help-node-key"))] = None,
+    cert: Annotated[Path | None, _file("--cert", say("help-node-cert"))] = None,
+    chain: Annotated[list[Path] | None, typer.Option("--chain", help=say("help-node-chain"))] = None,
+    signer: Annotated[list[str] | None, typer.Option("--signer", help=say("help-node-signer"))] = None,
 ) -> None:
-    """Tạo thư mục điểm kết nối: khoá, chứng thư, neo cấu hình, cơ sở dữ liệu, node.json."""
+    """Create a node's directory: keys, certificates, configuration anchor, database, node.json."""
     if (key is None) != (cert is None):
         raise NodeError(msg("cli-node-key-and-cert"))
     created = init_home(
@@ -140,67 +135,67 @@ def _metrics_token(path: Path | None, *, check_mode: bool) -> str | None:
     return token
 
 
-@app.command("serve")
+@app.command("serve", help=say("help-node-serve"))
 def serve(
     home: _Home,
-    host: Annotated[str, typer.Option("--host", help="Địa chỉ lắng nghe.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Cổng (0: cổng trống bất kỳ).")] = 0,
+    host: Annotated[str, typer.Option("--host", help=say("help-node-host"))] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help=say("help-node-port"))] = 0,
     configuration: Annotated[
-        Path | None, typer.Option("--configuration", help="Tệp cấu hình mạng đã ký (đọc lại khi đổi).")
+        Path | None, typer.Option("--configuration", help=say("help-node-serve-configuration"))
     ] = None,
-    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help="Số luồng gửi.")] = 4,
-    batch: Annotated[
-        int, typer.Option("--batch", min=1, max=1024, help="Số gói tin một luồng gửi nhận mỗi lượt.")
-    ] = 64,
+    workers: Annotated[int, typer.Option("--workers", min=1, max=64, help=say("help-node-workers"))] = 4,
+    batch: Annotated[int, typer.Option("--batch", min=1, max=1024, help=say("help-node-batch"))] = 64,
     per_request: Annotated[
         int,
         typer.Option(
             "--per-request",
             min=1,
             max=64,
-            help="Số gói tin nhỏ chung một yêu cầu tới một điểm (1: từng gói).",
+            help=say("help-node-per-request"),
         ),
     ] = 32,
-    retry_base: Annotated[float, typer.Option("--retry-base", min=0.01, help="Lần thử lại đầu, giây.")] = 5.0,
+    retry_base: Annotated[
+        float, typer.Option("--retry-base", min=0.01, help=say("help-node-retry-base"))
+    ] = 5.0,
     retry_cap: Annotated[
-        float, typer.Option("--retry-cap", min=0.01, help="Khoảng thử lại tối đa, giây.")
+        float, typer.Option("--retry-cap", min=0.01, help=say("help-node-retry-cap"))
     ] = 1800.0,
-    deadline_hours: Annotated[float, typer.Option("--deadline-hours", min=0.0, help="Hạn gửi, giờ.")] = 72.0,
+    deadline_hours: Annotated[
+        float, typer.Option("--deadline-hours", min=0.0, help=say("help-node-deadline-hours"))
+    ] = 72.0,
     lease: Annotated[
         float,
-        typer.Option("--lease", min=0.1, help="Giây một lượt gửi được giữ trước khi luồng khác nhận lại."),
+        typer.Option("--lease", min=0.1, help=say("help-node-lease")),
     ] = 120.0,
     max_package_bytes: _MaxPackage = DEFAULT_LIMITS.max_package_bytes,
     in_memory_bytes: _InMemory = DEFAULT_LIMITS.in_memory_bytes,
-    verbose: Annotated[bool, typer.Option("--verbose", help="Ghi nhật ký từng lượt gửi.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", help=say("help-node-verbose"))] = False,
     api_port: Annotated[
-        int, typer.Option("--api-port", min=0, max=65535, help="Cổng API cho phần mềm QLVB (0: cổng trống).")
+        int, typer.Option("--api-port", min=0, max=65535, help=say("help-node-api-port"))
     ] = 0,
-    no_api: Annotated[bool, typer.Option("--no-api", help="Không phục vụ API cho phần mềm QLVB.")] = False,
+    no_api: Annotated[bool, typer.Option("--no-api", help=say("help-node-no-api"))] = False,
     statistics_interval: Annotated[
         float,
         typer.Option(
             "--statistics-interval",
             min=0.0,
             envvar="LIENTHONG_STATISTICS_INTERVAL",
-            help="Giây giữa hai lần báo cáo thống kê về trung tâm danh bạ (0: không báo cáo).",
+            help=say("help-node-statistics-interval"),
         ),
     ] = 300.0,
     allow_private_webhooks: Annotated[
         bool,
         typer.Option(
             "--allow-private-webhooks",
-            help="Cho webhook gửi tới địa chỉ nội bộ (loopback, mạng riêng); mặc định chỉ địa chỉ công cộng.",
+            help=say("help-node-allow-private-webhooks"),
         ),
     ] = False,
     public_docs: Annotated[
         bool,
-        typer.Option(
-            "--public-docs", help="Công khai /docs, /redoc, /openapi.json (mặc định: cần mã truy cập)."
-        ),
+        typer.Option("--public-docs", help=say("help-node-public-docs")),
     ] = False,
     public_metrics: Annotated[
-        bool, typer.Option("--public-metrics", help="Công khai /metrics (mặc định: cần mã truy cập).")
+        bool, typer.Option("--public-metrics", help=say("help-node-public-metrics"))
     ] = False,
     metrics_token_file: Annotated[
         Path | None,
@@ -208,13 +203,13 @@ def serve(
             "--metrics-token-file",
             exists=True,
             dir_okay=False,
-            help="Tệp chứa mã truy cập (Bearer) chỉ để đọc /metrics, cho Prometheus.",
+            help=say("help-node-metrics-token-file"),
         ),
     ] = None,
     log_format: LogFormatOption = LogFormat.TEXT,
     allow_insecure_modes: AllowInsecureModes = False,
 ) -> None:
-    """Phục vụ điểm kết nối (POST /v1/peer/packages qua mTLS) và gửi văn bản đi, tới khi dừng."""
+    """Serve the node (POST /v1/peer/packages over mTLS) and send outgoing documents, until stopped."""
     faulthandler.register(signal.SIGUSR1)  # kill -USR1 prints every thread's stack to stderr
     # Info: one line at start, a summary of deliveries a minute; each delivery with --verbose.
     setup_logging(log_format, level=logging.INFO)
@@ -266,14 +261,14 @@ def serve(
     typer.echo(say("cli-stopped"))
 
 
-@app.command("submit")
+@app.command("submit", help=say("help-node-submit"))
 def submit_file(
-    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Gói tin edXML.")],
+    file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=say("help-node-file"))],
     home: _Home,
     max_package_bytes: _MaxPackage = DEFAULT_LIMITS.max_package_bytes,
     in_memory_bytes: _InMemory = DEFAULT_LIMITS.in_memory_bytes,
 ) -> None:
-    """Nhận một gói tin edXML để gửi đi (ký nếu chưa ký); in kết quả dạng JSON một dòng."""
+    """Take an edXML package to send (signing it if unsigned); print the result as one line of JSON."""
     settings = RuntimeSettings(limits=_limits(max_package_bytes, in_memory_bytes))
     with NodeRuntime(NodeHome.load(home), settings) as runtime:
         source = read_package_file(file, threshold=in_memory_bytes)  # a large file is read in place
@@ -299,13 +294,13 @@ def submit_file(
     )
 
 
-@app.command("evidence")
+@app.command("evidence", help=say("help-node-evidence"))
 def evidence(
     document_id: Annotated[str, typer.Argument(help=_DOCUMENT_HELP)],
     home: _Home,
-    output: Annotated[Path, typer.Option("-o", "--output", help="Tệp zip kết quả.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help=say("help-node-output"))],
 ) -> None:
-    """Xuất gói chứng cứ của một văn bản: gói tin, biên nhận, trạng thái và chuỗi nhật ký."""
+    """Export a document's evidence bundle: packages, receipts, statuses and the log chain."""
     node = NodeHome.load(home)
     database = node.open_database()
     try:
@@ -322,13 +317,13 @@ def evidence(
     typer.echo(str(output))
 
 
-@app.command("trace")
+@app.command("trace", help=say("help-node-trace"))
 def trace(
     document_id: Annotated[str, typer.Argument(help=_DOCUMENT_HELP)],
     home: _Home,
-    as_json: Annotated[bool, typer.Option("--json", help="Một đối tượng JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=say("help-node-json"))] = False,
 ) -> None:
-    """Đường đi và thời điểm của một văn bản: TraceHeader, từng chặng, biên nhận, trạng thái."""
+    """A document's path and times: TraceHeader, each leg, receipts, statuses."""
     node = NodeHome.load(home)
     database = node.open_database()
     try:

@@ -11,33 +11,33 @@ import typer
 
 from lienthong._i18n import say
 from lienthong.api import add_client, check_webhook_url, register_webhook, remove_client
+from lienthong.cli._help import Typer
 from lienthong.node import NodeHome
 from lienthong.store import ApiStore, migrate
 
-app = typer.Typer(help="Ứng dụng (REST, VXP) được gọi API của điểm kết nối.", no_args_is_help=True)
+app = Typer(help=say("help-node-clients"), no_args_is_help=True)
 
-_Home = Annotated[Path, typer.Option("--home", envvar="LIENTHONG_NODE_HOME", help="Thư mục điểm kết nối.")]
+_Home = Annotated[
+    Path, typer.Option("--home", envvar="LIENTHONG_NODE_HOME", help=say("help-node-clients-home"))
+]
 
 
-@app.command("add")
+@app.command("add", help=say("help-node-clients-add"))
 def add(
     name: str,
-    codes: Annotated[list[str], typer.Option("--codes", help="Mã định danh ứng dụng được thay mặt.")],
+    codes: Annotated[list[str], typer.Option("--codes", help=say("help-node-clients-codes"))],
     home: _Home,
-    vxp: Annotated[str | None, typer.Option("--vxp", help="Tạo hệ thống VXP với systemid này.")] = None,
+    vxp: Annotated[str | None, typer.Option("--vxp", help=say("help-node-clients-vxp"))] = None,
     vxp_timezone: Annotated[
         str | None,
         typer.Option(
             "--vxp-timezone",
-            help="Múi giờ đồng hồ của hệ thống VXP (Asia/Ho_Chi_Minh, UTC, +07:00); "
-            "mặc định chấp nhận cả giờ Việt Nam và UTC.",
+            help=say("help-node-clients-vxp-timezone"),
         ),
     ] = None,
-    webhook: Annotated[
-        str | None, typer.Option("--webhook", help="URL nhận sự kiện (POST JSON, ký HMAC-SHA256).")
-    ] = None,
+    webhook: Annotated[str | None, typer.Option("--webhook", help=say("help-node-clients-webhook"))] = None,
 ) -> None:
-    """Tạo ứng dụng và in mã truy cập (hoặc systemid và secret) — chỉ hiện một lần."""
+    """Create an application and print its access token (or systemid and secret) — shown once only."""
     database = NodeHome.load(home).open_database()
     hook = None
     try:
@@ -63,9 +63,9 @@ def add(
         typer.echo(f"webhook: {hook.url}\nwebhook secret: {hook.secret}")
 
 
-@app.command("list")
+@app.command("list", help=say("help-node-clients-list"))
 def list_clients(home: _Home) -> None:
-    """Liệt kê ứng dụng, mã được phép và múi giờ VXP được ghim (nếu có)."""
+    """List applications, their permitted codes and pinned VXP time zone (if any)."""
     database = NodeHome.load(home).open_database()
     try:
         with ApiStore.begin(database) as store:
@@ -78,9 +78,9 @@ def list_clients(home: _Home) -> None:
         database.close()
 
 
-@app.command("remove")
+@app.command("remove", help=say("help-node-clients-remove"))
 def remove(name: str, home: _Home) -> None:
-    """Xóa một ứng dụng (điểm kết nối đang chạy từ chối mã truy cập của nó sau tối đa 5 giây)."""
+    """Remove an application (a running node refuses its access token within 5 seconds)."""
     database = NodeHome.load(home).open_database()
     try:
         removed = remove_client(database, name)

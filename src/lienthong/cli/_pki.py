@@ -12,42 +12,41 @@ from cryptography import x509
 
 from lienthong._clock import utc_now
 from lienthong._i18n import msg, say
+from lienthong.cli._help import Typer
 from lienthong.trust import Pki, PkiError, serve_pki
 
-app = typer.Typer(
-    help="PKI thử nghiệm: CA gốc, CA cấp phát, chứng thư cơ quan và điểm kết nối.", no_args_is_help=True
-)
+app = Typer(help=say("help-pki"), no_args_is_help=True)
 
-Home = Annotated[Path, typer.Option("--home", help="Thư mục PKI.", envvar="LIENTHONG_PKI_HOME")]
+Home = Annotated[Path, typer.Option("--home", help=say("help-pki-home"), envvar="LIENTHONG_PKI_HOME")]
 
 
-@app.command("init")
+@app.command("init", help=say("help-pki-init"))
 def init(
     home: Home,
-    name: Annotated[str, typer.Option(help="Tên tổ chức trong chứng thư CA.")] = "Lienthong",
-    days: Annotated[int, typer.Option(help="Thời hạn của CA, tính bằng ngày.")] = 3650,
-    ocsp_url: Annotated[str | None, typer.Option(help="URL OCSP ghi vào chứng thư cấp sau này.")] = None,
-    crl_url: Annotated[str | None, typer.Option(help="URL CRL ghi vào chứng thư cấp sau này.")] = None,
+    name: Annotated[str, typer.Option(help=say("help-pki-name"))] = "Lienthong",
+    days: Annotated[int, typer.Option(help=say("help-pki-days"))] = 3650,
+    ocsp_url: Annotated[str | None, typer.Option(help=say("help-pki-ocsp-url"))] = None,
+    crl_url: Annotated[str | None, typer.Option(help=say("help-pki-crl-url"))] = None,
 ) -> None:
-    """Tạo CA gốc, CA cấp phát, chứng thư TSA và OCSP trong HOME."""
+    """Create the root CA, the issuing CA, the TSA and OCSP certificates in HOME."""
     pki = Pki.init(home, at=utc_now(), name=name, days=days, ocsp_url=ocsp_url, crl_url=crl_url)
     typer.echo(say("cli-pki-root-ca", path=pki.root_path))
     typer.echo(say("cli-pki-issuing-ca", path=pki.issuing_path))
     typer.echo(f"CRL: {pki.crl_path}")
 
 
-@app.command("issue")
+@app.command("issue", help=say("help-pki-issue"))
 def issue(
     home: Home,
-    agency: Annotated[str | None, typer.Option(help="Mã định danh cơ quan (chứng thư ký số).")] = None,
-    node: Annotated[str | None, typer.Option(help="Tên điểm kết nối (chứng thư TLS).")] = None,
-    org: Annotated[str | None, typer.Option(help="Tên cơ quan (CN).")] = None,
-    file_name: Annotated[str | None, typer.Option(help="Tên tệp trong certs/.")] = None,
-    days: Annotated[int, typer.Option(help="Thời hạn, tính bằng ngày.")] = 730,
-    dns: Annotated[list[str] | None, typer.Option(help="Tên DNS (chứng thư TLS).")] = None,
-    ip: Annotated[list[str] | None, typer.Option(help="Địa chỉ IP (chứng thư TLS).")] = None,
+    agency: Annotated[str | None, typer.Option(help=say("help-pki-agency"))] = None,
+    node: Annotated[str | None, typer.Option(help=say("help-pki-node"))] = None,
+    org: Annotated[str | None, typer.Option(help=say("help-pki-org"))] = None,
+    file_name: Annotated[str | None, typer.Option(help=say("help-pki-file-name"))] = None,
+    days: Annotated[int, typer.Option(help=say("help-pki-issue-days"))] = 730,
+    dns: Annotated[list[str] | None, typer.Option(help=say("help-pki-dns"))] = None,
+    ip: Annotated[list[str] | None, typer.Option(help=say("help-pki-ip"))] = None,
 ) -> None:
-    """Cấp chứng thư ký số cho cơ quan (--agency) hoặc chứng thư TLS cho điểm kết nối (--node)."""
+    """Issue a signing certificate for an agency (--agency) or a TLS certificate for a node (--node)."""
     pki = Pki(home)
     if (agency is None) == (node is None):
         raise PkiError(msg("cli-pki-agency-or-node"))
@@ -68,13 +67,13 @@ def issue(
     typer.echo(say("cli-pki-serial", serial=serial))
 
 
-@app.command("revoke")
+@app.command("revoke", help=say("help-pki-revoke"))
 def revoke(
     home: Home,
-    target: Annotated[str, typer.Argument(help="Tên tệp trong certs/ hoặc số hiệu (hex).")],
-    reason: Annotated[str, typer.Option(help="Lý do theo RFC 5280, ví dụ keyCompromise.")] = "unspecified",
+    target: Annotated[str, typer.Argument(help=say("help-pki-target"))],
+    reason: Annotated[str, typer.Option(help=say("help-pki-reason"))] = "unspecified",
 ) -> None:
-    """Thu hồi một chứng thư và phát hành CRL mới."""
+    """Revoke a certificate and publish a new CRL."""
 
     pki = Pki(home)
     try:
@@ -101,23 +100,23 @@ def _publish_hint(pki: Pki) -> None:
     typer.echo(say("cli-pki-publish-hint", command=command))
 
 
-@app.command("crl")
+@app.command("crl", help=say("help-pki-crl"))
 def crl(
     home: Home,
-    next_update_days: Annotated[int, typer.Option(help="Số ngày tới lần cập nhật sau.")] = 7,
+    next_update_days: Annotated[int, typer.Option(help=say("help-pki-next-update-days"))] = 7,
 ) -> None:
-    """Phát hành CRL mới (của CA cấp phát và CA gốc) vào crl.pem."""
+    """Publish new CRLs (of the issuing CA and the root CA) to crl.pem."""
     pki = Pki(home)
     typer.echo(str(pki.write_crl(at=utc_now(), next_update=timedelta(days=next_update_days))))
     _publish_hint(pki)
 
 
-@app.command("serve")
+@app.command("serve", help=say("help-pki-serve"))
 def serve(
     home: Home,
-    port: Annotated[int, typer.Option(help="Cổng trên 127.0.0.1 (0: cổng trống bất kỳ).")] = 0,
+    port: Annotated[int, typer.Option(help=say("help-pki-port"))] = 0,
 ) -> None:
-    """Chạy OCSP, TSA và tải CRL trên 127.0.0.1 cho tới khi bấm Ctrl-C."""
+    """Run OCSP, TSA and CRL download on 127.0.0.1 until Ctrl-C."""
     with serve_pki(Pki(home), port=port) as services:
         typer.echo(f"OCSP: {services.ocsp_url}")
         typer.echo(f"TSA: {services.tsa_url}")

@@ -13,22 +13,21 @@ import typer
 
 from lienthong._clock import utc_now
 from lienthong._i18n import say
+from lienthong.cli._help import Typer
 from lienthong.directory import DirectoryRegistry
 from lienthong.portal import Figures, Regulations
 from lienthong.statistics import median_seconds
 from lienthong.store import DEFAULT_URL, migrate
 
-regulations = typer.Typer(
-    help="Ngày các cơ quan cấp 1 ban hành quy chế văn bản điện tử.", no_args_is_help=True
-)
-statistics = typer.Typer(help="Số liệu do các điểm kết nối báo cáo.", no_args_is_help=True)
+regulations = Typer(help=say("help-portal-regulations"), no_args_is_help=True)
+statistics = Typer(help=say("help-portal-statistics"), no_args_is_help=True)
 
 _Db = Annotated[
     str,
-    typer.Option("--db", envvar="LIENTHONG_DIRECTORY_DB", help="Địa chỉ cơ sở dữ liệu (SQLAlchemy URL)."),
+    typer.Option("--db", envvar="LIENTHONG_DIRECTORY_DB", help=say("help-portal-db")),
 ]
 _Actor = Annotated[
-    str | None, typer.Option("--actor", envvar="LIENTHONG_ACTOR", help="Người thực hiện (ghi vào nhật ký).")
+    str | None, typer.Option("--actor", envvar="LIENTHONG_ACTOR", help=say("help-portal-actor"))
 ]
 
 
@@ -38,15 +37,15 @@ def _open(db: str) -> DirectoryRegistry:
     return registry
 
 
-@regulations.command("set")
+@regulations.command("set", help=say("help-portal-regulations-set"))
 def regulations_set(
-    code: Annotated[str, typer.Argument(help="Mã định danh cơ quan cấp 1.")],
-    day: Annotated[str, typer.Argument(metavar="DATE", help="Ngày ban hành, YYYY-MM-DD.")],
-    reference: Annotated[str | None, typer.Option("--reference", help="Số, ký hiệu văn bản.")] = None,
+    code: Annotated[str, typer.Argument(help=say("help-portal-code"))],
+    day: Annotated[str, typer.Argument(metavar="DATE", help=say("help-portal-day"))],
+    reference: Annotated[str | None, typer.Option("--reference", help=say("help-portal-reference"))] = None,
     db: _Db = DEFAULT_URL,
     actor: _Actor = None,
 ) -> None:
-    """Ghi ngày cơ quan cấp 1 ban hành quy chế văn bản điện tử."""
+    """Record the day a first-level agency issued its electronic document regulation."""
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", day):
         raise typer.BadParameter(say("cli-date-invalid", text=day), param_hint="DATE")
     try:
@@ -63,9 +62,9 @@ def regulations_set(
     typer.echo(say("cli-regulations-recorded", code=entry.code, day=entry.issued_on))
 
 
-@regulations.command("list")
+@regulations.command("list", help=say("help-portal-regulations-list"))
 def regulations_list(db: _Db = DEFAULT_URL) -> None:
-    """Các ngày đã ghi."""
+    """The recorded days."""
     registry = _open(db)
     try:
         for entry in Regulations(registry, clock=utc_now).all():
@@ -74,11 +73,12 @@ def regulations_list(db: _Db = DEFAULT_URL) -> None:
         registry.close()
 
 
-@statistics.command("show")
+@statistics.command("show", help=say("help-portal-statistics-show"))
 def statistics_show(
-    db: _Db = DEFAULT_URL, as_json: Annotated[bool, typer.Option("--json", help="In dạng JSON.")] = False
+    db: _Db = DEFAULT_URL,
+    as_json: Annotated[bool, typer.Option("--json", help=say("help-portal-json"))] = False,
 ) -> None:
-    """Số liệu tổng quan: văn bản trong tháng và tổng, cơ quan kết nối, quy chế, thời gian chuyển."""
+    """Overview figures."""
     registry = _open(db)
     try:
         overview = Figures(registry, clock=utc_now).overview()

@@ -12,6 +12,7 @@ import typer
 from cryptography import x509
 
 from lienthong._i18n import msg, say
+from lienthong.cli._help import Typer
 from lienthong.errors import PackageRejected
 from lienthong.trust import (
     AttachmentSignatures,
@@ -26,17 +27,15 @@ from lienthong.trust import (
     verify_pdf,
 )
 
-app = typer.Typer(
-    help="Ký số và kiểm tra chữ ký: gói tin edXML (XML-DSig) và tệp PDF (PAdES).", no_args_is_help=True
-)
+app = Typer(help=say("help-trust"), no_args_is_help=True)
 
-Key = Annotated[Path, typer.Option("--key", help="Khóa bí mật (PEM).")]
-Cert = Annotated[Path, typer.Option("--cert", help="Chứng thư của người ký (PEM).")]
-Chain = Annotated[list[Path] | None, typer.Option("--chain", help="Chứng thư CA trung gian (PEM).")]
-Out = Annotated[Path, typer.Option("-o", "--output", help="Tệp kết quả.")]
-Trust = Annotated[list[Path], typer.Option("--trust", help="Chứng thư gốc tin cậy (PEM).")]
-Crl = Annotated[list[Path] | None, typer.Option("--crl", help="Danh sách thu hồi (PEM hoặc DER).")]
-Json = Annotated[bool, typer.Option("--json", help="In kết quả dạng JSON.")]
+Key = Annotated[Path, typer.Option("--key", help=say("help-trust-key"))]
+Cert = Annotated[Path, typer.Option("--cert", help=say("help-trust-cert"))]
+Chain = Annotated[list[Path] | None, typer.Option("--chain", help=say("help-trust-chain"))]
+Out = Annotated[Path, typer.Option("-o", "--output", help=say("help-trust-output"))]
+Trust = Annotated[list[Path], typer.Option("--trust", help=say("help-trust-trust"))]
+Crl = Annotated[list[Path] | None, typer.Option("--crl", help=say("help-trust-crl"))]
+Json = Annotated[bool, typer.Option("--json", help=say("help-trust-json"))]
 
 
 def _quiet_libraries() -> None:
@@ -64,32 +63,28 @@ def _anchors(paths: list[Path]) -> list[x509.Certificate]:
     return [cert for path in paths for cert in load_certificates(path)]
 
 
-@app.command("sign")
+@app.command("sign", help=say("help-trust-sign"))
 def sign(file: Path, key: Key, cert: Cert, output: Out, chain: Chain = None) -> None:
-    """Ký gói tin edXML (XML-DSig bao trong edXMLHeader, RSA-SHA256)."""
+    """Sign an edXML package (XML-DSig enveloped in edXMLHeader, RSA-SHA256)."""
     signer = KeySigner.load(key, cert, chain or [])
     _write(output, sign_package(_read(file), signer))
     typer.echo(str(output))
 
 
-@app.command("verify")
+@app.command("verify", help=say("help-trust-verify"))
 def verify(
     file: Path,
     trust: Trust,
     crl: Crl = None,
-    allow_sha1: Annotated[
-        bool, typer.Option("--allow-sha1", help="Chấp nhận chữ ký SHA-1 cũ (báo là yếu).")
-    ] = False,
-    ocsp: Annotated[bool, typer.Option("--ocsp", help="Hỏi OCSP ghi trong chứng thư.")] = False,
+    allow_sha1: Annotated[bool, typer.Option("--allow-sha1", help=say("help-trust-allow-sha1"))] = False,
+    ocsp: Annotated[bool, typer.Option("--ocsp", help=say("help-trust-ocsp"))] = False,
     require_pdf: Annotated[
         bool,
-        typer.Option(
-            "--require-pdf-signatures", help="Coi gói tin là không hợp lệ nếu có tệp PDF chưa ký hợp lệ."
-        ),
+        typer.Option("--require-pdf-signatures", help=say("help-trust-require-pdf-signatures")),
     ] = False,
     as_json: Json = False,
 ) -> None:
-    """Kiểm tra chữ ký gói tin edXML và chữ ký số trong các tệp PDF đính kèm; mã thoát 0 nếu hợp lệ."""
+    """Verify an edXML package's signature and the digital signatures in its attached PDF files."""
     _quiet_libraries()
     data = _read(file)
     anchors = _anchors(trust)
@@ -141,28 +136,26 @@ def _attachment_line(attachment: AttachmentSignatures) -> str:
     return f"  {name}: " + "; ".join(parts)
 
 
-@app.command("sign-pdf")
+@app.command("sign-pdf", help=say("help-trust-sign-pdf"))
 def sign_pdf_command(
     file: Path,
     key: Key,
     cert: Cert,
     output: Out,
     chain: Chain = None,
-    tsa: Annotated[
-        str | None, typer.Option("--tsa", help="URL dịch vụ cấp dấu thời gian (RFC 3161).")
-    ] = None,
-    visible: Annotated[bool, typer.Option("--visible", help="Hiện chữ ký trên trang đầu.")] = False,
+    tsa: Annotated[str | None, typer.Option("--tsa", help=say("help-trust-tsa"))] = None,
+    visible: Annotated[bool, typer.Option("--visible", help=say("help-trust-visible"))] = False,
 ) -> None:
-    """Ký tệp PDF (PAdES; B-T khi có --tsa)."""
+    """Sign a PDF file (PAdES; B-T with --tsa)."""
     _quiet_libraries()
     signer = KeySigner.load(key, cert, chain or [])
     _write(output, sign_pdf(_read(file), signer, tsa_url=tsa, visible=visible))
     typer.echo(str(output))
 
 
-@app.command("verify-pdf")
+@app.command("verify-pdf", help=say("help-trust-verify-pdf"))
 def verify_pdf_command(file: Path, trust: Trust, crl: Crl = None, as_json: Json = False) -> None:
-    """Kiểm tra mọi chữ ký trong tệp PDF; mã thoát 0 nếu có chữ ký và tất cả hợp lệ."""
+    """Verify every signature in a PDF file; exit code 0 if it has signatures and all are valid."""
     _quiet_libraries()
     reports = verify_pdf(
         _read(file), anchors=_anchors(trust), crls=load_crls(crl or []), at=datetime.now(UTC)
