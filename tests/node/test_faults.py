@@ -6,7 +6,7 @@ and five kills of each), then
 every document is in the recipient's inbox exactly once, the sender holds an accepted receipt
 for each, and both message logs are one unbroken chain. Counts and the seed are printed
 (``LIENTHONG_FAULT_SEED`` replays a run). The recipient node down for a while and back is
-``test_node_e2e.py::test_a_recipient_node_down_then_back_gets_it_once``. With the directory
+``test_e2e.py::test_a_recipient_node_down_then_back_gets_it_once``. With the directory
 down (nodes that use ``ConfigurationClient`` against a ``lienthong directory serve`` process that
 is then stopped), delivery goes on with the configuration the nodes hold.
 """

@@ -32,9 +32,9 @@ DS: Final = "http://www.w3.org/2000/09/xmldsig#"
 XS: Final = "http://www.w3.org/2001/XMLSchema"
 E: Final = "{" + NS + "}"
 
-REPO: Final = Path(__file__).resolve().parent.parent
+REPO: Final = Path(__file__).resolve().parents[2]
 SAMPLES: Final = REPO / "samples"
-DATA: Final = Path(__file__).resolve().parent / "data"
+DATA: Final = Path(__file__).resolve().parents[1] / "data"
 SCHEMA_FILES: Final = ("edxml.xsd", "edxml-document.xsd", "edxml-status.xsd", "edxml-common.xsd")
 
 CANONICAL_DOCUMENTS: Final = (

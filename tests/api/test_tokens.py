@@ -13,7 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from api.api_network import Api
-from api.test_api_vxp import Vxp
+from api.test_vxp import Vxp
 from lienthong.api import ApiContext, TokenCache, remove_client
 from lienthong.store import ApiClientEntry, ApiStore, ClientKind
 

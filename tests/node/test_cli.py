@@ -12,7 +12,7 @@ from pathlib import Path
 from lienthong.directory import generate_directory_key
 from lienthong.node import NodeHome
 from lienthong.trust import Pki
-from node.test_node_modes import init_node
+from node.test_modes import init_node
 
 
 def _lienthong(*args: str) -> subprocess.CompletedProcess[str]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from api.api_network import Api
-from api.test_api_vxp import Vxp
+from api.test_vxp import Vxp
 from node.node_network import document
 
 pytestmark = pytest.mark.anyio

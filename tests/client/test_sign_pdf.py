@@ -12,7 +12,7 @@ import anyio.to_thread
 import pytest
 
 from client.live import Sdk, eventually
-from client.test_client_cli_documents import lienthong
+from client.test_cli_documents import lienthong
 from lienthong.client import AsyncClient, Client, Document, InboxItem, Signer, Unprocessable
 from lienthong.demo import sample_pdf
 from lienthong.edxml import DocumentPackage, SignerInfo, parse_package
