@@ -15,7 +15,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from directory.directory_servers import Tls, make_tls
 from lienthong.api import ApiSettings, add_client, create_app
 from lienthong.console import UserFile, create_console
 from lienthong.net import ServerThread, client_context, serve_in_thread, server_context
@@ -23,6 +22,7 @@ from lienthong.store import NodeStore
 from lienthong.vxp import sign_headers
 from node.node_network import AT, SENDER, Network
 from support.bodies import BOUND, Flood, MiB, peak_growth, post_flood, request_flood
+from support.pki import Tls
 
 #: The node's upload limit in these tests.
 LIMIT = 1 * MiB
@@ -48,11 +48,6 @@ class Served:
     def outbox(self) -> int:
         with NodeStore.begin(self.network.sender.database, write=False) as store:
             return len(store.outbox())
-
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> Tls:
-    return make_tls(Path(tmp_path_factory.mktemp("tls")))
 
 
 @pytest.fixture

@@ -10,9 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 
-from directory.directory_servers import Clock, Directory, Tls, running_directory
+from directory.directory_servers import Clock, Directory, running_directory
 from lienthong.net import client_context
 from support.bodies import BOUND, Flood, MiB, peak_growth, post_flood
+from support.pki import Tls
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from directory.directory_servers import (
     BEFORE,
     REORG,
     Clock,
-    Tls,
     pre_reorganisation,
     running_directory,
 )
@@ -36,6 +35,7 @@ from lienthong.directory import (
     generate_directory_key,
 )
 from lienthong.net import ServerThread, client_context, serve_in_thread, server_context
+from support.pki import Tls
 
 KEY = generate_directory_key("lienthong directory", not_before=BEFORE - timedelta(days=30))
 

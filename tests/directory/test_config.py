@@ -9,13 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding
-from cryptography.x509.oid import NameOID
 
-from directory.directory_pki import certificate_pem
 from lienthong.codes import default_registry
 from lienthong.directory import (
     AgencyEntry,
@@ -35,6 +30,7 @@ from lienthong.directory import (
     verify_configuration,
 )
 from lienthong.directory._config import MAGIC
+from support.pki import certificate_pem, self_signed, stray_rsa_key
 
 ISSUED = datetime(2025, 6, 30, 8, 0, tzinfo=UTC)
 KEY = generate_directory_key("lienthong directory", not_before=datetime(2025, 1, 1, tzinfo=UTC))
@@ -170,18 +166,8 @@ def test_naive_times_are_refused() -> None:
 
 
 def test_rsa_directory_keys_work() -> None:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "rsa directory")])
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(ISSUED - timedelta(days=1))
-        .not_valid_after(ISSUED + timedelta(days=365))
-        .sign(key, hashes.SHA256())
-    )
+    key = stray_rsa_key()
+    certificate = self_signed("rsa directory", key, not_before=ISSUED - timedelta(days=1), days=366)
     rsa_key = DirectoryKey(key, certificate)
     config = verify_configuration(_build(key=rsa_key), rsa_key.anchor(), at=ISSUED)
     assert config.version == 7

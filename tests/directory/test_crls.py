@@ -17,7 +17,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from directory.directory_servers import Clock, Tls, running_directory
+from directory.directory_servers import Clock, running_directory
 from lienthong.directory import (
     VERSION_HEADER,
     AdminFile,
@@ -32,6 +32,7 @@ from lienthong.directory import (
     verify_configuration,
 )
 from lienthong.trust import Pki
+from support.pki import Agency, Tls, build_pki
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 AGENCY = "000.00.00.G22"
@@ -69,9 +70,9 @@ def _pem(*crls: x509.CertificateRevocationList) -> bytes:
 @pytest.fixture(scope="module")
 def cas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cas]:
     home = tmp_path_factory.mktemp("crl-pki")
-    pki = Pki.init(home / "pki", at=NOW - timedelta(days=2), name="CRL Test")
-    pki.issue_agency(AGENCY, "Văn phòng Chính phủ", at=NOW - timedelta(days=2))
-    foreign = Pki.init(home / "foreign", at=NOW - timedelta(days=2), name="Foreign")
+    agency = Agency(AGENCY, "Văn phòng Chính phủ")
+    pki = build_pki(home / "pki", at=NOW - timedelta(days=2), name="CRL Test", agencies=[agency])
+    foreign = build_pki(home / "foreign", at=NOW - timedelta(days=2), name="Foreign")
     yield Cas(pki, foreign)
     shutil.rmtree(home, ignore_errors=True)
 

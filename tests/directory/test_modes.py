@@ -10,7 +10,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from directory.directory_servers import Tls
+from support.pki import Tls
 
 
 def _lienthong(*args: str) -> subprocess.CompletedProcess[str]:

@@ -9,9 +9,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ec
 
-from directory.directory_pki import certificate_pem, crl_pem
 from lienthong.codes import CodeRegistry
 from lienthong.directory import (
     CodeClosed,
@@ -22,6 +20,7 @@ from lienthong.directory import (
     SignerNotEntitled,
 )
 from lienthong.errors import CodeError, RegistryDataError
+from support.pki import certificate_pem, crl_pem, stray_key
 
 DATA = resources.files("lienthong.codes") / "data"
 MOMENT = datetime(2025, 5, 1, 9, 30, tzinfo=UTC)
@@ -194,7 +193,7 @@ def test_certificates_anchors_crls(registry: DirectoryRegistry) -> None:
         registry.bind_certificate("000.00.00.X99", pem, actor="admin")
     registry.unbind_certificate(binding.fingerprint, "000.00.00.G22", actor="admin")
     assert not registry.network().may_sign(binding.fingerprint, "000.00.00.G22")
-    root_key = ec.generate_private_key(ec.SECP256R1())
+    root_key = stray_key()
     anchor = registry.add_anchor(certificate_pem("Root CA", root_key), actor="admin")
     ((crl, changed),) = registry.add_crls(crl_pem("Root CA", key=root_key).encode(), actor="admin")
     assert changed

@@ -13,14 +13,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ec
 from typer.testing import CliRunner
 
-from directory.directory_pki import certificate_pem, crl_pem
-from directory.directory_servers import Tls
 from lienthong._i18n import Language, language, set_language
 from lienthong.cli import app
 from lienthong.directory import DirectoryEntryUnknown
+from support.pki import Tls, certificate_pem, crl_pem, stray_key
 
 LIENTHONG = Path(sys.executable).with_name("lienthong")
 
@@ -46,7 +44,7 @@ def _run(*args: str, url: str = "", home: Path | None = None) -> str:
 def test_certificates_anchors_crls_and_node_removal(database_url: str, tmp_path: Path) -> None:
     _run("init", url=database_url)
     cert, crl, root = tmp_path / "signer.pem", tmp_path / "root.crl", tmp_path / "root.pem"
-    root_key = ec.generate_private_key(ec.SECP256R1())
+    root_key = stray_key()
     cert.write_text(certificate_pem("VPCP signer"), encoding="ascii")
     root.write_text(certificate_pem("Root CA", root_key), encoding="ascii")
     crl.write_text(crl_pem("Root CA", key=root_key), encoding="ascii")

@@ -9,14 +9,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from directory.directory_pki import certificate_pem
 from directory.directory_servers import (
     AFTER,
     BEFORE,
     REORG,
     Clock,
     Directory,
-    Tls,
     pre_reorganisation,
     running_directory,
 )
@@ -27,6 +25,7 @@ from lienthong.directory import (
     CodeClosed,
     verify_configuration,
 )
+from support.pki import Tls, certificate_pem
 
 
 @pytest.fixture

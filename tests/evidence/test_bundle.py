@@ -93,7 +93,7 @@ def test_a_removed_log_entry_is_named(network: Network) -> None:
 
 def test_other_anchors_and_garbage_are_refused(network: Network, tmp_path: Path) -> None:
     bundle = _export(network, _story(network))
-    foreign_root = network.pki.foreign.chain[0]  # the foreign PKI's issuing CA: not our root
+    foreign_root = network.pki.foreign_signer.chain[0]  # the foreign PKI's issuing CA: not our root
     report = verify_bundle(bundle, anchors=[foreign_root])
     assert not report.valid and any("not trusted" in p for p in report.problems)
     with pytest.raises(BundleInvalid):

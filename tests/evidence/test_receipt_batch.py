@@ -23,7 +23,7 @@ from lienthong.evidence._merkle import inclusion_path, inclusion_paths, leaf_has
 from node.node_network import AT, RECIPIENT, SENDER
 
 if TYPE_CHECKING:
-    from node.node_network import TestPki
+    from support.pki import GeneratedPki
 
 # RFC 6962 test data as transparency-dev/merkle (and the CT reference implementation) publish it.
 CT_LEAVES = [bytes.fromhex(h) for h in ("", "00", "10", "2021", "3031", "40414243", "5051525354555657")] + [
@@ -104,7 +104,7 @@ def _receipts(count: int) -> list[Receipt]:
     ]
 
 
-def test_a_batch_reads_back_receipt_by_receipt_with_a_trusted_signer(test_pki: TestPki) -> None:
+def test_a_batch_reads_back_receipt_by_receipt_with_a_trusted_signer(test_pki: GeneratedPki) -> None:
     receipts = _receipts(5)
     raws = sign_receipts(receipts, test_pki.node_keys["vpcp"])
     assert all(raw.startswith(b"LTRCPT/1\n") for raw in raws)
@@ -116,7 +116,7 @@ def test_a_batch_reads_back_receipt_by_receipt_with_a_trusted_signer(test_pki: T
         assert all(other.message_id.encode() not in raw for other in receipts if other != receipt)
 
 
-def test_a_lone_receipt_is_signed_as_before(test_pki: TestPki) -> None:
+def test_a_lone_receipt_is_signed_as_before(test_pki: GeneratedPki) -> None:
     (receipt,) = _receipts(1)
     raw = sign_receipts([receipt], test_pki.node_keys["vpcp"])[0]
     assert raw.startswith(b"LTSTMT/1\n")
@@ -129,7 +129,7 @@ def _parts(raw: bytes) -> list[bytes]:
     return raw.split(b"\n", 3)
 
 
-def test_an_altered_receipt_of_a_batch_is_refused(test_pki: TestPki) -> None:
+def test_an_altered_receipt_of_a_batch_is_refused(test_pki: GeneratedPki) -> None:
     raws = sign_receipts(_receipts(4), test_pki.node_keys["vpcp"])
     magic, proof, body, statement = _parts(raws[1])
     forged = body.replace(b'"outcome":"accepted"', b'"outcome":"refused"')
@@ -138,7 +138,7 @@ def test_an_altered_receipt_of_a_batch_is_refused(test_pki: TestPki) -> None:
         read_receipt(b"\n".join([magic, proof, forged, statement]))
 
 
-def test_a_receipt_moved_to_another_place_of_its_batch_is_refused(test_pki: TestPki) -> None:
+def test_a_receipt_moved_to_another_place_of_its_batch_is_refused(test_pki: GeneratedPki) -> None:
     raws = sign_receipts(_receipts(4), test_pki.node_keys["vpcp"])
     magic, proof, body, statement = _parts(raws[2])
     moved = json.loads(proof)
@@ -147,7 +147,7 @@ def test_a_receipt_moved_to_another_place_of_its_batch_is_refused(test_pki: Test
         read_receipt(b"\n".join([magic, json.dumps(moved).encode(), body, statement]))
 
 
-def test_a_receipt_grafted_onto_another_batch_is_refused(test_pki: TestPki) -> None:
+def test_a_receipt_grafted_onto_another_batch_is_refused(test_pki: GeneratedPki) -> None:
     first = sign_receipts(_receipts(4), test_pki.node_keys["vpcp"])
     second = sign_receipts(_receipts(6)[2:], test_pki.node_keys["vpcp"])
     magic, proof, body, _ = _parts(first[1])
@@ -155,7 +155,7 @@ def test_a_receipt_grafted_onto_another_batch_is_refused(test_pki: TestPki) -> N
         read_receipt(b"\n".join([magic, proof, body, _parts(second[1])[3]]))
 
 
-def test_the_batch_signer_is_the_one_reported_and_a_swapped_signature_fails(test_pki: TestPki) -> None:
+def test_the_batch_signer_is_the_one_reported_and_a_swapped_signature_fails(test_pki: GeneratedPki) -> None:
     raws = sign_receipts(_receipts(3), test_pki.node_keys["vpcp"])
     magic, proof, body, statement = _parts(raws[0])
     # The same tree signed by another key reads, naming that key: the caller judges the signer.
@@ -174,7 +174,7 @@ def test_the_batch_signer_is_the_one_reported_and_a_swapped_signature_fails(test
     "proof",
     [b"{}", b"not json", b'{"index":0,"size":2,"path":["zz"]}', b'{"index":"0","size":2,"path":[]}'],
 )
-def test_an_unreadable_proof_is_named(test_pki: TestPki, proof: bytes) -> None:
+def test_an_unreadable_proof_is_named(test_pki: GeneratedPki, proof: bytes) -> None:
     magic, _, body, statement = _parts(sign_receipts(_receipts(2), test_pki.node_keys["vpcp"])[0])
     with pytest.raises(StatementInvalid, match="receipt batch proof"):
         read_receipt(b"\n".join([magic, proof, body, statement]))

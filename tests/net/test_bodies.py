@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Annotated
 
 import httpx
@@ -17,7 +16,6 @@ from fastapi import Depends, FastAPI, Header
 from pydantic import BaseModel
 from starlette.datastructures import Headers
 
-from directory.directory_servers import Tls, make_tls
 from lienthong._i18n import tr
 from lienthong.errors import LienthongError
 from lienthong.net import (
@@ -32,6 +30,7 @@ from lienthong.net import (
     server_context,
 )
 from support.bodies import BOUND, Flood, peak_growth, post_flood
+from support.pki import Tls
 
 
 class Unknown(LienthongError):
@@ -84,11 +83,6 @@ def _app(parsed: list[int]) -> FastAPI:
         return {"length": len(note.text)}
 
     return app
-
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> Tls:
-    return make_tls(Path(tmp_path_factory.mktemp("tls")))
 
 
 @pytest.fixture(scope="module")

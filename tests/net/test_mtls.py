@@ -9,7 +9,6 @@ import socket
 import ssl
 import threading
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import h2.config
@@ -25,39 +24,20 @@ from starlette.routing import Route
 
 from lienthong.net import ServerThread, client_context, serve_in_thread, server_context
 from lienthong.trust import Pki
-
-
-def _fullchain(pki: Pki, name: str, directory: Path) -> tuple[Path, Path]:
-    issued = pki.issued(name)
-    chain = directory / f"{name}.fullchain.pem"
-    chain.write_bytes(issued.cert_path.read_bytes() + pki.issuing_path.read_bytes())
-    return chain, issued.key_path
+from support.pki import Tls
 
 
 @pytest.fixture(scope="module")
-def network(
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[tuple[Path, ServerThread, dict[str, tuple[Path, Path]]]]:
-    base = tmp_path_factory.mktemp("net")
-    now = datetime.now(UTC)
-    pki = Pki.init(base / "pki", at=now)
-    foreign = Pki.init(base / "foreign", at=now, name="Foreign")
-    for name in ("node-a", "node-b"):
-        pki.issue_node(name, at=now)
-    foreign.issue_node("intruder", at=now)
-    files = {
-        "node-a": _fullchain(pki, "node-a", base),
-        "node-b": _fullchain(pki, "node-b", base),
-        "intruder": _fullchain(foreign, "intruder", base),
-    }
+def network(tls: Tls) -> Iterator[tuple[Path, ServerThread, dict[str, tuple[Path, Path]]]]:
+    files = {"node-a": tls.node, "node-b": tls.peer, "intruder": tls.foreign}
 
     async def hello(request: Request) -> JSONResponse:
         return JSONResponse({"http_version": request.scope["http_version"]})
 
     app = Starlette(routes=[Route("/hello", hello)])
     cert, key = files["node-a"]
-    server = serve_in_thread(app, server_context(certificate=cert, key=key, client_anchors=pki.root_path))
-    yield pki.root_path, server, files
+    server = serve_in_thread(app, server_context(certificate=cert, key=key, client_anchors=tls.root))
+    yield tls.root, server, files
     server.stop()
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from lienthong.directory import generate_directory_key
 from lienthong.node import NodeHome
-from lienthong.trust import Pki
 from node.test_modes import init_node
+from support.pki import build_pki
 
 
 def _lienthong(*args: str) -> subprocess.CompletedProcess[str]:
@@ -23,7 +23,7 @@ def _lienthong(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_init_from_a_pki_home_then_refuses_a_second_init(tmp_path: Path) -> None:
     now = datetime.now(UTC)
-    Pki.init(tmp_path / "pki", at=now - timedelta(days=1))
+    build_pki(tmp_path / "pki", at=now - timedelta(days=1))
     anchor = tmp_path / "anchor.json"
     anchor.write_text(generate_directory_key("d", not_before=now).anchor(directory="t").to_json())
     home = tmp_path / "home"

@@ -35,9 +35,10 @@ from lienthong.node import (
     submit,
 )
 from lienthong.store import NodeStore, OutboxEntry
-from lienthong.trust import Pki, sign_package
+from lienthong.trust import sign_package
 from node.e2e_network import MAX_PACKAGE_BYTES, SERVED, E2ENetwork, e2e_network
 from node.node_network import CLOSED, RECIPIENT, SENDER, SUCCESSOR, document, status
+from support.pki import build_pki, fullchain
 
 FINAL = {DeliveryState.DELIVERED, DeliveryState.REJECTED, DeliveryState.FAILED}
 
@@ -189,11 +190,10 @@ def test_tls_refuses_no_certificate_and_another_root(net: E2ENetwork, tmp_path: 
         pytest.raises(httpx.TransportError),
     ):
         client.post(url, content=document("108"), headers={RECIPIENT_HEADER: RECIPIENT})
-    foreign = Pki.init(tmp_path / "foreign", at=datetime.now(UTC) - timedelta(days=1), name="Foreign")
-    intruder = foreign.issue_node("vpcp", at=datetime.now(UTC) - timedelta(days=1))
-    chain = tmp_path / "intruder.pem"
-    chain.write_bytes(intruder.cert_path.read_bytes() + foreign.issuing_path.read_bytes())
-    context = client_context(anchors=anchors, certificate=chain, key=intruder.key_path)
+    at = datetime.now(UTC) - timedelta(days=1)
+    foreign = build_pki(tmp_path / "foreign", at=at, name="Foreign", nodes=["vpcp"])  # another root's "vpcp"
+    chain, key = fullchain(foreign, "vpcp", tmp_path)
+    context = client_context(anchors=anchors, certificate=chain, key=key)
     with httpx.Client(verify=context, http2=True) as client, pytest.raises(httpx.TransportError):
         client.post(url, content=document("108"), headers={RECIPIENT_HEADER: RECIPIENT})
 

@@ -31,6 +31,7 @@ from lienthong.trust import Pki
 from node.e2e_network import NodeProcess, e2e_network
 from node.fault_scenario import FAULT_OPTIONS, run_faults
 from node.node_network import RECIPIENT, SENDER, document
+from support.pki import build_pki
 
 #: Documents per backend, sized to keep each run near a minute on a busy two-core machine.
 DOCUMENTS = {"sqlite": 300, "postgresql": 200}
@@ -99,10 +100,13 @@ def _pem(pki: Pki, name: str) -> str:
 
 def test_delivery_continues_with_the_directory_down(tmp_path: Path) -> None:
     at = datetime.now(UTC) - timedelta(days=1)
-    pki = Pki.init(tmp_path / "pki", at=at, name="Lienthong Faults")
-    for name, code in (("nghe-an", SENDER), ("vpcp", RECIPIENT)):
-        pki.issue_node(name, at=at)
-        pki.issue_agency(code, code, at=at)
+    pki = build_pki(
+        tmp_path / "pki",
+        at=at,
+        name="Lienthong Faults",
+        agencies=[SENDER, RECIPIENT],
+        nodes=["nghe-an", "vpcp"],
+    )
     ports = {name: free_port() for name in ("directory", "nghe-an", "vpcp")}
     anchor, directory = _directory(tmp_path, pki, ports, at=at)
     nodes: dict[str, NodeProcess] = {}

@@ -15,7 +15,7 @@ from sqlalchemy import text
 
 from lienthong.directory import generate_directory_key
 from lienthong.node import NodeHome
-from lienthong.trust import Pki
+from support.pki import build_pki
 
 
 def _lienthong(*args: str) -> subprocess.CompletedProcess[str]:
@@ -46,7 +46,7 @@ def not_private(root: Path) -> dict[str, str]:
 
 def init_node(tmp_path: Path) -> Path:
     now = datetime.now(UTC)
-    Pki.init(tmp_path / "pki", at=now - timedelta(days=1))
+    build_pki(tmp_path / "pki", at=now - timedelta(days=1))
     anchor = tmp_path / "anchor.json"
     anchor.write_text(generate_directory_key("d", not_before=now).anchor(directory="t").to_json())
     home = tmp_path / "home"

@@ -92,7 +92,7 @@ def test_package_signed_by_another_agency_than_from_is_refused(network: Network)
 
 
 def test_package_from_another_root_is_refused(network: Network) -> None:
-    code, _ = _refusal(network, sign_package(document("4"), network.pki.foreign))
+    code, _ = _refusal(network, sign_package(document("4"), network.pki.foreign_signer))
     assert code == Refusal.SIGNATURE.value
 
 

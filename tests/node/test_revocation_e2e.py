@@ -32,9 +32,9 @@ from lienthong.net import ServerThread
 from lienthong.node import DeliveryState, NodeHome, init_home
 from lienthong.server import DirectoryService, DirectorySettings
 from lienthong.store import NodeStore, OutboxEntry, open_database
-from lienthong.trust import Pki
 from node.e2e_network import NodeProcess
 from node.node_network import document
+from support.pki import build_pki, fullchain
 
 REVOKED = "000.00.00.H41"  # UBND tỉnh Nghệ An: its key is compromised
 OTHER = "000.00.00.G11"  # another agency on the same node
@@ -61,12 +61,6 @@ def _free_port() -> int:
         return port
 
 
-def _fullchain(pki: Pki, name: str, folder: Path) -> Path:
-    chain = folder / f"{name}.fullchain.pem"
-    chain.write_bytes(pki.issued(name).cert_path.read_bytes() + pki.issuing_path.read_bytes())
-    return chain
-
-
 def _lienthong(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "lienthong.cli", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False, env=env or ENV)
@@ -76,12 +70,14 @@ def _lienthong(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
 def net(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
     base = tmp_path_factory.mktemp("revocation-e2e")
     now = datetime.now(UTC)
-    pki = Pki.init(base / "pki", at=now - timedelta(days=1), name="Lienthong CRL E2E")
-    for codes in SERVED.values():
-        for code in codes:
-            pki.issue_agency(code, code, at=now - timedelta(days=1))
-    for name in ("directory", *SERVED):
-        pki.issue_node(name, at=now - timedelta(days=1))
+    agencies = [code for codes in SERVED.values() for code in codes]
+    pki = build_pki(
+        base / "pki",
+        at=now - timedelta(days=1),
+        name="Lienthong CRL E2E",
+        agencies=agencies,
+        nodes=("directory", *SERVED),
+    )
     key = generate_directory_key("crl-e2e directory", not_before=now - timedelta(days=1))
     key_path, cert_path = write_key(key, base)
     anchor = key.anchor(directory="crl-e2e")
@@ -93,7 +89,7 @@ def net(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
         home=base / "directory",
         signing_key=key_path,
         signing_certificate=cert_path,
-        tls_certificate=_fullchain(pki, "directory", base),
+        tls_certificate=fullchain(pki, "directory", base)[0],
         tls_key=pki.issued("directory").key_path,
         client_anchors=pki.root_path,
         directory="crl-e2e",

@@ -11,9 +11,8 @@ from typing import Any
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ec
 
-from directory.directory_servers import Clock, Directory, Tls, running_directory
+from directory.directory_servers import Clock, Directory, running_directory
 from lienthong.net import client_context
 from lienthong.statistics import (
     CONTENT_TYPE,
@@ -33,6 +32,7 @@ from lienthong.statistics import (
 )
 from lienthong.store import StatisticsStore
 from portal.portal_support import register_node, report
+from support.pki import Tls, stray_key
 
 
 def _closed_port_url() -> str:
@@ -109,7 +109,7 @@ def test_reports_without_a_node_certificate_or_signed_by_another_key_are_refused
         assert answer.status_code == 401
         assert answer.json()["code"] == "client-certificate-required"
 
-        forged = sign_report(signed.report, ec.generate_private_key(ec.SECP256R1()))
+        forged = sign_report(signed.report, stray_key())
         other_agency = report(tls, sent=1, agency="000.00.00.G22")
         with tls.client(identity=tls.node) as node:
             answer = node.post(url, content=forged.to_json(), headers=headers)

@@ -11,12 +11,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from directory.directory_servers import Clock, Directory, Tls, running_directory
+from directory.directory_servers import Clock, Directory, running_directory
 from lienthong.net import client_context
 from lienthong.statistics import CONTENT_TYPE
 from lienthong.store import StatisticsStore
 from portal.portal_support import register_node
 from support.bodies import BOUND, Flood, MiB, peak_growth, post_flood
+from support.pki import Tls
 
 
 @pytest.fixture

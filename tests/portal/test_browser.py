@@ -7,11 +7,12 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
-from directory.directory_servers import Clock, Tls, running_directory
+from directory.directory_servers import Clock, running_directory
 from lienthong.net import client_context
 from lienthong.statistics import StatisticsClient
 from portal.portal_support import HANOI, register_node, report
 from support.browser import SCREENSHOTS, browser
+from support.pki import Tls
 
 __all__ = ["browser"]  # the fixture, imported for pytest
 

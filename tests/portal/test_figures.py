@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from directory.directory_servers import Clock, Directory, Tls, running_directory
+from directory.directory_servers import Clock, Directory, running_directory
 from lienthong.net import client_context
 from lienthong.portal._search import fold
 from lienthong.portal._words import duration
@@ -31,6 +31,7 @@ from lienthong.statistics import (
     sign_report,
 )
 from portal.portal_support import DAY, HANOI, NODE, register_node, report
+from support.pki import Tls
 
 NOI_VU = "000.00.00.G09"
 

@@ -14,11 +14,12 @@ from pathlib import Path
 
 import httpx
 
-from directory.directory_servers import Clock, Tls, running_directory
+from directory.directory_servers import Clock, running_directory
 from lienthong.edxml import VIETNAM_TZ
 from lienthong.net import client_context
 from lienthong.statistics import StatisticsClient, load_node_key, sign_report
 from portal.portal_support import HANOI, NODE, register_node, report
+from support.pki import Tls
 
 
 def _browser(tls: Tls) -> httpx.Client:

@@ -8,7 +8,6 @@ import asyncio
 import socket
 import time
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import httpx
 import pytest
@@ -16,9 +15,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import StreamingResponse
 from prometheus_client.parser import text_string_to_metric_families
 
-from directory.directory_servers import Tls, make_tls
 from lienthong.net import ServerThread, client_context, serve_in_thread, server_context
 from lienthong.statistics import ServiceMetrics
+from support.pki import Tls
 
 
 def _app() -> FastAPI:
@@ -39,11 +38,6 @@ def _app() -> FastAPI:
 
     ServiceMetrics("test").install(app)
     return app
-
-
-@pytest.fixture(scope="module")
-def tls(tmp_path_factory: pytest.TempPathFactory) -> Tls:
-    return make_tls(Path(tmp_path_factory.mktemp("tls")))
 
 
 @pytest.fixture

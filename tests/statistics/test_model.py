@@ -11,7 +11,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ec
 from typer.testing import CliRunner
 
 from lienthong.cli._app import app
@@ -28,6 +27,7 @@ from lienthong.statistics import (
     retry_delay,
     sign_report,
 )
+from support.pki import stray_key
 
 NOW = datetime(2025, 6, 29, 20, 0, tzinfo=UTC)
 
@@ -89,7 +89,7 @@ def test_median_from_summed_histograms() -> None:
 
 
 def test_outbox_keeps_the_latest_revision_and_survives_a_restart() -> None:
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = stray_key()
     first, second = sign_report(_report(1), key), sign_report(_report(2, sent=5), key)
     outbox = ReportOutbox().put(first).put(second).put(first)
     assert [(p.sequence, p.signed) for p in outbox.pending] == [(2, second)]
@@ -102,7 +102,7 @@ def test_outbox_keeps_the_latest_revision_and_survives_a_restart() -> None:
 
 
 def test_outbox_backoff_follows_its_own_base_and_cap() -> None:
-    signed = sign_report(_report(), ec.generate_private_key(ec.SECP256R1()))
+    signed = sign_report(_report(), stray_key())
     outbox = ReportOutbox(base=timedelta(seconds=1), cap=timedelta(seconds=4)).put(signed)
     key = outbox.pending[0].key
     for _ in range(5):

@@ -21,7 +21,7 @@ from lienthong.trust import (
     sign_package,
     verify_package,
 )
-from trust.trust_pki import AT, OTHER, SENDER, GeneratedPki
+from support.pki import AT, OTHER, SENDER, GeneratedPki
 from trust.trust_support import (
     assert_refused,
     assert_valid,

@@ -12,8 +12,8 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from lienthong.trust import PdfSigningError, load_private_key, serve_pki, sign_pdf, verify_pdf
+from support.pki import AT, SENDER, GeneratedPki
 from trust.trust_pdf import minimal_pdf
-from trust.trust_pki import AT, SENDER, GeneratedPki
 from trust.trust_support import nss_db, run, tool
 
 

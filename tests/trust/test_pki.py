@@ -18,7 +18,7 @@ import lienthong.trust
 import lienthong.trust.hazmat
 from lienthong.trust import ChainStatus, Pki, PkiError, agency_code_of, serve_pki
 from lienthong.trust.hazmat import validate_chain
-from trust.trust_pki import AT, PKI_START, SENDER, GeneratedPki
+from support.pki import AT, PKI_START, SENDER, GeneratedPki
 
 
 def test_public_names_are_sorted_and_complete() -> None:

@@ -11,7 +11,7 @@ from cryptography import x509
 
 from lienthong.trust import ChainStatus, _chain, sign_package, verify_package
 from lienthong.trust._chain import ChainResult, validate_chain
-from trust.trust_pki import AT, SENDER, GeneratedPki
+from support.pki import AT, SENDER, GeneratedPki, root_crl
 from trust.trust_support import package
 
 ISSUING = "CN=Lienthong Test Issuing CA,O=Lienthong Test,C=VN"
@@ -100,27 +100,13 @@ def test_a_remembered_pass_with_a_gap_keeps_to_its_moment(test_pki: GeneratedPki
 def test_a_ca_a_current_crl_lists_stays_revoked_when_another_level_has_no_crl(test_pki: GeneratedPki) -> None:
     """With a gap the validator checks no intermediate: a current root CRL listing the issuing CA
     must still refuse everything under it."""
-    from cryptography.hazmat.primitives import hashes
-
-    from lienthong.trust import load_private_key
-
     pki = test_pki.pki
-    root_key = load_private_key(pki.home / "root.key.pem")
-    entry = (
-        x509.RevokedCertificateBuilder()
-        .serial_number(pki.issuing.serial_number)
-        .revocation_date(AT - timedelta(hours=1))
-        .add_extension(x509.CRLReason(x509.ReasonFlags.ca_compromise), critical=False)
-        .build()
+    issuing_revoked = root_crl(
+        pki,
+        revoked=[pki.issuing.serial_number],
+        at=AT - timedelta(hours=1),
+        reason=x509.ReasonFlags.ca_compromise,
     )
-    root_crl = (
-        x509.CertificateRevocationListBuilder()
-        .issuer_name(pki.root.subject)
-        .last_update(AT - timedelta(hours=1))
-        .next_update(AT + timedelta(days=1))
-        .add_revoked_certificate(entry)
-        .sign(root_key, hashes.SHA256())
-    )
-    result = _validate(test_pki, "sender", [root_crl])  # the issuing CA's own CRL missing: a gap
+    result = _validate(test_pki, "sender", [issuing_revoked])  # the issuing CA's own CRL missing: a gap
     assert result.status is ChainStatus.REVOKED, "a CA revoked by a current CRL passed beside a gap"
     assert result.revocation_reason == "ca_compromise"

@@ -35,7 +35,7 @@ from lienthong.trust._c14n_stream import ExclusiveC14N
 from lienthong.trust._serialize_stream import Serializer
 from lienthong.trust._xml import parse, safe_parser
 from lienthong.trust._xml_stream import Reader
-from trust.trust_pki import AT, SENDER, GeneratedPki
+from support.pki import AT, SENDER, GeneratedPki
 from trust.trust_support import (
     assert_refused,
     assert_valid,

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lienthong.trust import Algorithm, ChainStatus, Subindication, VerificationReport
-from trust.trust_pki import GeneratedPki
+from support.pki import GeneratedPki
 
 EDXML_NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 
