@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
@@ -23,6 +22,7 @@ from lienthong.client import Client
 from lienthong.demo import wait_for
 from lienthong.net import ServerThread, capture_peer_certificates, serve_in_thread, server_context
 from node.node_network import RECIPIENT, SENDER, SUCCESSOR
+from support.pki import fullchain
 
 T = TypeVar("T")
 
@@ -100,11 +100,10 @@ def tls_server(
     ``lienthong.net.peer_certificate()`` tells a handler which one, if any, was presented."""
     pki = live.net.pki
     issued = pki.issue_node(name, at=datetime.now(UTC) - timedelta(days=1))
-    fullchain = Path(issued.cert_path).with_suffix(".fullchain.pem")
-    fullchain.write_bytes(issued.cert_path.read_bytes() + pki.issuing_path.read_bytes())
+    certificate, key = fullchain(pki, name, issued.cert_path.parent)
     context = server_context(
-        certificate=fullchain,
-        key=issued.key_path,
+        certificate=certificate,
+        key=key,
         client_anchors=live.anchors("vpcp") if ask_client_certificate else None,
         require_client_certificate=False,
     )

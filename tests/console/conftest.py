@@ -2,10 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from node.node_network import network, test_pki
+from node.node_network import network
 from support.databases import database
 
-__all__ = ["database", "database_url", "network", "test_pki"]
+__all__ = ["database", "database_url", "network"]
 
 
 @pytest.fixture

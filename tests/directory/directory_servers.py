@@ -1,5 +1,5 @@
-"""Real directory servers on loopback for the tests: a test PKI for TLS, a settable clock, and a
-registry seeded as it was before the 2025 reorganisation."""
+"""Real directory servers on loopback for the tests: TLS from the test PKI (``support.pki.Tls``),
+a settable clock, and a registry seeded as it was before the 2025 reorganisation."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from datetime import UTC, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
-import httpx
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong.codes import CodeRegistry, default_registry
@@ -24,9 +23,9 @@ from lienthong.directory import (
     generate_directory_key,
 )
 from lienthong.directory._signing import private_key_pem
-from lienthong.net import ServerThread, client_context
+from lienthong.net import ServerThread
 from lienthong.server import DirectoryService, DirectorySettings
-from lienthong.trust import Pki
+from support.pki import Tls
 
 DATA = resources.files("lienthong.codes") / "data"
 REORG = Path(str(DATA / "reorg-2025.csv"))
@@ -47,43 +46,6 @@ class Clock:
 
     def advance(self, delta: timedelta) -> None:
         self.now += delta
-
-
-@dataclass(frozen=True)
-class Tls:
-    """A network PKI's files: its root, the directory's TLS chain, a node's, a foreign node's."""
-
-    root: Path
-    server: tuple[Path, Path]
-    node: tuple[Path, Path]
-    foreign: tuple[Path, Path]
-
-    def client(self, *, identity: tuple[Path, Path] | None = None) -> httpx.Client:
-        certificate, key = identity or (None, None)
-        context = client_context(anchors=self.root, certificate=certificate, key=key)
-        return httpx.Client(verify=context, http2=True, timeout=30)
-
-
-def _chain(pki: Pki, name: str, folder: Path) -> tuple[Path, Path]:
-    issued = pki.issued(name)
-    chain = folder / f"{name}.fullchain.pem"
-    chain.write_bytes(issued.cert_path.read_bytes() + pki.issuing_path.read_bytes())
-    return chain, issued.key_path
-
-
-def make_tls(folder: Path) -> Tls:
-    now = datetime.now(UTC)
-    pki = Pki.init(folder / "pki", at=now - timedelta(days=1))
-    foreign = Pki.init(folder / "foreign", at=now - timedelta(days=1), name="Foreign")
-    pki.issue_node("directory", at=now - timedelta(days=1))
-    pki.issue_node("node-a", at=now - timedelta(days=1))
-    foreign.issue_node("intruder", at=now - timedelta(days=1))
-    return Tls(
-        pki.root_path,
-        _chain(pki, "directory", folder),
-        _chain(pki, "node-a", folder),
-        _chain(foreign, "intruder", folder),
-    )
 
 
 def pre_reorganisation() -> CodeRegistry:

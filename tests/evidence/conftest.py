@@ -2,10 +2,10 @@ from collections.abc import Iterator
 
 import pytest
 
-from node.node_network import network, test_pki
+from node.node_network import network
 from support.databases import database_url
 
-__all__ = ["database_url", "english", "network", "test_pki"]
+__all__ = ["database_url", "english", "network"]
 
 
 @pytest.fixture(autouse=True)

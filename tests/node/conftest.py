@@ -1,4 +1,4 @@
-from node.node_network import network, test_pki
+from node.node_network import network
 from support.databases import database, database_url
 
-__all__ = ["database", "database_url", "network", "test_pki"]
+__all__ = ["database", "database_url", "network"]

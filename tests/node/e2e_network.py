@@ -44,6 +44,7 @@ from lienthong.store import Database, open_database
 from lienthong.trust import KeySigner, Pki
 from node.node_network import RECIPIENT, SENDER, SUCCESSOR
 from support.databases import POSTGRES, _postgres_schema_url
+from support.pki import build_pki
 
 T = TypeVar("T")
 
@@ -187,7 +188,10 @@ def e2e_network(backend: str, base: Path, *, options: tuple[str, ...] = ()) -> I
     """Build the homes, start the three nodes (``options`` added to each ``node serve``), publish
     their URLs; stop everything after."""
     now = datetime.now(UTC)
-    pki = Pki.init(base / "pki", at=now - timedelta(days=1), name="Lienthong E2E")
+    signing = [code for codes in AGENCIES.values() for code in codes]
+    pki = build_pki(
+        base / "pki", at=now - timedelta(days=1), name="Lienthong E2E", agencies=signing, nodes=SERVED
+    )
     key = generate_directory_key("e2e directory", not_before=now - timedelta(days=1))
     anchor = base / "anchor.json"
     anchor.write_text(key.anchor(directory="test").to_json(), encoding="utf-8")
@@ -196,11 +200,8 @@ def e2e_network(backend: str, base: Path, *, options: tuple[str, ...] = ()) -> I
         homes: dict[str, NodeHome] = {}
         nodes: dict[str, NodeProcess] = {}
         network = E2ENetwork(base, pki, key, configuration, homes, nodes)
-        for name, agencies in AGENCIES.items():
+        for name in AGENCIES:
             (base / name).mkdir()
-            pki.issue_node(name, at=now - timedelta(days=1))
-            for code in agencies:
-                pki.issue_agency(code, code, at=now - timedelta(days=1))
             nodes[name] = NodeProcess(name, base / name, configuration, base / f"{name}.log", options=options)
         configuration.write_bytes(_configuration(network, network.version))
         for name, agencies in AGENCIES.items():

@@ -1,6 +1,6 @@
 """Kill -9 the sender's and the receiver's node processes at random moments while documents flow.
 
-Shared by ``test_node_faults.py`` (a few hundred documents) and ``bench/fault_run.py`` (the
+Shared by ``test_faults.py`` (a few hundred documents) and ``bench/fault_run.py`` (the
 issue's 2,000). Rounds: submit a share of the documents into the sender's outbox (as the API
 would), let them flow for a random moment, ``kill -9`` one of the two nodes (each is killed
 ``kills`` times, in a random order), restart it on the same port. Then a bounded poll until

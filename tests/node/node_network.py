@@ -1,4 +1,5 @@
-"""A small real network for the node tests: a test PKI, a signed configuration, two nodes.
+"""A small real network for the node tests: the test PKI (``support.pki``'s NETWORK plan), a
+signed configuration, two nodes.
 
     nghe-an  serves 000.00.00.H41 (UBND tỉnh Nghệ An) and 000.00.00.G09 (Bộ Nội vụ)
     vpcp     serves 000.00.00.G22 (Văn phòng Chính phủ), 000.00.00.H42 (Ninh Bình) and
@@ -13,10 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import psycopg
@@ -45,10 +45,12 @@ from lienthong.edxml import (
 )
 from lienthong.node import InMemoryTransport, Node
 from lienthong.store import BlobStore, migrate, open_database
-from lienthong.trust import KeySigner, Pki
+from lienthong.trust import KeySigner
 from support.databases import POSTGRES, _postgres_schema_url
+from support.pki import AT as PKI_AT
+from support.pki import GeneratedPki
 
-AT = datetime.now(UTC).replace(microsecond=0)
+AT = PKI_AT  # the test PKI's moment: its certificates are a month old
 SENDER = "000.00.00.H41"
 RECIPIENT = "000.00.00.G22"
 SUCCESSOR = "000.00.00.H42"
@@ -59,15 +61,6 @@ HANOI = "000.00.00.H26"
 HANOI_UNIT = "000.00.12.H26"  # a unit of HANOI, served with it
 
 
-@dataclass(frozen=True)
-class TestPki:
-    pki: Pki
-    home: Path
-    signers: dict[str, KeySigner]  # agency code (or role) -> signer
-    node_keys: dict[str, KeySigner]
-    foreign: KeySigner  # another root's agency certificate for SENDER
-
-
 def _fingerprint(signer: KeySigner) -> str:
     return hashlib.sha256(signer.certificate.public_bytes(Encoding.DER)).hexdigest()
 
@@ -76,40 +69,12 @@ def _pem(signer: KeySigner) -> str:
     return signer.certificate.public_bytes(Encoding.PEM).decode("ascii")
 
 
-@pytest.fixture(scope="session")
-def test_pki(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestPki]:
-    home = tmp_path_factory.mktemp("node-pki")
-    start = AT - timedelta(days=30)
-    pki = Pki.init(home / "ca", at=start, name="Lienthong Node Test")
-    chain = [pki.issuing_path]
-    signers = {}
-    for code, name in (
-        (SENDER, "UBND tỉnh Nghệ An"),
-        (RECIPIENT, "Văn phòng Chính phủ"),
-        (SUCCESSOR, "UBND Ninh Bình"),
-        (OTHER_SENDER, "Bộ Nội vụ"),
-        (HANOI, "UBND thành phố Hà Nội"),
-        (HANOI_UNIT, "Sở Nội vụ Hà Nội"),
-    ):
-        issued = pki.issue_agency(code, name, at=start)
-        signers[code] = KeySigner.load(issued.key_path, issued.cert_path, chain)
-    node_keys = {}
-    for name in ("nghe-an", "vpcp"):
-        issued = pki.issue_node(name, at=start)
-        node_keys[name] = KeySigner.load(issued.key_path, issued.cert_path, chain)
-    foreign_pki = Pki.init(home / "foreign", at=start, name="Foreign")
-    issued = foreign_pki.issue_agency(SENDER, "Kẻ mạo danh", at=start)
-    foreign = KeySigner.load(issued.key_path, issued.cert_path, [foreign_pki.issuing_path])
-    yield TestPki(pki, home, signers, node_keys, foreign)
-    shutil.rmtree(home, ignore_errors=True)
-
-
 @dataclass
 class Network:
     sender: Node  # nghe-an
     receiver: Node  # vpcp
     transport: InMemoryTransport
-    pki: TestPki
+    pki: GeneratedPki  # support.pki's NETWORK plan
 
 
 def _urls(database_url: str, tmp_path: Path) -> Iterator[list[str]]:
@@ -128,7 +93,7 @@ def _urls(database_url: str, tmp_path: Path) -> Iterator[list[str]]:
 
 
 @pytest.fixture
-def network(database_url: str, tmp_path: Path, test_pki: TestPki) -> Iterator[Network]:
+def network(database_url: str, tmp_path: Path, test_pki: GeneratedPki) -> Iterator[Network]:
     key = generate_directory_key("test directory", not_before=AT - timedelta(days=30))
     config = verify_configuration(_configuration(test_pki, key), key.anchor(directory="test"), at=AT)
     for urls in _urls(database_url, tmp_path):
@@ -159,7 +124,7 @@ def network(database_url: str, tmp_path: Path, test_pki: TestPki) -> Iterator[Ne
                 database.close()
 
 
-def _configuration(test_pki: TestPki, key: object) -> bytes:
+def _configuration(test_pki: GeneratedPki, key: object) -> bytes:
     from lienthong.directory import DirectoryKey
 
     assert isinstance(key, DirectoryKey)

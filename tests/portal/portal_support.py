@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from directory.directory_servers import Tls
 from lienthong.directory import DirectoryRegistry
 from lienthong.statistics import Outgoing, SignedReport, build_report, load_node_key, sign_report
+from support.pki import Tls
 
 NODE = "node-a"
 HANOI = "000.00.00.H26"

@@ -10,7 +10,7 @@ import pytest
 
 from lienthong._i18n import Message, catalogue, render
 from lienthong.trust import Algorithm, ChainStatus, Subindication, VerificationReport
-from trust.trust_pki import GeneratedPki
+from support.pki import GeneratedPki
 
 EDXML_NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from trust.trust_pki import SENDER
+from support.pki import SENDER
 
 EDXML_NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 DS_NS = "http://www.w3.org/2000/09/xmldsig#"

@@ -1,0 +1,179 @@
+"""End to end, the README's revocation path on a real directory and two real node processes:
+``pki revoke`` one agency's certificate, ``directory crls add pki/crl.pem`` (a file holding the
+issuing CA's and the root's CRLs), the nodes refresh their configuration; the other agencies
+still send and deliver, a package signed with the revoked certificate is refused with the reason.
+
+Before, only the first CRL of the file was kept: with revocation data required for the whole
+path and the root's CRL missing, every submission and delivery of the network failed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from directory.directory_servers import write_key
+from lienthong.demo import wait_for
+from lienthong.directory import (
+    ConfigurationAnchor,
+    generate_directory_key,
+    reopen_configuration,
+)
+from lienthong.net import ServerThread
+from lienthong.node import DeliveryState, NodeHome, init_home
+from lienthong.server import DirectoryService, DirectorySettings
+from lienthong.store import NodeStore, OutboxEntry, open_database
+from node.e2e_network import NodeProcess
+from node.node_network import document
+from support.pki import build_pki, fullchain
+
+REVOKED = "000.00.00.H41"  # UBND tỉnh Nghệ An: its key is compromised
+OTHER = "000.00.00.G11"  # another agency on the same node
+RECIPIENT = "000.00.00.G22"  # Văn phòng Chính phủ, on the other node
+SERVED = {"node-a": (REVOKED, OTHER), "node-b": (RECIPIENT,)}
+ENV = {**os.environ, "LIENTHONG_LANG": "en", "LIENTHONG_ACTOR": "tester"}
+
+
+@dataclass
+class Network:
+    base: Path
+    pki_home: Path
+    directory_db: str
+    directory: ServerThread
+    anchor: ConfigurationAnchor
+    homes: dict[str, NodeHome]
+    nodes: dict[str, NodeProcess]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _lienthong(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "lienthong.cli", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False, env=env or ENV)
+
+
+@pytest.fixture(scope="module")
+def net(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
+    base = tmp_path_factory.mktemp("revocation-e2e")
+    now = datetime.now(UTC)
+    agencies = [code for codes in SERVED.values() for code in codes]
+    pki = build_pki(
+        base / "pki",
+        at=now - timedelta(days=1),
+        name="Lienthong CRL E2E",
+        agencies=agencies,
+        nodes=("directory", *SERVED),
+    )
+    key = generate_directory_key("crl-e2e directory", not_before=now - timedelta(days=1))
+    key_path, cert_path = write_key(key, base)
+    anchor = key.anchor(directory="crl-e2e")
+    anchor_path = base / "anchor.json"
+    anchor_path.write_text(anchor.to_json(), encoding="utf-8")
+    directory_db = f"sqlite:///{base / 'directory.db'}"
+    settings = DirectorySettings(
+        database_url=directory_db,
+        home=base / "directory",
+        signing_key=key_path,
+        signing_certificate=cert_path,
+        tls_certificate=fullchain(pki, "directory", base)[0],
+        tls_key=pki.issued("directory").key_path,
+        client_anchors=pki.root_path,
+        directory="crl-e2e",
+    )
+    (base / "directory").mkdir()
+    ports = {name: _free_port() for name in SERVED}
+    with DirectoryService(settings) as service:
+        registry = service.registry
+        registry.initialize(actor="setup")
+        registry.add_anchor(pki.root_path.read_text(encoding="ascii"), actor="setup")
+        for name, codes in SERVED.items():
+            tls = pki.issued(name).cert_path.read_text(encoding="ascii")
+            registry.add_node(
+                name, f"https://127.0.0.1:{ports[name]}", serves=codes, tls_certificate_pem=tls, actor="setup"
+            )
+            for code in codes:
+                registry.bind_certificate(
+                    code, pki.issued(code).cert_path.read_text(encoding="ascii"), actor="setup"
+                )
+        server = service.start()
+        homes: dict[str, NodeHome] = {}
+        nodes: dict[str, NodeProcess] = {}
+        try:
+            for name, codes in SERVED.items():
+                homes[name] = init_home(
+                    base / name, name=name, anchor=anchor_path, at=now,
+                    database_url=f"sqlite:///{base / name / 'node.db'}", pki=base / "pki", agencies=codes,
+                    directory_url=server.url, directory_tls_anchors=pki.root_path,
+                )  # fmt: skip
+                nodes[name] = NodeProcess(name, base / name, None, base / f"{name}.log", port=ports[name])
+                nodes[name].start()
+            yield Network(base, base / "pki", directory_db, server, anchor, homes, nodes)
+        finally:
+            for node in nodes.values():
+                node.stop()
+            server.stop()
+
+
+def _crls_held(net: Network, name: str) -> int:
+    home = net.homes[name]
+    cache = home.configuration_path or home.home / "configuration.json"
+    return len(reopen_configuration(cache.read_bytes(), net.anchor).content.crls)
+
+
+def _submit(net: Network, sender: str, number: str) -> subprocess.CompletedProcess[str]:
+    package = net.base / f"{number}.xml"
+    package.write_bytes(document(number, sender=sender, to=(RECIPIENT,)))
+    return _lienthong("node", "submit", str(package), "--home", str(net.homes["node-a"].home))
+
+
+def _delivered(net: Network, message_id: str) -> list[OutboxEntry]:
+    database = open_database(net.homes["node-a"].database_url)
+    try:
+        with NodeStore.begin(database, write=False) as store:
+            return [e for e in store.outbox(message_id=message_id) if e.state is DeliveryState.DELIVERED]
+    finally:
+        database.close()
+
+
+def _send_and_deliver(net: Network, sender: str, number: str) -> None:
+    done = _submit(net, sender, number)
+    assert done.returncode == 0, done.stderr
+    message_id = json.loads(done.stdout)["message_id"]
+    assert wait_for(lambda: _delivered(net, message_id)), f"{sender}'s document {number} was not delivered"
+
+
+def test_revocation_by_the_readme_path_stops_only_the_revoked_signer(net: Network) -> None:
+    _send_and_deliver(net, REVOKED, "201")  # before any revocation: the network works
+    revoked = _lienthong("pki", "revoke", "--home", str(net.pki_home), REVOKED, "--reason", "keyCompromise")
+    assert revoked.returncode == 0, revoked.stderr
+    added = _lienthong(
+        "directory", "crls", "add", str(net.pki_home / "crl.pem"), "--ca", str(net.pki_home / "issuing.pem"),
+        env={**ENV, "LIENTHONG_DIRECTORY_DB": net.directory_db},
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert len(added.stdout.strip().splitlines()) == 2, f"not both CRLs of crl.pem were taken: {added.stdout}"
+    assert not added.stderr, added.stderr  # nothing missing: publishing may go on
+    for node in net.nodes.values():  # a restart refreshes at once (the background refresh is minutes apart)
+        node.stop()
+        node.start()
+    refreshed = wait_for(lambda: all(_crls_held(net, name) == 2 for name in SERVED))
+    assert refreshed, "a node kept its configuration without the CRLs"
+    _send_and_deliver(net, OTHER, "202")
+    refused = _submit(net, REVOKED, "203")
+    assert refused.returncode == 1, refused.stdout
+    assert "revoked" in refused.stderr and "key_compromise" in refused.stderr, refused.stderr
+    assert "could not be established" not in refused.stderr
