@@ -45,7 +45,12 @@ async def _first(stream: AsyncGenerator[Event], wanted: Callable[[Event], bool])
 async def test_async_round_trip_and_events(sdk: Sdk) -> None:
     pdf = sample_pdf("Async")
     document = Document(
-        sender=SENDER, sender_name="UBND tỉnh Nghệ An", to=[RECIPIENT], number="77", notation="UBND-VP", subject="V/v async"
+        sender=SENDER,
+        sender_name="UBND tỉnh Nghệ An",
+        to=[RECIPIENT],
+        number="77",
+        notation="UBND-VP",
+        subject="V/v async",
     )
     async with (
         _client(sdk, "nghe-an", sdk.na_token) as sender,
@@ -66,7 +71,11 @@ async def test_async_round_trip_and_events(sdk: Sdk) -> None:
         assert item.id == arrived.item_id
         view = await receiver.document(item.id)
         package = view.package
-        assert package.subject == "V/v async" and package.sender == SENDER and package.sender_name == "UBND tỉnh Nghệ An"
+        assert (
+            package.subject == "V/v async"
+            and package.sender == SENDER
+            and package.sender_name == "UBND tỉnh Nghệ An"
+        )
         assert [a.name for a in package.attachments] == ["a.pdf"] and package.attachments[0].size == len(pdf)
         assert view.signature.valid and view.signature.signer and view.signature.sender_code == SENDER
         assert [a.name for a in view.attachment_signatures] == ["a.pdf"]

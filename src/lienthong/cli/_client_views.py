@@ -4,6 +4,7 @@ shows them, and ids whole, each on a line of its own so that it can be copied.""
 from __future__ import annotations
 
 from datetime import datetime
+
 from rich.table import Table
 
 from lienthong._i18n import Message, language, render, say

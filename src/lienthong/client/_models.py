@@ -272,7 +272,8 @@ class DocumentView(_Model):
 
     @property
     def attachment_signatures_json(self) -> list[dict[str, Any]]:
-        return self._raw("attachment_signatures", [a.model_dump(mode="json") for a in self.attachment_signatures])
+        typed = [found.model_dump(mode="json") for found in self.attachment_signatures]
+        return self._raw("attachment_signatures", typed)
 
     def _raw(self, key: str, default: Any) -> Any:
         found = self._json.get(key)
