@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from pydantic import (
     AliasChoices,
@@ -20,6 +20,8 @@ from pydantic import (
 from lienthong import _i18n
 from lienthong._i18n import Message
 from lienthong.client._errors import known
+
+_J = TypeVar("_J")
 
 
 class _Model(BaseModel):
@@ -275,9 +277,9 @@ class DocumentView(_Model):
         typed = [found.model_dump(mode="json") for found in self.attachment_signatures]
         return self._raw("attachment_signatures", typed)
 
-    def _raw(self, key: str, default: Any) -> Any:
+    def _raw(self, key: str, default: _J) -> _J:
         found = self._json.get(key)
-        return found if found is not None else default
+        return cast("_J", found) if found is not None else default
 
 
 class RecipientState(_Model):
