@@ -24,8 +24,10 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance,
 from schemathesis.core.result import Ok
 
 from api.api_nodes import LiveApi, live_api
+from lienthong.client import Client, Document
+from lienthong.demo import sample_pdf, wait_for
 from lienthong.net import client_context
-from node.node_network import RECIPIENT
+from node.node_network import RECIPIENT, SENDER
 
 NODE = "vpcp"
 EXAMPLES = 12
@@ -78,3 +80,36 @@ def test_every_operation_answers_as_documented(live: LiveApi) -> None:
     assert 200 in statuses["GET /api/v1/agencies"] and 200 in statuses["GET /api/v1/events"]
     assert "POST /vxp/sendEdoc" in labels and statuses["POST /vxp/getEdoc"] == {200}
     assert failures == {}, "\n\n".join(f"{label}: {text}" for label, text in failures.items())
+
+
+def test_a_received_document_answers_as_documented(live: LiveApi) -> None:
+    """Generated item ids only meet 404s: a real received document's answer (package, signature
+    reports) is checked against the typed schema here."""
+    token = live.token("nghe-an", "schema-sender", [SENDER])
+    document = Document(
+        sender=SENDER,
+        sender_name="UBND tỉnh Nghệ An",
+        to=[RECIPIENT],
+        number="5",
+        notation="UBND",
+        subject="V/v",
+    )
+    with Client(live.urls["nghe-an"], token=token, verify=live.anchors("nghe-an")) as sender:
+        sent = sender.compose(document, [("a.pdf", sample_pdf("Schema"), "application/pdf")])
+    auth = {"Authorization": f"Bearer {live.token(NODE, 'schema-reader', [RECIPIENT])}"}
+    url = f"{live.urls[NODE]}/api/v1/inbox/{sent.message_id}-{RECIPIENT}"
+    tls = client_context(anchors=live.anchors(NODE))
+
+    def received() -> httpx.Response | None:
+        answer = httpx.get(url, verify=tls, headers=auth)
+        return answer if answer.status_code == 200 else None
+
+    answer = wait_for(received, timeout=180.0)
+    assert answer is not None
+    schema = schemathesis.openapi.from_dict(_document(live, auth))
+    schema["/api/v1/inbox/{item_id}"]["GET"].validate_response(answer)
+    view = answer.json()
+    assert view["package"]["from"] == SENDER and view["package"]["attachments"][0]["name"] == "a.pdf"
+    assert view["signature"]["valid"] is True
+    properties = _document(live, auth)["components"]["schemas"]["PackageModel"]["properties"]
+    assert {"from", "from_name", "subject", "attachments", "recipients", "status_code"} <= properties.keys()

@@ -44,7 +44,14 @@ async def _first(stream: AsyncGenerator[Event], wanted: Callable[[Event], bool])
 
 async def test_async_round_trip_and_events(sdk: Sdk) -> None:
     pdf = sample_pdf("Async")
-    document = Document(sender=SENDER, to=[RECIPIENT], number="77", notation="UBND-VP", subject="V/v async")
+    document = Document(
+        sender=SENDER,
+        sender_name="UBND tỉnh Nghệ An",
+        to=[RECIPIENT],
+        number="77",
+        notation="UBND-VP",
+        subject="V/v async",
+    )
     async with (
         _client(sdk, "nghe-an", sdk.na_token) as sender,
         _client(sdk, "vpcp", sdk.vp_token) as receiver,
@@ -63,9 +70,18 @@ async def test_async_round_trip_and_events(sdk: Sdk) -> None:
         item = (await _poll(listed))[0]  # type: ignore[index]
         assert item.id == arrived.item_id
         view = await receiver.document(item.id)
-        assert view.signature and view.package["attachments"]
+        package = view.package
+        assert (
+            package.subject == "V/v async"
+            and package.sender == SENDER
+            and package.sender_name == "UBND tỉnh Nghệ An"
+        )
+        assert [a.name for a in package.attachments] == ["a.pdf"] and package.attachments[0].size == len(pdf)
+        assert view.signature.valid and view.signature.signer and view.signature.sender_code == SENDER
+        assert [a.name for a in view.attachment_signatures] == ["a.pdf"]
+        assert view.package_json["subject"] == "V/v async"
         target = io.BytesIO()
-        content_id = view.package["attachments"][0]["content_id"]
+        content_id = package.attachments[0].content_id
         assert await receiver.download_attachment(item.id, content_id, target) == len(pdf)
         assert target.getvalue() == pdf
         await receiver.send_status(item.id, "01")

@@ -96,7 +96,11 @@ def test_inbox_show_and_status_answer_json(sdk: Sdk) -> None:
     assert mine["notation"] == "UBND-VP" and mine["sender_name"] == "UBND tỉnh Nghệ An"
     shown = lienthong("show", item.id, "--json", *flags)
     assert shown.returncode == 0, shown.stderr
-    assert json.loads(shown.stdout)["item"]["id"] == item.id
+    view = json.loads(shown.stdout)
+    assert view["item"]["id"] == item.id
+    # The package and its signature report as the node's JSON (not the SDK's models as text).
+    assert view["package"]["from"] == SENDER and view["package"]["subject"] == "V/v văn bản số 7002"
+    assert view["signature"]["valid"] is True and isinstance(view["attachment_signatures"], list)
     answered = lienthong("status", item.id, "01", "--json", *flags)
     assert answered.returncode == 0, answered.stderr
     assert json.loads(answered.stdout)["recipients"] == [SENDER]

@@ -6,14 +6,19 @@ from __future__ import annotations
 import io
 
 from client.live import Sdk, eventually
-from lienthong.client import Client, Document, InboxItem
+from lienthong.client import Client, Document, DocumentView, InboxItem
 from lienthong.demo import sample_pdf
 from node.node_network import RECIPIENT, SENDER
 
 
 def _document(number: str) -> Document:
     return Document(
-        sender=SENDER, to=[RECIPIENT], number=number, notation="UBND-VP", subject=f"V/v số {number}"
+        sender=SENDER,
+        sender_name="UBND tỉnh Nghệ An",
+        to=[RECIPIENT],
+        number=number,
+        notation="UBND-VP",
+        subject=f"V/v số {number}",
     )
 
 
@@ -21,6 +26,29 @@ def _received(api: Client, message_id: str) -> InboxItem:
     found = eventually(lambda: [i for i in api.iter_inbox(kind="document") if i.message_id == message_id])
     assert found, f"{message_id} never arrived"
     return found[0]
+
+
+def _typed_view(view: DocumentView, number: str, size: int) -> None:
+    """What ``document()`` answers, typed from the node's JSON: header, attachments, signatures."""
+    package = view.package
+    assert package.kind == "document" and package.subject == f"V/v số {number}"
+    assert package.sender == SENDER and package.sender_name == "UBND tỉnh Nghệ An"
+    assert package.to == [RECIPIENT] and [r.code for r in package.recipients] == [RECIPIENT]
+    assert (package.number, package.notation, package.code) == (number, "UBND-VP", f"{number}/UBND-VP")
+    assert package.signed and package.trace and package.trace[0].timestamp
+    assert package.trace[0].timestamp.utcoffset() is not None
+    (attachment,) = package.attachments
+    assert (attachment.name, attachment.content_type, attachment.size) == ("cv.pdf", "application/pdf", size)
+    assert view.signature.valid and view.signature.signer and view.signature.why is None
+    assert view.signature.sender_code == SENDER and view.signature.indication == "PASSED"
+    assert view.signature.validation_time and view.signature.validation_time.utcoffset() is not None
+    (pdf,) = view.attachment_signatures
+    assert pdf.content_id == attachment.content_id and pdf.name == "cv.pdf" and pdf.signatures == []
+    # The JSON as the node sent it stays reachable.
+    assert view.package_json["from"] == SENDER and view.package_json["subject"] == package.subject
+    assert view.package_json["attachments"][0]["name"] == "cv.pdf"
+    assert view.signature_json["valid"] is True
+    assert view.attachment_signatures_json[0]["content_id"] == attachment.content_id
 
 
 def test_send_page_show_download_and_answer(sdk: Sdk) -> None:
@@ -44,10 +72,9 @@ def test_send_page_show_download_and_answer(sdk: Sdk) -> None:
 
         view = receiver.document(items[0].id)
         assert view.item.message_id == sent[0].message_id
-        assert "V/v số 30" in str(view.package)
-        assert view.signature and view.attachment_signatures
+        _typed_view(view, "30", len(pdf))
         target = io.BytesIO()
-        content_id = view.package["attachments"][0]["content_id"]
+        content_id = view.package.attachments[0].content_id
         assert receiver.download_attachment(items[0].id, content_id, target) == len(pdf)
         assert target.getvalue() == pdf
         package = io.BytesIO()

@@ -64,11 +64,23 @@ def test_show_json_has_the_documented_keys_and_values(document_file: Path) -> No
         "content_id": "1",
         "name": "7816-VPCP-TTĐT.pdf",
         "content_type": "application/pdf",
+        "description": "Công văn số 7816",
         "size": len(PDF),
         "sha256": data["attachments"][0]["sha256"],
         "zip_wrapped": False,
     }
     assert data["attachments"][1]["zip_wrapped"] is True
+    assert data["recipients"] == [
+        {"code": "000.00.00.G09", "name": "Bộ Nội vụ"},
+        {"code": "000.00.12.H26", "name": "Sở Nội vụ thành phố Hà Nội"},
+    ]
+    assert data["promulgation_place"] == "Hà Nội" and data["content"].startswith(
+        "Văn phòng Chính phủ đề nghị"
+    )
+    assert (
+        data["signer_position"] == "Phó Chủ nhiệm" and data["signer_competence"] == "KT. BỘ TRƯỞNG, CHỦ NHIỆM"
+    )
+    assert data["priority"] == 1
 
 
 def test_show_json_of_a_status_package(tmp_path: Path) -> None:

@@ -150,8 +150,8 @@ def test_a_large_package_arrives_intact(sent: Sent) -> None:
     target = net.base / "downloaded.bin"
     with Client(sent.api_urls["vpcp"], token=token, verify=str(net.pki.root_path), timeout=120.0) as api:
         view = api.document(f"{sent.message_id}-{RECIPIENT}")  # read as streams from the blob
-        assert view.signature["valid"]
-        assert [a["size"] for a in view.package["attachments"]] == [m << 20 for m in ATTACHMENT_MIB]
+        assert view.signature.valid
+        assert [a.size for a in view.package.attachments] == [m << 20 for m in ATTACHMENT_MIB]
         for content_id, sha256 in sent.attachments.items():
             with target.open("wb") as out:
                 written = api.download_attachment(f"{sent.message_id}-{RECIPIENT}", content_id, out)

@@ -132,9 +132,8 @@ def document_view(ctx: ApiContext, item: InboxItem, language: Language = "vi") -
         package = parse_package(data, limits=node.limits)
         report = verify_package(data, anchors=node.anchors, crls=node.crls, at=at)
         try:
-            attachments = [
-                a.to_dict() for a in verify_attachments(data, anchors=node.anchors, crls=node.crls, at=at)
-            ]
+            checked = verify_attachments(data, anchors=node.anchors, crls=node.crls, at=at)
+            attachments = [found.to_dict(language) for found in checked]
         except LienthongError as exc:  # an unreadable PDF is reported, never fatal
             attachments = [{"valid": False, "problem": exc.message}]
     entry = item.entry
@@ -142,12 +141,14 @@ def document_view(ctx: ApiContext, item: InboxItem, language: Language = "vi") -
         steps = store.timeline(entry.document_id, sender=entry.sender)
     # The sender's document only, and only the steps its recipient here may see.
     timeline = visible_steps(steps, entry.recipient)
-    return DocumentView(
-        item=with_header(item, package, steps),
-        package=package_to_dict(package),
-        signature=spoken(report.to_dict(), language),
-        attachment_signatures=[spoken(found, language) for found in attachments],
-        timeline=[step_model(step) for step in timeline],
+    return DocumentView.model_validate(
+        {
+            "item": with_header(item, package, steps),
+            "package": package_to_dict(package, language=language),
+            "signature": spoken(report.to_dict(language), language),
+            "attachment_signatures": [spoken(found, language) for found in attachments],
+            "timeline": [step_model(step) for step in timeline],
+        }
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 #: The largest position, cursor or event id: the databases keep them as 32-bit integers.
 MAX_POSITION = 2**31 - 1
@@ -71,11 +71,119 @@ class TimelineStep(BaseModel):
     description: str | None
 
 
+class _Open(BaseModel):
+    """A shape a newer node may add keys to: every key given is kept and sent."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class OrganisationModel(_Open):
+    code: str
+    name: str | None = None
+
+
+class PackageAttachmentModel(_Open):
+    content_id: str = Field(description="Names it in `/inbox/{item_id}/attachments/{content_id}`.")
+    name: str | None = None
+    content_type: str | None = None
+    description: str | None = None
+    size: int | None = Field(default=None, description="Bytes, decoded.")
+    sha256: str | None = None
+    zip_wrapped: bool = False
+
+
+class TraceHopModel(_Open):
+    organ_id: str
+    timestamp: datetime | None = None
+
+
+class PackageModel(_Open):
+    """A package's facts under stable keys; both kinds share them, keys the other kind uses are
+    null or empty."""
+
+    kind: str = Field(description="`document` or `status`.")
+    from_: str = Field(alias="from", description="Mã cơ quan gửi.")
+    from_name: str | None = Field(default=None, description="Tên cơ quan gửi, như gói tin ghi.")
+    to: list[str] = Field(default=[], description="Mã các nơi nhận.")
+    recipients: list[OrganisationModel] = Field(default=[], description="Nơi nhận: mã và tên.")
+    document_id: str
+    code_number: str | None = None
+    code_notation: str | None = None
+    subject: str | None = None
+    type_name: str | None = None
+    signer: str | None = None
+    signer_position: str | None = None
+    signer_competence: str | None = None
+    promulgation_place: str | None = None
+    promulgation_date: date | None = None
+    due_date: date | None = None
+    content: str | None = None
+    steering_type: int | None = None
+    priority: int | None = None
+    business_type: int | None = None
+    business_target: str | None = None
+    response_for: list[str] = []
+    trace: list[TraceHopModel] = []
+    attachments: list[PackageAttachmentModel] = []
+    signed: bool = False
+    status_code: str | None = None
+    status_label: str | None = Field(default=None, description="In the language asked for.")
+    description: str | None = None
+    timestamp: datetime | None = None
+    staff: str | None = None
+
+
+class _Problem(_Open):
+    problem: str | None = Field(default=None, description="Why it is not valid, in the language asked for.")
+    problem_message: dict[str, Any] | None = Field(
+        default=None, description="`problem` as data: {code, params}."
+    )
+
+
+class SignatureReportModel(_Problem):
+    """The package's XML signature, checked when the package was read."""
+
+    valid: bool
+    signer: str | None = None
+    agency_code: str | None = None
+    sender_code: str | None = None
+    algorithm: str | None = None
+    weak: bool = False
+    indication: str | None = None
+    subindication: str | None = None
+    intact: bool | None = None
+    trusted: bool | None = None
+    revoked: bool | None = None
+    validation_time: datetime | None = None
+
+
+class PdfSignatureModel(_Problem):
+    field: str | None = None
+    valid: bool
+    intact: bool | None = None
+    trusted: bool | None = None
+    revoked: bool | None = None
+    signer: str | None = None
+    signing_time: datetime | None = None
+    timestamped: bool = False
+
+
+class AttachmentSignaturesModel(_Problem):
+    """One PDF attachment's signatures; only `valid` and `problem` when they could not be checked."""
+
+    content_id: str | None = None
+    name: str | None = None
+    zip_wrapped: bool = False
+    signed: bool = False
+    valid: bool
+    signatures: list[PdfSignatureModel] = []
+
+
 class DocumentView(BaseModel):
     item: InboxItemModel
-    package: dict[str, Any]
-    signature: dict[str, Any]
-    attachment_signatures: list[dict[str, Any]]
+    package: PackageModel
+    signature: SignatureReportModel
+    attachment_signatures: list[AttachmentSignaturesModel]
     timeline: list[TimelineStep]
 
 

@@ -136,9 +136,9 @@ def show(
                 _echo_json(
                     {
                         "item": view.item.model_dump(mode="json"),
-                        "package": view.package,
-                        "signature": view.signature,
-                        "attachment_signatures": view.attachment_signatures,
+                        "package": view.package_json,
+                        "signature": view.signature_json,
+                        "attachment_signatures": view.attachment_signatures_json,
                         "timeline": [s.model_dump(mode="json") for s in view.timeline],
                     }
                 )

@@ -4,12 +4,11 @@ shows them, and ids whole, each on a line of its own so that it can be copied.""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from rich.table import Table
 
 from lienthong._i18n import Message, language, render, say
-from lienthong.client import DocumentView, InboxItem, OutboxMessage, Sent, TimelineStep
+from lienthong.client import DocumentView, InboxItem, OutboxMessage, Sent, SignatureReport, TimelineStep
 from lienthong.edxml import VIETNAM_TZ
 
 
@@ -85,24 +84,23 @@ def _timeline(steps: list[TimelineStep]) -> str:
     return "\n".join(f"{local(s.timestamp)} {s.reporter} {s.status_code} {s.label}" for s in steps)
 
 
-def _signature(signature: dict[str, Any]) -> str:
-    if signature.get("valid"):
-        return say("cli-signature-valid", signer=signature.get("signer"))
-    return say("cli-signature-invalid", problem=signature.get("problem"))
+def _signature(signature: SignatureReport) -> str:
+    if signature.valid:
+        return say("cli-signature-valid", signer=signature.signer)
+    return say("cli-signature-invalid", problem=reason(signature.why))
 
 
 def _attachments(view: DocumentView) -> str:
-    files = view.package.get("attachments") or []
-    return "\n".join(f"{a.get('name')} ({a.get('content_type')}, {a.get('size')} B)" for a in files)
+    files = view.package.attachments
+    return "\n".join(f"{a.name} ({a.content_type}, {a.size} B)" for a in files)
 
 
 def received_table(view: DocumentView) -> Table:
     """A received document as rows of label and value (its id is printed above, whole)."""
     item, package = view.item, view.package
-    number = package.get("code_number")
     rows = [
-        (say("cli-received-number"), f"{number}/{package.get('code_notation')}" if number else ""),
-        (say("cli-received-subject"), package.get("subject") or ""),
+        (say("cli-received-number"), package.code or ""),
+        (say("cli-received-subject"), package.subject or ""),
         (say("cli-received-from"), _sender(item.sender, item.sender_name)),
         (say("cli-received-to"), item.recipient),
         (say("cli-received-at"), local(item.received_at)),

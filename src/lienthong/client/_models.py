@@ -4,13 +4,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar, cast
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import (
+    AliasChoices,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ModelWrapValidatorHandler,
+    PrivateAttr,
+    model_validator,
+)
 
 from lienthong import _i18n
 from lienthong._i18n import Message
 from lienthong.client._errors import known
+
+_J = TypeVar("_J")
 
 
 class _Model(BaseModel):
@@ -86,14 +97,189 @@ class TimelineStep(_Model):
     description: str | None = None
 
 
+class Organisation(_Model):
+    """An agency a package names: its code and, if the package gives one, its name."""
+
+    code: str
+    name: str | None = None
+
+
+class PackageAttachment(_Model):
+    """One attached file as the package describes it; ``content_id`` names it for download."""
+
+    content_id: str
+    name: str | None = None
+    content_type: str | None = None
+    description: str | None = None
+    size: int | None = None
+    sha256: str | None = None
+    zip_wrapped: bool = False
+
+
+class TraceHop(_Model):
+    """One system that handled the package (edXML ``TraceHeader``), and when."""
+
+    organ_id: str
+    timestamp: AwareDatetime | None = None
+
+
+class Package(_Model):
+    """A received package's facts (``kind`` ``document`` or ``status``): keys the package of the
+    other kind does not have are None or empty. ``model_dump(mode="json", by_alias=True)`` gives
+    the JSON the node sent (less keys this SDK does not know)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    kind: str
+    #: The sender's code (JSON ``from``) and name.
+    sender: str = Field(alias="from")
+    sender_name: str | None = Field(default=None, alias="from_name")
+    #: The recipients' codes (JSON ``to``); ``recipients`` with their names, from a newer node.
+    to: list[str] = []
+    recipients: list[Organisation] = []
+    document_id: str
+    number: str | None = Field(default=None, alias="code_number")
+    notation: str | None = Field(default=None, alias="code_notation")
+    subject: str | None = None
+    type_name: str | None = None
+    signer: str | None = None
+    signer_position: str | None = None
+    signer_competence: str | None = None
+    promulgation_place: str | None = None
+    promulgation_date: date | None = None
+    due_date: date | None = None
+    content: str | None = None
+    steering_type: int | None = None
+    priority: int | None = None
+    business_type: int | None = None
+    business_target: str | None = None
+    #: The documents it answers (a status: the one document it reports on).
+    response_for: list[str] = []
+    trace: list[TraceHop] = []
+    attachments: list[PackageAttachment] = []
+    signed: bool = False
+    #: A status package's code, its label (in the language the client asked for), reason,
+    #: time and the staff who reported it.
+    status_code: str | None = None
+    status_label: str | None = None
+    description: str | None = None
+    timestamp: AwareDatetime | None = None
+    staff: str | None = None
+
+    @property
+    def sender_organisation(self) -> Organisation:
+        return Organisation(code=self.sender, name=self.sender_name)
+
+    @property
+    def code(self) -> str | None:
+        """``7816/VPCP-TTĐT``: number and notation as people write them."""
+        if self.number is None:
+            return None
+        return f"{self.number}/{self.notation}" if self.notation else self.number
+
+
+class SignatureReport(_Model):
+    """The check of the package's XML signature, made by the node when it was read."""
+
+    valid: bool
+    #: The signer certificate's subject (RFC 4514), and the agency code it names.
+    signer: str | None = None
+    agency_code: str | None = None
+    sender_code: str | None = None
+    algorithm: str | None = None
+    weak: bool = False
+    #: ETSI EN 319 102-1 indication (``TOTAL-PASSED`` …) and sub-indication when not valid.
+    indication: str | None = None
+    subindication: str | None = None
+    intact: bool | None = None
+    trusted: bool | None = None
+    revoked: bool | None = None
+    validation_time: AwareDatetime | None = None
+    #: Why it is not valid, in the node's words; ``problem_message`` as data.
+    problem: str | None = None
+    problem_message: dict[str, Any] | None = None
+
+    @property
+    def why(self) -> Message | str | None:
+        """Why it is not valid: a ``Message`` to render in the reader's language, or a sentence."""
+        return reason_of(self.problem_message, self.problem)
+
+
+class PdfSignature(_Model):
+    """One signature in a PDF attachment, as the node checked it."""
+
+    field: str | None = None
+    valid: bool
+    intact: bool | None = None
+    trusted: bool | None = None
+    revoked: bool | None = None
+    signer: str | None = None
+    signing_time: AwareDatetime | None = None
+    timestamped: bool = False
+    problem: str | None = None
+    problem_message: dict[str, Any] | None = None
+
+    @property
+    def why(self) -> Message | str | None:
+        return reason_of(self.problem_message, self.problem)
+
+
+class AttachmentSignatures(_Model):
+    """The signatures of one PDF attachment; without ``content_id`` when the node could not
+    check them (an unreadable PDF, a package too large to check PDFs in): ``problem`` says why."""
+
+    content_id: str | None = None
+    name: str | None = None
+    zip_wrapped: bool = False
+    signed: bool = False
+    valid: bool
+    signatures: list[PdfSignature] = []
+    problem: str | None = None
+    problem_message: dict[str, Any] | None = None
+
+    @property
+    def why(self) -> Message | str | None:
+        return reason_of(self.problem_message, self.problem)
+
+
 class DocumentView(_Model):
-    """A received document: its item, the package as JSON, and its signature reports."""
+    """A received document: its item, its package, the package's signature report, each PDF
+    attachment's signatures, and its timeline. ``package_json`` and the other ``*_json`` are the
+    node's JSON as it came (every key, a newer node's too)."""
 
     item: InboxItem
-    package: dict[str, Any]
-    signature: dict[str, Any]
-    attachment_signatures: list[dict[str, Any]]
+    package: Package
+    signature: SignatureReport
+    attachment_signatures: list[AttachmentSignatures]
     timeline: list[TimelineStep]
+    _json: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _keep_json(cls, data: Any, handler: ModelWrapValidatorHandler[DocumentView]) -> DocumentView:
+        view = handler(data)
+        if isinstance(data, dict):
+            raw = {key: data.get(key) for key in ("package", "signature", "attachment_signatures")}
+            view._json = raw
+        return view
+
+    @property
+    def package_json(self) -> dict[str, Any]:
+        """The package as the node sent it (what ``package`` was before it was typed)."""
+        return self._raw("package", self.package.model_dump(mode="json", by_alias=True))
+
+    @property
+    def signature_json(self) -> dict[str, Any]:
+        return self._raw("signature", self.signature.model_dump(mode="json"))
+
+    @property
+    def attachment_signatures_json(self) -> list[dict[str, Any]]:
+        typed = [found.model_dump(mode="json") for found in self.attachment_signatures]
+        return self._raw("attachment_signatures", typed)
+
+    def _raw(self, key: str, default: _J) -> _J:
+        found = self._json.get(key)
+        return cast("_J", found) if found is not None else default
 
 
 class RecipientState(_Model):
