@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import select
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -55,8 +55,10 @@ class LiveApi:
         return issued.token
 
 
-def live_api(base: Path, *, options: tuple[str, ...] = ()) -> Iterator[LiveApi]:
-    """Start the network (``options`` added to each ``node serve``; stop it after); the APIs'
-    URLs read as the nodes print them."""
-    for net in e2e_network("sqlite", base, options=options):
+def live_api(
+    base: Path, *, options: tuple[str, ...] = (), node_options: Mapping[str, tuple[str, ...]] | None = None
+) -> Iterator[LiveApi]:
+    """Start the network (``options`` added to each ``node serve``, ``node_options`` to one node's;
+    stop it after); the APIs' URLs read as the nodes print them."""
+    for net in e2e_network("sqlite", base, options=options, node_options=node_options):
         yield LiveApi(net, {name: api_url(node) for name, node in net.nodes.items()})

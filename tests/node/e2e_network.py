@@ -18,7 +18,7 @@ import hashlib
 import secrets
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -184,9 +184,15 @@ def _database_urls(backend: str, base: Path) -> Iterator[dict[str, str]]:
                 admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
 
 
-def e2e_network(backend: str, base: Path, *, options: tuple[str, ...] = ()) -> Iterator[E2ENetwork]:
-    """Build the homes, start the three nodes (``options`` added to each ``node serve``), publish
-    their URLs; stop everything after."""
+def e2e_network(
+    backend: str,
+    base: Path,
+    *,
+    options: tuple[str, ...] = (),
+    node_options: Mapping[str, tuple[str, ...]] | None = None,
+) -> Iterator[E2ENetwork]:
+    """Build the homes, start the three nodes (``options`` added to each ``node serve``, then
+    ``node_options`` of that node), publish their URLs; stop everything after."""
     now = datetime.now(UTC)
     signing = [code for codes in AGENCIES.values() for code in codes]
     pki = build_pki(
@@ -202,7 +208,8 @@ def e2e_network(backend: str, base: Path, *, options: tuple[str, ...] = ()) -> I
         network = E2ENetwork(base, pki, key, configuration, homes, nodes)
         for name in AGENCIES:
             (base / name).mkdir()
-            nodes[name] = NodeProcess(name, base / name, configuration, base / f"{name}.log", options=options)
+            own = (*options, *(node_options or {}).get(name, ()))
+            nodes[name] = NodeProcess(name, base / name, configuration, base / f"{name}.log", options=own)
         configuration.write_bytes(_configuration(network, network.version))
         for name, agencies in AGENCIES.items():
             homes[name] = init_home(

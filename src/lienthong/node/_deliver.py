@@ -207,11 +207,13 @@ def check_receipt(
     if peer_pem is not None and certificate_fingerprint(signed.statement.signer) != pem_fingerprint(peer_pem):
         raise ReceiptInvalid(msg("node-receipt-not-from-peer"))
     receipt = signed.receipt
-    if (receipt.message_id, receipt.package_sha256, receipt.recipient) != (
-        entry.message_id,
-        entry.item.package_sha256,
-        entry.deliver_to,
-    ):
+    # A package refused unread (over the peer's limit, never parsed) is named by its digest: the
+    # peer never learnt its message id. The digest still ties the refusal to these very bytes.
+    named = receipt.message_id == entry.message_id or (
+        not receipt.accepted and receipt.message_id == receipt.package_sha256
+    )
+    about = (receipt.package_sha256, receipt.recipient) == (entry.item.package_sha256, entry.deliver_to)
+    if not (named and about):
         raise ReceiptInvalid(msg("node-receipt-not-for-package"))
     return receipt
 
