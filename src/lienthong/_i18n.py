@@ -19,7 +19,7 @@ import functools
 import os
 import string
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -210,7 +210,3 @@ def negotiate(accept_language: str | None, default: Language = "vi") -> Language
 def placeholders(template: str) -> set[str]:
     """The ``{name}`` fields of a catalogue text (for the catalogue's own checks)."""
     return {name for _, name, _, _ in _FORMATTER.parse(template) if name}
-
-
-def all_codes(languages: Iterable[Language] = LANGUAGES) -> set[str]:
-    return {code for lang in languages for code in catalogue(lang)}

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from lienthong._i18n import Language, Message, msg
 from lienthong.client._errors import REFUSALS, ApiRefused, ApiUnavailable, ClientError, TlsUntrusted
 from lienthong.client._models import Event
-from lienthong.net import client_context
+from lienthong.net import client_context, problem_data
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -160,12 +160,7 @@ def refusal(response: httpx.Response) -> ApiRefused:
             status=response.status_code,
             code=f"http-{response.status_code}",
         )
-    message: Message | str = text
-    if isinstance(body.get("message_code"), str):
-        try:
-            message = Message.from_json({"code": body["message_code"], "params": body.get("params") or {}})
-        except ValueError:
-            message = text  # params that are not an object: the sentence is all there is
+    message: Message | str = problem_data(body) or text  # no data: the sentence is all there is
     return kind(message, status=response.status_code, code=code, text=text)
 
 

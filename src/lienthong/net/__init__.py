@@ -10,6 +10,7 @@ from lienthong.net._problems import (
     install_problem_handlers,
     problem,
     problem_answer,
+    problem_data,
     request_language,
     status_of,
 )
@@ -52,6 +53,7 @@ __all__ = [
     "peer_certificate",
     "problem",
     "problem_answer",
+    "problem_data",
     "request_language",
     "same_token",
     "serve_forever",

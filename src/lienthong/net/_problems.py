@@ -30,6 +30,7 @@ __all__ = [
     "install_problem_handlers",
     "problem",
     "problem_answer",
+    "problem_data",
     "request_language",
     "status_of",
 ]
@@ -72,6 +73,17 @@ def problem(
         body["message_code"], body["params"] = data["code"], data["params"]
     answered = {"Content-Language": language, "Vary": "Accept-Language", **(headers or {})}
     return JSONResponse(body, status_code=status, headers=answered)
+
+
+def problem_data(body: object) -> Message | None:
+    """The message a problem body (``problem``) carries as data, ``message_code`` and ``params``;
+    None when it has none (an older server) or they are not a message."""
+    if not isinstance(body, dict) or not isinstance(body.get("message_code"), str):
+        return None
+    try:
+        return Message.from_json({"code": body["message_code"], "params": body.get("params") or {}})
+    except ValueError:
+        return None
 
 
 def problem_answer(

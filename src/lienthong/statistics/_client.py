@@ -18,6 +18,7 @@ import httpx
 
 from lienthong._i18n import Message, catalogue, msg
 from lienthong.errors import message_of
+from lienthong.net import problem_data
 from lienthong.statistics._errors import ReportRejected, StatisticsUnreachable
 from lienthong.statistics._outbox import ReportOutbox
 from lienthong.statistics._signing import CONTENT_TYPE, SignedReport
@@ -36,12 +37,9 @@ def _problem_message(body: object) -> Message | str | None:
     knows (``message_code`` and ``params``), else the text it answered."""
     if not isinstance(body, dict):
         return None
-    code = body.get("message_code")
-    if isinstance(code, str) and code in catalogue("en"):
-        try:
-            return Message.from_json({"code": code, "params": body.get("params") or {}})
-        except ValueError:
-            pass
+    data = problem_data(body)
+    if data is not None and data.code in catalogue("en"):
+        return data
     text = body.get("message")
     return str(text) if text else None
 
