@@ -39,6 +39,7 @@ class Role(enum.StrEnum):
 
     CLERK = "clerk"  # văn thư: registers, refuses, sends
     LEADER = "leader"  # lãnh đạo: assigns, answers recalls
+    OPERATOR = "operator"  # vận hành: the node's operator views (messages, deliveries, keys, users, audit)
     ADMINISTRATOR = "administrator"  # quản trị: may do everything
 
 

@@ -21,6 +21,7 @@ from lienthong.console._throttle import LoginPolicy, LoginThrottle
 from lienthong.console._users import ConsoleUser, Role, UserFile
 from lienthong.edxml import StatusCode
 from lienthong.node import Node
+from lienthong.store import NodeAudit, NodeAuditEntry
 
 PREFIX: Final = "/console"
 
@@ -121,6 +122,22 @@ class Console:
                 _words.LANG_COOKIE, lang, max_age=365 * 86400, secure=True, httponly=True, samesite="lax"
             )
         return response
+
+    def audit(
+        self, request: Request, user: ConsoleUser | None, action: str, target: str = "", **params: str
+    ) -> None:
+        """Record ``action`` (a kebab-case code) by ``user`` (None: someone not logged in, named
+        by ``params``) in the node's audit log. Blocking: routes call it in a worker thread."""
+        entry = NodeAuditEntry(
+            at=self.clock(),
+            actor=user.name if user is not None else "",
+            action=action,
+            target=target,
+            params=params,
+            address=request.client.host if request.client else "",
+        )
+        with NodeAudit.begin(self.node.database) as audit:
+            audit.record(entry)
 
     def refused(self, request: Request, status: int, key: str) -> Response:
         return self.render(request, "refused.html", {"message_key": key}, status=status)

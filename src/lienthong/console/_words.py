@@ -42,6 +42,7 @@ _WORDS: Final[Mapping[str, Message]] = MappingProxyType(
         "role_clerk": msg("console-role-clerk"),
         "role_leader": msg("console-role-leader"),
         "role_administrator": msg("console-role-administrator"),
+        "role_operator": msg("console-role-operator"),
         "received_at": msg("console-received-at"),
         "sender": msg("console-sender"),
         "recipient": msg("console-recipient"),

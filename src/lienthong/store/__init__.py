@@ -43,6 +43,7 @@ from lienthong.store._event_store import EventStore
 from lienthong.store._login_entries import Lockout, LockoutKind, LoginAttempt, LoginOutcome
 from lienthong.store._login_store import LoginStore
 from lienthong.store._migrate import current_revision, head_revision, migrate
+from lienthong.store._node_audit import NodeAudit, NodeAuditEntry
 from lienthong.store._node_entries import (
     DeliveryState,
     Direction,
@@ -106,6 +107,8 @@ __all__ = [
     "LoginOutcome",
     "LoginStore",
     "MigrationFailed",
+    "NodeAudit",
+    "NodeAuditEntry",
     "NodeEntry",
     "NodeHealth",
     "NodeStore",
