@@ -14,6 +14,7 @@ from typing import Any
 
 from lienthong._i18n import Message, msg
 from lienthong.codes import is_valid_code
+from lienthong.console._web import agency_names
 from lienthong.console._words import moment
 from lienthong.edxml import (
     BuildError,
@@ -114,12 +115,12 @@ def compose(node: Node, draft: Draft, *, codes: Sequence[str], at: datetime) -> 
         except LienthongError as exc:
             return Outcome(errors={"files": exc.message})
     try:
-        builder = DocumentBuilder().sender(draft.sender, name=_name(node, draft.sender))
+        builder = DocumentBuilder().sender(draft.sender, name=agency_names(node).get(draft.sender))
         builder = builder.code(draft.number, draft.notation).subject(draft.subject)
         if on is not None:
             builder = builder.promulgation(on=on, place=draft.place or None)
         for code in dict.fromkeys(draft.to):
-            builder = builder.recipient(code, name=_name(node, code))
+            builder = builder.recipient(code, name=agency_names(node).get(code))
         for name, data in files:
             builder = builder.attach(name, data, content_type="application/pdf")
         package = builder.build(at=at)
@@ -128,10 +129,6 @@ def compose(node: Node, draft: Draft, *, codes: Sequence[str], at: datetime) -> 
         return Outcome(errors={"form": exc.message})
     except LienthongError as exc:
         return Outcome(errors={"form": exc.message})
-
-
-def _name(node: Node, code: str) -> str | None:
-    return next((e.name for e in node.configuration.content.agencies if e.code == code and e.name), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, Final
 from urllib.parse import quote
 
@@ -64,6 +65,21 @@ def _templates() -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
+def agency_names(node: Node) -> Mapping[str, str]:
+    """Code → name of every agency in the node's configuration (the registry's names), read
+    once per configuration: pages show names, not bare codes."""
+    configuration = node.configuration
+    cached = _NAMES.get("last")
+    if cached is not None and cached[0] is configuration:
+        return cached[1]
+    names = MappingProxyType({e.code: e.name for e in configuration.content.agencies if e.name})
+    _NAMES["last"] = (configuration, names)
+    return names
+
+
+_NAMES: dict[str, tuple[object, Mapping[str, str]]] = {}
+
+
 @dataclass(frozen=True)
 class Console:
     """The node served, its users, the open sessions, the login throttle and the clock."""
@@ -115,6 +131,8 @@ class Console:
             "path": request.url.path,
             "other_lang": "en" if lang == "vi" else "vi",
             "prefix": PREFIX,
+            "name_of": agency_names(self.node).get,
+            "size": lambda value: _words.size(value, lang),
         }
         response = self.templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
         if request.query_params.get("lang") in {"vi", "en"}:

@@ -136,3 +136,19 @@ def status_label(code: StatusCode | str | None, lang: Lang) -> str:
 
 def moment(value: datetime | None) -> str:
     return "—" if value is None else value.astimezone(VIETNAM_TZ).strftime("%d/%m/%Y %H:%M")
+
+
+def size(value: int | None, lang: Lang = "vi") -> str:
+    """A byte count as people read it: ``850 B``, ``12 KB``, ``1,4 MB`` (a decimal comma in
+    Vietnamese, a point in English)."""
+    if value is None:
+        return "—"
+    if value < 1024:
+        return f"{value} B"
+    amount, unit = value / 1024, "KB"
+    for larger in ("MB", "GB"):
+        if amount < 1024:
+            break
+        amount, unit = amount / 1024, larger
+    text = f"{amount:.0f}" if amount >= 100 else f"{amount:.1f}"
+    return f"{text.replace('.', ',') if lang == 'vi' else text} {unit}"
