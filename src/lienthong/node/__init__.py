@@ -44,6 +44,7 @@ from lienthong.node._in_memory import InMemoryTransport
 from lienthong.node._init import KeyFiles, init_home
 from lienthong.node._intake import Intake, intake_for
 from lienthong.node._node import Node
+from lienthong.node._operations import MAX_REASON, DeliveryNotActionable, give_up_delivery, retry_now
 from lienthong.node._package import PackageSource, Spool, package_source, read_package_file
 from lienthong.node._pdf_signing import is_pdf, not_pdfs, sign_pdfs
 from lienthong.node._peer_app import create_peer_app
@@ -83,6 +84,7 @@ from lienthong.store import (
 )
 
 __all__ = [
+    "MAX_REASON",
     "PACKAGES_PATH",
     "RECEIPT_TYPE",
     "RECIPIENT_HEADER",
@@ -92,6 +94,7 @@ __all__ = [
     "ConfigurationFile",
     "ConfigurationSource",
     "DeliveryError",
+    "DeliveryNotActionable",
     "DeliveryRequest",
     "DeliveryState",
     "Disposition",
@@ -136,6 +139,7 @@ __all__ = [
     "document_trace",
     "export_evidence",
     "figures_of",
+    "give_up_delivery",
     "hop_header",
     "hop_note",
     "init_home",
@@ -152,6 +156,7 @@ __all__ = [
     "recall_states",
     "receive",
     "reported_agencies",
+    "retry_now",
     "settle_failure",
     "settle_receipt",
     "sign_pdfs",

@@ -294,13 +294,22 @@ def _record_failure(
         )
         return Outcome(entry, DeliveryState.QUEUED, reason)
     final = msg("node-delivery-deadline-passed", attempts=entry.attempts, reason=reason)
-    if store.settle(entry.id, token=token, state=DeliveryState.FAILED, last_error=final):
-        store.log(
-            LogKind.DELIVERY_FAILED,
-            at=now,
-            message_id=entry.message_id,
-            document_id=entry.item.document_id,
-            party=entry.item.recipient,
-            note=final,
-        )
+    give_up(store, entry, token, final, now=now)
     return Outcome(entry, DeliveryState.FAILED, final)
+
+
+def give_up(store: NodeStore, entry: OutboxEntry, token: str, reason: Message, *, now: datetime) -> bool:
+    """Settle a claimed row FAILED with ``reason`` and log ``delivery-failed``, whence the
+    sender's software learns it (events API, webhooks): the one way a delivery is given up,
+    at its deadline or by the operator. False, nothing changed, unless ``token`` still holds it."""
+    if not store.settle(entry.id, token=token, state=DeliveryState.FAILED, last_error=reason):
+        return False
+    store.log(
+        LogKind.DELIVERY_FAILED,
+        at=now,
+        message_id=entry.message_id,
+        document_id=entry.item.document_id,
+        party=entry.item.recipient,
+        note=reason,
+    )
+    return True

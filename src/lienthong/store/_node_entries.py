@@ -177,3 +177,39 @@ class LogEntry:
     record: LogRecord
     prev_hash: str
     entry_hash: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageQuery:
+    """What an operator looks for among the messages sent and received here (all optional,
+    combined with AND). ``agency`` matches the sender or the recipient; ``status`` a status
+    code held on the message's document; ``delivery`` an outbox state (outgoing only)."""
+
+    document_id: str | None = None
+    #: A message id or its leading hex digits.
+    message_id: str | None = None
+    agency: str | None = None
+    status: str | None = None
+    delivery: DeliveryState | None = None
+    direction: Direction | None = None
+    #: Stored (sent: accepted; received: stored) at or after ``since``, before ``until``.
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MessageSummary:
+    """One message sent or received here, towards or from one agency, as a search lists it."""
+
+    direction: Direction
+    message_id: str
+    document_id: str
+    kind: PackageKind
+    sender: str
+    recipient: str
+    #: When it was accepted for sending, or stored on receipt.
+    at: datetime
+    #: The outbox state (outgoing) or the disposition (incoming).
+    state: str
+    attempts: int | None = None
+    last_error: Message | str | None = None

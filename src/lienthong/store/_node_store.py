@@ -19,7 +19,22 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, RowMapping, Table, and_, bindparam, func, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    RowMapping,
+    Table,
+    and_,
+    bindparam,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    text,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from lienthong._i18n import Message
@@ -33,6 +48,8 @@ from lienthong.store._node_entries import (
     DocumentLink,
     InboxEntry,
     LogEntry,
+    MessageQuery,
+    MessageSummary,
     OutboxEntry,
     OutboxItem,
     PackageKind,
@@ -578,6 +595,149 @@ class NodeStore:
 
     def log_sequence(self, document_id: str) -> list[int]:
         return _message_log.sequence_numbers(self._session, document_id)
+
+    # -- operator's views ---------------------------------------------------------------------
+
+    def outbox_entry(self, entry_id: int) -> OutboxEntry | None:
+        row = self._execute(select(_OUT).where(_OUT.c.id == entry_id)).mappings().first()
+        return None if row is None else _outbox(row)
+
+    def search_messages(
+        self, query: MessageQuery, *, offset: int, limit: int
+    ) -> tuple[list[MessageSummary], int]:
+        """One page of the messages sent and received here that match ``query``, newest first,
+        and how many match in all (so a page says how many there are: no silent cap)."""
+        found = _message_union(query).subquery("found")
+        total = int(self._execute(select(func.count()).select_from(found)).scalar_one())
+        page = (
+            select(found)
+            .order_by(found.c.at.desc(), found.c.direction, found.c.row_id.desc())
+            .offset(offset)
+            .limit(limit)
+        )
+        return [_summary(row) for row in self._execute(page).mappings()], total
+
+    def troubled_deliveries(self, *, now: datetime, offset: int, limit: int) -> tuple[list[OutboxEntry], int]:
+        """One page of the deliveries that wait or failed, newest first, and how many there are:
+        queued after a failed attempt, sending past their lease, failed, rejected."""
+        troubled = or_(
+            and_(_OUT.c.state == DeliveryState.QUEUED.value, _OUT.c.attempts > 0),
+            and_(_OUT.c.state == DeliveryState.SENDING.value, _OUT.c.lease_until <= now),
+            _OUT.c.state.in_([DeliveryState.FAILED.value, DeliveryState.REJECTED.value]),
+        )
+        total = int(self._execute(select(func.count()).select_from(_OUT).where(troubled)).scalar_one())
+        page = (
+            select(_OUT).where(troubled).order_by(_OUT.c.created_at.desc(), _OUT.c.id.desc()).offset(offset)
+        ).limit(limit)
+        return [_outbox(row) for row in self._execute(page).mappings()], total
+
+    def claim_entry(
+        self, entry_id: int, *, now: datetime, lease: timedelta, token: str
+    ) -> OutboxEntry | None:
+        """Claim one row for ``token`` as ``claim_due`` would (without counting an attempt): only
+        a row no worker holds (QUEUED, or SENDING past its lease); None otherwise. The holder then
+        settles it like any claimed row, so a worker and an operator never both settle it."""
+        claimed = self._execute(
+            update(_OUT)
+            .where(
+                _OUT.c.id == entry_id,
+                or_(
+                    _OUT.c.state == DeliveryState.QUEUED.value,
+                    and_(_OUT.c.state == DeliveryState.SENDING.value, _OUT.c.lease_until <= now),
+                ),
+            )
+            .values(state=DeliveryState.SENDING.value, lease_until=now + lease, claim_token=token)
+            .returning(*_OUT.c)
+        ).mappings()
+        row = claimed.first()
+        return None if row is None else _outbox(row)
+
+    def requeue_failed(self, entry_id: int, *, now: datetime, deadline: datetime) -> OutboxEntry | None:
+        """A FAILED row queued again, due ``now``, given up at ``deadline``; None unless FAILED."""
+        requeued = self._execute(
+            update(_OUT)
+            .where(_OUT.c.id == entry_id, _OUT.c.state == DeliveryState.FAILED.value)
+            .values(state=DeliveryState.QUEUED.value, next_attempt_at=now, deadline=deadline)
+            .returning(*_OUT.c)
+        ).mappings()
+        row = requeued.first()
+        return None if row is None else _outbox(row)
+
+
+def _message_union(query: MessageQuery) -> Any:
+    """The outbox and the inbox as one list of messages, each filtered by ``query``."""
+    parts = []
+    for direction, table, at, state in (
+        (Direction.OUT, _OUT, _OUT.c.created_at, _OUT.c.state),
+        (Direction.IN, _IN, _IN.c.received_at, _IN.c.disposition),
+    ):
+        if query.direction not in (None, direction):
+            continue
+        if query.delivery is not None and direction is Direction.IN:
+            continue
+        out = direction is Direction.OUT
+        selected = select(
+            literal(direction.value).label("direction"),
+            table.c.id.label("row_id"),
+            table.c.message_id,
+            table.c.document_id,
+            table.c.kind,
+            table.c.sender,
+            table.c.recipient,
+            at.label("at"),
+            state.label("state"),
+            (_OUT.c.attempts if out else null()).label("attempts"),
+            (_OUT.c.last_error if out else null()).label("last_error"),
+        )
+        parts.append(selected.where(*_matching(query, table, at)))
+    if not parts:
+        return select(literal(Direction.OUT.value).label("direction")).where(false())
+    return parts[0] if len(parts) == 1 else union_all(*parts)
+
+
+def _matching(query: MessageQuery, table: Table, at: ColumnElement[datetime]) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if query.document_id:
+        conditions.append(table.c.document_id.contains(query.document_id, autoescape=True))
+    if query.message_id:
+        conditions.append(table.c.message_id.startswith(query.message_id.lower(), autoescape=True))
+    if query.agency:
+        conditions.append(or_(table.c.sender == query.agency, table.c.recipient == query.agency))
+    if query.delivery is not None:
+        conditions.append(_OUT.c.state == query.delivery.value)
+    if query.since is not None:
+        conditions.append(at >= query.since)
+    if query.until is not None:
+        conditions.append(at < query.until)
+    if query.status:
+        # A status package names the document it answers by the same DocumentId; the document
+        # is its sender's (a status row's ``sender``) or was answered by this package's sender.
+        conditions.append(
+            select(_STATUSES.c.id)
+            .where(
+                _STATUSES.c.document_id == table.c.document_id,
+                or_(_STATUSES.c.sender == table.c.sender, _STATUSES.c.reporter == table.c.sender),
+                _STATUSES.c.status_code == query.status,
+            )
+            .exists()
+        )
+    return conditions
+
+
+def _summary(row: RowMapping) -> MessageSummary:
+    raw_error = row["last_error"]
+    return MessageSummary(
+        direction=Direction(row["direction"]),
+        message_id=row["message_id"],
+        document_id=row["document_id"],
+        kind=PackageKind(row["kind"]),
+        sender=row["sender"],
+        recipient=row["recipient"],
+        at=row["at"],
+        state=row["state"],
+        attempts=row["attempts"],
+        last_error=None if raw_error is None else load_message(raw_error),
+    )
 
 
 def _outbox(row: RowMapping) -> OutboxEntry:
