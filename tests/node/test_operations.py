@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import random
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from lienthong.api import EventType, event_type
 from lienthong.node import (
     DeliveryNotActionable,
     DeliveryState,
+    Node,
     RetryPolicy,
     deliver_due,
     give_up_delivery,
@@ -34,7 +36,7 @@ def _entry(network: Network, message_id: str) -> OutboxEntry:
     return entry
 
 
-def _waiting(network: Network, number: str) -> tuple[OutboxEntry, object]:
+def _waiting(network: Network, number: str) -> tuple[OutboxEntry, Node]:
     """A delivery that failed once (its peer down) and waits an hour for its next attempt."""
     node = dataclasses.replace(network.sender, retry=PATIENT)
     submission = submit(node, document(number), at=AT)
@@ -98,10 +100,11 @@ def test_final_deliveries_are_refused_both_actions(network: Network) -> None:
     deliver_due(network.sender, network.transport, now=AT, rand=RAND)
     entry = _entry(network, submission.message_id)
     assert entry.state is DeliveryState.DELIVERED
-    for act in (
+    acts: list[Callable[[], OutboxEntry]] = [
         lambda: retry_now(network.sender, entry.id, now=AT),
         lambda: give_up_delivery(network.sender, entry.id, reason="x", now=AT),
-    ):
+    ]
+    for act in acts:
         with pytest.raises(DeliveryNotActionable) as refused:
             act()
         assert refused.value.state is DeliveryState.DELIVERED
@@ -113,10 +116,11 @@ def test_a_delivery_a_worker_holds_is_left_to_it_until_its_lease_ends(network: N
     due = entry.next_attempt_at
     with NodeStore.begin(node.database, write=False, claims=True) as store:
         (claimed,) = store.claim_due(limit=5, now=due, lease=PATIENT.lease, token="worker")
-    for act in (
+    acts: list[Callable[[], OutboxEntry]] = [
         lambda: retry_now(node, entry.id, now=due),
         lambda: give_up_delivery(node, entry.id, reason="x", now=due),
-    ):
+    ]
+    for act in acts:
         with pytest.raises(DeliveryNotActionable) as refused:
             act()
         assert refused.value.state is DeliveryState.SENDING

@@ -12,6 +12,9 @@ from fastapi.staticfiles import StaticFiles
 from lienthong._clock import Clock, utc_now
 from lienthong.console._inbox_pages import inbox_router
 from lienthong.console._login import login_router
+from lienthong.console._operator_deliveries import delivery_router
+from lienthong.console._operator_keys import keys_router
+from lienthong.console._operator_messages import message_router
 from lienthong.console._outbox_pages import outbox_router
 from lienthong.console._throttle import LoginPolicy
 from lienthong.console._users import UserFile
@@ -53,6 +56,9 @@ def create_console(
     app.include_router(login_router(console))
     app.include_router(inbox_router(console))
     app.include_router(outbox_router(console))
+    app.include_router(message_router(console))
+    app.include_router(delivery_router(console))
+    app.include_router(keys_router(console))
     static = StaticFiles(directory=str(resources.files("lienthong.console") / "static"))
     app.mount(f"{PREFIX}/static", static, name="console-static")
 

@@ -90,4 +90,8 @@ def _refusal(store: NodeStore, entry_id: int) -> DeliveryNotActionable:
     entry = _held(store, entry_id)
     if entry.state is DeliveryState.SENDING:
         return DeliveryNotActionable(msg("node-delivery-being-sent"), state=entry.state)
-    return DeliveryNotActionable(msg("node-delivery-final", state=entry.state.value), state=entry.state)
+    if entry.state is DeliveryState.DELIVERED:
+        return DeliveryNotActionable(msg("node-delivery-already-delivered"), state=entry.state)
+    if entry.state is DeliveryState.REJECTED:
+        return DeliveryNotActionable(msg("node-delivery-already-rejected"), state=entry.state)
+    return DeliveryNotActionable(msg("node-delivery-already-failed"), state=entry.state)
