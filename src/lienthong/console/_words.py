@@ -193,6 +193,7 @@ _WORDS: Final[Mapping[str, Message]] = MappingProxyType(
         "op_rev_revoked": msg("console-op-rev-revoked"),
         "op_rev_unknown": msg("console-op-rev-unknown"),
         "op_rev_anchor": msg("console-op-rev-anchor"),
+        "op_note": msg("console-op-note"),
     }
 )
 
