@@ -222,6 +222,8 @@ async def test_waiting_deliveries_show_why_and_are_retried_or_given_up(operators
         assert final.status_code == 409 and "chuyển phát đã đến nơi" in final.text
         unknown = await client.post(f"{OPERATOR}/deliveries/99999/retry", data={"csrf": token})
         assert unknown.status_code == 404
+        garbled = await client.post(f"{OPERATOR}/deliveries/1e9/give-up", data={"csrf": token, "reason": "x"})
+        assert garbled.status_code == 404 and "text/html" in garbled.headers["content-type"]
     assert ("van", "delivery-retried", {"recipient": RECIPIENT, "state": "queued"}) in _actions(operators)
     assert (
         "van",

@@ -67,10 +67,13 @@ def delivery_router(console: Console) -> APIRouter:
             return session
         return await page(request, number=Pager.asked(request))
 
-    async def act(request: Request, entry_id: int, action: str) -> Response:
+    async def act(request: Request, entry: str, action: str) -> Response:
         session = operator_session(console, request)
         if isinstance(session, Response):
             return session
+        if not entry.isdigit() or len(entry) > 18:
+            return console.refused(request, 404, "not_found")
+        entry_id = int(entry)
         posted = await request.form()
         if not session.check_csrf(str(posted.get("csrf", ""))):
             return console.refused(request, 403, "stale_form")
@@ -78,9 +81,9 @@ def delivery_router(console: Console) -> APIRouter:
         now = console.clock()
         try:
             if action == "retry":
-                entry = await run_in_threadpool(lambda: retry_now(console.node, entry_id, now=now))
+                done = await run_in_threadpool(lambda: retry_now(console.node, entry_id, now=now))
             else:
-                entry = await run_in_threadpool(
+                done = await run_in_threadpool(
                     lambda: give_up_delivery(console.node, entry_id, reason=reason, now=now)
                 )
         except DeliveryNotActionable as exc:
@@ -89,26 +92,26 @@ def delivery_router(console: Console) -> APIRouter:
             return await page(
                 request, number=1, errors={entry_id: exc.message}, reasons={entry_id: reason}, status=status
             )
-        params = {"recipient": entry.item.recipient, "state": entry.state.value}
+        params = {"recipient": done.item.recipient, "state": done.state.value}
         if action == "retry":
             await run_in_threadpool(
-                console.audit, request, session.principal, "delivery-retried", entry.message_id, **params
+                console.audit, request, session.principal, "delivery-retried", done.message_id, **params
             )
         else:
             params["reason"] = " ".join(reason.split())
             await run_in_threadpool(
-                console.audit, request, session.principal, "delivery-given-up", entry.message_id, **params
+                console.audit, request, session.principal, "delivery-given-up", done.message_id, **params
             )
         target = back_to(str(posted.get("back", "")), _PAGE)
         joiner = "&" if "?" in target else "?"
         return RedirectResponse(f"{target}{joiner}done={action}", status_code=303)
 
     @router.post(f"{_PAGE}/{{entry_id}}/retry", response_class=HTMLResponse)
-    async def retry(request: Request, entry_id: int) -> Response:
+    async def retry(request: Request, entry_id: str) -> Response:
         return await act(request, entry_id, "retry")
 
     @router.post(f"{_PAGE}/{{entry_id}}/give-up", response_class=HTMLResponse)
-    async def give_up(request: Request, entry_id: int) -> Response:
+    async def give_up(request: Request, entry_id: str) -> Response:
         return await act(request, entry_id, "give-up")
 
     return router
