@@ -210,6 +210,8 @@ async def test_waiting_deliveries_show_why_and_are_retried_or_given_up(operators
             },
         )
         assert gave_up.headers["location"] == f"{OPERATOR}/messages/{other.message_id}?done=give-up"
+        told = await client.get(gave_up.headers["location"] + "&lang=vi")
+        assert "Đã dừng chuyển phát" in told.text and "người vận hành đã dừng gửi" in told.text
         (failed,) = [e for e in _outbox(operators) if e.id == other.id]
         assert failed.state is DeliveryState.FAILED
         listed = await client.get(f"{OPERATOR}/deliveries?lang=vi")

@@ -165,6 +165,7 @@ def message_router(console: Console) -> APIRouter:
             "errors": {},
             "reasons": {},
             "max_reason": MAX_REASON,
+            "done": request.query_params.get("done", ""),
         }
         return console.render(request, "operator_history.html", context)
 
