@@ -10,11 +10,13 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from lienthong._clock import Clock, utc_now
+from lienthong.console._audit_pages import audit_router
 from lienthong.console._inbox_pages import inbox_router
 from lienthong.console._login import login_router
 from lienthong.console._outbox_pages import outbox_router
 from lienthong.console._throttle import LoginPolicy
 from lienthong.console._users import UserFile
+from lienthong.console._users_pages import users_router
 from lienthong.console._web import PREFIX, Console
 from lienthong.net import BodyGuard, BodyRule, KiB, SecurityHeaders
 from lienthong.node import Node
@@ -53,6 +55,8 @@ def create_console(
     app.include_router(login_router(console))
     app.include_router(inbox_router(console))
     app.include_router(outbox_router(console))
+    app.include_router(users_router(console))
+    app.include_router(audit_router(console))
     static = StaticFiles(directory=str(resources.files("lienthong.console") / "static"))
     app.mount(f"{PREFIX}/static", static, name="console-static")
 
