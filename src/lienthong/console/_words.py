@@ -165,6 +165,7 @@ _WORDS: Final[Mapping[str, Message]] = MappingProxyType(
         "outcome_success": msg("console-outcome-success"),
         "outcome_failure": msg("console-outcome-failure"),
         "outcome_locked": msg("console-outcome-locked"),
+        "user_saved": msg("console-user-saved"),
     }
 )
 
