@@ -11,16 +11,24 @@ import subprocess
 import sys
 from pathlib import Path
 
+from typer.testing import CliRunner, Result
+
+from lienthong.cli._console import app
 from lienthong.console import UserFile
 from lienthong.store import NodeAudit, open_database
 
 G22 = "000.00.00.G22"
 
 
-def _lienthong(*args: str, password: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LIENTHONG_LANG": "en"}
-    if password is not None:
-        env["LIENTHONG_CONSOLE_PASSWORD"] = password
+def _users(*args: str, password: str | None = None) -> Result:
+    """The command in this process (its output and exit code, as typed at a terminal)."""
+    env = {"LIENTHONG_CONSOLE_PASSWORD": password} if password is not None else {}
+    return CliRunner().invoke(app, list(args), env=env)
+
+
+def _lienthong(*args: str, password: str) -> subprocess.CompletedProcess[str]:
+    """The whole command line in its own process: how its errors read."""
+    env = {**os.environ, "LIENTHONG_LANG": "en", "LIENTHONG_CONSOLE_PASSWORD": password}
     command = [sys.executable, "-m", "lienthong.cli", "node", "users", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False, env=env)
 
@@ -42,23 +50,23 @@ def _home(tmp_path: Path) -> Path:
 def test_every_change_is_audited_as_the_system_user(tmp_path: Path) -> None:
     home = _home(tmp_path)
     where = ("--home", str(home))
-    added = _lienthong(
+    added = _users(
         "add", "lan", *where, "--role", "clerk", "--codes", G22, "--full-name", "Nguyễn Thị Lan",
         password="mật-khẩu-thử-1",
     )  # fmt: skip
-    assert added.returncode == 0, added.stderr
-    assert added.stdout == f"lan\tclerk\t{G22}\tenabled\tNguyễn Thị Lan\t\n"
-    assert _lienthong("disable", "lan", *where).stdout.split("\t")[3] == "disabled"
+    assert added.exit_code == 0, added.output
+    assert added.output == f"lan\tclerk\t{G22}\tenabled\tNguyễn Thị Lan\t\n"
+    assert _users("disable", "lan", *where).output.split("\t")[3] == "disabled"
     users = UserFile.in_home(home)
     assert users.authenticate("lan", "mật-khẩu-thử-1").disabled  # type: ignore[union-attr]
-    assert _lienthong("enable", "lan", *where).returncode == 0
-    assert _lienthong("reset", "lan", *where, password="mật-khẩu-mới-2").returncode == 0
+    assert _users("enable", "lan", *where).exit_code == 0
+    assert _users("reset", "lan", *where, password="mật-khẩu-mới-2").exit_code == 0
     assert users.authenticate("lan", "mật-khẩu-thử-1") is None
     assert not users.authenticate("lan", "mật-khẩu-mới-2").disabled  # type: ignore[union-attr]
-    assert _lienthong("remove", "lan", *where).returncode == 0
+    assert _users("remove", "lan", *where).exit_code == 0
 
-    unknown = _lienthong("disable", "minh", *where)
-    assert unknown.returncode == 1 and unknown.stderr == "no user minh\n"
+    unknown = _users("disable", "minh", *where)
+    assert unknown.exit_code == 1 and "minh" in unknown.output
 
     database = open_database(f"sqlite:///{home / 'node.db'}")
     try:

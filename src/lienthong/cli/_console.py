@@ -1,27 +1,21 @@
 """`lienthong node users …`: the agency console's local users (``HOME/console-users.json``).
 Thin wrappers: the logic is in ``lienthong.console``.
 
-Every change is an entry of the node's audit log, by ``cli:<system user>``, as a change made in
-the console is by its user. The node's database is opened before the file is touched: when it
-cannot be, the command says so in one line and changes nothing (no unaudited change).
+Every change is an entry of the node's audit log, by ``cli:<system user>`` (``_audit``), as a
+change made in the console is by its user; without the node's database, nothing changes.
 """
 
 from __future__ import annotations
 
-import contextlib
-import getpass
-from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from lienthong._i18n import say
+from lienthong.cli._audit import audited, record
 from lienthong.cli._help import Typer
 from lienthong.console import ConsoleUser, Role, UserError, UserFile
-from lienthong.node import NodeHome
-from lienthong.store import Database, NodeAudit, NodeAuditEntry, migrate
 
 app = Typer(help=say("help-console"), no_args_is_help=True)
 
@@ -37,29 +31,6 @@ _Password = Annotated[
         help=say("help-console-password"),
     ),
 ]
-
-
-def _actor() -> str:
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):  # no name for this uid (a container)
-        return "cli:?"
-
-
-@contextlib.contextmanager
-def _audited(home: Path) -> Iterator[Database]:
-    """The node's database, open (and up to date) before anything changes."""
-    database = NodeHome.load(home).open_database()
-    try:
-        migrate(database)
-        yield database
-    finally:
-        database.close()
-
-
-def _record(database: Database, action: str, target: str, **params: str) -> None:
-    with NodeAudit.begin(database) as audit:
-        audit.record(NodeAuditEntry(datetime.now(UTC), _actor(), action, target, params))
 
 
 def _fail(exc: UserError) -> typer.Exit:
@@ -89,12 +60,12 @@ def add(
 ) -> None:
     """Add a user (or reset their password, role, codes)."""
     users = UserFile.in_home(home)
-    with _audited(home) as database:
+    with audited(home) as database:
         try:
             user = users.add(name, password, roles=role, codes=codes, full_name=full_name, position=position)
         except UserError as exc:
             raise _fail(exc) from exc
-        _record(database, "user-added", user.name, roles=_roles(user), codes=" ".join(user.codes))
+        record(database, "user-added", user.name, roles=_roles(user), codes=" ".join(user.codes))
     typer.echo(_line(user))
 
 
@@ -109,7 +80,7 @@ def _change(
     home: Path, name: str, action: str, *, disabled: bool | None = None, password: str | None = None
 ) -> None:
     users = UserFile.in_home(home)
-    with _audited(home) as database:
+    with audited(home) as database:
         if users.user(name) is None:
             typer.echo(say("cli-console-user-unknown", name=name), err=True)
             raise typer.Exit(1)
@@ -117,7 +88,7 @@ def _change(
             user = users.change(name, disabled=disabled, password=password)
         except UserError as exc:
             raise _fail(exc) from exc
-        _record(database, action, user.name)
+        record(database, action, user.name)
     typer.echo(_line(user))
 
 
@@ -142,8 +113,8 @@ def reset(name: str, home: _Home, password: _Password) -> None:
 @app.command("remove", help=say("help-console-remove"))
 def remove(name: str, home: _Home) -> None:
     """Remove a user (their open sessions end at once)."""
-    with _audited(home) as database:
+    with audited(home) as database:
         if not UserFile.in_home(home).remove(name):
             typer.echo(say("cli-console-user-unknown", name=name), err=True)
             raise typer.Exit(1)
-        _record(database, "user-removed", name)
+        record(database, "user-removed", name)
