@@ -17,7 +17,7 @@ import pytest
 from console.console_support import PASSWORD, Consoles, consoles, csrf_of
 from lienthong.console import Role, UserFile
 from lienthong.edxml import VIETNAM_TZ
-from lienthong.store import NodeAudit, NodeAuditEntry
+from lienthong.store import Lockout, LockoutKind, LoginStore, NodeAudit, NodeAuditEntry
 from node.node_network import AT, RECIPIENT
 
 __all__ = ["consoles"]  # the fixture, imported for pytest
@@ -194,3 +194,26 @@ async def test_filters_pages_and_exports_keep_to_the_same_entries(
         len(whole) == 120 and whole[0]["target"] == "doc-119" and whole[0]["params"] == {"ghi_chú": "số 119"}
     )
     assert (await op.get(f"{AUDIT}.json", params={"until": "bad"})).status_code == 422
+
+
+async def test_an_address_locked_out_is_listed_and_an_administrator_unlocks_it(
+    consoles: Consoles, users: UserFile
+) -> None:
+    with LoginStore.begin(consoles.network.receiver.database) as store:
+        store.lock(
+            Lockout(LockoutKind.ADDRESS, "10.0.0.9", AT, AT + timedelta(minutes=15), "khach", "10.0.0.9")
+        )
+    op = await consoles.login(consoles.receiver_app, "op")
+    listed = (await op.get(USERS)).text
+    assert (
+        "Địa chỉ đang bị khóa đăng nhập" in listed
+        and "10.0.0.9" in listed
+        and "unlock-address-1" not in listed
+    )
+
+    admin = await consoles.login(consoles.receiver_app, "admin")
+    assert (await _post(admin, "unlock-address", address="10.0.0.9")).status_code == 303
+    assert "10.0.0.9" not in (await op.get(USERS)).text
+    assert ("admin", "address-unlocked", "10.0.0.9") in _actions(consoles)
+    log = (await op.get(AUDIT, params={"target": "10.0.0.9"})).text
+    assert "Mở khóa đăng nhập cho địa chỉ (khóa đến" in log

@@ -62,6 +62,7 @@ _TEXTS: Final[Mapping[str, Callable[[_Facts], Message]]] = {
     "user-password-reset": lambda _: msg("console-audit-user-password-reset"),
     "user-removed": lambda _: msg("console-audit-user-removed"),
     "user-unlocked": lambda f: msg("console-audit-user-unlocked", until=f.when("until")),
+    "address-unlocked": lambda f: msg("console-audit-address-unlocked", until=f.when("until")),
     "api-client-added": lambda f: msg(
         "console-audit-api-client-added", codes=f("codes"), vxp=f("vxp"), webhook=f("webhook")
     ),

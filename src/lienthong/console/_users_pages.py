@@ -1,9 +1,10 @@
 """Người dùng: the console's users for the node's operators, with their lockouts and last logins.
 
-Operators see the list; only administrators change it (add, change, disable or enable, reset a
-password, unlock, remove): whoever manages users can make themselves anything, so that stays
-with the role that may already do everything. Every change is one entry of the audit log. An
-administrator cannot disable or remove themselves (the console would be left without them).
+Operators see the list, and the client addresses locked out now; only administrators change
+them (add, change, disable or enable, reset a password, unlock a user or an address, remove):
+whoever manages users can make themselves anything, so that stays with the role that may already
+do everything. Every change is one entry of the audit log. An administrator cannot disable or
+remove themselves (the console would be left without them).
 """
 
 from __future__ import annotations
@@ -21,12 +22,12 @@ from lienthong._i18n import msg
 from lienthong.console._audit_pages import VIEW_ROLES
 from lienthong.console._users import ConsoleUser, Role, UserError
 from lienthong.console._web import PREFIX, Console, may
-from lienthong.store import LockoutKind, LoginStore
+from lienthong.store import LockoutKind, LoginStore, NodeAudit, NodeAuditEntry
 
 USERS: Final = f"{PREFIX}/operator/users"
 #: Who may change users: administrators only (``has`` lets them do everything).
 MANAGE_ROLES: Final[frozenset[Role]] = frozenset()
-_ACTIONS: Final = ("add", "change", "disable", "enable", "password", "unlock", "remove")
+_ACTIONS: Final = ("add", "change", "disable", "enable", "password", "unlock", "unlock-address", "remove")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +51,19 @@ def _codes(posted: FormData) -> list[str]:
 def users_router(console: Console) -> APIRouter:
     router = APIRouter(include_in_schema=False)
 
-    def rows() -> list[UserRow]:
-        now = console.clock()
+    def rows() -> tuple[list[UserRow], dict[str, datetime]]:
+        """Each user with their lockout and last login; the addresses locked out now."""
         with LoginStore.begin(console.node.database) as store:
             last = store.last_logins()
-            locked: dict[str, datetime] = {}
-            for lockout in reversed(store.lockouts(now=now, limit=1000)):
-                if lockout.kind is LockoutKind.USER:
-                    locked[lockout.subject] = max(
-                        lockout.ends_at, locked.get(lockout.subject, lockout.ends_at)
-                    )
-        return [UserRow(u, locked.get(u.name), last.get(u.name)) for u in console.users.users()]
+            lockouts = store.lockouts(now=console.clock(), limit=1000)
+        locked: dict[LockoutKind, dict[str, datetime]] = {kind: {} for kind in LockoutKind}
+        for lockout in lockouts:
+            mine = locked[lockout.kind]
+            mine[lockout.subject] = max(lockout.ends_at, mine.get(lockout.subject, lockout.ends_at))
+        users = [
+            UserRow(u, locked[LockoutKind.USER].get(u.name), last.get(u.name)) for u in console.users.users()
+        ]
+        return users, locked[LockoutKind.ADDRESS]
 
     async def page(
         request: Request,
@@ -69,8 +72,10 @@ def users_router(console: Console) -> APIRouter:
         values: dict[str, str] | None = None,
         status: int = 200,
     ) -> Response:
+        users, addresses = await run_in_threadpool(rows)
         context = {
-            "rows": await run_in_threadpool(rows),
+            "rows": users,
+            "addresses": sorted(addresses.items()),
             "roles": list(Role),
             "errors": errors or {},
             "values": values or {},
@@ -139,6 +144,9 @@ def _apply(
             request, me, "user-added", added.name, roles=_words_of(added), codes=" ".join(added.codes)
         )
         return True
+    if action == "unlock-address":
+        _unlock(console, request, me, LockoutKind.ADDRESS, str(posted.get("address", "")).strip()[:64])
+        return True
     if users.user(name) is None:
         return False
     if action == "change":
@@ -155,14 +163,24 @@ def _apply(
         users.change(name, password=str(posted.get("password", "")), at=now)
         console.audit(request, me, "user-password-reset", name)
     elif action == "unlock":
-        with LoginStore.begin(console.node.database) as store:
-            until = store.unlock(LockoutKind.USER, name, now=now)
-        if until is not None:  # else it ended by itself meanwhile: nothing was done
-            console.audit(request, me, "user-unlocked", name, until=until.isoformat())
+        _unlock(console, request, me, LockoutKind.USER, name)
     else:
         users.remove(name)
         console.audit(request, me, "user-removed", name)
     return True
+
+
+def _unlock(console: Console, request: Request, me: ConsoleUser, kind: LockoutKind, subject: str) -> None:
+    """End the lockout of a user name or an address, and audit it in the same transaction. A
+    lockout that ended by itself meanwhile leaves nothing to do and nothing to audit."""
+    now = console.clock()
+    with console.node.database.transaction() as session:
+        until = LoginStore(session).unlock(kind, subject, now=now)
+        if until is not None:
+            action = "user-unlocked" if kind is LockoutKind.USER else "address-unlocked"
+            address = request.client.host if request.client else ""
+            entry = NodeAuditEntry(now, me.name, action, subject, {"until": until.isoformat()}, address)
+            NodeAudit(session).record(entry)
 
 
 def _words_of(user: ConsoleUser) -> str:

@@ -166,6 +166,7 @@ _WORDS: Final[Mapping[str, Message]] = MappingProxyType(
         "outcome_failure": msg("console-outcome-failure"),
         "outcome_locked": msg("console-outcome-locked"),
         "user_saved": msg("console-user-saved"),
+        "locked_addresses": msg("console-locked-addresses"),
     }
 )
 
