@@ -140,6 +140,10 @@ async def test_a_lockout_is_in_the_audit_log_and_on_the_users_page_until_unlocke
     log = await op.get(AUDIT, params={"action": "login-locked-out"})
     assert "Khóa đăng nhập tên người dùng sau nhiều lần sai mật khẩu" in log.text
     assert "(chưa đăng nhập)" in log.text
+    exported = (await op.get(f"{AUDIT}.csv", params={"action": "login-locked-out"})).content.decode(
+        "utf-8-sig"
+    )
+    assert "Khóa đăng nhập tên người dùng sau nhiều lần sai mật khẩu" in exported
     logins = await op.get(AUDIT, params={"tab": "logins", "user": "lan"})
     rows = logins.text.split('id="logins"')[1]
     assert rows.count("Thất bại") == 5 and "<td>op</td>" not in rows
@@ -189,9 +193,14 @@ async def test_filters_pages_and_exports_keep_to_the_same_entries(
     rows = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
     assert len(rows) == 60 and {r["actor"] for r in rows} == {"lan"}
     assert json.loads(rows[0]["params"]) == {"ghi_chú": "số 119"}
+    with NodeAudit.begin(consoles.network.receiver.database) as audit:
+        audit.record(NodeAuditEntry(AT, "", "login-locked-out", '=HYPERLINK("http://x")', {}, "10.0.0.9"))
+    tricked = await op.get(f"{AUDIT}.csv", params={"action": "login-locked-out"})
+    cells = list(csv.DictReader(io.StringIO(tricked.content.decode("utf-8-sig"))))
+    assert [row["target"] for row in cells] == ['\'=HYPERLINK("http://x")'], "not a formula in Excel"
     whole = json.loads((await op.get(f"{AUDIT}.json", params={"lang": "en"})).content)
     assert (
-        len(whole) == 120 and whole[0]["target"] == "doc-119" and whole[0]["params"] == {"ghi_chú": "số 119"}
+        len(whole) == 121 and whole[1]["target"] == "doc-119" and whole[1]["params"] == {"ghi_chú": "số 119"}
     )
     assert (await op.get(f"{AUDIT}.json", params={"until": "bad"})).status_code == 422
 

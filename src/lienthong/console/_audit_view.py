@@ -176,8 +176,18 @@ def as_record(entry: NodeAuditEntry, lang: _words.Lang) -> dict[str, object]:
     }
 
 
+#: What a spreadsheet takes for the start of a formula: a user name typed at the login form
+#: must not become one in the operator's Excel (OWASP's CSV injection).
+_FORMULA: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    return f"'{value}" if isinstance(value, str) and value.startswith(_FORMULA) else value
+
+
 def csv_lines(entries: Iterator[NodeAuditEntry], lang: _words.Lang) -> Iterator[str]:
-    """The CSV export: a UTF-8 byte-order mark first, so Excel reads Vietnamese, then a header."""
+    """The CSV export: a UTF-8 byte-order mark first, so Excel reads Vietnamese, then a header;
+    a text a spreadsheet would take for a formula is quoted with ``'``."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -191,7 +201,7 @@ def csv_lines(entries: Iterator[NodeAuditEntry], lang: _words.Lang) -> Iterator[
     for entry in entries:
         record = as_record(entry, lang)
         record["params"] = json.dumps(record["params"], ensure_ascii=False, sort_keys=True)
-        yield line([record[name] for name in _COLUMNS])
+        yield line([_cell(record[name]) for name in _COLUMNS])
 
 
 def json_chunks(entries: Iterator[NodeAuditEntry], lang: _words.Lang) -> Iterator[str]:
