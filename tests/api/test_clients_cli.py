@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 
 from lienthong.api import RequestInvalid
 from lienthong.cli._node_clients import app
+from lienthong.store import NodeAudit, open_database
 
 
 def test_add_list_remove(tmp_path: Path) -> None:
@@ -28,6 +30,19 @@ def test_add_list_remove(tmp_path: Path) -> None:
     assert "qlvb\trest" in listed.output and "vxp1\tvxp\tsys1" in listed.output
     assert runner.invoke(app, ["remove", "qlvb", "--home", str(tmp_path)]).exit_code == 0
     assert runner.invoke(app, ["remove", "qlvb", "--home", str(tmp_path)]).exit_code == 1
+    # each change of the node's clients is in its audit log, by the system user who ran it
+    database = open_database(f"sqlite:///{tmp_path / 'node.db'}")
+    try:
+        with NodeAudit.begin(database) as audit:
+            entries = [(e.actor, e.action, e.target) for e in reversed(audit.entries())]
+    finally:
+        database.close()
+    who = f"cli:{getpass.getuser()}"
+    assert entries == [
+        (who, "api-client-added", "qlvb"),
+        (who, "api-client-added", "vxp1"),
+        (who, "api-client-removed", "qlvb"),
+    ]
 
 
 def test_add_with_webhook(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ nghe-an  serves H41: "hoa" (clerk) sends from H41
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from fastapi import FastAPI
 
 from lienthong.console import Role, UserFile, create_console
 from lienthong.edxml import DocumentBuilder, write_package
-from lienthong.node import deliver_due, submit
+from lienthong.node import Node, deliver_due, submit
 from lienthong.trust import sign_pdf
 from node.node_network import AT, RECIPIENT, SENDER, Network
 from trust.trust_pdf import minimal_pdf
@@ -56,6 +57,16 @@ def send_signed_document(network: Network, number: str = "12") -> str:
     submission = submit(network.sender, write_package(package), at=AT)
     deliver(network)
     return f"{submission.message_id}-{RECIPIENT}"
+
+
+def node_home(home: Path, node: Node) -> Path:
+    """Make ``home`` a node home (a node.json) whose database is ``node``'s: what the users
+    commands need to audit their changes there. Keys are named, never read."""
+    url = node.database.engine.url.render_as_string(hide_password=False)
+    settings = {"name": node.name, "database": url, "key": "tls.key.pem", "certificate": "tls.pem"}
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "node.json").write_text(json.dumps(settings), encoding="utf-8")
+    return home
 
 
 def users_at(home: Path) -> UserFile:

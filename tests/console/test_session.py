@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from console.console_support import Consoles, consoles
+from console.console_support import Consoles, consoles, node_home
 from lienthong.console import Role, UserFile
 from node.node_network import RECIPIENT
 
@@ -32,6 +32,7 @@ async def test_a_user_removed_by_the_cli_is_logged_out_at_the_next_request(
     minh = await consoles.login(consoles.receiver_app, "minh")
     assert (await lan.get("/console/inbox")).status_code == 200
 
+    node_home(tmp_path / "home", consoles.network.receiver)  # the command audits its change there
     done = _lienthong("node", "users", "remove", "lan", "--home", str(tmp_path / "home"))
     assert done.returncode == 0, done.stderr
 

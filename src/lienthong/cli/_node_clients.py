@@ -1,5 +1,6 @@
 """`lienthong node clients …`: credentials of the document-management software calling a node.
-Thin wrappers: the logic is in ``lienthong.api``."""
+Thin wrappers: the logic is in ``lienthong.api``. Adding and removing one are entries of the
+node's audit log (``_audit``)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ import typer
 
 from lienthong._i18n import say
 from lienthong.api import add_client, check_webhook_url, register_webhook, remove_client
+from lienthong.cli._audit import audited, record
 from lienthong.cli._help import Typer
 from lienthong.node import NodeHome
-from lienthong.store import ApiStore, migrate
+from lienthong.store import ApiStore
 
 app = Typer(help=say("help-node-clients"), no_args_is_help=True)
 
@@ -38,20 +40,18 @@ def add(
     webhook: Annotated[str | None, typer.Option("--webhook", help=say("help-node-clients-webhook"))] = None,
 ) -> None:
     """Create an application and print its access token (or systemid and secret) — shown once only."""
-    database = NodeHome.load(home).open_database()
     hook = None
-    try:
-        migrate(database)
+    with audited(home) as database:
         if webhook is not None:
             # The operator registers it: any address is theirs to choose (``serve`` decides delivery).
             check_webhook_url(webhook, allow_private=True)  # refused before anything is created
         issued = add_client(
             database, name, codes=codes, at=datetime.now(UTC), vxp_systemid=vxp, vxp_timezone=vxp_timezone
         )
+        params = {"codes": " ".join(issued.codes), "vxp": issued.systemid or "", "webhook": webhook or ""}
+        record(database, "api-client-added", name, **params)  # before the webhook: it exists now
         if webhook is not None:
             hook = register_webhook(database, name, webhook, at=datetime.now(UTC), allow_private=True)
-    finally:
-        database.close()
     if issued.token is not None:
         typer.echo(f"token: {issued.token}")
     else:
@@ -81,11 +81,10 @@ def list_clients(home: _Home) -> None:
 @app.command("remove", help=say("help-node-clients-remove"))
 def remove(name: str, home: _Home) -> None:
     """Remove an application (a running node refuses its access token within 5 seconds)."""
-    database = NodeHome.load(home).open_database()
-    try:
+    with audited(home) as database:
         removed = remove_client(database, name)
-    finally:
-        database.close()
+        if removed:
+            record(database, "api-client-removed", name)
     if not removed:
         typer.echo(say("cli-clients-unknown", name=name), err=True)
         raise typer.Exit(1)

@@ -11,7 +11,9 @@ administrators may do everything.
 Wrong passwords are throttled per user name and per client address (``LoginPolicy``; by
 default 5 for a name or 20 from an address within 15 minutes lock it for 15 minutes, doubling
 on each repeat within a day, up to a day), counted and audited in the node's database. A
-session ends at its next request once its user is removed or given a new password or roles.
+session ends at its next request once its user is removed, disabled or given a new password or
+roles. Operators read the users (with their lockouts) and the node's audit log under
+``/console/operator/``; administrators change the users there, every change audited.
 """
 
 from lienthong.console._app import create_console

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from lienthong._clock import Clock, utc_now
+from lienthong.console._audit_pages import audit_router
 from lienthong.console._inbox_pages import inbox_router
 from lienthong.console._login import login_router
 from lienthong.console._operator_deliveries import delivery_router
@@ -18,6 +19,7 @@ from lienthong.console._operator_messages import message_router
 from lienthong.console._outbox_pages import outbox_router
 from lienthong.console._throttle import LoginPolicy
 from lienthong.console._users import UserFile
+from lienthong.console._users_pages import users_router
 from lienthong.console._web import PREFIX, Console
 from lienthong.net import BodyGuard, BodyRule, KiB, SecurityHeaders
 from lienthong.node import Node
@@ -59,6 +61,8 @@ def create_console(
     app.include_router(message_router(console))
     app.include_router(delivery_router(console))
     app.include_router(keys_router(console))
+    app.include_router(users_router(console))
+    app.include_router(audit_router(console))
     static = StaticFiles(directory=str(resources.files("lienthong.console") / "static"))
     app.mount(f"{PREFIX}/static", static, name="console-static")
 

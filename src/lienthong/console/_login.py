@@ -2,7 +2,9 @@
 
 Wrong passwords are throttled (``_throttle``): a locked user name or client address gets the
 form back with HTTP 429, ``Retry-After`` and the minutes to wait, and its password is not
-looked at, so even the right one is refused until the lockout ends.
+looked at, so even the right one is refused until the lockout ends. A disabled user is told so
+only after giving their right password (a guesser learns nothing), and the attempt counts as a
+failure: it opens no session.
 """
 
 from __future__ import annotations
@@ -74,6 +76,9 @@ def login_router(console: Console) -> APIRouter:
             if locked is not None:
                 return locked_out(request, name, locked)
             return form(request, {"password": t["bad_login"]}, name, status=422)
+        if user.disabled:
+            await run_in_threadpool(console.throttle.failed, name, address)
+            return form(request, {"user": t["user_disabled"]}, name, status=403)
         await run_in_threadpool(console.throttle.succeeded, name, address)
         identifier, _session = console.sessions.open(user)
         response = RedirectResponse(_next(str(posted.get("next", ""))), status_code=303)

@@ -2,7 +2,9 @@
 
 Counted in the node's database (``LoginStore``), so it holds across the node processes sharing it
 and across restarts. A locked name or address is refused before its password is looked at: a
-refusal costs a query, not a scrypt. Every attempt and every lockout is kept as the audit.
+refusal costs a query, not a scrypt. Every attempt and every lockout is kept; a lockout is also
+an entry of the node's audit log (``login-locked-out``), written in the transaction that records
+it, so the log never shows a lockout that did not happen nor misses one that did.
 """
 
 from __future__ import annotations
@@ -14,7 +16,19 @@ from typing import Any
 
 from lienthong._i18n import msg
 from lienthong.errors import LienthongError
-from lienthong.store import Database, Lockout, LockoutKind, LoginAttempt, LoginOutcome, LoginStore
+from lienthong.store import (
+    Database,
+    Lockout,
+    LockoutKind,
+    LoginAttempt,
+    LoginOutcome,
+    LoginStore,
+    NodeAudit,
+    NodeAuditEntry,
+)
+
+#: The audit log's action for a lockout; its target is the user name tried.
+LOCKED_OUT = "login-locked-out"
 
 
 class LoginSettingsError(LienthongError):
@@ -101,7 +115,8 @@ class LoginThrottle:
     def failed(self, user: str, address: str) -> datetime | None:
         """Count a wrong password; when it locks the user or the address, when that ends."""
         now = self._clock()
-        with LoginStore.begin(self._database()) as store:
+        with self._database().transaction() as session:
+            store, audit = LoginStore(session), NodeAudit(session)
             store.record(LoginAttempt(now, user, address, LoginOutcome.FAILURE))
             ends = []
             for kind, subject, limit in (
@@ -116,6 +131,8 @@ class LoginThrottle:
                 after = store.last_success(subject) if kind is LockoutKind.USER else 0
                 if store.failures(kind, subject, since=since, after=after) >= limit:
                     ends.append(self._lock(store, kind, subject, user, address, now))
+                    params = {"kind": kind.value, "address": address, "until": ends[-1].isoformat()}
+                    audit.record(NodeAuditEntry(now, "", LOCKED_OUT, user, params, address))
         return max(ends, default=None)
 
     def succeeded(self, user: str, address: str) -> None:

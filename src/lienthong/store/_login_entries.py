@@ -25,6 +25,8 @@ class LoginAttempt:
     user: str
     address: str
     outcome: LoginOutcome
+    #: Its number once stored (0 before): attempts page back by it.
+    id: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,8 +1,10 @@
 """``LoginStore``: the console's login attempts and lockouts, in the node's database.
 
 Kept in the database, not in memory, so every node process sharing it sees the same counts and
-lockouts, and a restart forgives nothing. Both tables are append-only: concurrent attempts only
-ever insert, and counts are queries over a time range (indexed by name or address, then time).
+lockouts, and a restart forgives nothing. Attempts are append-only: concurrent attempts only ever
+insert, and counts are queries over a time range (indexed by name or address, then time). A
+lockout row is never deleted; an operator's unlock only moves its end to the moment of unlocking
+(the node's audit log keeps who did it and when it would have ended).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select
+from sqlalchemy import ColumnElement, Table, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from lienthong.store._database import Database
@@ -106,19 +108,48 @@ class LoginStore:
             )
         )
 
-    def attempts(self, *, limit: int = 100, user: str | None = None) -> list[LoginAttempt]:
-        """The latest attempts, newest first (of ``user`` only when given)."""
+    def attempts(
+        self,
+        *,
+        limit: int = 100,
+        user: str | None = None,
+        address: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        before: int | None = None,
+    ) -> list[LoginAttempt]:
+        """The latest attempts matching every filter given, newest first; ``before`` (an
+        attempt's id) pages back."""
         query = select(_ATTEMPTS).order_by(_ATTEMPTS.c.id.desc()).limit(limit)
         if user is not None:
             query = query.where(_who(LockoutKind.USER, user))
+        if address is not None:
+            query = query.where(_who(LockoutKind.ADDRESS, address))
+        if since is not None:
+            query = query.where(_ATTEMPTS.c.at >= since)
+        if until is not None:
+            query = query.where(_ATTEMPTS.c.at < until)
+        if before is not None:
+            query = query.where(_ATTEMPTS.c.id < before)
         return [
-            LoginAttempt(row.at, row.user_name, row.address, LoginOutcome(row.outcome))
+            LoginAttempt(row.at, row.user_name, row.address, LoginOutcome(row.outcome), row.id)
             for row in self._session.execute(query)
         ]
 
-    def lockouts(self, *, limit: int = 100) -> list[Lockout]:
-        """The latest lockouts, newest first."""
+    def last_logins(self) -> dict[str, datetime]:
+        """Each user name's latest successful login."""
+        query = (
+            select(_ATTEMPTS.c.user_name, func.max(_ATTEMPTS.c.at))
+            .where(_ATTEMPTS.c.outcome == LoginOutcome.SUCCESS.value)
+            .group_by(_ATTEMPTS.c.user_name)
+        )
+        return {str(name): at for name, at in self._session.execute(query)}
+
+    def lockouts(self, *, limit: int = 100, now: datetime | None = None) -> list[Lockout]:
+        """The latest lockouts, newest first (only those in force at ``now`` when given)."""
         query = select(_LOCKOUTS).order_by(_LOCKOUTS.c.id.desc()).limit(limit)
+        if now is not None:
+            query = query.where(_LOCKOUTS.c.starts_at <= now, _LOCKOUTS.c.ends_at > now)
         return [
             Lockout(
                 LockoutKind(row.kind),
@@ -130,3 +161,13 @@ class LoginStore:
             )
             for row in self._session.execute(query)
         ]
+
+    def unlock(self, kind: LockoutKind, subject: str, *, now: datetime) -> datetime | None:
+        """End now the lockouts of the user name or address in force at ``now``: when the
+        latest would have ended (None: none was in force). The failures before count no more
+        (they were paid for by a lockout that ended, see ``last_lockout_end``)."""
+        in_force = and_(_lockout(kind, subject), _LOCKOUTS.c.starts_at <= now, _LOCKOUTS.c.ends_at > now)
+        ends = self._session.execute(select(func.max(_LOCKOUTS.c.ends_at)).where(in_force)).scalar()
+        if ends is not None:
+            self._session.execute(update(_LOCKOUTS).where(in_force).values(ends_at=now))
+        return ends

@@ -90,6 +90,11 @@ class NodeAudit:
             )
         )
 
+    def actions(self) -> list[str]:
+        """Every action code recorded, sorted (what a filter offers)."""
+        query = select(_AUDIT.c.action).distinct().order_by(_AUDIT.c.action)
+        return [str(action) for action in self._session.execute(query).scalars()]
+
     def entries(
         self,
         *,
