@@ -11,7 +11,7 @@ errors are the registry's own, mapped to statuses by ``_problems``.
 import dataclasses
 import tempfile
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -80,6 +80,11 @@ def _node(entry: NodeEntry) -> dict[str, Any]:
     }
 
 
+def _aware(moment: datetime | None) -> datetime | None:
+    """A time asked without a zone is read as UTC (the audit log's own)."""
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
 def _csv_file(data: bytes, apply: Callable[[Path], int]) -> int:
     """Apply ``apply`` to ``data`` saved in a temporary CSV file (the registry reads files)."""
     if not data.strip():
@@ -107,7 +112,8 @@ def admin_body_rules(admins: AdminFile) -> list[BodyRule]:
     return [
         BodyRule(files, FILE_BODY, token),
         BodyRule(r"/v1/admin(/.*)?", SMALL_BODY, token),
-        BodyRule(r"/.*", SMALL_BODY),
+        # The portal's pages are capped by the portal's own guard (its uploads are files too).
+        BodyRule(r"/(?!portal/).*", SMALL_BODY),
     ]
 
 
@@ -253,8 +259,22 @@ def admin_router(registry: DirectoryRegistry, admins: AdminFile) -> APIRouter:
     def audit(
         _admin: Annotated[Admin, Depends(scoped(Scope.AUDIT_READ))],
         subject: str | None = None,
+        actor: str | None = None,
+        action: Annotated[str | None, Query(description="An action, or its kind (agency, node, …).")] = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
     ) -> Any:
-        return [dataclasses.asdict(entry) for entry in registry.audit(limit=limit, subject=subject)]
+        entries = registry.audit(
+            limit=limit,
+            subject=subject,
+            actor=actor,
+            action=action,
+            since=_aware(since),
+            until=_aware(until),
+            offset=offset,
+        )
+        return [dataclasses.asdict(entry) for entry in entries]
 
     return router
