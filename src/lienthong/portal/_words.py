@@ -118,6 +118,7 @@ _WORDS: Final[Mapping[str, Message]] = MappingProxyType(
         "state": msg("portal-state"),
         "state_open": msg("portal-state-open"),
         "state_closed": msg("portal-state-closed"),
+        "state_closes": msg("portal-state-closes"),
         "pages": msg("portal-pages"),
         "page": msg("portal-page"),
         "previous": msg("portal-previous"),
