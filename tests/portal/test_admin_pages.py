@@ -297,6 +297,14 @@ def test_pages_refuse_without_login_scope_or_csrf(database_url: str, tmp_path: P
         with _login(directory, tls, token) as root:
             forged = root.post("/admin/agencies", data={"csrf": "forged", "code": NEW, "name": "x"})
             assert forged.status_code == 403
+            english = root.get("/admin/crls", params={"lang": "en"})
+            assert '<html lang="en">' in english.text and "Upload a CRL" in english.text
+            too_big = b"x" * (5 * 1024 * 1024)  # over the admin API's cap for a file
+            over = root.post(
+                "/admin/crls", data={"csrf": _csrf(english.text)}, files={"crl": ("x.crl", too_big)}
+            )
+            assert over.status_code == 413
+            assert registry.snapshot().crls == ()
         assert not [entry for entry in registry.snapshot().agencies if entry.code == NEW]
         assert registry.snapshot().bindings == ()
 

@@ -6,9 +6,7 @@ their bearer token): node health, stuck documents, regulation dates; the registr
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from datetime import date
 from typing import Any, Final
 
 from fastapi import APIRouter, Request
@@ -24,7 +22,7 @@ from lienthong.portal._agency_pages import agency_router
 from lienthong.portal._audit_pages import audit_router
 from lienthong.portal._csv import agencies_csv
 from lienthong.portal._figures import SORT_KEYS
-from lienthong.portal._kit import Pages, Portal, language
+from lienthong.portal._kit import Pages, Portal, language, parse_day
 from lienthong.portal._node_pages import node_router
 from lienthong.portal._session import SESSION_COOKIE
 from lienthong.portal._trust_pages import trust_router
@@ -34,7 +32,6 @@ PREFIX: Final = "/portal"
 FORM_BODY: Final = 64 * KiB
 #: An upload (a certificate, a CRL): the admin API's cap for files, and the form around it.
 UPLOAD_BODY: Final = 4 * 1024 * KiB + FORM_BODY
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def pages_body_rules(pages: Pages) -> list[BodyRule]:
@@ -168,12 +165,7 @@ def pages_router(pages: Pages) -> APIRouter:
         errors: dict[str, Message | str] = {}
         if not is_valid_code(values["code"]):
             errors["code"] = t["bad_code"]
-        issued_on: date | None = None
-        if _DATE.fullmatch(values["issued_on"]):
-            try:
-                issued_on = date.fromisoformat(values["issued_on"])
-            except ValueError:
-                issued_on = None
+        issued_on = parse_day(values["issued_on"])
         if issued_on is None:
             errors["issued_on"] = t["bad_date"]
         if not errors:
