@@ -342,3 +342,40 @@ def test_audit_view_filters_pages_and_exports(database_url: str, tmp_path: Path,
         with _api(directory, tls, token) as api:
             answer = api.get("/audit", params={"actor": "alice", "action": "node"})
             assert [(e["actor"], e["action"]) for e in answer.json()] == [("alice", "node.add")]
+
+
+def test_a_reorganisation_csv_imported_in_the_page_as_through_the_api(
+    database_url: str, tmp_path: Path, tls: Tls
+) -> None:
+    reorganisation = (
+        "old_code,old_name,successor_code,successor_name,effective\r\n"
+        f"{NEW},Sở Nội vụ,{HEIR},Sở Nội vụ và Lao động,2025-09-01\r\n"
+    ).encode()
+    with _directory(database_url, tmp_path / "dir", tls) as (directory, token):
+        registry = directory.registry
+        for code in (NEW, HEIR):
+            registry.add_agency(code, name="Sở", actor="setup")
+        with _login(directory, tls, token) as browser:
+            csrf = _csrf(browser.get("/admin/agencies").text)
+            empty = browser.post("/admin/agencies/import", data={"csrf": csrf, "reorganize": "1"})
+            assert empty.status_code == 422 and _has_error(empty.text, "csv")
+            records = browser.post(
+                "/admin/agencies/import",
+                data={"csrf": csrf, "reorganize": "1"},
+                files={"csv": ("r.csv", b"code,name\r\n000.00.03.H26,x\r\n")},
+            )
+            assert records.status_code == 422 and _has_error(records.text, "csv")  # not a reorganisation
+            assert registry.agency(NEW)[-1].valid_to is None
+            done = browser.post(
+                "/admin/agencies/import",
+                data={"csrf": csrf, "reorganize": "1"},
+                files={"csv": ("r.csv", reorganisation)},
+            )
+            assert done.status_code == 200 and 'id="imported"' in done.text
+        closed = registry.agency(NEW)[-1]
+        assert (closed.valid_to, closed.successor) == (date(2025, 9, 1), HEIR)
+        (entry,) = registry.audit(limit=1, subject=NEW, actor="root")
+        assert entry.action == "agency.reorganize"
+        with _api(directory, tls, token) as api:  # the API, given the same file: nothing left to change
+            again = api.post("/reorganize", content=reorganisation, headers={"Content-Type": "text/csv"})
+            assert again.json() == {"changed": 0}

@@ -9,7 +9,6 @@ errors are the registry's own, mapped to statuses by ``_problems``.
 # route functions, which name closures (the scope checks) that module globals do not hold.
 
 import dataclasses
-import tempfile
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,9 +19,9 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
-from lienthong._i18n import Message, msg, negotiate, render
+from lienthong._i18n import Message, negotiate, render
 from lienthong.directory._admins import Admin, AdminFile, Scope
-from lienthong.directory._errors import DirectoryRequestInvalid
+from lienthong.directory._files import apply_csv_upload
 from lienthong.directory._registry import DirectoryRegistry
 from lienthong.edxml import VIETNAM_TZ
 from lienthong.net import BodyRule, MiB
@@ -83,16 +82,6 @@ def _node(entry: NodeEntry) -> dict[str, Any]:
 def _aware(moment: datetime | None) -> datetime | None:
     """A time asked without a zone is read as UTC (the audit log's own)."""
     return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def _csv_file(data: bytes, apply: Callable[[Path], int]) -> int:
-    """Apply ``apply`` to ``data`` saved in a temporary CSV file (the registry reads files)."""
-    if not data.strip():
-        raise DirectoryRequestInvalid(msg("directory-csv-body-empty"))
-    with tempfile.TemporaryDirectory(prefix="lienthong-csv-") as folder:
-        path = Path(folder) / "upload.csv"
-        path.write_bytes(data)
-        return apply(path)
 
 
 #: CSV files (imports, reorganisations) and trust material (a CRL may be large).
@@ -171,7 +160,7 @@ def admin_router(registry: DirectoryRegistry, admins: AdminFile) -> APIRouter:
         }
 
     async def _upload(data: bytes, apply: Callable[[Path], int]) -> dict[str, int]:
-        return {"changed": await run_in_threadpool(_csv_file, data, apply)}
+        return {"changed": await run_in_threadpool(apply_csv_upload, data, apply)}
 
     @router.post("/agencies/import")
     async def import_agencies(

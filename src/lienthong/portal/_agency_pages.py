@@ -1,6 +1,8 @@
-"""The registry's agencies in the portal admin: search, view, open a code, close it with a successor.
+"""The registry's agencies in the portal admin: search, view, open a code, close it with a successor,
+import a CSV of records or of a reorganisation.
 
-Each change calls the registry's own method (``DirectoryRegistry.add_agency``, ``close_agency``)
+Each change calls the registry's own method (``DirectoryRegistry.add_agency``, ``close_agency``,
+``import_csv``, ``reorganize``)
 as the admin API's routes do, with the logged-in admin as the actor: one code path, one set of
 rules, one audit entry, whichever way the change came in.
 """
@@ -17,9 +19,9 @@ from starlette.concurrency import run_in_threadpool
 
 from lienthong._i18n import msg
 from lienthong.codes import parse_code
-from lienthong.directory import AgencyEntry, DirectoryRegistry, Scope
+from lienthong.directory import AgencyEntry, DirectoryRegistry, Scope, apply_csv_upload
 from lienthong.errors import CodeError, LienthongError
-from lienthong.portal._kit import Errors, Pages, field_of, parse_day
+from lienthong.portal._kit import Errors, Pages, field_of, parse_day, upload
 from lienthong.portal._search import fold
 
 #: Rows a page of the agency search shows; the pages after it are a click away.
@@ -70,6 +72,7 @@ def agency_router(pages: Pages) -> APIRouter:
             "pages": max(1, -(-len(lines) // PAGE_SIZE)),
             "errors": errors,
             "values": values,
+            "imported": request.query_params.get("imported", ""),
         }
         return pages.render(request, "admin_agencies.html", context, status=status)
 
@@ -108,6 +111,23 @@ def agency_router(pages: Pages) -> APIRouter:
             else:
                 return RedirectResponse(f"{_BASE}/{entry.code}?saved=1", status_code=303)
         return await listing(request, errors=errors, values=values, status=422)
+
+    @router.post(f"{_BASE}/import", response_class=HTMLResponse)
+    async def import_csv(request: Request) -> Response:
+        guarded = await pages.form(request, Scope.AGENCIES_WRITE)
+        if isinstance(guarded, Response):
+            return guarded
+        session, form = guarded
+        data = await upload(form, "csv")
+        # The admin API's two CSV routes: records merged, or a reorganisation (old → successor).
+        apply = registry.reorganize if form.get("reorganize") == "1" else registry.import_csv
+        try:
+            changed = await run_in_threadpool(
+                apply_csv_upload, data, lambda path: apply(path, actor=session.principal.name)
+            )
+        except LienthongError as exc:
+            return await listing(request, errors={"csv": exc.message}, values={}, status=422)
+        return RedirectResponse(f"{_BASE}?imported={changed}", status_code=303)
 
     async def view(
         request: Request, code: str, *, errors: Errors, values: dict[str, str], status: int

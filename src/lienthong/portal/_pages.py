@@ -38,7 +38,9 @@ def pages_body_rules(pages: Pages) -> list[BodyRule]:
     """The pages' caps (first match wins): uploads read only from a logged-in admin; other forms
     small (login's is read before any session: it has none)."""
     return [
-        BodyRule(rf"{PREFIX}/admin/(nodes|certificates|crls)(/.*)?", UPLOAD_BODY, pages.logged_in),
+        BodyRule(
+            rf"{PREFIX}/admin/(nodes|certificates|crls|agencies/import)(/.*)?", UPLOAD_BODY, pages.logged_in
+        ),
         BodyRule(rf"{PREFIX}/.*", FORM_BODY),
     ]
 
