@@ -16,6 +16,9 @@ from support.pki import Tls
 
 __all__ = ["browser"]  # the fixture, imported for pytest
 
+UNIT = "000.00.01.H26"
+SUCCESSOR = "000.00.02.H26"
+
 
 def test_portal_in_a_browser(browser: Browser, tmp_path: Path, tls: Tls) -> None:
     clock = Clock()
@@ -52,8 +55,7 @@ def test_portal_in_a_browser(browser: Browser, tmp_path: Path, tls: Tls) -> None
         expect(page.locator("#token-error")).to_be_visible()  # next to the field, not an error page
         page.locator("input[name=token]").fill(directory.tokens["alice"])
         page.locator("input[name=token]").press("Enter")
-        expect(page.locator("body")).to_contain_text("node-a")
-        page.screenshot(path=SCREENSHOTS / "portal-admin.png")  # its tables run long: the first screen
+        expect(page.locator("body")).to_contain_text("node-a")  # the admin's own screenshot: below
 
         phone = browser.new_context(
             ignore_https_errors=True, viewport={"width": 390, "height": 844}, is_mobile=True
@@ -63,5 +65,66 @@ def test_portal_in_a_browser(browser: Browser, tmp_path: Path, tls: Tls) -> None
         width = small.evaluate("document.documentElement.scrollWidth")
         assert width <= 400, f"the overview scrolls sideways on a phone ({width} px)"
         small.screenshot(path=SCREENSHOTS / "portal-phone.png", full_page=True)
+        phone.close()
+        context.close()
+
+
+def test_an_admin_opens_and_closes_an_agency_and_sees_it_audited(
+    browser: Browser, tmp_path: Path, tls: Tls
+) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    database_url = f"sqlite:///{tmp_path / 'directory.db'}"
+    with running_directory(database_url, tmp_path / "dir", tls, clock=Clock()) as directory:
+        context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{directory.url}/portal/login")
+        page.locator("input[name=token]").fill(directory.tokens["alice"])
+        page.locator("input[name=token]").press("Enter")
+
+        page.get_by_role("link", name="Danh bạ cơ quan").click()
+        page.locator("#q").fill("ha noi")  # without diacritics
+        page.locator("#q").press("Enter")
+        expect(page.locator("#agency-list")).to_contain_text(HANOI)
+
+        for code, name in ((SUCCESSOR, "Sở Nội vụ thành phố Hà Nội"), (UNIT, "Sở Nội vụ Hà Nội")):
+            page.locator("#code").fill(code)
+            page.locator("#name").fill(name)
+            page.locator("#parent").fill(HANOI)
+            page.locator("#valid_from").fill("2025-01-01")
+            page.locator("#valid_from").press("Enter")
+            expect(page.locator("[role=status]")).to_be_visible()
+            if code == SUCCESSOR:
+                page.get_by_role("link", name="Danh bạ cơ quan").click()
+
+        page.locator("#on").fill("2025-06-01")
+        page.locator("#successor").fill("000.00.09.H26")  # not registered: refused next to the field
+        page.locator("#successor").press("Enter")
+        expect(page.locator("#successor-error")).to_be_visible()
+        expect(page.locator("#successor")).to_have_attribute("aria-invalid", "true")
+        page.locator("#successor").fill(SUCCESSOR)
+        page.locator("#successor").press("Enter")
+        expect(page.locator("#agency-state")).to_contain_text("đã đóng")
+        expect(page.locator("#agency-successor")).to_contain_text(SUCCESSOR)
+
+        page.get_by_role("link", name="Nhật ký thay đổi").first.click()
+        page.locator("#actor").fill("alice")
+        page.locator("#actor").press("Enter")
+        first = page.locator("#audit tbody tr").first
+        expect(first).to_contain_text("đóng mã")
+        expect(first).to_contain_text(UNIT)
+        expect(first).to_contain_text("alice")
+        page.screenshot(path=SCREENSHOTS / "portal-admin.png", full_page=True)
+
+        phone = browser.new_context(
+            ignore_https_errors=True, viewport={"width": 390, "height": 844}, is_mobile=True
+        )
+        small = phone.new_page()
+        small.goto(f"{directory.url}/portal/login")
+        small.locator("input[name=token]").fill(directory.tokens["alice"])
+        small.locator("input[name=token]").press("Enter")
+        for section in (f"agencies/{UNIT}", "agencies", "nodes", "certificates", "crls", "audit"):
+            small.goto(f"{directory.url}/portal/admin/{section}")
+            width = small.evaluate("document.documentElement.scrollWidth")
+            assert width <= 400, f"the admin's {section} page scrolls sideways on a phone ({width} px)"
         phone.close()
         context.close()

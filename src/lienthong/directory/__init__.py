@@ -46,6 +46,7 @@ from lienthong.directory._errors import (
     ScopeMissing,
     SignerNotEntitled,
 )
+from lienthong.directory._files import apply_csv_upload
 from lienthong.directory._network import Network, Route
 from lienthong.directory._problems import answer as answer_error
 from lienthong.directory._publisher import CONTENT_TYPE, ConfigurationPublisher, SignedConfiguration
@@ -108,6 +109,7 @@ __all__ = [
     "SignerNotEntitled",
     "TrustAnchor",
     "answer_error",
+    "apply_csv_upload",
     "build_configuration",
     "certificate_fingerprint",
     "create_app",

@@ -9,9 +9,8 @@ errors are the registry's own, mapped to statuses by ``_problems``.
 # route functions, which name closures (the scope checks) that module globals do not hold.
 
 import dataclasses
-import tempfile
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,9 +19,9 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 
-from lienthong._i18n import Message, msg, negotiate, render
+from lienthong._i18n import Message, negotiate, render
 from lienthong.directory._admins import Admin, AdminFile, Scope
-from lienthong.directory._errors import DirectoryRequestInvalid
+from lienthong.directory._files import apply_csv_upload
 from lienthong.directory._registry import DirectoryRegistry
 from lienthong.edxml import VIETNAM_TZ
 from lienthong.net import BodyRule, MiB
@@ -80,14 +79,9 @@ def _node(entry: NodeEntry) -> dict[str, Any]:
     }
 
 
-def _csv_file(data: bytes, apply: Callable[[Path], int]) -> int:
-    """Apply ``apply`` to ``data`` saved in a temporary CSV file (the registry reads files)."""
-    if not data.strip():
-        raise DirectoryRequestInvalid(msg("directory-csv-body-empty"))
-    with tempfile.TemporaryDirectory(prefix="lienthong-csv-") as folder:
-        path = Path(folder) / "upload.csv"
-        path.write_bytes(data)
-        return apply(path)
+def _aware(moment: datetime | None) -> datetime | None:
+    """A time asked without a zone is read as UTC (the audit log's own)."""
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 #: CSV files (imports, reorganisations) and trust material (a CRL may be large).
@@ -107,7 +101,8 @@ def admin_body_rules(admins: AdminFile) -> list[BodyRule]:
     return [
         BodyRule(files, FILE_BODY, token),
         BodyRule(r"/v1/admin(/.*)?", SMALL_BODY, token),
-        BodyRule(r"/.*", SMALL_BODY),
+        # The portal's pages are capped by the portal's own guard (its uploads are files too).
+        BodyRule(r"/(?!portal/).*", SMALL_BODY),
     ]
 
 
@@ -165,7 +160,7 @@ def admin_router(registry: DirectoryRegistry, admins: AdminFile) -> APIRouter:
         }
 
     async def _upload(data: bytes, apply: Callable[[Path], int]) -> dict[str, int]:
-        return {"changed": await run_in_threadpool(_csv_file, data, apply)}
+        return {"changed": await run_in_threadpool(apply_csv_upload, data, apply)}
 
     @router.post("/agencies/import")
     async def import_agencies(
@@ -253,8 +248,22 @@ def admin_router(registry: DirectoryRegistry, admins: AdminFile) -> APIRouter:
     def audit(
         _admin: Annotated[Admin, Depends(scoped(Scope.AUDIT_READ))],
         subject: str | None = None,
+        actor: str | None = None,
+        action: Annotated[str | None, Query(description="An action, or its kind (agency, node, …).")] = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+        offset: Annotated[int, Query(ge=0)] = 0,
     ) -> Any:
-        return [dataclasses.asdict(entry) for entry in registry.audit(limit=limit, subject=subject)]
+        entries = registry.audit(
+            limit=limit,
+            subject=subject,
+            actor=actor,
+            action=action,
+            since=_aware(since),
+            until=_aware(until),
+            offset=offset,
+        )
+        return [dataclasses.asdict(entry) for entry in entries]
 
     return router

@@ -1,11 +1,16 @@
-"""Writing files so that a reader, or a crash, never sees half of one."""
+"""Writing files so that a reader, or a crash, never sees half of one; an uploaded CSV handed
+to the registry (which reads files) as one."""
 
 from __future__ import annotations
 
 import contextlib
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+from lienthong._i18n import msg
+from lienthong.directory._errors import DirectoryRequestInvalid
 
 
 def write_atomically(path: Path, data: bytes, *, mode: int = 0o600) -> None:
@@ -32,3 +37,14 @@ def write_atomically(path: Path, data: bytes, *, mode: int = 0o600) -> None:
             os.fsync(directory)
         finally:
             os.close(directory)
+
+
+def apply_csv_upload(data: bytes, apply: Callable[[Path], int]) -> int:
+    """Apply ``apply`` (``DirectoryRegistry.import_csv``, ``reorganize``) to ``data`` saved in a
+    temporary CSV file: the admin API's uploads and the portal's take this one path."""
+    if not data.strip():
+        raise DirectoryRequestInvalid(msg("directory-csv-body-empty"))
+    with tempfile.TemporaryDirectory(prefix="lienthong-csv-") as folder:
+        path = Path(folder) / "upload.csv"
+        path.write_bytes(data)
+        return apply(path)

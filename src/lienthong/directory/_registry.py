@@ -190,9 +190,15 @@ class DirectoryRegistry:
         serves: Sequence[str] = (),
         tls_certificate_pem: str | None = None,
         replace: bool = False,
+        take_subtrees: bool | None = None,
     ) -> NodeEntry:
         """Register a node serving the subtrees ``serves``; a subtree already served by another
-        node is refused (unless ``replace``, which moves it)."""
+        node is refused (unless ``replace``, which moves it).
+
+        ``take_subtrees`` (default: ``replace``) says apart the two things ``replace`` allows, for
+        an edit that must not move another node's subtrees unasked: ``replace=True,
+        take_subtrees=False`` rewrites an existing node but still refuses a taken subtree."""
+        take = replace if take_subtrees is None else take_subtrees
         if not peer_url.startswith(("https://", "http://")):
             raise DirectoryConflict(msg("directory-url-not-http", url=peer_url))
         if tls_certificate_pem is not None:
@@ -204,7 +210,7 @@ class DirectoryRegistry:
             if exists and not replace:
                 raise DirectoryConflict(msg("directory-node-exists", name=name))
             taken = {code: owner for code, owner in store.subtree_owners(subtrees).items() if owner != name}
-            if taken and not replace:
+            if taken and not take:
                 listing = ", ".join(f"{code} ({owner})" for code, owner in sorted(taken.items()))
                 raise DirectoryConflict(msg("directory-subtrees-taken", listing=listing))
             store.put_node(entry, action="node.replace" if exists else "node.add")
@@ -304,9 +310,28 @@ class DirectoryRegistry:
 
     # -- reading -------------------------------------------------------------------------------
 
-    def audit(self, *, limit: int = 100, subject: str | None = None) -> list[AuditEntry]:
+    def audit(
+        self,
+        *,
+        limit: int = 100,
+        subject: str | None = None,
+        actor: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        offset: int = 0,
+    ) -> list[AuditEntry]:
+        """Recorded changes, newest first, filtered (``DirectoryStore.audit``)."""
         with self._read() as store:
-            return store.audit(limit=limit, subject=subject)
+            return store.audit(
+                limit=limit,
+                subject=subject,
+                actor=actor,
+                action=action,
+                since=since,
+                until=until,
+                offset=offset,
+            )
 
     def snapshot(self, *, since: int | None = None) -> DirectorySnapshot:
         """Everything (or what changed after ``since``) as of one version, read consistently."""

@@ -1,7 +1,8 @@
 """The national monitoring portal and the directory's side of statistics.
 
 ``install_portal`` mounts on the directory's app: ``POST /v1/statistics`` (nodes, mutual TLS),
-``/v1/admin/regulations`` (admins), the pages under ``/portal/`` with their static files, and
+``/v1/admin/regulations`` (admins), the pages under ``/portal/`` with their static files (the
+admin's pages manage the registry through the same registry methods the admin API calls), and
 ``/metrics``. ``lienthong.net.capture_peer_certificates`` prepares the server's TLS context so the
 statistics route knows which node is calling.
 """
@@ -26,7 +27,8 @@ from lienthong.portal._errors import (
 )
 from lienthong.portal._figures import AgencyRow, Figures, NodeRow, Overview
 from lienthong.portal._intake import Intake, StatisticsIntake, record_of
-from lienthong.portal._pages import PAGES_BODY_RULE, PREFIX, Portal, pages_router
+from lienthong.portal._kit import Pages, Portal
+from lienthong.portal._pages import PREFIX, pages_body_rules, pages_router
 from lienthong.portal._regulations import GroupFigure, Regulations
 from lienthong.portal._session import Sessions
 from lienthong.statistics import ServiceMetrics
@@ -45,10 +47,12 @@ def install_portal(
     metrics = ServiceMetrics("directory")
     figures = Figures(registry, clock=clock)
     intake = StatisticsIntake(registry, clock=clock)
-    app.add_middleware(BodyGuard, rules=[statistics_body_rule(intake), PAGES_BODY_RULE], answer=answer)
+    pages = Pages(Portal(figures, admins, Sessions(clock=clock)))
+    rules = [statistics_body_rule(intake), *pages_body_rules(pages)]
+    app.add_middleware(BodyGuard, rules=rules, answer=answer)
     app.include_router(statistics_router(intake, metrics))
     app.include_router(regulations_router(figures.regulations, admins))
-    app.include_router(pages_router(Portal(figures, admins, Sessions(clock=clock))))
+    app.include_router(pages_router(pages))
     static = StaticFiles(directory=str(resources.files("lienthong.portal") / "static"))
     app.mount(f"{PREFIX}/static", static, name="portal-static")
     metrics.install(app)

@@ -1,4 +1,5 @@
-"""The per-agency table as CSV for Excel: UTF-8 with a byte-order mark, comma-separated.
+"""The per-agency table and the audit log as CSV for Excel: UTF-8 with a byte-order mark,
+comma-separated.
 
 Times are Vietnam's, as on the page, in ISO 8601 with their offset; the header says so.
 """
@@ -9,6 +10,7 @@ import csv
 import io
 from collections.abc import Iterable
 
+from lienthong.directory import AuditEntry
 from lienthong.edxml import VIETNAM_TZ
 from lienthong.portal._figures import AgencyRow
 
@@ -53,4 +55,18 @@ def agencies_csv(rows: Iterable[AgencyRow]) -> bytes:
                 "" if activity is None else activity.astimezone(VIETNAM_TZ).isoformat(timespec="seconds"),
             )
         )
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+AUDIT_HEADER = ("version", "at (UTC+07:00)", "actor", "action", "subject", "detail")
+
+
+def audit_csv(entries: Iterable[AuditEntry]) -> bytes:
+    """The directory's audit entries as the audit page lists them, for Excel."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(AUDIT_HEADER)
+    for entry in entries:
+        at = entry.at.astimezone(VIETNAM_TZ).isoformat(timespec="seconds")
+        writer.writerow((entry.version, at, entry.actor, entry.action, entry.subject, entry.detail or ""))
     return (BOM + buffer.getvalue()).encode("utf-8")

@@ -1,100 +1,57 @@
 """The portal's pages: server-rendered with Jinja2, Vietnamese by default, ``?lang=en`` kept in
 a cookie. Public: the overview and the agency table (with CSV). Administrators (logged in with
-their bearer token): node health, stuck documents, regulation dates.
-
-Forms never answer with an error page: a bad field comes back as the same page with the
-message next to the field (HTTP 422), so a keyboard or screen-reader user stays where they were.
+their bearer token): node health, stuck documents, regulation dates; the registry
+(``_registry_pages``) and its audit log (``_audit_pages``).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date
 from typing import Any, Final
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, PackageLoader, pass_context, select_autoescape
-from jinja2.runtime import Context
 from starlette.concurrency import run_in_threadpool
 
-from lienthong._i18n import Message, render
+from lienthong._i18n import Message
 from lienthong.codes import is_valid_code
-from lienthong.directory import AdminFile, AuthenticationRequired, DirectoryError, Scope
+from lienthong.directory import AuthenticationRequired, DirectoryError, Scope
 from lienthong.net import BodyRule, KiB
 from lienthong.portal import _words
+from lienthong.portal._agency_pages import agency_router
+from lienthong.portal._audit_pages import audit_router
 from lienthong.portal._csv import agencies_csv
-from lienthong.portal._figures import SORT_KEYS, Figures
-from lienthong.portal._session import SESSION_COOKIE, Session, Sessions
+from lienthong.portal._figures import SORT_KEYS
+from lienthong.portal._kit import Pages, Portal, language, parse_day
+from lienthong.portal._node_pages import node_router
+from lienthong.portal._session import SESSION_COOKIE
+from lienthong.portal._trust_pages import trust_router
 
 PREFIX: Final = "/portal"
-#: A page's form: a token to log in with, a regulation's three fields.
+#: A page's form: a token to log in with, a regulation's three fields, an agency's.
 FORM_BODY: Final = 64 * KiB
-#: The pages' bodies (forms are read after the session is known, login's before: it has none).
-PAGES_BODY_RULE: Final = BodyRule(rf"{PREFIX}/.*", FORM_BODY)
-_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+#: An upload (a certificate, a CRL): the admin API's cap for files, and the form around it.
+UPLOAD_BODY: Final = 4 * 1024 * KiB + FORM_BODY
 
 
-@pass_context
-def _in_page_language(context: Context, value: object) -> object:
-    """Every ``{{ … }}`` passes here: a message (a refusal next to a field) reads in the page's
-    language, never in the process's."""
-    return render(value, context.get("lang", "vi")) if isinstance(value, Message) else value
+def pages_body_rules(pages: Pages) -> list[BodyRule]:
+    """The pages' caps (first match wins): uploads read only from a logged-in admin; other forms
+    small (login's is read before any session: it has none)."""
+    return [
+        BodyRule(
+            rf"{PREFIX}/admin/(nodes|certificates|crls|agencies/import)(/.*)?", UPLOAD_BODY, pages.logged_in
+        ),
+        BodyRule(rf"{PREFIX}/.*", FORM_BODY),
+    ]
 
 
-def _templates() -> Jinja2Templates:
-    env = Environment(
-        loader=PackageLoader("lienthong.portal", "templates"),
-        autoescape=select_autoescape(("html",)),
-        trim_blocks=True,
-        lstrip_blocks=True,
-        finalize=_in_page_language,
-    )
-    env.filters["day"] = _words.day
-    env.filters["moment"] = _words.moment
-    return Jinja2Templates(env=env)
-
-
-def language(request: Request) -> _words.Lang:
-    asked = request.query_params.get("lang") or request.cookies.get(_words.LANG_COOKIE) or "vi"
-    return "en" if asked == "en" else "vi"
-
-
-@dataclass(frozen=True, slots=True)
-class Portal:
-    figures: Figures
-    admins: AdminFile
-    sessions: Sessions
-
-
-def pages_router(portal: Portal) -> APIRouter:
-    templates = _templates()
+def pages_router(pages: Pages) -> APIRouter:
+    portal: Portal = pages.portal
+    render = pages.render
+    refused = pages.refused
     router = APIRouter(include_in_schema=False)
 
-    def session_of(request: Request) -> Session | None:
-        return portal.sessions.get(request.cookies.get(SESSION_COOKIE))
-
-    def render(request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> Response:
-        lang = language(request)
-        base = {
-            "lang": lang,
-            "t": _words.words(lang),
-            "number": lambda value: _words.number(value, lang),
-            "percent": lambda share: _words.percent(share, lang),
-            "duration": lambda seconds: _words.duration(seconds, lang),
-            "session": session_of(request),
-            "path": request.url.path,
-            "other_lang": "en" if lang == "vi" else "vi",
-        }
-        response = templates.TemplateResponse(request, name, {**base, **context}, status_code=status)
-        if request.query_params.get("lang") in {"vi", "en"}:
-            response.set_cookie(
-                _words.LANG_COOKIE, lang, max_age=365 * 86400, secure=True, httponly=True, samesite="lax"
-            )
-        return response
+    session_of = pages.session
 
     def _agency_filters(request: Request) -> dict[str, Any]:
         params = request.query_params
@@ -174,10 +131,6 @@ def pages_router(portal: Portal) -> APIRouter:
 
     # -- administration ------------------------------------------------------------------------
 
-    def refused(request: Request, status: int) -> Response:
-        key = "login_required" if status == 401 else "forbidden"
-        return render(request, "refused.html", {"message_key": key}, status=status)
-
     async def admin_page(
         request: Request, *, errors: dict[str, Message | str], values: dict[str, str], status: int
     ) -> Response:
@@ -214,12 +167,7 @@ def pages_router(portal: Portal) -> APIRouter:
         errors: dict[str, Message | str] = {}
         if not is_valid_code(values["code"]):
             errors["code"] = t["bad_code"]
-        issued_on: date | None = None
-        if _DATE.fullmatch(values["issued_on"]):
-            try:
-                issued_on = date.fromisoformat(values["issued_on"])
-            except ValueError:
-                issued_on = None
+        issued_on = parse_day(values["issued_on"])
         if issued_on is None:
             errors["issued_on"] = t["bad_date"]
         if not errors:
@@ -236,4 +184,6 @@ def pages_router(portal: Portal) -> APIRouter:
                 return RedirectResponse(f"{PREFIX}/admin?saved=1", status_code=303)
         return await admin_page(request, errors=errors, values=values, status=422)
 
+    for section in (agency_router, node_router, trust_router, audit_router):
+        router.include_router(section(pages))
     return router

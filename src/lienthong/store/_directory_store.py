@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from lienthong.store._database import Database
@@ -87,11 +87,33 @@ class DirectoryStore:
         )
         return version
 
-    def audit(self, *, limit: int = 100, subject: str | None = None) -> list[AuditEntry]:
-        """The latest recorded changes, newest first."""
-        query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit)
+    def audit(
+        self,
+        *,
+        limit: int = 100,
+        subject: str | None = None,
+        actor: str | None = None,
+        action: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        offset: int = 0,
+    ) -> list[AuditEntry]:
+        """The latest recorded changes, newest first, from the ``offset``-th on (a page of them).
+
+        ``action`` is a whole action (``agency.close``) or its kind (``agency``: every
+        ``agency.…``); ``since`` is inclusive, ``until`` exclusive.
+        """
+        query = select(AuditRow).order_by(AuditRow.id.desc()).limit(limit).offset(offset)
         if subject is not None:
             query = query.where(AuditRow.subject == subject)
+        if actor is not None:
+            query = query.where(AuditRow.actor == actor)
+        if action is not None:
+            query = query.where(or_(AuditRow.action == action, AuditRow.action.startswith(f"{action}.")))
+        if since is not None:
+            query = query.where(AuditRow.at >= since)
+        if until is not None:
+            query = query.where(AuditRow.at < until)
         return [_audit(row) for row in self._session.scalars(query)]
 
     # -- agencies ----------------------------------------------------------------------------
