@@ -33,7 +33,9 @@ def _samples(console: Console, samples: Path) -> None:
 
 
 def _role(role: Role) -> str:
-    return say("cli-demo-role-clerk") if role is Role.CLERK else say("cli-demo-role-leader")
+    if role is Role.CLERK:
+        return say("cli-demo-role-clerk")
+    return say("cli-demo-role-leader") if role is Role.LEADER else say("cli-demo-role-administrator")
 
 
 def _urls(console: Console, network: DemoNetwork, described: Path) -> None:

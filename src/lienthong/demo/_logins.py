@@ -1,5 +1,6 @@
 """The demo's people and their logins: a clerk (văn thư) and a leader (lãnh đạo) in each node's
-console for every agency it serves, and a portal admin at the directory.
+console for every agency it serves, the node's administrator (quản trị, who also sees the
+operator's views), and a portal admin at the directory.
 
 Passwords are generated here and kept in ``network.json`` (0600) beside the API tokens: the
 demo runs on this machine only, so a person and the tests read them there.
@@ -19,10 +20,13 @@ from lienthong.directory import AdminFile, Scope
 
 #: The portal admin's name; their login is a bearer token (the portal's login form asks for one).
 PORTAL_ADMIN: Final = "demo-admin"
-#: What the portal admin may do: see node health and stuck documents, record regulations.
-_PORTAL_SCOPES: Final = frozenset({Scope.AGENCIES_WRITE, Scope.NODES_READ, Scope.AUDIT_READ})
+#: What the portal admin may do: everything (the demo's network is theirs alone), so that the
+#: portal's admin pages can be tried: agencies, nodes, certificates, CRLs, the audit log.
+_PORTAL_SCOPES: Final = frozenset(Scope)
 #: Console user names by role: ``vanthu.000.00.00.G22``, ``lanhdao.000.00.00.G22``.
 _PREFIXES: Final = ((Role.CLERK, "vanthu"), (Role.LEADER, "lanhdao"))
+#: The node's administrator: every agency of the node, every page.
+ADMINISTRATOR: Final = "quantri"
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,15 +49,19 @@ class ConsoleLogin:
 
 
 def add_console_users(home: Path, codes: Iterable[str]) -> list[ConsoleLogin]:
-    """A clerk and a leader for each of ``codes`` in the console users of the node at ``home``."""
+    """A clerk and a leader for each of ``codes``, and the node's administrator, in the console
+    users of the node at ``home``."""
     users = UserFile.in_home(home)
+    codes = list(codes)
     logins = []
     for code in codes:
         for role, prefix in _PREFIXES:
             login = ConsoleLogin(f"{prefix}.{code}", secrets.token_urlsafe(12), role, code)
             users.add(login.name, login.password, roles=[role], codes=[code])
             logins.append(login)
-    return logins
+    admin = ConsoleLogin(ADMINISTRATOR, secrets.token_urlsafe(12), Role.ADMINISTRATOR, " ".join(codes))
+    users.add(admin.name, admin.password, roles=[Role.ADMINISTRATOR], codes=codes)
+    return [*logins, admin]
 
 
 def add_portal_admin(directory_home: Path, *, at: datetime) -> str:
