@@ -301,3 +301,12 @@ async def test_console_answers_carry_the_security_headers_and_are_never_framed(c
     for name in ("login", "page", "style", "missing"):
         assert "frame-ancestors 'none'" in answers[name].headers["content-security-policy"], name
     assert answers["pdf"].headers["content-type"].startswith("application/pdf")
+
+
+async def test_the_login_page_names_the_node_and_its_agencies(consoles: Consoles) -> None:
+    async with consoles.client(consoles.receiver_app) as anonymous:
+        page = await anonymous.get("/console/login")
+    node = page.text.split('id="node"', 1)[1].split("</section>", 1)[0]
+    assert "vpcp" in node
+    assert f'Văn phòng Chính phủ <span class="mono">({RECIPIENT})</span>' in node
+    assert "(000.00.00.H26)" in node  # every subtree it serves, by its registry name

@@ -331,7 +331,9 @@ def _recipient(entry: OutboxEntry, timeline: Sequence[Any], names: Mapping[str, 
             "description": s.description or "",
         }
         for s in timeline
-        if s.direction is Direction.IN and s.reporter in (item.recipient, item.deliver_to)
+        # the recipient's statuses, and the sender's own steps towards it (a recall's 13)
+        if (s.direction is Direction.IN and s.reporter in (item.recipient, item.deliver_to))
+        or (s.direction is Direction.OUT and s.addressee in (item.recipient, item.deliver_to))
     ]
     return {
         "recipient": item.recipient,
