@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from fastapi import FastAPI
-from playwright.sync_api import Browser, FilePayload, Page, expect
+from playwright.sync_api import Browser, FilePayload, Page, ViewportSize, expect
 
 from console.console_support import PASSWORD, clock, deliver, send_signed_document, users_at
 from lienthong.console import create_console
@@ -24,7 +24,7 @@ from trust.trust_pdf import minimal_pdf
 
 __all__ = ["browser"]  # the fixture, imported for pytest
 T = TypeVar("T")
-PHONE = {"width": 375, "height": 800}
+PHONE: ViewportSize = {"width": 375, "height": 800}
 
 
 def _off_loop(function: Callable[[], T]) -> T:
