@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import re
 from contextlib import aclosing
+from datetime import date
 
 import anyio.to_thread
 import httpx
 import pytest
 
 from console.console_support import Consoles, consoles, csrf_of, send_signed_document
-from lienthong.store import Direction, NodeAudit, NodeStore
-from node.node_network import RECIPIENT, SENDER
+from lienthong.console import _arrival
+from lienthong.store import ArrivalEntry, ArrivalRegister, Direction, NodeAudit, NodeStore
+from node.node_network import AT, RECIPIENT, SENDER, Network
 
 __all__ = ["consoles"]
 pytestmark = pytest.mark.anyio
@@ -102,3 +104,15 @@ async def test_assignment_names_a_user_of_that_agency_only(consoles: Consoles) -
     assert [(e.actor, e.params["assignee"]) for e in assigned] == [("minh", "lan")]
     actors = re.findall(r'class="actor">\([^<]*<strong>([^<]+)</strong>', timeline.text)
     assert actors == ["lan", "minh"]  # who sent 03, who sent 04
+
+
+def test_a_number_taken_meanwhile_gives_the_next_one(network: Network) -> None:
+    """The 03 went out with a number another clerk entered in the meantime: the register keeps
+    the document under the next free number, never twice under one, nor one document twice."""
+    node, on = network.receiver, date(2026, 12, 7)
+    with ArrivalRegister.begin(node.database) as register:
+        register.record(ArrivalEntry(RECIPIENT, "a" * 64, 1, on, actor="minh", recorded_at=AT))
+    written = _arrival.enter(node, RECIPIENT, "b" * 64, _arrival.Arrival(1, on), actor="lan", at=AT)
+    assert written == _arrival.Arrival(2, on)
+    again = _arrival.enter(node, RECIPIENT, "b" * 64, _arrival.Arrival(5, on), actor="lan", at=AT)
+    assert again == _arrival.Arrival(2, on)  # already registered: where it stands

@@ -18,7 +18,7 @@ from lienthong.console._users import ConsoleUser
 from lienthong.edxml import VIETNAM_TZ
 from lienthong.errors import LienthongError
 from lienthong.node import Node
-from lienthong.store import ArrivalEntry, ArrivalRegister
+from lienthong.store import ArrivalEntry, ArrivalRegister, NumberTaken
 
 
 class FieldProblem(LienthongError):
@@ -82,18 +82,27 @@ def read_arrival(node: Node, agency: str, number: str, day: str, *, at: datetime
     return Arrival(int(number), arrived_on)
 
 
-def enter(node: Node, agency: str, message_id: str, arrival: Arrival, *, actor: str, at: datetime) -> None:
-    """Write the arrival in ``agency``'s register (raises ``NumberTaken`` if taken meanwhile)."""
-    entry = ArrivalEntry(
-        agency=agency,
-        message_id=message_id,
-        number=arrival.number,
-        arrived_on=arrival.arrived_on,
-        actor=actor,
-        recorded_at=at,
-    )
-    with ArrivalRegister.begin(node.database) as register:
-        register.record(entry)
+def enter(node: Node, agency: str, message_id: str, arrival: Arrival, *, actor: str, at: datetime) -> Arrival:
+    """Write the arrival in ``agency``'s register, after its 03 went out: the number checked
+    before sending, or, if another clerk took it meanwhile, the next free one. Answers the
+    arrival written (the one already there if the document was registered before)."""
+    attempts = 0
+    while True:
+        attempts += 1
+        entry = ArrivalEntry(
+            agency, message_id, arrival.number, arrival.arrived_on, actor=actor, recorded_at=at
+        )
+        try:
+            with ArrivalRegister.begin(node.database) as register:
+                register.record(entry)
+            return arrival
+        except NumberTaken:
+            with ArrivalRegister.begin(node.database) as register:
+                if (found := register.entry(agency, message_id)) is not None:
+                    return Arrival(found.number, found.arrived_on)
+                if attempts >= 5:  # a register that busy is a fault, not a race
+                    raise
+                arrival = Arrival(register.next_number(agency, arrival.arrived_on.year), arrival.arrived_on)
 
 
 def assignees(users: Sequence[ConsoleUser], agency: str) -> list[ConsoleUser]:

@@ -165,6 +165,8 @@ def compose(node: Node, draft: Draft, *, codes: Sequence[str], at: datetime) -> 
         earlier = sent_document(node, codes, draft.acts_on)
         if earlier is None or draft.business not in (BusinessType.UPDATE, BusinessType.REPLACE):
             errors["form"] = msg("console-document-unknown")
+        elif draft.sender != earlier.sender:  # the recipient links it by its sender's code
+            errors["sender"] = msg("console-sender-not-earlier", code=earlier.sender)
     if errors:
         return Outcome(errors=errors)
     files = list(draft.files)
