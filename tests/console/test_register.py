@@ -74,6 +74,8 @@ async def test_arrival_numbers_are_proposed_in_turn_and_never_used_twice(console
         assert future.status_code == 422 and 'id="arrival_date-error"' in future.text
         assert _sent_here(consoles) == 1  # the refused forms sent nothing
         assert (await _post(clerk, second, "03", arrival_number="", arrival_date="")).status_code == 303
+        english = await clerk.get(f"/console/inbox/{second}?lang=en")
+        assert re.search(r'id="arrival">2 \(register of 2026\), Arrival date \d\d/12/2026', english.text)
         with NodeAudit.begin(consoles.network.receiver.database) as audit:
             entries = audit.entries(action="status-sent")
         assert [(e.actor, e.params["code"], e.params.get("number")) for e in entries] == [

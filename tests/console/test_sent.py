@@ -94,6 +94,10 @@ async def test_update_from_the_sent_page_is_prefilled_linked_and_applied(console
         assert 'value="77"' in form.text and ">V/v họp giao ban</textarea>" in form.text
         assert 'value="Trần Thị B"' in form.text and '<option value="23" selected>' in form.text
         assert re.search(rf'value="{re.escape(RECIPIENT)}" checked', form.text)
+        searched = await client.get(  # a search without JS keeps the update linked
+            "/console/compose", params={"sender": SENDER, "acts_on": earlier, "business": "2", "q": "ha noi"}
+        )
+        assert f'name="acts_on" value="{earlier}"' in searched.text
         fields = {
             "csrf": csrf_of(form.text),
             "acts_on": earlier,

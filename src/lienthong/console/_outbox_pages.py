@@ -201,15 +201,15 @@ def outbox_router(console: Console) -> APIRouter:
             return RedirectResponse(f"{PREFIX}/compose?{kept}", status_code=303)
         first = session.principal.codes[0] if session.principal.codes else ""
         values: dict[str, Any] | None
-        if params.get("acts_on"):  # update or replace a sent document: its fields, linked to it
+        if "sender" in params:  # the search button of a form without JS: the draft stays
+            values = form_values(params)
+        elif params.get("acts_on"):  # update or replace a sent document: its fields, linked to it
             business = int(params["business"]) if params.get("business", "").isdigit() else 0
             values = await run_in_threadpool(
                 _sending.prefill, console.node, session.principal.codes, params["acts_on"], business
             )
             if values is None:
                 return console.refused(request, 404, "not_found")
-        elif "sender" in params:  # the search button of a form without JS: the draft stays
-            values = form_values(params)
         else:
             values = {"sender": first, "sign": True, "kind": DEFAULT_KIND, "urgency": "0"}
         return await compose_page(request, session, errors={}, values=values)
