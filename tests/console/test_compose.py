@@ -69,6 +69,12 @@ async def test_compose_fields_land_in_the_package(consoles: Consoles) -> None:
         sent = audit.entries(action="document-sent")
     assert [(e.actor, e.target) for e in sent] == [("hoa", message_id)]
 
+    await consoles.deliver()  # the recipient's clerk sees the type, urgency and due date
+    clerk = await consoles.login(consoles.receiver_app, "lan")
+    async with aclosing(clerk):
+        page = await clerk.get(f"/console/inbox/{message_id}-{RECIPIENT}")
+    assert "<dd>Tờ trình</dd>" in page.text and "Hỏa tốc" in page.text and "15/01/2027" in page.text
+
 
 async def test_the_sender_is_not_a_recipient(consoles: Consoles) -> None:
     client = await consoles.login(consoles.sender_app, "hoa")
