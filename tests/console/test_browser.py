@@ -83,7 +83,7 @@ def test_console_in_a_browser(browser: Browser, network: Network, tmp_path: Path
         page.locator("#number").fill("88")
         page.locator("#notation").fill("VPCP-TTĐT")
         page.locator("#subject").fill("V/v phúc đáp văn bản số 12")
-        page.locator("#filter").fill("nghệ an")
+        page.locator("#q").fill("nghe an")
         page.locator(f"input[name=to][value='{SENDER}']").check()
         pdf: FilePayload = {
             "name": "phuc-dap.pdf",

@@ -79,7 +79,7 @@ def test_a_document_across_two_nodes_in_the_consoles_and_the_portal(browser: Bro
         sender.locator("#number").fill("15")
         sender.locator("#notation").fill("VPCP-TTĐT")
         sender.locator("#subject").fill(SUBJECT)
-        sender.locator("#filter").fill("nội vụ")
+        sender.locator("#q").fill("noi vu")
         sender.locator(f"input[name=to][value='{NOI_VU}']").check()
         pdf: FilePayload = {
             "name": "cong-van.pdf",

@@ -44,6 +44,8 @@ def _sent_codes(consoles: Consoles, item_id: str) -> list[str]:
 async def _act(client: httpx.AsyncClient, item_id: str, code: str, description: str = "") -> httpx.Response:
     page = await client.get(f"/console/inbox/{item_id}")
     data = {"csrf": csrf_of(page.text), "code": code, "description": description}
+    if code == "04":  # a 04 names one of the agency's users
+        data["assignee"] = description
     return await client.post(f"/console/inbox/{item_id}/status", data=data)
 
 
@@ -96,13 +98,13 @@ async def test_clerk_registers_leader_assigns_clerk_finishes(consoles: Consoles)
 
         # a leader cannot register, nor assign before registration
         assert (await _act(leader, item_id, "03")).status_code == 403
-        early = await _act(leader, item_id, "04", "Phòng Tổng hợp")
+        early = await _act(leader, item_id, "04", "lan")
         assert early.status_code == 422 and "error-04" in early.text
 
         assert (await _act(clerk, item_id, "03")).status_code == 303
         # a clerk cannot assign
         assert (await _act(clerk, item_id, "04", "x")).status_code == 403
-        assert (await _act(leader, item_id, "04", "Phòng Tổng hợp")).status_code == 303
+        assert (await _act(leader, item_id, "04", "lan")).status_code == 303
         assert (await _act(leader, item_id, "05")).status_code == 303
         assert (await _act(clerk, item_id, "06", "xong")).status_code == 303
         after = await clerk.get(f"/console/inbox/{item_id}")
@@ -299,3 +301,12 @@ async def test_console_answers_carry_the_security_headers_and_are_never_framed(c
     for name in ("login", "page", "style", "missing"):
         assert "frame-ancestors 'none'" in answers[name].headers["content-security-policy"], name
     assert answers["pdf"].headers["content-type"].startswith("application/pdf")
+
+
+async def test_the_login_page_names_the_node_and_its_agencies(consoles: Consoles) -> None:
+    async with consoles.client(consoles.receiver_app) as anonymous:
+        page = await anonymous.get("/console/login")
+    node = page.text.split('id="node"', 1)[1].split("</section>", 1)[0]
+    assert "vpcp" in node
+    assert f'Văn phòng Chính phủ <span class="mono">({RECIPIENT})</span>' in node
+    assert "(000.00.00.H26)" in node  # every subtree it serves, by its registry name

@@ -8,14 +8,14 @@ not allow is refused with a 403 page, whether or not the button was shown.
 from __future__ import annotations
 
 from typing import Any, Final
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from lienthong._i18n import Message
-from lienthong.console import _received
+from lienthong.console import _arrival, _received
+from lienthong.console._downloads import attachment_response
 from lienthong.console._web import ACTION_ROLES, PREFIX, Console, may
 from lienthong.edxml import StatusCode
 from lienthong.errors import LienthongError
@@ -33,9 +33,8 @@ ORDER: Final = (
 )
 
 
-def _content_disposition(kind: str, name: str) -> str:
-    ascii_name = name.encode("ascii", "replace").decode().replace('"', "").replace("?", "_")
-    return f"{kind}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+#: What an action's form may post beside its description: the 03's number and date, the 04's user.
+_ACTION_FIELDS: Final = ("arrival_number", "arrival_date", "assignee")
 
 
 def inbox_router(console: Console) -> APIRouter:
@@ -67,13 +66,15 @@ def inbox_router(console: Console) -> APIRouter:
         errors: dict[str, Message | str],
         values: dict[str, str],
         status: int = 200,
+        failed: StatusCode | None = None,
     ) -> Response:
         session = console.session(request)
         assert session is not None
         found = await run_in_threadpool(lambda: _received.detail(console.node, item, at=console.clock()))
         actions = [c for c in ORDER if may(session.principal, ACTION_ROLES[c]) and found.allowed(c)]
         # A code that just failed keeps its form on screen, so its message has a place.
-        actions += [c for c in ORDER if c.value in errors and c not in actions]
+        actions += [c for c in ORDER if (c.value in errors or c is failed) and c not in actions]
+        users = await run_in_threadpool(console.users.users)
         context: dict[str, Any] = {
             "d": found,
             "id": _received.item_id(item),
@@ -81,6 +82,7 @@ def inbox_router(console: Console) -> APIRouter:
             "errors": errors,
             "values": values,
             "saved": request.query_params.get("saved") == "1",
+            "assignees": _arrival.assignees(users, item.entry.recipient),
         }
         return console.render(request, "document.html", context, status=status)
 
@@ -100,19 +102,7 @@ def inbox_router(console: Console) -> APIRouter:
             found = await run_in_threadpool(_received.attachment, console.node, item, content_id)
         except _received.NotFound:
             return console.refused(request, 404, "not_found")
-        media = found.content_type or "application/octet-stream"
-        is_pdf = media == "application/pdf"
-        stream = found.content.open()
-        return StreamingResponse(
-            iter(lambda: stream.read(64 * 1024), b""),
-            media_type=media if is_pdf else "application/octet-stream",
-            headers={
-                "Content-Disposition": _content_disposition(
-                    "inline" if is_pdf else "attachment", found.name or content_id
-                ),
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
+        return attachment_response(found, content_id)
 
     @router.post(f"{PREFIX}/inbox/{{item_id}}/status", response_class=HTMLResponse)
     async def act(request: Request, item_id: str) -> Response:
@@ -132,16 +122,44 @@ def inbox_router(console: Console) -> APIRouter:
         if isinstance(item, Response):
             return item
         description = str(posted.get("description", "")).strip()[:1000]
+        fields = {name: str(posted.get(name, "")).strip()[:200] for name in _ACTION_FIELDS}
+        values = {code.value: description, **fields}
+        user = session.principal
+        node, at = console.node, console.clock()
+        recipient = item.entry.recipient
         try:
+            arrival = None
+            if code is StatusCode.REGISTERED:
+                arrival = await run_in_threadpool(
+                    lambda: _arrival.read_arrival(
+                        node, recipient, fields["arrival_number"], fields["arrival_date"], at=at
+                    )
+                )
+            if code is StatusCode.ASSIGNED:
+                users = await run_in_threadpool(console.users.users)
+                # The standard's free text names the assignee; who it is stays here, as data.
+                description = _arrival.assignee(users, recipient, fields["assignee"]).name
+            submission = await run_in_threadpool(
+                lambda: _received.send_status(node, item, code, description or None, at=at)
+            )
+        except _arrival.FieldProblem as exc:
+            errors: dict[str, Message | str] = {exc.field: exc.message}
+            return await page(request, item, errors=errors, values=values, status=422, failed=code)
+        except LienthongError as exc:
+            return await page(request, item, errors={code.value: exc.message}, values=values, status=422)
+        params = {"document": item.entry.document_id, "code": code.value}
+        if arrival is not None:
             await run_in_threadpool(
-                lambda: _received.send_status(
-                    console.node, item, code, description or None, at=console.clock()
+                lambda: _arrival.enter(
+                    node, recipient, item.entry.message_id, arrival, actor=user.name, at=at
                 )
             )
-        except LienthongError as exc:
-            return await page(
-                request, item, errors={code.value: exc.message}, values={code.value: description}, status=422
-            )
+            params |= {"number": str(arrival.number), "arrived_on": arrival.arrived_on.isoformat()}
+        if code is StatusCode.ASSIGNED:
+            params["assignee"] = description
+        await run_in_threadpool(
+            lambda: console.audit(request, user, "status-sent", submission.message_id, **params)
+        )
         return RedirectResponse(f"{PREFIX}/inbox/{item_id}?saved=1", status_code=303)
 
     return router

@@ -39,7 +39,17 @@ def login_router(console: Console) -> APIRouter:
     ) -> Response:
         token = secrets.token_urlsafe(24)
         target = _next(request.query_params.get("next"))
-        context = {"errors": errors, "login_token": token, "next": target, "name": user}
+        node = console.node
+        # Who one logs in to: the node and the agencies it serves (the configuration's subtrees).
+        served = next((n.subtrees for n in node.configuration.content.nodes if n.name == node.name), ())
+        context = {
+            "errors": errors,
+            "login_token": token,
+            "next": target,
+            "name": user,
+            "node_name": node.name,
+            "served": served,
+        }
         response = console.render(request, "login.html", context, status=status)
         response.set_cookie(LOGIN_COOKIE, token, secure=True, httponly=True, samesite="strict", path=PREFIX)
         return response

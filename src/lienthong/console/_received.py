@@ -13,6 +13,7 @@ from datetime import datetime
 
 from lienthong._i18n import Message, msg
 from lienthong.api import check_status
+from lienthong.console._arrival import Arrival, proposal, registered
 from lienthong.edxml import (
     Attachment,
     DocumentPackage,
@@ -24,8 +25,17 @@ from lienthong.edxml import (
     write_package,
 )
 from lienthong.errors import LienthongError
-from lienthong.node import Node, Submission, submit, visible_steps
-from lienthong.store import ApiStore, Direction, InboxItem, NodeStore, PackageKind, StatusEntry
+from lienthong.node import Node, Submission, status_message_id, submit, visible_steps
+from lienthong.store import (
+    ApiStore,
+    ArrivalEntry,
+    Direction,
+    InboxItem,
+    NodeAudit,
+    NodeStore,
+    PackageKind,
+    StatusEntry,
+)
 from lienthong.trust import AttachmentSignatures, VerificationReport, verify_attachments, verify_package
 
 
@@ -63,6 +73,12 @@ class Detail:
     timeline: tuple[StatusEntry, ...]
     sent: frozenset[StatusCode]
     recall_requested: bool
+    #: Who of this node's console users sent each step of ``timeline`` ("" for none of them).
+    actors: tuple[str, ...] = ()
+    #: The document's entry in its agency's incoming register, once registered (status 03).
+    arrival: ArrivalEntry | None = None
+    #: What the 03 form proposes: the register's next number, today.
+    proposed: Arrival | None = None
 
     def allowed(self, code: StatusCode) -> bool:
         try:
@@ -184,16 +200,35 @@ def detail(node: Node, item: InboxItem, *, at: datetime) -> Detail:
     with NodeStore.begin(node.database, write=False) as store:
         timeline = store.timeline(item.entry.document_id, sender=item.entry.sender)
     sent, recall = _history(timeline, item.entry.recipient, item.entry.sender)
+    steps = visible_steps(timeline, item.entry.recipient)
+    recipient = item.entry.recipient
     return Detail(
         item,
         package,
         report,
         attachments,
         problem,
-        visible_steps(timeline, item.entry.recipient),
+        steps,
         sent,
         recall,
+        actors=_actors(node, steps, recipient),
+        arrival=registered(node, recipient, item.entry.message_id),
+        proposed=proposal(node, recipient, at=at),
     )
+
+
+def _actors(node: Node, steps: Sequence[StatusEntry], recipient: str) -> tuple[str, ...]:
+    """Who sent each of ``steps`` from this console: the audit entries of their status
+    messages, read in one query; steps sent otherwise (REST, another node) name nobody."""
+    ids = [
+        status_message_id(s.reporter, s.document_id, s.status_code, s.timestamp)
+        if s.direction is Direction.OUT and s.reporter == recipient
+        else ""
+        for s in steps
+    ]
+    with NodeAudit.begin(node.database) as audit:
+        found = audit.latest_for("status-sent", [i for i in ids if i])
+    return tuple(found[i].actor if i in found else "" for i in ids)
 
 
 def attachment(node: Node, item: InboxItem, content_id: str) -> Attachment:

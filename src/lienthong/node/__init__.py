@@ -39,7 +39,7 @@ from lienthong.node._errors import (
 from lienthong.node._evidence import export_evidence
 from lienthong.node._home import NodeHome
 from lienthong.node._http import HttpTransport, map_httpx_errors
-from lienthong.node._ids import document_key, message_id_of
+from lienthong.node._ids import document_key, message_id_of, status_message_id
 from lienthong.node._in_memory import InMemoryTransport
 from lienthong.node._init import KeyFiles, init_home
 from lienthong.node._intake import Intake, intake_for
@@ -161,6 +161,7 @@ __all__ = [
     "settle_receipt",
     "sign_pdfs",
     "status_history",
+    "status_message_id",
     "status_problem",
     "submit",
     "submit_many",

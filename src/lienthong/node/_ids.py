@@ -11,7 +11,7 @@ A document is known by ``document_key``: its sender and its DocumentId.
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC
+from datetime import UTC, datetime
 
 from lienthong.edxml import DocumentPackage, Package
 from lienthong.store import PackageKind
@@ -38,8 +38,16 @@ def document_message_id(sender: str, document_id: str) -> str:
 def message_id_of(package: Package) -> str:
     if isinstance(package, DocumentPackage):
         return document_message_id(package.from_code, package.document_id)
-    stamp = package.timestamp.astimezone(UTC).isoformat()  # the reader gives aware times
-    return _digest(["status", package.from_code, package.document_id, package.status_code.value, stamp])
+    return status_message_id(
+        package.from_code, package.document_id, package.status_code.value, package.timestamp
+    )
+
+
+def status_message_id(reporter: str, document_id: str, code: str, timestamp: datetime) -> str:
+    """The message id of ``reporter``'s status ``code`` at ``timestamp`` on ``document_id``: what
+    a timeline's step (a stored status) is known by, without reading its package again."""
+    stamp = timestamp.astimezone(UTC).isoformat()  # the reader gives aware times
+    return _digest(["status", reporter, document_id, code, stamp])
 
 
 def _digest(parts: list[str]) -> str:

@@ -10,6 +10,7 @@ frozen entries.
 
 from lienthong.store._api_entries import ApiClientEntry, ClientKind, InboxItem
 from lienthong.store._api_store import ApiStore
+from lienthong.store._arrival_register import ArrivalEntry, ArrivalRegister, NumberTaken
 from lienthong.store._blobs import BlobBatch, BlobRef, BlobStore
 from lienthong.store._database import (
     DEFAULT_URL,
@@ -79,6 +80,8 @@ __all__ = [
     "AgencyTotals",
     "ApiClientEntry",
     "ApiStore",
+    "ArrivalEntry",
+    "ArrivalRegister",
     "AuditEntry",
     "BlobBatch",
     "BlobCorrupt",
@@ -116,6 +119,7 @@ __all__ = [
     "NodeEntry",
     "NodeHealth",
     "NodeStore",
+    "NumberTaken",
     "OutboxEntry",
     "OutboxItem",
     "PackageKind",

@@ -3,19 +3,29 @@
 (function () {
   "use strict";
 
+  // As the server's fold: no marks, đ as d, lower case ("van phong" finds "Văn phòng").
+  function fold(text) {
+    return text.replace(/[đĐ]/g, "d").normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
   var filter = document.querySelector("input[data-filter]");
   if (filter) {
     var items = document.querySelectorAll(filter.getAttribute("data-filter"));
-    filter.addEventListener("input", function () {
-      var words = filter.value.trim().toLowerCase();
+    var sender = document.getElementById("sender");
+    var apply = function () {
+      var words = fold(filter.value.trim());
+      var from = sender ? sender.value : "";
       items.forEach(function (item) {
         var text = item.getAttribute("data-text");
         var checked = item.querySelector("input:checked");
-        item.hidden = Boolean(words && text !== null && text.indexOf(words) < 0 && !checked);
+        var own = item.getAttribute("data-code") === from;  // the sender is never a recipient
+        item.hidden = own || Boolean(words && text !== null && text.indexOf(words) < 0 && !checked);
       });
-    });
+    };
+    filter.addEventListener("input", apply);
+    if (sender) { sender.addEventListener("change", apply); }
     filter.addEventListener("keydown", function (event) {
-      if (event.key === "Enter") { event.preventDefault(); }  // Enter filters, never submits
+      if (event.key === "Enter") { event.preventDefault(); apply(); }  // Enter filters, never submits
     });
   }
 
@@ -42,7 +52,8 @@
     data.recipients.forEach(function (r) {
       var section = element("section", undefined, "recipient");
       section.setAttribute("data-code", r.recipient);
-      var title = element("h3", r.recipient + (r.deliver_to !== r.recipient ? " → " + r.deliver_to : "") + ": ");
+      var title = element("h3", (r.name ? r.name + " (" + r.recipient + ")" : r.recipient) +
+        (r.deliver_to !== r.recipient ? " → " + r.deliver_to : "") + ": ");
       title.appendChild(element("span", words[r.delivery] || r.delivery, "badge delivery"));
       section.appendChild(title);
       if (r.last_error) { section.appendChild(element("p", r.last_error, "warn")); }
