@@ -26,7 +26,7 @@ from lienthong.edxml import (
 )
 from lienthong.errors import LienthongError
 from lienthong.node import Node, Submission, not_pdfs, sign_pdfs, submit
-from lienthong.store import AgencyEntry, ApiStore, Direction, NodeStore, OutboxEntry, PackageKind
+from lienthong.store import AgencyEntry, Direction, NodeStore, OutboxEntry, PackageKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,20 +139,6 @@ class SentDocument:
     subject: str
     created_at: datetime
     recipients: tuple[dict[str, Any], ...]
-
-
-def sent_documents(node: Node, codes: Sequence[str], *, limit: int = 200) -> list[SentDocument]:
-    """Documents sent from ``codes``, newest first."""
-    if not codes:
-        return []
-    with ApiStore.begin(node.database) as store:
-        found = store.outbox_messages(senders=codes, limit=10_000)
-    documents = []
-    for _position, message_id in reversed(found[-limit:]):
-        document = sent_document(node, codes, message_id)
-        if document is not None:
-            documents.append(document)
-    return documents
 
 
 def sent_document(node: Node, codes: Sequence[str], message_id: str) -> SentDocument | None:

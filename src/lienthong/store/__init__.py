@@ -20,6 +20,19 @@ from lienthong.store._database import (
     translate_errors,
 )
 from lienthong.store._directory_store import DirectoryStore
+from lienthong.store._document_index import (
+    NO_STATUS,
+    PAGE_SIZE,
+    DocumentIndex,
+    IndexedDocument,
+    ListedDocument,
+    ListPage,
+    ListQuery,
+    ListSort,
+    PartyState,
+    Unindexed,
+)
+from lienthong.store._document_index_rows import fold_text
 from lienthong.store._entries import (
     AgencyEntry,
     AuditEntry,
@@ -73,6 +86,8 @@ from lienthong.store._statistics_store import StatisticsStore
 
 __all__ = [
     "DEFAULT_URL",
+    "NO_STATUS",
+    "PAGE_SIZE",
     "AgencyEntry",
     "AgencyTotals",
     "ApiClientEntry",
@@ -94,12 +109,18 @@ __all__ = [
     "DirectorySnapshot",
     "DirectoryStore",
     "Disposition",
+    "DocumentIndex",
     "DocumentLink",
     "EventEntry",
     "EventPage",
     "EventStore",
     "InboxEntry",
     "InboxItem",
+    "IndexedDocument",
+    "ListPage",
+    "ListQuery",
+    "ListSort",
+    "ListedDocument",
     "Lockout",
     "LockoutKind",
     "LogEntry",
@@ -115,6 +136,7 @@ __all__ = [
     "OutboxEntry",
     "OutboxItem",
     "PackageKind",
+    "PartyState",
     "ReceiptEntry",
     "ReceivedDocument",
     "RegulationEntry",
@@ -130,8 +152,10 @@ __all__ = [
     "Tombstone",
     "Totals",
     "TrustAnchor",
+    "Unindexed",
     "WebhookEntry",
     "current_revision",
+    "fold_text",
     "head_revision",
     "migrate",
     "node_day_activity",

@@ -26,6 +26,7 @@ from lienthong._i18n import Message
 from lienthong.evidence import LogKind, dump_message, load_message
 from lienthong.store import _message_log
 from lienthong.store._database import Database
+from lienthong.store._document_index import IndexedDocument, put_index
 from lienthong.store._node_entries import (
     DeliveryState,
     Direction,
@@ -578,6 +579,13 @@ class NodeStore:
 
     def log_sequence(self, document_id: str) -> list[int]:
         return _message_log.sequence_numbers(self._session, document_id)
+
+    # -- document index ----------------------------------------------------------------------
+
+    def index_documents(self, entries: Sequence[IndexedDocument]) -> None:
+        """The lists' rows of documents stored in this transaction (``DocumentIndex``); a row
+        already there is kept."""
+        put_index(self._execute, entries)
 
 
 def _outbox(row: RowMapping) -> OutboxEntry:
