@@ -28,19 +28,23 @@ def subject(n: int) -> str:
     return f"Quyết định về việc giao chỉ tiêu số {n}" if n % 5 == 0 else f"Công văn đôn đốc số {n}"
 
 
-def package(n: int) -> bytes:
+STUB_PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+def package(n: int, pdf: bytes = STUB_PDF) -> bytes:
     builder = DocumentBuilder().sender(SENDER, name="UBND tỉnh Nghệ An").code(str(n), notation(n))
     builder = builder.subject(subject(n)).recipient(RECIPIENT)
     builder = builder.promulgation(on=date(2026, 3, 2), place="Vinh")
     builder = builder.other_info(OtherInfo(priority=n % 4))
-    return write_package(builder.attach("vb.pdf", b"%PDF-1.4\n%%EOF\n").build(at=AT))
+    return write_package(builder.attach("vb.pdf", pdf, content_type="application/pdf").build(at=AT))
 
 
-def seed(network: Network, count: int, *, batch: int = 100) -> None:
-    """Documents 1..``count`` submitted at the sender and delivered to the receiver."""
+def seed(network: Network, count: int, *, batch: int = 100, pdf: bytes = STUB_PDF) -> None:
+    """Documents 1..``count`` submitted at the sender and delivered to the receiver, each with
+    ``pdf`` attached (a stub unless given: verdicts of real PDFs cost a verification each)."""
     for start in range(1, count + 1, batch):
         outcomes = submit_many(
-            network.sender, [package(n) for n in range(start, min(start + batch, count + 1))], at=AT
+            network.sender, [package(n, pdf) for n in range(start, min(start + batch, count + 1))], at=AT
         )
         assert all(not isinstance(o, Exception) for o in outcomes), outcomes
     rand = random.Random(1)
