@@ -10,6 +10,7 @@ from typing import TypeVar
 
 import anyio.to_thread
 import pytest
+from sqlalchemy import text
 
 from console.console_support import Consoles, consoles
 from console.list_support import inbox_items, numbers, seed, sent_messages
@@ -131,6 +132,7 @@ async def test_filters_and_sort(seeded: Consoles) -> None:
         ({"from": "2026-13-40"}, "from"),
         ({"from": "2026-05-02", "to": "2026-05-01"}, "to"),
         ({"urgency": "9"}, "urgency"),
+        ({"delivery": "lost"}, "delivery"),
         ({"urgency": "-1"}, "urgency"),
         ({"sort": "size; DROP TABLE x"}, "sort"),
         ({"page": "0"}, "page"),
@@ -142,11 +144,26 @@ async def test_bad_parameters_are_answered_by_their_field(
 ) -> None:
     client = await consoles.login(consoles.receiver_app, "lan")
     async with aclosing(client):
-        for path in ("/console/inbox", "/console/outbox"):
+        # an inbox has no deliveries to filter by
+        paths = ["/console/outbox"] if field == "delivery" else ["/console/inbox", "/console/outbox"]
+        for path in paths:
             answer = await client.get(path, params=params)
             assert answer.status_code == 422, (path, answer.text)
             assert f'id="{field}-error"' in answer.text
             assert "Traceback" not in answer.text
+
+
+async def test_documents_stored_before_the_index_are_listed(seeded: Consoles) -> None:
+    """The first list in a process indexes what an older version stored without index rows."""
+    for node in (seeded.network.receiver, seeded.network.sender):
+        with node.database.transaction() as session:
+            session.execute(text("DELETE FROM node_document_index"))
+    client = await seeded.login(seeded.receiver_app, "lan")
+    async with aclosing(client):
+        assert _total((await client.get("/console/inbox?q=qd-ttg")).text) == SEVENS
+    sender = await seeded.login(seeded.sender_app, "hoa")
+    async with aclosing(sender):
+        assert _total((await sender.get("/console/outbox")).text) == COUNT
 
 
 async def test_a_user_sees_only_their_codes_documents(seeded: Consoles) -> None:
@@ -168,6 +185,9 @@ async def test_a_user_sees_only_their_codes_documents(seeded: Consoles) -> None:
         found = await sender.get("/console/outbox", params={"q": "qd-ttg", "party": RECIPIENT})
         assert _total(found.text) == SEVENS
         assert "delivery_delivered" not in found.text and "Đã chuyển" in found.text
+        assert _total((await sender.get("/console/outbox?delivery=delivered")).text) == COUNT
+        assert _total((await sender.get("/console/outbox?delivery=failed")).text) == 0
+        assert _total((await sender.get("/console/outbox?status=new")).text) == COUNT
     other = await seeded.login(seeded.sender_app, "lan")
     async with aclosing(other):
         assert _total((await other.get("/console/outbox")).text) == 0

@@ -25,6 +25,7 @@ from lienthong.node import Node, backfill_index, check_pdfs
 from lienthong.store import (
     NO_STATUS,
     Database,
+    DeliveryState,
     Direction,
     DocumentIndex,
     ListedDocument,
@@ -34,7 +35,7 @@ from lienthong.store import (
 )
 
 #: The query parameters a list reads, in the order its links write them.
-FIELDS: Final = ("q", "status", "party", "from", "to", "urgency", "sort")
+FIELDS: Final = ("q", "status", "delivery", "party", "from", "to", "urgency", "sort")
 #: edXML ``OtherInfo/Priority`` values with a word (thường, khẩn, thượng khẩn, hỏa tốc, hỏa tốc
 #: hẹn giờ); another value is shown as its number.
 URGENCIES: Final = (0, 1, 2, 3, 4)
@@ -90,6 +91,12 @@ def read_query(
         urgency = _number(values["urgency"])
         if urgency is None or urgency not in URGENCIES:
             errors["urgency"] = msg("console-list-urgency-invalid")
+    delivery = None
+    if values["delivery"] and direction is Direction.OUT:  # an inbox has no deliveries
+        try:
+            delivery = DeliveryState(values["delivery"])
+        except ValueError:
+            errors["delivery"] = msg("console-list-delivery-invalid")
     sort = ListSort.NEWEST
     if values["sort"]:
         try:
@@ -111,6 +118,7 @@ def read_query(
         since=_start_of(since),
         until=_start_of(until + timedelta(days=1)) if until else None,
         urgency=urgency,
+        delivery=delivery,
         sort=sort,
         page=page,
     )
@@ -192,6 +200,7 @@ def context(view: ListView) -> dict[str, Any]:
         "statuses": STATUSES,
         "no_status": NO_STATUS,
         "urgencies": URGENCIES,
+        "deliveries": [state.value for state in DeliveryState],
         "sorts": [sort.value for sort in ListSort],
         "parties": view.parties,
         "total": msg("console-list-total", count=page.total) if page is not None else "",

@@ -110,6 +110,8 @@ class ListQuery:
     until: datetime | None = None
     #: edXML priority; 0 also finds documents that carry none.
     urgency: int | None = None
+    #: Outbox only: where the delivery to a recipient stands.
+    delivery: DeliveryState | None = None
     sort: ListSort = ListSort.NEWEST
     #: From 1.
     page: int = 1
@@ -392,6 +394,8 @@ def _filters(query: ListQuery, last: Any) -> list[ColumnElement[bool]]:
         where.append(_INDEX.c.at >= query.since)
     if query.until is not None:
         where.append(_INDEX.c.at < query.until)
+    if query.delivery is not None and query.direction is Direction.OUT:
+        where.append(_OUT.c.state == query.delivery.value)
     if query.urgency == 0:
         where.append(or_(_INDEX.c.urgency.is_(None), _INDEX.c.urgency == 0))
     elif query.urgency is not None:
