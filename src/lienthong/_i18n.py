@@ -33,6 +33,7 @@ __all__ = [
     "Message",
     "Param",
     "catalogue",
+    "fold",
     "language",
     "language_named",
     "msg",
@@ -210,3 +211,15 @@ def negotiate(accept_language: str | None, default: Language = "vi") -> Language
 def placeholders(template: str) -> set[str]:
     """The ``{name}`` fields of a catalogue text (for the catalogue's own checks)."""
     return {name for _, name, _, _ in _FORMATTER.parse(template) if name}
+
+
+#: Letters NFD does not take apart: đ is a letter of its own, not d with a mark.
+_OWN_LETTERS: Final = str.maketrans({"đ": "d", "Đ": "D"})
+
+
+def fold(text: str) -> str:
+    """``text`` as people type it in a search box: case folded, without diacritics (đ as d),
+    spaces collapsed: ``"Quyết định  QĐ-TTg"`` → ``"quyet dinh qd-ttg"``. Stored search text and
+    queries are folded alike, so typing with or without diacritics finds the same things."""
+    bare = unicodedata.normalize("NFD", text.translate(_OWN_LETTERS))
+    return " ".join("".join(c for c in bare if not unicodedata.combining(c)).casefold().split())

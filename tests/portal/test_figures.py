@@ -18,8 +18,8 @@ import httpx
 import pytest
 
 from directory.directory_servers import Clock, Directory, running_directory
+from lienthong._i18n import fold
 from lienthong.net import client_context
-from lienthong.portal._search import fold
 from lienthong.portal._words import duration
 from lienthong.statistics import (
     Incoming,

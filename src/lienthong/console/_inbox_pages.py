@@ -14,12 +14,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from lienthong._i18n import Message
-from lienthong.console import _arrival, _received
+from lienthong.console import _arrival, _lists, _received
 from lienthong.console._downloads import attachment_response
 from lienthong.console._web import ACTION_ROLES, PREFIX, Console, may
 from lienthong.edxml import StatusCode
 from lienthong.errors import LienthongError
-from lienthong.store import InboxItem
+from lienthong.store import Direction, InboxItem
 
 S = StatusCode
 ORDER: Final = (
@@ -45,10 +45,14 @@ def inbox_router(console: Console) -> APIRouter:
         session = console.session(request)
         if session is None:
             return console.login_redirect(request)
-        rows = await run_in_threadpool(
-            lambda: _received.inbox(console.node, session.principal.codes, at=console.clock())
+        params = dict(request.query_params)
+        view = await run_in_threadpool(
+            lambda: _lists.documents(
+                console.node, session.principal.codes, params, direction=Direction.IN, at=console.clock()
+            )
         )
-        return console.render(request, "inbox.html", {"rows": rows})
+        status = 422 if view.errors else 200
+        return console.render(request, "inbox.html", _lists.context(view), status=status)
 
     async def load(request: Request, item_id: str) -> InboxItem | Response:
         session = console.session(request)

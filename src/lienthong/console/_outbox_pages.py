@@ -11,14 +11,14 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from lienthong._i18n import Message, msg, render
-from lienthong.console import _sending, _words
+from lienthong._i18n import Message, fold, msg, render
+from lienthong.console import _lists, _sending, _words
 from lienthong.console._downloads import attachment_response
-from lienthong.console._fold import fold
 from lienthong.console._kinds import COMPETENCES, DEFAULT_KIND, KINDS, URGENCIES
 from lienthong.console._session import Session
 from lienthong.console._web import COMPOSE_ROLES, PREFIX, Console, language, may
 from lienthong.errors import LienthongError
+from lienthong.store import Direction
 
 _FIELDS = (
     "sender",
@@ -48,8 +48,14 @@ def outbox_router(console: Console) -> APIRouter:
         session = console.session(request)
         if session is None:
             return console.login_redirect(request)
-        documents = await run_in_threadpool(_sending.sent_documents, console.node, session.principal.codes)
-        return console.render(request, "outbox.html", {"documents": documents})
+        params = dict(request.query_params)
+        view = await run_in_threadpool(
+            lambda: _lists.documents(
+                console.node, session.principal.codes, params, direction=Direction.OUT, at=console.clock()
+            )
+        )
+        status = 422 if view.errors else 200
+        return console.render(request, "outbox.html", _lists.context(view), status=status)
 
     @router.get(f"{PREFIX}/outbox/{{message_id}}", response_class=HTMLResponse)
     async def sent(request: Request, message_id: str) -> Response:

@@ -6,7 +6,6 @@ obey ``lienthong.api.check_status``; a status travels as a package the node sign
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -44,23 +43,6 @@ class NotFound(LienthongError):
 
 
 @dataclass(frozen=True, slots=True)
-class Row:
-    """One line of the inbox list."""
-
-    item: InboxItem
-    subject: str
-    number: str
-    #: The last status this recipient reported, if any.
-    status: StatusCode | None
-    #: ``valid``, ``invalid``, ``unsigned`` or ``none`` (no PDF): the PDF signatures' verdict.
-    pdf: str
-
-    @property
-    def id(self) -> str:
-        return item_id(self.item)
-
-
-@dataclass(frozen=True, slots=True)
 class Detail:
     """A received document with its checks and its timeline at this recipient."""
 
@@ -92,33 +74,6 @@ def item_id(item: InboxItem) -> str:
     return f"{item.entry.message_id}-{item.entry.recipient}"
 
 
-_BADGES: dict[tuple[str, str], str] = {}
-_BADGES_LOCK = threading.Lock()
-
-
-def _pdf_badge(node: Node, data: bytes, sha256: str, at: datetime) -> str:
-    key = (sha256, at.date().isoformat())
-    with _BADGES_LOCK:
-        if key in _BADGES:
-            return _BADGES[key]
-    try:
-        found = verify_attachments(data, anchors=node.anchors, crls=node.crls, at=at)
-        badge = (
-            "none"
-            if not found
-            else "valid"
-            if all(a.valid for a in found)
-            else ("unsigned" if not any(a.signed for a in found) else "invalid")
-        )
-    except LienthongError:
-        badge = "invalid"
-    with _BADGES_LOCK:
-        if len(_BADGES) > 4096:
-            _BADGES.clear()
-        _BADGES[key] = badge
-    return badge
-
-
 def _package(node: Node, item: InboxItem) -> bytes:
     return b"".join(node.blobs.read_verified(item.entry.package_sha256))
 
@@ -144,33 +99,6 @@ def _code(text: str) -> StatusCode | None:
         return StatusCode(text)
     except ValueError:
         return None
-
-
-def inbox(node: Node, codes: Sequence[str], *, at: datetime, limit: int = 200) -> list[Row]:
-    """The documents received for ``codes``, newest first."""
-    if not codes:
-        return []
-    with ApiStore.begin(node.database) as store:
-        items = store.inbox_items(recipients=codes, kind=PackageKind.DOCUMENT, limit=10_000)
-    rows = []
-    for item in reversed(items[-limit:]):
-        data = _package(node, item)
-        package = parse_package(data, limits=node.limits)
-        with NodeStore.begin(node.database, write=False) as store:
-            timeline = store.timeline(item.entry.document_id, sender=item.entry.sender)
-            steps = [s for s in timeline if s.reporter == item.entry.recipient]
-        status = _code(steps[-1].status_code) if steps else None
-        header = package.header if isinstance(package, DocumentPackage) else None
-        rows.append(
-            Row(
-                item=item,
-                subject=header.subject if header else "",
-                number=f"{header.code.number}/{header.code.notation}" if header else "",
-                status=status,
-                pdf=_pdf_badge(node, data, item.entry.package_sha256, at),
-            )
-        )
-    return rows
 
 
 def find(node: Node, codes: Sequence[str], text: str) -> InboxItem:

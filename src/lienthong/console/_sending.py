@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from lienthong._i18n import Message, msg
+from lienthong._i18n import Message, fold, msg
 from lienthong.codes import is_valid_code
 from lienthong.console._arrival import today
-from lienthong.console._fold import fold
 from lienthong.console._kinds import COMPETENCES, DEFAULT_KIND, KINDS, URGENCIES, kind_for
 from lienthong.console._web import agency_names
 from lienthong.console._words import moment
@@ -35,7 +34,7 @@ from lienthong.edxml import (
 )
 from lienthong.errors import LienthongError
 from lienthong.node import Node, Submission, not_pdfs, sign_pdfs, submit
-from lienthong.store import AgencyEntry, ApiStore, Direction, NodeStore, OutboxEntry, PackageKind
+from lienthong.store import AgencyEntry, Direction, NodeStore, OutboxEntry, PackageKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,20 +279,6 @@ class SentDocument:
     recipients: tuple[dict[str, Any], ...]
     #: The package as sent (its attachments, type, signer), when the page needs it.
     package: DocumentPackage | None = None
-
-
-def sent_documents(node: Node, codes: Sequence[str], *, limit: int = 200) -> list[SentDocument]:
-    """Documents sent from ``codes``, newest first."""
-    if not codes:
-        return []
-    with ApiStore.begin(node.database) as store:
-        found = store.outbox_messages(senders=codes, limit=10_000)
-    documents = []
-    for _position, message_id in reversed(found[-limit:]):
-        document = sent_document(node, codes, message_id)
-        if document is not None:
-            documents.append(document)
-    return documents
 
 
 def sent_document(node: Node, codes: Sequence[str], message_id: str) -> SentDocument | None:

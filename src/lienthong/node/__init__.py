@@ -15,7 +15,8 @@ Its modules fall on two sides that never import each other (``tests/test_layerin
 - shared leaves, which import neither side: ``_node``, ``_errors``, ``_ids``, ``_package``,
   ``_signing``, ``_pdf_signing`` (PDFs signed with an agency's key), ``_checks``, ``_recall``,
   ``_status_rules``, ``_statuses``, ``_transport`` (what a transport is), ``_trace``, ``_wire``,
-  ``_retry``, ``_attachment_blobs``, ``_reporting`` (what a statistics report says), and the
+  ``_retry``, ``_attachment_blobs``, ``_reporting`` (what a statistics report says), ``_index``
+  (the lists' rows, from a package parsed once), and the
   node's setup and views: ``_home``, ``_init``, ``_source``, ``_runtime``, ``_evidence``,
   ``_trace_view``;
 - ``_in_memory`` joins the sides in one process (its transport calls ``receive``): above both.
@@ -41,6 +42,7 @@ from lienthong.node._home import NodeHome
 from lienthong.node._http import HttpTransport, map_httpx_errors
 from lienthong.node._ids import document_key, message_id_of, status_message_id
 from lienthong.node._in_memory import InMemoryTransport
+from lienthong.node._index import backfill_index, check_pdfs, index_entries, pdf_verdict
 from lienthong.node._init import KeyFiles, init_home
 from lienthong.node._intake import Intake, intake_for
 from lienthong.node._node import Node
@@ -131,6 +133,8 @@ __all__ = [
     "SubmitOutcome",
     "add_trace_header",
     "agency_reports",
+    "backfill_index",
+    "check_pdfs",
     "check_receipt",
     "create_peer_app",
     "day_window",
@@ -142,6 +146,7 @@ __all__ = [
     "give_up_delivery",
     "hop_header",
     "hop_note",
+    "index_entries",
     "init_home",
     "intake_for",
     "is_pdf",
@@ -152,6 +157,7 @@ __all__ = [
     "not_pdfs",
     "package_source",
     "pdf_signatures_valid",
+    "pdf_verdict",
     "read_package_file",
     "recall_states",
     "receive",

@@ -21,6 +21,7 @@ from lienthong.evidence import LogKind, Receipt, ReceiptOutcome, sha256_hex, sig
 from lienthong.node._checks import check_lengths, check_signature, parse_checked, served_here
 from lienthong.node._errors import PackageRefused, Refusal
 from lienthong.node._ids import document_key, kind_of, message_id_of
+from lienthong.node._index import index_entries
 from lienthong.node._node import Node
 from lienthong.node._package import PackageSource, package_source
 from lienthong.node._recall import check_recall, mark_recall
@@ -30,6 +31,7 @@ from lienthong.store import (
     Disposition,
     DocumentLink,
     InboxEntry,
+    IndexedDocument,
     NodeStore,
     PackageKind,
     ReceiptEntry,
@@ -105,6 +107,7 @@ class _Inbox:
         self.store = store
         self._held = store.inbox_get_many(keys)
         self._new: list[InboxEntry] = []
+        self._indexed: list[IndexedDocument] = []
 
     def get(self, message_id: str, recipient: str) -> InboxEntry | None:
         return self._held.get((message_id, recipient))
@@ -113,10 +116,15 @@ class _Inbox:
         self._held[(entry.message_id, entry.recipient)] = entry
         self._new.append(entry)
 
+    def index(self, entries: Sequence[IndexedDocument]) -> None:
+        """The lists' rows of a document put here, written with it."""
+        self._indexed += entries
+
     def flush(self) -> None:
         """Write the new rows (before the inbox is read, and at the end)."""
         self.store.inbox_put_many(self._new)
-        self._new = []
+        self.store.index_documents(self._indexed)
+        self._new, self._indexed = [], []
 
 
 def _check(
@@ -255,6 +263,18 @@ def _store_in(
                 received_at=at,
             )
         )
+        if isinstance(package, DocumentPackage):  # its list row, from the package parsed once
+            inbox.index(
+                index_entries(
+                    package,
+                    direction=Direction.IN,
+                    message_id=message_id,
+                    recipients=(recipient,),
+                    package_sha256=digest,
+                    size=node.blobs.size(digest),
+                    at=at,
+                )
+            )
         store.log(
             LogKind.PACKAGE_IN,
             at=at,

@@ -22,6 +22,7 @@ from lienthong.evidence import LogKind
 from lienthong.node._checks import check_fits, check_signature, parse_checked, served_here
 from lienthong.node._errors import PackageRefused, Refusal
 from lienthong.node._ids import document_key, kind_of, message_id_of
+from lienthong.node._index import index_entries
 from lienthong.node._node import Node
 from lienthong.node._package import PackageSource, package_source
 from lienthong.node._recall import apply_recall
@@ -211,6 +212,18 @@ def _accept(
         for index, c, items in fresh.values():
             held[c.message_id] = [next(entries) for _ in items]
             _record(store, c.package, items, c.source.sha256, at=at)
+            if isinstance(c.package, DocumentPackage):  # its list rows, from the package parsed once
+                store.index_documents(
+                    index_entries(
+                        c.package,
+                        direction=Direction.OUT,
+                        message_id=c.message_id,
+                        recipients=[item.recipient for item in items],
+                        package_sha256=c.source.sha256,
+                        size=c.source.size,
+                        at=at,
+                    )
+                )
             outcomes[index] = Submission(
                 c.message_id, c.package.document_id, c.source.sha256, tuple(held[c.message_id])
             )

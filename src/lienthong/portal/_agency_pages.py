@@ -17,12 +17,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from lienthong._i18n import msg
+from lienthong._i18n import fold, msg
 from lienthong.codes import parse_code
 from lienthong.directory import AgencyEntry, DirectoryRegistry, Scope, apply_csv_upload
 from lienthong.errors import CodeError, LienthongError
 from lienthong.portal._kit import Errors, Pages, field_of, parse_day, upload
-from lienthong.portal._search import fold
 
 #: Rows a page of the agency search shows; the pages after it are a click away.
 PAGE_SIZE: Final = 50

@@ -14,11 +14,11 @@ from datetime import date, datetime, timedelta
 from typing import Final, Literal
 
 from lienthong._clock import Clock
+from lienthong._i18n import fold
 from lienthong.codes import parse_code
 from lienthong.directory import DirectoryRegistry
 from lienthong.edxml import VIETNAM_TZ
 from lienthong.portal._regulations import GroupFigure, Regulations, open_level1
-from lienthong.portal._search import fold
 from lienthong.statistics import ReportMalformed, SignedReport, median_seconds
 from lienthong.store import AgencyEntry, DayTotals, NodeHealth, StatisticsStore, StuckItem, Totals
 

@@ -21,6 +21,18 @@ from lienthong.store._database import (
     translate_errors,
 )
 from lienthong.store._directory_store import DirectoryStore
+from lienthong.store._document_index import (
+    NO_STATUS,
+    PAGE_SIZE,
+    DocumentIndex,
+    IndexedDocument,
+    ListedDocument,
+    ListPage,
+    ListQuery,
+    ListSort,
+    PartyState,
+    Unindexed,
+)
 from lienthong.store._entries import (
     AgencyEntry,
     AuditEntry,
@@ -76,6 +88,8 @@ from lienthong.store._statistics_store import StatisticsStore
 
 __all__ = [
     "DEFAULT_URL",
+    "NO_STATUS",
+    "PAGE_SIZE",
     "AgencyEntry",
     "AgencyTotals",
     "ApiClientEntry",
@@ -99,12 +113,18 @@ __all__ = [
     "DirectorySnapshot",
     "DirectoryStore",
     "Disposition",
+    "DocumentIndex",
     "DocumentLink",
     "EventEntry",
     "EventPage",
     "EventStore",
     "InboxEntry",
     "InboxItem",
+    "IndexedDocument",
+    "ListPage",
+    "ListQuery",
+    "ListSort",
+    "ListedDocument",
     "Lockout",
     "LockoutKind",
     "LogEntry",
@@ -123,6 +143,7 @@ __all__ = [
     "OutboxEntry",
     "OutboxItem",
     "PackageKind",
+    "PartyState",
     "ReceiptEntry",
     "ReceivedDocument",
     "RegulationEntry",
@@ -138,6 +159,7 @@ __all__ = [
     "Tombstone",
     "Totals",
     "TrustAnchor",
+    "Unindexed",
     "WebhookEntry",
     "current_revision",
     "head_revision",

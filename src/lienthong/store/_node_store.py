@@ -41,6 +41,7 @@ from lienthong._i18n import Message
 from lienthong.evidence import LogKind, dump_message, load_message
 from lienthong.store import _message_log
 from lienthong.store._database import Database
+from lienthong.store._document_index import IndexedDocument, put_index
 from lienthong.store._node_entries import (
     DeliveryState,
     Direction,
@@ -662,6 +663,13 @@ class NodeStore:
         ).mappings()
         row = requeued.first()
         return None if row is None else _outbox(row)
+
+    # -- document index ----------------------------------------------------------------------
+
+    def index_documents(self, entries: Sequence[IndexedDocument]) -> None:
+        """The lists' rows of documents stored in this transaction (``DocumentIndex``); a row
+        already there is kept."""
+        put_index(self._execute, entries)
 
 
 def _message_union(query: MessageQuery) -> Any:

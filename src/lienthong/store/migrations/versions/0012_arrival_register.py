@@ -1,7 +1,7 @@
 """The incoming register of each agency served: arrival number (số đến) and date per document.
 
 Revision ID: 0012_arrival_register
-Revises: 0010_node_audit
+Revises: 0011_document_index
 Create Date: 2026-12-07
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from lienthong.store._rows import UtcDateTime
 
 revision: str = "0012_arrival_register"
-down_revision: str | None = "0010_node_audit"
+down_revision: str | None = "0011_document_index"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
