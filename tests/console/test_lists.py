@@ -191,3 +191,12 @@ async def test_a_user_sees_only_their_codes_documents(seeded: Consoles) -> None:
     other = await seeded.login(seeded.sender_app, "lan")
     async with aclosing(other):
         assert _total((await other.get("/console/outbox")).text) == 0
+
+
+async def test_the_language_link_keeps_the_search_and_the_page(consoles: Consoles) -> None:
+    client = await consoles.login(consoles.receiver_app, "lan")
+    async with aclosing(client):
+        answer = await client.get("/console/inbox?q=qd-ttg&page=2")
+        assert 'href="/console/inbox?q=qd-ttg&amp;page=2&amp;lang=en" hreflang="en"' in answer.text
+        english = await client.get("/console/inbox?q=qd-ttg&page=2&lang=en")
+        assert 'href="/console/inbox?q=qd-ttg&amp;page=2&amp;lang=vi" hreflang="vi"' in english.text

@@ -106,8 +106,13 @@ def enter(node: Node, agency: str, message_id: str, arrival: Arrival, *, actor: 
 
 
 def assignees(users: Sequence[ConsoleUser], agency: str) -> list[ConsoleUser]:
-    """The console users who serve ``agency``: whom a 04 on its documents may name."""
-    return sorted((u for u in users if agency in u.codes), key=lambda u: u.name)
+    """The console users who serve ``agency`` and may log in: whom a 04 on its documents may name."""
+    return sorted((u for u in users if agency in u.codes and not u.disabled), key=lambda u: u.name)
+
+
+def assignee_text(user: ConsoleUser) -> str:
+    """How a 04 names ``user`` in the standard's free text: the person's full name, else the login."""
+    return user.full_name or user.name
 
 
 def assignee(users: Sequence[ConsoleUser], agency: str, name: str) -> ConsoleUser:

@@ -67,6 +67,26 @@ _TEXTS: Final[Mapping[str, Callable[[_Facts], Message]]] = {
         "console-audit-api-client-added", codes=f("codes"), vxp=f("vxp"), webhook=f("webhook")
     ),
     "api-client-removed": lambda _: msg("console-audit-api-client-removed"),
+    "status-sent": lambda f: (
+        msg("console-audit-status-registered", document=f("document"), number=f("number"), on=f("arrived_on"))
+        if f.params.get("number")
+        else msg("console-audit-status-assigned", document=f("document"), assignee=f("assignee"))
+        if f.params.get("assignee")
+        else msg("console-audit-status-sent", document=f("document"), code=f("code"))
+    ),
+    "document-sent": lambda f: msg("console-audit-document-sent", document=f("document")),
+    "document-updated": lambda f: msg(
+        "console-audit-document-updated", document=f("document"), earlier=f("earlier")
+    ),
+    "document-replaced": lambda f: msg(
+        "console-audit-document-replaced", document=f("document"), earlier=f("earlier")
+    ),
+    "recall-requested": lambda f: msg("console-audit-recall-requested", document=f("document")),
+    "delivery-retried": lambda f: msg("console-audit-delivery-retried", recipient=f("recipient")),
+    "delivery-given-up": lambda f: msg(
+        "console-audit-delivery-given-up", recipient=f("recipient"), reason=f("reason")
+    ),
+    "evidence-exported": lambda _: msg("console-audit-evidence-exported"),
     "login-locked-out": lambda f: (
         msg("console-audit-login-locked-out-address", address=f("address"), until=f.when("until"))
         if f("kind") == "address"

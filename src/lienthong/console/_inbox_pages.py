@@ -142,7 +142,8 @@ def inbox_router(console: Console) -> APIRouter:
             if code is StatusCode.ASSIGNED:
                 users = await run_in_threadpool(console.users.users)
                 # The standard's free text names the assignee; who it is stays here, as data.
-                description = _arrival.assignee(users, recipient, fields["assignee"]).name
+                chosen = _arrival.assignee(users, recipient, fields["assignee"])
+                description = _arrival.assignee_text(chosen)
             submission = await run_in_threadpool(
                 lambda: _received.send_status(node, item, code, description or None, at=at)
             )
@@ -160,7 +161,7 @@ def inbox_router(console: Console) -> APIRouter:
             )
             params |= {"number": str(arrival.number), "arrived_on": arrival.arrived_on.isoformat()}
         if code is StatusCode.ASSIGNED:
-            params["assignee"] = description
+            params["assignee"] = fields["assignee"]
         await run_in_threadpool(
             lambda: console.audit(request, user, "status-sent", submission.message_id, **params)
         )

@@ -121,6 +121,8 @@ class Console:
     def render(self, request: Request, name: str, context: dict[str, Any], *, status: int = 200) -> Response:
         lang = language(request)
         session = self.session(request)
+        other = "en" if lang == "vi" else "vi"
+        switched = request.url.include_query_params(lang=other)
         base = {
             "lang": lang,
             "t": _words.words(lang),
@@ -129,7 +131,9 @@ class Console:
             "user": session.principal if session else None,
             "csrf": session.csrf if session else "",
             "path": request.url.path,
-            "other_lang": "en" if lang == "vi" else "vi",
+            "other_lang": other,
+            # The page as it is (a list's filters, its page number) in the other language.
+            "other_lang_url": f"{switched.path}?{switched.query}",
             "prefix": PREFIX,
             "name_of": agency_names(self.node).get,
             "size": lambda value: _words.size(value, lang),
