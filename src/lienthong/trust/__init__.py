@@ -8,6 +8,13 @@ are in ``lienthong.trust.hazmat``.
 """
 
 from lienthong.trust._agency import agency_code_of
+from lienthong.trust._appearance import (
+    AttachmentStamp,
+    SignerAppearance,
+    SignerLayout,
+    checked_png,
+    iso_vietnam,
+)
 from lienthong.trust._attachments import AttachmentSignatures, verify_attachments
 from lienthong.trust._constants import Algorithm, Namespace
 from lienthong.trust._errors import (
@@ -39,6 +46,7 @@ from lienthong.trust._xmldsig import sign_package, verify_package
 __all__ = [
     "Algorithm",
     "AttachmentSignatures",
+    "AttachmentStamp",
     "ChainStatus",
     "Indication",
     "InsecureFileMode",
@@ -53,13 +61,17 @@ __all__ = [
     "PkiServices",
     "SignatureInvalid",
     "Signer",
+    "SignerAppearance",
+    "SignerLayout",
     "Subindication",
     "TrustError",
     "VerificationReport",
     "agency_code_of",
     "certificates_from_bytes",
     "check_private",
+    "checked_png",
     "crls_from_bytes",
+    "iso_vietnam",
     "load_certificate",
     "load_certificates",
     "load_crls",
