@@ -162,6 +162,7 @@ class SignerAppearance:
                 raise PdfSigningError(
                     msg("trust-appearance-seal-width-invalid", width=f"{self.seal_width:g}")
                 )
+        self.layout()  # refuses a box too small for the title, the image and the name
 
     def layout(self) -> SignerLayout:
         """Where the signature image and the seal go, in page coordinates."""
