@@ -190,3 +190,30 @@ def test_missing_font_is_a_clear_error_not_a_font_without_diacritics(
     finally:
         _appearance._font_bytes.cache_clear()
         _appearance._metrics.cache_clear()
+
+
+def test_report_names_the_signer_as_a_person_and_where_the_signature_is_drawn(
+    signed: bytes, test_pki: GeneratedPki
+) -> None:
+    (report,) = verify_pdf(signed, anchors=test_pki.anchors, at=datetime.now(UTC))
+    person = report.person
+    assert person is not None
+    certificate = test_pki.signers["sender"].certificate
+    assert person.name == "UBND tỉnh Nghệ An" and person.organization == "UBND tỉnh Nghệ An"
+    assert person.agency_code == "000.00.00.H41"
+    assert person.position is None  # the agency code in the OU is not a position
+    assert (person.not_before, person.not_after) == (
+        certificate.not_valid_before_utc,
+        certificate.not_valid_after_utc,
+    )
+    assert (report.page, report.box) == (1, APPEARANCE.box)
+    data = report.to_dict()
+    assert data["person"]["agency_code"] == "000.00.00.H41" and data["page"] == 1
+    assert {"field", "valid", "signer", "signing_time", "timestamped"} <= data.keys()  # as before
+
+
+def test_invisible_signature_has_no_place(test_pki: GeneratedPki) -> None:
+    (report,) = verify_pdf(
+        sign_pdf(minimal_pdf(), test_pki.signers["sender"]), anchors=test_pki.anchors, at=datetime.now(UTC)
+    )
+    assert (report.page, report.box) == (None, None)

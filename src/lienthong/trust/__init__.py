@@ -35,6 +35,7 @@ from lienthong.trust._pem import (
     load_crls,
     load_private_key,
 )
+from lienthong.trust._person import SignerPerson
 from lienthong.trust._pki import IssuedCertificate, Pki
 from lienthong.trust._report import VerificationReport
 from lienthong.trust._services import PkiServices, serve_pki
@@ -63,6 +64,7 @@ __all__ = [
     "Signer",
     "SignerAppearance",
     "SignerLayout",
+    "SignerPerson",
     "Subindication",
     "TrustError",
     "VerificationReport",

@@ -33,6 +33,7 @@ from lienthong._i18n import Language, Message, msg
 from lienthong.trust._appearance import AttachmentStamp, Box, SignerAppearance, stamp_style
 from lienthong.trust._chain import validation_context
 from lienthong.trust._errors import PdfSigningError
+from lienthong.trust._person import SignerPerson
 from lienthong.trust._report import problem_fields
 from lienthong.trust._signer import Signer
 from lienthong.trust._time import aware
@@ -197,6 +198,12 @@ class PdfSignatureReport:
     timestamped: bool
     #: pyHanko's words on a failure (English), if any.
     detail: str = ""
+    #: The signer as the certificate names them (name, position, agency, validity), if any.
+    person: SignerPerson | None = None
+    #: Where the signature is drawn: its page (from 1) and its box in PDF points (x1, y1, x2,
+    #: y2); None for an invisible signature. Says where, not what the drawing shows.
+    page: int | None = None
+    box: tuple[float, float, float, float] | None = None
 
     @property
     def valid(self) -> bool:
@@ -233,6 +240,9 @@ class PdfSignatureReport:
             "signer": self.signer,
             "signing_time": self.signing_time.isoformat() if self.signing_time else None,
             "timestamped": self.timestamped,
+            "person": self.person.to_dict() if self.person else None,
+            "page": self.page,
+            "box": list(self.box) if self.box else None,
             **problem_fields(self.problem, language),
         }
 
@@ -273,7 +283,9 @@ async def verify_pdf_async(
     except (PdfError, ValueError, KeyError) as exc:
         raise PdfSigningError(msg("trust-pdf-unreadable", reason=str(exc))) from exc
     reports = []
+    pages = _page_numbers(reader)
     for sig in embedded:
+        page, box = _widget(sig.sig_field, pages)
         context = validation_context(anchors=anchors, crls=crls, at=at)
         ts_context = validation_context(anchors=anchors, crls=crls, at=at)
         try:
@@ -292,12 +304,15 @@ async def verify_pdf_async(
                     signing_time=None,
                     timestamped=False,
                     detail=str(exc),
+                    page=page,
+                    box=box,
                 )
             )
             continue
         ts = status.timestamp_validity
         timestamped = bool(ts is not None and ts.intact and ts.valid)
         cert = status.signing_cert
+        certificate = x509.load_der_x509_certificate(cert.dump()) if cert else None
         reports.append(
             PdfSignatureReport(
                 field_name=str(sig.field_name),
@@ -305,13 +320,41 @@ async def verify_pdf_async(
                 trusted=bool(status.trusted),
                 revoked=bool(status.revoked),
                 unmodified=_unmodified(status),
-                signer=x509.load_der_x509_certificate(cert.dump()).subject.rfc4514_string() if cert else None,
+                signer=certificate.subject.rfc4514_string() if certificate else None,
                 signing_time=ts.timestamp if timestamped and ts is not None else status.signer_reported_dt,
                 timestamped=timestamped,
                 detail=_detail(status),
+                person=SignerPerson.of(certificate) if certificate else None,
+                page=page,
+                box=box,
             )
         )
     return reports
+
+
+def _page_numbers(reader: PdfFileReader) -> dict[int, int]:
+    """Page object number → page number (from 1), to say where a widget lies."""
+    try:
+        count = int(reader.root["/Pages"]["/Count"])
+        return {
+            reader.find_page_for_modification(i)[0].idnum: i + 1  # type: ignore[no-untyped-call]
+            for i in range(count)
+        }
+    except (PdfError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _widget(field: Any, pages: dict[int, int]) -> tuple[int | None, tuple[float, float, float, float] | None]:
+    """The page and box of a signature field's widget, when it has a visible size."""
+    try:
+        x1, y1, x2, y2 = (float(v) for v in field["/Rect"])
+        page = pages.get(field.raw_get("/P").idnum)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None, None
+    box = (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+    if box[2] - box[0] <= 0 or box[3] - box[1] <= 0 or page is None:
+        return None, None
+    return page, box
 
 
 def _unmodified(status: Any) -> bool:
