@@ -10,9 +10,12 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from lienthong._clock import Clock, utc_now
+from lienthong.console._appearance_pages import BODY_BYTES as APPEARANCE_BODY
+from lienthong.console._appearance_pages import appearance_router
 from lienthong.console._inbox_pages import inbox_router
 from lienthong.console._login import login_router
 from lienthong.console._outbox_pages import outbox_router
+from lienthong.console._pages_render import pages_router
 from lienthong.console._throttle import LoginPolicy
 from lienthong.console._users import UserFile
 from lienthong.console._web import PREFIX, Console
@@ -32,7 +35,11 @@ def _body_rules(console: Console) -> list[BodyRule]:
     def compose() -> int:
         return console.node.limits.max_package_bytes + _FRAMING
 
-    return [BodyRule(rf"{PREFIX}/compose", compose), BodyRule(rf"{PREFIX}(/.*)?", _FORM_BODY)]
+    return [
+        BodyRule(rf"{PREFIX}/compose", compose),
+        BodyRule(rf"{PREFIX}/settings/appearance", APPEARANCE_BODY),
+        BodyRule(rf"{PREFIX}(/.*)?", _FORM_BODY),
+    ]
 
 
 def create_console(
@@ -53,6 +60,8 @@ def create_console(
     app.include_router(login_router(console))
     app.include_router(inbox_router(console))
     app.include_router(outbox_router(console))
+    app.include_router(pages_router(console))
+    app.include_router(appearance_router(console))
     static = StaticFiles(directory=str(resources.files("lienthong.console") / "static"))
     app.mount(f"{PREFIX}/static", static, name="console-static")
 

@@ -9,11 +9,13 @@ are in ``lienthong.trust.hazmat``.
 
 from lienthong.trust._agency import agency_code_of
 from lienthong.trust._appearance import (
+    MAX_IMAGE_BYTES,
     AttachmentStamp,
     SignerAppearance,
     SignerLayout,
     checked_png,
     iso_vietnam,
+    preview_pdf,
 )
 from lienthong.trust._attachments import AttachmentSignatures, verify_attachments
 from lienthong.trust._constants import Algorithm, Namespace
@@ -45,6 +47,7 @@ from lienthong.trust._stream import sign_package_stream, verify_package_stream
 from lienthong.trust._xmldsig import sign_package, verify_package
 
 __all__ = [
+    "MAX_IMAGE_BYTES",
     "Algorithm",
     "AttachmentSignatures",
     "AttachmentStamp",
@@ -78,6 +81,7 @@ __all__ = [
     "load_certificates",
     "load_crls",
     "load_private_key",
+    "preview_pdf",
     "private_directory",
     "private_files",
     "serve_pki",

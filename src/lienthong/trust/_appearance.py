@@ -33,6 +33,8 @@ from pyhanko.pdf_utils.font.api import FontEngine
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulator
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.images import PdfImage
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.stamp import BaseStamp, BaseStampStyle, TextStampStyle
 
@@ -384,3 +386,20 @@ def stamp_style(appearance: SignerAppearance | AttachmentStamp) -> BaseStampStyl
     if isinstance(appearance, SignerAppearance):
         return _SignerStyle(appearance=appearance)
     return _AttachmentStyle(stamp=appearance)
+
+
+def preview_pdf(pdf_bytes: bytes, appearance: SignerAppearance) -> bytes:
+    """``pdf_bytes`` with ``appearance`` drawn on its page, unsigned: what a signature will look
+    like, for an administrator to check the settings. Raises ``PdfSigningError``."""
+    try:
+        writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+        count = int(writer.root["/Pages"]["/Count"])
+        index = count - 1 if appearance.page == -1 else min(appearance.page, count) - 1
+        x1, y1, x2, y2 = appearance.box
+        box = layout.BoxConstraints(width=x2 - x1, height=y2 - y1)
+        _SignerStyle(appearance=appearance).create_stamp(writer, box, {}).apply(index, int(x1), int(y1))
+        out = io.BytesIO()
+        writer.write(out)  # type: ignore[no-untyped-call]
+    except (PdfError, ValueError, KeyError, TypeError) as exc:
+        raise PdfSigningError(msg("trust-pdf-unreadable", reason=str(exc))) from exc
+    return out.getvalue()
