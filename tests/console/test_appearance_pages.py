@@ -17,10 +17,13 @@ from PIL import Image
 
 from console.console_support import Consoles, clock, consoles, csrf_of, send_signed_document, users_at
 from lienthong.console import create_console
+from lienthong.console._pages_render import render_page
 from lienthong.node import load_appearance
 from lienthong.store import NodeAudit
+from lienthong.trust import SignerAppearance, sign_pdf
 from node.node_network import RECIPIENT, SENDER
-from support.images import is_blue, is_red, jpeg, pixels_where, seal_png, signature_png
+from support.images import inside, is_blue, is_red, jpeg, pixels_where, seal_png, signature_png
+from trust.trust_pdf import minimal_pdf
 
 __all__ = ["consoles"]
 pytestmark = pytest.mark.anyio
@@ -157,3 +160,22 @@ async def test_document_pages_render_with_the_signature_report_beside_them(conso
         assert (await other.get(f"{base}/1.png")).status_code == 404
     async with consoles.client(consoles.receiver_app) as anonymous:
         assert (await anonymous.get(f"{base}/1.png")).status_code == 303
+
+
+async def test_page_images_show_the_drawn_signature_widget(consoles: Consoles) -> None:
+    """PDFium draws a signature's appearance (a form widget) on the page image, where the
+    settings put it: the seal's red inside the seal's box."""
+    appearance = SignerAppearance(
+        title="GIÁM ĐỐC",
+        name="Trần B",
+        signature_png=signature_png(),
+        seal_png=seal_png(),
+        box=(300, 400, 560, 600),
+    )
+    signer = consoles.network.pki.signers[SENDER]
+    signed = await anyio.to_thread.run_sync(lambda: sign_pdf(minimal_pdf(), signer, appearance=appearance))
+    image = Image.open(io.BytesIO(render_page(signed, "test-widget", 1, scale=1.0)))
+    red = pixels_where(image, is_red)
+    seal = appearance.layout().seal
+    assert seal is not None and len(red) > 300
+    assert inside(red, seal, 842) >= 0.99 * len(red)

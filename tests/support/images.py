@@ -48,8 +48,9 @@ def jpeg() -> bytes:
 
 
 def is_red(pixel: tuple[int, ...]) -> bool:
+    """The seal's red (not the colour fringes a renderer may give black text's edges)."""
     r, g, b = pixel[:3]
-    return r > 150 and g < 110 and b < 110
+    return r > 150 and g < 90 and b < 90
 
 
 def is_blue(pixel: tuple[int, ...]) -> bool:

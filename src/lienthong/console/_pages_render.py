@@ -114,6 +114,8 @@ def render_once(pdf: bytes, number: int, *, scale: float = SCALE) -> bytes:
         except pdfium.PdfiumError as exc:
             raise NotRenderable(msg("console-pdf-unreadable", reason=str(exc))) from exc
         try:
+            # Signature widgets are form fields: PDFium draws their appearance only with forms on.
+            document.init_forms()
             if not 1 <= number <= len(document):
                 raise NotRenderable(msg("console-page-missing", page=number))
             page = document[number - 1]
