@@ -11,17 +11,18 @@ from contextlib import aclosing
 from pathlib import Path
 
 import anyio.to_thread
+import pypdfium2 as pdfium
 import pytest
 from fastapi import FastAPI
 from PIL import Image
 
 from console.console_support import Consoles, clock, consoles, csrf_of, send_signed_document, users_at
 from lienthong.console import create_console
-from lienthong.console._pages_render import render_page
-from lienthong.node import load_appearance
-from lienthong.store import NodeAudit
-from lienthong.trust import SignerAppearance, sign_pdf
-from node.node_network import RECIPIENT, SENDER
+from lienthong.console._pages_render import MAX_PAGES, NotRenderable, page_count, render_page
+from lienthong.node import AppearanceSettings, load_appearance, save_appearance
+from lienthong.store import NodeAudit, NodeStore
+from lienthong.trust import SignerAppearance, sign_pdf, verify_attachments
+from node.node_network import AT, RECIPIENT, SENDER
 from support.images import inside, is_blue, is_red, jpeg, pixels_where, seal_png, signature_png
 from trust.trust_pdf import minimal_pdf
 
@@ -179,3 +180,65 @@ async def test_page_images_show_the_drawn_signature_widget(consoles: Consoles) -
     seal = appearance.layout().seal
     assert seal is not None and len(red) > 300
     assert inside(red, seal, 842) >= 0.99 * len(red)
+
+
+async def test_console_compose_signs_with_the_agency_appearance(consoles: Consoles, tmp_path: Path) -> None:
+    """The document (first PDF) gets the signer's appearance where the settings put it; the
+    annex the agency's stamp, top right of its first page, naming the number and notation."""
+    folder = tmp_path / "nghe-an-appearance"
+    settings = AppearanceSettings(
+        title="CHỦ TỊCH",
+        name="Lê Văn C",
+        box=(320, 80, 560, 250),
+        signature_png=signature_png(),
+        seal_png=seal_png(),
+    )
+    save_appearance(folder, SENDER, settings)
+    node = dataclasses.replace(consoles.network.sender, appearance_dir=folder)
+    app = create_console(node, users=users_at(tmp_path / "home-3"), clock=clock)
+    client = await consoles.login(app, "hoa")
+    async with aclosing(client):
+        page = await client.get("/console/compose")
+        fields = {
+            "csrf": csrf_of(page.text),
+            "sender": SENDER,
+            "number": "46",
+            "notation": "UBND-VX",
+            "subject": "V/v ký số có hình thức",
+            "to": RECIPIENT,
+            "sign": "1",
+        }
+        files = [
+            ("files", ("van-ban.pdf", minimal_pdf("Van ban"), "application/pdf")),
+            ("files", ("phu-luc.pdf", minimal_pdf("Phu luc"), "application/pdf")),
+        ]
+        response = await client.post("/console/compose", data=fields, files=files)
+        assert response.status_code == 303, response.text
+        message_id = response.headers["location"].split("/")[3].split("?")[0]
+    with NodeStore.begin(node.database, write=False) as store:
+        entry = store.outbox(message_id=message_id)[0]
+    data = b"".join(node.blobs.read_verified(entry.item.package_sha256))
+    document, annex = await anyio.to_thread.run_sync(
+        lambda: verify_attachments(data, anchors=node.anchors, at=AT)
+    )
+    (drawn,) = document.signatures
+    assert drawn.valid and (drawn.page, drawn.box) == (1, (320, 80, 560, 250))
+    (stamp,) = annex.signatures
+    assert stamp.valid and stamp.page == 1 and stamp.box is not None
+    assert stamp.box[0] > 595 / 2 and stamp.box[3] > 842 - 40
+
+
+def test_pages_beyond_the_cap_are_not_rendered() -> None:
+    document = pdfium.PdfDocument.new()
+    for _ in range(MAX_PAGES + 1):
+        document.new_page(200, 200).close()
+    out = io.BytesIO()
+    document.save(out)
+    document.close()
+    pdf = out.getvalue()
+    assert page_count(pdf, "cap-test") == MAX_PAGES + 1
+    assert render_page(pdf, "cap-test", MAX_PAGES, scale=0.2).startswith(b"\x89PNG")
+    with pytest.raises(NotRenderable):
+        render_page(pdf, "cap-test", MAX_PAGES + 1, scale=0.2)
+    with pytest.raises(NotRenderable):
+        page_count(b"%PDF-1.7 broken", "broken")
