@@ -217,3 +217,20 @@ def test_invisible_signature_has_no_place(test_pki: GeneratedPki) -> None:
         sign_pdf(minimal_pdf(), test_pki.signers["sender"]), anchors=test_pki.anchors, at=datetime.now(UTC)
     )
     assert (report.page, report.box) == (None, None)
+
+
+def test_a_title_wider_than_the_box_is_set_smaller_not_clipped(
+    test_pki: GeneratedPki, tmp_path: Path
+) -> None:
+    long_title = "KT. BỘ TRƯỞNG BỘ THÔNG TIN VÀ TRUYỀN THÔNG KIÊM CHỦ NHIỆM ỦY BAN"
+    narrow = SignerAppearance(
+        title=long_title, name="Trần B", signature_png=signature_png(), box=(350, 400, 550, 560)
+    )
+    source = tmp_path / "narrow.pdf"
+    source.write_bytes(sign_pdf(minimal_pdf(), test_pki.signers["sender"], appearance=narrow))
+    bbox = run(tool("pdftotext"), "-bbox", source, "-").stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">', bbox)
+    # the title's line: its top within the box's first text line (pdftotext's y grows downwards)
+    title_words = [(float(a), float(c)) for a, b, c in words if 842 - 560 - 1 <= float(b) <= 842 - 540]
+    assert title_words
+    assert min(a for a, _ in title_words) >= 349 and max(c for _, c in title_words) <= 551

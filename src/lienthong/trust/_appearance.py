@@ -280,12 +280,18 @@ class _Text:
     def width(self, line: str) -> float:
         return float(self._engine.shape(line).x_advance * self._size)
 
-    def line(self, text: str, x: float, y: float) -> bytes:
+    def line(self, text: str, x: float, y: float, size: float | None = None) -> bytes:
+        # Each line is its own text object: the shaping's closing Td never moves the next one.
         ops = self._engine.shape(text).graphics_ops
-        return b"BT /%s %d Tf 1 0 0 1 %g %g Tm %s ET" % (self._resource.encode(), self._size, x, y, ops)
+        tf = size or self._size
+        return b"BT /%s %g Tf 1 0 0 1 %g %g Tm %s ET" % (self._resource.encode(), tf, x, y, ops)
 
     def centred(self, text: str, width: float, y: float) -> bytes:
-        return self.line(text, max((width - self.width(text)) / 2, 0.0), y)
+        """``text`` centred in ``width``; set smaller when it would not fit (a long title stays
+        whole rather than clipped by the box). Glyph positions scale with the size."""
+        natural = self.width(text)
+        size = min(float(self._size), self._size * width / natural) if natural > 0 else float(self._size)
+        return self.line(text, max((width - natural * size / self._size) / 2, 0.0), y, size)
 
     def register(self) -> None:
         self._stamp.set_resource(
