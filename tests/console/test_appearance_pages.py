@@ -128,6 +128,11 @@ async def test_bad_upload_is_answered_next_to_its_field_and_nothing_is_saved(
         assert 'id="signature-error"' in bad.text and "PNG" in bad.text  # type: ignore[attr-defined]
         outside = await _save(admin, {"signature": ("a.png", signature_png(), "image/png")}, y2="900")
         assert outside.status_code == 422 and 'id="box-error"' in outside.text  # type: ignore[attr-defined]
+        huge = bytes(5 * 1024 * 1024)  # over the upload's cap: refused before it is read
+        too_big = await _save(
+            admin, {"signature": ("a.png", huge, "image/png"), "seal": ("b.png", huge, "image/png")}
+        )
+        assert too_big.status_code == 413  # type: ignore[attr-defined]
         word = await _save(admin, {}, x1="trái")
         assert word.status_code == 422 and 'id="x1-error"' in word.text  # type: ignore[attr-defined]
         assert 'value="trái"' in word.text  # type: ignore[attr-defined]
