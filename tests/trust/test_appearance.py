@@ -15,6 +15,7 @@ from lienthong.trust import (
     SignerAppearance,
     _appearance,
     iso_vietnam,
+    serve_pki,
     sign_pdf,
     verify_pdf,
 )
@@ -234,3 +235,12 @@ def test_a_title_wider_than_the_box_is_set_smaller_not_clipped(
     title_words = [(float(a), float(c)) for a, b, c in words if 842 - 560 - 1 <= float(b) <= 842 - 540]
     assert title_words
     assert min(a for a, _ in title_words) >= 349 and max(c for _, c in title_words) <= 551
+
+
+def test_appearance_with_a_time_stamp_is_pades_b_t(test_pki: GeneratedPki) -> None:
+    with serve_pki(test_pki.pki) as services:
+        signed = sign_pdf(
+            minimal_pdf(), test_pki.signers["sender"], tsa_url=services.tsa_url, appearance=APPEARANCE
+        )
+    (report,) = verify_pdf(signed, anchors=test_pki.anchors, crls=test_pki.crls, at=datetime.now(UTC))
+    assert report.valid and report.timestamped and (report.page, report.box) == (1, APPEARANCE.box)
