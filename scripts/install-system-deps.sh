@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Debian packages the tests use: independent peers (xmlsec1, pdfsig, certutil) and the browser
-# the Playwright tests drive (Debian's chromium: no browser is downloaded).
+# Debian packages: independent peers the tests use (xmlsec1, pdfsig, certutil), the browser
+# the Playwright tests drive (Debian's chromium: no browser is downloaded), and the serif font
+# signature appearances are set in at run time (fonts-liberation2).
 # Installs only what is missing; needs root (CI runs as root). Without root, says what to install.
 set -euo pipefail
 need=()
@@ -8,6 +9,8 @@ command -v xmlsec1 >/dev/null 2>&1 || need+=(xmlsec1)
 command -v pdfsig >/dev/null 2>&1 || need+=(poppler-utils)
 command -v certutil >/dev/null 2>&1 || need+=(libnss3-tools)
 command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-dejavu-core)
+# Liberation Serif (Times-compatible, Vietnamese glyphs) for the text of signature appearances.
+[ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
     echo "missing Debian packages: ${need[*]} (run: sudo apt-get install ${need[*]})" >&2

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from lienthong.api._models import DocumentView as ServerView
-from lienthong.client import DocumentView, Package
+from lienthong.client import DocumentView, Package, PdfSignature
 from lienthong.edxml import StatusCode, package_to_dict
 from support.edxml_packages import full_document, status
 
@@ -113,3 +113,28 @@ def test_keys_of_a_newer_node_are_ignored_and_kept_as_json() -> None:
     # What the typed model knows gives the node's keys back (``from``, ``code_number``).
     again = Package.model_validate(view.package.model_dump(mode="json", by_alias=True))
     assert again == view.package
+
+
+def test_pdf_signature_reads_the_signer_as_a_person_and_older_nodes_without_it() -> None:
+    newer = PdfSignature.model_validate(
+        {
+            "field": "LienthongSignature1",
+            "valid": True,
+            "signer": "CN=Nguyễn Văn A,O=UBND tỉnh Nghệ An",
+            "person": {
+                "name": "Nguyễn Văn A",
+                "position": "Phó Chủ tịch",
+                "organization": "UBND tỉnh Nghệ An",
+                "agency_code": "000.00.00.H41",
+                "not_before": "2026-01-01T00:00:00+00:00",
+                "not_after": "2028-01-01T00:00:00+00:00",
+            },
+            "page": 2,
+            "box": [320, 80, 560, 250],
+        }
+    )
+    assert newer.person is not None and newer.person.position == "Phó Chủ tịch"
+    assert newer.person.not_after is not None and newer.person.not_after.year == 2028
+    assert (newer.page, newer.box) == (2, [320, 80, 560, 250])
+    older = PdfSignature.model_validate({"field": "f", "valid": False, "signer": "CN=x"})
+    assert older.person is None and older.page is None

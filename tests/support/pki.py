@@ -268,10 +268,12 @@ def self_signed(
     *,
     not_before: datetime = START,
     days: int = 3650,
+    attributes: tuple[x509.NameAttribute[str], ...] = (),
 ) -> x509.Certificate:
-    """A self-signed certificate of ``key`` (by default a new EC key)."""
+    """A self-signed certificate of ``key`` (by default a new EC key); ``attributes`` follow
+    the common name in its subject."""
     key = key or stray_key()
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name), *attributes])
     return (
         x509.CertificateBuilder()
         .subject_name(name)

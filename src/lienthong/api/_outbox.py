@@ -97,7 +97,12 @@ def build_and_send(
     at = ctx.clock()
     if facts.sign_pdf:
         pdfs = sign_pdfs(
-            ctx.node, facts.sender, [(name, data) for name, _, data in files], reason=facts.subject[:100]
+            ctx.node,
+            facts.sender,
+            [(name, data) for name, _, data in files],
+            reason=facts.subject[:100],
+            number=f"{facts.number}/{facts.notation}",
+            agency_name=facts.sender_name,
         )
         files = [(name, "application/pdf", data) for name, data in pdfs]
     try:

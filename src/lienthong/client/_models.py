@@ -205,6 +205,18 @@ class SignatureReport(_Model):
         return reason_of(self.problem_message, self.problem)
 
 
+class SignerPerson(_Model):
+    """The signer of a PDF as their certificate names them (what the certificate says)."""
+
+    name: str | None = None
+    #: Title, or an organisational unit that is not the agency code.
+    position: str | None = None
+    organization: str | None = None
+    agency_code: str | None = None
+    not_before: AwareDatetime | None = None
+    not_after: AwareDatetime | None = None
+
+
 class PdfSignature(_Model):
     """One signature in a PDF attachment, as the node checked it."""
 
@@ -216,6 +228,11 @@ class PdfSignature(_Model):
     signer: str | None = None
     signing_time: AwareDatetime | None = None
     timestamped: bool = False
+    #: The signer as a person; absent from nodes that predate it.
+    person: SignerPerson | None = None
+    #: Where the signature is drawn: page (from 1) and box (PDF points); None when invisible.
+    page: int | None = None
+    box: list[float] | None = None
     problem: str | None = None
     problem_message: dict[str, Any] | None = None
 

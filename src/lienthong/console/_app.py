@@ -10,6 +10,8 @@ from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
 from lienthong._clock import Clock, utc_now
+from lienthong.console._appearance_pages import BODY_BYTES as APPEARANCE_BODY
+from lienthong.console._appearance_pages import appearance_router
 from lienthong.console._audit_pages import audit_router
 from lienthong.console._inbox_pages import inbox_router
 from lienthong.console._login import login_router
@@ -17,6 +19,7 @@ from lienthong.console._operator_deliveries import delivery_router
 from lienthong.console._operator_keys import keys_router
 from lienthong.console._operator_messages import message_router
 from lienthong.console._outbox_pages import outbox_router
+from lienthong.console._pages_render import pages_router
 from lienthong.console._throttle import LoginPolicy
 from lienthong.console._users import UserFile
 from lienthong.console._users_pages import users_router
@@ -37,7 +40,11 @@ def _body_rules(console: Console) -> list[BodyRule]:
     def compose() -> int:
         return console.node.limits.max_package_bytes + _FRAMING
 
-    return [BodyRule(rf"{PREFIX}/compose", compose), BodyRule(rf"{PREFIX}(/.*)?", _FORM_BODY)]
+    return [
+        BodyRule(rf"{PREFIX}/compose", compose),
+        BodyRule(rf"{PREFIX}/settings/appearance", APPEARANCE_BODY),
+        BodyRule(rf"{PREFIX}(/.*)?", _FORM_BODY),
+    ]
 
 
 def create_console(
@@ -63,6 +70,8 @@ def create_console(
     app.include_router(keys_router(console))
     app.include_router(users_router(console))
     app.include_router(audit_router(console))
+    app.include_router(pages_router(console))
+    app.include_router(appearance_router(console))
     static = StaticFiles(directory=str(resources.files("lienthong.console") / "static"))
     app.mount(f"{PREFIX}/static", static, name="console-static")
 

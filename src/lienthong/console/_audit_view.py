@@ -87,6 +87,7 @@ _TEXTS: Final[Mapping[str, Callable[[_Facts], Message]]] = {
         "console-audit-delivery-given-up", recipient=f("recipient"), reason=f("reason")
     ),
     "evidence-exported": lambda _: msg("console-audit-evidence-exported"),
+    "appearance-changed": lambda f: msg("console-audit-appearance-changed", page=f("page"), box=f("box")),
     "login-locked-out": lambda f: (
         msg("console-audit-login-locked-out-address", address=f("address"), until=f.when("until"))
         if f("kind") == "address"

@@ -171,7 +171,14 @@ def compose(node: Node, draft: Draft, *, codes: Sequence[str], at: datetime) -> 
     files = list(draft.files)
     if draft.sign:
         try:
-            files = sign_pdfs(node, draft.sender, files, reason=draft.subject[:100])
+            files = sign_pdfs(
+                node,
+                draft.sender,
+                files,
+                reason=draft.subject[:100],
+                number=f"{draft.number}/{draft.notation}",
+                agency_name=agency_names(node).get(draft.sender),
+            )
         except LienthongError as exc:
             return Outcome(errors={"files": exc.message})
     names = agency_names(node)

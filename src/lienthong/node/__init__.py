@@ -13,7 +13,8 @@ Its modules fall on two sides that never import each other (``tests/test_layerin
 - the receiving side: ``_receive`` (check, store, answer with a receipt), ``_peer_app`` (the
   peer endpoint);
 - shared leaves, which import neither side: ``_node``, ``_errors``, ``_ids``, ``_package``,
-  ``_signing``, ``_pdf_signing`` (PDFs signed with an agency's key), ``_checks``, ``_recall``,
+  ``_signing``, ``_pdf_signing`` (PDFs signed with an agency's key), ``_appearance`` (how those
+  signatures look, per agency), ``_checks``, ``_recall``,
   ``_status_rules``, ``_statuses``, ``_transport`` (what a transport is), ``_trace``, ``_wire``,
   ``_retry``, ``_attachment_blobs``, ``_reporting`` (what a statistics report says), ``_index``
   (the lists' rows, from a package parsed once), and the
@@ -24,9 +25,11 @@ Its modules fall on two sides that never import each other (``tests/test_layerin
 Running a node (listeners, the delivery worker, the statistics reporter) is ``lienthong.server``'s.
 """
 
+from lienthong.node._appearance import AppearanceSettings, load_appearance, save_appearance
 from lienthong.node._attachment_blobs import BlobSink
 from lienthong.node._deliver import Outcome, check_receipt, deliver_due, settle_failure, settle_receipt
 from lienthong.node._errors import (
+    AppearanceInvalid,
     AttachmentNotPdf,
     DeliveryError,
     NodeError,
@@ -91,6 +94,8 @@ __all__ = [
     "RECEIPT_TYPE",
     "RECIPIENT_HEADER",
     "TRACE_HEADER",
+    "AppearanceInvalid",
+    "AppearanceSettings",
     "AttachmentNotPdf",
     "BlobSink",
     "ConfigurationFile",
@@ -150,6 +155,7 @@ __all__ = [
     "init_home",
     "intake_for",
     "is_pdf",
+    "load_appearance",
     "map_httpx_errors",
     "message_id_of",
     "next_attempt",
@@ -163,6 +169,7 @@ __all__ = [
     "receive",
     "reported_agencies",
     "retry_now",
+    "save_appearance",
     "settle_failure",
     "settle_receipt",
     "sign_pdfs",

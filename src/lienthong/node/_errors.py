@@ -2,6 +2,7 @@
 
 LienthongError
 ├── NodeError                  the node cannot do what was asked (setup, unknown home)
+│   └── AppearanceInvalid      an agency's signature appearance settings cannot be used
 ├── DeliveryError              this attempt failed; retry later (backoff, until the deadline)
 │   ├── PeerUnreachable        no connection to the peer node
 │   ├── PeerTimeout            the peer did not answer in time
@@ -20,6 +21,7 @@ from lienthong._i18n import Message
 from lienthong.errors import DeliveryError, NodeError, PackageRejected
 
 __all__ = [
+    "AppearanceInvalid",
     "AttachmentNotPdf",
     "DeliveryError",
     "NodeError",
@@ -30,6 +32,12 @@ __all__ = [
     "ReceiptInvalid",
     "Refusal",
 ]
+
+
+class AppearanceInvalid(NodeError):
+    """Raised when an agency's appearance settings are refused (images, text, box) or unreadable."""
+
+    code = "appearance-invalid"
 
 
 class PeerUnreachable(DeliveryError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from types import MappingProxyType
 
 from cryptography import x509
@@ -36,6 +37,8 @@ class Node:
     signers: Mapping[str, Signer] = field(default_factory=lambda: _NO_SIGNERS)
     limits: Limits = DEFAULT_LIMITS
     retry: RetryPolicy = field(default_factory=RetryPolicy)
+    #: HOME/appearance: each agency's signature appearance (``node.load_appearance``); None: none.
+    appearance_dir: Path | None = None
     #: The network's trust anchors, read from the configuration.
     anchors: tuple[x509.Certificate, ...] = field(init=False)
     crls: tuple[x509.CertificateRevocationList, ...] = field(init=False)

@@ -60,6 +60,7 @@ class NodeRuntime:
                 signers=self.signers,
                 limits=self.settings.limits,
                 retry=self.settings.retry,
+                appearance_dir=home.home / "appearance",
             )
         except BaseException:
             self.close()

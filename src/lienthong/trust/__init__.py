@@ -8,6 +8,15 @@ are in ``lienthong.trust.hazmat``.
 """
 
 from lienthong.trust._agency import agency_code_of
+from lienthong.trust._appearance import (
+    MAX_IMAGE_BYTES,
+    AttachmentStamp,
+    SignerAppearance,
+    SignerLayout,
+    checked_png,
+    iso_vietnam,
+    preview_pdf,
+)
 from lienthong.trust._attachments import AttachmentSignatures, verify_attachments
 from lienthong.trust._constants import Algorithm, Namespace
 from lienthong.trust._errors import (
@@ -28,6 +37,7 @@ from lienthong.trust._pem import (
     load_crls,
     load_private_key,
 )
+from lienthong.trust._person import SignerPerson
 from lienthong.trust._pki import IssuedCertificate, Pki
 from lienthong.trust._report import VerificationReport
 from lienthong.trust._services import PkiServices, serve_pki
@@ -37,8 +47,10 @@ from lienthong.trust._stream import sign_package_stream, verify_package_stream
 from lienthong.trust._xmldsig import sign_package, verify_package
 
 __all__ = [
+    "MAX_IMAGE_BYTES",
     "Algorithm",
     "AttachmentSignatures",
+    "AttachmentStamp",
     "ChainStatus",
     "Indication",
     "InsecureFileMode",
@@ -53,17 +65,23 @@ __all__ = [
     "PkiServices",
     "SignatureInvalid",
     "Signer",
+    "SignerAppearance",
+    "SignerLayout",
+    "SignerPerson",
     "Subindication",
     "TrustError",
     "VerificationReport",
     "agency_code_of",
     "certificates_from_bytes",
     "check_private",
+    "checked_png",
     "crls_from_bytes",
+    "iso_vietnam",
     "load_certificate",
     "load_certificates",
     "load_crls",
     "load_private_key",
+    "preview_pdf",
     "private_directory",
     "private_files",
     "serve_pki",

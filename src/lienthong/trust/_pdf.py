@@ -30,8 +30,10 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from lienthong._i18n import Language, Message, msg
+from lienthong.trust._appearance import AttachmentStamp, Box, SignerAppearance, stamp_style
 from lienthong.trust._chain import validation_context
 from lienthong.trust._errors import PdfSigningError
+from lienthong.trust._person import SignerPerson
 from lienthong.trust._report import problem_fields
 from lienthong.trust._signer import Signer
 from lienthong.trust._time import aware
@@ -76,14 +78,27 @@ def sign_pdf(
     visible: bool = False,
     field_name: str | None = None,
     reason: str | None = None,
+    appearance: SignerAppearance | AttachmentStamp | None = None,
 ) -> bytes:
     """Sign a PDF as an incremental update: PAdES B-B, or B-T with a time-stamp from ``tsa_url``.
 
-    ``visible`` draws the signature's appearance in a box at the top left of the first page.
-    Raises ``PdfSigningError`` when the input is not a PDF or signing fails.
+    ``appearance`` draws what Decree 30 shows: the signer's title, signature image, name and
+    seal (``SignerAppearance``, on its page and in its box), or an attachment's text stamp at the
+    top right of the first page (``AttachmentStamp``). Without it, ``visible`` draws pyHanko's
+    plain box at the top left of the first page; otherwise the signature is invisible.
+    Raises ``PdfSigningError`` when the input is not a PDF, the appearance does not fit the page,
+    or signing fails.
     """
     return asyncio.run(
-        _sign_pdf(pdf_bytes, signer, tsa_url=tsa_url, visible=visible, field_name=field_name, reason=reason)
+        _sign_pdf(
+            pdf_bytes,
+            signer,
+            tsa_url=tsa_url,
+            visible=visible,
+            field_name=field_name,
+            reason=reason,
+            appearance=appearance,
+        )
     )
 
 
@@ -95,11 +110,14 @@ async def _sign_pdf(
     visible: bool,
     field_name: str | None,
     reason: str | None,
+    appearance: SignerAppearance | AttachmentStamp | None,
 ) -> bytes:
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
-        existing = len(PdfFileReader(io.BytesIO(pdf_bytes), strict=False).embedded_signatures)
-    except (PdfError, ValueError, KeyError) as exc:
+        reader = PdfFileReader(io.BytesIO(pdf_bytes), strict=False)
+        existing = len(reader.embedded_signatures)
+        placed = _placed(reader, appearance) if appearance is not None else None
+    except (PdfError, ValueError, KeyError, TypeError) as exc:
         raise PdfSigningError(msg("trust-pdf-unreadable", reason=str(exc))) from exc
     name = field_name or f"LienthongSignature{existing + 1}"
     meta = signers.PdfSignatureMetadata(
@@ -109,10 +127,16 @@ async def _sign_pdf(
         reason=reason,
         use_pades_lta=False,
     )
-    spec = fields.SigFieldSpec(name, on_page=0, box=(36, 700, 236, 760)) if visible else None
+    if placed is not None and appearance is not None:
+        page, box = placed
+        spec: fields.SigFieldSpec | None = fields.SigFieldSpec(name, on_page=page, box=_int_box(box))
+        style = stamp_style(appearance)
+    else:
+        spec = fields.SigFieldSpec(name, on_page=0, box=(36, 700, 236, 760)) if visible else None
+        style = None
     timestamper = HTTPTimeStamper(tsa_url, timeout=10) if tsa_url else None
     pdf_signer = signers.PdfSigner(
-        meta, signer=_PyHankoSigner(signer), timestamper=timestamper, new_field_spec=spec
+        meta, signer=_PyHankoSigner(signer), timestamper=timestamper, new_field_spec=spec, stamp_style=style
     )
     try:
         output = await pdf_signer.async_sign_pdf(writer)
@@ -120,6 +144,36 @@ async def _sign_pdf(
         raise PdfSigningError(msg("trust-pdf-unsignable", reason=str(exc))) from exc
     data: bytes = output.getvalue()
     return data
+
+
+def _placed(reader: PdfFileReader, appearance: SignerAppearance | AttachmentStamp) -> tuple[int, Box]:
+    """The page index and box of ``appearance`` in this PDF; refused when it leaves the page."""
+    count = int(reader.root["/Pages"]["/Count"])
+    if isinstance(appearance, AttachmentStamp):
+        width, height = _page_size(reader, 0)
+        return 0, appearance.box(width, height)
+    index = count - 1 if appearance.page == -1 else appearance.page - 1
+    if not 0 <= index < count:
+        raise PdfSigningError(msg("trust-appearance-page-missing", page=appearance.page, pages=count))
+    width, height = _page_size(reader, index)
+    if appearance.box[2] > width or appearance.box[3] > height:
+        box, size = " ".join(f"{v:g}" for v in appearance.box), (f"{width:g}", f"{height:g}")
+        raise PdfSigningError(msg("trust-appearance-box-outside", box=box, width=size[0], height=size[1]))
+    return index, appearance.box
+
+
+def _page_size(reader: PdfFileReader, index: int) -> tuple[float, float]:
+    """Width and height of a page's MediaBox (inherited from its page tree when not its own)."""
+    node = reader.find_page_for_modification(index)[0].get_object()  # type: ignore[no-untyped-call]
+    while "/MediaBox" not in node and "/Parent" in node:
+        node = node["/Parent"].get_object()
+    llx, lly, urx, ury = (float(v) for v in node["/MediaBox"])
+    return urx - llx, ury - lly
+
+
+def _int_box(box: Box) -> tuple[int, int, int, int]:
+    # pyHanko's field box is whole points; the appearance is laid out in the same whole box.
+    return (round(box[0]), round(box[1]), round(box[2]), round(box[3]))
 
 
 @dataclass(frozen=True)
@@ -144,6 +198,12 @@ class PdfSignatureReport:
     timestamped: bool
     #: pyHanko's words on a failure (English), if any.
     detail: str = ""
+    #: The signer as the certificate names them (name, position, agency, validity), if any.
+    person: SignerPerson | None = None
+    #: Where the signature is drawn: its page (from 1) and its box in PDF points (x1, y1, x2,
+    #: y2); None for an invisible signature. Says where, not what the drawing shows.
+    page: int | None = None
+    box: tuple[float, float, float, float] | None = None
 
     @property
     def valid(self) -> bool:
@@ -180,6 +240,9 @@ class PdfSignatureReport:
             "signer": self.signer,
             "signing_time": self.signing_time.isoformat() if self.signing_time else None,
             "timestamped": self.timestamped,
+            "person": self.person.to_dict() if self.person else None,
+            "page": self.page,
+            "box": list(self.box) if self.box else None,
             **problem_fields(self.problem, language),
         }
 
@@ -220,7 +283,9 @@ async def verify_pdf_async(
     except (PdfError, ValueError, KeyError) as exc:
         raise PdfSigningError(msg("trust-pdf-unreadable", reason=str(exc))) from exc
     reports = []
+    pages = _page_numbers(reader)
     for sig in embedded:
+        page, box = _widget(sig.sig_field, pages)
         context = validation_context(anchors=anchors, crls=crls, at=at)
         ts_context = validation_context(anchors=anchors, crls=crls, at=at)
         try:
@@ -239,12 +304,15 @@ async def verify_pdf_async(
                     signing_time=None,
                     timestamped=False,
                     detail=str(exc),
+                    page=page,
+                    box=box,
                 )
             )
             continue
         ts = status.timestamp_validity
         timestamped = bool(ts is not None and ts.intact and ts.valid)
         cert = status.signing_cert
+        certificate = x509.load_der_x509_certificate(cert.dump()) if cert else None
         reports.append(
             PdfSignatureReport(
                 field_name=str(sig.field_name),
@@ -252,13 +320,41 @@ async def verify_pdf_async(
                 trusted=bool(status.trusted),
                 revoked=bool(status.revoked),
                 unmodified=_unmodified(status),
-                signer=x509.load_der_x509_certificate(cert.dump()).subject.rfc4514_string() if cert else None,
+                signer=certificate.subject.rfc4514_string() if certificate else None,
                 signing_time=ts.timestamp if timestamped and ts is not None else status.signer_reported_dt,
                 timestamped=timestamped,
                 detail=_detail(status),
+                person=SignerPerson.of(certificate) if certificate else None,
+                page=page,
+                box=box,
             )
         )
     return reports
+
+
+def _page_numbers(reader: PdfFileReader) -> dict[int, int]:
+    """Page object number → page number (from 1), to say where a widget lies."""
+    try:
+        count = int(reader.root["/Pages"]["/Count"])
+        return {
+            reader.find_page_for_modification(i)[0].idnum: i + 1  # type: ignore[no-untyped-call]
+            for i in range(count)
+        }
+    except (PdfError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def _widget(field: Any, pages: dict[int, int]) -> tuple[int | None, tuple[float, float, float, float] | None]:
+    """The page and box of a signature field's widget, when it has a visible size."""
+    try:
+        x1, y1, x2, y2 = (float(v) for v in field["/Rect"])
+        page = pages.get(field.raw_get("/P").idnum)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None, None
+    box = (min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2))
+    if box[2] - box[0] <= 0 or box[3] - box[1] <= 0 or page is None:
+        return None, None
+    return page, box
 
 
 def _unmodified(status: Any) -> bool:
