@@ -11,6 +11,9 @@
                       "console_login": {"user_failures": 5, …}}   (optional: the console's
                                                                  lockouts, see LoginPolicy)
     HOME/blobs/      the content-addressed blob store
+    HOME/appearance/<code>/   an agency's visible-signature settings and images (Decree 30),
+                              set in the console by its administrator (0600 files, 0700 folders)
+    HOME/console-users.json   the console's users (``lienthong node users``)
 
 Relative paths are read from HOME. Settings are read once into a frozen value. Without a
 ``directory``, ``configuration`` is a signed configuration file the node re-reads when it
