@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +22,7 @@ from fastapi import FastAPI
 
 from lienthong.console import Role, UserFile, create_console
 from lienthong.edxml import DocumentBuilder, write_package
+from lienthong.net import serve_in_thread, server_context
 from lienthong.node import Node, deliver_due, submit
 from lienthong.trust import sign_pdf
 from node.node_network import AT, RECIPIENT, SENDER, Network
@@ -113,3 +116,21 @@ def consoles(network: Network, tmp_path: Path) -> Consoles:
         create_console(network.receiver, users=users, clock=clock),
         create_console(network.sender, users=users, clock=clock),
     )
+
+
+@contextmanager
+def served_over_tls(app: FastAPI, network: Network, node: str = "vpcp") -> Iterator[str]:
+    """``app`` served over TLS on 127.0.0.1 in a thread, with ``node``'s certificate (a browser
+    needs a real server); yields its base URL and stops it after."""
+    issued = network.pki.pki.issued(node)
+    tls = server_context(
+        certificate=issued.cert_path,
+        key=issued.key_path,
+        client_anchors=None,
+        require_client_certificate=False,
+    )
+    server = serve_in_thread(app, tls)
+    try:
+        yield server.url
+    finally:
+        server.stop()

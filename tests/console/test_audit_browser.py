@@ -9,9 +9,8 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from console.console_support import PASSWORD, clock, users_at
+from console.console_support import PASSWORD, clock, served_over_tls, users_at
 from lienthong.console import LoginPolicy, Role, create_console
-from lienthong.net import serve_in_thread, server_context
 from node.node_network import Network
 from support.browser import SCREENSHOTS, browser
 
@@ -35,27 +34,19 @@ def test_a_lockout_shows_in_the_audit_log_and_is_undone_from_the_users_page(
     users.change("admin", full_name="Lê Quản Trị", position="Quản trị hệ thống")
     policy = LoginPolicy(user_failures=3)
     app = create_console(network.receiver, users=users, clock=clock, login_policy=policy)
-    issued = network.pki.pki.issued("vpcp")
-    tls = server_context(
-        certificate=issued.cert_path,
-        key=issued.key_path,
-        client_anchors=None,
-        require_client_certificate=False,
-    )
-    server = serve_in_thread(app, tls)
-    try:
+    with served_over_tls(app, network) as url:
         context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 900})
         page = context.new_page()
         for _ in range(3):
-            _log_in(page, server.url, "lan", "không-phải-mật-khẩu")
+            _log_in(page, url, "lan", "không-phải-mật-khẩu")
         expect(page.locator("#password-error")).to_contain_text("phút")
-        _log_in(page, server.url, "lan", PASSWORD)  # the right password, refused while locked
+        _log_in(page, url, "lan", PASSWORD)  # the right password, refused while locked
         expect(page.locator("#password-error")).to_contain_text("phút")
         context.close()
 
         operator = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 900})
         page = operator.new_page()
-        _log_in(page, server.url, "op", PASSWORD)
+        _log_in(page, url, "op", PASSWORD)
         page.get_by_role("link", name="Nhật ký").click()
         expect(page.locator("#audit")).to_contain_text("login-locked-out")
         expect(page.locator("#audit")).to_contain_text(
@@ -71,15 +62,15 @@ def test_a_lockout_shows_in_the_audit_log_and_is_undone_from_the_users_page(
 
         admin = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 900})
         page = admin.new_page()
-        _log_in(page, server.url, "admin", PASSWORD)
-        page.goto(f"{server.url}/console/operator/users")
+        _log_in(page, url, "admin", PASSWORD)
+        page.goto(f"{url}/console/operator/users")
         row = page.locator("#users tr", has_text="Nguyễn Thị Lan")
         expect(row).to_contain_text("Bị khóa đăng nhập đến")
         page.screenshot(path=SCREENSHOTS / "console-users.png", full_page=True)
         row.get_by_role("button", name="Mở khóa").click()
         expect(page.locator("[role=status]")).to_contain_text("Đã lưu thay đổi")
         expect(page.locator("#users")).not_to_contain_text("Bị khóa đăng nhập đến")
-        page.goto(f"{server.url}/console/operator/audit?target=lan")
+        page.goto(f"{url}/console/operator/audit?target=lan")
         expect(page.locator("#audit")).to_contain_text("user-unlocked")
         admin.close()
 
@@ -87,8 +78,8 @@ def test_a_lockout_shows_in_the_audit_log_and_is_undone_from_the_users_page(
             ignore_https_errors=True, viewport={"width": 390, "height": 844}, is_mobile=True
         )
         small = phone.new_page()
-        _log_in(small, server.url, "op", PASSWORD)
-        small.goto(f"{server.url}/console/operator/audit")
+        _log_in(small, url, "op", PASSWORD)
+        small.goto(f"{url}/console/operator/audit")
         expect(small.locator("#audit")).to_be_visible()
         width = small.evaluate("document.documentElement.scrollWidth")
         assert width <= 400, f"the audit log scrolls sideways on a phone ({width} px)"
@@ -96,9 +87,7 @@ def test_a_lockout_shows_in_the_audit_log_and_is_undone_from_the_users_page(
 
         lan = browser.new_context(ignore_https_errors=True)
         page = lan.new_page()
-        _log_in(page, server.url, "lan", PASSWORD)
+        _log_in(page, url, "lan", PASSWORD)
         expect(page.locator("#inbox, main p").first).to_be_visible()
         assert page.url.endswith("/console/inbox"), "lan, unlocked, logs in"
         lan.close()
-    finally:
-        server.stop()

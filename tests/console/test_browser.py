@@ -11,10 +11,9 @@ from typing import TypeVar
 
 from playwright.sync_api import Browser, FilePayload, expect
 
-from console.console_support import PASSWORD, clock, deliver, send_signed_document, users_at
+from console.console_support import PASSWORD, clock, deliver, send_signed_document, served_over_tls, users_at
 from lienthong.console import create_console
 from lienthong.edxml import Organization, ResponseFor, StatusCode, StatusPackage, write_package
-from lienthong.net import serve_in_thread, server_context
 from lienthong.node import submit
 from lienthong.store import NodeStore
 from node.node_network import AT, RECIPIENT, SENDER, Network
@@ -50,18 +49,10 @@ def test_console_in_a_browser(browser: Browser, network: Network, tmp_path: Path
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     _off_loop(lambda: send_signed_document(network, "12"))
     app = create_console(network.receiver, users=users_at(tmp_path / "home"), clock=clock)
-    issued = network.pki.pki.issued("vpcp")
-    tls = server_context(
-        certificate=issued.cert_path,
-        key=issued.key_path,
-        client_anchors=None,
-        require_client_certificate=False,
-    )
-    server = serve_in_thread(app, tls)
-    try:
+    with served_over_tls(app, network) as url:
         context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 900})
         page = context.new_page()
-        page.goto(f"{server.url}/console/inbox")
+        page.goto(f"{url}/console/inbox")
         page.locator("#user").fill("lan")
         page.locator("#password").fill(PASSWORD)
         page.locator("#password").press("Enter")  # keyboard only
@@ -79,7 +70,7 @@ def test_console_in_a_browser(browser: Browser, network: Network, tmp_path: Path
         expect(page.locator("#do-06")).to_have_count(0)
         page.screenshot(path=SCREENSHOTS / "console-document.png", full_page=True)
 
-        page.goto(f"{server.url}/console/compose")
+        page.goto(f"{url}/console/compose")
         page.locator("#number").fill("88")
         page.locator("#notation").fill("VPCP-TTĐT")
         page.locator("#subject").fill("V/v phúc đáp văn bản số 12")
@@ -105,7 +96,7 @@ def test_console_in_a_browser(browser: Browser, network: Network, tmp_path: Path
             ignore_https_errors=True, viewport={"width": 390, "height": 844}, is_mobile=True
         )
         small = phone.new_page()
-        small.goto(f"{server.url}/console/inbox")
+        small.goto(f"{url}/console/inbox")
         small.locator("#user").fill("lan")
         small.locator("#password").fill(PASSWORD)
         small.locator("#password").press("Enter")
@@ -114,5 +105,3 @@ def test_console_in_a_browser(browser: Browser, network: Network, tmp_path: Path
         assert width <= 400, f"the inbox scrolls sideways on a phone ({width} px)"
         phone.close()
         context.close()
-    finally:
-        server.stop()

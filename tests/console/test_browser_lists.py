@@ -11,10 +11,9 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from console.console_support import PASSWORD, clock, users_at
+from console.console_support import PASSWORD, clock, served_over_tls, users_at
 from console.list_support import seed
 from lienthong.console import create_console
-from lienthong.net import serve_in_thread, server_context
 from lienthong.trust import sign_pdf
 from node.node_network import SENDER, Network
 from support.browser import SCREENSHOTS, browser
@@ -40,18 +39,10 @@ def test_search_finds_a_document_by_number_without_diacritics(
         pdf = pool.submit(sign_pdf, minimal_pdf("Cong van"), network.pki.signers[SENDER]).result(timeout=60)
         pool.submit(lambda: seed(network, COUNT, pdf=pdf)).result(timeout=300)
     app = create_console(network.receiver, users=users_at(tmp_path / "home"), clock=clock)
-    issued = network.pki.pki.issued("vpcp")
-    tls = server_context(
-        certificate=issued.cert_path,
-        key=issued.key_path,
-        client_anchors=None,
-        require_client_certificate=False,
-    )
-    server = serve_in_thread(app, tls)
-    try:
+    with served_over_tls(app, network) as url:
         context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 900})
         page = context.new_page()
-        _log_in(page, f"{server.url}/console/inbox")
+        _log_in(page, f"{url}/console/inbox")
         expect(page.locator("#total")).to_contain_text(f"{COUNT} văn bản")
         expect(page.locator("#next")).to_be_visible()
 
@@ -77,11 +68,9 @@ def test_search_finds_a_document_by_number_without_diacritics(
             ignore_https_errors=True, viewport={"width": 375, "height": 812}, is_mobile=True
         )
         small = phone.new_page()
-        _log_in(small, f"{server.url}/console/inbox")
-        small.goto(f"{server.url}/console/inbox?q=quyet+dinh")
+        _log_in(small, f"{url}/console/inbox")
+        small.goto(f"{url}/console/inbox?q=quyet+dinh")
         expect(small.locator("#inbox")).to_contain_text("Quyết định")
         width = small.evaluate("document.documentElement.scrollWidth")
         assert width <= 375, f"the inbox scrolls sideways on a phone ({width} px)"
         phone.close()
-    finally:
-        server.stop()

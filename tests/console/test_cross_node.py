@@ -1,7 +1,8 @@
 """Across real processes, in a real browser (Debian chromium through Playwright): a clerk of Văn
 phòng Chính phủ composes and sends a signed document in vpcp's console; it arrives in the console
 of Bộ Nội vụ (another node, over mutual TLS), whose clerk registers and finishes it; the sender's
-timeline follows without a reload, and the national portal's totals grow from the nodes' signed
+timeline follows without a reload, the receiving clerk finds it by its notation typed without
+diacritics, and the national portal's totals grow from the nodes' signed
 statistics reports. Screenshots of each page go to docs/screenshots/cross-node-*.png."""
 
 from __future__ import annotations
@@ -95,6 +96,11 @@ def test_a_document_across_two_nodes_in_the_consoles_and_the_portal(browser: Bro
         receiver = people[2].new_page()
         _log_in(receiver, noi_vu, "tuan")
         _reload_until(receiver, f"{noi_vu}/console/inbox", "#inbox", SUBJECT)
+        # Found by its notation typed without diacritics (VPCP-TTĐT as "vpcp-ttdt 15").
+        receiver.locator("#q").fill("vpcp-ttdt 15")
+        receiver.locator("#q").press("Enter")
+        expect(receiver.locator("#total")).to_contain_text("1")
+        expect(receiver.locator("#inbox")).to_contain_text(SUBJECT)
         _shot(receiver, "3-inbox")
         receiver.get_by_role("link", name=SUBJECT).click()
         expect(receiver.locator("#signatures")).to_contain_text("Hợp lệ")

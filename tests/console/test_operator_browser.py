@@ -65,7 +65,9 @@ def test_a_delivery_to_a_stopped_node_waits_and_retry_now_delivers_it(
     UserFile.in_home(live.net.homes["nghe-an"].home).add(
         "van", PASSWORD, roles=[Role.OPERATOR], codes=[SENDER]
     )
-    # A first document arrives while both nodes run: the sender routes to vpcp's real address.
+    # A first document arrives while both nodes run: the sender routes to vpcp's real address
+    # (once it has read it: an attempt before that would wait an hour).
+    assert wait_for(lambda: live.net.runs_published("nghe-an"), timeout=60.0, every=0.2)
     first = _send(live, "61")
     assert wait_for(lambda: _state(live, first) is DeliveryState.DELIVERED, timeout=120.0, every=0.3)
 

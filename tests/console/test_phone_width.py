@@ -15,9 +15,8 @@ from typing import TypeVar
 from fastapi import FastAPI
 from playwright.sync_api import Browser, FilePayload, Page, ViewportSize, expect
 
-from console.console_support import PASSWORD, clock, deliver, send_signed_document, users_at
+from console.console_support import PASSWORD, clock, deliver, send_signed_document, served_over_tls, users_at
 from lienthong.console import create_console
-from lienthong.net import serve_in_thread, server_context
 from node.node_network import RECIPIENT, Network
 from support.browser import SCREENSHOTS, browser
 from trust.trust_pdf import minimal_pdf
@@ -35,18 +34,8 @@ def _off_loop(function: Callable[[], T]) -> T:
 
 @contextmanager
 def _served(app: FastAPI, network: Network, name: str) -> Iterator[str]:
-    issued = network.pki.pki.issued(name)
-    tls = server_context(
-        certificate=issued.cert_path,
-        key=issued.key_path,
-        client_anchors=None,
-        require_client_certificate=False,
-    )
-    server = serve_in_thread(app, tls)
-    try:
-        yield server.url
-    finally:
-        server.stop()
+    with served_over_tls(app, network, name) as url:
+        yield url
 
 
 def _login(page: Page, url: str, name: str) -> None:

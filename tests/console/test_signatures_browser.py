@@ -13,10 +13,9 @@ from typing import TypeVar
 
 from playwright.sync_api import Browser, FilePayload, expect
 
-from console.console_support import PASSWORD, clock, deliver, users_at
+from console.console_support import PASSWORD, clock, deliver, served_over_tls, users_at
 from lienthong.console import create_console
 from lienthong.edxml import DocumentBuilder, write_package
-from lienthong.net import serve_in_thread, server_context
 from lienthong.node import AppearanceSettings, save_appearance, sign_pdfs, submit
 from node.node_network import AT, RECIPIENT, SENDER, Network
 from support.browser import SCREENSHOTS, browser
@@ -69,18 +68,10 @@ def test_signatures_people_see_in_a_browser(browser: Browser, network: Network, 
     _off_loop(lambda: _send_with_appearance(network, tmp_path / "nghe-an-appearance"))
     node = dataclasses.replace(network.receiver, appearance_dir=tmp_path / "vpcp-appearance")
     app = create_console(node, users=users_at(tmp_path / "home"), clock=clock)
-    issued = network.pki.pki.issued("vpcp")
-    tls = server_context(
-        certificate=issued.cert_path,
-        key=issued.key_path,
-        client_anchors=None,
-        require_client_certificate=False,
-    )
-    server = serve_in_thread(app, tls)
-    try:
+    with served_over_tls(app, network) as url:
         context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 900})
         page = context.new_page()
-        _login(page, server.url, "admin")
+        _login(page, url, "admin")
         page.get_by_role("link", name="Chữ ký hiển thị").click()
         expect(page.locator("#no-settings")).to_be_visible()
         page.locator("#title").fill("KT. BỘ TRƯỞNG, CHỦ NHIỆM\nPHÓ CHỦ NHIỆM")
@@ -99,7 +90,7 @@ def test_signatures_people_see_in_a_browser(browser: Browser, network: Network, 
 
         context = browser.new_context(ignore_https_errors=True, viewport={"width": 1280, "height": 900})
         page = context.new_page()
-        _login(page, server.url, "lan")
+        _login(page, url, "lan")
         page.get_by_role("link", name="V/v triển khai chữ ký số trên văn bản điện tử").click()
         signatures = page.locator("#signatures")
         expect(signatures).to_contain_text("UBND tỉnh Nghệ An")
@@ -118,12 +109,10 @@ def test_signatures_people_see_in_a_browser(browser: Browser, network: Network, 
             ignore_https_errors=True, viewport={"width": 390, "height": 844}, is_mobile=True
         )
         small = phone.new_page()
-        _login(small, server.url, "lan")
+        _login(small, url, "lan")
         small.get_by_role("link", name="V/v triển khai chữ ký số trên văn bản điện tử").click()
         small.locator("#signatures").get_by_role("link", name="Xem từng trang").first.click()
         small.wait_for_function(_LOADED, arg="#page-1 img")
         width = small.evaluate("document.documentElement.scrollWidth")
         assert width <= 400, f"the pages view scrolls sideways on a phone ({width} px)"
         phone.close()
-    finally:
-        server.stop()

@@ -84,7 +84,8 @@ def _finds_a_document_sent_to(page: Page, agency: str, senders: frozenset[str]) 
     rows = page.locator("#inbox tbody tr").filter(has=page.locator("td:nth-child(5)", has_text=agency))
     expect(rows.first).to_be_visible()
     row = rows.first
-    sender = row.locator("td:nth-child(4)").inner_text().strip()
+    # The sender by its registry name, its code in brackets: "UBND thành phố Hà Nội (000.00.00.H26)".
+    sender = row.locator("td:nth-child(4)").inner_text().strip().rsplit("(", 1)[-1].rstrip(")")
     assert sender in senders and sender != agency, sender
     subject = row.locator("td:nth-child(3) a").inner_text().strip()
     assert subject.startswith("Về việc"), subject

@@ -34,7 +34,8 @@ def _command(state: Path, *options: str) -> list[str]:
 
 
 def _printed_logins(out: str) -> dict[str, str]:
-    return dict(re.findall(r"(?:clerk|leader) [0-9A-Z.]+: user (\S+)  password (\S+)", out))
+    found = r"(?:(?:clerk|leader) [0-9A-Z.]+|administrator of the node): user (\S+)  password (\S+)"
+    return dict(re.findall(found, out))
 
 
 def test_demo_runs_a_network_and_describes_it(tmp_path: Path) -> None:
@@ -90,7 +91,9 @@ def test_demo_runs_a_network_and_describes_it(tmp_path: Path) -> None:
         assert f"Console: {console['url']}" in out
         assert f"docs {node['api']['base_url']}/docs" in out
         roles = {(user["agency"], user["role"]) for user in console["users"]}
-        assert roles == {(code, role) for code in node["agencies"] for role in ("clerk", "leader")}
+        assert roles == {(code, role) for code in node["agencies"] for role in ("clerk", "leader")} | {
+            ("", "administrator")
+        }
         for user in console["users"]:
             assert printed[user["name"]] == user["password"]
             assert len(user["password"]) >= 12

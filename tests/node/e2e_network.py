@@ -123,6 +123,13 @@ class E2ENetwork:
         self.version += 1
         self.configuration.write_bytes(_configuration(self, self.version))
 
+    def runs_published(self, name: str) -> bool:
+        """Whether node ``name`` has taken the configuration last published (its log says so):
+        before that it routes to the placeholder endpoints and a delivery fails."""
+        log = self.base / f"{name}.log"
+        text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+        return f"configuration directory=test version={self.version} " in text
+
     def database(self, name: str) -> Database:
         if name not in self.databases:
             self.databases[name] = open_database(self.homes[name].database_url)

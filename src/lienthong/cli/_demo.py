@@ -55,16 +55,11 @@ def _urls(console: Console, network: DemoNetwork, described: Path) -> None:
         )
         line("  " + say("cli-demo-console", url=node.console_url))
         for login in node.logins:
-            line(
-                "    "
-                + say(
-                    "cli-demo-login",
-                    role=_role(login.role),
-                    agency=login.agency,
-                    name=login.name,
-                    password=login.password,
-                )
-            )
+            person = {"role": _role(login.role), "name": login.name, "password": login.password}
+            if login.agency:
+                line("    " + say("cli-demo-login", agency=login.agency, **person))
+            else:  # the node's administrator
+                line("    " + say("cli-demo-login-node", **person))
 
 
 def _traffic(console: Console, network: DemoNetwork, documents: int) -> Tally:

@@ -59,7 +59,8 @@ def add_console_users(home: Path, codes: Iterable[str]) -> list[ConsoleLogin]:
             login = ConsoleLogin(f"{prefix}.{code}", secrets.token_urlsafe(12), role, code)
             users.add(login.name, login.password, roles=[role], codes=[code])
             logins.append(login)
-    admin = ConsoleLogin(ADMINISTRATOR, secrets.token_urlsafe(12), Role.ADMINISTRATOR, " ".join(codes))
+    # The node's, not one agency's: ``agency`` is empty.
+    admin = ConsoleLogin(ADMINISTRATOR, secrets.token_urlsafe(12), Role.ADMINISTRATOR, "")
     users.add(admin.name, admin.password, roles=[Role.ADMINISTRATOR], codes=codes)
     return [*logins, admin]
 
