@@ -211,12 +211,23 @@ def nodes_add(
     replace: Annotated[bool, typer.Option("--replace", help=say("help-directory-replace"))] = False,
     db: _Db = DEFAULT_URL,
     actor: _Actor = None,
+    seal_cert: Annotated[
+        Path | None,
+        typer.Option("--seal-cert", exists=True, dir_okay=False, help=say("help-directory-seal-cert")),
+    ] = None,
 ) -> None:
     """Register a node and the code branches it serves."""
     pem = None if tls_cert is None else tls_cert.read_text(encoding="ascii")
+    seal = None if seal_cert is None else seal_cert.read_text(encoding="ascii")
     with _registry(db) as registry:
         node = registry.add_node(
-            name, url, serves=serves or (), tls_certificate_pem=pem, replace=replace, actor=_actor(actor)
+            name,
+            url,
+            serves=serves or (),
+            tls_certificate_pem=pem,
+            seal_certificate_pem=seal,
+            replace=replace,
+            actor=_actor(actor),
         )
     typer.echo(say("cli-directory-node-added", name=node.name, subtrees=", ".join(node.subtrees) or "—"))
 
@@ -232,7 +243,8 @@ def nodes_show(
         found = [registry.node(name)] if name else registry.nodes()
     if as_json:
         _echo_json([{"name": n.name, "url": n.peer_url, "serves": list(n.subtrees),
-                     "tls": n.tls_certificate_pem is not None} for n in found])  # fmt: skip
+                     "tls": n.tls_certificate_pem is not None,
+                     "seal": n.seal_certificate_pem is not None} for n in found])  # fmt: skip
         return
     for node in found:
         typer.echo(f"{node.name}  {node.peer_url}  {' '.join(node.subtrees) or '—'}")

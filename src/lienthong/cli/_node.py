@@ -102,6 +102,8 @@ def init(
     cert: Annotated[Path | None, _file("--cert", say("help-node-cert"))] = None,
     chain: Annotated[list[Path] | None, typer.Option("--chain", help=say("help-node-chain"))] = None,
     signer: Annotated[list[str] | None, typer.Option("--signer", help=say("help-node-signer"))] = None,
+    seal_key: Annotated[str | None, typer.Option("--seal-key", help=say("help-node-seal-key"))] = None,
+    seal_cert: Annotated[Path | None, _file("--seal-cert", say("help-node-seal-cert"))] = None,
 ) -> None:
     """Create a node's directory: keys, certificates, configuration anchor, database, node.json."""
     if (key is None) != (cert is None):
@@ -120,6 +122,8 @@ def init(
         configuration=configuration,
         directory_url=directory,
         directory_tls_anchors=directory_tls_anchors,
+        seal_key=seal_key,
+        seal_certificate=seal_cert,
     )
     typer.echo(say("cli-node-created", name=created.name, home=home))
 
@@ -305,7 +309,7 @@ def evidence(
     database = node.open_database()
     try:
         data = export_evidence(
-            node=node.name, database=database, blobs=node.blobs(), key=node.signer(),
+            node=node.name, database=database, blobs=node.blobs(), key=node.seal_signer(),
             document_id=document_id, at=datetime.now(UTC),
         )  # fmt: skip
     finally:

@@ -46,6 +46,8 @@ class NodeIn(BaseModel):
     serves: list[str] = Field(default_factory=list)
     tls_certificate_pem: str | None = None
     replace: bool = False
+    #: The node's seal certificate, when receipts and reports are sealed by another key than TLS.
+    seal_certificate_pem: str | None = None
 
 
 class BindingIn(BaseModel):
@@ -75,6 +77,7 @@ def _node(entry: NodeEntry) -> dict[str, Any]:
         "peer_url": entry.peer_url,
         "serves": list(entry.subtrees),
         "tls_certificate_pem": entry.tls_certificate_pem,
+        "seal_certificate_pem": entry.seal_certificate_pem,
         "version": entry.version,
     }
 
@@ -185,6 +188,7 @@ def admin_router(registry: DirectoryRegistry, admins: AdminFile) -> APIRouter:
             body.peer_url,
             serves=body.serves,
             tls_certificate_pem=body.tls_certificate_pem,
+            seal_certificate_pem=body.seal_certificate_pem,
             replace=body.replace,
             actor=admin.name,
         )

@@ -8,6 +8,7 @@ not one per unit), so 20,000 units under 500 nodes stay well under a megabyte or
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import zlib
 from collections.abc import Iterable
@@ -62,9 +63,7 @@ def compact_rules(nodes: Iterable[NodeEntry]) -> tuple[NodeEntry, ...]:
             )
             if enclosing != node.name:
                 kept.append(code)
-        compacted.append(
-            NodeEntry(node.name, node.peer_url, node.tls_certificate_pem, tuple(kept), node.version)
-        )
+        compacted.append(dataclasses.replace(node, subtrees=tuple(kept)))
     return tuple(compacted)
 
 
@@ -84,7 +83,7 @@ def encode(content: ConfigurationContent) -> bytes:
                 for a in content.agencies
             ],
         },
-        "nodes": [[n.name, n.peer_url, n.tls_certificate_pem, list(n.subtrees)] for n in content.nodes],
+        "nodes": [_node_row(n) for n in content.nodes],
         "bindings": [[b.fingerprint, b.code, b.subtree, b.certificate_pem] for b in content.bindings],
         "anchors": [[a.fingerprint, a.subject, a.certificate_pem] for a in content.anchors],
         "crls": [
@@ -133,7 +132,7 @@ def _decode(data: bytes) -> ConfigurationContent:
             AgencyEntry(code, name, contact, _read_day(start), _read_day(end), successor, note)
             for code, name, contact, start, end, successor, note in document["agencies"]["rows"]
         ),
-        nodes=tuple(NodeEntry(name, url, tls, tuple(codes)) for name, url, tls, codes in document["nodes"]),
+        nodes=tuple(_read_node(row) for row in document["nodes"]),
         bindings=tuple(
             CertificateBinding(fp, code, pem, bool(subtree))
             for fp, code, subtree, pem in document["bindings"]
@@ -146,6 +145,23 @@ def _decode(data: bytes) -> ConfigurationContent:
         base=None if kind == "full" else int(document["base"]),
         deleted=tuple((str(k), str(key)) for k, key in document.get("deleted", ())),
     )
+
+
+def _node_row(node: NodeEntry) -> list[Any]:
+    # The seal certificate is a fifth column only when set: a configuration without seals
+    # encodes to the very bytes it did before seals existed.
+    row: list[Any] = [node.name, node.peer_url, node.tls_certificate_pem, list(node.subtrees)]
+    if node.seal_certificate_pem is not None:
+        row.append(node.seal_certificate_pem)
+    return row
+
+
+def _read_node(row: list[Any]) -> NodeEntry:
+    name, url, tls, codes, *rest = row
+    if len(rest) > 1:
+        raise ValueError(f"node {name!r}: {len(row)} columns")
+    seal = rest[0] if rest else None
+    return NodeEntry(name, url, tls, tuple(codes), seal_certificate_pem=seal)
 
 
 def _day(day: date | None) -> str | None:

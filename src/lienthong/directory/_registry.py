@@ -191,20 +191,28 @@ class DirectoryRegistry:
         tls_certificate_pem: str | None = None,
         replace: bool = False,
         take_subtrees: bool | None = None,
+        seal_certificate_pem: str | None = None,
     ) -> NodeEntry:
         """Register a node serving the subtrees ``serves``; a subtree already served by another
         node is refused (unless ``replace``, which moves it).
 
         ``take_subtrees`` (default: ``replace``) says apart the two things ``replace`` allows, for
         an edit that must not move another node's subtrees unasked: ``replace=True,
-        take_subtrees=False`` rewrites an existing node but still refuses a taken subtree."""
+        take_subtrees=False`` rewrites an existing node but still refuses a taken subtree.
+
+        ``seal_certificate_pem`` binds the node's seal key (receipts, log heads, statistics) to
+        it when that key is not its TLS key: verifiers accept either certificate for the node."""
         take = replace if take_subtrees is None else take_subtrees
         if not peer_url.startswith(("https://", "http://")):
             raise DirectoryConflict(msg("directory-url-not-http", url=peer_url))
         if tls_certificate_pem is not None:
             tls_certificate_pem = pem_of(load_certificate_pem(tls_certificate_pem, what="TLS"))
         subtrees = tuple(sorted({parse_code(code).text for code in serves}))
-        entry = NodeEntry(name, peer_url, tls_certificate_pem, subtrees)
+        if seal_certificate_pem is not None:
+            seal_certificate_pem = pem_of(load_certificate_pem(seal_certificate_pem, what="seal"))
+        entry = NodeEntry(
+            name, peer_url, tls_certificate_pem, subtrees, seal_certificate_pem=seal_certificate_pem
+        )
         with self._change(actor) as store:
             exists = store.node(name) is not None
             if exists and not replace:

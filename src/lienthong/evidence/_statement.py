@@ -5,9 +5,10 @@
     <payload: canonical JSON>
 
 The signature covers exactly the payload bytes after the second newline; the first certificate
-of ``chain`` is the signer's (a node's TLS certificate), the rest its intermediates. ``alg`` is
-``RS256`` (RSA PKCS#1 v1.5, SHA-256) or ``ES256`` (ECDSA P-256, SHA-256). Verifiers keep the
-bytes they received and check them as they are; nothing is ever re-serialised.
+of ``chain`` is the signer's (the node's seal certificate, or its TLS certificate when it has no
+separate seal), the rest its intermediates. ``alg`` follows the signer's key: ``RS256`` (RSA
+PKCS#1 v1.5, SHA-256), ``ES256`` (ECDSA P-256, SHA-256, DER) or ``EdDSA`` (Ed25519). Verifiers
+keep the bytes they received and check them as they are; nothing is ever re-serialised.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any, Final
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong._i18n import Message, msg
@@ -35,13 +36,14 @@ from lienthong.trust.hazmat import validate_chain
 MAGIC: Final = b"LTSTMT/1\n"
 RS256: Final = "RS256"
 ES256: Final = "ES256"
+EDDSA: Final = "EdDSA"
 
 
 def sign_statement(payload: Mapping[str, Any], signer: Signer) -> bytes:
-    """``payload`` as a signed statement by ``signer`` (RSA, SHA-256)."""
+    """``payload`` as a signed statement by ``signer`` (SHA-256; the algorithm its key's)."""
     body = canonical_json(payload)
     header = {
-        "alg": RS256,
+        "alg": _algorithm(signer.certificate.public_key()),
         "chain": [
             base64.b64encode(cert.public_bytes(Encoding.DER)).decode("ascii")
             for cert in (signer.certificate, *signer.chain)
@@ -105,6 +107,15 @@ def read_statement(data: bytes) -> Statement:
     return Statement(raw=data, body=body, payload=payload, signer=chain[0], chain=chain)
 
 
+def _algorithm(public: object) -> str:
+    # From the key, as the verifier takes it: a node whose seal lives in a token signs ES256.
+    if isinstance(public, ec.EllipticCurvePublicKey):
+        return ES256
+    if isinstance(public, ed25519.Ed25519PublicKey):
+        return EDDSA
+    return RS256
+
+
 def _verify(certificate: x509.Certificate, algorithm: object, signature: bytes, body: bytes) -> None:
     key = certificate.public_key()
     try:
@@ -112,6 +123,8 @@ def _verify(certificate: x509.Certificate, algorithm: object, signature: bytes, 
             key.verify(signature, body, padding.PKCS1v15(), hashes.SHA256())
         elif algorithm == ES256 and isinstance(key, ec.EllipticCurvePublicKey):
             key.verify(signature, body, ec.ECDSA(hashes.SHA256()))
+        elif algorithm == EDDSA and isinstance(key, ed25519.Ed25519PublicKey):
+            key.verify(signature, body)
         else:
             raise StatementInvalid(msg("evidence-statement-algorithm-unsupported", algorithm=str(algorithm)))
     except InvalidSignature:

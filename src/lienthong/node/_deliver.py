@@ -155,7 +155,7 @@ def _send_group(
 
 def _received(node: Node, entry: OutboxEntry, raw: bytes, peer: NodeEntry, *, now: datetime) -> _Sent:
     try:
-        receipt = check_receipt(node, entry, raw, peer_pem=peer.tls_certificate_pem, at=now)
+        receipt = check_receipt(node, entry, raw, peer_pems=peer.seal_pems, at=now)
     except ReceiptInvalid as exc:
         return _Sent(entry, failure=exc.message)
     except Exception as exc:  # a bug below us must cost this row a retry, not the batch its receipts
@@ -194,9 +194,12 @@ def _package(node: Node, sha256: str) -> PackageSource:
 
 
 def check_receipt(
-    node: Node, entry: OutboxEntry, raw: bytes, *, peer_pem: str | None, at: datetime
+    node: Node, entry: OutboxEntry, raw: bytes, *, peer_pems: Sequence[str], at: datetime
 ) -> Receipt:
-    """The receipt in ``raw`` if it is signed by the peer node, trusted, and about this delivery."""
+    """The receipt in ``raw`` if it is signed by the peer node, trusted, and about this delivery.
+
+    ``peer_pems``: the certificates the configuration binds to the peer (its TLS certificate and
+    its seal certificate, if any; ``NodeEntry.seal_pems``); none bound, any trusted signer."""
     try:
         signed = read_receipt(raw)
     except EvidenceError as exc:
@@ -204,7 +207,8 @@ def check_receipt(
     problem = signed.statement.chain_problem(node.anchors, at=at)
     if problem is not None:
         raise ReceiptInvalid(problem)
-    if peer_pem is not None and certificate_fingerprint(signed.statement.signer) != pem_fingerprint(peer_pem):
+    bound = {pem_fingerprint(pem) for pem in peer_pems}
+    if bound and certificate_fingerprint(signed.statement.signer) not in bound:
         raise ReceiptInvalid(msg("node-receipt-not-from-peer"))
     receipt = signed.receipt
     # A package refused unread (over the peer's limit, never parsed) is named by its digest: the

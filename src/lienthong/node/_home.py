@@ -3,6 +3,10 @@
     HOME/node.json   {"name": "vpcp",
                       "database": "sqlite:///…"    (default: HOME/node.db),
                       "key": "tls.key.pem", "certificate": "tls.pem", "chain": ["issuing.pem"],
+                      "seal": {"key": "seal.key.pem" or "pkcs11:token=…;object=…",
+                               "certificate": "seal.pem", "chain": ["issuing.pem"]},
+                                        (optional: what signs receipts, log heads and
+                                         statistics; without it the TLS key does)
                       "signers": {"000.00.00.G22": {"key": "…", "certificate": "…"}},
                       "anchor": "anchor.json",          the directory's configuration anchor
                       "configuration": "configuration.json",
@@ -31,7 +35,7 @@ from typing import Any
 from lienthong._i18n import msg
 from lienthong.node._errors import NodeError
 from lienthong.store import BlobStore, Database, open_database, sqlite_files
-from lienthong.trust import KeySigner, check_private
+from lienthong.trust import KeySigner, Signer, check_private
 
 #: The settings file in a node's home.
 SETTINGS = "node.json"
@@ -53,6 +57,11 @@ class NodeHome:
     directory_tls_anchors: Path | None = None
     #: The console's login throttling settings, as written (the console reads them).
     console_login: Mapping[str, object] = field(default_factory=dict)
+    #: The seal key: a PEM path (absolute, resolved from HOME) or a ``pkcs11:`` URI; None: the
+    #: TLS key seals. Python's ``ssl`` cannot use a token key, so only the seal may live in one.
+    seal_key: str | None = None
+    seal_certificate_path: Path | None = None
+    seal_chain_paths: tuple[Path, ...] = ()
 
     @classmethod
     def load(cls, home: str | Path) -> NodeHome:
@@ -76,6 +85,7 @@ class NodeHome:
                 directory_url=settings.get("directory") or None,
                 directory_tls_anchors=_optional(root, settings.get("directory_tls_anchors")),
                 console_login=dict(settings.get("console_login") or {}),
+                **_seal(root, settings.get("seal")),
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise NodeError(msg("node-home-invalid", path=str(root), reason=str(exc))) from exc
@@ -101,6 +111,12 @@ class NodeHome:
         }
         if self.console_login:
             document["console_login"] = dict(self.console_login)
+        if self.seal_key is not None and self.seal_certificate_path is not None:
+            document["seal"] = {
+                "key": self.seal_key if _is_uri(self.seal_key) else self._relative(Path(self.seal_key)),
+                "certificate": self._relative(self.seal_certificate_path),
+                "chain": [self._relative(path) for path in self.seal_chain_paths],
+            }
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
     def _relative(self, path: Path) -> str:
@@ -113,6 +129,8 @@ class NodeHome:
         """What only the node's owner may read: the home, its settings (a database URL may carry
         a password), the SQLite database with its log (API and webhook secrets), the keys."""
         keys = [self.key_path, *(key for _code, key, _cert in self.signer_paths)]
+        if self.seal_key is not None and not _is_uri(self.seal_key):
+            keys.append(Path(self.seal_key))
         return [self.home, self.home / SETTINGS, *sqlite_files(self.database_url), *keys]
 
     def check_modes(self) -> None:
@@ -128,11 +146,34 @@ class NodeHome:
     def signer(self) -> KeySigner:
         return KeySigner.load(self.key_path, self.certificate_path, list(self.chain_paths))
 
+    def seal_signer(self) -> Signer:
+        """What seals receipts, log heads and statistics: the seal key, or the TLS key without one."""
+        if self.seal_key is None or self.seal_certificate_path is None:
+            return self.signer()
+        chain = list(self.seal_chain_paths or self.chain_paths)
+        return KeySigner.load(self.seal_key, self.seal_certificate_path, chain)
+
     def agency_signers(self) -> dict[str, KeySigner]:
         """Agency code → its signer, each key loaded once."""
         return {
             code: KeySigner.load(key, cert, list(self.chain_paths)) for code, key, cert in self.signer_paths
         }
+
+
+def _is_uri(key: str) -> bool:
+    return key.startswith("pkcs11:")
+
+
+def _seal(root: Path, value: Any) -> dict[str, Any]:
+    """NodeHome's seal fields from the settings' ``seal`` object (absent: none)."""
+    if not value:
+        return {}
+    key = str(value["key"])
+    return {
+        "seal_key": key if _is_uri(key) else str(root / key),
+        "seal_certificate_path": root / str(value["certificate"]),
+        "seal_chain_paths": tuple(root / str(path) for path in value.get("chain", ())),
+    }
 
 
 def _optional(root: Path, value: object) -> Path | None:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from lienthong._i18n import msg
 from lienthong.directory import ConfigurationAnchor, DirectoryError
@@ -67,6 +68,15 @@ def _from_pki(
     return KeyFiles(node.key_path, node.cert_path), [pki.issuing_path], signers
 
 
+def _seal(home: Path, key: str | None, certificate: Path | None) -> dict[str, Any]:
+    if key is None or certificate is None:
+        return {}
+    return {
+        "seal_key": key if key.startswith("pkcs11:") else str(_copy(Path(key), home / "seal.key.pem")),
+        "seal_certificate_path": _copy(certificate, home / "seal.pem"),
+    }
+
+
 def init_home(
     home: Path,
     *,
@@ -82,8 +92,13 @@ def init_home(
     configuration: Path | None = None,
     directory_url: str | None = None,
     directory_tls_anchors: Path | None = None,
+    seal_key: str | None = None,
+    seal_certificate: Path | None = None,
 ) -> NodeHome:
-    """Create ``home`` for node ``name``; refuses a home that already holds a node."""
+    """Create ``home`` for node ``name``; refuses a home that already holds a node.
+
+    ``seal_key`` (a PEM file, copied in, or a ``pkcs11:`` URI, kept as written) and
+    ``seal_certificate``: the node's seal, apart from its TLS key; the chain is the TLS one."""
     with private_files():  # everything below is created for the owner only
         if (home / SETTINGS).exists():
             raise NodeError(msg("node-init-home-exists", path=str(home)))
@@ -96,6 +111,8 @@ def init_home(
             signers = {**pki_signers, **signers}
         if tls is None:
             raise NodeError(msg("node-init-tls-missing"))
+        if (seal_key is None) != (seal_certificate is None):
+            raise NodeError(msg("node-init-seal-incomplete"))
         if configuration is None and directory_url is None:
             raise NodeError(msg("node-init-configuration-missing"))
         try:
@@ -129,9 +146,11 @@ def init_home(
             directory_tls_anchors=(
                 _copy(directory_tls_anchors, home / "directory-ca.pem") if directory_tls_anchors else None
             ),
+            **_seal(home, seal_key, seal_certificate),
         )
         settings.signer()  # the key and certificate must load together
         settings.agency_signers()
+        settings.seal_signer()
         database = settings.open_database()
         try:
             migrate(database)

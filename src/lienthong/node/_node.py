@@ -31,7 +31,8 @@ class Node:
     database: Database
     blobs: BlobStore
     configuration: Configuration
-    #: The node's key and certificate (its TLS certificate): signs receipts and log heads.
+    #: The node's seal: signs receipts and log heads. Its seal key when ``node.json`` names one
+    #: (bound to the node in the directory's node entry), else its TLS key and certificate.
     key: Signer
     #: Agency code → signer, for packages submitted unsigned.
     signers: Mapping[str, Signer] = field(default_factory=lambda: _NO_SIGNERS)

@@ -49,7 +49,8 @@ class NodeRuntime:
         try:
             migrate(self.database)
             self.source = self._source()
-            self.key = home.signer()
+            #: What seals receipts, log heads and statistics (the TLS key when the home sets no seal).
+            self.key = home.seal_signer()
             self.signers = home.agency_signers()
             self._node = Node(
                 home.name,

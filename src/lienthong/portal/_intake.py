@@ -102,10 +102,10 @@ class StatisticsIntake:
 
     def accept(self, body: bytes, *, peer: bytes | None) -> Intake:
         """Check ``body`` sent on a connection whose client certificate is ``peer`` (DER), store it."""
-        node, certificate = self._node(peer)
+        node, _certificate = self._node(peer)
         try:
             signed = SignedReport.from_json(body)
-            report = verify_report(signed, certificate)
+            report = _verify_sealed(signed, node)
         except ReportSignatureInvalid as exc:
             raise ReportNotEntitled(exc.message, node=node.name) from exc
         except ReportImplausible as exc:
@@ -133,3 +133,16 @@ class StatisticsIntake:
         if outcome is ReportOutcome.CONFLICT:
             raise ReportConflict(msg("portal-report-conflict", report=report.report_id))
         return Intake(outcome, report)
+
+
+def _verify_sealed(signed: SignedReport, node: NodeEntry) -> StatisticsReport:
+    """The report, if the node's seal certificate or its TLS certificate (a node without a
+    separate seal seals with its TLS key) verifies it; the last failure otherwise."""
+    failure: ReportSignatureInvalid | None = None
+    for pem in reversed(node.seal_pems):  # the seal first: a node that has one seals with it
+        try:
+            return verify_report(signed, x509.load_pem_x509_certificate(pem.encode("ascii")))
+        except ReportSignatureInvalid as exc:
+            failure = exc
+    assert failure is not None  # _node found the node by its TLS certificate: seal_pems is not empty
+    raise failure

@@ -94,8 +94,10 @@ def node_router(pages: Pages) -> APIRouter:
             errors["name"] = msg("portal-name-required")
         else:
             try:
-                if existing is not None and pem is None:  # no new certificate: the node keeps its own
-                    pem = (await run_in_threadpool(registry.node, existing)).tls_certificate_pem
+                seal = None
+                if existing is not None:  # no new certificate: the node keeps its own; its seal stays
+                    current = await run_in_threadpool(registry.node, existing)
+                    pem, seal = pem or current.tls_certificate_pem, current.seal_certificate_pem
                 certificate = pem
                 await run_in_threadpool(
                     lambda: registry.add_node(
@@ -103,6 +105,7 @@ def node_router(pages: Pages) -> APIRouter:
                         values["peer_url"],
                         serves=[code for code in _SEPARATORS.split(values["serves"]) if code],
                         tls_certificate_pem=certificate,
+                        seal_certificate_pem=seal,
                         replace=existing is not None,
                         take_subtrees=take,
                         actor=session.principal.name,

@@ -48,7 +48,6 @@ from lienthong.statistics import (
     ReportOutbox,
     StatisticsClient,
     StatisticsReport,
-    load_node_key,
     sign_report,
 )
 from lienthong.store import DayActivity, node_day_activity
@@ -174,7 +173,7 @@ class StatisticsReporter:
         return cls(
             runtime.node,
             state_path=home.home / STATISTICS_FILE,
-            key=load_node_key(home.key_path),
+            key=runtime.key,  # the seal (loaded once by the runtime; the TLS key without one)
             client=StatisticsClient(home.directory_url, tls=tls, timeout=min(30.0, max(interval * 5, 5.0))),
             interval=interval,
             certificate_expiry=certificate.not_valid_after_utc,

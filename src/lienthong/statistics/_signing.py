@@ -1,5 +1,7 @@
-"""Signing a report with the node's key and verifying it with the node's certificate.
+"""Signing a report with the node's seal and verifying it with the node's certificate.
 
+The node signs through a ``trust.Signer`` (its seal key, in a file or a token; its TLS key when
+it has no separate seal); a private key held in this process signs as well, as it always has.
 The signature covers the exact bytes of ``encode(report)``. The algorithm follows from the key:
 RSA (PKCS#1 v1.5, SHA-256), ECDSA (SHA-256) or Ed25519; the verifier takes it from the
 certificate, never from the message, so a sender cannot choose a weaker one. On the wire a
@@ -25,15 +27,18 @@ from lienthong.errors import message_of
 from lienthong.statistics._codec import MAX_REPORT, decode, encode
 from lienthong.statistics._errors import ReportMalformed, ReportSignatureInvalid
 from lienthong.statistics._report import StatisticsReport
+from lienthong.trust import Signer
 
 ENVELOPE: Final = "lienthong-statistics-signed/1"
 #: Media type of a signed report.
 CONTENT_TYPE: Final = "application/vnd.lienthong.statistics+json"
 
-NodeKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
+#: What signs a report: a signer (wherever its key lives), or a private key loaded here.
+PrivateKey = rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey
+NodeKey = Signer | PrivateKey
 
 
-def load_node_key(path: str | Path) -> NodeKey:
+def load_node_key(path: str | Path) -> PrivateKey:
     """The node's private key from a PEM file (unencrypted): load it once per process."""
     try:
         key = serialization.load_pem_private_key(Path(path).read_bytes(), password=None)
@@ -47,6 +52,10 @@ def load_node_key(path: str | Path) -> NodeKey:
 
 
 def _sign(key: NodeKey, data: bytes) -> bytes:
+    if isinstance(key, Signer):
+        # ``sign_raw`` encodes as below for each key type (PKCS#1 v1.5, DER ECDSA, raw Ed25519):
+        # the wire format does not depend on where the key lives.
+        return key.sign_raw(data, hashes.SHA256())
     if isinstance(key, rsa.RSAPrivateKey):
         return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
     if isinstance(key, ec.EllipticCurvePrivateKey):
@@ -92,7 +101,7 @@ class SignedReport:
 
 
 def sign_report(report: StatisticsReport, key: NodeKey) -> SignedReport:
-    """Encode ``report`` canonically and sign the bytes with the node's key."""
+    """Encode ``report`` canonically and sign the bytes with the node's seal (or a private key)."""
     data = encode(report)
     return SignedReport(data, _sign(key, data))
 

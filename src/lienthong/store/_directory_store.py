@@ -226,9 +226,10 @@ class DirectoryStore:
         if row is None:
             row = NodeRow(name=entry.name)
             self._session.add(row)
-        row.peer_url, row.tls_certificate_pem, row.version = (
+        row.peer_url, row.tls_certificate_pem, row.seal_certificate_pem, row.version = (
             entry.peer_url,
             entry.tls_certificate_pem,
+            entry.seal_certificate_pem,
             version,
         )
         self._session.flush()
@@ -374,7 +375,14 @@ def _agency(row: object) -> AgencyEntry:
 
 
 def _node(row: NodeRow, subtrees: list[str]) -> NodeEntry:
-    return NodeEntry(row.name, row.peer_url, row.tls_certificate_pem, tuple(sorted(subtrees)), row.version)
+    return NodeEntry(
+        row.name,
+        row.peer_url,
+        row.tls_certificate_pem,
+        tuple(sorted(subtrees)),
+        row.version,
+        row.seal_certificate_pem,
+    )
 
 
 def _binding(row: BindingRow) -> CertificateBinding:

@@ -80,6 +80,14 @@ class NodeEntry:
     #: Codes whose subtrees this node serves, sorted; a longer rule of another node wins.
     subtrees: tuple[str, ...] = ()
     version: int = 0
+    #: The certificate of the node's seal key (receipts, log heads, statistics), when the node
+    #: seals with a key other than its TLS key; None: the TLS certificate seals.
+    seal_certificate_pem: str | None = None
+
+    @property
+    def seal_pems(self) -> tuple[str, ...]:
+        """The certificates whose signatures speak for this node: TLS and, if set, seal."""
+        return tuple(p for p in (self.tls_certificate_pem, self.seal_certificate_pem) if p)
 
 
 @dataclass(frozen=True, slots=True)

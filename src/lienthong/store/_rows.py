@@ -102,6 +102,8 @@ class NodeRow(Base):
     peer_url: Mapped[str] = mapped_column(Text, nullable=False)
     tls_certificate_pem: Mapped[str | None] = mapped_column(Text)
     version: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
+    #: The node's seal certificate, when it seals with a key other than its TLS key.
+    seal_certificate_pem: Mapped[str | None] = mapped_column(Text)
 
 
 class SubtreeRow(Base):
