@@ -22,7 +22,7 @@ from lienthong.errors import LienthongError, message_of
 from lienthong.node._errors import NodeError
 from lienthong.node._home import SETTINGS, NodeHome
 from lienthong.store import migrate
-from lienthong.trust import Pki, private_directory, private_files
+from lienthong.trust import Pki, is_pkcs11_uri, private_directory, private_files
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +72,7 @@ def _seal(home: Path, key: str | None, certificate: Path | None) -> dict[str, An
     if key is None or certificate is None:
         return {}
     return {
-        "seal_key": key if key.startswith("pkcs11:") else str(_copy(Path(key), home / "seal.key.pem")),
+        "seal_key": key if is_pkcs11_uri(key) else _copy(Path(key), home / "seal.key.pem"),
         "seal_certificate_path": _copy(certificate, home / "seal.pem"),
     }
 
