@@ -1,9 +1,10 @@
 """The directory's signing key and the anchor nodes verify with.
 
-A ``DirectoryKey`` is a private key (ECDSA P-256, RSA or Ed25519) and its X.509 certificate,
-loaded once from PEM files; it signs bytes. A ``ConfigurationAnchor`` is what a node is
-bootstrapped with: the directory's certificate, and optionally its name and URL. Anchors are
-PEM certificate files, or JSON files ``{"directory": …, "url": …, "certificate": PEM}``.
+A ``DirectoryKey`` is a signing key (ECDSA P-256, RSA or Ed25519) and its X.509 certificate,
+loaded once from PEM files or a PKCS#11 token; it signs bytes through a ``trust.Signer``. A
+``ConfigurationAnchor`` is what a node is bootstrapped with: the directory's certificate, and
+optionally its name and URL. Anchors are PEM certificate files, or JSON files
+``{"directory": …, "url": …, "certificate": PEM}``.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from lienthong._i18n import msg
 from lienthong.directory._certs import certificate_pem, fingerprint, load_certificate_pem
 from lienthong.directory._errors import DirectoryKeyError
 from lienthong.errors import message_of
+from lienthong.trust import KeyLoadError, KeySigner, Signer, is_pkcs11_uri, load_signer
 
 SigningKey = ec.EllipticCurvePrivateKey | rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey
 
@@ -43,17 +45,40 @@ def _algorithm(public_key: object) -> str:
     raise DirectoryKeyError(msg("directory-key-type-unsupported"))
 
 
-@dataclass(frozen=True, slots=True)
 class DirectoryKey:
-    """The directory's configuration-signing key and certificate. Load it once per process."""
+    """The directory's configuration-signing key and certificate. Load it once per process.
 
-    private_key: SigningKey
-    certificate: x509.Certificate
+    It signs through a ``trust.Signer``, so the key may be a PEM file or live in a PKCS#11 token;
+    the signature is the same either way (``Signer.sign_raw``: PKCS#1 v1.5, DER ECDSA, Ed25519),
+    so configurations keep their format whatever holds the key."""
+
+    __slots__ = ("signer",)
+
+    def __init__(self, key: SigningKey | Signer, certificate: x509.Certificate | None = None) -> None:
+        """From a signer, or (as before signers) from a private key held here and its certificate."""
+        if isinstance(key, Signer):
+            signer = key
+        else:
+            if certificate is None:
+                raise TypeError("a private key needs its certificate")
+            if key.public_key() != certificate.public_key():
+                raise DirectoryKeyError(msg("directory-key-certificate-mismatch"))
+            _algorithm(certificate.public_key())
+            signer = KeySigner(key, certificate)
+        _algorithm(signer.certificate.public_key())
+        #: What signs: a file key or a token key.
+        self.signer: Signer = signer
 
     @classmethod
     def load(
         cls, key_path: str | Path, certificate_path: str | Path, *, password: bytes | None = None
     ) -> DirectoryKey:
+        """The key ``key_path`` names (a PEM file, or a ``pkcs11:`` URI) and its certificate."""
+        if is_pkcs11_uri(str(key_path)):
+            try:
+                return cls(load_signer(str(key_path), certificate_path, password=password))
+            except KeyLoadError as exc:
+                raise DirectoryKeyError(exc.message) from exc
         try:
             key = serialization.load_pem_private_key(Path(key_path).read_bytes(), password)
         except (OSError, ValueError, TypeError) as exc:
@@ -69,10 +94,18 @@ class DirectoryKey:
         if not isinstance(key, SigningKey):
             _algorithm(None)
         assert isinstance(key, SigningKey)
-        if key.public_key() != certificate.public_key():
-            raise DirectoryKeyError(msg("directory-key-certificate-mismatch"))
-        _algorithm(certificate.public_key())
         return cls(key, certificate)
+
+    @property
+    def certificate(self) -> x509.Certificate:
+        return self.signer.certificate
+
+    @property
+    def private_key(self) -> SigningKey:
+        """The key itself, for a key held in this process (a token's never leaves it)."""
+        if not isinstance(self.signer, KeySigner):
+            raise DirectoryKeyError(msg("directory-key-in-token"))
+        return self.signer.private_key
 
     @property
     def algorithm(self) -> str:
@@ -83,12 +116,7 @@ class DirectoryKey:
         return fingerprint(self.certificate)
 
     def sign(self, data: bytes) -> bytes:
-        key = self.private_key
-        if isinstance(key, ec.EllipticCurvePrivateKey):
-            return key.sign(data, ec.ECDSA(hashes.SHA256()))
-        if isinstance(key, rsa.RSAPrivateKey):
-            return key.sign(data, padding.PKCS1v15(), hashes.SHA256())
-        return key.sign(data)
+        return self.signer.sign_raw(data, hashes.SHA256())
 
     def anchor(self, *, directory: str | None = None, url: str | None = None) -> ConfigurationAnchor:
         """The anchor a node needs to trust configurations signed with this key."""
