@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
+import zlib
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -30,6 +32,7 @@ from lienthong.directory import (
     verify_configuration,
 )
 from lienthong.directory._config import MAGIC
+from lienthong.directory._document import encode
 from support.pki import certificate_pem, self_signed, stray_rsa_key
 
 ISSUED = datetime(2025, 6, 30, 8, 0, tzinfo=UTC)
@@ -237,3 +240,20 @@ def test_a_delta_with_nothing_new_only_extends_expiry(registry: DirectoryRegistr
     assert renewed.version == held.version
     assert renewed.expires_at == later + timedelta(hours=72)
     assert renewed.status("000.00.00.G22", at=ISSUED + timedelta(hours=3)).active is True
+
+
+def test_a_node_seal_certificate_travels_in_the_configuration_and_old_rows_stay_as_they_were() -> None:
+    seal = certificate_pem("bg seal")
+    plain = verify_configuration(_build(), ANCHOR, at=ISSUED).content
+    bac_giang = next(n for n in plain.nodes if n.name == "bac-giang")
+    sealed = dataclasses.replace(bac_giang, seal_certificate_pem=seal)
+    snapshot = dataclasses.replace(
+        _snapshot(), nodes=tuple(sealed if n.name == "bac-giang" else n for n in _snapshot().nodes)
+    )
+    content = verify_configuration(_build(snapshot), ANCHOR, at=ISSUED).content
+    assert next(n for n in content.nodes if n.name == "bac-giang").seal_certificate_pem == seal
+    assert next(n for n in content.nodes if n.name == "bac-giang").seal_pems == (BG_TLS, seal)
+    # A node without a seal is still the four columns every node had: older bytes, older readers.
+    rows = json.loads(zlib.decompress(encode(plain)))["nodes"]
+    assert {len(row) for row in rows} == {4}
+    assert all(n.seal_certificate_pem is None for n in plain.nodes)

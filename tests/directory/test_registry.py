@@ -16,6 +16,7 @@ from lienthong.directory import (
     CodeClosed,
     DirectoryConflict,
     DirectoryEntryUnknown,
+    DirectoryKeyError,
     DirectoryRegistry,
     NoServingNode,
     SignerNotEntitled,
@@ -208,3 +209,21 @@ def test_certificates_anchors_crls(registry: DirectoryRegistry) -> None:
     assert [a.fingerprint for a in snapshot.anchors] == [anchor.fingerprint]
     assert [c.issuer for c in snapshot.crls] == [crl.issuer]
     assert [t.kind for t in registry.snapshot(since=1).deleted] == ["binding"]
+
+
+def test_a_node_seal_certificate_is_kept_beside_its_tls_certificate(registry: DirectoryRegistry) -> None:
+    registry.initialize(actor="admin")
+    tls, seal = certificate_pem("a tls"), certificate_pem("a seal")
+    registry.add_node(
+        "a", "https://a.example", tls_certificate_pem=tls, seal_certificate_pem=seal, actor="admin"
+    )
+    node = registry.node("a")
+    assert (node.tls_certificate_pem, node.seal_certificate_pem) == (tls, seal)
+    assert node.seal_pems == (tls, seal)
+    (published,) = [n for n in registry.snapshot().nodes if n.name == "a"]
+    assert published.seal_certificate_pem == seal
+    registry.add_node("a", "https://a.example", tls_certificate_pem=tls, actor="admin", replace=True)
+    assert registry.node("a").seal_certificate_pem is None and registry.node("a").seal_pems == (tls,)
+    with pytest.raises(DirectoryKeyError):  # not a certificate: refused, nothing stored
+        registry.add_node("b", "https://b.example", seal_certificate_pem="garbage", actor="admin")
+    assert [n.name for n in registry.nodes()] == ["a"]

@@ -169,3 +169,19 @@ def test_the_2025_reorganisation_through_the_api(directory: Directory, tls: Tls,
     assert closed.value.successor == "000.00.00.H05"
     assert after.node_for("000.00.00.H05", at=AFTER).name == "bac-ninh"
     assert "alice" in {e.actor for e in directory.registry.audit(subject="000.00.00.H02")}
+
+
+def test_the_admin_api_binds_a_seal_certificate_to_a_node(directory: Directory, tls: Tls) -> None:
+    url = f"{directory.url}/v1/admin"
+    alice = _auth(directory.tokens["alice"])
+    seal = certificate_pem("bac-giang seal")
+    node = {"name": "bac-giang", "peer_url": "https://bg.example", "seal_certificate_pem": seal}
+    with tls.client() as client:
+        created = client.post(f"{url}/nodes", json=node, headers=alice)
+        assert created.status_code == 201, created.text
+        assert client.get(f"{url}/nodes/bac-giang", headers=alice).json()["seal_certificate_pem"] == seal
+        bad = client.post(
+            f"{url}/nodes", json={**node, "name": "x", "seal_certificate_pem": "no"}, headers=alice
+        )
+        assert bad.status_code == 422
+    assert directory.registry.node("bac-giang").seal_certificate_pem == seal
