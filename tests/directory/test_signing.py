@@ -75,7 +75,8 @@ def test_load_from_files_keeps_its_behaviour(tmp_path: Path) -> None:
     loaded.anchor().verify(loaded.sign(DATA), DATA)
     with pytest.raises(DirectoryKeyError) as mismatch:
         DirectoryKey.load(*_write(tmp_path, stray_key(), key))
-    assert mismatch.value.message.code == "directory-key-certificate-mismatch"
+    assert mismatch.value.message == msg("directory-key-certificate-mismatch")
     with pytest.raises(DirectoryKeyError) as unreadable:
         DirectoryKey.load(tmp_path / "missing.key.pem", tmp_path / "directory.pem")
+    assert isinstance(unreadable.value.message, Message)
     assert unreadable.value.message.code == "directory-private-key-unreadable"
