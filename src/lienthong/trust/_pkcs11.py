@@ -1,12 +1,16 @@
 """A ``Signer`` whose key stays in a PKCS#11 token (an HSM, a USB token, SoftHSM in tests).
 
-Sessions: the first one logs in (a login holds for every session this process opens on the
-token, PKCS#11 §5.6) and stays open for the signer's life; further ones are opened on demand
-into a small pool (``POOL_SIZE``) and kept. A signature borrows one session, so the only wait
-is for a free session, never for a node-wide lock, and no session is used by two threads at
-once (PKCS#11 forbids concurrent operations on one session). The pool rather than a session per
-thread: the node's threads come and go (thread pools, ``asyncio.to_thread``), and sessions
-bound to them would leak in the token, which has a limit.
+Sessions: each signer opens one session when it is made (the first signer of a token logs in;
+a login holds for every session of the process, PKCS#11 §5.6), finds its key once and keeps
+both until ``close()`` or exit: nothing is opened, logged in or searched per signature.
+
+Threads: python-pkcs11 initialises a module with ``C_Initialize(NULL)``, which tells it that
+the process will not call it from several threads at once; SoftHSM then turns its own locking
+off, and two signatures at the same moment fail (``CKR_GENERAL_ERROR``, seen in our tests with
+a pool of sessions). So every call into one module holds that module's lock, and it is held
+for exactly one call (one signature), never across a package or a request: other threads wait
+at most one signature per signer ahead of them. Signers in different modules do not wait for
+each other. A pool of sessions would buy nothing while the module is called one at a time.
 
 Mechanisms: RSA is ``CKM_SHA256_RSA_PKCS`` (and its SHA-384/512 siblings), so the token hashes
 and pads; ECDSA is ``CKM_ECDSA`` over a digest hashed here (tokens rarely offer
@@ -19,7 +23,8 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import queue
+import hashlib
+import hmac
 import threading
 import weakref
 from collections.abc import Mapping, Sequence
@@ -43,9 +48,6 @@ from lienthong.trust._signer import KeyType, Signer
 if TYPE_CHECKING:
     from lienthong.trust._keyref import Pkcs11Uri
 
-#: Sessions kept open per signer: enough for the node's signing threads, few for a token's limit.
-POOL_SIZE = 4
-
 _SPKI = Encoding.DER, PublicFormat.SubjectPublicKeyInfo
 
 _RSA_MECHANISMS: dict[str, Mechanism] = {
@@ -56,27 +58,24 @@ _RSA_MECHANISMS: dict[str, Mechanism] = {
 
 
 class Pkcs11Signer(Signer):
-    """A token key and its certificate; ``open`` logs in once, ``close`` (or exit) logs out."""
+    """A token key and its certificate; ``open`` logs in once, ``close`` (or exit) ends the session."""
 
     def __init__(
         self,
-        token: Any,
-        first: Any,
+        session: Any,
+        key: Any,
+        lock: threading.Lock,
         label: str,
         certificate: x509.Certificate,
         chain: Sequence[x509.Certificate] = (),
     ) -> None:
         super().__init__(certificate, chain)
         if self.key_type is KeyType.ED25519:
-            first.close()
             raise KeyLoadError(msg("trust-pkcs11-ed25519-unsupported"))
-        self._token = token
+        self._session = session
+        self._key = key
+        self._lock = lock
         self._label = label
-        self._lookup: dict[str, Any] = {}
-        self._sessions: list[Any] = [first]
-        # Idle (session, key handle) pairs: the key is found once per session, not per signature.
-        self._idle: queue.SimpleQueue[tuple[Any, Any]] = queue.SimpleQueue()
-        self._grow = threading.Lock()  # held only while opening one more session
         self._closed = False
         atexit.register(_close_at_exit, weakref.ref(self))
 
@@ -92,83 +91,104 @@ class Pkcs11Signer(Signer):
         """Load the module, find the token, log in, find the key and check it matches ``certificate``."""
         module = uri.module(environ)
         pin = uri.pin(environ)
-        try:
-            library = pkcs11.lib(module)
-        except p11_errors.PKCS11Error as exc:
-            raise KeyLoadError(msg("trust-pkcs11-module-unloadable", path=module), path=module) from exc
-        token_name = uri.token or uri.serial or ""
-        try:
-            token = library.get_token(
-                **({"token_label": uri.token} if uri.token else {}),
-                **({"token_serial": uri.serial.encode()} if uri.serial else {}),
-            )
-        except (p11_errors.NoSuchToken, p11_errors.MultipleTokensReturned, p11_errors.TokenNotPresent) as exc:
-            raise KeyLoadError(msg("trust-pkcs11-token-not-found", token=token_name)) from exc
-        try:
-            session = token.open(user_pin=pin)
-        except (p11_errors.PinIncorrect, p11_errors.PinLenRange, p11_errors.ArgumentsBad) as exc:
-            raise KeyLoadError(msg("trust-pkcs11-pin-incorrect", token=token_name)) from exc
-        except (p11_errors.PinLocked, p11_errors.PinExpired) as exc:
-            raise KeyLoadError(msg("trust-pkcs11-pin-locked", token=token_name)) from exc
-        except p11_errors.UserAlreadyLoggedIn:
-            session = token.open()  # another signer in this process logged in to the same token
-        label = uri.object or (uri.id or b"").hex()
-        try:
-            key = _private_key(session, uri)
-            if _public_der(session, key, uri) != certificate.public_key().public_bytes(*_SPKI):
-                raise KeyLoadError(msg("trust-key-certificate-mismatch"))
-        except BaseException:
-            session.close()
-            raise
-        signer = cls(token, session, label, certificate, chain)
-        signer._lookup = {"object_class": ObjectClass.PRIVATE_KEY, **_names(uri)}
-        signer._idle.put((session, key))
-        return signer
+        lock = _module_lock(module)
+        with lock:
+            session, key = _open_session(module, uri, pin)
+            try:
+                if _public_der(session, key, uri) != certificate.public_key().public_bytes(*_SPKI):
+                    raise KeyLoadError(msg("trust-key-certificate-mismatch"))
+                return cls(session, key, lock, uri.object or (uri.id or b"").hex(), certificate, chain)
+            except BaseException:
+                session.close()
+                raise
 
     def sign_raw(self, data: bytes, algorithm: hashes.HashAlgorithm) -> bytes:
         if self._closed:
             raise TrustError(msg("trust-pkcs11-closed", object=self._label))
-        pair = self._borrow()
-        key = pair[1]
         try:
             if self.key_type is KeyType.RSA:
                 mechanism = _RSA_MECHANISMS.get(algorithm.name)
                 if mechanism is None:
                     raise TrustError(msg("trust-pdf-digest-unsupported", algorithm=algorithm.name))
-                return bytes(key.sign(data, mechanism=mechanism))
+                with self._lock:
+                    return bytes(self._key.sign(data, mechanism=mechanism))
             digest = hashes.Hash(algorithm)
             digest.update(data)
-            raw = bytes(key.sign(digest.finalize(), mechanism=Mechanism.ECDSA))
+            with self._lock:
+                raw = bytes(self._key.sign(digest.finalize(), mechanism=Mechanism.ECDSA))
             half = len(raw) // 2
             return encode_dss_signature(int.from_bytes(raw[:half], "big"), int.from_bytes(raw[half:], "big"))
         except p11_errors.PKCS11Error as exc:
             raise TrustError(
                 msg("trust-pkcs11-sign-failed", object=self._label, error=type(exc).__name__)
             ) from exc
-        finally:
-            self._idle.put(pair)
-
-    def _borrow(self) -> tuple[Any, Any]:
-        try:
-            return self._idle.get_nowait()
-        except queue.Empty:
-            pass
-        with self._grow:
-            if len(self._sessions) < POOL_SIZE:
-                session = self._token.open()  # logged in already: the login is the process's
-                self._sessions.append(session)
-                return session, session.get_key(**self._lookup)
-        return self._idle.get()
 
     def close(self) -> None:
-        """Close every session (the last one closed logs the process out of the token)."""
+        """End the session (the process's last one on the token logs it out)."""
         if self._closed:
             return
         self._closed = True
-        for session in self._sessions:
-            # A token removed or a module finalised has nothing left to release.
-            with contextlib.suppress(p11_errors.PKCS11Error):
-                session.close()
+        # A token removed or a module finalised has nothing left to release.
+        with self._lock, contextlib.suppress(p11_errors.PKCS11Error):
+            self._session.close()
+
+
+def _open_session(module: str, uri: Pkcs11Uri, pin: str) -> tuple[Any, Any]:
+    """A session logged in to ``uri``'s token and the private key it names (module lock held)."""
+    try:
+        library = pkcs11.lib(module)
+    except p11_errors.PKCS11Error as exc:
+        raise KeyLoadError(msg("trust-pkcs11-module-unloadable", path=module), path=module) from exc
+    token_name = uri.token or uri.serial or ""
+    try:
+        token = library.get_token(
+            **({"token_label": uri.token} if uri.token else {}),
+            **({"token_serial": uri.serial.encode()} if uri.serial else {}),
+        )
+    except (p11_errors.NoSuchToken, p11_errors.MultipleTokensReturned, p11_errors.TokenNotPresent) as exc:
+        raise KeyLoadError(msg("trust-pkcs11-token-not-found", token=token_name)) from exc
+    try:
+        session = token.open(user_pin=pin)
+    except (p11_errors.PinIncorrect, p11_errors.PinLenRange, p11_errors.ArgumentsBad) as exc:
+        raise KeyLoadError(msg("trust-pkcs11-pin-incorrect", token=token_name)) from exc
+    except (p11_errors.PinLocked, p11_errors.PinExpired) as exc:
+        raise KeyLoadError(msg("trust-pkcs11-pin-locked", token=token_name)) from exc
+    except p11_errors.UserAlreadyLoggedIn:
+        # Another signer of this process logged in (a login is the process's, not the
+        # session's): the token cannot check this PIN again, so it is compared with that one.
+        if not _same_pin(module, token_name, pin):
+            raise KeyLoadError(msg("trust-pkcs11-pin-incorrect", token=token_name)) from None
+        session = token.open()
+    _LOGINS[module, token_name] = _pin_digest(pin)
+    try:
+        return session, _private_key(session, uri)
+    except BaseException:
+        session.close()
+        raise
+
+
+#: Module path → the lock every call into it holds (see the module docstring).
+_MODULE_LOCKS: dict[str, threading.Lock] = {}
+_MODULE_LOCKS_LOCK = threading.Lock()
+
+
+def _module_lock(module: str) -> threading.Lock:
+    with _MODULE_LOCKS_LOCK:
+        return _MODULE_LOCKS.setdefault(module, threading.Lock())
+
+
+#: (module, token) → digest of the PIN this process logged in with.
+_LOGINS: dict[tuple[str, str], bytes] = {}
+
+
+def _pin_digest(pin: str) -> bytes:
+    return hashlib.sha256(pin.encode("utf-8")).digest()
+
+
+def _same_pin(module: str, token: str, pin: str) -> bool:
+    known = _LOGINS.get((module, token))
+    # Logged in by other code (pyHanko's signer, say): nothing to compare with, the token decided.
+    return known is None or hmac.compare_digest(known, _pin_digest(pin))
 
 
 def _close_at_exit(ref: weakref.ReferenceType[Pkcs11Signer]) -> None:
