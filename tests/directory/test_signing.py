@@ -11,6 +11,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
+from lienthong._i18n import Message, msg
 from lienthong.directory import (
     DirectoryKey,
     DirectoryKeyError,
