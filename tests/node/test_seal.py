@@ -1,11 +1,15 @@
 """A node's seal: receipts and log heads signed by a key apart from its TLS key, bound to the
-node by its entry in the directory's configuration (``NodeEntry.seal_certificate_pem``)."""
+node by its entry in the directory's configuration (``NodeEntry.seal_certificate_pem``); one
+seal key in a SoftHSM token (``support.softhsm``)."""
 
 from __future__ import annotations
 
 import dataclasses
+import io
 import random
+import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 from cryptography.hazmat.primitives.serialization import Encoding
 
@@ -20,9 +24,10 @@ from lienthong.errors import LienthongError
 from lienthong.evidence import read_receipt, verify_bundle
 from lienthong.node import DeliveryState, InMemoryTransport, Node, deliver_due, export_evidence, submit
 from lienthong.store import NodeStore
-from lienthong.trust import KeySigner, Signer
+from lienthong.trust import KeySigner, Signer, load_signer
 from node.node_network import AT, Network, document
-from support.pki import PKI_START, GeneratedPki
+from support.pki import PKI_START, GeneratedPki, issue_for_key
+from support.softhsm import Token
 
 RAND = random.Random(17)
 
@@ -118,3 +123,23 @@ def read_receipt_signer(network: Network, message_id: str) -> object:
     with NodeStore.begin(network.sender.database, write=False) as store:
         (receipt,) = store.receipts(message_ids=[message_id])
     return read_receipt(receipt.raw).statement.signer
+
+
+def test_a_seal_key_in_a_token_delivers_and_its_bundle_verifies_offline(
+    network: Network, softhsm: Token, tmp_path: Path
+) -> None:
+    # The token's ECDSA P-256 key: receipts and the log head are then ES256 statements.
+    certificate = issue_for_key(network.pki.pki, softhsm.public_keys["ec"], tmp_path / "seal.pem")
+    seal = load_signer(softhsm.uri("ec"), certificate, [network.pki.pki.issuing_path])
+    try:
+        net = sealed(network, seal, bound=seal)
+        submission = submit(net.sender, document("t1"), at=AT)
+        assert _deliver(net) == [DeliveryState.DELIVERED]
+        assert read_receipt_signer(net, submission.message_id) == seal.certificate
+        bundle = _bundle(net.receiver, submission.document_id)
+    finally:
+        seal.close()
+    head = zipfile.ZipFile(io.BytesIO(bundle)).read("head.stmt")
+    assert b'"alg":"ES256"' in head
+    report = verify_bundle(bundle, anchors=net.pki.anchors)  # the anchors alone: offline
+    assert report.valid, report.problems

@@ -11,7 +11,8 @@ A receipt is a signed statement (``_statement``) whose payload is::
      "duplicate": already stored before this delivery,
      "node": the receiving node's name, "at": ISO 8601 UTC}
 
-signed by the receiving node's key (its TLS certificate, which chains to the network's
+signed by the receiving node's seal (its seal certificate, bound to it by its node entry in
+the configuration, or its TLS certificate when it has none; both chain to the network's
 anchors), so the sender holds proof of delivery that anyone can check offline.
 
 A node answering several packages at once signs them together: one signed statement
