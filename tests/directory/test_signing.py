@@ -20,7 +20,8 @@ from lienthong.directory import (
     verify_configuration,
 )
 from lienthong.trust import KeySigner
-from support.pki import self_signed, stray_key, stray_rsa_key
+from support.pki import GeneratedPki, issue_for_key, self_signed, stray_key, stray_rsa_key
+from support.softhsm import Token
 
 ISSUED = datetime(2025, 6, 30, 8, 0, tzinfo=UTC)
 DATA = b"lienthong configuration bytes"
@@ -81,3 +82,21 @@ def test_load_from_files_keeps_its_behaviour(tmp_path: Path) -> None:
         DirectoryKey.load(tmp_path / "missing.key.pem", tmp_path / "directory.pem")
     assert isinstance(unreadable.value.message, Message)
     assert unreadable.value.message.code == "directory-private-key-unreadable"
+
+
+@pytest.mark.parametrize("name", ["ec", "rsa"])
+def test_a_directory_key_in_a_token_signs_configurations_nodes_accept(
+    name: str, softhsm: Token, test_pki: GeneratedPki, tmp_path: Path
+) -> None:
+    certificate = issue_for_key(test_pki.pki, softhsm.public_keys[name], tmp_path / "directory.pem")
+    directory_key = DirectoryKey.load(softhsm.uri(name), certificate)
+    try:
+        assert not isinstance(directory_key.signer, KeySigner)
+        assert directory_key.algorithm == {"ec": "ES256", "rsa": "RS256"}[name]
+        now = datetime.now(UTC)
+        data = build_configuration(DirectorySnapshot(version=5), directory_key, directory="d", issued_at=now)
+        assert verify_configuration(data, directory_key.anchor(), at=now).version == 5
+        with pytest.raises(DirectoryKeyError):  # the key never leaves the token
+            _ = directory_key.private_key
+    finally:
+        directory_key.signer.close()

@@ -4,6 +4,7 @@ the same signature formats as reports signed by a key held directly."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 
@@ -15,8 +16,9 @@ from lienthong.statistics import (
     sign_report,
     verify_report,
 )
-from lienthong.trust import KeySigner
-from support.pki import self_signed, stray_key, stray_rsa_key
+from lienthong.trust import KeySigner, load_signer
+from support.pki import GeneratedPki, issue_for_key, self_signed, stray_key, stray_rsa_key
+from support.softhsm import Token
 
 NOW = datetime(2025, 6, 29, 20, 0, tzinfo=UTC)
 
@@ -49,3 +51,15 @@ def test_an_ec_signer_signs_der_ecdsa_the_certificate_verifies() -> None:
     signed = sign_report(sample_report(), signer)
     decode_dss_signature(signed.signature)
     assert verify_report(signed, signer.certificate) == sample_report()
+
+
+def test_a_seal_key_in_a_token_signs_reports_its_certificate_verifies(
+    softhsm: Token, test_pki: GeneratedPki, tmp_path: Path
+) -> None:
+    certificate = issue_for_key(test_pki.pki, softhsm.public_keys["ec"], tmp_path / "seal.pem")
+    signer = load_signer(softhsm.uri("ec"), certificate)
+    try:
+        signed = sign_report(sample_report(), signer)
+    finally:
+        signer.close()
+    assert verify_report(SignedReport.from_json(signed.to_json()), signer.certificate) == sample_report()

@@ -353,7 +353,7 @@ def config_keygen(
 def config_build(
     output: Annotated[Path, typer.Option("-o", "--output", help=say("help-directory-output"))],
     key: Annotated[
-        Path,
+        str,  # a PEM file or a pkcs11: URI, which a Path would not keep as written
         typer.Option("--key", envvar="LIENTHONG_DIRECTORY_KEY", help=say("help-directory-config-build-key")),
     ],
     cert: Annotated[

@@ -29,7 +29,7 @@ from lienthong.directory._files import write_atomically
 from lienthong.net import client_context
 from lienthong.server import DirectoryService, DirectorySettings
 from lienthong.store import DEFAULT_URL
-from lienthong.trust import check_private, private_files
+from lienthong.trust import check_private, is_pkcs11_uri, private_files
 
 admins = Typer(help=say("help-directory-service-admins"), no_args_is_help=True)
 
@@ -47,7 +47,9 @@ def _file(option: str, help_text: str, *, envvar: str | None = None) -> Any:
 
 
 def serve(
-    key: Annotated[Path, _file("--key", say("help-directory-service-key"), envvar="LIENTHONG_DIRECTORY_KEY")],
+    key: Annotated[
+        str, typer.Option("--key", envvar="LIENTHONG_DIRECTORY_KEY", help=say("help-directory-service-key"))
+    ],
     cert: Annotated[
         Path, _file("--cert", say("help-directory-service-cert"), envvar="LIENTHONG_DIRECTORY_CERT")
     ],
@@ -76,7 +78,7 @@ def serve(
     settings = DirectorySettings(
         database_url=db,
         home=home,
-        signing_key=key,
+        signing_key=key if is_pkcs11_uri(key) else Path(key),  # a token key is named, not a file
         signing_certificate=cert,
         tls_certificate=tls_cert,
         tls_key=tls_key,

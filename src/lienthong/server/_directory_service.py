@@ -61,8 +61,8 @@ class DirectorySettings:
     database_url: str
     #: The directory's home: ``admins.json`` lives here.
     home: Path
-    #: The configuration-signing key and its certificate (PEM).
-    signing_key: Path
+    #: The configuration-signing key (a PEM file, or a ``pkcs11:`` URI) and its certificate (PEM).
+    signing_key: Path | str
     signing_certificate: Path
     #: The server's TLS certificate chain and key (PEM).
     tls_certificate: Path
@@ -81,7 +81,8 @@ class DirectorySettings:
         the admins' file, and the home when it holds one (by default the working directory)."""
         admins = AdminFile.in_home(self.home).path
         home = [self.home] if admins.exists() else []
-        return [*home, admins, self.signing_key, self.tls_key, *sqlite_files(self.database_url)]
+        keys = [self.signing_key] if isinstance(self.signing_key, Path) else []  # a token's is not a file
+        return [*home, admins, *keys, self.tls_key, *sqlite_files(self.database_url)]
 
 
 class DirectoryService:
