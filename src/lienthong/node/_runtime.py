@@ -136,6 +136,11 @@ class NodeRuntime:
         if self._client is not None:
             self._client.close()
         self.database.close()
+        # A token key holds a session until closed; a file key's close does nothing.
+        keys = [getattr(self, "key", None), *getattr(self, "signers", {}).values()]
+        for signer in keys:
+            if signer is not None:
+                signer.close()
 
     def __enter__(self) -> NodeRuntime:
         return self
