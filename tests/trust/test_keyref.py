@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -51,7 +52,7 @@ def test_pin_and_module_from_the_environment(tmp_path: Path) -> None:
     module.write_bytes(b"")
     assert uri.module({"LIENTHONG_PKCS11_MODULE": str(module)}) == str(module)
     assert uri.pin({"LIENTHONG_PKCS11_PIN": "1234"}) == "1234"
-    for call, code in [
+    calls: list[tuple[Callable[[], str], str]] = [
         (lambda: uri.module({}), "trust-pkcs11-module-unnamed"),
         (lambda: uri.pin({}), "trust-pkcs11-pin-missing"),
         (
@@ -62,7 +63,8 @@ def test_pin_and_module_from_the_environment(tmp_path: Path) -> None:
             lambda: parse_pkcs11_uri(f"pkcs11:object=O;pin-source=file:{tmp_path}/none").pin({}),
             "trust-pkcs11-pin-unreadable",
         ),
-    ]:
+    ]
+    for call, code in calls:
         with pytest.raises(KeyLoadError) as raised:
             call()
         assert _code(raised.value) == code
