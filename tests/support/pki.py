@@ -20,6 +20,8 @@ Fixtures (registered for the whole suite by ``tests/conftest.py``): ``test_pki``
 the plan a test directory names with ``pki_plan`` (NETWORK unless its conftest says otherwise);
 ``tls`` is TLS's files. Each plan is generated once a session (``pkis``).
 
+A key in a token (``support.softhsm``) gets its certificate from ``issue_for_key``.
+
 Networks of real processes need a PKI home of their own, whose files they copy and where they
 issue more: ``build_pki``. The directory's input checks take certificates and CRLs signed by no
 CA of ours: ``certificate_pem``, ``crl_pem``, ``self_signed``, ``stray_key``, ``stray_rsa_key``;
@@ -44,6 +46,7 @@ from cryptography.x509.oid import NameOID
 
 from lienthong.net import client_context
 from lienthong.trust import IssuedCertificate, KeySigner, Pki, load_crls, load_private_key
+from lienthong.trust.hazmat import Locations, Validity, make_agency_certificate
 
 AT = datetime.now(UTC).replace(microsecond=0)
 PKI_START = AT - timedelta(days=30)
@@ -131,6 +134,28 @@ def build_pki(
     if revoked:
         pki.write_crl(at=AT - timedelta(hours=1))
     return pki
+
+
+def issue_for_key(
+    pki: Pki,
+    public: rsa.RSAPublicKey | ec.EllipticCurvePublicKey,
+    path: Path,
+    *,
+    agency_code: str = SENDER,
+    agency_name: str = "UBND tỉnh Nghệ An",
+) -> Path:
+    """A document-signing certificate from ``pki``'s issuing CA for a key held elsewhere (a
+    token's: only its public half is here), written to ``path`` as PEM."""
+    certificate = make_agency_certificate(
+        pki.issuer,
+        public,
+        agency_code=agency_code,
+        agency_name=agency_name,
+        validity=Validity(PKI_START, 365),
+        locations=Locations(crl_url=None, ocsp_url=None),
+    )
+    path.write_bytes(certificate.public_bytes(Encoding.PEM))
+    return path
 
 
 def fullchain(pki: Pki, name: str, folder: Path) -> tuple[Path, Path]:

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
 from lienthong.trust._constants import AGENCY_URI_PREFIX
@@ -72,7 +72,7 @@ def name(common_name: str, *, organization: str | None = None, unit: str | None 
 
 def _base(
     subject: x509.Name,
-    public: rsa.RSAPublicKey,
+    public: rsa.RSAPublicKey | ec.EllipticCurvePublicKey,
     issuer: Issuer | None,
     validity: Validity,
     locations: Locations | None = None,
@@ -154,7 +154,7 @@ def make_ca(
 
 def make_agency_certificate(
     issuer: Issuer,
-    public: rsa.RSAPublicKey,
+    public: rsa.RSAPublicKey | ec.EllipticCurvePublicKey,
     *,
     agency_code: str,
     agency_name: str,
