@@ -210,6 +210,7 @@ _WORDS: Final[Mapping[str, Message]] = MappingProxyType(
         # -- certificate expiry --
         "expires_soon": msg("portal-expires-soon"),
         "expired": msg("portal-expired"),
+        "expiry_summary": msg("portal-expiry-summary"),
     }
 )
 
