@@ -15,9 +15,20 @@ from node.doctor_network import EXPIRING, HEALTHY, REVOKED, DoctorNetwork, docto
 __all__ = ["doctor_network"]  # the fixture
 
 
-def _doctor(home: Path, *, lang: str) -> subprocess.CompletedProcess[str]:
+def _doctor(home: Path, *more: str, lang: str) -> subprocess.CompletedProcess[str]:
     env = {key: value for key, value in os.environ.items() if key != "LIENTHONG_LANG"}
-    command = [sys.executable, "-m", "lienthong.cli", "--lang", lang, "node", "doctor", "--home", str(home)]
+    command = [
+        sys.executable,
+        "-m",
+        "lienthong.cli",
+        "--lang",
+        lang,
+        "node",
+        "doctor",
+        "--home",
+        str(home),
+        *more,
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False, env=env)
 
 
@@ -25,14 +36,15 @@ def test_a_healthy_node_exits_0_with_one_line_per_check(
     doctor_network: DoctorNetwork, tmp_path: Path
 ) -> None:
     home = doctor_network.home(tmp_path, (HEALTHY,), nodes=("vpcp", "nghe-an"))
-    done = _doctor(home.home, lang="en")
+    done = _doctor(home.home, "--tsa", doctor_network.tsa_url, lang="en")
     assert done.returncode == 0, done.stdout + done.stderr
     lines = done.stdout.splitlines()
-    checks = len(diagnose(home).findings)
+    checks = len(diagnose(home, timestamp_urls=[doctor_network.tsa_url]).findings)
     assert len(lines) == checks + 1 and all(line.startswith("OK  ") for line in lines[:-1])
     assert lines[-1] == f"{checks} OK, 0 WARN, 0 FAIL"
     assert any("peer nghe-an" in line and "reachable" in line for line in lines)
     assert any("OCSP service" in line for line in lines)
+    assert any(line.startswith("OK") and "time-stamp service" in line for line in lines)
 
 
 def test_a_warning_alone_exits_0_and_a_failure_exits_1_in_vietnamese(

@@ -1,6 +1,6 @@
 """A small real network for ``lienthong node doctor``'s tests: a test PKI whose certificates
 include one ending in 20 days, one revoked (in the configuration's CRLs) and one naming a running
-OCSP responder; node nghe-an's peer endpoint served over mutual TLS on loopback; bo-nganh's
+OCSP responder (and a time-stamp service beside it); node nghe-an's peer endpoint served over mutual TLS on loopback; bo-nganh's
 endpoint a closed port. Homes for node vpcp are made per test (``DoctorNetwork.home``).
 """
 
@@ -52,6 +52,7 @@ class DoctorNetwork:
     peer_url: str
     closed_url: str
     ocsp_url: str
+    tsa_url: str
 
     def configuration(self, *, nodes: tuple[str, ...] = PEERS) -> bytes:
         """A signed configuration: ``nodes``, the bindings, the root, the PKI's CRLs."""
@@ -134,7 +135,9 @@ def doctor_network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DoctorN
         pki.issue_agency(
             HEALTHY, "Văn phòng Chính phủ", at=now - timedelta(days=1), ocsp_url=services.ocsp_url
         )
-        placeholder = DoctorNetwork(base, pki, key, anchor, "https://127.0.0.1:1", "", services.ocsp_url)
+        placeholder = DoctorNetwork(
+            base, pki, key, anchor, "https://127.0.0.1:1", "", services.ocsp_url, services.tsa_url
+        )
         configuration = base / "configuration.json"
         configuration.write_bytes(placeholder.configuration())
         peer_home = init_home(

@@ -1,6 +1,7 @@
 """``diagnose``: each check reports what a real home, real servers on loopback and the test PKI
 show: a healthy home passes; an expiring certificate warns; a revoked one, an unreachable peer,
-a database behind the code, a clock ten minutes off fail."""
+a database behind the code, a clock ten minutes off fail; a service for signatures (OCSP,
+time-stamps) not answering warns."""
 
 from __future__ import annotations
 
@@ -96,3 +97,16 @@ def test_the_directory_answering_and_a_clock_ten_minutes_off(
     assert clock.severity is Severity.FAIL and clock.message.params["offset"] in range(590, 611)
     unreachable = dataclasses.replace(with_directory, directory_url=doctor_network.closed_url)
     assert [f.severity for f in _of(diagnose(unreachable, timeout=5), "directory")] == [Severity.FAIL]
+
+
+def test_a_time_stamp_service_named_is_asked_for_a_time_stamp(
+    doctor_network: DoctorNetwork, tmp_path: Path
+) -> None:
+    home = doctor_network.home(tmp_path, (HEALTHY,), nodes=("vpcp",))
+    closed = f"{doctor_network.closed_url.replace('https', 'http')}/tsa"
+    diagnosis = diagnose(home, timeout=5, timestamp_urls=(doctor_network.tsa_url, closed))
+    assert [(f.severity, f.message.params["url"]) for f in _of(diagnosis, "timestamp")] == [
+        (Severity.OK, doctor_network.tsa_url),
+        (Severity.WARN, closed),
+    ]
+    assert not diagnosis.failed  # a time-stamp service down delays signatures, it stops no delivery

@@ -15,6 +15,8 @@ online revocation service not answering).
 from __future__ import annotations
 
 import enum
+import hashlib
+import secrets
 import ssl
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -25,6 +27,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import httpx
+from asn1crypto import algos, tsp
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
@@ -88,10 +91,16 @@ class _Held:
 
 
 def diagnose(
-    home: NodeHome, *, clock: Clock = utc_now, timeout: float = 5.0, warn_days: int = WARN_DAYS
+    home: NodeHome,
+    *,
+    clock: Clock = utc_now,
+    timeout: float = 5.0,
+    warn_days: int = WARN_DAYS,
+    timestamp_urls: Sequence[str] = (),
 ) -> Diagnosis:
     """Run every check on ``home``; network checks wait ``timeout`` seconds at most each, the
-    peers all at once."""
+    peers all at once. ``timestamp_urls``: RFC 3161 services the node's agencies use (a home
+    names none: they are given to ``sign-pdf --tsa``), each asked for a real time-stamp."""
     now = clock()
     findings: list[Finding] = []
     configuration = _configuration(home, now, findings)
@@ -104,6 +113,7 @@ def diagnose(
                 findings.extend(_directory(client, home.directory_url, clock))
             findings.extend(_peers(client, home, configuration))
     findings.extend(_ocsp(held, timeout))
+    findings.extend(_ask_tsa(url, timeout) for url in timestamp_urls)
     return Diagnosis(tuple(findings))
 
 
@@ -413,6 +423,39 @@ def _ask_ocsp(url: str, certificate: x509.Certificate, issuer: x509.Certificate,
     if status is not ocsp.OCSPResponseStatus.SUCCESSFUL:
         return Finding("ocsp", Severity.WARN, msg("doctor-ocsp-refused", url=url, status=status.name))
     return Finding("ocsp", Severity.OK, msg("doctor-ocsp-answers", url=url))
+
+
+def _ask_tsa(url: str, timeout: float) -> Finding:
+    """A time-stamp of a few bytes, asked for as a signer would: granted is OK, anything else a warning."""
+    request = tsp.TimeStampReq(
+        {
+            "version": 1,
+            "message_imprint": tsp.MessageImprint(
+                {
+                    "hash_algorithm": algos.DigestAlgorithm({"algorithm": "sha256"}),
+                    "hashed_message": hashlib.sha256(b"lienthong node doctor").digest(),
+                }
+            ),
+            "nonce": secrets.randbits(63),
+            "cert_req": True,
+        }
+    )
+    try:
+        answer = httpx.post(
+            url,
+            content=request.dump(),
+            headers={"content-type": "application/timestamp-query"},
+            timeout=timeout,
+        )
+        status = str(tsp.TimeStampResp.load(answer.content)["status"]["status"].native)
+    except httpx.HTTPError as exc:
+        reason = msg("doctor-unreachable-reason", kind=type(exc).__name__, detail=str(exc) or "-")
+        return Finding("timestamp", Severity.WARN, msg("doctor-tsa-unreachable", url=url, reason=reason))
+    except ValueError:
+        return Finding("timestamp", Severity.WARN, msg("doctor-tsa-garbled", url=url))
+    if status not in ("granted", "granted_with_mods"):
+        return Finding("timestamp", Severity.WARN, msg("doctor-tsa-refused", url=url, status=status))
+    return Finding("timestamp", Severity.OK, msg("doctor-tsa-answers", url=url))
 
 
 def certificates_of(
