@@ -110,3 +110,22 @@ def test_a_time_stamp_service_named_is_asked_for_a_time_stamp(
         (Severity.WARN, closed),
     ]
     assert not diagnosis.failed  # a time-stamp service down delays signatures, it stops no delivery
+
+
+def test_a_missing_certificate_file_is_a_failure_and_the_other_checks_still_run(
+    doctor_network: DoctorNetwork, tmp_path: Path
+) -> None:
+    home = doctor_network.home(tmp_path, (HEALTHY,), nodes=("vpcp", "nghe-an"))
+    home.certificate_path.unlink()
+    with_directory = dataclasses.replace(
+        home, directory_url=doctor_network.peer_url, directory_tls_anchors=doctor_network.pki.root_path
+    )
+    diagnosis = diagnose(with_directory, timeout=5)
+    unreadable = [
+        f for f in _of(diagnosis, "certificate") if f.message.code == "doctor-certificate-unreadable"
+    ]
+    assert [f.severity for f in unreadable] == [Severity.FAIL]
+    assert [f.severity for f in _of(diagnosis, "configuration")] == [Severity.OK]
+    # Without its certificate the node cannot be let in by a peer; the directory is still asked.
+    assert [f.severity for f in _of(diagnosis, "peer")] == [Severity.FAIL]
+    assert len(_of(diagnosis, "directory")) == 1

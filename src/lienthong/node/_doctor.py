@@ -107,10 +107,10 @@ def diagnose(
     findings.append(_migrations(home))
     held = _held(home, configuration, findings)
     findings.extend(_certificate(item, configuration, now, warn_days) for item in held)
-    if configuration is not None:
-        with _Client(home, configuration, timeout) as client:
-            if home.directory_url:
-                findings.extend(_directory(client, home.directory_url, clock))
+    with _Client(home, configuration, timeout) as client:
+        if home.directory_url:  # asked even when the cached configuration is refused: it mends that
+            findings.extend(_directory(client, home.directory_url, clock))
+        if configuration is not None:
             findings.extend(_peers(client, home, configuration))
     findings.extend(_ocsp(held, timeout))
     findings.extend(_ask_tsa(url, timeout) for url in timestamp_urls)
@@ -121,12 +121,14 @@ def diagnose(
 
 
 def _configuration(home: NodeHome, now: datetime, findings: list[Finding]) -> Configuration | None:
-    if home.anchor_path is None or home.configuration_path is None:
+    # With a directory the file is the cache the node keeps, by default in its home.
+    path = home.configuration_path or (home.home / "configuration.json" if home.directory_url else None)
+    if home.anchor_path is None or path is None:
         findings.append(Finding("configuration", Severity.FAIL, msg("doctor-configuration-unset")))
         return None
     try:
         anchor = ConfigurationAnchor.load(home.anchor_path)
-        data = home.configuration_path.read_bytes()
+        data = path.read_bytes()
         configuration = verify_configuration(data, anchor, at=now)
     except OSError as exc:
         reason: Message | str = exc.strerror or str(exc)
@@ -283,18 +285,19 @@ class _Client:
     """HTTP clients the node itself would use: trusting the network's anchors, presenting its
     TLS certificate (peers ask for one; the directory takes one)."""
 
-    def __init__(self, home: NodeHome, configuration: Configuration, timeout: float) -> None:
+    def __init__(self, home: NodeHome, configuration: Configuration | None, timeout: float) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="lienthong-doctor-")
         folder = Path(self._folder.name)
         self.timeout = timeout
         fullchain = folder / "fullchain.pem"
-        parts = [home.certificate_path.read_bytes(), *(p.read_bytes() for p in home.chain_paths)]
+        try:
+            parts = [home.certificate_path.read_bytes(), *(p.read_bytes() for p in home.chain_paths)]
+        except OSError:
+            parts = []  # the certificate checks have said why; the handshake below says it fails
         fullchain.write_bytes(b"".join(p if p.endswith(b"\n") else p + b"\n" for p in parts))
         anchors = folder / "anchors.pem"
-        anchors.write_text(
-            "".join(a.certificate_pem.rstrip("\n") + "\n" for a in configuration.content.anchors),
-            encoding="ascii",
-        )
+        held = configuration.content.anchors if configuration is not None else ()
+        anchors.write_text("".join(a.certificate_pem.rstrip("\n") + "\n" for a in held), encoding="ascii")
         self.peers = self._context(anchors, fullchain, home.key_path)
         directory_anchors = home.directory_tls_anchors or anchors
         self.directory = self._context(directory_anchors, fullchain, home.key_path)
