@@ -384,7 +384,7 @@ def test_a_reorganisation_csv_imported_in_the_page_as_through_the_api(
 def test_certificates_show_their_days_left_and_warn_near_and_past_their_end(
     database_url: str, tmp_path: Path, tls: Tls
 ) -> None:
-    """The bindings and nodes pages give each certificate's days left by the directory's clock,
+    """The bindings, nodes and CRLs (anchors) pages give each certificate's days left by the directory's clock,
     and say in words (not colour only) when fewer than 30 remain or none."""
     with _directory(database_url, tmp_path / "dir", tls) as (directory, token):
         registry, now = directory.registry, BEFORE
@@ -393,6 +393,9 @@ def test_certificates_show_their_days_left_and_warn_near_and_past_their_end(
         for certificate in (soon, past):
             registry.bind_certificate(HANOI, certificate.public_bytes(Encoding.PEM).decode(), actor="test")
         register_node(registry, tls)
+        root = x509.load_pem_x509_certificate(tls.root.read_bytes())
+        registry.add_anchor(root.public_bytes(Encoding.PEM).decode(), actor="test")
+        root_days = (root.not_valid_after_utc - now).days
         node_days = (
             x509.load_pem_x509_certificate(node_certificate_pem(tls).encode()).not_valid_after_utc - now
         ).days
@@ -401,11 +404,13 @@ def test_certificates_show_their_days_left_and_warn_near_and_past_their_end(
             english = browser.get("/admin/certificates", params={"lang": "en"}).text
             nodes = browser.get("/admin/nodes", params={"lang": "vi"}).text
             node = browser.get("/admin/nodes/node-a").text
+            crls = browser.get("/admin/crls").text
     assert re.search(r'<strong class="warn expiry" data-days="10">Sắp hết hạn: còn 10 ngày</strong>', page), (
         page
     )
     assert re.search(r'<strong class="warn expiry" data-days="-20">Đã hết hạn</strong>', page)
     assert "Expires soon: 10 days left" in english and ">Expired</strong>" in english
+    assert f'data-days="{root_days}"' in crls  # the trust anchors too
     for html in (nodes, node):
         assert (
             f'<span class="hint expiry" data-days="{node_days}">còn {node_days:,} ngày</span>'.replace(
