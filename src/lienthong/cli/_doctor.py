@@ -22,7 +22,9 @@ _WIDTH = max(len(s.value) for s in Severity)
 def doctor(
     home: Annotated[Path, typer.Option("--home", envvar="LIENTHONG_NODE_HOME", help=say("help-node-home"))],
     timeout: Annotated[float, typer.Option("--timeout", min=0.1, help=say("help-node-doctor-timeout"))] = 5.0,
-    tsa: Annotated[list[str] | None, typer.Option("--tsa", help=say("help-node-doctor-tsa"))] = None,
+    tsa: Annotated[
+        list[str] | None, typer.Option("--tsa", metavar="URL", help=say("help-node-doctor-tsa"))
+    ] = None,
 ) -> None:
     """Check a node's home, its certificates and the network it talks to."""
     diagnosis = diagnose(NodeHome.load(home), timeout=timeout, timestamp_urls=tsa or ())
