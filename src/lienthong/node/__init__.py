@@ -28,6 +28,15 @@ Running a node (listeners, the delivery worker, the statistics reporter) is ``li
 from lienthong.node._appearance import AppearanceSettings, load_appearance, save_appearance
 from lienthong.node._attachment_blobs import BlobSink
 from lienthong.node._deliver import Outcome, check_receipt, deliver_due, settle_failure, settle_receipt
+from lienthong.node._doctor import (
+    Diagnosis,
+    Finding,
+    Severity,
+    certificates_of,
+    days_left,
+    diagnose,
+    subject_of,
+)
 from lienthong.node._errors import (
     AppearanceInvalid,
     AttachmentNotPdf,
@@ -104,9 +113,11 @@ __all__ = [
     "DeliveryNotActionable",
     "DeliveryRequest",
     "DeliveryState",
+    "Diagnosis",
     "Disposition",
     "DocumentLink",
     "DocumentTrace",
+    "Finding",
     "HttpTransport",
     "InMemoryTransport",
     "InboxEntry",
@@ -130,6 +141,7 @@ __all__ = [
     "Refusal",
     "RetryPolicy",
     "RuntimeSettings",
+    "Severity",
     "Spool",
     "StatusEntry",
     "StatusHistory",
@@ -139,11 +151,14 @@ __all__ = [
     "add_trace_header",
     "agency_reports",
     "backfill_index",
+    "certificates_of",
     "check_pdfs",
     "check_receipt",
     "create_peer_app",
     "day_window",
+    "days_left",
     "deliver_due",
+    "diagnose",
     "document_key",
     "document_trace",
     "export_evidence",
@@ -176,6 +191,7 @@ __all__ = [
     "status_history",
     "status_message_id",
     "status_problem",
+    "subject_of",
     "submit",
     "submit_many",
     "visible_steps",
