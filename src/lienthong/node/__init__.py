@@ -28,6 +28,8 @@ Running a node (listeners, the delivery worker, the statistics reporter) is ``li
 from lienthong.node._appearance import AppearanceSettings, load_appearance, save_appearance
 from lienthong.node._attachment_blobs import BlobSink
 from lienthong.node._deliver import Outcome, check_receipt, deliver_due, settle_failure, settle_receipt
+from lienthong.node._enrol import Installed, Purpose, Request, install, make_request
+from lienthong.node._enrol_directory import Registration, admin_commands, directory_tls, register
 from lienthong.node._errors import (
     AppearanceInvalid,
     AttachmentNotPdf,
@@ -110,6 +112,7 @@ __all__ = [
     "HttpTransport",
     "InMemoryTransport",
     "InboxEntry",
+    "Installed",
     "Intake",
     "KeyFiles",
     "Node",
@@ -124,10 +127,13 @@ __all__ = [
     "PeerTimeout",
     "PeerTransport",
     "PeerUnreachable",
+    "Purpose",
     "RecallState",
     "ReceiptEntry",
     "ReceiptInvalid",
     "Refusal",
+    "Registration",
+    "Request",
     "RetryPolicy",
     "RuntimeSettings",
     "Spool",
@@ -137,6 +143,7 @@ __all__ = [
     "Submission",
     "SubmitOutcome",
     "add_trace_header",
+    "admin_commands",
     "agency_reports",
     "backfill_index",
     "check_pdfs",
@@ -144,6 +151,7 @@ __all__ = [
     "create_peer_app",
     "day_window",
     "deliver_due",
+    "directory_tls",
     "document_key",
     "document_trace",
     "export_evidence",
@@ -153,9 +161,11 @@ __all__ = [
     "hop_note",
     "index_entries",
     "init_home",
+    "install",
     "intake_for",
     "is_pdf",
     "load_appearance",
+    "make_request",
     "map_httpx_errors",
     "message_id_of",
     "next_attempt",
@@ -167,6 +177,7 @@ __all__ = [
     "read_package_file",
     "recall_states",
     "receive",
+    "register",
     "reported_agencies",
     "retry_now",
     "save_appearance",

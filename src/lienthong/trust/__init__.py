@@ -19,6 +19,15 @@ from lienthong.trust._appearance import (
 )
 from lienthong.trust._attachments import AttachmentSignatures, verify_attachments
 from lienthong.trust._constants import Algorithm, Namespace
+from lienthong.trust._csr import (
+    CertificateProfile,
+    CertificateRequest,
+    RawSign,
+    RequestSubject,
+    build_request,
+    new_request_key,
+    read_request,
+)
 from lienthong.trust._errors import (
     InsecureFileMode,
     KeyLoadError,
@@ -51,6 +60,8 @@ __all__ = [
     "Algorithm",
     "AttachmentSignatures",
     "AttachmentStamp",
+    "CertificateProfile",
+    "CertificateRequest",
     "ChainStatus",
     "Indication",
     "InsecureFileMode",
@@ -63,6 +74,8 @@ __all__ = [
     "Pki",
     "PkiError",
     "PkiServices",
+    "RawSign",
+    "RequestSubject",
     "SignatureInvalid",
     "Signer",
     "SignerAppearance",
@@ -72,6 +85,7 @@ __all__ = [
     "TrustError",
     "VerificationReport",
     "agency_code_of",
+    "build_request",
     "certificates_from_bytes",
     "check_private",
     "checked_png",
@@ -81,9 +95,11 @@ __all__ = [
     "load_certificates",
     "load_crls",
     "load_private_key",
+    "new_request_key",
     "preview_pdf",
     "private_directory",
     "private_files",
+    "read_request",
     "serve_pki",
     "sign_package",
     "sign_package_stream",
