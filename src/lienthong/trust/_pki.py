@@ -229,7 +229,7 @@ class Pki:
 
         Only the request's checked facts and public key are used: extensions are the CA's.
         The certificate is kept as ``certs/NAME.pem`` (``name`` defaults to the agency code
-        or the node's name, with ``-seal`` for a seal).
+        or the node's name, with ``-seal`` for a seal; a renewal's adds ``-SERIAL``).
         """
         asked = request.subject
         validity = Validity(at, days)
@@ -264,6 +264,8 @@ class Pki:
                 locations=self._locations(None),
             )
             stem = asked.name
+        if name is None and (self.home / "certs" / f"{stem}.pem").exists():
+            stem = f"{stem}-{cert.serial_number:x}"[:64]  # a renewal: the earlier one stays
         stem = name or stem
         if not _NAME.match(stem):
             raise PkiError(msg("trust-pki-file-name-invalid", name=stem))
