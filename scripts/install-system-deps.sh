@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Debian packages: independent peers the tests use (xmlsec1, pdfsig, certutil), the browser
 # the Playwright tests drive (Debian's chromium: no browser is downloaded), and the serif font
-# signature appearances are set in at run time (fonts-liberation2).
+# signature appearances are set in at run time (fonts-liberation2), SoftHSM2 and OpenSC for the
+# PKCS#11 token tests.
 # Installs only what is missing; needs root (CI runs as root). Without root, says what to install.
 set -euo pipefail
 need=()
@@ -11,6 +12,9 @@ command -v certutil >/dev/null 2>&1 || need+=(libnss3-tools)
 command -v chromium >/dev/null 2>&1 || need+=(chromium fonts-dejavu-core)
 # Liberation Serif (Times-compatible, Vietnamese glyphs) for the text of signature appearances.
 [ -f /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
+# A PKCS#11 token in a temporary directory (SoftHSM2) and its key tool (pkcs11-tool, OpenSC).
+command -v softhsm2-util >/dev/null 2>&1 || need+=(softhsm2)
+command -v pkcs11-tool >/dev/null 2>&1 || need+=(opensc)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
     echo "missing Debian packages: ${need[*]} (run: sudo apt-get install ${need[*]})" >&2

@@ -16,10 +16,10 @@ from lienthong.cli._help import Typer
 from lienthong.errors import PackageRejected
 from lienthong.trust import (
     AttachmentSignatures,
-    KeySigner,
     TrustError,
     load_certificates,
     load_crls,
+    load_signer,
     sign_package,
     sign_pdf,
     verify_attachments,
@@ -29,7 +29,8 @@ from lienthong.trust import (
 
 app = Typer(help=say("help-trust"), no_args_is_help=True)
 
-Key = Annotated[Path, typer.Option("--key", help=say("help-trust-key"))]
+#: A PEM file's path or a ``pkcs11:`` URI (``load_signer`` tells them apart).
+Key = Annotated[str, typer.Option("--key", help=say("help-trust-key"))]
 Cert = Annotated[Path, typer.Option("--cert", help=say("help-trust-cert"))]
 Chain = Annotated[list[Path] | None, typer.Option("--chain", help=say("help-trust-chain"))]
 Out = Annotated[Path, typer.Option("-o", "--output", help=say("help-trust-output"))]
@@ -66,7 +67,7 @@ def _anchors(paths: list[Path]) -> list[x509.Certificate]:
 @app.command("sign", help=say("help-trust-sign"))
 def sign(file: Path, key: Key, cert: Cert, output: Out, chain: Chain = None) -> None:
     """Sign an edXML package (XML-DSig enveloped in edXMLHeader, RSA-SHA256)."""
-    signer = KeySigner.load(key, cert, chain or [])
+    signer = load_signer(key, cert, chain or [])
     _write(output, sign_package(_read(file), signer))
     typer.echo(str(output))
 
@@ -148,7 +149,7 @@ def sign_pdf_command(
 ) -> None:
     """Sign a PDF file (PAdES; B-T with --tsa)."""
     _quiet_libraries()
-    signer = KeySigner.load(key, cert, chain or [])
+    signer = load_signer(key, cert, chain or [])
     _write(output, sign_pdf(_read(file), signer, tsa_url=tsa, visible=visible))
     typer.echo(str(output))
 

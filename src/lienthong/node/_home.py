@@ -31,7 +31,7 @@ from typing import Any
 from lienthong._i18n import msg
 from lienthong.node._errors import NodeError
 from lienthong.store import BlobStore, Database, open_database, sqlite_files
-from lienthong.trust import KeySigner, check_private
+from lienthong.trust import Signer, check_private, is_pkcs11_uri, load_signer
 
 #: The settings file in a node's home.
 SETTINGS = "node.json"
@@ -45,8 +45,9 @@ class NodeHome:
     key_path: Path
     certificate_path: Path
     chain_paths: tuple[Path, ...] = ()
-    #: Agency code → (key, certificate): signs packages submitted unsigned.
-    signer_paths: tuple[tuple[str, Path, Path], ...] = ()
+    #: Agency code → (key, certificate): signs packages submitted unsigned. A key is a PEM
+    #: file's path or a ``pkcs11:`` URI naming a key in a token (kept as written).
+    signer_paths: tuple[tuple[str, Path | str, Path], ...] = ()
     anchor_path: Path | None = None
     configuration_path: Path | None = None
     directory_url: str | None = None
@@ -68,7 +69,7 @@ class NodeHome:
                 certificate_path=root / settings["certificate"],
                 chain_paths=tuple(root / path for path in settings.get("chain", ())),
                 signer_paths=tuple(
-                    (str(code), root / entry["key"], root / entry["certificate"])
+                    (str(code), _key(root, entry["key"]), root / entry["certificate"])
                     for code, entry in sorted(signers.items())
                 ),
                 anchor_path=_optional(root, settings.get("anchor")),
@@ -89,7 +90,10 @@ class NodeHome:
             "certificate": self._relative(self.certificate_path),
             "chain": [self._relative(path) for path in self.chain_paths],
             "signers": {
-                code: {"key": self._relative(key), "certificate": self._relative(cert)}
+                code: {
+                    "key": self._relative(key) if isinstance(key, Path) else key,
+                    "certificate": self._relative(cert),
+                }
                 for code, key, cert in self.signer_paths
             },
             "anchor": self._relative(self.anchor_path) if self.anchor_path else None,
@@ -112,7 +116,7 @@ class NodeHome:
     def secret_paths(self) -> list[Path]:
         """What only the node's owner may read: the home, its settings (a database URL may carry
         a password), the SQLite database with its log (API and webhook secrets), the keys."""
-        keys = [self.key_path, *(key for _code, key, _cert in self.signer_paths)]
+        keys = [self.key_path, *(key for _code, key, _cert in self.signer_paths if isinstance(key, Path))]
         return [self.home, self.home / SETTINGS, *sqlite_files(self.database_url), *keys]
 
     def check_modes(self) -> None:
@@ -125,14 +129,19 @@ class NodeHome:
     def blobs(self) -> BlobStore:
         return BlobStore(self.home / "blobs")
 
-    def signer(self) -> KeySigner:
-        return KeySigner.load(self.key_path, self.certificate_path, list(self.chain_paths))
+    def signer(self) -> Signer:
+        # The node's key is also its TLS key, which stays a file: Python's ssl cannot use a token.
+        return load_signer(self.key_path, self.certificate_path, list(self.chain_paths))
 
-    def agency_signers(self) -> dict[str, KeySigner]:
-        """Agency code → its signer, each key loaded once."""
-        return {
-            code: KeySigner.load(key, cert, list(self.chain_paths)) for code, key, cert in self.signer_paths
-        }
+    def agency_signers(self) -> dict[str, Signer]:
+        """Agency code → its signer (a file key or a token key), each key loaded once."""
+        return {code: load_signer(key, cert, list(self.chain_paths)) for code, key, cert in self.signer_paths}
+
+
+def _key(root: Path, value: object) -> Path | str:
+    """A key as ``node.json`` names it: a ``pkcs11:`` URI as written, else a path under HOME."""
+    text = str(value)
+    return text if is_pkcs11_uri(text) else root / text
 
 
 def _optional(root: Path, value: object) -> Path | None:

@@ -36,6 +36,7 @@ from lienthong.trust._errors import (
     SignatureInvalid,
     TrustError,
 )
+from lienthong.trust._keyref import Pkcs11Uri, is_pkcs11_uri, load_signer, parse_pkcs11_uri
 from lienthong.trust._modes import check_private, private_directory, private_files
 from lienthong.trust._pdf import PdfSignatureReport, sign_pdf, verify_pdf
 from lienthong.trust._pem import (
@@ -45,12 +46,14 @@ from lienthong.trust._pem import (
     load_certificates,
     load_crls,
     load_private_key,
+    load_signing_key,
 )
 from lienthong.trust._person import SignerPerson
+from lienthong.trust._pkcs11 import Pkcs11Signer
 from lienthong.trust._pki import IssuedCertificate, Pki
 from lienthong.trust._report import VerificationReport
 from lienthong.trust._services import PkiServices, serve_pki
-from lienthong.trust._signer import KeySigner, Signer
+from lienthong.trust._signer import KeySigner, KeyType, Signer, ecdsa_raw
 from lienthong.trust._status import ChainStatus, Indication, Subindication
 from lienthong.trust._stream import sign_package_stream, verify_package_stream
 from lienthong.trust._xmldsig import sign_package, verify_package
@@ -68,9 +71,12 @@ __all__ = [
     "IssuedCertificate",
     "KeyLoadError",
     "KeySigner",
+    "KeyType",
     "Namespace",
     "PdfSignatureReport",
     "PdfSigningError",
+    "Pkcs11Signer",
+    "Pkcs11Uri",
     "Pki",
     "PkiError",
     "PkiServices",
@@ -90,12 +96,17 @@ __all__ = [
     "check_private",
     "checked_png",
     "crls_from_bytes",
+    "ecdsa_raw",
+    "is_pkcs11_uri",
     "iso_vietnam",
     "load_certificate",
     "load_certificates",
     "load_crls",
     "load_private_key",
+    "load_signer",
+    "load_signing_key",
     "new_request_key",
+    "parse_pkcs11_uri",
     "preview_pdf",
     "private_directory",
     "private_files",

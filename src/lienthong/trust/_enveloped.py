@@ -26,8 +26,10 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from lxml import etree
 
+from lienthong._i18n import msg
 from lienthong.trust._constants import Algorithm, Namespace
-from lienthong.trust._signer import Signer
+from lienthong.trust._errors import KeyLoadError
+from lienthong.trust._signer import KeyType, Signer
 
 _DS: Final = f"{{{Namespace.DS}}}"
 _EC: Final = f"{{{Algorithm.EXC_C14N}}}"
@@ -169,6 +171,10 @@ def sign_enveloped(
 def append_signature(header: etree._Element, digest: bytes, signer: Signer, key_info: etree._Element) -> None:
     """Append to ``header`` an RSA-SHA256 signature over a document whose SHA-256 ``digest``
     (enveloped-signature then exclusive C14N) the caller computed."""
+    if signer.key_type is not KeyType.RSA:
+        # Receivers' policy accepts RSA signature methods only (``_dsig.py``): an ECDSA package
+        # would be refused at every peer, so it is refused here, before anything is sent.
+        raise KeyLoadError(msg("trust-package-key-not-rsa", key_type=str(signer.key_type)))
     signature = etree.SubElement(header, _DS + "Signature", nsmap={"ds": Namespace.DS})
     signed_info = etree.SubElement(signature, _DS + "SignedInfo")
     etree.SubElement(signed_info, _DS + "CanonicalizationMethod", Algorithm=Algorithm.EXC_C14N)

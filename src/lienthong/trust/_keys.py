@@ -65,6 +65,6 @@ class _SignerKey(rsa.RSAPrivateKey):
 
 def signing_key_for(signer: Signer) -> rsa.RSAPrivateKey:
     """A key object for signxml: the real key when it is in this process, else an adapter."""
-    if isinstance(signer, KeySigner):
+    if isinstance(signer, KeySigner) and isinstance(signer.private_key, rsa.RSAPrivateKey):
         return signer.private_key
     return _SignerKey(signer)

@@ -35,13 +35,21 @@ from lienthong.trust._chain import validation_context
 from lienthong.trust._errors import PdfSigningError
 from lienthong.trust._person import SignerPerson
 from lienthong.trust._report import problem_fields
-from lienthong.trust._signer import Signer
+from lienthong.trust._signer import KeyType, Signer
 from lienthong.trust._time import aware
 
 _HASHES: dict[str, type[hashes.HashAlgorithm]] = {
     "sha256": hashes.SHA256,
     "sha384": hashes.SHA384,
     "sha512": hashes.SHA512,
+}
+
+
+#: CMS signature algorithm per key type (SHA-256: what every PAdES validator accepts).
+_MECHANISMS: dict[KeyType, str] = {
+    KeyType.RSA: "sha256_rsa",
+    KeyType.EC_P256: "sha256_ecdsa",
+    KeyType.ED25519: "ed25519",
 }
 
 
@@ -56,14 +64,14 @@ class _PyHankoSigner(signers.Signer):
         super().__init__(
             signing_cert=_asn1(signer.certificate),
             cert_registry=SimpleCertificateStore.from_certs([_asn1(c) for c in signer.chain]),  # type: ignore[no-untyped-call]
-            signature_mechanism=algos.SignedDigestAlgorithm({"algorithm": "sha256_rsa"}),
+            signature_mechanism=algos.SignedDigestAlgorithm({"algorithm": _MECHANISMS[signer.key_type]}),
             embed_roots=True,
         )
         self._signer = signer
 
     async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run: bool = False) -> bytes:
         if dry_run:  # pyHanko asks for a placeholder of the right size before signing for real
-            return bytes(self._signer.key_size // 8)
+            return bytes(self._signer.max_signature_size)
         algorithm = _HASHES.get(digest_algorithm.lower())
         if algorithm is None:
             raise PdfSigningError(msg("trust-pdf-digest-unsupported", algorithm=digest_algorithm))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 
 from lienthong._i18n import msg
 from lienthong.trust._errors import KeyLoadError
@@ -84,6 +84,20 @@ def load_private_key(path: str | os.PathLike[str], *, password: bytes | None = N
         ) from exc
     if not isinstance(key, rsa.RSAPrivateKey):
         raise KeyLoadError(msg("trust-key-not-rsa", path=str(path)), path=str(path))
+    return key
+
+
+def load_signing_key(
+    path: str | os.PathLike[str], *, password: bytes | None = None
+) -> rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey:
+    """A private key a ``Signer`` accepts (RSA, EC or Ed25519; ``key_type_of`` checks size and curve)."""
+    data = _read(path)
+    try:
+        key = serialization.load_pem_private_key(data, password=password)
+    except (ValueError, TypeError) as exc:
+        raise KeyLoadError(msg("trust-key-unreadable", path=str(path)), path=str(path)) from exc
+    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey | ed25519.Ed25519PrivateKey):
+        raise KeyLoadError(msg("trust-key-type-unsupported"), path=str(path))
     return key
 
 
