@@ -57,7 +57,7 @@ def csr(
         )
         record(database, "certificate-request", str(wanted), csr=str(made.csr_path))
     typer.echo(say("cli-node-csr-written", path=made.csr_path))
-    typer.echo(say("cli-node-csr-key", path=made.key_path))
+    typer.echo(say("cli-node-csr-key", path=made.key))
 
 
 def _token(path: Path | None) -> str | None:

@@ -24,9 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
 from cryptography.x509.oid import NameOID
 
 from lienthong._i18n import msg
@@ -42,9 +40,10 @@ from lienthong.trust import (
     agency_code_of,
     build_request,
     certificates_from_bytes,
+    is_pkcs11_uri,
     load_certificate,
-    load_private_key,
     new_request_key,
+    open_request_key,
     private_directory,
     private_files,
 )
@@ -81,10 +80,10 @@ class Purpose:
 
 @dataclass(frozen=True)
 class Request:
-    """A request made and waiting for its certificate."""
+    """A request made and waiting for its certificate; ``key`` is a path or a ``pkcs11:`` URI."""
 
     purpose: Purpose
-    key_path: Path
+    key: str
     csr_path: Path
 
 
@@ -98,36 +97,34 @@ def make_request(
     ip_addresses: Sequence[str] = (),
     agency_name: str | None = None,
 ) -> Request:
-    """Make (or take, with ``key``: a PEM file) the key for ``purpose`` and write its request.
+    """Make (or take, with ``key``) the key for ``purpose`` and write its request.
 
-    A PKCS#11 URI is refused for now: token keys come with the PKCS#11 signer (issue 17, 1).
+    ``key`` is a PEM file or a ``pkcs11:`` URI; a token key the URI names and the token does not
+    hold is made in the token. Without ``key``, an RSA key is made in ``HOME/requests`` (0600).
     """
     folder = private_directory(home.home / REQUESTS)
-    if isinstance(key, str) and key.startswith("pkcs11:"):
-        raise NodeError(msg("node-enrol-pkcs11-unavailable"))
-    key = None if key is None else Path(key)
+    if key is not None and is_pkcs11_uri(str(key)) and purpose.profile is CertificateProfile.TLS:
+        raise NodeError(msg("node-enrol-tls-in-token"))  # Python's ssl cannot use a token key
     if key is None:
-        private_key = new_request_key()
         key = folder / f"{purpose.slug}.key.pem"
         with private_files():
-            _replace(key, private_key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
-    else:
-        loaded = load_private_key(key)
-        if not isinstance(loaded, rsa.RSAPrivateKey):
-            raise NodeError(msg("node-enrol-key-not-rsa", path=str(key)))
-        private_key = loaded
-
-    def sign(data: bytes, algorithm: hashes.HashAlgorithm) -> bytes:
-        return private_key.sign(data, padding.PKCS1v15(), algorithm)
-
+            _replace(key, new_request_key().private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
     subject = _subject(home, purpose, dns_names, ip_addresses, agency_name)
-    pem = build_request(private_key.public_key(), sign, subject)
+    with open_request_key(key) as opened:
+        pem = build_request(opened.public_key, opened.sign, subject)
+        spki = opened.public_key.public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
     csr_path = output or folder / f"{purpose.slug}.csr.pem"
     _replace(csr_path, pem)
-    record = {"for": str(purpose), "key": str(key.resolve()), "csr": str(csr_path.resolve())}
+    named = str(key) if is_pkcs11_uri(str(key)) else str(Path(key).resolve())
+    record = {
+        "for": str(purpose),
+        "key": named,
+        "public_key": spki.decode("ascii"),
+        "csr": str(csr_path.resolve()),
+    }
     with private_files():
         _replace(folder / f"{purpose.slug}.json", (json.dumps(record, indent=2) + "\n").encode())
-    return Request(purpose, key, csr_path)
+    return Request(purpose, named, csr_path)
 
 
 def _subject(
@@ -176,7 +173,8 @@ class Installed:
     purpose: Purpose
     certificate: x509.Certificate
     certificate_path: Path
-    key_path: Path
+    #: The key's file, or its ``pkcs11:`` URI.
+    key: Path | str
     chain: tuple[x509.Certificate, ...]
 
 
@@ -206,7 +204,7 @@ def install(
     except (OSError, ValueError, TrustError) as exc:
         raise NodeError(msg("node-certs-unreadable", reason=message_of(exc))) from exc
     purpose, record_path, record = _request_for(home, cert)
-    key_path = Path(record["key"])
+    key = str(record["key"])
     if purpose.agency_code is not None and agency_code_of(cert) != purpose.agency_code:
         raise NodeError(msg("node-certs-wrong-agency", code=purpose.agency_code))
     if not cert.not_valid_before_utc <= at <= cert.not_valid_after_utc:
@@ -220,19 +218,15 @@ def install(
         result = validate_chain(cert, anchors=node.anchors, intermediates=extra + held, crls=node.crls, at=at)
     if result.status is not ChainStatus.PASSED:
         raise NodeError(msg("node-certs-chain-refused", status=result.status.value, detail=result.detail))
-    installed = _put_in_place(home, purpose, cert, key_path, extra)
+    installed = _put_in_place(home, purpose, cert, key, extra)
     record_path.unlink()
     return installed
 
 
 def _request_for(home: NodeHome, cert: x509.Certificate) -> tuple[Purpose, Path, dict[str, Any]]:
-    public = cert.public_key()
+    public = cert.public_key().public_bytes(Encoding.PEM, PublicFormat.SubjectPublicKeyInfo)
     for purpose, path, record in _waiting(home):
-        try:
-            key = load_private_key(record["key"])
-        except (OSError, ValueError, TrustError):
-            continue
-        if key.public_key() == public:
+        if str(record.get("public_key", "")).encode("ascii", "replace") == public:
             return purpose, path, record
     raise NodeError(msg("node-certs-no-request"))
 
@@ -241,38 +235,54 @@ def _put_in_place(
     home: NodeHome,
     purpose: Purpose,
     cert: x509.Certificate,
-    key_path: Path,
+    key: str,
     chain: tuple[x509.Certificate, ...],
 ) -> Installed:
+    """Write the certificate (and a file key) where ``node.json`` names them, then node.json.
+
+    A token key stays in its token: ``node.json`` names it by its URI and no file is written.
+    """
     settings_path = home.home / SETTINGS
     settings: dict[str, Any] = json.loads(settings_path.read_text(encoding="utf-8"))
+    in_token = is_pkcs11_uri(key)
+    key_to: Path | str
     if purpose.profile is CertificateProfile.TLS:
         cert_to, key_to = home.certificate_path, home.key_path
-    elif purpose.profile is CertificateProfile.SEAL:
-        seal = settings.get("seal") or {}
-        cert_to = home.home / seal.get("certificate", "seal.pem")
-        key_to = home.home / seal.get("key", "seal.key.pem")
-        settings["seal"] = {**seal, "key": _relative(home, key_to), "certificate": _relative(home, cert_to)}
     else:
-        code = str(purpose.agency_code)
-        current = {c: (key, crt) for c, key, crt in home.signer_paths}.get(code)
-        key_to, cert_to = current or (home.home / f"{code}.key.pem", home.home / f"{code}.pem")
-        signers = settings.setdefault("signers", {})
-        signers[code] = {"key": _relative(home, key_to), "certificate": _relative(home, cert_to)}
-    pem = cert.public_bytes(Encoding.PEM)
+        if purpose.profile is CertificateProfile.SEAL:
+            entry = settings.get("seal") or {}
+            stem = "seal"
+        else:
+            entry = (settings.get("signers") or {}).get(purpose.agency_code) or {}
+            stem = str(purpose.agency_code)
+        cert_to = home.home / entry.get("certificate", f"{stem}.pem")
+        current_key = str(entry.get("key", f"{stem}.key.pem"))
+        # A file key replaces the file named (or a new one, when a token key was named before).
+        key_to = (
+            key
+            if in_token
+            else home.home / (f"{stem}.key.pem" if is_pkcs11_uri(current_key) else current_key)
+        )
+        updated = {**entry, "key": key_to if in_token else _relative(home, Path(key_to)),
+                   "certificate": _relative(home, cert_to)}  # fmt: skip
+        if purpose.profile is CertificateProfile.SEAL:
+            settings["seal"] = updated
+        else:
+            settings.setdefault("signers", {})[str(purpose.agency_code)] = updated
     with private_files():
-        _replace(key_to, Path(key_path).read_bytes(), keep=True)
-        _replace(cert_to, pem, keep=True)
+        if not in_token:
+            _replace(Path(key_to), Path(key).read_bytes(), keep=True)
+        _replace(cert_to, cert.public_bytes(Encoding.PEM), keep=True)
         if chain:
-            chain_to = home.home / "chain.pem"
+            chain_to = home.home / f"{purpose.slug}.chain.pem"
             _replace(chain_to, b"".join(c.public_bytes(Encoding.PEM) for c in chain), keep=True)
             if purpose.profile is CertificateProfile.SEAL:
                 settings["seal"]["chain"] = [_relative(home, chain_to)]
             else:
                 settings["chain"] = [_relative(home, chain_to)]
         _replace(settings_path, (json.dumps(settings, ensure_ascii=False, indent=2) + "\n").encode())
-    if Path(key_path).resolve() != key_to.resolve() and Path(key_path).parent == home.home / REQUESTS:
-        Path(key_path).unlink()  # its copy is in place: one copy of a key, not two
+    if not in_token and Path(key).parent == home.home / REQUESTS:
+        Path(key).unlink()  # its copy is in place: one copy of a key, not two
     return Installed(purpose, cert, cert_to, key_to, chain)
 
 

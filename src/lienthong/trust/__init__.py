@@ -52,6 +52,7 @@ from lienthong.trust._person import SignerPerson
 from lienthong.trust._pkcs11 import Pkcs11Signer
 from lienthong.trust._pki import IssuedCertificate, Pki
 from lienthong.trust._report import VerificationReport
+from lienthong.trust._request_keys import RequestKey, open_request_key
 from lienthong.trust._services import PkiServices, serve_pki
 from lienthong.trust._signer import KeySigner, KeyType, Signer, ecdsa_raw
 from lienthong.trust._status import ChainStatus, Indication, Subindication
@@ -81,6 +82,7 @@ __all__ = [
     "PkiError",
     "PkiServices",
     "RawSign",
+    "RequestKey",
     "RequestSubject",
     "SignatureInvalid",
     "Signer",
@@ -106,6 +108,7 @@ __all__ = [
     "load_signer",
     "load_signing_key",
     "new_request_key",
+    "open_request_key",
     "parse_pkcs11_uri",
     "preview_pdf",
     "private_directory",
