@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import ssl
 import subprocess
@@ -224,3 +225,58 @@ def test_refusals_are_one_line_and_change_nothing(network: DemoNetwork, tmp_path
     )
     assert ((home / "node.json").read_bytes(), NodeHome.load(home).certificate_path.read_bytes()) == before
     assert (home / "requests" / "tls.json").is_file()  # still waiting for a good certificate
+
+
+SOFTHSM = Path("/usr/lib/softhsm/libsofthsm2.so")
+
+
+def test_an_agency_key_made_in_a_token_never_leaves_it(
+    network: DemoNetwork, token_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if shutil.which("softhsm2-util") is None or not SOFTHSM.is_file():
+        pytest.skip("softhsm2 not installed (scripts/install-system-deps.sh)")
+    (tmp_path / "tokens").mkdir()
+    conf = tmp_path / "softhsm2.conf"
+    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
+    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
+    subprocess.run(
+        ["softhsm2-util", "--init-token", "--free", "--label", "hanoi", "--pin", "1234", "--so-pin", "5678"],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    pin = tmp_path / "pin"
+    pin.write_text("1234\n")
+    pin.chmod(0o600)
+    uri = f"pkcs11:token=hanoi;object=h26?pin-source=file:{pin}&module-path={SOFTHSM}"
+    home, pki = _home(network, "ha-noi"), network.state / "pki"
+    made = _cli("node", "csr", "--home", home, "--for", "agency:000.00.00.H26", "--key", uri)
+    assert made.exit_code == 0, made.output
+    assert not (home / "requests" / "agency-000.00.00.H26.key.pem").exists()
+    cert = tmp_path / "h26.pem"
+    request = home / "requests" / "agency-000.00.00.H26.csr.pem"
+    signed = _cli("pki", "sign-csr", request, "--ca", pki, "-o", cert, "--profile", "agency")
+    assert signed.exit_code == 0, signed.output
+    done = _cli("node", "certs", "install", "--home", home, cert, "--admin-token-file", token_file)
+    assert done.exit_code == 0, done.output
+
+    settings = json.loads((home / "node.json").read_text(encoding="utf-8"))
+    assert settings["signers"]["000.00.00.H26"]["key"] == uri  # named, not copied
+    signer = NodeHome.load(home).agency_signers()["000.00.00.H26"]
+    try:
+        assert signer.certificate == load_certificate(cert)  # the token key matches the certificate
+    finally:
+        signer.close()
+
+
+def test_a_seal_certificate_is_put_where_node_json_names_the_seal(
+    network: DemoNetwork, token_file: Path
+) -> None:
+    home, pki = _home(network, "bo-noi-vu"), network.state / "pki"
+    cert = network.state / "bo-noi-vu-seal.pem"
+    _enrol(home, pki, "seal", "seal", cert)
+    done = _cli("node", "certs", "install", "--home", home, cert, "--admin-token-file", token_file)
+    assert done.exit_code == 0, done.output
+    seal = json.loads((home / "node.json").read_text(encoding="utf-8"))["seal"]
+    assert seal == {"key": "seal.key.pem", "certificate": "seal.pem"}
+    assert load_certificate(home / "seal.pem") == load_certificate(cert)
+    assert (home / "seal.key.pem").stat().st_mode & 0o077 == 0
+    assert ("certificate-install", "seal") in _actions(home)
