@@ -1,7 +1,8 @@
 """Enrolment by request on loopback, against the demo network (a directory and three nodes, each
 its own process, over real mutual TLS): `node csr` → `pki sign-csr` → `node certs install`
 registers the binding with the running directory, and the node serves with its new certificate.
-Each refusal is one line and exit 1, and changes nothing."""
+Each refusal (mismatched key, wrong
+profile, expired, bad chain) is one line and exit 1, and changes nothing."""
 
 from __future__ import annotations
 
@@ -28,7 +29,14 @@ from lienthong.demo import DemoNetwork, start_network
 from lienthong.directory import AdminFile, Scope
 from lienthong.node import NodeHome
 from lienthong.store import DirectoryStore, NodeAudit, open_database
-from lienthong.trust import CertificateProfile, Pki, load_certificate, read_request
+from lienthong.trust import (
+    CertificateProfile,
+    CertificateRequest,
+    Pki,
+    RequestSubject,
+    load_certificate,
+    read_request,
+)
 
 G22 = "000.00.00.G22"
 
@@ -215,6 +223,16 @@ def test_refusals_are_one_line_and_change_nothing(network: DemoNetwork, tmp_path
     expired_path = tmp_path / "expired.pem"
     expired_path.write_bytes(expired.public_bytes(Encoding.PEM))
     _one_line_refusal(_lienthong("node", "certs", "install", "--home", home, expired_path), "not valid now")
+    # Wrong profile: the right key, certified by the network's CA as a seal, not for TLS.
+    seal = CertificateRequest(
+        RequestSubject(CertificateProfile.SEAL, "ha-noi"), checked.public_key, checked.csr
+    )
+    sealed, _ = pki.issue_request(seal, at=datetime.now(UTC), name="ha-noi-as-seal")
+    sealed_path = tmp_path / "sealed.pem"
+    sealed_path.write_bytes(sealed.public_bytes(Encoding.PEM))
+    _one_line_refusal(
+        _lienthong("node", "certs", "install", "--home", home, sealed_path), "not usable for tls"
+    )
     # Bad chain: the right key, certified by a CA the network does not trust.
     foreign = Pki.init(tmp_path / "foreign", at=datetime.now(UTC), name="Foreign")
     alien, _ = foreign.issue_request(checked, at=datetime.now(UTC), name="ha-noi")

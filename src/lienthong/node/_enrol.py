@@ -25,7 +25,7 @@ from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, PublicFormat
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from lienthong._i18n import msg
 from lienthong.errors import message_of
@@ -107,8 +107,12 @@ def make_request(
         raise NodeError(msg("node-enrol-tls-in-token"))  # Python's ssl cannot use a token key
     if key is None:
         key = folder / f"{purpose.slug}.key.pem"
-        with private_files():
-            _replace(key, new_request_key().private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
+        with private_files():  # a request made again keeps the earlier key as *.previous
+            _replace(
+                key,
+                keep=True,
+                data=new_request_key().private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()),
+            )
     subject = _subject(home, purpose, dns_names, ip_addresses, agency_name)
     with open_request_key(key) as opened:
         pem = build_request(opened.public_key, opened.sign, subject)
@@ -205,8 +209,8 @@ def install(
         raise NodeError(msg("node-certs-unreadable", reason=message_of(exc))) from exc
     purpose, record_path, record = _request_for(home, cert)
     key = str(record["key"])
-    if purpose.agency_code is not None and agency_code_of(cert) != purpose.agency_code:
-        raise NodeError(msg("node-certs-wrong-agency", code=purpose.agency_code))
+    if not _fits(purpose, cert):
+        raise NodeError(msg("node-certs-wrong-profile", purpose=str(purpose)))
     if not cert.not_valid_before_utc <= at <= cert.not_valid_after_utc:
         raise NodeError(
             msg("node-certs-not-valid-now", start=cert.not_valid_before_utc.isoformat(),
@@ -221,6 +225,22 @@ def install(
     installed = _put_in_place(home, purpose, cert, key, extra)
     record_path.unlink()
     return installed
+
+
+def _fits(purpose: Purpose, cert: x509.Certificate) -> bool:
+    """Whether ``cert`` is usable for ``purpose``, whatever CA issued it: a TLS certificate names
+    both ends of mutual TLS in its EKU; an agency's carries its code; a node's carries none."""
+    if purpose.profile is CertificateProfile.AGENCY:
+        return agency_code_of(cert) == purpose.agency_code
+    if agency_code_of(cert) is not None:
+        return False
+    if purpose.profile is CertificateProfile.TLS:
+        try:
+            usages = cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+        except x509.ExtensionNotFound:
+            return False  # a TLS certificate says so: a document-signing one says nothing
+        return ExtendedKeyUsageOID.SERVER_AUTH in usages and ExtendedKeyUsageOID.CLIENT_AUTH in usages
+    return True
 
 
 def _request_for(home: NodeHome, cert: x509.Certificate) -> tuple[Purpose, Path, dict[str, Any]]:
