@@ -298,3 +298,10 @@ def test_a_seal_certificate_is_put_where_node_json_names_the_seal(
     assert load_certificate(home / "seal.pem") == load_certificate(cert)
     assert (home / "seal.key.pem").stat().st_mode & 0o077 == 0
     assert ("certificate-install", "seal") in _actions(home)
+
+
+def test_a_request_that_cannot_be_made_is_one_line(network: DemoNetwork) -> None:
+    home = _home(network, "vpcp")
+    _one_line_refusal(_lienthong("node", "csr", "--home", home, "--for", "agency"), "invalid purpose")
+    token_tls = _lienthong("node", "csr", "--home", home, "--for", "tls", "--key", "pkcs11:token=t;object=o")
+    _one_line_refusal(token_tls, "the TLS key must be a file")
