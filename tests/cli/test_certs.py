@@ -37,6 +37,7 @@ from lienthong.trust import (
     load_certificate,
     read_request,
 )
+from support.pki import build_pki
 
 G22 = "000.00.00.G22"
 
@@ -234,7 +235,7 @@ def test_refusals_are_one_line_and_change_nothing(network: DemoNetwork, tmp_path
         _lienthong("node", "certs", "install", "--home", home, sealed_path), "not usable for tls"
     )
     # Bad chain: the right key, certified by a CA the network does not trust.
-    foreign = Pki.init(tmp_path / "foreign", at=datetime.now(UTC), name="Foreign")
+    foreign = build_pki(tmp_path / "foreign", at=datetime.now(UTC), name="Foreign")
     alien, _ = foreign.issue_request(checked, at=datetime.now(UTC), name="ha-noi")
     alien_path = tmp_path / "alien.pem"
     alien_path.write_bytes(alien.public_bytes(Encoding.PEM))

@@ -19,7 +19,6 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from lienthong._i18n import Message
 from lienthong.trust import (
     CertificateProfile,
-    Pki,
     PkiError,
     RawSign,
     RequestSubject,
@@ -29,6 +28,7 @@ from lienthong.trust import (
     read_request,
 )
 from lienthong.trust.hazmat import validate_chain
+from support.pki import build_pki, stray_rsa_key
 
 AT = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
 G22 = "000.00.00.G22"
@@ -130,7 +130,7 @@ def test_a_request_for_another_profile_is_refused(
 
 
 def test_a_small_or_non_rsa_key_is_refused() -> None:
-    small = rsa.generate_private_key(public_exponent=65537, key_size=1024)
+    small = stray_rsa_key(1024)
     csr = (
         x509.CertificateSigningRequestBuilder()
         .subject_name(x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "vpcp")]))
@@ -154,7 +154,7 @@ def test_bad_input_is_one_clear_error() -> None:
 def test_the_pki_issues_from_a_request_with_its_own_extensions(
     key: rsa.RSAPrivateKey, tmp_path: Path
 ) -> None:
-    pki = Pki.init(tmp_path / "pki", at=AT)
+    pki = build_pki(tmp_path / "pki", at=AT)
     _public, _signed, sign = _signing(key)
     agency = read_request(build_request(key.public_key(), sign, AGENCY), CertificateProfile.AGENCY)
     cert, path = pki.issue_request(agency, at=AT, days=30)

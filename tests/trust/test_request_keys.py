@@ -10,7 +10,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 
 from lienthong.trust import (
@@ -21,6 +20,7 @@ from lienthong.trust import (
     open_request_key,
     read_request,
 )
+from support.pki import stray_rsa_key
 
 MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
 AGENCY = RequestSubject(CertificateProfile.AGENCY, "Văn phòng Chính phủ", agency_code="000.00.00.G22")
@@ -58,7 +58,7 @@ def test_a_token_key_is_made_in_the_token_once_and_signs_its_request(token: str)
 
 
 def test_a_file_key_signs_as_a_token_key_does(tmp_path: Path) -> None:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    key = stray_rsa_key()
     path = tmp_path / "k.pem"
     path.write_bytes(key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption()))
     with open_request_key(path) as opened:
