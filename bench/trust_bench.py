@@ -1,6 +1,12 @@
-"""Package sign/verify and PDF verify rates, each beside raw RSA-2048 in the same run.
+"""Package sign/verify and PDF verify rates, each beside raw RSA-2048 in the same run, and
+package signing with the key in a PKCS#11 token (SoftHSM2) beside the file key.
 
     .venv/bin/python bench/trust_bench.py [--seconds 2]
+
+The token is made in a temporary directory (``SOFTHSM2_CONF``) with ``softhsm2-util``, its RSA
+2048 key generated inside it, its certificate issued by the run's PKI; ``ratio_to_file`` is
+token package signs per second over file-key package signs per second (``null`` without
+``softhsm2-util``: scripts/install-system-deps.sh installs it).
 
 One core (no threads). The last line is one JSON object. Verification uses CRLs and the
 real validator; the chain result is remembered within the interval in which its inputs
@@ -13,17 +19,36 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
+import subprocess
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pkcs11  # importing loads no module: SoftHSM reads SOFTHSM2_CONF at pkcs11.lib()
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong.demo import sample_pdf
-from lienthong.trust import KeySigner, Pki, load_crls, sign_package, sign_pdf, verify_package, verify_pdf
+from lienthong.trust import (
+    KeySigner,
+    Pki,
+    Signer,
+    load_crls,
+    load_signer,
+    sign_package,
+    sign_pdf,
+    verify_package,
+    verify_pdf,
+)
+from lienthong.trust.hazmat import Validity, make_agency_certificate
+
+SENDER = "000.00.00.H41"
+SOFTHSM_MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
 
 EDXML_NS = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
 
@@ -53,6 +78,39 @@ def rate(work: Callable[[], object], seconds: float) -> float:
     return count / elapsed
 
 
+def token_signer(folder: Path, pki: Pki, at: datetime) -> Signer | None:
+    """A signer whose RSA 2048 key is generated in a fresh SoftHSM token in ``folder``."""
+    util = shutil.which("softhsm2-util")
+    if util is None or not SOFTHSM_MODULE.is_file():
+        return None
+
+    (folder / "tokens").mkdir()
+    (folder / "softhsm2.conf").write_text(f"directories.tokendir = {folder / 'tokens'}\nlog.level = ERROR\n")
+    os.environ["SOFTHSM2_CONF"] = str(folder / "softhsm2.conf")
+    pin = "246810"
+    init = [util, "--init-token", "--free", "--label", "bench", "--pin", pin, "--so-pin", "13579135"]
+    subprocess.run(init, check=True, capture_output=True)
+    token = pkcs11.lib(str(SOFTHSM_MODULE)).get_token(token_label="bench")
+    with token.open(rw=True, user_pin=pin) as session:
+        public, _private = session.generate_keypair(pkcs11.KeyType.RSA, 2048, label="seal", store=True)
+        public_key = rsa.RSAPublicNumbers(
+            int.from_bytes(public[pkcs11.Attribute.PUBLIC_EXPONENT], "big"),
+            int.from_bytes(public[pkcs11.Attribute.MODULUS], "big"),
+        ).public_key()
+    certificate = make_agency_certificate(
+        pki.issuer,
+        public_key,
+        agency_code="000.00.00.H41",
+        agency_name="UBND tỉnh Nghệ An",
+        validity=Validity(at, 30),
+    )
+    (folder / "seal.pem").write_bytes(certificate.public_bytes(Encoding.PEM))
+    (folder / "pin").write_text(pin)
+    (folder / "pin").chmod(0o600)
+    uri = f"pkcs11:token=bench;object=seal?module-path={SOFTHSM_MODULE}&pin-source=file:{folder / 'pin'}"
+    return load_signer(uri, folder / "seal.pem", [pki.issuing_path])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=2.0)
@@ -63,6 +121,9 @@ def main() -> None:
         issued = pki.issue_agency("000.00.00.H41", "UBND tỉnh Nghệ An", at=now - timedelta(days=1))
         signer = KeySigner.load(issued.key_path, issued.cert_path, [pki.issuing_path])
         crls = load_crls([pki.crl_path])
+        # The token's files must outlive its sessions: their own directory, removed at the end.
+        token_home = Path(tempfile.mkdtemp(prefix="softhsm-"))
+        token = token_signer(token_home, pki, now - timedelta(days=1))
     data = sized_package("000.00.00.H41", 5 * 1024)
     signed = sign_package(data, signer)
     anchors = [pki.root]
@@ -75,6 +136,12 @@ def main() -> None:
         lambda: key.public_key().verify(raw_sig, b"x" * 32, padding.PKCS1v15(), hashes.SHA256()), seconds
     )
     sign = rate(lambda: sign_package(data, signer), seconds)
+    # The token's cost in the same run as the file key's, on the same package.
+    token_sign = rate(lambda: sign_package(data, token), seconds) if token is not None else None
+    if token is not None:
+        assert verify_package(sign_package(data, token), anchors=[pki.root], crls=crls, at=now).valid
+        token.close()
+    shutil.rmtree(token_home, ignore_errors=True)
     verify = rate(lambda: verify_package(signed, anchors=anchors, crls=crls, at=now), seconds)
 
     from lienthong.trust import _chain
@@ -100,10 +167,15 @@ def main() -> None:
         "verify_ratio_to_raw": round(verify / raw_verify, 4),
         "pdf_verify_ratio_to_raw": round(pdf_verify / raw_verify, 5),
         "ratio_to_raw": round(verify / raw_verify, 4),
+        "token_sign_per_s": round(token_sign) if token_sign is not None else None,
+        "token_sign_ms": round(1000 / token_sign, 3) if token_sign is not None else None,
+        "ratio_to_file": round(token_sign / sign, 3) if token_sign is not None else None,
     }
     print(f"package {len(data)} bytes, {seconds:g} s per measure, one core")
     print(f"raw RSA-2048 sign   {raw_sign:8.0f}/s   verify {raw_verify:8.0f}/s")
     print(f"package sign        {sign:8.0f}/s   ({sign / raw_sign:.0%} of raw sign; target 1500/s)")
+    if token_sign is not None:
+        print(f"package sign SoftHSM {token_sign:7.0f}/s   ({token_sign / sign:.0%} of the file key's)")
     print(f"package verify      {verify:8.0f}/s   (cold chain: {verify_cold:.0f}/s; target 1500/s)")
     print(f"PDF verify          {pdf_verify:8.1f}/s")
     print(json.dumps(result))

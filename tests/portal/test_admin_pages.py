@@ -11,18 +11,18 @@ import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
-from directory.directory_servers import Clock, Directory, running_directory
+from directory.directory_servers import BEFORE, Clock, Directory, running_directory
 from lienthong.directory import AdminFile, Scope
 from lienthong.edxml import VIETNAM_TZ
 from lienthong.net import client_context
-from portal.portal_support import HANOI, node_certificate_pem
+from portal.portal_support import HANOI, node_certificate_pem, register_node
 from support.pki import Tls, certificate_pem, crl_pem, self_signed, stray_key
 
 NEW = "000.00.01.H26"  # a level-2 unit under Hà Nội
@@ -379,3 +379,42 @@ def test_a_reorganisation_csv_imported_in_the_page_as_through_the_api(
         with _api(directory, tls, token) as api:  # the API, given the same file: nothing left to change
             again = api.post("/reorganize", content=reorganisation, headers={"Content-Type": "text/csv"})
             assert again.json() == {"changed": 0}
+
+
+def test_certificates_show_their_days_left_and_warn_near_and_past_their_end(
+    database_url: str, tmp_path: Path, tls: Tls
+) -> None:
+    """The bindings, nodes and CRLs (anchors) pages give each certificate's days left by the directory's clock,
+    and say in words (not colour only) when fewer than 30 remain or none."""
+    with _directory(database_url, tmp_path / "dir", tls) as (directory, token):
+        registry, now = directory.registry, BEFORE
+        soon = self_signed("Sắp hết", not_before=now - timedelta(days=10), days=20)
+        past = self_signed("Đã hết", not_before=now - timedelta(days=40), days=20)
+        for certificate in (soon, past):
+            registry.bind_certificate(HANOI, certificate.public_bytes(Encoding.PEM).decode(), actor="test")
+        register_node(registry, tls)
+        root = x509.load_pem_x509_certificate(tls.root.read_bytes())
+        registry.add_anchor(root.public_bytes(Encoding.PEM).decode(), actor="test")
+        root_days = (root.not_valid_after_utc - now).days
+        node_days = (
+            x509.load_pem_x509_certificate(node_certificate_pem(tls).encode()).not_valid_after_utc - now
+        ).days
+        with _login(directory, tls, token) as browser:
+            page = browser.get("/admin/certificates").text
+            english = browser.get("/admin/certificates", params={"lang": "en"}).text
+            nodes = browser.get("/admin/nodes", params={"lang": "vi"}).text
+            node = browser.get("/admin/nodes/node-a").text
+            crls = browser.get("/admin/crls").text
+    assert re.search(r'<strong class="warn expiry" data-days="10">Sắp hết hạn: còn 10 ngày</strong>', page), (
+        page
+    )
+    assert re.search(r'<strong class="warn expiry" data-days="-20">Đã hết hạn</strong>', page)
+    assert "Expires soon: 10 days left" in english and ">Expired</strong>" in english
+    assert f'data-days="{root_days}"' in crls  # the trust anchors too
+    for html in (nodes, node):
+        assert (
+            f'<span class="hint expiry" data-days="{node_days}">còn {node_days:,} ngày</span>'.replace(
+                ",", "."
+            )
+            in html
+        )

@@ -3,8 +3,10 @@ administrator see, used with the keyboard, in both languages; screenshots go to 
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+from cryptography.hazmat.primitives.serialization import Encoding
 from playwright.sync_api import Browser, expect
 
 from directory.directory_servers import Clock, running_directory
@@ -12,7 +14,7 @@ from lienthong.net import client_context
 from lienthong.statistics import StatisticsClient
 from portal.portal_support import HANOI, register_node, report
 from support.browser import SCREENSHOTS, browser
-from support.pki import Tls
+from support.pki import Tls, self_signed
 
 __all__ = ["browser"]  # the fixture, imported for pytest
 
@@ -128,3 +130,32 @@ def test_an_admin_opens_and_closes_an_agency_and_sees_it_audited(
             assert width <= 400, f"the admin's {section} page scrolls sideways on a phone ({width} px)"
         phone.close()
         context.close()
+
+
+def test_an_admin_sees_which_certificates_end_soon(browser: Browser, tmp_path: Path, tls: Tls) -> None:
+    """The certificates page at a phone's width: the binding ending in ten days is warned in words."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    database_url = f"sqlite:///{tmp_path / 'directory.db'}"
+    clock = Clock()
+    with running_directory(database_url, tmp_path / "dir", tls, clock=clock) as directory:
+        soon = self_signed("Văn thư Hà Nội", not_before=clock() - timedelta(days=355), days=365)
+        later = self_signed("Văn thư Hà Nội (mới)", not_before=clock() - timedelta(days=1), days=730)
+        for certificate in (soon, later):
+            pem = certificate.public_bytes(Encoding.PEM).decode("ascii")
+            directory.registry.bind_certificate(HANOI, pem, actor="setup")
+        register_node(directory.registry, tls)
+        phone = browser.new_context(
+            ignore_https_errors=True, viewport={"width": 390, "height": 844}, is_mobile=True
+        )
+        page = phone.new_page()
+        page.goto(f"{directory.url}/portal/login")
+        page.locator("input[name=token]").fill(directory.tokens["alice"])
+        page.locator("input[name=token]").press("Enter")
+        page.goto(f"{directory.url}/portal/admin/certificates")
+        expect(page.locator("#expiry-summary")).to_contain_text("Văn thư Hà Nội: còn 10 ngày")
+        warned = page.locator("#binding-list strong.expiry")
+        expect(warned).to_have_count(1)
+        expect(warned).to_have_text("Sắp hết hạn: còn 10 ngày")
+        expect(page.locator("#binding-list span.expiry")).to_contain_text("còn 729 ngày")
+        page.screenshot(path=SCREENSHOTS / "portal-certificate-expiry.png", full_page=True)
+        phone.close()

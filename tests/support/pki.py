@@ -283,8 +283,9 @@ def stray_key() -> ec.EllipticCurvePrivateKey:
     return ec.generate_private_key(ec.SECP256R1())
 
 
-def stray_rsa_key() -> rsa.RSAPrivateKey:
-    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+def stray_rsa_key(bits: int = 2048) -> rsa.RSAPrivateKey:
+    """A new RSA key no certificate of ours holds (``bits`` below 2048 for a refusal)."""
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
 
 
 def self_signed(

@@ -9,11 +9,12 @@ from typing import Annotated
 
 import typer
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong._clock import utc_now
 from lienthong._i18n import msg, say
 from lienthong.cli._help import Typer
-from lienthong.trust import Pki, PkiError, serve_pki
+from lienthong.trust import CertificateProfile, Pki, PkiError, read_request, serve_pki
 
 app = Typer(help=say("help-pki"), no_args_is_help=True)
 
@@ -65,6 +66,32 @@ def issue(
     typer.echo(say("cli-pki-private-key", path=issued.key_path))
     serial = format(issued.certificate.serial_number, "x")
     typer.echo(say("cli-pki-serial", serial=serial))
+
+
+@app.command("sign-csr", help=say("help-pki-sign-csr"))
+def sign_csr(
+    request: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=say("help-pki-csr-file"))],
+    home: Annotated[
+        Path, typer.Option("--ca", "--home", help=say("help-pki-home"), envvar="LIENTHONG_PKI_HOME")
+    ],
+    output: Annotated[Path, typer.Option("-o", "--output", help=say("help-pki-csr-output"))],
+    profile: Annotated[
+        CertificateProfile, typer.Option("--profile", help=say("help-pki-csr-profile"))
+    ] = CertificateProfile.TLS,
+    days: Annotated[int, typer.Option("--days", min=1, help=say("help-pki-issue-days"))] = 730,
+    file_name: Annotated[str | None, typer.Option(help=say("help-pki-file-name"))] = None,
+) -> None:
+    """Issue a certificate from a PKCS#10 request that fits PROFILE; the key stays with the requester."""
+    pki = Pki(home)
+    checked = read_request(request.read_bytes(), profile)
+    cert, _kept = pki.issue_request(checked, at=utc_now(), days=days, name=file_name)
+    try:
+        output.write_bytes(cert.public_bytes(Encoding.PEM))
+    except OSError as exc:
+        raise PkiError(msg("cli-file-unwritable", path=output, reason=exc.strerror)) from exc
+    typer.echo(say("cli-pki-certificate", path=output))
+    typer.echo(say("cli-pki-serial", serial=format(cert.serial_number, "x")))
+    typer.echo(say("cli-pki-chain", path=pki.issuing_path))
 
 
 @app.command("revoke", help=say("help-pki-revoke"))

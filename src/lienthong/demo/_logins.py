@@ -25,7 +25,7 @@ PORTAL_ADMIN: Final = "demo-admin"
 _PORTAL_SCOPES: Final = frozenset(Scope)
 #: Console user names by role: ``vanthu.000.00.00.G22``, ``lanhdao.000.00.00.G22``.
 _PREFIXES: Final = ((Role.CLERK, "vanthu"), (Role.LEADER, "lanhdao"))
-#: The node's administrator: every agency of the node, every page.
+#: The node's administrator (``quantri.vpcp``): every agency of the node, every page.
 ADMINISTRATOR: Final = "quantri"
 
 
@@ -48,7 +48,7 @@ class ConsoleLogin:
         )
 
 
-def add_console_users(home: Path, codes: Iterable[str]) -> list[ConsoleLogin]:
+def add_console_users(home: Path, codes: Iterable[str], *, node: str) -> list[ConsoleLogin]:
     """A clerk and a leader for each of ``codes``, and the node's administrator, in the console
     users of the node at ``home``."""
     users = UserFile.in_home(home)
@@ -60,7 +60,7 @@ def add_console_users(home: Path, codes: Iterable[str]) -> list[ConsoleLogin]:
             users.add(login.name, login.password, roles=[role], codes=[code])
             logins.append(login)
     # The node's, not one agency's: ``agency`` is empty.
-    admin = ConsoleLogin(ADMINISTRATOR, secrets.token_urlsafe(12), Role.ADMINISTRATOR, "")
+    admin = ConsoleLogin(f"{ADMINISTRATOR}.{node}", secrets.token_urlsafe(12), Role.ADMINISTRATOR, "")
     users.add(admin.name, admin.password, roles=[Role.ADMINISTRATOR], codes=codes)
     return [*logins, admin]
 

@@ -241,7 +241,7 @@ def _init_node(state: Path, plan: NodePlan, directory_url: str, *, at: datetime)
     assert rest.token is not None
     assert vxp.systemid is not None
     assert vxp.secret is not None
-    logins = add_console_users(home, plan.codes)
+    logins = add_console_users(home, plan.codes, node=plan.name)
     return RunningNode(plan, home, _NOT_STARTED, rest.token, vxp.systemid, vxp.secret, logins)
 
 

@@ -144,6 +144,10 @@ class Figures:
     def today(self) -> date:
         return self._clock().astimezone(VIETNAM_TZ).date()
 
+    def days_left(self, expires: datetime | None) -> int | None:
+        """Whole days until ``expires`` (a certificate's end); negative once past; None: no date."""
+        return None if expires is None else (expires - self._clock()) // timedelta(days=1)
+
     def _agencies(self) -> tuple[AgencyEntry, ...]:
         return self.registry.snapshot().agencies
 

@@ -58,6 +58,7 @@ def _templates() -> Jinja2Templates:
     )
     env.filters["day"] = _words.day
     env.filters["moment"] = _words.moment
+    env.globals["expiry_warn_days"] = _words.EXPIRY_WARN_DAYS
     return Jinja2Templates(env=env)
 
 
@@ -122,6 +123,8 @@ class Pages:
             "number": lambda value: _words.number(value, lang),
             "percent": lambda share: _words.percent(share, lang),
             "duration": lambda seconds: _words.duration(seconds, lang),
+            "days_left": self.portal.figures.days_left,
+            "days_text": lambda days: _words.days_text(days, lang),
             "session": session,
             "may": may,
             "path": request.url.path,

@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from lienthong._i18n import msg
-from lienthong.directory import CertificateBinding, RevocationList, Scope
+from lienthong.directory import CertificateBinding, RevocationList, Scope, TrustAnchor
 from lienthong.errors import CodeError, LienthongError
 from lienthong.portal._kit import Errors, Pages, agency_names, field_of, upload
 
@@ -38,6 +38,18 @@ class CrlLine:
     crl: RevocationList
     #: Certificates it revokes.
     revoked: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnchorLine:
+    anchor: TrustAnchor
+    expires: datetime
+
+
+def anchor_line(anchor: TrustAnchor) -> AnchorLine:
+    return AnchorLine(
+        anchor, x509.load_pem_x509_certificate(anchor.certificate_pem.encode()).not_valid_after_utc
+    )
 
 
 def binding_line(binding: CertificateBinding) -> BindingLine:
@@ -122,7 +134,7 @@ def trust_router(pages: Pages) -> APIRouter:
             snapshot = registry.snapshot()
             return {
                 "crls": [crl_line(crl) for crl in snapshot.crls],
-                "anchors": snapshot.anchors,
+                "anchors": [anchor_line(anchor) for anchor in snapshot.anchors],
                 "missing": registry.missing_crls(),
             }
 

@@ -207,8 +207,15 @@ _WORDS: Final[Mapping[str, Message]] = MappingProxyType(
         "act_certificate_unbind": msg("portal-act-certificate-unbind"),
         "act_anchor_add": msg("portal-act-anchor-add"),
         "act_crl_put": msg("portal-act-crl-put"),
+        # -- certificate expiry --
+        "expires_soon": msg("portal-expires-soon"),
+        "expired": msg("portal-expired"),
+        "expiry_summary": msg("portal-expiry-summary"),
     }
 )
+
+#: Days before a certificate's end from which the admin's pages warn (as ``node doctor`` does).
+EXPIRY_WARN_DAYS: Final = 30
 
 
 #: The word naming each of the agency table's sort keys (``lienthong.portal._figures.SORT_KEYS``).
@@ -265,6 +272,11 @@ def duration(seconds: float | None, lang: Lang) -> str:
     if seconds < 5400:
         return f"{seconds / 60:.0f} {t['minutes']}"
     return f"{decimal(f'{seconds / 3600:.1f}', lang)} {t['hours']}"
+
+
+def days_text(days: int, lang: Lang) -> str:
+    """``còn 12 ngày`` (``12 days left``)."""
+    return render(msg("portal-days-left", days=number(days, lang)), lang)
 
 
 def day(value: date | None) -> str:

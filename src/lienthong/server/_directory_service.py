@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from cryptography import x509
 from fastapi import FastAPI
 
 from lienthong._clock import Clock, utc_now
@@ -36,7 +37,9 @@ from lienthong.net import (
     server_context,
 )
 from lienthong.portal import install_portal
+from lienthong.statistics import CertificateSource
 from lienthong.store import sqlite_files
+from lienthong.trust import load_certificates
 
 
 def create_directory_app(
@@ -45,13 +48,29 @@ def create_directory_app(
     publisher: ConfigurationPublisher,
     admins: AdminFile,
     clock: Clock = utc_now,
+    certificates: CertificateSource | None = None,
 ) -> FastAPI:
     """The directory's API (``lienthong.directory.create_app``: ``/v1/config`` for every member,
     ``/v1/admin/…`` for admins) with the statistics intake, the portal (``/portal/``) and
-    ``/metrics`` (``lienthong.portal``) mounted on it."""
+    ``/metrics`` (``lienthong.portal``) mounted on it; ``certificates`` (its own) are watched for
+    expiry there."""
     app = create_app(registry=registry, publisher=publisher, admins=admins)
-    install_portal(app, registry=registry, admins=admins, clock=clock, answer=answer_error)
+    metrics = install_portal(app, registry=registry, admins=admins, clock=clock, answer=answer_error)
+    if certificates is not None:
+        metrics.watch_certificates(certificates)
     return app
+
+
+def _own_certificates(key: DirectoryKey, tls_certificate: Path) -> CertificateSource:
+    """The directory's configuration-signing certificate and its TLS chain, the file re-read at
+    each scrape (a renewed certificate shows without a restart)."""
+
+    def certificates() -> list[tuple[str, x509.Certificate]]:
+        tls = load_certificates(tls_certificate)
+        roles = ["tls", *(["chain"] * (len(tls) - 1))]
+        return [("configuration-signing", key.certificate), *zip(roles, tls, strict=True)]
+
+    return certificates
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +127,11 @@ class DirectoryService:
             self.registry, key, directory=settings.directory, valid_for=settings.valid_for, clock=clock
         )
         self.app = create_directory_app(
-            registry=self.registry, publisher=self.publisher, admins=self.admins, clock=clock
+            registry=self.registry,
+            publisher=self.publisher,
+            admins=self.admins,
+            clock=clock,
+            certificates=_own_certificates(key, settings.tls_certificate),
         )
 
     async def serve(

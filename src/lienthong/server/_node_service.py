@@ -26,7 +26,14 @@ from lienthong import __version__
 from lienthong.api import ApiSettings, create_app, stop_streams
 from lienthong.console import LoginPolicy, UserFile, create_console
 from lienthong.net import bind, capture_peer_certificates, client_context, serve_forever, server_context
-from lienthong.node import HttpTransport, NodeHome, NodeRuntime, RuntimeSettings, create_peer_app
+from lienthong.node import (
+    HttpTransport,
+    NodeHome,
+    NodeRuntime,
+    RuntimeSettings,
+    certificates_of,
+    create_peer_app,
+)
 from lienthong.server._delivery import DeliveryWorker
 from lienthong.server._statistics import StatisticsReporter
 from lienthong.server._webhooks import WebhookDispatcher
@@ -88,6 +95,7 @@ class NodeService:
         # GET /metrics on the API listener. Not on the peer app: its middleware would stand between
         # a hostile oversized body and the early 413 the peer endpoint answers it with.
         self.metrics = ServiceMetrics("node")
+        self.metrics.watch_certificates(lambda: certificates_of(home, self.runtime.source.configuration))
         self.api_app: FastAPI | None = None
         self.webhooks: WebhookDispatcher | None = None
         if self.settings.api_port is not None:

@@ -21,6 +21,7 @@ from lienthong.statistics._errors import (
     StatisticsError,
     StatisticsUnreachable,
 )
+from lienthong.statistics._expiry import CertificateExpiry, CertificateSource, expiry_days
 from lienthong.statistics._latency import BOUNDS, LatencySummary, add_buckets, median_seconds
 from lienthong.statistics._logging import JsonFormatter, configure_json_logging
 from lienthong.statistics._metrics import METRICS_PATH, ServiceMetrics
@@ -46,6 +47,8 @@ __all__ = [
     "METRICS_PATH",
     "PATH",
     "STUCK_AFTER",
+    "CertificateExpiry",
+    "CertificateSource",
     "Incoming",
     "JsonFormatter",
     "LatencySummary",
@@ -70,6 +73,7 @@ __all__ = [
     "configure_json_logging",
     "decode",
     "encode",
+    "expiry_days",
     "load_node_key",
     "median_seconds",
     "retry_delay",

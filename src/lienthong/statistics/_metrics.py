@@ -17,6 +17,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lienthong.statistics._expiry import CertificateExpiry, CertificateSource
+
 METRICS_PATH: Final = "/metrics"
 #: The status a request is counted with when its client went away before it was answered.
 CLIENT_CLOSED: Final = 499
@@ -51,6 +53,10 @@ class ServiceMetrics:
     def counter(self, name: str, documentation: str, labels: tuple[str, ...] = ()) -> Counter:
         """A new counter in this service's registry (``lienthong_`` prefixed)."""
         return Counter(f"lienthong_{name}", documentation, list(labels), registry=self.registry)
+
+    def watch_certificates(self, source: CertificateSource) -> None:
+        """Serve ``lienthong_certificate_expiry_days`` for what ``source`` returns at each scrape."""
+        self.registry.register(CertificateExpiry(self.service, source))
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)

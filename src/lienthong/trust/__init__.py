@@ -19,6 +19,15 @@ from lienthong.trust._appearance import (
 )
 from lienthong.trust._attachments import AttachmentSignatures, verify_attachments
 from lienthong.trust._constants import Algorithm, Namespace
+from lienthong.trust._csr import (
+    CertificateProfile,
+    CertificateRequest,
+    RawSign,
+    RequestSubject,
+    build_request,
+    new_request_key,
+    read_request,
+)
 from lienthong.trust._errors import (
     InsecureFileMode,
     KeyLoadError,
@@ -43,6 +52,7 @@ from lienthong.trust._person import SignerPerson
 from lienthong.trust._pkcs11 import Pkcs11Signer
 from lienthong.trust._pki import IssuedCertificate, Pki
 from lienthong.trust._report import VerificationReport
+from lienthong.trust._request_keys import RequestKey, open_request_key
 from lienthong.trust._services import PkiServices, serve_pki
 from lienthong.trust._signer import KeySigner, KeyType, Signer, ecdsa_raw
 from lienthong.trust._status import ChainStatus, Indication, Subindication
@@ -54,6 +64,8 @@ __all__ = [
     "Algorithm",
     "AttachmentSignatures",
     "AttachmentStamp",
+    "CertificateProfile",
+    "CertificateRequest",
     "ChainStatus",
     "Indication",
     "InsecureFileMode",
@@ -69,6 +81,9 @@ __all__ = [
     "Pki",
     "PkiError",
     "PkiServices",
+    "RawSign",
+    "RequestKey",
+    "RequestSubject",
     "SignatureInvalid",
     "Signer",
     "SignerAppearance",
@@ -78,6 +93,7 @@ __all__ = [
     "TrustError",
     "VerificationReport",
     "agency_code_of",
+    "build_request",
     "certificates_from_bytes",
     "check_private",
     "checked_png",
@@ -91,10 +107,13 @@ __all__ = [
     "load_private_key",
     "load_signer",
     "load_signing_key",
+    "new_request_key",
+    "open_request_key",
     "parse_pkcs11_uri",
     "preview_pdf",
     "private_directory",
     "private_files",
+    "read_request",
     "serve_pki",
     "sign_package",
     "sign_package_stream",

@@ -16,7 +16,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import AuthorityInformationAccessOID, ExtendedKeyUsageOID, NameOID
 
-from lienthong.trust._constants import AGENCY_URI_PREFIX
+from lienthong.trust._constants import AGENCY_URI_PREFIX, NODE_URI_PREFIX
 from lienthong.trust._time import aware
 
 #: RSA size for every key we make. 2048 is what the government CA issues to agencies today.
@@ -201,6 +201,30 @@ def make_node_certificate(
             critical=False,
         )
         .add_extension(x509.SubjectAlternativeName(alt), critical=False)
+    )
+    return _sign(builder, issuer.key)
+
+
+def make_seal_certificate(
+    issuer: Issuer,
+    public: rsa.RSAPublicKey,
+    *,
+    node_name: str,
+    validity: Validity,
+    locations: Locations | None = None,
+) -> x509.Certificate:
+    """A node's seal certificate (receipts, log heads, statistics): the node in a SAN URI.
+
+    Like an agency's, no extended key usage and non-repudiation: what it signs is evidence.
+    """
+    builder = (
+        _base(name(node_name), public, issuer, validity, locations)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(signing=True), critical=True)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.UniformResourceIdentifier(NODE_URI_PREFIX + node_name)]),
+            critical=False,
+        )
     )
     return _sign(builder, issuer.key)
 

@@ -37,5 +37,8 @@ SHA1_ALGORITHMS: Final = frozenset({Algorithm.RSA_SHA1, Algorithm.SHA1})
 #: what a program should read, since the subject may hold several OUs.
 AGENCY_URI_PREFIX: Final = "urn:lienthong:agency:"
 
+#: Prefix of the subjectAltName URI naming the node a seal certificate speaks for.
+NODE_URI_PREFIX: Final = "urn:lienthong:node:"
+
 #: Strict shape of an agency identifier code (QCVN 102:2016), e.g. ``000.00.00.G22``.
 AGENCY_CODE_PATTERN: Final = re.compile(r"^\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2}$")

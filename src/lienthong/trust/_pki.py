@@ -34,6 +34,7 @@ from lienthong._i18n import msg
 from lienthong.trust import _certs
 from lienthong.trust._certs import Issuer, Locations, RevokedEntry, Validity
 from lienthong.trust._constants import AGENCY_CODE_PATTERN
+from lienthong.trust._csr import CertificateProfile, CertificateRequest
 from lienthong.trust._errors import PkiError
 from lienthong.trust._modes import private_directory, private_files
 from lienthong.trust._pem import (
@@ -215,6 +216,65 @@ class Pki:
             locations=self._locations(None),
         )
         return self._store(node_name, cert, key)
+
+    def issue_request(
+        self,
+        request: CertificateRequest,
+        *,
+        at: datetime,
+        days: int = 730,
+        name: str | None = None,
+    ) -> tuple[x509.Certificate, Path]:
+        """Certify a checked request (``read_request``); the key stays with whoever asked.
+
+        Only the request's checked facts and public key are used: extensions are the CA's.
+        The certificate is kept as ``certs/NAME.pem`` (``name`` defaults to the agency code
+        or the node's name, with ``-seal`` for a seal; a renewal's adds ``-SERIAL``).
+        """
+        asked = request.subject
+        validity = Validity(at, days)
+        if asked.profile is CertificateProfile.AGENCY:
+            assert asked.agency_code is not None  # read_request checked it
+            cert = _certs.make_agency_certificate(
+                self.issuer,
+                request.public_key,
+                agency_code=asked.agency_code,
+                agency_name=asked.name,
+                validity=validity,
+                locations=self._locations(None),
+            )
+            stem = asked.agency_code
+        elif asked.profile is CertificateProfile.SEAL:
+            cert = _certs.make_seal_certificate(
+                self.issuer,
+                request.public_key,
+                node_name=asked.name,
+                validity=validity,
+                locations=self._locations(None),
+            )
+            stem = f"{asked.name}-seal"
+        else:
+            cert = _certs.make_node_certificate(
+                self.issuer,
+                request.public_key,
+                node_name=asked.name,
+                validity=validity,
+                dns_names=asked.dns_names,
+                ip_addresses=asked.ip_addresses,
+                locations=self._locations(None),
+            )
+            stem = asked.name
+        if name is None and (self.home / "certs" / f"{stem}.pem").exists():
+            stem = f"{stem}-{cert.serial_number:x}"[:64]  # a renewal: the earlier one stays
+        stem = name or stem
+        if not _NAME.match(stem):
+            raise PkiError(msg("trust-pki-file-name-invalid", name=stem))
+        path = self.home / "certs" / f"{stem}.pem"
+        if path.exists():
+            raise PkiError(msg("trust-pki-certificate-exists", name=stem))
+        with private_files():
+            path.write_bytes(certificate_pem(cert))
+        return cert, path
 
     def _store(self, name: str, cert: x509.Certificate, key: rsa.RSAPrivateKey) -> IssuedCertificate:
         if not _NAME.match(name):
