@@ -299,6 +299,12 @@ def test_a_seal_certificate_is_put_where_node_json_names_the_seal(
     assert load_certificate(home / "seal.pem") == load_certificate(cert)
     assert (home / "seal.key.pem").stat().st_mode & 0o077 == 0
     assert ("certificate-install", "seal") in _actions(home)
+    # Bound to the node in the directory, beside its TLS certificate (kept): peers take its seal.
+    assert "/v1/admin/nodes" in done.output and ("certificate-register", "seal") in _actions(home)
+    entry = _admin_get(network, token_file, "/v1/admin/nodes/bo-noi-vu")
+    assert entry["seal_certificate_pem"] == load_certificate(cert).public_bytes(Encoding.PEM).decode("ascii")
+    tls = load_certificate(NodeHome.load(home).certificate_path).public_bytes(Encoding.PEM).decode("ascii")
+    assert entry["tls_certificate_pem"] == tls
 
 
 def test_a_request_that_cannot_be_made_is_one_line(network: DemoNetwork) -> None:

@@ -1,9 +1,10 @@
 """Telling the directory about a certificate ``install`` put in place, through its admin API.
 
-A node's TLS certificate replaces the one in the node's entry (``POST /v1/admin/nodes`` with
-``replace``, keeping its URL and subtrees as the directory has them); an agency's signing
-certificate is bound to its code (``POST /v1/admin/certificates``) beside the old one, which
-stays valid until it is unbound or expires. A seal certificate is not registered here.
+A node's TLS certificate, or its seal certificate, replaces the one in the node's entry
+(``POST /v1/admin/nodes`` with ``replace``, keeping its URL, subtrees and other certificate as
+the directory has them: peers accept receipts sealed by the seal certificate the entry binds);
+an agency's signing certificate is bound to its code (``POST /v1/admin/certificates``) beside
+the old one, which stays valid until it is unbound or expires.
 
 Without an admin token, ``admin_commands`` gives the ``lienthong directory`` commands the
 directory's administrator runs instead.
@@ -40,19 +41,22 @@ class Registration:
 
 
 def register(home: NodeHome, installed: Installed, *, token: str, tls: ssl.SSLContext) -> Registration | None:
-    """Register ``installed`` with the directory of ``home``; None for a seal certificate."""
+    """Register ``installed`` with the directory of ``home``."""
     if home.directory_url is None:
         raise NodeError(msg("node-enrol-no-directory"))
     pem = installed.certificate.public_bytes(Encoding.PEM).decode("ascii")
     headers = {"Authorization": f"Bearer {token}"}
     with httpx.Client(base_url=home.directory_url, verify=tls, headers=headers, timeout=TIMEOUT) as client:
-        if installed.purpose.profile is CertificateProfile.TLS:
+        if installed.purpose.profile in (CertificateProfile.TLS, CertificateProfile.SEAL):
             entry = _call(client, "GET", f"/v1/admin/nodes/{home.name}")
+            seal = installed.purpose.profile is CertificateProfile.SEAL
             body = {
                 "name": home.name,
                 "peer_url": entry["peer_url"],
                 "serves": entry["serves"],
-                "tls_certificate_pem": pem,
+                # The entry is rewritten whole: the certificate not installed now stays as it was.
+                "tls_certificate_pem": entry.get("tls_certificate_pem") if seal else pem,
+                "seal_certificate_pem": pem if seal else entry.get("seal_certificate_pem"),
                 "replace": True,
             }
             _call(client, "POST", "/v1/admin/nodes", body)
@@ -87,16 +91,20 @@ def admin_commands(home: NodeHome, installed: Installed) -> list[str]:
     path = shlex.quote(str(installed.certificate_path))
     if installed.purpose.profile is CertificateProfile.AGENCY:
         return [f"lienthong directory certificates bind {installed.purpose.agency_code} {path}"]
-    if installed.purpose.profile is CertificateProfile.SEAL:
-        return []
     with NodeRuntime(home) as runtime:
         nodes = runtime.node().configuration.content.nodes
     entry = next((n for n in nodes if n.name == home.name), None)
     url = entry.peer_url if entry else "URL"
     serves = "".join(f" --serves {code}" for code in (entry.subtrees if entry else ()))
-    return [
-        f"lienthong directory nodes add {home.name} {shlex.quote(url)}{serves} --tls-cert {path} --replace"
-    ]
+    # ``nodes add --replace`` rewrites the entry whole: both certificates are named.
+    seal: str | None
+    if installed.purpose.profile is CertificateProfile.SEAL:
+        tls, seal = shlex.quote(str(home.certificate_path)), path
+    else:
+        tls = path
+        seal = shlex.quote(str(home.seal_certificate_path)) if home.seal_certificate_path else None
+    certificates = f" --tls-cert {tls}" + (f" --seal-cert {seal}" if seal else "")
+    return [f"lienthong directory nodes add {home.name} {shlex.quote(url)}{serves}{certificates} --replace"]
 
 
 def directory_tls(home: NodeHome) -> ssl.SSLContext:
