@@ -18,7 +18,7 @@ import typer
 from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong._i18n import say
-from lienthong.cli import _directory_service, _portal
+from lienthong.cli import _directory_keys, _directory_service, _portal
 from lienthong.cli._help import Typer
 from lienthong.directory import (
     ConfigurationAnchor,
@@ -47,6 +47,7 @@ app.add_typer(anchors, name="anchors")
 app.add_typer(crls, name="crls")
 app.add_typer(_directory_service.admins, name="admins")
 app.command("serve", help=say("help-directory-serve"))(_directory_service.serve)
+app.add_typer(_directory_keys.keys, name="key")
 config.command("fetch", help=say("help-directory-config-fetch"))(_directory_service.config_fetch)
 app.add_typer(_portal.regulations, name="regulations")
 app.add_typer(_portal.statistics, name="statistics")

@@ -33,7 +33,7 @@ from lienthong.trust import check_private, is_pkcs11_uri, private_files
 
 admins = Typer(help=say("help-directory-service-admins"), no_args_is_help=True)
 
-_Home = Annotated[
+Home = Annotated[
     Path,
     typer.Option(
         "--home", envvar="LIENTHONG_DIRECTORY_HOME", file_okay=False, help=say("help-directory-service-home")
@@ -61,7 +61,7 @@ def serve(
     db: Annotated[
         str, typer.Option("--db", envvar="LIENTHONG_DIRECTORY_DB", help=say("help-directory-service-db"))
     ] = DEFAULT_URL,
-    home: _Home = Path(),
+    home: Home = Path(),
     name: Annotated[str, typer.Option("--name", help=say("help-directory-service-name"))] = "lienthong",
     valid_hours: Annotated[
         float, typer.Option("--valid-hours", help=say("help-directory-service-valid-hours"))
@@ -116,7 +116,7 @@ def admins_add(
             "--scope", help=say("help-directory-service-scope", scopes=", ".join(s.value for s in Scope))
         ),
     ],
-    home: _Home = Path(),
+    home: Home = Path(),
 ) -> None:
     """Add an administrator; prints the access token once only (only a salted hash is kept)."""
     admin, token = AdminFile.in_home(home).add(name, parse_scopes(scope), at=datetime.now(UTC))
@@ -125,7 +125,7 @@ def admins_add(
 
 
 @admins.command("list", help=say("help-directory-service-admins-list"))
-def admins_list(home: _Home = Path()) -> None:
+def admins_list(home: Home = Path()) -> None:
     """Administrators and their scopes."""
     for admin in AdminFile.in_home(home).admins():
         scopes = " ".join(sorted(scope.value for scope in admin.scopes))
@@ -135,7 +135,7 @@ def admins_list(home: _Home = Path()) -> None:
 @admins.command("remove", help=say("help-directory-service-admins-remove"))
 def admins_remove(
     name: Annotated[str, typer.Argument(help=say("help-directory-service-admins-remove-name"))],
-    home: _Home = Path(),
+    home: Home = Path(),
 ) -> None:
     """Remove an administrator: their access token stops working at once."""
     AdminFile.in_home(home).remove(name)

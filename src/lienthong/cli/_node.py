@@ -190,6 +190,15 @@ def serve(
             help=say("help-node-statistics-interval"),
         ),
     ] = 300.0,
+    refresh_interval: Annotated[
+        float,
+        typer.Option(
+            "--refresh-interval",
+            min=1.0,
+            envvar="LIENTHONG_REFRESH_INTERVAL",
+            help=say("help-node-refresh-interval"),
+        ),
+    ] = 300.0,
     allow_private_webhooks: Annotated[
         bool,
         typer.Option(
@@ -232,6 +241,7 @@ def serve(
             ),
             limits=_limits(max_package_bytes, in_memory_bytes),
             configuration=configuration,
+            refresh_interval=timedelta(seconds=refresh_interval),
         ),
         host=host,
         port=port,

@@ -51,6 +51,14 @@ from lienthong.directory._network import Network, Route
 from lienthong.directory._problems import answer as answer_error
 from lienthong.directory._publisher import CONTENT_TYPE, ConfigurationPublisher, SignedConfiguration
 from lienthong.directory._registry import DirectoryRegistry
+from lienthong.directory._rollover import (
+    SigningKeys,
+    announce_next_key,
+    load_pinned_anchor,
+    pin_anchor,
+    pinned_path,
+    switch_key,
+)
 from lienthong.directory._signing import ConfigurationAnchor, DirectoryKey, generate_directory_key
 from lienthong.store import (
     AgencyEntry,
@@ -107,7 +115,9 @@ __all__ = [
     "ScopeMissing",
     "SignedConfiguration",
     "SignerNotEntitled",
+    "SigningKeys",
     "TrustAnchor",
+    "announce_next_key",
     "answer_error",
     "apply_csv_upload",
     "build_configuration",
@@ -115,8 +125,12 @@ __all__ = [
     "create_app",
     "fetch_configuration",
     "generate_directory_key",
+    "load_pinned_anchor",
     "parse_scopes",
     "pem_fingerprint",
+    "pin_anchor",
+    "pinned_path",
     "reopen_configuration",
+    "switch_key",
     "verify_configuration",
 ]

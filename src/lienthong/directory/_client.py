@@ -7,6 +7,10 @@ file and only then uses it. A refused or unreachable fetch changes nothing: the 
 routing from the configuration it holds, until that one expires (``ConfigurationExpired``).
 ``start`` refreshes in a background thread (``lienthong._loop``), with exponential backoff and
 jitter after failures.
+
+A configuration signed by the next key the held one announced is adopted, and that key pinned
+(``pin``, written before the cache: a crash between the two leaves a cache the pinned key
+refuses, and the next refresh fetches again): the previous key is refused from then on.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from lienthong.directory._errors import (
 )
 from lienthong.directory._files import write_atomically
 from lienthong.directory._network import Route
+from lienthong.directory._rollover import pin_anchor
 from lienthong.directory._signing import ConfigurationAnchor
 from lienthong.store import NodeEntry
 
@@ -133,13 +138,17 @@ class ConfigurationClient:
         max_backoff: timedelta = timedelta(minutes=15),
         timeout: float = 30.0,
         on_refresh: Callable[[RefreshOutcome], None] | None = None,
+        pin: Path | None = None,
     ) -> None:
+        """``pin``: where to keep the anchor of a key the directory switched to (see
+        ``lienthong.directory.load_pinned_anchor``); without it, the switch lasts this process."""
         directory_url = url or anchor.url
         if not directory_url:
             raise DirectoryKeyError(msg("directory-anchor-url-missing"))
         self.anchor = anchor
         self.url = directory_url
         self.cache = cache
+        self.pin = pin
         self._clock = clock
         self._on_refresh = on_refresh
         self._tls, self._timeout = tls, timeout
@@ -165,8 +174,21 @@ class ConfigurationClient:
         try:
             return reopen_configuration(data, self.anchor)
         except ConfigurationRefused as exc:
-            _log.warning("cached configuration %s ignored: %s", self.cache, exc)
-            return None
+            refused = exc
+        # Another process of this node may have switched keys between our reading the anchor
+        # and the cache: it pins before it writes the cache, so the pin is there now.
+        if self.pin is not None and self.pin.exists():
+            pinned = ConfigurationAnchor.load(self.pin)
+            if pinned.fingerprint != self.anchor.fingerprint:
+                try:
+                    held = reopen_configuration(data, pinned)
+                except ConfigurationRefused:
+                    pass
+                else:
+                    self.anchor = pinned
+                    return held
+        _log.warning("cached configuration %s ignored: %s", self.cache, refused)
+        return None
 
     @property
     def current(self) -> Configuration | None:
@@ -223,6 +245,16 @@ class ConfigurationClient:
                 )
         except ConfigurationRefused as exc:
             return RefreshOutcome(RefreshState.REFUSED, version, reason=exc.reason, message=exc.message)
+        if fetched.anchor.fingerprint != self.anchor.fingerprint:  # the announced key: the switch
+            if self.pin is not None:
+                pin_anchor(self.pin, fetched.anchor)
+            _log.warning(
+                "configuration signing key switched from %s to %s (pinned in %s)",
+                self.anchor.fingerprint[:16],
+                fetched.anchor.fingerprint[:16],
+                self.pin,
+            )
+            self.anchor = fetched.anchor
         write_atomically(self.cache, data)
         self._current, self._etag = fetched, etag
         return RefreshOutcome(RefreshState.UPDATED, fetched.version)

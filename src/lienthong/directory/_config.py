@@ -6,7 +6,8 @@ The signature covers exactly the payload bytes, checked before they are even dec
 verified bytes are kept as they came and never re-encoded.
 
 Checks run in this order, the first failure naming its ``RefusalReason``: readable envelope,
-signer is the anchor's directory, signature, readable document, directory name (if the anchor
+signer is the anchor's directory (or the next key the configuration held announced, see
+``announced_anchor``), signature, readable document, directory name (if the anchor
 gives one), expiry, no rollback below the version already held.
 """
 
@@ -19,10 +20,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Final
 
+from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 
 from lienthong._i18n import Message, msg
 from lienthong.codes import AgencyCode, CodeStatus
+from lienthong.directory._certs import certificate_pem, load_certificate_pem
 from lienthong.directory._document import ConfigurationContent, compact_rules, decode, encode
 from lienthong.directory._errors import ConfigurationExpired, ConfigurationRefused, RefusalReason
 from lienthong.directory._network import Network, Route
@@ -45,8 +48,10 @@ def build_configuration(
     directory: str,
     issued_at: datetime,
     valid_for: timedelta = DEFAULT_VALIDITY,
+    next_certificate: x509.Certificate | None = None,
 ) -> bytes:
-    """The signed configuration of ``snapshot``: full, or a delta when ``snapshot.since`` is set."""
+    """The signed configuration of ``snapshot``: full, or a delta when ``snapshot.since`` is set;
+    ``next_certificate`` announces the key that will sign after ``key``."""
     if issued_at.tzinfo is None:
         raise ValueError("issued_at must be aware")
     delta = snapshot.since is not None
@@ -64,6 +69,7 @@ def build_configuration(
         crls=snapshot.crls,
         base=snapshot.since,
         deleted=tuple((t.kind, t.key) for t in snapshot.deleted),
+        next_signer=None if next_certificate is None else certificate_pem(next_certificate),
     )
     payload = encode(content)
     header = {
@@ -78,8 +84,22 @@ def _refuse(reason: RefusalReason, message: Message) -> ConfigurationRefused:
     return ConfigurationRefused(message, reason=reason)
 
 
-def _open(data: bytes, anchor: ConfigurationAnchor) -> ConfigurationContent:
-    """The content of ``data`` once its signer and signature are the anchor's."""
+def announced_anchor(
+    content: ConfigurationContent, anchor: ConfigurationAnchor
+) -> ConfigurationAnchor | None:
+    """The anchor of the next key ``content`` announces (None: none), with ``anchor``'s directory
+    name and URL: the key rolls over, the network stays the same."""
+    if content.next_signer is None:
+        return None
+    certificate = load_certificate_pem(content.next_signer, what="next_signer")
+    return ConfigurationAnchor(certificate, directory=anchor.directory, url=anchor.url)
+
+
+def _open(
+    data: bytes, anchor: ConfigurationAnchor, announced: ConfigurationAnchor | None = None
+) -> tuple[ConfigurationContent, ConfigurationAnchor]:
+    """The content of ``data`` once its signer and signature are the anchor's, or the announced
+    next key's; with the anchor that verified it."""
     if not data.startswith(MAGIC):
         raise _refuse(RefusalReason.MALFORMED, msg("directory-configuration-not-a-file"))
     end = data.find(b"\n", len(MAGIC))
@@ -90,6 +110,8 @@ def _open(data: bytes, anchor: ConfigurationAnchor) -> ConfigurationContent:
         signature = None
     if signature is None or not isinstance(header, dict):
         raise _refuse(RefusalReason.MALFORMED, msg("directory-configuration-header-unreadable"))
+    if announced is not None and header.get("signer") == announced.fingerprint:
+        anchor = announced
     if header.get("signer") != anchor.fingerprint:
         raise _refuse(
             RefusalReason.OTHER_DIRECTORY,
@@ -116,7 +138,7 @@ def _open(data: bytes, anchor: ConfigurationAnchor) -> ConfigurationContent:
             RefusalReason.OTHER_DIRECTORY,
             msg("directory-configuration-other-network", network=content.directory, anchor=anchor.directory),
         )
-    return content
+    return content, anchor
 
 
 def _check_time(content: ConfigurationContent, at: datetime) -> None:
@@ -148,6 +170,8 @@ class Configuration:
     #: The signed files it was verified from, exactly as received: the full one, then deltas.
     documents: tuple[bytes, ...]
     network: Network
+    #: The anchor its latest document verified against: the node's, or the next key announced.
+    anchor: ConfigurationAnchor
 
     @property
     def version(self) -> int:
@@ -203,9 +227,11 @@ class Configuration:
         self.network.check_signer(fingerprint, code)
 
 
-def _configuration(content: ConfigurationContent, documents: tuple[bytes, ...]) -> Configuration:
+def _configuration(
+    content: ConfigurationContent, documents: tuple[bytes, ...], anchor: ConfigurationAnchor
+) -> Configuration:
     network = Network(agencies=content.agencies, nodes=content.nodes, bindings=content.bindings)
-    return Configuration(content, documents, network)
+    return Configuration(content, documents, network, anchor)
 
 
 def verify_configuration(
@@ -213,23 +239,26 @@ def verify_configuration(
 ) -> Configuration:
     """Verify a full configuration or a delta; returns the configuration to use from now on.
 
-    A delta needs ``current`` (the configuration held) and a base no newer than it. Raises
-    ``ConfigurationRefused`` with its reason; ``current`` is never changed, so a refused file
-    leaves the node on the configuration it had.
+    A delta needs ``current`` (the configuration held) and a base no newer than it. A document
+    signed by the next key ``current`` announces verifies too: the result's ``anchor`` is then
+    that key's, which the caller pins from then on. Raises ``ConfigurationRefused`` with its
+    reason; ``current`` is never changed, so a refused file leaves the node on the configuration
+    it had.
     """
     if at.tzinfo is None:
         raise ValueError("at must be aware")
-    content = _open(data, anchor)
+    announced = None if current is None else announced_anchor(current.content, anchor)
+    content, verified_by = _open(data, anchor, announced)
     _check_time(content, at)
     _check_version(content, None if current is None else current.version)
     if content.kind == "full":
-        return _configuration(content, (data,))
+        return _configuration(content, (data,), verified_by)
     if current is None or content.base is None or content.base > current.version:
         raise _refuse(
             RefusalReason.MISSING_BASE,
             msg("directory-configuration-base-missing", base=str(content.base)),
         )
-    return _configuration(_merge(current.content, content), (*current.documents, data))
+    return _configuration(_merge(current.content, content), (*current.documents, data), verified_by)
 
 
 def _merge(base: ConfigurationContent, delta: ConfigurationContent) -> ConfigurationContent:
@@ -256,6 +285,7 @@ def _merge(base: ConfigurationContent, delta: ConfigurationContent) -> Configura
         bindings=tuple(bindings.values()),
         anchors=tuple(anchors.values()),
         crls=tuple(crls.values()),
+        next_signer=delta.next_signer,
     )
 
 
@@ -263,7 +293,7 @@ def reopen_configuration(data: bytes, anchor: ConfigurationAnchor) -> Configurat
     """A full configuration a node saved itself, checked for envelope, signer and signature but
     not for time: an expired one still loads, and then refuses to route (``ConfigurationExpired``).
     """
-    content = _open(data, anchor)
+    content, verified_by = _open(data, anchor)
     if content.kind != "full":
         raise _refuse(RefusalReason.MALFORMED, msg("directory-configuration-cache-not-full"))
-    return _configuration(content, (data,))
+    return _configuration(content, (data,), verified_by)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Final, Literal
 
+from cryptography import x509
+
 from lienthong.codes import parse_code
 from lienthong.store import AgencyEntry, CertificateBinding, NodeEntry, RevocationList, TrustAnchor
 
@@ -46,6 +48,9 @@ class ConfigurationContent:
     #: For a delta: (kind, key) of what was deleted: ``node`` name, ``binding`` "fingerprint code",
     #: ``anchor`` fingerprint, ``crl`` issuer.
     deleted: tuple[tuple[str, str], ...] = ()
+    #: The certificate (PEM) of the key that will sign the configurations after this one's key:
+    #: announced ahead, so nodes holding this configuration accept it when the directory switches.
+    next_signer: str | None = None
 
 
 def compact_rules(nodes: Iterable[NodeEntry]) -> tuple[NodeEntry, ...]:
@@ -94,6 +99,8 @@ def encode(content: ConfigurationContent) -> bytes:
     if content.kind == "delta":
         document["base"] = content.base
         document["deleted"] = [list(item) for item in content.deleted]
+    if content.next_signer is not None:  # absent when none: the bytes stay as before rollover
+        document["next_signer"] = content.next_signer
     text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return zlib.compress(text.encode("utf-8"), 6)
 
@@ -144,7 +151,17 @@ def _decode(data: bytes) -> ConfigurationContent:
         ),
         base=None if kind == "full" else int(document["base"]),
         deleted=tuple((str(k), str(key)) for k, key in document.get("deleted", ())),
+        next_signer=_read_next_signer(document.get("next_signer")),
     )
+
+
+def _read_next_signer(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise ValueError("next_signer is not a PEM certificate")
+    x509.load_pem_x509_certificate(value.encode("ascii"))  # ValueError when it is not one
+    return value
 
 
 def _node_row(node: NodeEntry) -> list[Any]:

@@ -9,6 +9,9 @@ Nothing is signed while the registry lacks a CRL the revocation policy requires
 (``ConfigurationIncomplete``, see ``_revocation``): the last full configuration signed stays the
 one served, until it expires, and the refusal is logged at each attempt; with none to fall back
 on (or for a delta), the request is answered with the error naming the CAs.
+
+The key signing, and the next key announced, are ``SigningKeys``' of the moment: when an
+operator announces or switches keys, what was signed before is dropped and signed again.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from lienthong._i18n import msg
 from lienthong.directory._config import DEFAULT_VALIDITY, build_configuration
 from lienthong.directory._errors import ConfigurationIncomplete, DirectoryRequestInvalid
 from lienthong.directory._registry import DirectoryRegistry
+from lienthong.directory._rollover import SigningKeys, SigningState
 from lienthong.directory._signing import DirectoryKey
 
 #: The media type of a signed configuration (``LTCONF/1``).
@@ -62,14 +66,14 @@ class ConfigurationPublisher:
     def __init__(
         self,
         registry: DirectoryRegistry,
-        key: DirectoryKey,
+        key: DirectoryKey | SigningKeys,
         *,
         directory: str,
         valid_for: timedelta = DEFAULT_VALIDITY,
         clock: Clock = utc_now,
     ) -> None:
         self._registry = registry
-        self._key = key
+        self._keys = key if isinstance(key, SigningKeys) else SigningKeys(key)
         self._directory = directory
         self._valid_for = valid_for
         self._clock = clock
@@ -77,6 +81,8 @@ class ConfigurationPublisher:
         self._lock: asyncio.Lock | None = None
         #: The last full configuration signed: served while a new one may not be.
         self._last_full: SignedConfiguration | None = None
+        #: The keys' stamp what is cached was signed under.
+        self._signed_under: tuple[int, int] | None = None
 
     def _fresh(self, key: tuple[int, int | None]) -> SignedConfiguration | None:
         found = self._cache.get(key)
@@ -85,13 +91,22 @@ class ConfigurationPublisher:
         self._cache.move_to_end(key)
         return found
 
-    def _build(self, since: int | None) -> SignedConfiguration:
+    def _look(self) -> tuple[int, SigningState]:
+        """The registry's version and the keys of the moment: blocking, run in a worker thread."""
+        return self._registry.version(), self._keys.state()
+
+    def _build(self, since: int | None, keys: SigningState) -> SignedConfiguration:
         """Read the registry and sign: blocking, run in a worker thread."""
         issued_at = self._clock()
         self._registry.require_crls(at=issued_at)
         snapshot = self._registry.snapshot(since=since)
         data = build_configuration(
-            snapshot, self._key, directory=self._directory, issued_at=issued_at, valid_for=self._valid_for
+            snapshot,
+            keys.key,
+            directory=self._directory,
+            issued_at=issued_at,
+            valid_for=self._valid_for,
+            next_certificate=keys.next_certificate,
         )
         return SignedConfiguration(snapshot.version, since, issued_at, issued_at + self._valid_for, data)
 
@@ -99,7 +114,10 @@ class ConfigurationPublisher:
         """The current configuration, full or (with ``since``) the changes after that version."""
         if since is not None and since < 0:
             raise DirectoryRequestInvalid(msg("directory-version-negative"))
-        version = await run_in_threadpool(self._registry.version)
+        version, keys = await run_in_threadpool(self._look)
+        if keys.stamp != self._signed_under:  # keys announced or switched: sign everything again
+            self._cache.clear()
+            self._signed_under = keys.stamp
         if since is not None and since > version:
             raise DirectoryRequestInvalid(msg("directory-version-ahead", since=since, version=version))
         found = self._fresh((version, since))
@@ -112,7 +130,7 @@ class ConfigurationPublisher:
             if found is not None:
                 return found
             try:
-                signed = await run_in_threadpool(self._build, since)
+                signed = await run_in_threadpool(self._build, since, keys)
             except ConfigurationIncomplete as exc:
                 last = self._last_full
                 if since is not None or last is None or self._clock() >= last.expires_at:

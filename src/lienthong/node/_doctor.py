@@ -36,7 +36,7 @@ from cryptography.x509.oid import AuthorityInformationAccessOID
 
 from lienthong._clock import Clock, utc_now
 from lienthong._i18n import Message, msg
-from lienthong.directory import Configuration, ConfigurationAnchor, verify_configuration
+from lienthong.directory import Configuration, load_pinned_anchor, verify_configuration
 from lienthong.errors import LienthongError, message_of
 from lienthong.net import client_context
 from lienthong.node._home import NodeHome
@@ -127,7 +127,7 @@ def _configuration(home: NodeHome, now: datetime, findings: list[Finding]) -> Co
         findings.append(Finding("configuration", Severity.FAIL, msg("doctor-configuration-unset")))
         return None
     try:
-        anchor = ConfigurationAnchor.load(home.anchor_path)
+        anchor = load_pinned_anchor(home.anchor_path)  # the key switched to, once pinned
         data = path.read_bytes()
         configuration = verify_configuration(data, anchor, at=now)
     except OSError as exc:
@@ -195,7 +195,7 @@ def _held(home: NodeHome, configuration: Configuration | None, findings: list[Fi
     ]
     if home.anchor_path is not None:
         try:
-            files_anchor = ConfigurationAnchor.load(home.anchor_path).certificate
+            files_anchor = load_pinned_anchor(home.anchor_path).certificate
         except (OSError, LienthongError):
             files_anchor = None  # the configuration check has said why
     else:

@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 import threading
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from lienthong._i18n import msg
-from lienthong.directory import ConfigurationAnchor, ConfigurationClient, DirectoryError
+from lienthong.directory import ConfigurationClient, DirectoryError, load_pinned_anchor, pinned_path
 from lienthong.edxml import DEFAULT_LIMITS, Limits
 from lienthong.errors import message_of
 from lienthong.net import client_context
@@ -35,6 +36,8 @@ class RuntimeSettings:
     configuration: Path | None = None
     #: Refresh from the directory in a background thread (serving nodes).
     refresh: bool = False
+    #: How often the directory is asked for a newer configuration (``ConfigurationClient``).
+    refresh_interval: timedelta = timedelta(minutes=5)
 
 
 class NodeRuntime:
@@ -72,7 +75,8 @@ class NodeRuntime:
         if home.anchor_path is None:
             raise NodeError(msg("node-home-no-anchor"))
         try:
-            anchor = ConfigurationAnchor.load(home.anchor_path)
+            # The anchor the node pinned at a key switch wins over the one it was set up with.
+            anchor = load_pinned_anchor(home.anchor_path)
         except (OSError, ValueError, DirectoryError) as exc:
             raise NodeError(msg("node-anchor-unreadable", reason=message_of(exc))) from exc
         file = self.settings.configuration
@@ -80,7 +84,7 @@ class NodeRuntime:
             path = file or home.configuration_path
             if path is None:
                 raise NodeError(msg("node-no-configuration-source"))
-            return ConfigurationFile(path, anchor)
+            return ConfigurationFile(path, anchor, pin=pinned_path(home.anchor_path))
         if home.directory_tls_anchors is None:
             raise NodeError(msg("node-home-no-directory-anchors"))
         tls = client_context(
@@ -91,6 +95,8 @@ class NodeRuntime:
             cache=home.configuration_path or home.home / "configuration.json",
             tls=tls,
             url=home.directory_url,
+            pin=pinned_path(home.anchor_path),
+            interval=self.settings.refresh_interval,
         )
         self._client = client
         if client.current is None:

@@ -2,7 +2,8 @@
 
 ``ConfigurationFile`` re-reads its file when it changes (size or modification time, looked at
 once a second at most: every request asks for the configuration) and adopts what verifies
-(signature, directory, validity, never a rollback); a refused file changes nothing.
+(signature, directory, validity, never a rollback); a refused file changes nothing. A file
+signed by the next key the held configuration announced is adopted and that key pinned (``pin``).
 ``lienthong.directory.ConfigurationClient`` has the same ``configuration()`` and is refreshed
 in its own thread. Either way a node keeps routing from the copy it holds.
 """
@@ -23,6 +24,7 @@ from lienthong.directory import (
     ConfigurationAnchor,
     ConfigurationMissing,
     ConfigurationRefused,
+    pin_anchor,
     verify_configuration,
 )
 from lienthong.errors import message_of
@@ -48,9 +50,11 @@ class ConfigurationFile:
         clock: Clock = utc_now,
         recheck: float = 1.0,
         monotonic: Callable[[], float] = time.monotonic,
+        pin: Path | None = None,
     ) -> None:
         self.path = path
         self.anchor = anchor
+        self.pin = pin
         self.recheck = recheck
         self._clock = clock
         self._monotonic = monotonic
@@ -96,6 +100,11 @@ class ConfigurationFile:
                 "configuration %s refused, keeping version %s: %s", self.path, self._current.version, exc
             )
             return
+        if fetched.anchor.fingerprint != self.anchor.fingerprint:  # the announced key: the switch
+            if self.pin is not None:
+                pin_anchor(self.pin, fetched.anchor)
+            _log.warning("configuration signing key switched to %s", fetched.anchor.fingerprint[:16])
+            self.anchor = fetched.anchor
         if self._current is None or fetched.version != self._current.version:
             _log.info("configuration %s", fetched.summary())
         self._current = fetched

@@ -25,6 +25,7 @@ from lienthong.directory import (
     DirectoryKey,
     DirectoryKeyError,
     DirectoryRegistry,
+    SigningKeys,
     answer_error,
     create_app,
 )
@@ -61,14 +62,19 @@ def create_directory_app(
     return app
 
 
-def _own_certificates(key: DirectoryKey, tls_certificate: Path) -> CertificateSource:
-    """The directory's configuration-signing certificate and its TLS chain, the file re-read at
-    each scrape (a renewed certificate shows without a restart)."""
+def _own_certificates(keys: SigningKeys, tls_certificate: Path) -> CertificateSource:
+    """The directory's configuration-signing certificate (the one switched to, and the next one
+    announced) and its TLS chain, the files re-read at each scrape (a renewed certificate shows
+    without a restart)."""
 
     def certificates() -> list[tuple[str, x509.Certificate]]:
         tls = load_certificates(tls_certificate)
         roles = ["tls", *(["chain"] * (len(tls) - 1))]
-        return [("configuration-signing", key.certificate), *zip(roles, tls, strict=True)]
+        state = keys.state()
+        following = (
+            [] if state.next_certificate is None else [("configuration-signing-next", state.next_certificate)]
+        )
+        return [("configuration-signing", state.key.certificate), *following, *zip(roles, tls, strict=True)]
 
     return certificates
 
@@ -123,15 +129,18 @@ class DirectoryService:
         capture_peer_certificates(self._tls)  # POST /v1/statistics needs the node's certificate
         self.registry = DirectoryRegistry.open(settings.database_url, clock=clock)
         self.admins = AdminFile.in_home(settings.home)
+        # The home's signing-keys.json (``directory key announce`` / ``switch``) is looked at
+        # at each signing: the key rolls over while this serves.
+        self.keys = SigningKeys(key, settings.home)
         self.publisher = ConfigurationPublisher(
-            self.registry, key, directory=settings.directory, valid_for=settings.valid_for, clock=clock
+            self.registry, self.keys, directory=settings.directory, valid_for=settings.valid_for, clock=clock
         )
         self.app = create_directory_app(
             registry=self.registry,
             publisher=self.publisher,
             admins=self.admins,
             clock=clock,
-            certificates=_own_certificates(key, settings.tls_certificate),
+            certificates=_own_certificates(self.keys, settings.tls_certificate),
         )
 
     async def serve(
