@@ -30,10 +30,13 @@ from lienthong.directory import (
     ConfigurationMissing,
     DirectoryKey,
     DirectoryKeyError,
+    DirectorySnapshot,
     RefreshOutcome,
     RefreshState,
     RefusalReason,
+    build_configuration,
     generate_directory_key,
+    pin_anchor,
 )
 from lienthong.net import ServerThread, client_context, serve_in_thread, server_context
 from support.pki import Tls
@@ -193,3 +196,21 @@ def test_background_refresh_follows_changes_and_stops(database_url: str, tmp_pat
 def test_an_anchor_needs_a_url(tmp_path: Path, tls: Tls) -> None:
     with pytest.raises(DirectoryKeyError):
         ConfigurationClient(KEY.anchor(), cache=tmp_path / "c.conf", tls=client_context(anchors=tls.root))
+
+
+def test_a_cache_signed_by_a_key_another_process_pinned_is_loaded_with_the_pin(
+    tmp_path: Path, tls: Tls
+) -> None:
+    # Another process of the node switched keys after this one read its anchor: it pinned the
+    # new key before writing the cache, so this one finds the pin and keeps the cache.
+    new = generate_directory_key("lienthong directory 2", not_before=BEFORE - timedelta(days=30))
+    cache, pin = tmp_path / "configuration.json", tmp_path / "anchor.pinned.json"
+    cache.write_bytes(
+        build_configuration(DirectorySnapshot(version=3), new, directory="lienthong", issued_at=BEFORE)
+    )
+    pin_anchor(pin, new.anchor(directory="lienthong", url="https://directory.example"))
+    client = _client(tls, cache, "https://directory.example", Clock(), pin=pin)
+    assert client.current is not None and client.current.version == 3
+    assert client.anchor.fingerprint == new.fingerprint
+    unpinned = _client(tls, cache, "https://directory.example", Clock())
+    assert unpinned.current is None  # without the pin the new key is a stranger

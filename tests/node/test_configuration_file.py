@@ -7,7 +7,7 @@ import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from lienthong.directory import DirectoryKey, build_configuration, generate_directory_key
+from lienthong.directory import ConfigurationAnchor, DirectoryKey, build_configuration, generate_directory_key
 from lienthong.node import ConfigurationFile
 from lienthong.store import DirectorySnapshot
 
@@ -22,9 +22,15 @@ class _Monotonic:
         return self.now
 
 
-def _write(path: Path, key: DirectoryKey, version: int) -> None:
+def _write(path: Path, key: DirectoryKey, version: int, next_key: DirectoryKey | None = None) -> None:
     path.write_bytes(
-        build_configuration(DirectorySnapshot(version=version), key, directory="test", issued_at=AT)
+        build_configuration(
+            DirectorySnapshot(version=version),
+            key,
+            directory="test",
+            issued_at=AT,
+            next_certificate=None if next_key is None else next_key.certificate,
+        )
     )
     stamp = version * 10**9  # distinct whatever the file system's timestamp granularity
     os.utime(path, ns=(stamp, stamp))
@@ -58,4 +64,19 @@ def test_recheck_zero_looks_every_time(tmp_path: Path) -> None:
         path, key.anchor(directory="test"), clock=lambda: AT, recheck=0.0, monotonic=_Monotonic()
     )
     _write(path, key, 2)
+    assert source.configuration().version == 2
+
+
+def test_a_file_signed_by_the_announced_key_is_adopted_and_the_key_pinned(tmp_path: Path) -> None:
+    old = generate_directory_key("test directory", not_before=AT - timedelta(days=1))
+    new = generate_directory_key("test directory 2", not_before=AT - timedelta(days=1))
+    path, pin = tmp_path / "configuration.json", tmp_path / "anchor.pinned.json"
+    _write(path, old, 1, next_key=new)
+    source = ConfigurationFile(
+        path, old.anchor(directory="test"), clock=lambda: AT, recheck=0.0, monotonic=_Monotonic(), pin=pin
+    )
+    _write(path, new, 2)
+    assert source.configuration().version == 2
+    assert ConfigurationAnchor.load(pin).fingerprint == new.fingerprint
+    _write(path, old, 3)  # the old key, after the switch: refused, version 2 kept
     assert source.configuration().version == 2
