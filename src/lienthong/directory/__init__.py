@@ -52,6 +52,7 @@ from lienthong.directory._problems import answer as answer_error
 from lienthong.directory._publisher import CONTENT_TYPE, ConfigurationPublisher, SignedConfiguration
 from lienthong.directory._registry import DirectoryRegistry
 from lienthong.directory._rollover import (
+    KeyFile,
     SigningKeys,
     announce_next_key,
     load_pinned_anchor,
@@ -101,6 +102,7 @@ __all__ = [
     "DirectoryRequestInvalid",
     "DirectorySnapshot",
     "DirectoryUnreachable",
+    "KeyFile",
     "Network",
     "NoServingNode",
     "NodeEntry",

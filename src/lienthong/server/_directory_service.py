@@ -25,6 +25,7 @@ from lienthong.directory import (
     DirectoryKey,
     DirectoryKeyError,
     DirectoryRegistry,
+    KeyFile,
     SigningKeys,
     answer_error,
     create_app,
@@ -40,7 +41,7 @@ from lienthong.net import (
 from lienthong.portal import install_portal
 from lienthong.statistics import CertificateSource
 from lienthong.store import sqlite_files
-from lienthong.trust import load_certificates
+from lienthong.trust import is_pkcs11_uri, load_certificates
 
 
 def create_directory_app(
@@ -107,6 +108,10 @@ class DirectorySettings:
         admins = AdminFile.in_home(self.home).path
         home = [self.home] if admins.exists() else []
         keys = [self.signing_key] if isinstance(self.signing_key, Path) else []  # a token's is not a file
+        # The keys announced or switched to (``directory key …``) are as secret as --key.
+        rolled = KeyFile.read(self.home)
+        named = [ref.key for ref in (rolled.current, rolled.next) if ref is not None]
+        keys += [Path(key) for key in named if not is_pkcs11_uri(key)]
         return [*home, admins, *keys, self.tls_key, *sqlite_files(self.database_url)]
 
 
