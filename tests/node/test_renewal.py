@@ -14,25 +14,37 @@ import hashlib
 import io
 import random
 import zipfile
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import pytest
+from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 
+from lienthong._i18n import render
 from lienthong.directory import (
     CertificateBinding,
     DirectorySnapshot,
+    RevocationList,
     build_configuration,
     generate_directory_key,
     verify_configuration,
 )
 from lienthong.evidence import read_receipt, verify_bundle
-from lienthong.node import DeliveryState, InMemoryTransport, Node, deliver_due, export_evidence, submit
-from lienthong.node._errors import PackageRefused, Refusal
+from lienthong.node import (
+    DeliveryState,
+    InMemoryTransport,
+    Node,
+    PackageRefused,
+    Refusal,
+    deliver_due,
+    export_evidence,
+    submit,
+)
 from lienthong.store import NodeStore
 from lienthong.trust import KeySigner, Signer, verify_package
 from node.node_network import AT, SENDER, Network, document
-from support.pki import PKI_START, agency_signer, renewed_issuing_ca
+from support.pki import PKI_START, agency_signer, issuer_crl, renewed_issuing_ca
 
 RAND = random.Random(17)
 #: The old certificate lasts 31 days from the PKI's start: about a day past ``AT``.
@@ -49,8 +61,22 @@ def der_pem(signer: Signer) -> str:
     return signer.certificate.public_bytes(Encoding.PEM).decode("ascii")
 
 
-def _bound(network: Network, *extra: Signer, at: datetime = AT) -> Network:
-    """``network`` under a configuration current at ``at`` that also binds ``extra`` to SENDER."""
+def _published(crl: x509.CertificateRevocationList) -> RevocationList:
+    """``crl`` as the directory publishes it."""
+    return RevocationList(
+        issuer=crl.issuer.rfc4514_string(),
+        fingerprint=hashlib.sha256(crl.public_bytes(Encoding.DER)).hexdigest(),
+        crl_pem=crl.public_bytes(Encoding.PEM).decode("ascii"),
+        this_update=crl.last_update_utc,
+        next_update=crl.next_update_utc,
+    )
+
+
+def _bound(
+    network: Network, *extra: Signer, at: datetime = AT, crls: Sequence[x509.CertificateRevocationList] = ()
+) -> Network:
+    """``network`` under a configuration current at ``at`` that also binds ``extra`` to SENDER
+    and carries ``crls``."""
     content = network.sender.configuration.content
     snapshot = DirectorySnapshot(
         version=2,
@@ -58,6 +84,7 @@ def _bound(network: Network, *extra: Signer, at: datetime = AT) -> Network:
         nodes=content.nodes,
         bindings=content.bindings + tuple(_binding(signer) for signer in extra),
         anchors=content.anchors,  # the root only: issuing CAs travel in each signature
+        crls=tuple(_published(crl) for crl in crls),
     )
     key = generate_directory_key("renewal directory", not_before=AT - timedelta(days=30))
     data = build_configuration(snapshot, key, directory="test", issued_at=at - timedelta(hours=1))
@@ -136,8 +163,22 @@ def test_agency_certificates_from_the_old_and_the_renewed_issuing_ca_both_verify
     issuing = renewed_issuing_ca(network.pki.pki, at=PKI_START)
     under_new = agency_signer(issuing, SENDER, at=PKI_START, days=730)
     assert under_new.certificate.issuer != network.sender.signers[SENDER].certificate.issuer
-    bound = _bound(network, under_new)
+    # The directory publishes the CRLs of the root, the old and the new issuing CA.
+    crls = (*network.pki.crls, issuer_crl(issuing, at=AT - timedelta(hours=1)))
+    bound = _bound(network, under_new, crls=crls)
+    assert len(bound.receiver.crls) == 3
     sent = [_send(bound, "r5"), _send(_signing(bound, under_new), "r6")]  # old issuing CA, then new
     for document_id in sent:
         report = verify_bundle(_bundle(bound.receiver, document_id, at=AT), anchors=network.pki.anchors)
         assert report.valid, report.problems
+
+
+def test_a_certificate_the_renewed_issuing_ca_revoked_is_refused(network: Network) -> None:
+    issuing = renewed_issuing_ca(network.pki.pki, at=PKI_START)
+    revoked = agency_signer(issuing, SENDER, at=PKI_START, days=730)
+    crls = (*network.pki.crls, issuer_crl(issuing, revoked=[revoked.certificate], at=AT - timedelta(hours=1)))
+    bound = _signing(_bound(network, revoked, crls=crls), revoked)
+    with pytest.raises(PackageRefused) as refused:
+        submit(bound.sender, document("r7"), at=AT)
+    assert refused.value.reason is Refusal.SIGNATURE
+    assert "revoked" in render(refused.value.message, "en"), render(refused.value.message, "en")

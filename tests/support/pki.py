@@ -28,7 +28,8 @@ CA of ours: ``certificate_pem``, ``crl_pem``, ``self_signed``, ``stray_key``, ``
 ``root_crl`` is a CRL of a plan's root revoking what a test names.
 
 Rollovers: ``renewed_issuing_ca`` is a second issuing CA under a PKI's root (the issuing CA
-renewed); ``agency_signer`` issues an agency a certificate from any issuer (a renewal).
+renewed); ``agency_signer`` issues an agency a certificate from any issuer (a renewal);
+``issuer_crl`` is such an issuer's CRL.
 """
 
 from __future__ import annotations
@@ -49,7 +50,16 @@ from cryptography.x509.oid import NameOID
 
 from lienthong.net import client_context
 from lienthong.trust import IssuedCertificate, KeySigner, Pki, load_crls, load_private_key
-from lienthong.trust.hazmat import Issuer, Locations, Validity, make_agency_certificate, make_ca, new_key
+from lienthong.trust.hazmat import (
+    Issuer,
+    Locations,
+    RevokedEntry,
+    Validity,
+    make_agency_certificate,
+    make_ca,
+    make_crl,
+    new_key,
+)
 from lienthong.trust.hazmat import name as ca_name
 
 AT = datetime.now(UTC).replace(microsecond=0)
@@ -380,3 +390,12 @@ def agency_signer(issuer: Issuer, code: str, *, at: datetime, days: int) -> KeyS
         issuer, key.public_key(), agency_code=code, agency_name=code, validity=Validity(at, days)
     )
     return KeySigner(key, certificate, [issuer.certificate])
+
+
+def issuer_crl(
+    issuer: Issuer, *, revoked: Iterable[x509.Certificate] = (), at: datetime
+) -> x509.CertificateRevocationList:
+    """A CRL of ``issuer`` (say a renewed issuing CA) issued at ``at`` (valid a week), revoking
+    ``revoked`` from ``at`` for key compromise."""
+    entries = [RevokedEntry(c.serial_number, at, x509.ReasonFlags.key_compromise) for c in revoked]
+    return make_crl(issuer, entries, this_update=at)
