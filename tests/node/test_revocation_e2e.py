@@ -1,7 +1,9 @@
 """End to end, the README's revocation path on a real directory and two real node processes:
 ``pki revoke`` one agency's certificate, ``directory crls add pki/crl.pem`` (a file holding the
 issuing CA's and the root's CRLs), the nodes refresh their configuration; the other agencies
-still send and deliver, a package signed with the revoked certificate is refused with the reason.
+still send and deliver, a package signed with the revoked certificate is refused with the reason:
+by the receiver at its first refresh (a negative receipt, while the sender has not refreshed
+yet), then by the sender at its own (the CLI, and the API with a 422 problem).
 
 Before, only the first CRL of the file was kept: with revocation data required for the whole
 path and the root's CRL missing, every submission and delivery of the network failed.
@@ -21,13 +23,18 @@ from pathlib import Path
 
 import pytest
 
+from api.api_nodes import api_url
 from directory.directory_servers import write_key
+from lienthong._i18n import render
+from lienthong.api import add_client
+from lienthong.client import ApiRefused, Client
 from lienthong.demo import wait_for
 from lienthong.directory import (
     ConfigurationAnchor,
     generate_directory_key,
     reopen_configuration,
 )
+from lienthong.evidence import Receipt, read_receipt
 from lienthong.net import ServerThread
 from lienthong.node import DeliveryState, NodeHome, init_home
 from lienthong.server import DirectoryService, DirectorySettings
@@ -156,6 +163,50 @@ def _send_and_deliver(net: Network, sender: str, number: str) -> None:
     assert wait_for(lambda: _delivered(net, message_id)), f"{sender}'s document {number} was not delivered"
 
 
+def _restart(net: Network, name: str) -> None:
+    """Restart ``name``: its first refresh is at start (the background one is minutes apart)."""
+    net.nodes[name].stop()
+    net.nodes[name].start()
+    assert wait_for(lambda: _crls_held(net, name) == 2), f"{name} kept its configuration without the CRLs"
+
+
+def _settled(net: Network, message_id: str) -> OutboxEntry | None:
+    database = open_database(net.homes["node-a"].database_url)
+    try:
+        with NodeStore.begin(database, write=False) as store:
+            entries = store.outbox(message_id=message_id)
+    finally:
+        database.close()
+    return next((e for e in entries if e.state in (DeliveryState.DELIVERED, DeliveryState.REJECTED)), None)
+
+
+def _refusal(net: Network, message_id: str) -> Receipt:
+    """node-b's negative receipt for ``message_id``, as node-a holds it (signature checked)."""
+    database = open_database(net.homes["node-a"].database_url)
+    try:
+        with NodeStore.begin(database, write=False) as store:
+            (entry,) = store.receipts(message_ids=[message_id])
+    finally:
+        database.close()
+    receipt = read_receipt(entry.raw).receipt
+    assert not receipt.accepted and receipt.node == "node-b", receipt
+    return receipt
+
+
+def _api_refusal(net: Network, number: str) -> ApiRefused:
+    """What node-a's API answers to a package from the revoked agency."""
+    url = api_url(net.nodes["node-a"])  # printed after the peer URL by the restarted process
+    database = open_database(net.homes["node-a"].database_url)
+    try:
+        token = add_client(database, "crl-e2e", codes=[REVOKED], at=datetime.now(UTC)).token
+    finally:
+        database.close()
+    anchors = net.homes["node-a"].home / "run" / "anchors.pem"
+    with Client(url, token=token, verify=anchors) as client, pytest.raises(ApiRefused) as refused:
+        client.send_package(document(number, sender=REVOKED, to=(RECIPIENT,)))
+    return refused.value
+
+
 def test_revocation_by_the_readme_path_stops_only_the_revoked_signer(net: Network) -> None:
     _send_and_deliver(net, REVOKED, "201")  # before any revocation: the network works
     revoked = _lienthong("pki", "revoke", "--home", str(net.pki_home), REVOKED, "--reason", "keyCompromise")
@@ -167,13 +218,27 @@ def test_revocation_by_the_readme_path_stops_only_the_revoked_signer(net: Networ
     assert added.returncode == 0, added.stderr
     assert len(added.stdout.strip().splitlines()) == 2, f"not both CRLs of crl.pem were taken: {added.stdout}"
     assert not added.stderr, added.stderr  # nothing missing: publishing may go on
-    for node in net.nodes.values():  # a restart refreshes at once (the background refresh is minutes apart)
-        node.stop()
-        node.start()
-    refreshed = wait_for(lambda: all(_crls_held(net, name) == 2 for name in SERVED))
-    assert refreshed, "a node kept its configuration without the CRLs"
-    _send_and_deliver(net, OTHER, "202")
-    refused = _submit(net, REVOKED, "203")
+
+    # The receiver refreshes first: a package the sender (not refreshed yet) still accepts from
+    # the revoked signer is refused on receipt, with a negative receipt saying why.
+    _restart(net, "node-b")
+    unrefreshed = _submit(net, REVOKED, "202")
+    assert unrefreshed.returncode == 0, unrefreshed.stderr  # node-a does not know yet
+    message_id = json.loads(unrefreshed.stdout)["message_id"]
+    settled = wait_for(lambda: _settled(net, message_id))
+    assert settled is not None and settled.state is DeliveryState.REJECTED, settled
+    refusal = _refusal(net, message_id)
+    assert refusal.reason_code == "signature" and refusal.reason_message is not None
+    assert "revoked" in render(refusal.reason_message, "en"), render(refusal.reason_message, "en")
+
+    # Then the sender refreshes: the other agencies still send, the revoked one is refused on
+    # submission, by the CLI and by the API (a 4xx with a problem body naming the reason).
+    _restart(net, "node-a")
+    _send_and_deliver(net, OTHER, "203")
+    refused = _submit(net, REVOKED, "204")
     assert refused.returncode == 1, refused.stdout
     assert "revoked" in refused.stderr and "key_compromise" in refused.stderr, refused.stderr
     assert "could not be established" not in refused.stderr
+    answer = _api_refusal(net, "205")
+    assert answer.status == 422 and answer.code, (answer.status, answer.code)  # refused, not an error
+    assert "revoked" in answer.render("en"), answer.render("en")

@@ -26,6 +26,10 @@ Networks of real processes need a PKI home of their own, whose files they copy a
 issue more: ``build_pki``. The directory's input checks take certificates and CRLs signed by no
 CA of ours: ``certificate_pem``, ``crl_pem``, ``self_signed``, ``stray_key``, ``stray_rsa_key``;
 ``root_crl`` is a CRL of a plan's root revoking what a test names.
+
+Rollovers: ``renewed_issuing_ca`` is a second issuing CA under a PKI's root (the issuing CA
+renewed); ``agency_signer`` issues an agency a certificate from any issuer (a renewal);
+``issuer_crl`` is such an issuer's CRL.
 """
 
 from __future__ import annotations
@@ -46,7 +50,17 @@ from cryptography.x509.oid import NameOID
 
 from lienthong.net import client_context
 from lienthong.trust import IssuedCertificate, KeySigner, Pki, load_crls, load_private_key
-from lienthong.trust.hazmat import Locations, Validity, make_agency_certificate
+from lienthong.trust.hazmat import (
+    Issuer,
+    Locations,
+    RevokedEntry,
+    Validity,
+    make_agency_certificate,
+    make_ca,
+    make_crl,
+    new_key,
+)
+from lienthong.trust.hazmat import name as ca_name
 
 AT = datetime.now(UTC).replace(microsecond=0)
 PKI_START = AT - timedelta(days=30)
@@ -354,3 +368,34 @@ def root_crl(
         )
         builder = builder.add_revoked_certificate(entry)
     return builder.sign(root_key, hashes.SHA256())
+
+
+def renewed_issuing_ca(pki: Pki, *, at: datetime, days: int = 3650) -> Issuer:
+    """A second issuing CA under ``pki``'s root, made at ``at``: the issuing CA renewed, the
+    old one still valid beside it (a new key, the same name with " 2")."""
+    root_key = load_private_key(pki.home / "root.key.pem")
+    assert isinstance(root_key, rsa.RSAPrivateKey)  # the PKI's CAs are RSA
+    root = Issuer(pki.root, root_key)
+    key = new_key()
+    (common_name,) = pki.issuing.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+    subject = ca_name(f"{common_name.value!s} 2")
+    return Issuer(make_ca(subject, key, Validity(at, days), issuer=root, path_length=0), key)
+
+
+def agency_signer(issuer: Issuer, code: str, *, at: datetime, days: int) -> KeySigner:
+    """A signer for agency ``code`` holding a certificate from ``issuer`` valid ``days`` from
+    ``at`` (a renewal, or one from a renewed issuing CA), its chain carrying ``issuer``."""
+    key = new_key()
+    certificate = make_agency_certificate(
+        issuer, key.public_key(), agency_code=code, agency_name=code, validity=Validity(at, days)
+    )
+    return KeySigner(key, certificate, [issuer.certificate])
+
+
+def issuer_crl(
+    issuer: Issuer, *, revoked: Iterable[x509.Certificate] = (), at: datetime
+) -> x509.CertificateRevocationList:
+    """A CRL of ``issuer`` (say a renewed issuing CA) issued at ``at`` (valid a week), revoking
+    ``revoked`` from ``at`` for key compromise."""
+    entries = [RevokedEntry(c.serial_number, at, x509.ReasonFlags.key_compromise) for c in revoked]
+    return make_crl(issuer, entries, this_update=at)

@@ -1,4 +1,5 @@
-"""PDF signatures: PAdES with a live TSA, refusals, and interop with poppler's pdfsig (NSS)."""
+"""PDF signatures: PAdES with a live TSA, refusals, interop with poppler's pdfsig (NSS), and a
+time-stamp proving a signature made before its certificate expired."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from lienthong._i18n import render
 from lienthong.trust import PdfSigningError, load_private_key, serve_pki, sign_pdf, verify_pdf
-from support.pki import AT, SENDER, GeneratedPki
+from support.pki import AT, PKI_START, SENDER, GeneratedPki, agency_signer
 from trust.trust_pdf import minimal_pdf
 from trust.trust_support import nss_db, run, tool
 
@@ -156,3 +157,16 @@ def test_we_validate_a_pdf_signed_by_pdfsig(test_pki: GeneratedPki, tmp_path: Pa
     assert report.field_name == "PopplerSig"
     assert report.valid and report.intact and report.trusted, report.problem
     assert report.signer is not None and SENDER in report.signer
+
+
+def test_a_time_stamp_proves_a_pdf_signed_before_its_certificate_expired(test_pki: GeneratedPki) -> None:
+    # An agency's certificate lasting about a day past now, then renewed: what it signed with a
+    # time-stamp (B-T) still verifies once it has expired; without one (B-B) it does not.
+    short = agency_signer(test_pki.pki.issuer, SENDER, at=PKI_START, days=31)
+    with serve_pki(test_pki.pki) as services:
+        stamped = sign_pdf(minimal_pdf(), short, tsa_url=services.tsa_url)
+    later = short.certificate.not_valid_after_utc + timedelta(days=2)
+    (report,) = verify_pdf(stamped, anchors=test_pki.anchors, crls=test_pki.crls, at=later)
+    assert report.timestamped and report.valid, report.detail
+    (unstamped,) = verify_pdf(sign_pdf(minimal_pdf(), short), anchors=test_pki.anchors, at=later)
+    assert not unstamped.valid and not unstamped.trusted

@@ -27,6 +27,8 @@ from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.timestamps.aiohttp_client import HTTPTimeStamper
 from pyhanko.sign.validation import async_validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
+from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
+from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from lienthong._i18n import Language, Message, msg
@@ -294,12 +296,13 @@ async def verify_pdf_async(
     pages = _page_numbers(reader)
     for sig in embedded:
         page, box = _widget(sig.sig_field, pages)
-        context = validation_context(anchors=anchors, crls=crls, at=at)
-        ts_context = validation_context(anchors=anchors, crls=crls, at=at)
         try:
-            status = await async_validate_pdf_signature(
-                sig, signer_validation_context=context, ts_validation_context=ts_context
-            )
+            status = await _validate(sig, anchors, crls, at=at, signed_at=at)
+            ts = status.timestamp_validity
+            if not status.trusted and ts is not None and ts.intact and ts.valid and ts.timestamp < at:
+                # A time-stamp proves when it was signed (B-T): the signer's certificate is
+                # judged then, so a PDF signed before it expired (or was revoked) still verifies.
+                status = await _validate(sig, anchors, crls, at=at, signed_at=ts.timestamp)
         except (SignatureValidationError, PdfError, ValueError) as exc:
             reports.append(
                 PdfSignatureReport(
@@ -338,6 +341,22 @@ async def verify_pdf_async(
             )
         )
     return reports
+
+
+async def _validate(
+    sig: EmbeddedPdfSignature,
+    anchors: Sequence[x509.Certificate],
+    crls: Sequence[x509.CertificateRevocationList],
+    *,
+    at: datetime,
+    signed_at: datetime,
+) -> PdfSignatureStatus:
+    """The signature's status, its signer judged at ``signed_at`` and its time-stamp at ``at``."""
+    context = validation_context(anchors=anchors, crls=crls, at=signed_at)
+    ts_context = validation_context(anchors=anchors, crls=crls, at=at)
+    return await async_validate_pdf_signature(
+        sig, signer_validation_context=context, ts_validation_context=ts_context
+    )
 
 
 def _page_numbers(reader: PdfFileReader) -> dict[int, int]:
