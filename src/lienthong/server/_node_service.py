@@ -129,12 +129,17 @@ class NodeService:
                 allow_private=self.settings.allow_private_webhooks,
             )
         live = [self._server_tls, client_tls, *([self._api_tls] if self.api_app is not None else [])]
+        if self.runtime.directory_tls is not None:  # configuration fetches and statistics reports
+            live.append(self.runtime.directory_tls)
         self.tls = TlsReloader(
             certificate=home.certificate_path,
             key=home.key_path,
             chain=home.chain_paths,
             fullchain=fullchain,
             contexts=live,
+            # Deliveries keep their connections open: new ones present the new certificate, which
+            # matters once the directory publishes it alone.
+            renewed=[self.transport.renew],
         )
         self.worker = DeliveryWorker(
             self.runtime.node,

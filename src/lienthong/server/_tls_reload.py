@@ -15,7 +15,7 @@ import logging
 import os
 import ssl
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from lienthong.net import reload_certificate
@@ -38,9 +38,12 @@ class TlsReloader:
         chain: Sequence[Path] = (),
         fullchain: Path,
         contexts: Sequence[ssl.SSLContext],
+        renewed: Sequence[Callable[[], None]] = (),
     ) -> None:
         self._certificate, self._key, self._chain = certificate, key, tuple(chain)
         self._fullchain = fullchain
+        #: Called after a new pair is loaded: clients that keep connections open make new ones.
+        self._renewed = tuple(renewed)
         self._contexts = tuple(contexts)
         self._lock = threading.Lock()
         self._seen = self._stamp()
@@ -80,6 +83,8 @@ class TlsReloader:
                     candidate.unlink()
                 return None
             os.replace(candidate, self._fullchain)  # what a later context of this process loads
+            for renew in self._renewed:
+                renew()
             _log.info("tls certificate serial=%x loaded: new connections present it", serial)
             return serial
 
