@@ -112,12 +112,16 @@ class E2ENetwork:
     version: int = 1
     #: A node's next TLS certificate (a rollover under way), published beside its current one.
     next_tls: dict[str, str] = field(default_factory=dict)
+    #: A node's TLS certificate published instead of the one the PKI issued it first (a rollover done).
+    tls: dict[str, str] = field(default_factory=dict)
 
     def signer(self, code: str) -> KeySigner:
         issued = self.pki.issued(code)
         return KeySigner.load(issued.key_path, issued.cert_path, [self.pki.issuing_path])
 
     def node_certificate(self, name: str) -> str:
+        if name in self.tls:
+            return self.tls[name]
         return self.pki.issued(name).certificate.public_bytes(Encoding.PEM).decode("ascii")
 
     def publish(self) -> None:

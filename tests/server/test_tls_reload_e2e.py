@@ -82,8 +82,11 @@ def test_a_tls_certificate_replaced_under_sighup_loses_no_document(net: E2ENetwo
     with NodeRuntime(net.homes["nghe-an"]) as runtime:
         for number in range(DOCUMENTS):
             if number == BEFORE:
-                # Some delivered over the old certificate (a connection open), the rest queued.
+                # Some delivered over the old certificate (a connection open), the rest queued;
+                # and vpcp holds a connection to nghe-an made with its old certificate.
                 assert _settled(net, "nghe-an", sent[0].message_id)
+                (before,) = _settled(net, "vpcp", _registered(net, sent[0]).message_id)
+                assert before.state is DeliveryState.DELIVERED, before.last_error
                 _replace(home.key_path, renewed.key_path.read_bytes())
                 _replace(home.certificate_path, new_pem)
                 process.send_signal(signal.SIGHUP)
@@ -104,8 +107,23 @@ def test_a_tls_certificate_replaced_under_sighup_loses_no_document(net: E2ENetwo
     assert _served_serial(net, "vpcp") == renewed.certificate.serial_number
 
     # 5. The way back: vpcp now presents the new certificate, which nghe-an accepts as its next.
-    with NodeRuntime(home) as runtime:
-        registered = status(sent[0].document_id, StatusCode.REGISTERED, at=datetime.now(UTC))
-        answer = submit(runtime.node(), registered, at=datetime.now(UTC))
-    (back,) = _settled(net, "vpcp", answer.message_id)
+    (back,) = _settled(net, "vpcp", _registered(net, sent[1]).message_id)
     assert back.state is DeliveryState.DELIVERED, back.last_error
+
+    # 6. The rollover ends: the new certificate alone is published. vpcp's deliveries no longer
+    # ride connections made with the old one: nghe-an would refuse those now, and each would
+    # take a second attempt.
+    net.tls["vpcp"] = net.next_tls.pop("vpcp")
+    net.publish()
+    assert wait_for(lambda: net.runs_published("nghe-an") and net.runs_published("vpcp"))
+    for submission in sent[2:6]:
+        (back,) = _settled(net, "vpcp", _registered(net, submission).message_id)
+        assert back.state is DeliveryState.DELIVERED, back.last_error
+        assert back.attempts == 1, back.last_error
+
+
+def _registered(net: E2ENetwork, original: Submission) -> Submission:
+    """vpcp tells nghe-an it registered ``original`` (a delivery the other way)."""
+    with NodeRuntime(net.homes["vpcp"]) as runtime:
+        registered = status(original.document_id, StatusCode.REGISTERED, at=datetime.now(UTC))
+        return submit(runtime.node(), registered, at=datetime.now(UTC))
