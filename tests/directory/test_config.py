@@ -257,3 +257,19 @@ def test_a_node_seal_certificate_travels_in_the_configuration_and_old_rows_stay_
     rows = json.loads(zlib.decompress(encode(plain)))["nodes"]
     assert {len(row) for row in rows} == {4}
     assert all(n.seal_certificate_pem is None for n in plain.nodes)
+
+
+def test_a_node_next_tls_certificate_travels_in_the_configuration_beside_the_current_one() -> None:
+    following = certificate_pem("bg tls next")
+    plain = verify_configuration(_build(), ANCHOR, at=ISSUED).content
+    bac_giang = next(n for n in plain.nodes if n.name == "bac-giang")
+    rolling = dataclasses.replace(bac_giang, next_tls_certificate_pem=following)
+    snapshot = dataclasses.replace(
+        _snapshot(), nodes=tuple(rolling if n.name == "bac-giang" else n for n in _snapshot().nodes)
+    )
+    content = verify_configuration(_build(snapshot), ANCHOR, at=ISSUED).content
+    read = next(n for n in content.nodes if n.name == "bac-giang")
+    # Peers accept either during the overlap; without a seal of its own, either key seals too.
+    assert read.tls_pems == (BG_TLS, following) and read.seal_pems == (BG_TLS, following)
+    assert read.seal_certificate_pem is None
+    assert {n.name for n in content.nodes if n.next_tls_certificate_pem} == {"bac-giang"}

@@ -227,3 +227,24 @@ def test_a_node_seal_certificate_is_kept_beside_its_tls_certificate(registry: Di
     with pytest.raises(DirectoryKeyError):  # not a certificate: refused, nothing stored
         registry.add_node("b", "https://b.example", seal_certificate_pem="garbage", actor="admin")
     assert [n.name for n in registry.nodes()] == ["a"]
+
+
+def test_a_node_next_tls_certificate_is_published_beside_the_current_until_rewritten(
+    registry: DirectoryRegistry,
+) -> None:
+    registry.initialize(actor="admin")
+    current, following = certificate_pem("a tls"), certificate_pem("a tls next")
+    registry.add_node(
+        "a",
+        "https://a.example",
+        tls_certificate_pem=current,
+        next_tls_certificate_pem=following,
+        actor="admin",
+    )
+    (published,) = [n for n in registry.snapshot().nodes if n.name == "a"]
+    assert published.tls_pems == (current, following)
+    # The rollover ends: the next certificate becomes the current one, alone.
+    registry.add_node("a", "https://a.example", tls_certificate_pem=following, actor="admin", replace=True)
+    assert registry.node("a").tls_pems == (following,)
+    with pytest.raises(DirectoryKeyError):  # not a certificate: refused, nothing stored
+        registry.add_node("b", "https://b.example", next_tls_certificate_pem="garbage", actor="admin")

@@ -185,3 +185,20 @@ def test_the_admin_api_binds_a_seal_certificate_to_a_node(directory: Directory, 
         )
         assert bad.status_code == 422
     assert directory.registry.node("bac-giang").seal_certificate_pem == seal
+
+
+def test_the_admin_api_publishes_a_node_next_tls_certificate(directory: Directory, tls: Tls) -> None:
+    url = f"{directory.url}/v1/admin"
+    alice = _auth(directory.tokens["alice"])
+    following = certificate_pem("bac-giang tls next")
+    node = {"name": "bac-giang", "peer_url": "https://bg.example", "next_tls_certificate_pem": following}
+    with tls.client() as client:
+        created = client.post(f"{url}/nodes", json={**node, "replace": True}, headers=alice)
+        assert created.status_code == 201, created.text
+        read = client.get(f"{url}/nodes/bac-giang", headers=alice).json()
+        assert read["next_tls_certificate_pem"] == following
+        bad = client.post(
+            f"{url}/nodes", json={**node, "name": "x", "next_tls_certificate_pem": "no"}, headers=alice
+        )
+        assert bad.status_code == 422
+    assert directory.registry.node("bac-giang").next_tls_certificate_pem == following

@@ -110,12 +110,18 @@ class E2ENetwork:
     nodes: dict[str, NodeProcess]
     databases: dict[str, Database] = field(default_factory=dict)
     version: int = 1
+    #: A node's next TLS certificate (a rollover under way), published beside its current one.
+    next_tls: dict[str, str] = field(default_factory=dict)
+    #: A node's TLS certificate published instead of the one the PKI issued it first (a rollover done).
+    tls: dict[str, str] = field(default_factory=dict)
 
     def signer(self, code: str) -> KeySigner:
         issued = self.pki.issued(code)
         return KeySigner.load(issued.key_path, issued.cert_path, [self.pki.issuing_path])
 
     def node_certificate(self, name: str) -> str:
+        if name in self.tls:
+            return self.tls[name]
         return self.pki.issued(name).certificate.public_bytes(Encoding.PEM).decode("ascii")
 
     def publish(self) -> None:
@@ -159,7 +165,11 @@ def _configuration(network: E2ENetwork, version: int) -> bytes:
         agencies=tuple(AgencyEntry.of(record) for record in default_registry()),
         nodes=tuple(
             NodeEntry(
-                name, network.nodes[name].url or "https://127.0.0.1:1", network.node_certificate(name), codes
+                name,
+                network.nodes[name].url or "https://127.0.0.1:1",
+                network.node_certificate(name),
+                codes,
+                next_tls_certificate_pem=network.next_tls.get(name),
             )
             for name, codes in SERVED.items()
         ),

@@ -216,10 +216,17 @@ def nodes_add(
         Path | None,
         typer.Option("--seal-cert", exists=True, dir_okay=False, help=say("help-directory-seal-cert")),
     ] = None,
+    next_tls_cert: Annotated[
+        Path | None,
+        typer.Option(
+            "--next-tls-cert", exists=True, dir_okay=False, help=say("help-directory-next-tls-cert")
+        ),
+    ] = None,
 ) -> None:
     """Register a node and the code branches it serves."""
     pem = None if tls_cert is None else tls_cert.read_text(encoding="ascii")
     seal = None if seal_cert is None else seal_cert.read_text(encoding="ascii")
+    following = None if next_tls_cert is None else next_tls_cert.read_text(encoding="ascii")
     with _registry(db) as registry:
         node = registry.add_node(
             name,
@@ -227,6 +234,7 @@ def nodes_add(
             serves=serves or (),
             tls_certificate_pem=pem,
             seal_certificate_pem=seal,
+            next_tls_certificate_pem=following,
             replace=replace,
             actor=_actor(actor),
         )
@@ -245,7 +253,8 @@ def nodes_show(
     if as_json:
         _echo_json([{"name": n.name, "url": n.peer_url, "serves": list(n.subtrees),
                      "tls": n.tls_certificate_pem is not None,
-                     "seal": n.seal_certificate_pem is not None} for n in found])  # fmt: skip
+                     "seal": n.seal_certificate_pem is not None,
+                     "next_tls": n.next_tls_certificate_pem is not None} for n in found])  # fmt: skip
         return
     for node in found:
         typer.echo(f"{node.name}  {node.peer_url}  {' '.join(node.subtrees) or '—'}")

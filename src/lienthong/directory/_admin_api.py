@@ -48,6 +48,8 @@ class NodeIn(BaseModel):
     replace: bool = False
     #: The node's seal certificate, when receipts and reports are sealed by another key than TLS.
     seal_certificate_pem: str | None = None
+    #: The TLS certificate the node rolls over to: peers accept it beside the current one.
+    next_tls_certificate_pem: str | None = None
 
 
 class BindingIn(BaseModel):
@@ -78,6 +80,7 @@ def _node(entry: NodeEntry) -> dict[str, Any]:
         "serves": list(entry.subtrees),
         "tls_certificate_pem": entry.tls_certificate_pem,
         "seal_certificate_pem": entry.seal_certificate_pem,
+        "next_tls_certificate_pem": entry.next_tls_certificate_pem,
         "version": entry.version,
     }
 
@@ -189,6 +192,7 @@ def admin_router(registry: DirectoryRegistry, admins: AdminFile) -> APIRouter:
             serves=body.serves,
             tls_certificate_pem=body.tls_certificate_pem,
             seal_certificate_pem=body.seal_certificate_pem,
+            next_tls_certificate_pem=body.next_tls_certificate_pem,
             replace=body.replace,
             actor=admin.name,
         )

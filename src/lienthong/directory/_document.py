@@ -165,20 +165,25 @@ def _read_next_signer(value: object) -> str | None:
 
 
 def _node_row(node: NodeEntry) -> list[Any]:
-    # The seal certificate is a fifth column only when set: a configuration without seals
-    # encodes to the very bytes it did before seals existed.
+    # The seal certificate is a fifth column only when set, the next TLS certificate (a rollover)
+    # a sixth (after a null seal if need be): a configuration with neither encodes to the very
+    # bytes it did before they existed.
     row: list[Any] = [node.name, node.peer_url, node.tls_certificate_pem, list(node.subtrees)]
-    if node.seal_certificate_pem is not None:
+    if node.seal_certificate_pem is not None or node.next_tls_certificate_pem is not None:
         row.append(node.seal_certificate_pem)
+    if node.next_tls_certificate_pem is not None:
+        row.append(node.next_tls_certificate_pem)
     return row
 
 
 def _read_node(row: list[Any]) -> NodeEntry:
     name, url, tls, codes, *rest = row
-    if len(rest) > 1:
+    if len(rest) > 2:
         raise ValueError(f"node {name!r}: {len(row)} columns")
-    seal = rest[0] if rest else None
-    return NodeEntry(name, url, tls, tuple(codes), seal_certificate_pem=seal)
+    seal, following = (*rest, None, None)[:2]
+    return NodeEntry(
+        name, url, tls, tuple(codes), seal_certificate_pem=seal, next_tls_certificate_pem=following
+    )
 
 
 def _day(day: date | None) -> str | None:

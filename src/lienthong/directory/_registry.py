@@ -192,6 +192,7 @@ class DirectoryRegistry:
         replace: bool = False,
         take_subtrees: bool | None = None,
         seal_certificate_pem: str | None = None,
+        next_tls_certificate_pem: str | None = None,
     ) -> NodeEntry:
         """Register a node serving the subtrees ``serves``; a subtree already served by another
         node is refused (unless ``replace``, which moves it).
@@ -201,7 +202,10 @@ class DirectoryRegistry:
         take_subtrees=False`` rewrites an existing node but still refuses a taken subtree.
 
         ``seal_certificate_pem`` binds the node's seal key (receipts, log heads, statistics) to
-        it when that key is not its TLS key: verifiers accept either certificate for the node."""
+        it when that key is not its TLS key: verifiers accept either certificate for the node.
+
+        ``next_tls_certificate_pem`` is the TLS certificate the node rolls over to, published
+        beside the current one: peers accept either until the entry is rewritten without it."""
         take = replace if take_subtrees is None else take_subtrees
         if not peer_url.startswith(("https://", "http://")):
             raise DirectoryConflict(msg("directory-url-not-http", url=peer_url))
@@ -210,8 +214,15 @@ class DirectoryRegistry:
         subtrees = tuple(sorted({parse_code(code).text for code in serves}))
         if seal_certificate_pem is not None:
             seal_certificate_pem = pem_of(load_certificate_pem(seal_certificate_pem, what="seal"))
+        if next_tls_certificate_pem is not None:
+            next_tls_certificate_pem = pem_of(load_certificate_pem(next_tls_certificate_pem, what="TLS"))
         entry = NodeEntry(
-            name, peer_url, tls_certificate_pem, subtrees, seal_certificate_pem=seal_certificate_pem
+            name,
+            peer_url,
+            tls_certificate_pem,
+            subtrees,
+            seal_certificate_pem=seal_certificate_pem,
+            next_tls_certificate_pem=next_tls_certificate_pem,
         )
         with self._change(actor) as store:
             exists = store.node(name) is not None

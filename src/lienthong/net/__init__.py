@@ -16,7 +16,7 @@ from lienthong.net._problems import (
 )
 from lienthong.net._server import Listening, ServerThread, bind, serve_forever, serve_in_thread
 from lienthong.net._sessions import Session, SessionStore, same_token
-from lienthong.net._tls import client_context, server_context
+from lienthong.net._tls import client_context, reload_certificate, server_context
 from lienthong.net._webhooks import (
     EVENT_ID_HEADER,
     EVENT_TYPE_HEADER,
@@ -54,6 +54,7 @@ __all__ = [
     "problem",
     "problem_answer",
     "problem_data",
+    "reload_certificate",
     "request_language",
     "same_token",
     "serve_forever",

@@ -7,9 +7,12 @@ and asks for the client's; both chain to the network's anchors. No other module 
 from __future__ import annotations
 
 import ssl
+from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["client_context", "server_context"]
+from cryptography import x509
+
+__all__ = ["client_context", "reload_certificate", "server_context"]
 
 _CIPHERS = "ECDHE+AESGCM:ECDHE+CHACHA20"
 
@@ -59,3 +62,20 @@ def client_context(
         context.load_cert_chain(str(certificate), str(key) if key else None)
     context.set_alpn_protocols(["h2", "http/1.1"] if http2 else ["http/1.1"])
     return context
+
+
+def reload_certificate(contexts: Sequence[ssl.SSLContext], *, certificate: Path, key: Path) -> int:
+    """Present ``certificate`` (a full chain) with ``key`` from now on in every live ``contexts``;
+    returns the new certificate's serial number.
+
+    Only new handshakes see it: connections already open keep the certificate they were made
+    with, so nothing in flight is dropped. The pair is first loaded into a scratch context,
+    because a failing ``load_cert_chain`` can leave a live context half-changed (a certificate
+    without its key): a missing file or a key that is not the certificate's raises ``OSError``
+    (``ssl.SSLError`` is one) and the contexts keep what they had.
+    """
+    ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER).load_cert_chain(str(certificate), str(key))
+    serial = x509.load_pem_x509_certificate(certificate.read_bytes()).serial_number
+    for context in contexts:
+        context.load_cert_chain(str(certificate), str(key))
+    return serial

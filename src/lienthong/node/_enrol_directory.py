@@ -57,6 +57,8 @@ def register(home: NodeHome, installed: Installed, *, token: str, tls: ssl.SSLCo
                 # The entry is rewritten whole: the certificate not installed now stays as it was.
                 "tls_certificate_pem": entry.get("tls_certificate_pem") if seal else pem,
                 "seal_certificate_pem": pem if seal else entry.get("seal_certificate_pem"),
+                # A new TLS certificate is the current one: a rollover published before ends.
+                "next_tls_certificate_pem": entry.get("next_tls_certificate_pem") if seal else None,
                 "replace": True,
             }
             _call(client, "POST", "/v1/admin/nodes", body)

@@ -74,7 +74,9 @@ class HttpTransport:
         self._http2 = http2
         self._seconds, self._connect = timeout, connect_timeout
         self._timeout = httpx.Timeout(timeout, connect=connect_timeout)
-        self._clients: dict[tuple[int, str], httpx.Client] = {}
+        #: Per thread and peer: the generation it was made in, and the client.
+        self._clients: dict[tuple[int, str], tuple[int, httpx.Client]] = {}
+        self._generation = 0
         self._lock = threading.Lock()
         #: Peers that answered 404 to the batch route (an older node): sent one by one.
         self._unbatched: set[str] = set()
@@ -82,17 +84,28 @@ class HttpTransport:
     def _client(self, endpoint: str) -> httpx.Client:
         key = (threading.get_ident(), endpoint)
         with self._lock:
-            client = self._clients.get(key)
-            if client is None:
-                client = httpx.Client(
-                    base_url=endpoint.rstrip("/"),
-                    verify=self._tls,
-                    http2=self._http2,
-                    timeout=self._timeout,
-                    limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
-                )
-                self._clients[key] = client
-            return client
+            held = self._clients.get(key)
+            if held is not None and held[0] == self._generation:
+                return held[1]
+            client = httpx.Client(
+                base_url=endpoint.rstrip("/"),
+                verify=self._tls,
+                http2=self._http2,
+                timeout=self._timeout,
+                limits=httpx.Limits(max_connections=1, max_keepalive_connections=1),
+            )
+            self._clients[key] = (self._generation, client)
+        if held is not None:
+            # This thread's own client from before ``renew``: its last request is over.
+            held[1].close()
+        return client
+
+    def renew(self) -> None:
+        """New connections from each thread's next delivery on (the TLS context now holds a
+        renewed certificate). A delivery under way finishes on its connection: each thread
+        closes its old client itself, between requests."""
+        with self._lock:
+            self._generation += 1
 
     def _timeout_for(self, size: int) -> httpx.Timeout:
         """httpx's timeouts bound each socket operation, not the whole body; but the answer of a
@@ -149,7 +162,7 @@ class HttpTransport:
     def close(self) -> None:
         with self._lock:
             clients, self._clients = list(self._clients.values()), {}
-        for client in clients:
+        for _, client in clients:
             client.close()
 
     def __enter__(self) -> HttpTransport:

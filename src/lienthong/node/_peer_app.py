@@ -72,7 +72,7 @@ def _too_large(request: Request, limit: int) -> JSONResponse:
 
 
 class _NodeCertificates:
-    """SHA-256 fingerprint of each node's TLS certificate → the node's name, per configuration
+    """SHA-256 fingerprint of each node's TLS certificates → the node's name, per configuration
     (kept for the last one seen: a configuration is replaced, never changed)."""
 
     def __init__(self) -> None:
@@ -82,14 +82,13 @@ class _NodeCertificates:
     def __call__(self, configuration: Configuration) -> dict[str, str]:
         with self._lock:
             if self._for is None or self._for[0] is not configuration:
+                # Both of a node's certificates during a rollover (current and next).
                 names = {
                     hashlib.sha256(
-                        x509.load_pem_x509_certificate(n.tls_certificate_pem.encode()).public_bytes(
-                            Encoding.DER
-                        )
+                        x509.load_pem_x509_certificate(pem.encode()).public_bytes(Encoding.DER)
                     ).hexdigest(): n.name
                     for n in configuration.content.nodes
-                    if n.tls_certificate_pem
+                    for pem in n.tls_pems
                 }
                 self._for = (configuration, names)
             return self._for[1]

@@ -8,6 +8,7 @@ the serving node both start here.
 from __future__ import annotations
 
 import dataclasses
+import ssl
 import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -48,6 +49,9 @@ class NodeRuntime:
         self.settings = settings or RuntimeSettings()
         self._lock = threading.Lock()
         self._client: ConfigurationClient | None = None
+        #: The context presenting the node's TLS certificate to its directory, once one is asked
+        #: (a serving node reloads a renewed certificate into it).
+        self.directory_tls: ssl.SSLContext | None = None
         self.database = home.open_database()
         try:
             migrate(self.database)
@@ -90,6 +94,7 @@ class NodeRuntime:
         tls = client_context(
             anchors=home.directory_tls_anchors, certificate=self.fullchain(), key=home.key_path
         )
+        self.directory_tls = tls
         client = ConfigurationClient(
             anchor,
             cache=home.configuration_path or home.home / "configuration.json",

@@ -140,7 +140,7 @@ def _node_named(configuration: Configuration, certificate: bytes | None) -> str 
         return None
     presented = hashlib.sha256(certificate).hexdigest()
     for entry in configuration.content.nodes:
-        if entry.tls_certificate_pem and pem_fingerprint(entry.tls_certificate_pem) == presented:
+        if any(pem_fingerprint(pem) == presented for pem in entry.tls_pems):
             return entry.name
     return None
 

@@ -85,7 +85,7 @@ class StatisticsIntake:
         self._clock = clock
 
     def caller(self, peer: bytes | None) -> NodeEntry:
-        """The registered node whose TLS certificate ``peer`` is; ``ClientCertificateRequired``
+        """The registered node one of whose TLS certificates ``peer`` is; ``ClientCertificateRequired``
         otherwise (asked before a report is read)."""
         return self._node(peer)[0]
 
@@ -93,11 +93,10 @@ class StatisticsIntake:
         if peer is not None:
             wanted = _fingerprint(peer)
             for node in self.registry.nodes():
-                if node.tls_certificate_pem is None:
-                    continue
-                certificate = x509.load_pem_x509_certificate(node.tls_certificate_pem.encode("ascii"))
-                if _fingerprint(certificate.public_bytes(Encoding.DER)) == wanted:
-                    return node, certificate
+                for pem in node.tls_pems:  # current and, during a rollover, next
+                    certificate = x509.load_pem_x509_certificate(pem.encode("ascii"))
+                    if _fingerprint(certificate.public_bytes(Encoding.DER)) == wanted:
+                        return node, certificate
         raise ClientCertificateRequired(msg("portal-client-certificate-required"))
 
     def accept(self, body: bytes, *, peer: bytes | None) -> Intake:

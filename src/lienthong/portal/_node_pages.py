@@ -94,10 +94,13 @@ def node_router(pages: Pages) -> APIRouter:
             errors["name"] = msg("portal-name-required")
         else:
             try:
-                seal = None
+                seal = following = None
                 if existing is not None:  # no new certificate: the node keeps its own; its seal stays
                     current = await run_in_threadpool(registry.node, existing)
                     pem, seal = pem or current.tls_certificate_pem, current.seal_certificate_pem
+                    # A rollover under way stays published, unless its certificate is now the current.
+                    if current.next_tls_certificate_pem != pem:
+                        following = current.next_tls_certificate_pem
                 certificate = pem
                 await run_in_threadpool(
                     lambda: registry.add_node(
@@ -106,6 +109,7 @@ def node_router(pages: Pages) -> APIRouter:
                         serves=[code for code in _SEPARATORS.split(values["serves"]) if code],
                         tls_certificate_pem=certificate,
                         seal_certificate_pem=seal,
+                        next_tls_certificate_pem=following,
                         replace=existing is not None,
                         take_subtrees=take,
                         actor=session.principal.name,

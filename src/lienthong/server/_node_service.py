@@ -36,6 +36,7 @@ from lienthong.node import (
 )
 from lienthong.server._delivery import DeliveryWorker
 from lienthong.server._statistics import StatisticsReporter
+from lienthong.server._tls_reload import TlsReloader
 from lienthong.server._webhooks import WebhookDispatcher
 from lienthong.statistics import ServiceMetrics
 
@@ -72,6 +73,9 @@ class ServeSettings:
     public_metrics: bool = False
     #: A bearer token that reads /metrics only (a scraper's).
     metrics_token: str | None = None
+    #: Seconds between looks at the TLS certificate and key files (reloaded when changed); 0: on
+    #: SIGHUP only.
+    tls_poll: float = 5.0
 
 
 class NodeService:
@@ -124,6 +128,19 @@ class NodeService:
                 verify=client_context(anchors=anchors),
                 allow_private=self.settings.allow_private_webhooks,
             )
+        live = [self._server_tls, client_tls, *([self._api_tls] if self.api_app is not None else [])]
+        if self.runtime.directory_tls is not None:  # configuration fetches and statistics reports
+            live.append(self.runtime.directory_tls)
+        self.tls = TlsReloader(
+            certificate=home.certificate_path,
+            key=home.key_path,
+            chain=home.chain_paths,
+            fullchain=fullchain,
+            contexts=live,
+            # Deliveries keep their connections open: new ones present the new certificate, which
+            # matters once the directory publishes it alone.
+            renewed=[self.transport.renew],
+        )
         self.worker = DeliveryWorker(
             self.runtime.node,
             self.transport,
@@ -176,6 +193,8 @@ class NodeService:
         if api is not None and self.api_app is not None:
             servers.append(serve_forever(self.api_app, api, self._api_tls, shutdown=stopping))
         serving: asyncio.Future[Any] = asyncio.ensure_future(asyncio.gather(*servers))
+        watched = asyncio.Event()
+        watching = asyncio.ensure_future(self.tls.watch(self.settings.tls_poll, watched))
         try:
             if shutdown is None:
                 await serving
@@ -195,6 +214,8 @@ class NodeService:
             elif serving.exception() is not None:
                 raise serving.exception()  # type: ignore[misc]
         finally:
+            watched.set()
+            await watching
             await asyncio.to_thread(self.worker.stop)
             if self.reporter is not None:  # after the worker: its last deliveries are counted
                 await asyncio.to_thread(self.reporter.stop)

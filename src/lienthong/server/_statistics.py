@@ -168,7 +168,10 @@ class StatisticsReporter:
         if home.directory_url is None or home.directory_tls_anchors is None:
             _log.info("no directory URL in node.json: statistics are not reported")
             return None
-        tls = client_context(anchors=home.directory_tls_anchors, certificate=fullchain, key=home.key_path)
+        # The runtime's, when it has one: a renewed TLS certificate is reloaded into that one.
+        tls = runtime.directory_tls or client_context(
+            anchors=home.directory_tls_anchors, certificate=fullchain, key=home.key_path
+        )
         certificate = x509.load_pem_x509_certificate(home.certificate_path.read_bytes())
         return cls(
             runtime.node,

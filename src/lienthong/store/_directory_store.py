@@ -232,6 +232,7 @@ class DirectoryStore:
             entry.seal_certificate_pem,
             version,
         )
+        row.next_tls_certificate_pem = entry.next_tls_certificate_pem
         self._session.flush()
         losers = self._session.scalars(
             select(SubtreeRow.node_id).where(
@@ -382,6 +383,7 @@ def _node(row: NodeRow, subtrees: list[str]) -> NodeEntry:
         tuple(sorted(subtrees)),
         row.version,
         row.seal_certificate_pem,
+        row.next_tls_certificate_pem,
     )
 
 

@@ -83,11 +83,21 @@ class NodeEntry:
     #: The certificate of the node's seal key (receipts, log heads, statistics), when the node
     #: seals with a key other than its TLS key; None: the TLS certificate seals.
     seal_certificate_pem: str | None = None
+    #: The TLS certificate the node moves to (a rollover): published beside the current one for
+    #: an overlap, in which peers accept either; None: no rollover under way.
+    next_tls_certificate_pem: str | None = None
+
+    @property
+    def tls_pems(self) -> tuple[str, ...]:
+        """The TLS certificates peers accept from this node: the current one and, during a
+        rollover, the next."""
+        return tuple(p for p in (self.tls_certificate_pem, self.next_tls_certificate_pem) if p)
 
     @property
     def seal_pems(self) -> tuple[str, ...]:
-        """The certificates whose signatures speak for this node: TLS and, if set, seal."""
-        return tuple(p for p in (self.tls_certificate_pem, self.seal_certificate_pem) if p)
+        """The certificates whose signatures speak for this node: TLS (current and next) and,
+        if set, seal."""
+        return (*self.tls_pems, *((self.seal_certificate_pem,) if self.seal_certificate_pem else ()))
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,6 +104,8 @@ class NodeRow(Base):
     version: Mapped[int] = mapped_column(Integer, nullable=False, index=True)
     #: The node's seal certificate, when it seals with a key other than its TLS key.
     seal_certificate_pem: Mapped[str | None] = mapped_column(Text)
+    #: The TLS certificate the node rolls over to; peers accept it beside the current one.
+    next_tls_certificate_pem: Mapped[str | None] = mapped_column(Text)
 
 
 class SubtreeRow(Base):
