@@ -1,12 +1,10 @@
-"""The key a request is made for, in a file or in a PKCS#11 token (SoftHSM2 in a temporary
-directory): a token key the URI names is generated in the token once, then found again; the
+"""The key a request is made for, in a file or in a PKCS#11 token (the session's SoftHSM2
+token): a token key the URI names is generated in the token once, then found again; the
 request it signs verifies, and its private half is never extractable."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
+import secrets
 from pathlib import Path
 
 import pytest
@@ -21,28 +19,19 @@ from lienthong.trust import (
     read_request,
 )
 from support.pki import stray_rsa_key
+from support.softhsm import Token
 
-MODULE = Path("/usr/lib/softhsm/libsofthsm2.so")
 AGENCY = RequestSubject(CertificateProfile.AGENCY, "Văn phòng Chính phủ", agency_code="000.00.00.G22")
 
 
 @pytest.fixture
-def token(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    """A fresh SoftHSM2 token ``enrol`` (PIN in a 0600 file); yields the URI prefix naming it."""
-    if shutil.which("softhsm2-util") is None or not MODULE.is_file():
-        pytest.skip("softhsm2 not installed (scripts/install-system-deps.sh)")
-    (tmp_path / "tokens").mkdir()
-    conf = tmp_path / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
-    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
-    subprocess.run(
-        ["softhsm2-util", "--init-token", "--free", "--label", "enrol", "--pin", "1234", "--so-pin", "5678"],
-        check=True, capture_output=True, env={**os.environ, "SOFTHSM2_CONF": str(conf)}, timeout=60,
-    )  # fmt: skip
-    pin = tmp_path / "pin"
-    pin.write_text("1234\n")
-    pin.chmod(0o600)
-    return f"pkcs11:token=enrol;object={{}}?pin-source=file:{pin}&module-path={MODULE}"
+def token(softhsm: Token) -> str:
+    """A URI template naming a new object (``{}``) in the session's SoftHSM2 token: one token a
+    process, since SoftHSM reads its configuration once (``support.softhsm``)."""
+    return (
+        f"pkcs11:token={softhsm.label};object={{}}-{secrets.token_hex(4)}"
+        f"?pin-source=file:{softhsm.pin_file}&module-path={softhsm.module}"
+    )
 
 
 def test_a_token_key_is_made_in_the_token_once_and_signs_its_request(token: str) -> None:
@@ -69,7 +58,10 @@ def test_a_file_key_signs_as_a_token_key_does(tmp_path: Path) -> None:
     )
 
 
-def test_a_wrong_pin_is_one_clear_error(token: str, tmp_path: Path) -> None:
-    (tmp_path / "pin").write_text("0000\n")
-    with pytest.raises(KeyLoadError), open_request_key(token.format("x")):
+def test_a_wrong_pin_is_one_clear_error(token: str, softhsm: Token, tmp_path: Path) -> None:
+    wrong = tmp_path / "pin"
+    wrong.write_text("0000\n")
+    wrong.chmod(0o600)
+    uri = token.format("x").replace(f"pin-source=file:{softhsm.pin_file}", f"pin-source=file:{wrong}")
+    with pytest.raises(KeyLoadError), open_request_key(uri):
         pass
