@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
+import secrets
 import socket
 import ssl
 import subprocess
@@ -38,6 +38,7 @@ from lienthong.trust import (
     read_request,
 )
 from support.pki import build_pki
+from support.softhsm import Token
 
 G22 = "000.00.00.G22"
 
@@ -246,26 +247,14 @@ def test_refusals_are_one_line_and_change_nothing(network: DemoNetwork, tmp_path
     assert (home / "requests" / "tls.json").is_file()  # still waiting for a good certificate
 
 
-SOFTHSM = Path("/usr/lib/softhsm/libsofthsm2.so")
-
-
 def test_an_agency_key_made_in_a_token_never_leaves_it(
-    network: DemoNetwork, token_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    network: DemoNetwork, token_file: Path, softhsm: Token, tmp_path: Path
 ) -> None:
-    if shutil.which("softhsm2-util") is None or not SOFTHSM.is_file():
-        pytest.skip("softhsm2 not installed (scripts/install-system-deps.sh)")
-    (tmp_path / "tokens").mkdir()
-    conf = tmp_path / "softhsm2.conf"
-    conf.write_text(f"directories.tokendir = {tmp_path / 'tokens'}\nobjectstore.backend = file\n")
-    monkeypatch.setenv("SOFTHSM2_CONF", str(conf))
-    subprocess.run(
-        ["softhsm2-util", "--init-token", "--free", "--label", "hanoi", "--pin", "1234", "--so-pin", "5678"],
-        check=True, capture_output=True, timeout=60,
-    )  # fmt: skip
-    pin = tmp_path / "pin"
-    pin.write_text("1234\n")
-    pin.chmod(0o600)
-    uri = f"pkcs11:token=hanoi;object=h26?pin-source=file:{pin}&module-path={SOFTHSM}"
+    # The session's token (SoftHSM reads its configuration once a process); a new object in it.
+    uri = (
+        f"pkcs11:token={softhsm.label};object=h26-{secrets.token_hex(4)}"
+        f"?pin-source=file:{softhsm.pin_file}&module-path={softhsm.module}"
+    )
     home, pki = _home(network, "ha-noi"), network.state / "pki"
     made = _cli("node", "csr", "--home", home, "--for", "agency:000.00.00.H26", "--key", uri)
     assert made.exit_code == 0, made.output
