@@ -393,7 +393,9 @@ def main() -> int:
     # SIGTERM ends like Ctrl-C: the finally blocks stop every process started here.
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     started = time.monotonic()
-    with network(Path(tempfile.mkdtemp(prefix="lienthong-rollover-"))) as run:
+    base = Path(tempfile.mkdtemp(prefix="lienthong-rollover-"))
+    print(f"homes and logs in {base}", file=sys.stderr, flush=True)
+    with network(base) as run:
         feeder = Feeder(run, args.documents, args.rate)
         feeder.start()
         try:
@@ -414,7 +416,7 @@ def main() -> int:
                     run.skipped.append(f"{label}: {exc}")
                     continue
                 run.done.append(label)
-                print(f"rollover  {label:<30} {time.monotonic() - t0:6.1f} s", file=sys.stderr, flush=True)
+                print(f"rollover           {label} ({time.monotonic() - t0:.1f} s)", flush=True)
             feeder.join()
         finally:
             feeder.stopping.set()
