@@ -121,6 +121,14 @@ def test_a_tls_certificate_replaced_under_sighup_loses_no_document(net: E2ENetwo
         assert back.state is DeliveryState.DELIVERED, back.last_error
         assert back.attempts == 1, back.last_error
 
+    # 7. vpcp seals with its TLS key: its receipts are signed with the renewed key too, so what
+    # nghe-an sends it now is acknowledged by a certificate the directory still publishes.
+    with NodeRuntime(net.homes["nghe-an"]) as runtime:
+        after = submit(runtime.node(), document("790"), at=datetime.now(UTC))
+    (entry,) = _settled(net, "nghe-an", after.message_id)
+    assert entry.state is DeliveryState.DELIVERED, entry.last_error
+    assert entry.attempts == 1, entry.last_error
+
 
 def _registered(net: E2ENetwork, original: Submission) -> Submission:
     """vpcp tells nghe-an it registered ``original`` (a delivery the other way)."""

@@ -143,6 +143,17 @@ class NodeRuntime:
                 self._node = dataclasses.replace(self._node, configuration=configuration)
             return self._node
 
+    def reseal(self) -> None:
+        """Take the seal again from the home after its TLS certificate was reloaded, when that key
+        is also the seal (no seal key of its own): receipts and log heads are then signed with
+        the renewed key, the one the directory still publishes once the rollover ends."""
+        if self.home.seal_key is not None:
+            return
+        key = self.home.seal_signer()
+        with self._lock:
+            self.key = key
+            self._node = dataclasses.replace(self._node, key=key)
+
     def close(self) -> None:
         if self._client is not None:
             self._client.close()

@@ -139,7 +139,8 @@ class NodeService:
             contexts=live,
             # Deliveries keep their connections open: new ones present the new certificate, which
             # matters once the directory publishes it alone.
-            renewed=[self.transport.renew],
+            # A node sealing with its TLS key seals with the new one from then on.
+            renewed=[self.transport.renew, self.runtime.reseal],
         )
         self.worker = DeliveryWorker(
             self.runtime.node,
