@@ -15,10 +15,11 @@ from lienthong.trust import (
     KeyLoadError,
     RequestSubject,
     build_request,
+    load_signer,
     open_request_key,
     read_request,
 )
-from support.pki import stray_rsa_key
+from support.pki import GeneratedPki, issue_for_key, stray_rsa_key
 from support.softhsm import Token
 
 AGENCY = RequestSubject(CertificateProfile.AGENCY, "Văn phòng Chính phủ", agency_code="000.00.00.G22")
@@ -65,3 +66,24 @@ def test_a_wrong_pin_is_one_clear_error(token: str, softhsm: Token, tmp_path: Pa
     uri = token.format("x").replace(f"pin-source=file:{softhsm.pin_file}", f"pin-source=file:{wrong}")
     with pytest.raises(KeyLoadError), open_request_key(uri):
         pass
+
+
+def test_a_token_key_opens_while_a_signer_of_this_process_is_logged_in(
+    token: str, softhsm: Token, test_pki: GeneratedPki, tmp_path: Path
+) -> None:
+    """A login is the process's: with a signer's session open, the request's session does not log
+    in again (the token would answer "already logged in"), yet a wrong PIN is still refused."""
+    certificate = issue_for_key(test_pki.pki, softhsm.public_keys["rsa"], tmp_path / "rsa.pem")
+    signer = load_signer(softhsm.uri("rsa"), certificate)
+    try:
+        with open_request_key(token.format("while-signing")) as opened:
+            pem = build_request(opened.public_key, opened.sign, AGENCY)
+        assert read_request(pem, CertificateProfile.AGENCY).public_key.key_size == 3072
+        wrong = tmp_path / "pin"
+        wrong.write_text("0000\n")
+        wrong.chmod(0o600)
+        uri = token.format("y").replace(f"pin-source=file:{softhsm.pin_file}", f"pin-source=file:{wrong}")
+        with pytest.raises(KeyLoadError), open_request_key(uri):
+            pass
+    finally:
+        signer.close()

@@ -135,6 +135,20 @@ class Pkcs11Signer(Signer):
 
 def _open_session(module: str, uri: Pkcs11Uri, pin: str) -> tuple[Any, Any]:
     """A session logged in to ``uri``'s token and the private key it names (module lock held)."""
+    session = open_logged_in(module, uri, pin)
+    try:
+        return session, _private_key(session, uri)
+    except BaseException:
+        session.close()
+        raise
+
+
+def open_logged_in(module: str, uri: Pkcs11Uri, pin: str, *, rw: bool = False) -> Any:
+    """A session on ``uri``'s token, logged in with ``pin`` (call it holding the module's lock).
+
+    A login belongs to the process, not the session: when another signer of this process is
+    logged in already, the token cannot check ``pin`` again, so it is compared with that one's.
+    """
     try:
         library = pkcs11.lib(module)
     except p11_errors.PKCS11Error as exc:
@@ -148,23 +162,17 @@ def _open_session(module: str, uri: Pkcs11Uri, pin: str) -> tuple[Any, Any]:
     except (p11_errors.NoSuchToken, p11_errors.MultipleTokensReturned, p11_errors.TokenNotPresent) as exc:
         raise KeyLoadError(msg("trust-pkcs11-token-not-found", token=token_name)) from exc
     try:
-        session = token.open(user_pin=pin)
+        session = token.open(user_pin=pin, rw=rw)
     except (p11_errors.PinIncorrect, p11_errors.PinLenRange, p11_errors.ArgumentsBad) as exc:
         raise KeyLoadError(msg("trust-pkcs11-pin-incorrect", token=token_name)) from exc
     except (p11_errors.PinLocked, p11_errors.PinExpired) as exc:
         raise KeyLoadError(msg("trust-pkcs11-pin-locked", token=token_name)) from exc
     except p11_errors.UserAlreadyLoggedIn:
-        # Another signer of this process logged in (a login is the process's, not the
-        # session's): the token cannot check this PIN again, so it is compared with that one.
         if not _same_pin(module, token_name, pin):
             raise KeyLoadError(msg("trust-pkcs11-pin-incorrect", token=token_name)) from None
-        session = token.open()
+        session = token.open(rw=rw)
     _LOGINS[module, token_name] = _pin_digest(pin)
-    try:
-        return session, _private_key(session, uri)
-    except BaseException:
-        session.close()
-        raise
+    return session
 
 
 #: Module path → the lock every call into it holds (see the module docstring).

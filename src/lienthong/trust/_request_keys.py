@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pkcs11
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.serialization import load_der_public_key
@@ -30,7 +29,7 @@ from lienthong.trust._csr import REQUEST_KEY_SIZE, RawSign
 from lienthong.trust._errors import KeyLoadError, TrustError
 from lienthong.trust._keyref import is_pkcs11_uri, parse_pkcs11_uri
 from lienthong.trust._pem import load_private_key
-from lienthong.trust._pkcs11 import _RSA_MECHANISMS, _names, _public_der
+from lienthong.trust._pkcs11 import _RSA_MECHANISMS, _module_lock, _names, _public_der, open_logged_in
 
 
 @dataclass(frozen=True)
@@ -63,16 +62,14 @@ def open_request_key(
     env = os.environ if environ is None else environ
     module, pin = uri.module(env), uri.pin(env)
     try:
-        token = pkcs11.lib(module).get_token(
-            **({"token_label": uri.token} if uri.token else {}),
-            **({"token_serial": uri.serial.encode()} if uri.serial else {}),
-        )
-        session = token.open(user_pin=pin, rw=True)
+        with _module_lock(module):
+            session = open_logged_in(module, uri, pin, rw=True)
     except p11_errors.PKCS11Error as exc:
         raise KeyLoadError(msg("trust-request-token-unusable", error=type(exc).__name__)) from exc
     try:
-        private, generated = _find_or_generate(session, uri)
-        public = load_der_public_key(_public_der(session, private, uri))
+        with _module_lock(module):  # every call into the module holds its lock (``_pkcs11``)
+            private, generated = _find_or_generate(session, uri)
+            public = load_der_public_key(_public_der(session, private, uri))
         if not isinstance(public, rsa.RSAPublicKey):
             raise KeyLoadError(msg("trust-request-key-not-rsa"))
 
@@ -81,13 +78,14 @@ def open_request_key(
             if mechanism is None:
                 raise TrustError(msg("trust-pdf-digest-unsupported", algorithm=algorithm.name))
             try:
-                return bytes(private.sign(data, mechanism=mechanism))
+                with _module_lock(module):
+                    return bytes(private.sign(data, mechanism=mechanism))
             except p11_errors.PKCS11Error as exc:
                 raise TrustError(msg("trust-request-token-unusable", error=type(exc).__name__)) from exc
 
         yield RequestKey(public, sign_token, generated)
     finally:
-        with contextlib.suppress(p11_errors.PKCS11Error):
+        with _module_lock(module), contextlib.suppress(p11_errors.PKCS11Error):
             session.close()
 
 
