@@ -18,7 +18,7 @@ import hashlib
 import secrets
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -33,6 +33,7 @@ from lienthong.directory import (
     AgencyEntry,
     CertificateBinding,
     DirectoryKey,
+    DirectoryRegistry,
     DirectorySnapshot,
     NodeEntry,
     TrustAnchor,
@@ -243,3 +244,21 @@ def e2e_network(
                 node.stop()
             for database in network.databases.values():
                 database.close()
+
+
+def register_network(
+    registry: DirectoryRegistry, pki: Pki, served: Mapping[str, Sequence[str]], ports: Mapping[str, int]
+) -> None:
+    """A new directory's registry holding the PKI's root, each node of ``served`` at its loopback
+    port with its TLS certificate, and each agency's signing certificate bound to its code."""
+    registry.initialize(actor="setup")
+    registry.add_anchor(pki.root_path.read_text(encoding="ascii"), actor="setup")
+    for name, codes in served.items():
+        tls = pki.issued(name).cert_path.read_text(encoding="ascii")
+        registry.add_node(
+            name, f"https://127.0.0.1:{ports[name]}", serves=codes, tls_certificate_pem=tls, actor="setup"
+        )
+        for code in codes:
+            registry.bind_certificate(
+                code, pki.issued(code).cert_path.read_text(encoding="ascii"), actor="setup"
+            )

@@ -34,7 +34,7 @@ from lienthong.directory._rollover import KeyFile, KeyReference
 from lienthong.node import DeliveryState, NodeHome, init_home
 from lienthong.server import DirectoryService, DirectorySettings
 from lienthong.store import NodeStore, open_database
-from node.e2e_network import NodeProcess
+from node.e2e_network import NodeProcess, register_network
 from node.node_network import document
 from support.pki import build_pki, fullchain
 
@@ -99,18 +99,7 @@ def net(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rollover]:
     )
     ports = {name: _free_port() for name in SERVED}
     with DirectoryService(settings) as service:
-        registry = service.registry
-        registry.initialize(actor="setup")
-        registry.add_anchor(pki.root_path.read_text(encoding="ascii"), actor="setup")
-        for name, codes in SERVED.items():
-            tls = pki.issued(name).cert_path.read_text(encoding="ascii")
-            registry.add_node(
-                name, f"https://127.0.0.1:{ports[name]}", serves=codes, tls_certificate_pem=tls, actor="setup"
-            )
-            for code in codes:
-                registry.bind_certificate(
-                    code, pki.issued(code).cert_path.read_text(encoding="ascii"), actor="setup"
-                )
+        register_network(service.registry, pki, SERVED, ports)
         server = service.start()
         homes: dict[str, NodeHome] = {}
         nodes: dict[str, NodeProcess] = {}
