@@ -14,8 +14,9 @@ Both nodes are ``lienthong node serve`` processes (loopback, mutual TLS, SQLite,
 ``--refresh-interval 1``) refreshing from a directory served by this process (its own thread,
 as in ``tests/node/test_key_rollover_e2e.py``); the directory's key changes through the CLI.
 Documents are submitted here at a fixed rate through the sending node's own runtime (what
-``node submit`` does), which is reopened after a signer change. A serving node loads its agency
-signers once, so after (2) and (4) nghe-an's process is restarted (counted in ``restarts``).
+``node submit`` does), which takes the new signer (``NodeRuntime.rekey``) after a signer
+change. The serving processes are never restarted: after (2) and (4) nghe-an's process is sent
+SIGHUP and takes its new signer while serving (``restarts`` stays 0).
 
 At the end (bounded) every document must be settled; the receiving node's database is counted:
 delivered, duplicates (a DocumentId twice in the inbox), refused (negative receipts). A table,
@@ -190,8 +191,8 @@ def network(base: Path) -> Iterator[Run]:
 
 
 class Feeder(threading.Thread):
-    """Submits ``documents`` at ``rate`` a second through the sending node's runtime, reopened
-    (``reopen``) when its ``node.json`` changes."""
+    """Submits ``documents`` at ``rate`` a second through the sending node's runtime, which
+    takes its signers again (``rekey``) when its ``node.json`` changes."""
 
     def __init__(self, run: Run, documents: int, rate: float) -> None:
         super().__init__(name="feeder", daemon=True)
@@ -203,14 +204,14 @@ class Feeder(threading.Thread):
         self._runtime: NodeRuntime | None = None
         self.stopping = threading.Event()
 
-    def reopen(self) -> None:
+    def rekey(self) -> None:
         with self._lock:
-            if self._runtime is not None:
-                self._runtime.close()
-            self._runtime = NodeRuntime(NodeHome.load(self.run_.homes["nghe-an"].home))
+            assert self._runtime is not None
+            self._runtime.rekey()
 
     def run(self) -> None:
-        self.reopen()
+        with self._lock:
+            self._runtime = NodeRuntime(NodeHome.load(self.run_.homes["nghe-an"].home))
         start = time.monotonic()
         try:
             for number in range(self.documents):
@@ -239,8 +240,8 @@ def _pem_key(signer: KeySigner) -> bytes:
 def _switch_signer(
     run: Run, feeder: Feeder, signer: KeySigner, label: str, chain: Path | None = None
 ) -> None:
-    """Point nghe-an's ``node.json`` at ``signer`` (and ``chain``), reopen the submitting
-    runtime, and restart the serving process, which loads its agency signers once."""
+    """Point nghe-an's ``node.json`` at ``signer`` (and ``chain``); the submitting runtime and
+    the serving process (on SIGHUP, without stopping) take it."""
     home = run.homes["nghe-an"].home
     _replace(home / f"{label}.key.pem", _pem_key(signer))  # 0600: the node refuses a key others can read
     (home / f"{label}.pem").write_bytes(signer.certificate.public_bytes(Encoding.PEM))
@@ -249,10 +250,14 @@ def _switch_signer(
     if chain is not None:
         settings["chain"] = [*settings.get("chain", []), chain.name]
     _replace(home / "node.json", json.dumps(settings, indent=2).encode("utf-8"))
-    feeder.reopen()
-    run.nodes["nghe-an"].stop()
-    run.nodes["nghe-an"].start()
-    run.restarts += 1
+    feeder.rekey()
+    process = run.nodes["nghe-an"].process
+    assert process is not None
+    process.send_signal(signal.SIGHUP)
+    loaded = f"{SENDER}={signer.certificate.serial_number:x}"
+    log = run.nodes["nghe-an"].log
+    if not wait_for(lambda: loaded in log.read_text(encoding="utf-8", errors="replace"), timeout=STEP):
+        raise RuntimeError("nghe-an did not take its new signer")
 
 
 def _bound(fingerprint_of: str) -> Callable[[str, Configuration], bool]:

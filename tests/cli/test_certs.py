@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from typer.testing import CliRunner, Result
 
 from lienthong.cli._app import app
-from lienthong.demo import DemoNetwork, start_network
+from lienthong.demo import DemoNetwork, start_network, wait_for
 from lienthong.directory import AdminFile, Scope
 from lienthong.node import NodeHome
 from lienthong.store import DirectoryStore, NodeAudit, open_database
@@ -157,6 +157,48 @@ def test_a_node_enrols_its_tls_certificate_and_serves_with_it(network: DemoNetwo
         ("certificate-install", "tls"),
         ("certificate-register", "tls"),
     ]
+
+
+def test_a_next_tls_certificate_is_published_beside_the_current_one_then_activated(
+    network: DemoNetwork, token_file: Path
+) -> None:
+    home, pki = _home(network, "bo-noi-vu"), network.state / "pki"
+    running = next(n for n in network.nodes if n.plan.name == "bo-noi-vu")
+    node = NodeHome.load(home)
+    old = load_certificate(node.certificate_path)
+    cert = network.state / "bo-noi-vu-next-tls.pem"
+    _enrol(home, pki, "tls", "tls", cert)
+    new = load_certificate(cert)
+    # 1. Kept as the next one: nothing in place changes; the directory publishes it beside the old.
+    kept = _cli("node", "certs", "install", "--home", home, cert, "--next", "--admin-token-file", token_file)
+    assert kept.exit_code == 0, kept.output
+    assert load_certificate(node.certificate_path) == old
+    assert load_certificate(home / "next-tls" / "certificate.pem") == new
+    assert (home / "next-tls" / "key.pem").stat().st_mode & 0o077 == 0
+    assert not (home / "requests" / "tls.key.pem").exists()
+    entry = _admin_get(network, token_file, "/v1/admin/nodes/bo-noi-vu")
+    assert entry["tls_certificate_pem"] == old.public_bytes(Encoding.PEM).decode("ascii")
+    assert entry["next_tls_certificate_pem"] == new.public_bytes(Encoding.PEM).decode("ascii")
+    assert _served_certificate(running.url, home) == old
+
+    # 2. Activated: in place, current in the directory; the serving node takes it as it runs.
+    done = _cli("node", "certs", "activate", "--home", home, "--admin-token-file", token_file)
+    assert done.exit_code == 0, done.output
+    assert load_certificate(node.certificate_path) == new
+    assert not (home / "next-tls").exists()
+    entry = _admin_get(network, token_file, "/v1/admin/nodes/bo-noi-vu")
+    assert entry["tls_certificate_pem"] == new.public_bytes(Encoding.PEM).decode("ascii")
+    assert entry["next_tls_certificate_pem"] is None
+    assert wait_for(lambda: _served_certificate(running.url, home) == new, timeout=60)
+    assert _actions(home)[-5:] == [
+        ("certificate-request", "tls"),
+        ("certificate-install-next", "tls"),
+        ("certificate-register-next", "tls"),
+        ("certificate-activate", "tls"),
+        ("certificate-register", "tls"),
+    ]
+    # 3. Nothing waits any more: one line, exit 1.
+    _one_line_refusal(_lienthong("node", "certs", "activate", "--home", home), "no next TLS certificate")
 
 
 def test_an_agency_signing_certificate_is_bound_beside_the_old_one(

@@ -115,6 +115,8 @@ class E2ENetwork:
     next_tls: dict[str, str] = field(default_factory=dict)
     #: A node's TLS certificate published instead of the one the PKI issued it first (a rollover done).
     tls: dict[str, str] = field(default_factory=dict)
+    #: Agency code → certificates bound to it beside the one the PKI issued it (a renewal).
+    bound: dict[str, list[str]] = field(default_factory=dict)
 
     def signer(self, code: str) -> KeySigner:
         issued = self.pki.issued(code)
@@ -160,7 +162,8 @@ def _configuration(network: E2ENetwork, version: int) -> bytes:
     for codes in AGENCIES.values():
         for code in codes:
             pem = network.pki.issued(code).certificate.public_bytes(Encoding.PEM).decode("ascii")
-            bindings.append(CertificateBinding(_fingerprint(pem), code, pem))
+            for bound in (pem, *network.bound.get(code, ())):
+                bindings.append(CertificateBinding(_fingerprint(bound), code, bound))
     snapshot = DirectorySnapshot(
         version=version,
         agencies=tuple(AgencyEntry.of(record) for record in default_registry()),

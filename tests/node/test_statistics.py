@@ -4,18 +4,28 @@ through an outage of the directory, each document counted once."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import socket
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from lienthong.demo import DemoNetwork, wait_for
 from lienthong.edxml import VIETNAM_TZ, DocumentBuilder, StatusCode, write_package
 from lienthong.net import client_context
-from lienthong.node import agency_reports, day_window, deliver_due, next_sequence, submit
+from lienthong.node import Node, agency_reports, day_window, deliver_due, next_sequence, submit
 from lienthong.server import STATISTICS_FILE, ReporterState, StatisticsReporter
-from lienthong.statistics import ReportOutbox, StatisticsClient, StatisticsReport, load_node_key
+from lienthong.statistics import (
+    ReportOutbox,
+    ReportSignatureInvalid,
+    StatisticsClient,
+    StatisticsReport,
+    load_node_key,
+    verify_report,
+)
 from lienthong.store import node_day_activity
 from lienthong.trust import sign_pdf
 from node.node_network import AT, OTHER_SENDER, RECIPIENT, SENDER, Network, document, status
@@ -92,15 +102,20 @@ def _closed_port() -> str:
 
 
 def _reporter(
-    network: Network, home: Path, clock: Callable[[], datetime] | None = None
+    network: Network,
+    home: Path,
+    clock: Callable[[], datetime] | None = None,
+    *,
+    node_seal: bool = False,
+    current: Callable[[], Node] | None = None,
 ) -> StatisticsReporter:
     pki = network.pki
     issued = pki.pki.issued("nghe-an")
     tls = client_context(anchors=pki.pki.root_path, certificate=issued.cert_path, key=issued.key_path)
     return StatisticsReporter(
-        lambda: network.sender,
+        current or (lambda: network.sender),
         state_path=home / STATISTICS_FILE,
-        key=load_node_key(issued.key_path),
+        key=None if node_seal else load_node_key(issued.key_path),  # None: the node's seal
         client=StatisticsClient(_closed_port(), tls=tls, timeout=5),
         interval=1.0,
         clock=clock or (lambda: AT + timedelta(minutes=1)),
@@ -164,6 +179,28 @@ def test_an_unchanged_day_still_heartbeats_once_per_interval(network: Network, t
     assert beat.revisions[renewed].figures == first.revisions[renewed].figures
     [again] = [p.signed.report for p in beat.outbox.pending if p.key == f"nghe-an/{renewed}"]
     assert again.sequence == beat.revisions[renewed].sequence
+    reporter.stop()
+
+
+def test_reports_are_signed_with_the_seal_of_the_node_in_use_at_each_round(
+    network: Network, tmp_path: Path
+) -> None:
+    """A serving node's reporter is given no key: a seal renewed while it serves (``rekey``)
+    signs the next report, not the one loaded at start."""
+    current = [network.sender]
+    reporter = _reporter(network, tmp_path, node_seal=True, current=lambda: current[0])
+    submit(network.sender, document("1"), at=AT)
+    key = f"nghe-an/{SENDER}/{DAY.isoformat()}"
+    [first] = [p.signed for p in reporter.run_once().outbox.pending if p.key == key]
+    verify_report(first, network.sender.key.certificate)
+    renewed = network.pki.signers[OTHER_SENDER]  # any other key stands for the renewed seal
+    current[0] = dataclasses.replace(network.sender, key=renewed)
+    submit(network.sender, document("2"), at=AT)  # the figures move: a new revision
+    [second] = [p.signed for p in reporter.run_once().outbox.pending if p.key == key]
+    assert second.report.sequence > first.report.sequence
+    verify_report(second, renewed.certificate)
+    with pytest.raises(ReportSignatureInvalid):
+        verify_report(second, network.sender.key.certificate)
     reporter.stop()
 
 

@@ -20,7 +20,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from lienthong.net import ServerThread, client_context, serve_in_thread, server_context
-from lienthong.server._tls_reload import TlsReloader
+from lienthong.server._tls_reload import TlsReloader, Watcher
 from support.pki import Tls
 
 
@@ -117,8 +117,9 @@ def test_asking_wakes_the_watch_loop_which_reloads(served: tuple[_Served, Server
 
     async def run() -> int:
         stop = asyncio.Event()
-        watching = asyncio.ensure_future(node.reloader.watch(0, stop))  # 0: on asking only
-        node.reloader.ask()  # what SIGHUP does
+        watcher = Watcher([node.reloader])
+        watching = asyncio.ensure_future(watcher.watch(0, stop))  # 0: on asking only
+        watcher.ask()  # what SIGHUP does
         for _ in range(3000):  # bounded: until a new handshake shows the new serial
             serial = await asyncio.to_thread(node.serial, server)
             if serial != _serial(tls.node[0]):

@@ -17,20 +17,29 @@ from lienthong._i18n import msg, say
 from lienthong.cli._audit import audited, record
 from lienthong.cli._help import Typer
 from lienthong.node import (
+    Installed,
     NodeError,
     NodeHome,
     Purpose,
+    activate,
     admin_commands,
     directory_tls,
     install,
     make_request,
     register,
 )
+from lienthong.store import Database
 from lienthong.trust import check_private
 
 app = Typer(help=say("help-node-certs"), no_args_is_help=True)
 
 _Home = Annotated[Path, typer.Option("--home", envvar="LIENTHONG_NODE_HOME", help=say("help-node-home"))]
+_TokenFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--admin-token-file", exists=True, dir_okay=False, help=say("help-node-certs-admin-token-file")
+    ),
+]
 
 
 def csr(
@@ -77,37 +86,60 @@ def install_certificate(
     ],
     home: _Home,
     chain: Annotated[list[Path] | None, typer.Option("--chain", help=say("help-node-certs-chain"))] = None,
-    admin_token_file: Annotated[
-        Path | None,
-        typer.Option(
-            "--admin-token-file", exists=True, dir_okay=False, help=say("help-node-certs-admin-token-file")
-        ),
-    ] = None,
+    admin_token_file: _TokenFile = None,
+    next_tls: Annotated[bool, typer.Option("--next", help=say("help-node-certs-next"))] = False,
 ) -> None:
-    """Check a certificate against the waiting request and the network, put it in place, and
-    register it with the directory."""
+    """Check a certificate against the waiting request and the network, put it in place (or keep
+    a TLS certificate as the next one), and register it with the directory."""
     token = _token(admin_token_file)
     with audited(home) as database:
-        installed = install(NodeHome.load(home), certificate, chain=chain or (), at=datetime.now(UTC))
+        installed = install(
+            NodeHome.load(home), certificate, chain=chain or (), at=datetime.now(UTC), next_tls=next_tls
+        )
         serial = format(installed.certificate.serial_number, "x")
-        target = str(installed.purpose)
-        record(database, "certificate-install", target, serial=serial, path=str(installed.certificate_path))
+        action = "certificate-install-next" if installed.pending else "certificate-install"
+        record(database, action, str(installed.purpose), serial=serial, path=str(installed.certificate_path))
+        if installed.pending:
+            typer.echo(say("cli-node-certs-next-kept", path=installed.certificate_path, serial=serial))
+        else:
+            typer.echo(say("cli-node-certs-installed", path=installed.certificate_path, serial=serial))
+        typer.echo(say("cli-node-certs-until", date=_until(installed.certificate)))
+        _register(home, installed, token, database)
+
+
+@app.command("activate", help=say("help-node-certs-activate"))
+def activate_certificate(home: _Home, admin_token_file: _TokenFile = None) -> None:
+    """Put the next TLS certificate (``install --next``) in place and make it the current one in
+    the directory; a serving node takes it when the files change (or on SIGHUP)."""
+    token = _token(admin_token_file)
+    with audited(home) as database:
+        installed = activate(NodeHome.load(home), at=datetime.now(UTC))
+        serial = format(installed.certificate.serial_number, "x")
+        record(database, "certificate-activate", str(installed.purpose), serial=serial,
+               path=str(installed.certificate_path))  # fmt: skip
         typer.echo(say("cli-node-certs-installed", path=installed.certificate_path, serial=serial))
         typer.echo(say("cli-node-certs-until", date=_until(installed.certificate)))
-        node = NodeHome.load(home)  # as it is now: the new certificate in place
-        if token is None:
-            commands = admin_commands(node, installed)
-            if commands:
-                typer.echo(say("cli-node-certs-admin-must"))
-            for command in commands:
-                typer.echo(f"  {command}")
-            return
-        done = register(node, installed, token=token, tls=directory_tls(node))
-        if done is None:
-            typer.echo(say("cli-node-certs-not-registered"))
-            return
-        record(database, "certificate-register", target, serial=serial, route=done.route)
-        typer.echo(say("cli-node-certs-registered", route=done.route))
+        _register(home, installed, token, database)
+
+
+def _register(home: Path, installed: Installed, token: str | None, database: Database) -> None:
+    """Register ``installed`` with the directory (audited), or say what its admin must run."""
+    node = NodeHome.load(home)  # as it is now: the new certificate in place
+    if token is None:
+        commands = admin_commands(node, installed)
+        if commands:
+            typer.echo(say("cli-node-certs-admin-must"))
+        for command in commands:
+            typer.echo(f"  {command}")
+        return
+    done = register(node, installed, token=token, tls=directory_tls(node))
+    if done is None:
+        typer.echo(say("cli-node-certs-not-registered"))
+        return
+    serial = format(installed.certificate.serial_number, "x")
+    action = "certificate-register-next" if installed.pending else "certificate-register"
+    record(database, action, str(installed.purpose), serial=serial, route=done.route)
+    typer.echo(say("cli-node-certs-registered", route=done.route))
 
 
 def _until(certificate: x509.Certificate) -> str:

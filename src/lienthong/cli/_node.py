@@ -267,7 +267,7 @@ def serve(
         loop = asyncio.get_running_loop()
         for number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(number, shutdown.set)
-        loop.add_signal_handler(signal.SIGHUP, service.tls.ask)  # a renewed TLS certificate, no stop
+        loop.add_signal_handler(signal.SIGHUP, service.reloads.ask)  # renewed certificates, no stop
         await service.serve(on_listening=listening, shutdown=shutdown, on_api=api_listening)
 
     node_home = NodeHome.load(home)

@@ -37,7 +37,7 @@ from lienthong.node._doctor import (
     diagnose,
     subject_of,
 )
-from lienthong.node._enrol import Installed, Purpose, Request, install, make_request
+from lienthong.node._enrol import Installed, Purpose, Request, activate, install, make_request
 from lienthong.node._enrol_directory import Registration, admin_commands, directory_tls, register
 from lienthong.node._errors import (
     AppearanceInvalid,
@@ -154,6 +154,7 @@ __all__ = [
     "StatusProblem",
     "Submission",
     "SubmitOutcome",
+    "activate",
     "add_trace_header",
     "admin_commands",
     "agency_reports",

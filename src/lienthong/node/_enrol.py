@@ -50,6 +50,9 @@ from lienthong.trust import (
 from lienthong.trust.hazmat import validate_chain
 
 REQUESTS = "requests"
+#: HOME/next-tls: a TLS certificate installed as the next one (``install(next_tls=True)``), with
+#: its key and chain, until ``activate`` puts it in place.
+NEXT_TLS = "next-tls"
 
 
 @dataclass(frozen=True)
@@ -180,6 +183,8 @@ class Installed:
     #: The key's file, or its ``pkcs11:`` URI.
     key: Path | str
     chain: tuple[x509.Certificate, ...]
+    #: A TLS certificate kept as the next one (HOME/next-tls), not in place yet.
+    pending: bool = False
 
 
 def _waiting(home: NodeHome) -> list[tuple[Purpose, Path, dict[str, Any]]]:
@@ -200,8 +205,10 @@ def install(
     *,
     chain: Sequence[Path] = (),
     at: datetime,
+    next_tls: bool = False,
 ) -> Installed:
-    """Check ``certificate`` against the waiting requests and the network, then put it in place."""
+    """Check ``certificate`` against the waiting requests and the network, then put it in place;
+    with ``next_tls``, a TLS certificate is kept in HOME/next-tls instead, until ``activate``."""
     try:
         cert = load_certificate(certificate)
         extra = tuple(c for path in chain for c in certificates_from_bytes(path.read_bytes()))
@@ -211,6 +218,38 @@ def install(
     key = str(record["key"])
     if not _fits(purpose, cert):
         raise NodeError(msg("node-certs-wrong-profile", purpose=str(purpose)))
+    if next_tls and purpose.profile is not CertificateProfile.TLS:
+        raise NodeError(msg("node-certs-next-not-tls", purpose=str(purpose)))
+    _check(home, cert, extra, at=at)
+    if next_tls:
+        installed = _keep_next(home, purpose, cert, key, extra)
+    else:
+        installed = _put_in_place(home, purpose, cert, key, extra)
+    record_path.unlink()
+    return installed
+
+
+def activate(home: NodeHome, *, at: datetime) -> Installed:
+    """Put the TLS certificate kept as the next one (``install(next_tls=True)``) in place."""
+    folder = home.home / NEXT_TLS
+    if not (folder / "certificate.pem").is_file():
+        raise NodeError(msg("node-certs-no-next"))
+    try:
+        cert = load_certificate(folder / "certificate.pem")
+        chain_file = folder / "chain.pem"
+        extra = tuple(certificates_from_bytes(chain_file.read_bytes())) if chain_file.is_file() else ()
+    except (OSError, ValueError, TrustError) as exc:
+        raise NodeError(msg("node-certs-unreadable", reason=message_of(exc))) from exc
+    _check(home, cert, extra, at=at)  # still valid, still trusted, not revoked meanwhile
+    installed = _put_in_place(home, Purpose(CertificateProfile.TLS), cert, str(folder / "key.pem"), extra)
+    shutil.rmtree(folder)  # the key's copy is in place: one copy of a key, not two
+    return installed
+
+
+def _check(
+    home: NodeHome, cert: x509.Certificate, extra: tuple[x509.Certificate, ...], *, at: datetime
+) -> None:
+    """Refuse ``cert`` unless it is valid at ``at`` and chains to the network's anchors."""
     if not cert.not_valid_before_utc <= at <= cert.not_valid_after_utc:
         raise NodeError(
             msg("node-certs-not-valid-now", start=cert.not_valid_before_utc.isoformat(),
@@ -222,9 +261,24 @@ def install(
         result = validate_chain(cert, anchors=node.anchors, intermediates=extra + held, crls=node.crls, at=at)
     if result.status is not ChainStatus.PASSED:
         raise NodeError(msg("node-certs-chain-refused", status=result.status.value, detail=result.detail))
-    installed = _put_in_place(home, purpose, cert, key, extra)
-    record_path.unlink()
-    return installed
+
+
+def _keep_next(
+    home: NodeHome, purpose: Purpose, cert: x509.Certificate, key: str, chain: tuple[x509.Certificate, ...]
+) -> Installed:
+    """HOME/next-tls/{certificate,key,chain}.pem: the next TLS certificate, waiting (0600 in 0700)."""
+    folder = home.home / NEXT_TLS
+    folder.mkdir(mode=0o700, exist_ok=True)
+    with private_files():
+        _replace(folder / "key.pem", Path(key).read_bytes())
+        _replace(folder / "certificate.pem", cert.public_bytes(Encoding.PEM))
+        if chain:
+            _replace(folder / "chain.pem", b"".join(c.public_bytes(Encoding.PEM) for c in chain))
+        else:
+            (folder / "chain.pem").unlink(missing_ok=True)
+    if Path(key).parent == home.home / REQUESTS:
+        Path(key).unlink()
+    return Installed(purpose, cert, folder / "certificate.pem", folder / "key.pem", chain, pending=True)
 
 
 def _fits(purpose: Purpose, cert: x509.Certificate) -> bool:

@@ -50,15 +50,19 @@ def register(home: NodeHome, installed: Installed, *, token: str, tls: ssl.SSLCo
         if installed.purpose.profile in (CertificateProfile.TLS, CertificateProfile.SEAL):
             entry = _call(client, "GET", f"/v1/admin/nodes/{home.name}")
             seal = installed.purpose.profile is CertificateProfile.SEAL
+            current = seal or installed.pending  # the TLS certificate published now stays
             body = {
                 "name": home.name,
                 "peer_url": entry["peer_url"],
                 "serves": entry["serves"],
                 # The entry is rewritten whole: the certificate not installed now stays as it was.
-                "tls_certificate_pem": entry.get("tls_certificate_pem") if seal else pem,
+                "tls_certificate_pem": entry.get("tls_certificate_pem") if current else pem,
                 "seal_certificate_pem": pem if seal else entry.get("seal_certificate_pem"),
-                # A new TLS certificate is the current one: a rollover published before ends.
-                "next_tls_certificate_pem": entry.get("next_tls_certificate_pem") if seal else None,
+                # A next TLS certificate is published beside the current one, which peers keep
+                # accepting; one put in place is the current one: a rollover published before ends.
+                "next_tls_certificate_pem": (
+                    pem if installed.pending else entry.get("next_tls_certificate_pem") if seal else None
+                ),
                 "replace": True,
             }
             _call(client, "POST", "/v1/admin/nodes", body)
@@ -99,13 +103,15 @@ def admin_commands(home: NodeHome, installed: Installed) -> list[str]:
     url = entry.peer_url if entry else "URL"
     serves = "".join(f" --serves {code}" for code in (entry.subtrees if entry else ()))
     # ``nodes add --replace`` rewrites the entry whole: both certificates are named.
-    seal: str | None
+    current = installed.purpose.profile is CertificateProfile.SEAL or installed.pending
+    tls = shlex.quote(str(home.certificate_path)) if current else path
     if installed.purpose.profile is CertificateProfile.SEAL:
-        tls, seal = shlex.quote(str(home.certificate_path)), path
+        seal: str | None = path
     else:
-        tls = path
         seal = shlex.quote(str(home.seal_certificate_path)) if home.seal_certificate_path else None
     certificates = f" --tls-cert {tls}" + (f" --seal-cert {seal}" if seal else "")
+    if installed.pending:
+        certificates += f" --next-tls-cert {path}"
     return [f"lienthong directory nodes add {home.name} {shlex.quote(url)}{serves}{certificates} --replace"]
 
 

@@ -159,6 +159,19 @@ class NodeHome:
         chain = list(self.seal_chain_paths or self.chain_paths)
         return load_signer(self.seal_key, self.seal_certificate_path, chain)
 
+    def signing_files(self) -> list[Path]:
+        """The files the seal and the agency signers are read from, ``node.json`` first (a token
+        key has no file: its certificate file stands for it)."""
+        files = [self.home / SETTINGS]
+        if self.seal_certificate_path is not None:
+            keys = [self.seal_key] if isinstance(self.seal_key, Path) else []
+            files += [*keys, self.seal_certificate_path, *self.seal_chain_paths]
+        for _code, key, certificate in self.signer_paths:
+            files += [*([key] if isinstance(key, Path) else []), certificate]
+        # Without a seal key of its own the TLS key seals; the chain goes with every signer.
+        tls = [self.key_path, self.certificate_path] if self.seal_key is None else []
+        return [*files, *tls, *self.chain_paths]
+
     def agency_signers(self) -> dict[str, Signer]:
         """Agency code → its signer (a file key or a token key), each key loaded once."""
         return {code: load_signer(key, cert, list(self.chain_paths)) for code, key, cert in self.signer_paths}

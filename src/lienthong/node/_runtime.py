@@ -25,6 +25,7 @@ from lienthong.node._node import Node
 from lienthong.node._retry import RetryPolicy
 from lienthong.node._source import ConfigurationFile, ConfigurationSource
 from lienthong.store import migrate
+from lienthong.trust import Signer
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -49,6 +50,8 @@ class NodeRuntime:
         self.settings = settings or RuntimeSettings()
         self._lock = threading.Lock()
         self._client: ConfigurationClient | None = None
+        #: Signers replaced by ``rekey``, closed with the runtime.
+        self._retired: list[Signer] = []
         #: The context presenting the node's TLS certificate to its directory, once one is asked
         #: (a serving node reloads a renewed certificate into it).
         self.directory_tls: ssl.SSLContext | None = None
@@ -143,23 +146,34 @@ class NodeRuntime:
                 self._node = dataclasses.replace(self._node, configuration=configuration)
             return self._node
 
-    def reseal(self) -> None:
-        """Take the seal again from the home after its TLS certificate was reloaded, when that key
-        is also the seal (no seal key of its own): receipts and log heads are then signed with
-        the renewed key, the one the directory still publishes once the rollover ends."""
-        if self.home.seal_key is not None:
-            return
-        key = self.home.seal_signer()
+    def rekey(self) -> Node:
+        """Take the seal and the agency signers again from the home as it is on disk now (a
+        renewed certificate, a new key, ``node.json`` pointing elsewhere): what is signed from
+        then on is signed with them. Raises (``NodeError``, ``TrustError``, ``OSError``) and
+        keeps the ones in use when one does not load.
+
+        The signers replaced stay open until the runtime closes: a document being signed as
+        they are replaced finishes with them (a token session closed under it would fail it).
+        """
+        home = NodeHome.load(self.home.home)
+        key = home.seal_signer()
+        try:
+            signers = home.agency_signers()
+        except BaseException:
+            key.close()
+            raise
         with self._lock:
-            self.key = key
-            self._node = dataclasses.replace(self._node, key=key)
+            self._retired.extend([self.key, *self.signers.values()])
+            self.home, self.key, self.signers = home, key, signers
+            self._node = dataclasses.replace(self._node, key=key, signers=signers)
+            return self._node
 
     def close(self) -> None:
         if self._client is not None:
             self._client.close()
         self.database.close()
         # A token key holds a session until closed; a file key's close does nothing.
-        keys = [getattr(self, "key", None), *getattr(self, "signers", {}).values()]
+        keys = [getattr(self, "key", None), *getattr(self, "signers", {}).values(), *self._retired]
         for signer in keys:
             if signer is not None:
                 signer.close()

@@ -35,8 +35,9 @@ from lienthong.node import (
     create_peer_app,
 )
 from lienthong.server._delivery import DeliveryWorker
+from lienthong.server._key_reload import KeyReloader
 from lienthong.server._statistics import StatisticsReporter
-from lienthong.server._tls_reload import TlsReloader
+from lienthong.server._tls_reload import TlsReloader, Watcher
 from lienthong.server._webhooks import WebhookDispatcher
 from lienthong.statistics import ServiceMetrics
 
@@ -73,8 +74,8 @@ class ServeSettings:
     public_metrics: bool = False
     #: A bearer token that reads /metrics only (a scraper's).
     metrics_token: str | None = None
-    #: Seconds between looks at the TLS certificate and key files (reloaded when changed); 0: on
-    #: SIGHUP only.
+    #: Seconds between looks at the TLS certificate and key files, the seal's and the agency
+    #: signers' files and ``node.json`` (reloaded when changed); 0: on SIGHUP only.
     tls_poll: float = 5.0
 
 
@@ -131,6 +132,7 @@ class NodeService:
         live = [self._server_tls, client_tls, *([self._api_tls] if self.api_app is not None else [])]
         if self.runtime.directory_tls is not None:  # configuration fetches and statistics reports
             live.append(self.runtime.directory_tls)
+        self.keys = KeyReloader(self.runtime)
         self.tls = TlsReloader(
             certificate=home.certificate_path,
             key=home.key_path,
@@ -140,8 +142,10 @@ class NodeService:
             # Deliveries keep their connections open: new ones present the new certificate, which
             # matters once the directory publishes it alone.
             # A node sealing with its TLS key seals with the new one from then on.
-            renewed=[self.transport.renew, self.runtime.reseal],
+            renewed=[self.transport.renew, self.keys.reload],
         )
+        #: What SIGHUP and changed files reload: the TLS certificate, the seal and agency signers.
+        self.reloads = Watcher([self.tls, self.keys])
         self.worker = DeliveryWorker(
             self.runtime.node,
             self.transport,
@@ -195,7 +199,7 @@ class NodeService:
             servers.append(serve_forever(self.api_app, api, self._api_tls, shutdown=stopping))
         serving: asyncio.Future[Any] = asyncio.ensure_future(asyncio.gather(*servers))
         watched = asyncio.Event()
-        watching = asyncio.ensure_future(self.tls.watch(self.settings.tls_poll, watched))
+        watching = asyncio.ensure_future(self.reloads.watch(self.settings.tls_poll, watched))
         try:
             if shutdown is None:
                 await serving

@@ -126,7 +126,7 @@ class StatisticsReporter:
         current: Callable[[], Node],
         *,
         state_path: Path,
-        key: NodeKey,
+        key: NodeKey | None = None,
         client: StatisticsClient,
         interval: float,
         certificate_expiry: datetime | None = None,
@@ -134,6 +134,7 @@ class StatisticsReporter:
     ) -> None:
         self._current = current
         self._path = state_path
+        #: None: the seal of the node in use at each round (a renewed seal signs the next one).
         self._key = key
         self._client = client
         self._interval = interval
@@ -176,7 +177,6 @@ class StatisticsReporter:
         return cls(
             runtime.node,
             state_path=home.home / STATISTICS_FILE,
-            key=runtime.key,  # the seal (loaded once by the runtime; the TLS key without one)
             client=StatisticsClient(home.directory_url, tls=tls, timeout=min(30.0, max(interval * 5, 5.0))),
             interval=interval,
             certificate_expiry=certificate.not_valid_after_utc,
@@ -243,11 +243,12 @@ class StatisticsReporter:
             # Nothing moved: the first report again, as a new revision, tells the directory
             # the node is alive (the same revision again would be a duplicate, not "seen").
             changed = reports[:1]
+        seal = node.key if self._key is None else self._key
         for report in changed:
             key = f"{report.agency}/{day.isoformat()}"
             previous = revisions.get(key)
             sequence = next_sequence(previous.sequence if previous else 0, day, at)
-            outbox = outbox.put(sign_report(dataclasses.replace(report, sequence=sequence), self._key))
+            outbox = outbox.put(sign_report(dataclasses.replace(report, sequence=sequence), seal))
             revisions[key] = Revision(sequence, figures_of(report))
         if changed:
             self._queued_at = at
