@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
 import os
 import signal
@@ -57,7 +58,7 @@ from lienthong.directory import (  # noqa: E402
     load_pinned_anchor,
     reopen_configuration,
 )
-from lienthong.node import DeliveryState, NodeHome, NodeRuntime, init_home, submit  # noqa: E402
+from lienthong.node import DeliveryState, NodeHome, NodeRuntime, RuntimeSettings, init_home, submit  # noqa: E402
 from lienthong.server import DirectoryService, DirectorySettings  # noqa: E402
 from lienthong.store import NodeStore, open_database  # noqa: E402
 from lienthong.trust import KeySigner, Pki  # noqa: E402
@@ -204,14 +205,22 @@ class Feeder(threading.Thread):
         self._runtime: NodeRuntime | None = None
         self.stopping = threading.Event()
 
-    def rekey(self) -> None:
+    def rekey(self, fingerprint: str) -> None:
+        """Sign with the signers ``node.json`` names now, once this runtime's configuration binds
+        the certificate with ``fingerprint`` (its own refresh, a second at most behind)."""
+        runtime = self._runtime
+        assert runtime is not None
+        bound = lambda: _bound(fingerprint)("", runtime.node().configuration)  # noqa: E731
+        if not wait_for(bound, timeout=STEP, every=0.2):
+            raise RuntimeError("the submitting runtime never held the new binding")
         with self._lock:
-            assert self._runtime is not None
-            self._runtime.rekey()
+            runtime.rekey()
 
     def run(self) -> None:
         with self._lock:
-            self._runtime = NodeRuntime(NodeHome.load(self.run_.homes["nghe-an"].home))
+            # Refreshing as the serving nodes do: a renewed binding is held before it signs with it.
+            settings = RuntimeSettings(refresh=True, refresh_interval=timedelta(seconds=1))
+            self._runtime = NodeRuntime(NodeHome.load(self.run_.homes["nghe-an"].home), settings)
         start = time.monotonic()
         try:
             for number in range(self.documents):
@@ -250,7 +259,7 @@ def _switch_signer(
     if chain is not None:
         settings["chain"] = [*settings.get("chain", []), chain.name]
     _replace(home / "node.json", json.dumps(settings, indent=2).encode("utf-8"))
-    feeder.rekey()
+    feeder.rekey(hashlib.sha256(signer.certificate.public_bytes(Encoding.DER)).hexdigest())
     process = run.nodes["nghe-an"].process
     assert process is not None
     process.send_signal(signal.SIGHUP)

@@ -57,6 +57,7 @@ from lienthong.trust._services import PkiServices, serve_pki
 from lienthong.trust._signer import KeySigner, KeyType, Signer, ecdsa_raw
 from lienthong.trust._status import ChainStatus, Indication, Subindication
 from lienthong.trust._stream import sign_package_stream, verify_package_stream
+from lienthong.trust._xades import HttpTimeStamper, SignatureStamper, TimestampReport
 from lienthong.trust._xmldsig import sign_package, verify_package
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "CertificateProfile",
     "CertificateRequest",
     "ChainStatus",
+    "HttpTimeStamper",
     "Indication",
     "InsecureFileMode",
     "IssuedCertificate",
@@ -85,11 +87,13 @@ __all__ = [
     "RequestKey",
     "RequestSubject",
     "SignatureInvalid",
+    "SignatureStamper",
     "Signer",
     "SignerAppearance",
     "SignerLayout",
     "SignerPerson",
     "Subindication",
+    "TimestampReport",
     "TrustError",
     "VerificationReport",
     "agency_code_of",

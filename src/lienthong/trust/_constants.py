@@ -15,6 +15,8 @@ class Namespace:
 
     DS: Final = "http://www.w3.org/2000/09/xmldsig#"
     EDXML: Final = "http://www.mic.gov.vn/TBT/QCVN_102_2016"
+    #: ETSI EN 319 132-1 (XAdES): the unsigned properties carrying a signature time-stamp.
+    XADES: Final = "http://uri.etsi.org/01903/v1.3.2#"
 
 
 class Algorithm:

@@ -30,6 +30,7 @@ from lienthong._i18n import msg
 from lienthong.trust._constants import Algorithm, Namespace
 from lienthong.trust._errors import KeyLoadError
 from lienthong.trust._signer import KeyType, Signer
+from lienthong.trust._xades import SignatureStamper, add_signature_timestamp
 
 _DS: Final = f"{{{Namespace.DS}}}"
 _EC: Final = f"{{{Algorithm.EXC_C14N}}}"
@@ -161,16 +162,29 @@ def verify_enveloped(
 
 
 def sign_enveloped(
-    tree: etree._ElementTree, header: etree._Element, signer: Signer, key_info: etree._Element
+    tree: etree._ElementTree,
+    header: etree._Element,
+    signer: Signer,
+    key_info: etree._Element,
+    *,
+    timestamp: SignatureStamper | None = None,
 ) -> None:
     """Append to ``header`` an RSA-SHA256 enveloped signature of the whole of ``tree``."""
     digest = hashlib.sha256(_canonical(tree, ())).digest()  # the document as it is, unsigned
-    append_signature(header, digest, signer, key_info)
+    append_signature(header, digest, signer, key_info, timestamp=timestamp)
 
 
-def append_signature(header: etree._Element, digest: bytes, signer: Signer, key_info: etree._Element) -> None:
+def append_signature(
+    header: etree._Element,
+    digest: bytes,
+    signer: Signer,
+    key_info: etree._Element,
+    *,
+    timestamp: SignatureStamper | None = None,
+) -> None:
     """Append to ``header`` an RSA-SHA256 signature over a document whose SHA-256 ``digest``
-    (enveloped-signature then exclusive C14N) the caller computed."""
+    (enveloped-signature then exclusive C14N) the caller computed; with ``timestamp``, its
+    value time-stamped (XAdES-T, ``_xades``)."""
     if signer.key_type is not KeyType.RSA:
         # Receivers' policy accepts RSA signature methods only (``_dsig.py``): an ECDSA package
         # would be refused at every peer, so it is refused here, before anything is sent.
@@ -188,3 +202,5 @@ def append_signature(header: etree._Element, digest: bytes, signer: Signer, key_
     value = signer.sign_raw(_canonical(signed_info, ()), hashes.SHA256())
     etree.SubElement(signature, _DS + "SignatureValue").text = base64.b64encode(value).decode()
     signature.append(key_info)
+    if timestamp is not None:
+        add_signature_timestamp(signature, timestamp)

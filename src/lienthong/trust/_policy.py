@@ -25,6 +25,7 @@ from lienthong.trust._chain import validate_chain
 from lienthong.trust._constants import Namespace
 from lienthong.trust._report import VerificationReport
 from lienthong.trust._status import ChainStatus
+from lienthong.trust._xades import judge_timestamp, signature_timestamp
 
 _DS = f"{{{Namespace.DS}}}"
 _RSA_PREFIXES = (
@@ -159,15 +160,22 @@ def judge(
     report = check(report, cert)
     if not report.intact or report.format_problem is not None:
         return report
+    intermediates = [sent.cert for sent in certs if sent is not signer]
+    token = signature_timestamp(signature)
+    if token is not None:  # XAdES-T: the signer is judged as of the time-stamp (``judged_at``)
+        stamped = judge_timestamp(
+            signature, token, anchors=revocation.anchors, intermediates=intermediates, crls=revocation.crls
+        )
+        report = report.but(timestamp=stamped)
     try:
         chain = validate_chain(
             cert,
             anchors=revocation.anchors,
-            intermediates=[sent.cert for sent in certs if sent is not signer],
+            intermediates=intermediates,
             crls=revocation.crls,
             ocsp_responses=revocation.ocsp_responses,
             fetch_ocsp=revocation.fetch_ocsp,
-            at=report.validation_time,
+            at=report.judged_at,
         )
     except ValueError as exc:  # a certificate cryptography reads but the path validator cannot
         return report.but(chain_status=ChainStatus.INVALID, chain_detail=str(exc))

@@ -18,6 +18,7 @@ from lienthong._i18n import Language, Message, language, msg, render
 from lienthong.trust._constants import SHA1_ALGORITHMS
 from lienthong.trust._errors import SignatureInvalid
 from lienthong.trust._status import ChainStatus, Indication, Subindication
+from lienthong.trust._xades import TimestampReport
 
 #: What each outcome of path validation means for the signature (REVOKED says when, below).
 _CHAIN_PROBLEMS: dict[ChainStatus, Message] = {
@@ -68,6 +69,17 @@ class VerificationReport:
     sender_code: str | None = None
     #: Whether the policy in force accepted SHA-1 algorithms.
     sha1_allowed: bool = False
+    #: The signature's XAdES time-stamp (``SignatureTimeStamp``), checked; None when it has none.
+    timestamp: TimestampReport | None = None
+
+    @property
+    def judged_at(self) -> datetime:
+        """The moment the signer's path was judged at: a valid time-stamp's time when earlier
+        than ``validation_time`` (the signature provably existed then), else ``validation_time``."""
+        stamped = self.timestamp
+        if stamped is not None and stamped.valid and stamped.time is not None:
+            return min(stamped.time, self.validation_time)
+        return self.validation_time
 
     def but(self, **changes: Any) -> VerificationReport:
         """This report with ``changes``: ``dataclasses.replace`` without re-running ``__init__``
@@ -159,7 +171,13 @@ class VerificationReport:
 
     def _chain_problem(self) -> Message:
         status = self.chain_status
-        if status is ChainStatus.REVOKED:
+        if status is ChainStatus.EXPIRED and (self.timestamp is None or not self.timestamp.valid):
+            # Expired by now, with no proof it signed while valid: say which proof was missing.
+            if self.timestamp is None:
+                problem = msg("trust-chain-expired-no-timestamp")
+            else:
+                problem = msg("trust-chain-expired-timestamp-invalid")
+        elif status is ChainStatus.REVOKED:
             when = self.revoked_at.isoformat() if self.revoked_at else "?"
             problem = msg("trust-chain-revoked", when=when, reason=str(self.revocation_reason))
         else:
@@ -210,6 +228,11 @@ class VerificationReport:
             "revoked": self.revoked,
             "sender_code": self.sender_code,
             "validation_time": self.validation_time.isoformat(),
+            "timestamp": (
+                self.timestamp.time.isoformat()
+                if self.timestamp is not None and self.timestamp.valid and self.timestamp.time
+                else None
+            ),
         }
 
     def to_json(self) -> str:

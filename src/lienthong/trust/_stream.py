@@ -41,6 +41,7 @@ from lienthong.trust._report import VerificationReport, as_message
 from lienthong.trust._serialize_stream import Serializer
 from lienthong.trust._signer import Signer
 from lienthong.trust._time import aware
+from lienthong.trust._xades import SignatureStamper
 from lienthong.trust._xml import not_xml, safe_parser
 from lienthong.trust._xml_stream import Reader, Tag
 from lienthong.trust._xmldsig import key_info, signing_problem, verify_package, verify_with_signxml
@@ -52,7 +53,9 @@ _DECLARATION: Final = b'<?xml version="1.0" encoding="UTF-8"?>\n'
 _MARK: Final = "lienthong-signature"
 
 
-def _signature_bytes(ancestors: Sequence[Tag], digest: bytes, signer: Signer) -> bytes:
+def _signature_bytes(
+    ancestors: Sequence[Tag], digest: bytes, signer: Signer, timestamp: SignatureStamper | None
+) -> bytes:
     """The signature element as libxml2 writes it inside the header.
 
     lxml reuses a ``ds`` prefix an ancestor already binds to the xmldsig namespace instead of
@@ -69,7 +72,7 @@ def _signature_bytes(ancestors: Sequence[Tag], digest: bytes, signer: Signer) ->
     writer.flush()
     root = etree.fromstring(skeleton.getvalue(), parser=safe_parser())
     header = root[0][0]
-    append_signature(header, digest, signer, key_info(signer))
+    append_signature(header, digest, signer, key_info(signer), timestamp=timestamp)
     written: bytes = etree.tostring(root, encoding="UTF-8", xml_declaration=False)
     _, _, after_mark = written.partition(f"<!--{_MARK}-->".encode())
     closing = "".join(f"</{tag.qname}>" for tag in reversed(ancestors)).encode()
@@ -77,9 +80,12 @@ def _signature_bytes(ancestors: Sequence[Tag], digest: bytes, signer: Signer) ->
     return after_mark[: -len(closing)]
 
 
-def sign_package_stream(source: BinaryIO, target: BinaryIO, signer: Signer) -> None:
+def sign_package_stream(
+    source: BinaryIO, target: BinaryIO, signer: Signer, *, timestamp: SignatureStamper | None = None
+) -> None:
     """Write to ``target`` the package read from ``source`` (seekable, from where it stands),
-    signed by ``signer``: the same bytes ``sign_package`` returns for it, in bounded memory.
+    signed by ``signer``: the same bytes ``sign_package`` returns for it, in bounded memory
+    (with ``timestamp``, the signature time-stamped as ``sign_package`` does).
 
     Raises ``MalformedXML`` for input that is not XML, ``UnsafeXML`` for a DTD, an entity or
     nesting beyond the bounds, and ``SchemaInvalid`` when the package has no
@@ -101,7 +107,7 @@ def sign_package_stream(source: BinaryIO, target: BinaryIO, signer: Signer) -> N
         raise problem
     header = marks.header
     assert header is not None
-    signature = _signature_bytes(marks.chain[: header.depth], digest.digest(), signer)
+    signature = _signature_bytes(marks.chain[: header.depth], digest.digest(), signer, timestamp)
     target.write(_DECLARATION)
     if copy_signed(source, start, layout, written.hash.digest(), target, signature):
         return

@@ -32,6 +32,7 @@ from lienthong.trust._policy import Revocation, judge, placement_problem
 from lienthong.trust._report import VerificationReport, as_message
 from lienthong.trust._signer import Signer
 from lienthong.trust._time import aware
+from lienthong.trust._xades import SignatureStamper
 from lienthong.trust._xml import header, is_edxml, not_xml, parse, safe_parser, sender_code, signatures
 
 _DS = f"{{{Namespace.DS}}}"
@@ -64,8 +65,10 @@ def signing_problem(*, has_header: bool, signatures: int) -> SchemaInvalid | Non
     return None
 
 
-def sign_package(xml_bytes: bytes, signer: Signer) -> bytes:
-    """The package signed by ``signer``, as UTF-8 bytes with an XML declaration.
+def sign_package(xml_bytes: bytes, signer: Signer, *, timestamp: SignatureStamper | None = None) -> bytes:
+    """The package signed by ``signer``, as UTF-8 bytes with an XML declaration; with
+    ``timestamp`` (an ``HttpTimeStamper``), the signature value time-stamped (XAdES-T), which
+    lets a receiver judge the signer's certificate as of the time-stamp.
 
     Raises ``MalformedXML`` for bytes that are not XML, ``UnsafeXML`` for a DTD or nesting
     beyond 256 levels, and ``SchemaInvalid`` when the package has no
@@ -82,7 +85,7 @@ def sign_package(xml_bytes: bytes, signer: Signer) -> bytes:
         raise unsignable
     assert head is not None
     try:
-        sign_enveloped(tree, head, signer, key_info(signer))
+        sign_enveloped(tree, head, signer, key_info(signer), timestamp=timestamp)
     except etree.C14NError as exc:
         raise not_xml(exc) from exc
     # The whole document, processing instructions outside the root included: the digest covers them.
