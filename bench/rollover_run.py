@@ -84,6 +84,11 @@ class Run:
     homes: dict[str, NodeHome]
     nodes: dict[str, NodeProcess]
     restarts: int = 0
+
+    @property
+    def directory_db(self) -> str:
+        return f"sqlite:///{self.base / 'directory.db'}"
+
     done: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
 
@@ -331,13 +336,17 @@ def key_rollover(run: Run) -> None:
         str(key),
         "--next-cert",
         str(cert),
+        "--db",
+        run.directory_db,
     )
     if announced.returncode != 0:
         raise RuntimeError(announced.stderr.strip())
     if not _everyone(run, lambda _fp, c: c.content.next_signer is not None):
         raise RuntimeError("a node never held a configuration announcing the next key")
     pinned_before = {name: _held(run, name)[0] for name in SERVED}
-    switched = _lienthong("directory", "key", "switch", "--home", str(run.directory_home))
+    switched = _lienthong(
+        "directory", "key", "switch", "--home", str(run.directory_home), "--db", run.directory_db
+    )
     if switched.returncode != 0:
         raise RuntimeError(switched.stderr.strip())
     if not _everyone(run, lambda fp, _c: fp not in pinned_before.values()):

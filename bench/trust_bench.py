@@ -8,6 +8,10 @@ The token is made in a temporary directory (``SOFTHSM2_CONF``) with ``softhsm2-u
 token package signs per second over file-key package signs per second (``null`` without
 ``softhsm2-util``: scripts/install-system-deps.sh installs it).
 
+XAdES-T: the same package signed with its signature time-stamped by the run's PKI's RFC 3161
+service on loopback (``stamp_ms``: what the time-stamp adds to signing one package, a round
+trip and the TSA's own RSA signature included), and verified (the token checked too).
+
 One core (no threads). The last line is one JSON object. Verification uses CRLs and the
 real validator; the chain result is remembered within the interval in which its inputs
 cannot change the outcome (see ``lienthong.trust._chain``), as a node verifying a stream
@@ -18,6 +22,7 @@ before every verification.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -35,11 +40,13 @@ from cryptography.hazmat.primitives.serialization import Encoding
 
 from lienthong.demo import sample_pdf
 from lienthong.trust import (
+    HttpTimeStamper,
     KeySigner,
     Pki,
     Signer,
     load_crls,
     load_signer,
+    serve_pki,
     sign_package,
     sign_pdf,
     verify_package,
@@ -116,6 +123,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=2.0)
     seconds = parser.parse_args().seconds
     now = datetime.now(UTC)
+    stack = contextlib.ExitStack()
     with tempfile.TemporaryDirectory() as home:
         pki = Pki.init(Path(home) / "pki", at=now - timedelta(days=1))
         issued = pki.issue_agency("000.00.00.H41", "UBND tỉnh Nghệ An", at=now - timedelta(days=1))
@@ -124,6 +132,9 @@ def main() -> None:
         # The token's files must outlive its sessions: their own directory, removed at the end.
         token_home = Path(tempfile.mkdtemp(prefix="softhsm-"))
         token = token_signer(token_home, pki, now - timedelta(days=1))
+        # The PKI's RFC 3161 service on loopback (it reads its key once, at start).
+        services = stack.enter_context(serve_pki(pki))
+        stamper = HttpTimeStamper(services.tsa_url)
     data = sized_package("000.00.00.H41", 5 * 1024)
     signed = sign_package(data, signer)
     anchors = [pki.root]
@@ -143,6 +154,17 @@ def main() -> None:
         token.close()
     shutil.rmtree(token_home, ignore_errors=True)
     verify = rate(lambda: verify_package(signed, anchors=anchors, crls=crls, at=now), seconds)
+    # XAdES-T: the same package, its signature time-stamped (a round trip to the TSA each), and
+    # verifying it (the token's signature and the TSA's path too).
+    stamped = sign_package(data, signer, timestamp=stamper)
+    stamped_report = verify_package(stamped, anchors=anchors, crls=crls, at=now)
+    assert stamped_report.valid, stamped_report.problem
+    assert stamped_report.timestamp is not None
+    assert stamped_report.timestamp.valid
+    stamped_sign = rate(lambda: sign_package(data, signer, timestamp=stamper), seconds)
+    stamped_verify = rate(lambda: verify_package(stamped, anchors=anchors, crls=crls, at=now), seconds)
+    stamper.close()
+    stack.close()
 
     from lienthong.trust import _chain
 
@@ -170,6 +192,12 @@ def main() -> None:
         "token_sign_per_s": round(token_sign) if token_sign is not None else None,
         "token_sign_ms": round(1000 / token_sign, 3) if token_sign is not None else None,
         "ratio_to_file": round(token_sign / sign, 3) if token_sign is not None else None,
+        "stamped_sign_per_s": round(stamped_sign),
+        "stamp_ms": round(1000 / stamped_sign - 1000 / sign, 3),  # what the time-stamp adds
+        "stamped_sign_ratio_to_plain": round(stamped_sign / sign, 3),
+        "stamped_verify_per_s": round(stamped_verify),
+        "stamped_verify_ratio_to_plain": round(stamped_verify / verify, 3),
+        "stamped_package_bytes": len(stamped),
     }
     print(f"package {len(data)} bytes, {seconds:g} s per measure, one core")
     print(f"raw RSA-2048 sign   {raw_sign:8.0f}/s   verify {raw_verify:8.0f}/s")
@@ -178,6 +206,12 @@ def main() -> None:
         print(f"package sign SoftHSM {token_sign:7.0f}/s   ({token_sign / sign:.0%} of the file key's)")
     print(f"package verify      {verify:8.0f}/s   (cold chain: {verify_cold:.0f}/s; target 1500/s)")
     print(f"PDF verify          {pdf_verify:8.1f}/s")
+    stamp_ms = 1000 / stamped_sign - 1000 / sign
+    print(
+        f"XAdES-T sign        {stamped_sign:8.0f}/s   (+{stamp_ms:.2f} ms a package: "
+        f"{stamped_sign / sign:.0%} of plain; loopback TSA, Python http.server)"
+    )
+    print(f"XAdES-T verify      {stamped_verify:8.0f}/s   ({stamped_verify / verify:.0%} of plain)")
     print(json.dumps(result))
 
 

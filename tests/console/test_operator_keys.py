@@ -3,12 +3,13 @@ state read from the CRLs held (here made by the test PKI's root)."""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import timedelta
 
 from cryptography import x509
 
 from lienthong.console._operator_keys import Revocation, Use, certificates, view
-from node.node_network import AT, SENDER, Network
+from node.node_network import AT, OTHER_SENDER, SENDER, Network
 from support.pki import root_crl
 
 
@@ -31,6 +32,17 @@ def test_every_certificate_the_node_uses_is_listed_once(network: Network) -> Non
     )
     assert found[-1].revocation is Revocation.ANCHOR
     assert signer.revocation is Revocation.UNKNOWN  # no CRL of its issuer in the configuration
+
+
+def test_a_seal_apart_from_the_tls_key_is_shown_beside_the_tls_certificate(network: Network) -> None:
+    """The TLS certificate as the configuration publishes it, and the seal that signs receipts."""
+    seal = network.pki.signers[OTHER_SENDER]  # any other certificate stands for a seal
+    node = dataclasses.replace(network.sender, key=seal)
+    found = certificates(node, now=AT)
+    assert [(c.use, c.holder) for c in found[:2]] == [(Use.TLS, "nghe-an"), (Use.SEAL, "nghe-an")]
+    assert found[0].serial == f"{network.sender.key.certificate.serial_number:X}"
+    assert found[1].serial == f"{seal.certificate.serial_number:X}"
+    assert Use.NODE not in {c.use for c in found}
 
 
 def test_revocation_is_read_from_the_issuers_crl(network: Network) -> None:

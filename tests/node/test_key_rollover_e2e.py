@@ -25,6 +25,7 @@ from directory.directory_servers import write_key
 from lienthong.demo import wait_for
 from lienthong.directory import (
     DirectoryKey,
+    DirectoryRegistry,
     generate_directory_key,
     load_pinned_anchor,
     pinned_path,
@@ -56,6 +57,10 @@ class Rollover:
     new_files: tuple[Path, Path]
     homes: dict[str, NodeHome]
     nodes: dict[str, NodeProcess]
+
+    @property
+    def directory_db(self) -> str:
+        return f"sqlite:///{self.base / 'directory.db'}"
 
 
 def _free_port() -> int:
@@ -177,13 +182,15 @@ def test_the_signing_key_rolls_over_while_documents_flow(net: Rollover) -> None:
         new_key, new_cert = net.new_files
         announced = _lienthong(
             "directory", "key", "announce", "--home", str(net.directory_home),
-            "--next-key", str(new_key), "--next-cert", str(new_cert),
+            "--next-key", str(new_key), "--next-cert", str(new_cert), "--db", net.directory_db,
         )  # fmt: skip
         assert announced.returncode == 0, announced.stderr
         assert net.new.fingerprint in announced.stdout
         every_node_told = wait_for(lambda: all(_held(net, name)[1] is not None for name in SERVED))
         assert every_node_told, "a node never held a configuration announcing the next key"
-        switched = _lienthong("directory", "key", "switch", "--home", str(net.directory_home))
+        switched = _lienthong(
+            "directory", "key", "switch", "--home", str(net.directory_home), "--db", net.directory_db
+        )
         assert switched.returncode == 0, switched.stderr
         pinned = wait_for(lambda: all(_held(net, name)[0] == net.new.fingerprint for name in SERVED))
         assert pinned, "a node did not switch to the new key"
@@ -198,6 +205,13 @@ def test_the_signing_key_rolls_over_while_documents_flow(net: Rollover) -> None:
         assert home.anchor_path is not None
         assert pinned_path(home.anchor_path).stat().st_mode & 0o077 == 0, name
     assert _homes_digest(net) == set_up  # nothing the operator set up was changed
+    # Both steps are in the directory's audit, by whom, naming the key.
+    with DirectoryRegistry.open(net.directory_db) as registry:
+        changes = registry.audit(subject="configuration-signing-key")
+    assert [(e.action, e.detail, e.actor) for e in reversed(changes)] == [
+        ("key.announce", net.new.fingerprint, ENV["LIENTHONG_ACTOR"]),
+        ("key.switch", net.new.fingerprint, ENV["LIENTHONG_ACTOR"]),
+    ]
 
     # The old key signs again (a stolen key, or a directory rolled back): the nodes refuse it and
     # keep the configuration signed by the new key.

@@ -14,7 +14,7 @@ import hashlib
 import io
 import random
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
 
 import pytest
@@ -42,9 +42,9 @@ from lienthong.node import (
     submit,
 )
 from lienthong.store import NodeStore
-from lienthong.trust import KeySigner, Signer, verify_package
+from lienthong.trust import KeySigner, Signer, serve_pki, verify_package
 from node.node_network import AT, SENDER, Network, document
-from support.pki import PKI_START, agency_signer, issuer_crl, renewed_issuing_ca
+from support.pki import PKI_START, GeneratedPki, agency_signer, issuer_crl, renewed_issuing_ca
 
 RAND = random.Random(17)
 #: The old certificate lasts 31 days from the PKI's start: about a day past ``AT``.
@@ -73,10 +73,15 @@ def _published(crl: x509.CertificateRevocationList) -> RevocationList:
 
 
 def _bound(
-    network: Network, *extra: Signer, at: datetime = AT, crls: Sequence[x509.CertificateRevocationList] = ()
+    network: Network,
+    *extra: Signer,
+    at: datetime = AT,
+    crls: Sequence[x509.CertificateRevocationList] = (),
+    timestamp_url: str | None = None,
+    valid_for: timedelta = timedelta(hours=72),
 ) -> Network:
-    """``network`` under a configuration current at ``at`` that also binds ``extra`` to SENDER
-    and carries ``crls``."""
+    """``network`` under a configuration current at ``at`` (for ``valid_for``) that also binds
+    ``extra`` to SENDER, carries ``crls`` and names ``timestamp_url``."""
     content = network.sender.configuration.content
     snapshot = DirectorySnapshot(
         version=2,
@@ -87,7 +92,14 @@ def _bound(
         crls=tuple(_published(crl) for crl in crls),
     )
     key = generate_directory_key("renewal directory", not_before=AT - timedelta(days=30))
-    data = build_configuration(snapshot, key, directory="test", issued_at=at - timedelta(hours=1))
+    data = build_configuration(
+        snapshot,
+        key,
+        directory="test",
+        issued_at=at - timedelta(hours=1),
+        valid_for=valid_for,
+        timestamp_url=timestamp_url,
+    )
     configuration = verify_configuration(data, key.anchor(directory="test"), at=at)
     sender = dataclasses.replace(network.sender, configuration=configuration)
     receiver = dataclasses.replace(network.receiver, configuration=configuration)
@@ -182,3 +194,32 @@ def test_a_certificate_the_renewed_issuing_ca_revoked_is_refused(network: Networ
         submit(bound.sender, document("r7"), at=AT)
     assert refused.value.reason is Refusal.SIGNATURE
     assert "revoked" in render(refused.value.message, "en"), render(refused.value.message, "en")
+
+
+@pytest.fixture(scope="module")
+def tsa_url(test_pki: GeneratedPki) -> Iterator[str]:
+    """The PKI's RFC 3161 service, its clock at ``AT``: when the packages are signed."""
+    with serve_pki(test_pki.pki, clock=lambda: AT) as services:
+        yield services.tsa_url
+
+
+@pytest.mark.parametrize("stamped", [True, False], ids=["time-stamped", "not-time-stamped"])
+def test_a_package_whose_signer_expired_while_queued_is_accepted_when_time_stamped(
+    network: Network, tsa_url: str, stamped: bool
+) -> None:
+    """The configuration names the time-stamp service: the sender stamps its signature; the
+    package waits until its signer's certificate has expired, then arrives. With the time-stamp
+    it is judged as of then and accepted; without, refused saying no time-stamp proves it."""
+    old = _signer(network, 31)
+    url = tsa_url if stamped else None
+    bound = _signing(_bound(network, old, timestamp_url=url, valid_for=timedelta(days=30)), old)
+    submission = submit(bound.sender, document("t1"), at=AT)
+    assert old.certificate.not_valid_after_utc < LATER
+    outcome = deliver_due(bound.sender, bound.transport, now=LATER, rand=RAND)
+    assert [o.state for o in outcome] == [DeliveryState.DELIVERED if stamped else DeliveryState.REJECTED]
+    with NodeStore.begin(bound.sender.database, write=False) as store:
+        (receipt,) = store.receipts(message_ids=[submission.message_id])
+    signed = read_receipt(receipt.raw).receipt
+    assert signed.accepted is stamped, signed
+    if not stamped:
+        assert receipt.reason is not None and "time-stamp" in render(receipt.reason, "en"), receipt.reason

@@ -143,7 +143,9 @@ def test_revoked_certificate_is_refused(test_pki: GeneratedPki) -> None:
 def test_expired_certificate_is_refused(test_pki: GeneratedPki) -> None:
     signed = sign_package(package(SENDER), test_pki.signers["expired"])
     report = _verify(test_pki, signed)
-    assert_refused(report, Subindication.OUT_OF_BOUNDS_NO_POE, "expired", code="trust-chain-expired-no-timestamp")
+    assert_refused(
+        report, Subindication.OUT_OF_BOUNDS_NO_POE, "expired", code="trust-chain-expired-no-timestamp"
+    )
 
 
 def test_signer_whose_code_differs_from_sender_is_refused(test_pki: GeneratedPki) -> None:

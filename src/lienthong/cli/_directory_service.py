@@ -70,6 +70,10 @@ def serve(
     port: Annotated[
         int, typer.Option("--port", min=0, max=65535, help=say("help-directory-service-port"))
     ] = 0,
+    tsa_url: Annotated[
+        str | None,
+        typer.Option("--tsa-url", envvar="LIENTHONG_TSA_URL", help=say("help-directory-service-tsa-url")),
+    ] = None,
     log_format: LogFormatOption = LogFormat.TEXT,
     allow_insecure_modes: AllowInsecureModes = False,
 ) -> None:
@@ -85,6 +89,7 @@ def serve(
         client_anchors=client_anchors,
         directory=name,
         valid_for=timedelta(hours=valid_hours),
+        timestamp_url=tsa_url,
         host=host,
         port=port,
     )

@@ -33,6 +33,9 @@ class Use(enum.StrEnum):
     """What the node uses a certificate for."""
 
     NODE = "node"  # its TLS identity; signs receipts and log heads
+    TLS = "tls"  # its TLS identity as the directory publishes it, when a seal key signs apart
+    SEAL = "seal"  # its seal apart from its TLS key: signs receipts, log heads, statistics
+    NEXT_TLS = "next-tls"  # the TLS certificate published as its next one (a rollover under way)
     SIGNER = "signer"  # an agency's signing certificate (packages submitted unsigned)
     INTERMEDIATE = "intermediate"  # sent beside one of those, up to the anchor
     ANCHOR = "anchor"  # a trust anchor of the network
@@ -142,7 +145,16 @@ def certificates(node: Node, *, now: datetime) -> list[CertificateView]:
             found.append(view(certificate, use, holder, crls=crls, now=now))
 
     chains: list[Iterable[x509.Certificate]] = [node.key.chain]
-    add(node.key.certificate, Use.NODE, node.name)
+    entry = next((n for n in node.configuration.content.nodes if n.name == node.name), None)
+    tls = _certificate(entry.tls_certificate_pem if entry else None)
+    if tls is None or tls == node.key.certificate:
+        add(node.key.certificate, Use.NODE, node.name)
+    else:  # a seal key of its own: both, each for what it does
+        add(tls, Use.TLS, node.name)
+        add(node.key.certificate, Use.SEAL, node.name)
+    upcoming = _certificate(entry.next_tls_certificate_pem if entry else None)
+    if upcoming is not None:
+        add(upcoming, Use.NEXT_TLS, node.name)
     for code in sorted(node.signers):
         signer = node.signers[code]
         add(signer.certificate, Use.SIGNER, code)
@@ -155,6 +167,10 @@ def certificates(node: Node, *, now: datetime) -> list[CertificateView]:
     for anchor in node.anchors:
         add(anchor, Use.ANCHOR, "")
     return found
+
+
+def _certificate(pem: str | None) -> x509.Certificate | None:
+    return None if pem is None else x509.load_pem_x509_certificate(pem.encode("ascii"))
 
 
 def keys_router(console: Console) -> APIRouter:

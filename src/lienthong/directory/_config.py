@@ -49,9 +49,11 @@ def build_configuration(
     issued_at: datetime,
     valid_for: timedelta = DEFAULT_VALIDITY,
     next_certificate: x509.Certificate | None = None,
+    timestamp_url: str | None = None,
 ) -> bytes:
     """The signed configuration of ``snapshot``: full, or a delta when ``snapshot.since`` is set;
-    ``next_certificate`` announces the key that will sign after ``key``."""
+    ``next_certificate`` announces the key that will sign after ``key``; ``timestamp_url`` names
+    the time-stamp service nodes stamp package signatures with."""
     if issued_at.tzinfo is None:
         raise ValueError("issued_at must be aware")
     delta = snapshot.since is not None
@@ -70,6 +72,7 @@ def build_configuration(
         base=snapshot.since,
         deleted=tuple((t.kind, t.key) for t in snapshot.deleted),
         next_signer=None if next_certificate is None else certificate_pem(next_certificate),
+        timestamp_url=timestamp_url,
     )
     payload = encode(content)
     header = {
@@ -286,6 +289,7 @@ def _merge(base: ConfigurationContent, delta: ConfigurationContent) -> Configura
         anchors=tuple(anchors.values()),
         crls=tuple(crls.values()),
         next_signer=delta.next_signer,
+        timestamp_url=delta.timestamp_url,
     )
 
 

@@ -51,6 +51,9 @@ class ConfigurationContent:
     #: The certificate (PEM) of the key that will sign the configurations after this one's key:
     #: announced ahead, so nodes holding this configuration accept it when the directory switches.
     next_signer: str | None = None
+    #: The RFC 3161 service nodes time-stamp package signatures with (XAdES-T), so that a
+    #: receiver judges a signer as of the time-stamp; None: packages are not time-stamped.
+    timestamp_url: str | None = None
 
 
 def compact_rules(nodes: Iterable[NodeEntry]) -> tuple[NodeEntry, ...]:
@@ -101,6 +104,8 @@ def encode(content: ConfigurationContent) -> bytes:
         document["deleted"] = [list(item) for item in content.deleted]
     if content.next_signer is not None:  # absent when none: the bytes stay as before rollover
         document["next_signer"] = content.next_signer
+    if content.timestamp_url is not None:  # the same: absent when none
+        document["timestamp_url"] = content.timestamp_url
     text = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return zlib.compress(text.encode("utf-8"), 6)
 
@@ -152,7 +157,16 @@ def _decode(data: bytes) -> ConfigurationContent:
         base=None if kind == "full" else int(document["base"]),
         deleted=tuple((str(k), str(key)) for k, key in document.get("deleted", ())),
         next_signer=_read_next_signer(document.get("next_signer")),
+        timestamp_url=_read_url(document.get("timestamp_url")),
     )
+
+
+def _read_url(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.startswith(("http://", "https://")):
+        raise ValueError("timestamp_url is not an HTTP(S) URL")
+    return value
 
 
 def _read_next_signer(value: object) -> str | None:

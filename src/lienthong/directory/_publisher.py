@@ -71,8 +71,10 @@ class ConfigurationPublisher:
         directory: str,
         valid_for: timedelta = DEFAULT_VALIDITY,
         clock: Clock = utc_now,
+        timestamp_url: str | None = None,
     ) -> None:
         self._registry = registry
+        self._timestamp_url = timestamp_url
         self._keys = key if isinstance(key, SigningKeys) else SigningKeys(key)
         self._directory = directory
         self._valid_for = valid_for
@@ -107,6 +109,7 @@ class ConfigurationPublisher:
             issued_at=issued_at,
             valid_for=self._valid_for,
             next_certificate=keys.next_certificate,
+            timestamp_url=self._timestamp_url,
         )
         return SignedConfiguration(snapshot.version, since, issued_at, issued_at + self._valid_for, data)
 

@@ -93,6 +93,12 @@ class DirectoryRegistry:
         with self._read() as store:
             return store.version()
 
+    def record_key_change(self, action: str, fingerprint: str, *, actor: str) -> int:
+        """Audit a change of the configuration-signing key (``key.announce``, ``key.switch``),
+        made in the directory's home: the key lives there, its history here. Returns the version."""
+        with self._change(actor) as store:
+            return store.record(action, "configuration-signing-key", fingerprint)
+
     # -- agencies ------------------------------------------------------------------------------
 
     def _merge(self, change: Callable[[CodeRegistry], CodeRegistry], *, actor: str, action: str) -> int:

@@ -26,7 +26,7 @@ from lienthong.node._index import index_entries
 from lienthong.node._node import Node
 from lienthong.node._package import PackageSource, package_source
 from lienthong.node._recall import apply_recall
-from lienthong.node._signing import sign_source
+from lienthong.node._signing import network_timestamper, sign_source
 from lienthong.node._statuses import status_entry
 from lienthong.node._trace import stamp as trace_stamp
 from lienthong.store import (
@@ -132,7 +132,7 @@ def check(
         )
     # Its own TraceHeader first: nothing may be added once the package is signed.
     stamped = trace_stamp(node, source, package, at=at)
-    signed = sign_source(stamped, signer, directory=node.blobs.temporary)
+    signed = sign_source(stamped, signer, directory=node.blobs.temporary, timestamp=network_timestamper(node))
     try:
         check_signature(node, signed, package, at=at)
     except BaseException:

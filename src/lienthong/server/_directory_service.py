@@ -98,6 +98,8 @@ class DirectorySettings:
     #: The network's name, written in every configuration.
     directory: str = "lienthong"
     valid_for: timedelta = DEFAULT_VALIDITY
+    #: The RFC 3161 service the configuration names for time-stamping package signatures.
+    timestamp_url: str | None = None
     host: str = "127.0.0.1"
     #: 0: a free port, chosen by the kernel.
     port: int = 0
@@ -138,7 +140,12 @@ class DirectoryService:
         # at each signing: the key rolls over while this serves.
         self.keys = SigningKeys(key, settings.home)
         self.publisher = ConfigurationPublisher(
-            self.registry, self.keys, directory=settings.directory, valid_for=settings.valid_for, clock=clock
+            self.registry,
+            self.keys,
+            directory=settings.directory,
+            valid_for=settings.valid_for,
+            clock=clock,
+            timestamp_url=settings.timestamp_url,
         )
         self.app = create_directory_app(
             registry=self.registry,
