@@ -35,6 +35,7 @@ from lienthong.node import (
     create_peer_app,
 )
 from lienthong.server._delivery import DeliveryWorker
+from lienthong.server._node_gauges import delivery_counter, node_gauges
 from lienthong.server._readiness import NodeReadiness
 from lienthong.server._statistics import StatisticsReporter
 from lienthong.server._tls_reload import TlsReloader
@@ -101,6 +102,7 @@ class NodeService:
         # a hostile oversized body and the early 413 the peer endpoint answers it with.
         self.metrics = ServiceMetrics("node")
         self.metrics.watch_certificates(lambda: certificates_of(home, self.runtime.source.configuration))
+        self.metrics.watch_node(node_gauges(self.runtime))
         #: GET /healthz and /readyz on the API listener (balancers).
         self.readiness = NodeReadiness(self.runtime)
         self.api_app: FastAPI | None = None
@@ -153,6 +155,7 @@ class NodeService:
             batch=self.settings.batch,
             idle=self.settings.idle,
             per_request=self.settings.per_request,
+            on_outcomes=delivery_counter(self.metrics),
         )
         self.reporter = StatisticsReporter.for_runtime(
             self.runtime, fullchain=fullchain, interval=self.settings.statistics_interval

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lienthong.statistics._expiry import CertificateExpiry, CertificateSource
+from lienthong.statistics._node_gauges import NodeCollector, NodeGaugeSource
 
 METRICS_PATH: Final = "/metrics"
 #: The status a request is counted with when its client went away before it was answered.
@@ -57,6 +58,11 @@ class ServiceMetrics:
     def watch_certificates(self, source: CertificateSource) -> None:
         """Serve ``lienthong_certificate_expiry_days`` for what ``source`` returns at each scrape."""
         self.registry.register(CertificateExpiry(self.service, source))
+
+    def watch_node(self, source: NodeGaugeSource) -> None:
+        """Serve the node's outbox and configuration gauges (``NodeGauges``) read from ``source``
+        at each scrape."""
+        self.registry.register(NodeCollector(self.service, source))
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
