@@ -26,6 +26,7 @@ from lienthong.store import Database, NodeStore
 from node.e2e_network import E2ENetwork, NodeProcess, e2e_network
 from node.node_network import RECIPIENT, SENDER, document
 from support.haproxy import DEPLOYED, Balancer, Member, running_balancer, twin_home
+from support.prometheus import PROMETHEUS_OWN, rule_metrics, samples, served
 
 
 def test_the_deployed_configuration_is_valid_for_haproxy(tmp_path: Path) -> None:
@@ -127,3 +128,18 @@ def test_two_processes_behind_haproxy_serve_peers_and_clients_and_survive_one_st
     assert _ready(cluster).status_code == 200  # the other answers
     _peer_delivers(cluster, "81003")
     _api_submits(cluster, "81004", token)
+
+    # The process left answers /metrics through the balancer: what the rules use is there, and
+    # the deliveries it made since the other stopped are counted.
+    scraped = httpx.get(
+        f"{cluster.balancer.api_url}/metrics",
+        headers={"Authorization": f"Bearer {token}"},
+        verify=client_context(anchors=cluster.net.pki.root_path),
+        timeout=30,
+    )
+    assert scraped.status_code == 200
+    assert rule_metrics() - PROMETHEUS_OWN - served(scraped.text) == set()
+    figures = samples(scraped.text)
+    node = frozenset({("service", "node")})
+    assert figures[("lienthong_node_deliveries_total", node | {("outcome", "delivered")})] >= 1
+    assert figures[("lienthong_node_outbox_entries", node | {("state", "delivered")})] == 2

@@ -5,38 +5,29 @@ drifting apart (a renamed gauge fails here, not silently in production)."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import httpx
 import pytest
-from prometheus_client.parser import text_string_to_metric_families
 
 from lienthong.server import NodeService, ServeSettings
 from node.doctor_network import EXPIRING, HEALTHY, DoctorNetwork, doctor_network
+from support.prometheus import PROMETHEUS_OWN, RULES, rule_metrics, served
 
 __all__ = ["doctor_network"]  # the fixture
 
 pytestmark = pytest.mark.anyio
 
-FOLDER = Path(__file__).resolve().parents[2] / "deploy" / "prometheus"
-RULES = FOLDER / "lienthong-node.rules.yml"
+FOLDER = RULES.parent
 PROMTOOL = shutil.which("promtool") or "/usr/bin/promtool"
-#: Series Prometheus makes itself, not the node.
-PROMETHEUS_OWN = {"up"}
 
 
 def _promtool(*arguments: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [PROMTOOL, *arguments], cwd=FOLDER, capture_output=True, text=True, timeout=120, check=False
     )
-
-
-def _used_metrics() -> set[str]:
-    """Every metric named in the rules file (its expressions, and comments if any name one)."""
-    return set(re.findall(r"\b(lienthong_[a-z0-9_]+|up)(?=\s*[{\[)<>=!])", RULES.read_text(encoding="utf-8")))
 
 
 def test_promtool_checks_the_rules() -> None:
@@ -52,7 +43,7 @@ def test_the_rules_unit_tests_pass() -> None:
 async def test_every_metric_the_rules_use_is_served_by_a_node(
     doctor_network: DoctorNetwork, tmp_path: Path
 ) -> None:
-    used = _used_metrics()
+    used = rule_metrics()
     assert {"lienthong_node_outbox_entries", "lienthong_certificate_expiry_days"} <= used
     home = doctor_network.home(tmp_path, (HEALTHY, EXPIRING), nodes=("vpcp",))
     with NodeService(home, ServeSettings(statistics_interval=0, public_metrics=True)) as service:
@@ -61,7 +52,4 @@ async def test_every_metric_the_rules_use_is_served_by_a_node(
         async with httpx.AsyncClient(transport=transport, base_url="https://vpcp") as client:
             scraped = await client.get("/metrics")
     assert scraped.status_code == 200
-    served = {
-        sample.name for family in text_string_to_metric_families(scraped.text) for sample in family.samples
-    }
-    assert used - PROMETHEUS_OWN - served == set()
+    assert used - PROMETHEUS_OWN - served(scraped.text) == set()
