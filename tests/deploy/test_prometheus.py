@@ -1,6 +1,6 @@
 """``deploy/prometheus/lienthong-node.rules.yml``: ``promtool check rules`` accepts it, its unit
 tests (``lienthong-node.rules.test.yml``) pass under ``promtool test rules``, and every metric it
-uses is one a node serves on ``/metrics``: the scrape below is what stops the rules and the code
+uses is one a node serves on ``/metrics`` (which ``promtool check metrics`` accepts): the scrape below is what stops the rules and the code
 drifting apart (a renamed gauge fails here, not silently in production)."""
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ async def test_every_metric_the_rules_use_is_served_by_a_node(
     doctor_network: DoctorNetwork, tmp_path: Path
 ) -> None:
     used = rule_metrics()
-    assert {"lienthong_node_outbox_entries", "lienthong_certificate_expiry_days"} <= used
+    assert {"lienthong_node_outbox_entries", "lienthong_certificate_expiry_seconds"} <= used
     home = doctor_network.home(tmp_path, (HEALTHY, EXPIRING), nodes=("vpcp",))
     with NodeService(home, ServeSettings(statistics_interval=0, public_metrics=True)) as service:
         assert service.api_app is not None
@@ -53,3 +53,12 @@ async def test_every_metric_the_rules_use_is_served_by_a_node(
             scraped = await client.get("/metrics")
     assert scraped.status_code == 200
     assert used - PROMETHEUS_OWN - served(scraped.text) == set()
+    linted = subprocess.run(
+        [PROMTOOL, "check", "metrics"],
+        input=scraped.text,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert linted.returncode == 0, linted.stderr  # names, units and help as Prometheus wants them

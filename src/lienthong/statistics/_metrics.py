@@ -56,7 +56,7 @@ class ServiceMetrics:
         return Counter(f"lienthong_{name}", documentation, list(labels), registry=self.registry)
 
     def watch_certificates(self, source: CertificateSource) -> None:
-        """Serve ``lienthong_certificate_expiry_days`` for what ``source`` returns at each scrape."""
+        """Serve ``lienthong_certificate_expiry_seconds`` for what ``source`` returns at each scrape."""
         self.registry.register(CertificateExpiry(self.service, source))
 
     def watch_node(self, source: NodeGaugeSource) -> None:
