@@ -1,7 +1,8 @@
 """``deploy/prometheus/lienthong-node.rules.yml``: ``promtool check rules`` accepts it, its unit
 tests (``lienthong-node.rules.test.yml``) pass under ``promtool test rules``, and every metric it
-uses is one a node serves on ``/metrics`` (which ``promtool check metrics`` accepts): the scrape below is what stops the rules and the code
-drifting apart (a renamed gauge fails here, not silently in production)."""
+uses is one a node serves on ``/metrics`` (a page ``promtool check metrics`` accepts): the scrape
+below is what stops the rules and the code drifting apart (a renamed gauge fails here, not
+silently in production)."""
 
 from __future__ import annotations
 
