@@ -8,7 +8,8 @@ TLS certificate and trusts only those anchors.
 The API for document-management software (``lienthong.api``) is served on a second listener,
 TLS with the node's certificate but no client certificate asked for: its clients authenticate
 with bearer tokens or VXP HMAC headers. The agency console (``lienthong.console``) is mounted
-on the same listener.
+on the same listener, and so are ``/healthz`` and ``/readyz`` for load balancers
+(``_readiness``: a balancer checks the peer listener there too, with no client certificate).
 """
 
 from __future__ import annotations
