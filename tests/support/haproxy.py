@@ -91,20 +91,25 @@ class Balancer:
     def render(self) -> list[str]:
         """Write the global section; the ``-f`` arguments of a run (it, then ``DEPLOYED``)."""
         self.base.mkdir(parents=True, exist_ok=True)
+        self.admin.parent.mkdir(mode=0o700, exist_ok=True)  # again after a check removed it
         head = self.base / "haproxy-global.cfg"
         head.write_text(_GLOBAL.format(socket=self.admin), encoding="ascii")
         return ["-f", str(head), "-f", str(DEPLOYED)]
 
     def check(self) -> subprocess.CompletedProcess[str]:
         """``haproxy -c`` on what ``start`` would run."""
-        return subprocess.run(
-            [HAPROXY, "-c", *self.render()],
-            env={**os.environ, **self.environment()},
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
+        try:
+            return subprocess.run(
+                [HAPROXY, "-c", *self.render()],
+                env={**os.environ, **self.environment()},
+                capture_output=True,
+                text=True,
+                timeout=30,
+                check=False,
+            )
+        finally:
+            if self.popen is None:  # not running: its socket's directory goes
+                shutil.rmtree(self.admin.parent, ignore_errors=True)
 
     def start(self) -> None:
         if len(self.members) != 2:
