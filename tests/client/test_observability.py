@@ -30,9 +30,9 @@ def test_a_running_node_serves_prometheus_metrics_of_its_requests(sdk: Sdk) -> N
     assert answer.headers["content-type"].startswith("text/plain")
     lines = [line for line in answer.text.splitlines() if line.startswith("lienthong_http_requests_total{")]
     assert any('service="node"' in line and 'route="/api/v1/agencies"' in line for line in lines), lines[:10]
-    # Its certificates' days left, read at the scrape (``lienthong.statistics.CertificateExpiry``).
+    # Its certificates' time left, read at the scrape (``lienthong.statistics.CertificateExpiry``).
     expiry = [
-        line for line in answer.text.splitlines() if line.startswith("lienthong_certificate_expiry_days{")
+        line for line in answer.text.splitlines() if line.startswith("lienthong_certificate_expiry_seconds{")
     ]
     roles = {found.group(1) for line in expiry if (found := re.search(r'role="([^"]+)"', line))}
     assert {"tls", "chain", "signer", "configuration-signing", "anchor"} <= roles, expiry

@@ -13,12 +13,12 @@ from node.doctor_network import EXPIRING, HEALTHY, DoctorNetwork, doctor_network
 
 __all__ = ["doctor_network"]  # the fixture
 
-GAUGE = "lienthong_certificate_expiry_days"
+GAUGE = "lienthong_certificate_expiry_seconds"
 
 
 def _gauge(text: str) -> dict[tuple[str, str], float]:
     return {
-        (s.labels["role"], s.labels["subject"]): s.value
+        (s.labels["role"], s.labels["subject"]): s.value / 86400  # days
         for family in text_string_to_metric_families(text)
         if family.name == GAUGE
         for s in family.samples

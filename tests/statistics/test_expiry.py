@@ -1,4 +1,4 @@
-"""``lienthong_certificate_expiry_days``: one sample per certificate a service relies on, read at
+"""``lienthong_certificate_expiry_seconds``: one sample per certificate a service relies on, read at
 each scrape, labelled by role, subject and serial; a source that cannot be read empties the gauge
 but never fails the scrape. The exposition is parsed with prometheus_client's own parser and,
 where ``promtool`` is installed, checked by it."""
@@ -17,17 +17,17 @@ from lienthong.statistics import ServiceMetrics
 from lienthong.trust import load_certificates
 from support.pki import Tls
 
-GAUGE = "lienthong_certificate_expiry_days"
+GAUGE = "lienthong_certificate_expiry_seconds"
 
 
 def _samples(exposition: bytes) -> dict[tuple[str, str], float]:
-    """(role, subject) → days, from the gauge's samples."""
+    """(role, subject) → days, from the gauge's samples (in seconds)."""
     found = {}
     for family in text_string_to_metric_families(exposition.decode("utf-8")):
         if family.name == GAUGE:
             assert family.type == "gauge"
             for sample in family.samples:
-                found[(sample.labels["role"], sample.labels["subject"])] = sample.value
+                found[(sample.labels["role"], sample.labels["subject"])] = sample.value / 86400
     return found
 
 

@@ -70,7 +70,9 @@ class DeliveryWorker:
         in_flight: int = 8,
         per_request: int = 1,
         clock: Clock = utc_now,
+        on_outcomes: Callable[[Iterable[str]], None] | None = None,
     ) -> None:
+        """``on_outcomes``: told the state each attempt of a round left its entry in (metrics)."""
         self._current = current
         self._transport = transport
         self._count = max(threads, 1)
@@ -82,6 +84,7 @@ class DeliveryWorker:
         self._clock = clock
         self._loops: list[BackgroundLoop] = []
         self._tally = DeliveryTally()
+        self._on_outcomes = on_outcomes
 
     def _round(self, pool: ThreadPoolExecutor, rand: random.Random) -> Round:
         outcomes = deliver_due(
@@ -101,6 +104,8 @@ class DeliveryWorker:
                 outcome.reason or "",
             )  # fmt: skip
         summary = self._tally.add((o.state.value for o in outcomes), at=self._clock())
+        if self._on_outcomes is not None and outcomes:
+            self._on_outcomes([o.state.value for o in outcomes])
         if summary is not None:
             _log.info(summary)
         return Round.BUSY if outcomes else Round.IDLE

@@ -8,7 +8,8 @@ TLS certificate and trusts only those anchors.
 The API for document-management software (``lienthong.api``) is served on a second listener,
 TLS with the node's certificate but no client certificate asked for: its clients authenticate
 with bearer tokens or VXP HMAC headers. The agency console (``lienthong.console``) is mounted
-on the same listener.
+on the same listener, and so are ``/healthz`` and ``/readyz`` for load balancers
+(``_readiness``: a balancer checks the peer listener there too, with no client certificate).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from lienthong import __version__
-from lienthong.api import ApiSettings, create_app, stop_streams
+from lienthong.api import ApiSettings, create_app, install_health, stop_streams
 from lienthong.console import LoginPolicy, UserFile, create_console
 from lienthong.net import bind, capture_peer_certificates, client_context, serve_forever, server_context
 from lienthong.node import (
@@ -36,6 +37,8 @@ from lienthong.node import (
 )
 from lienthong.server._delivery import DeliveryWorker
 from lienthong.server._key_reload import KeyReloader
+from lienthong.server._node_gauges import delivery_counter, node_gauges
+from lienthong.server._readiness import NodeReadiness
 from lienthong.server._statistics import StatisticsReporter
 from lienthong.server._tls_reload import TlsReloader, Watcher
 from lienthong.server._webhooks import WebhookDispatcher
@@ -101,6 +104,9 @@ class NodeService:
         # a hostile oversized body and the early 413 the peer endpoint answers it with.
         self.metrics = ServiceMetrics("node")
         self.metrics.watch_certificates(lambda: certificates_of(home, self.runtime.source.configuration))
+        self.metrics.watch_node(node_gauges(self.runtime))
+        #: GET /healthz and /readyz on the API listener (balancers).
+        self.readiness = NodeReadiness(self.runtime)
         self.api_app: FastAPI | None = None
         self.webhooks: WebhookDispatcher | None = None
         if self.settings.api_port is not None:
@@ -114,6 +120,7 @@ class NodeService:
                 ),
             )
             self.metrics.install(self.api_app)  # before the console's mount at "/", which takes the rest
+            install_health(self.api_app, self.readiness.readiness())
             # The agency console shares the API's listener; its routes all start with /console.
             console = create_console(
                 self.runtime.node,
@@ -153,6 +160,7 @@ class NodeService:
             batch=self.settings.batch,
             idle=self.settings.idle,
             per_request=self.settings.per_request,
+            on_outcomes=delivery_counter(self.metrics),
         )
         self.reporter = StatisticsReporter.for_runtime(
             self.runtime, fullchain=fullchain, interval=self.settings.statistics_interval
@@ -194,7 +202,9 @@ class NodeService:
         # The servers stop on their own signal, set after the API's event streams have ended:
         # an HTTP/2 stream still open when the server says goodbye ends in an error for its client.
         stopping = asyncio.Event() if shutdown is not None else None
-        servers = [serve_forever(self.app, listening, self._server_tls, shutdown=stopping)]
+        peer = asyncio.ensure_future(serve_forever(self.app, listening, self._server_tls, shutdown=stopping))
+        self.readiness.peer_serving = lambda: not peer.done() and listening.sock.fileno() != -1
+        servers: list[Any] = [peer]
         if api is not None and self.api_app is not None:
             servers.append(serve_forever(self.api_app, api, self._api_tls, shutdown=stopping))
         serving: asyncio.Future[Any] = asyncio.ensure_future(asyncio.gather(*servers))
@@ -207,6 +217,7 @@ class NodeService:
             await asyncio.wait(
                 [serving, asyncio.ensure_future(shutdown.wait())], return_when="FIRST_COMPLETED"
             )
+            self.readiness.stopping = True  # /readyz says so while the streams end
             if self.api_app is not None:
                 await stop_streams(self.api_app)
             assert stopping is not None

@@ -25,6 +25,7 @@ from lienthong.statistics._expiry import CertificateExpiry, CertificateSource, e
 from lienthong.statistics._latency import BOUNDS, LatencySummary, add_buckets, median_seconds
 from lienthong.statistics._logging import JsonFormatter, configure_json_logging
 from lienthong.statistics._metrics import METRICS_PATH, ServiceMetrics
+from lienthong.statistics._node_gauges import NodeCollector, NodeGauges, NodeGaugeSource
 from lienthong.statistics._outbox import PendingReport, ReportOutbox, retry_delay
 from lienthong.statistics._plausible import CLOCK_SKEW, FIRST_DAY, MAX_COUNT, check_day
 from lienthong.statistics._report import StatisticsReport, StuckDocument
@@ -52,6 +53,9 @@ __all__ = [
     "Incoming",
     "JsonFormatter",
     "LatencySummary",
+    "NodeCollector",
+    "NodeGaugeSource",
+    "NodeGauges",
     "NodeKey",
     "Outgoing",
     "PendingReport",

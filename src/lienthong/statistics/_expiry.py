@@ -1,9 +1,10 @@
-"""``lienthong_certificate_expiry_days``: days until each certificate a service relies on ends,
-read at every scrape (a renewed file or a newer configuration shows at once).
+"""``lienthong_certificate_expiry_seconds``: seconds until each certificate a service relies on
+ends (Prometheus's base unit: ``promtool check metrics`` refuses days), read at every scrape (a
+renewed file or a newer configuration shows at once).
 
 >>> metrics.watch_certificates(lambda: [("tls", certificate)])   # doctest: +SKIP
 
-An alert rule such as ``lienthong_certificate_expiry_days < 30`` then names the certificate by
+An alert rule such as ``lienthong_certificate_expiry_seconds < 30 * 86400`` then names the certificate by
 role, subject and serial; a source that fails is logged and yields nothing, never a failed scrape.
 """
 
@@ -20,6 +21,7 @@ from prometheus_client.registry import Collector
 from lienthong._clock import Clock, utc_now
 
 _log = logging.getLogger("lienthong.metrics")
+_DAY_SECONDS = 86400.0
 
 #: What the source hands: (role, certificate); roles such as ``tls``, ``signer``, ``anchor``.
 CertificateSource = Callable[[], Iterable[tuple[str, x509.Certificate]]]
@@ -45,8 +47,8 @@ class CertificateExpiry(Collector):
 
     def collect(self) -> Iterator[GaugeMetricFamily]:
         gauge = GaugeMetricFamily(
-            "lienthong_certificate_expiry_days",
-            "Days until a certificate the service relies on ends (negative: ended).",
+            "lienthong_certificate_expiry_seconds",
+            "Seconds until a certificate the service relies on ends (negative: ended).",
             labels=["service", "role", "subject", "serial"],
         )
         now = self.clock()
@@ -62,7 +64,8 @@ class CertificateExpiry(Collector):
                 continue
             seen.add((role, serial))
             gauge.add_metric(
-                [self.service, role, _subject(certificate), serial], expiry_days(certificate, now)
+                [self.service, role, _subject(certificate), serial],
+                expiry_days(certificate, now) * _DAY_SECONDS,
             )
         yield gauge
 

@@ -18,6 +18,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lienthong.statistics._expiry import CertificateExpiry, CertificateSource
+from lienthong.statistics._node_gauges import NodeCollector, NodeGaugeSource
 
 METRICS_PATH: Final = "/metrics"
 #: The status a request is counted with when its client went away before it was answered.
@@ -55,8 +56,13 @@ class ServiceMetrics:
         return Counter(f"lienthong_{name}", documentation, list(labels), registry=self.registry)
 
     def watch_certificates(self, source: CertificateSource) -> None:
-        """Serve ``lienthong_certificate_expiry_days`` for what ``source`` returns at each scrape."""
+        """Serve ``lienthong_certificate_expiry_seconds`` for what ``source`` returns at each scrape."""
         self.registry.register(CertificateExpiry(self.service, source))
+
+    def watch_node(self, source: NodeGaugeSource) -> None:
+        """Serve the node's outbox and configuration gauges (``NodeGauges``) read from ``source``
+        at each scrape."""
+        self.registry.register(NodeCollector(self.service, source))
 
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
