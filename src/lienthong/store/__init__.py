@@ -46,6 +46,7 @@ from lienthong.store._entries import (
 from lienthong.store._errors import (
     BlobCorrupt,
     BlobNotFound,
+    DatabaseInterrupted,
     DatabaseUnavailable,
     MigrationFailed,
     StoreConflict,
@@ -74,6 +75,7 @@ from lienthong.store._node_entries import (
 )
 from lienthong.store._node_statistics import DayActivity, ReceivedDocument, SentDelivery, node_day_activity
 from lienthong.store._node_store import NodeStore
+from lienthong.store._replay import ReplayPolicy, replay
 from lienthong.store._statistics_entries import (
     AgencyTotals,
     DayTotals,
@@ -105,6 +107,7 @@ __all__ = [
     "CertificateBinding",
     "ClientKind",
     "Database",
+    "DatabaseInterrupted",
     "DatabaseUnavailable",
     "DayActivity",
     "DayTotals",
@@ -147,6 +150,7 @@ __all__ = [
     "ReceiptEntry",
     "ReceivedDocument",
     "RegulationEntry",
+    "ReplayPolicy",
     "ReportOutcome",
     "ReportRecord",
     "RevocationList",
@@ -166,6 +170,7 @@ __all__ = [
     "migrate",
     "node_day_activity",
     "open_database",
+    "replay",
     "sqlite_file",
     "sqlite_files",
     "translate_errors",
