@@ -3,23 +3,19 @@ errors, and work interrupted by a primary's loss replayed on the promoted standb
 
 from __future__ import annotations
 
-import itertools
 import sqlite3
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import psycopg
 import pytest
 from sqlalchemy.exc import InternalError, OperationalError
 
 from lienthong._loop import Backoff
-from lienthong.evidence import LogKind
 from lienthong.store import (
     DatabaseInterrupted,
     DatabaseUnavailable,
-    InboxEntry,
     NodeStore,
-    PackageKind,
     ReplayPolicy,
     StoreError,
     migrate,
@@ -28,9 +24,8 @@ from lienthong.store import (
     sqlite_file,
     translate_errors,
 )
+from store.node_writes import held, receive, received
 from support import pg_cluster
-
-AT = datetime(2026, 12, 1, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -133,19 +128,6 @@ def test_interrupted_work_runs_again_until_it_succeeds_or_the_bound_passes(tmp_p
     database.close()
 
 
-def _received(store: NodeStore, number: int) -> None:
-    """One document received, as the node stores it: the inbox row (idempotent by message id)
-    and its log entry, written only when the row is new."""
-    message_id = f"m{number}"
-    if store.inbox_get(message_id, "000.00.00.G22") is not None:
-        return
-    store.inbox_put(InboxEntry(message_id, f"d{number}", PackageKind.DOCUMENT, "0" * 64,
-                               "000.00.00.H41", "000.00.00.G22", AT))  # fmt: skip
-    store.log(
-        LogKind.PACKAGE_IN, at=AT, message_id=message_id, document_id=f"d{number}", party="000.00.00.H41"
-    )
-
-
 def test_a_transaction_cut_by_the_primary_s_death_is_replayed_on_the_promoted_standby() -> None:
     """kill -9 of the primary between a transaction's writes and its commit: the work is
     replayed on a fresh connection; the multi-host URL leads it to the standby once promoted;
@@ -158,9 +140,7 @@ def test_a_transaction_cut_by_the_primary_s_death_is_replayed_on_the_promoted_st
         database = open_database(cluster.url("lt"))
         try:
             migrate(database)
-            for number in range(1, 6):
-                with NodeStore.begin(database) as store:
-                    _received(store, number)
+            receive(database, range(1, 6))
             attempts: list[int] = []
             promoting = threading.Timer(0.5, cluster.standby.promote) if cluster.standby else None
             assert promoting is not None
@@ -168,7 +148,7 @@ def test_a_transaction_cut_by_the_primary_s_death_is_replayed_on_the_promoted_st
             def cut() -> None:
                 attempts.append(1)
                 with NodeStore.begin(database) as store:
-                    _received(store, 6)
+                    received(store, 6)
                     if len(attempts) == 1:  # the host dies before the commit
                         cluster.primary.kill()
                         promoting.start()
@@ -176,11 +156,6 @@ def test_a_transaction_cut_by_the_primary_s_death_is_replayed_on_the_promoted_st
             replay(database, cut)
             promoting.join()
             assert len(attempts) >= 2
-            with NodeStore.begin(database, write=False) as store:
-                inbox = [e.message_id for e in store.inbox(recipient="000.00.00.G22")]
-                log = store.log_entries()
-            assert sorted(inbox) == [f"m{n}" for n in range(1, 7)]
-            assert [e.record.seq for e in log] == list(range(1, 7))
-            assert all(e.prev_hash == p.entry_hash for p, e in itertools.pairwise(log))
+            assert held(database) == ([f"m{n}" for n in range(1, 7)], True)
         finally:
             database.close()
