@@ -28,7 +28,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -153,8 +153,8 @@ class PgCluster:
     others: list[PgServer] = field(default_factory=list)
 
     def url(self, database: str, *, query: str = "") -> str:
-        """A node's database URL naming every server in libpq's multi-host form, writes only
-        on the one that accepts them."""
+        """A node's database URL naming every server in libpq's multi-host form, writes going
+        to the one that accepts them; ``query`` adds parameters."""
         hosts = ",".join(f"127.0.0.1:{s.port}" for s in (self.primary, self.standby) if s is not None)
         extra = f"&{query}" if query else ""
         return f"postgresql+psycopg://postgres@{hosts}/{database}?target_session_attrs=read-write{extra}"
@@ -173,8 +173,8 @@ class PgCluster:
     def restore_to(self, *, target: str, kind: str = "name") -> PgServer:
         """A new server restored from the repository up to ``target`` (a restore point's name,
         or a time with ``kind="time"``), promoted at the target, started and returned."""
-        server = PgServer(f"restored{len(self.others) + 1}", self.base / f"restored{len(self.others) + 1}",
-                          free_port(), self.base)  # fmt: skip
+        name = f"restored{len(self.others) + 1}"
+        server = PgServer(name, self.base / name, free_port(), self.base)
         run(["mkdir", "-m", "0700", str(server.data)])
         self.backrest_run(
             f"--pg1-path={server.data}", f"--type={kind}", f"--target={target}", "--target-action=promote",
@@ -199,8 +199,7 @@ class PgCluster:
         _wait(streaming, what="the synchronous standby")
 
 
-def _wait(check: object, *, what: str) -> None:
-    assert callable(check)
+def _wait(check: Callable[[], bool], *, what: str) -> None:
     deadline = time.monotonic() + WAIT_S
     while True:
         with contextlib.suppress(psycopg.Error):
