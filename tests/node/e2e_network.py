@@ -211,9 +211,11 @@ def e2e_network(
     *,
     options: tuple[str, ...] = (),
     node_options: Mapping[str, tuple[str, ...]] | None = None,
+    database_urls: Mapping[str, str] | None = None,
 ) -> Iterator[E2ENetwork]:
     """Build the homes, start the three nodes (``options`` added to each ``node serve``, then
-    ``node_options`` of that node), publish their URLs; stop everything after."""
+    ``node_options`` of that node), publish their URLs; stop everything after. A node named in
+    ``database_urls`` uses that database instead of ``backend``'s (say a failover cluster)."""
     now = datetime.now(UTC)
     signing = [code for codes in AGENCIES.values() for code in codes]
     pki = build_pki(
@@ -223,7 +225,8 @@ def e2e_network(
     anchor = base / "anchor.json"
     anchor.write_text(key.anchor(directory="test").to_json(), encoding="utf-8")
     configuration = base / "configuration.json"
-    for urls in _database_urls(backend, base):
+    for made in _database_urls(backend, base):
+        urls = {**made, **(database_urls or {})}
         homes: dict[str, NodeHome] = {}
         nodes: dict[str, NodeProcess] = {}
         network = E2ENetwork(base, pki, key, configuration, homes, nodes)

@@ -109,6 +109,22 @@ def run_faults(
             killed[victim.name] += 1
             time.sleep(rand.uniform(0.0, 0.5))  # down for a moment: the other side retries
             victim.start()  # the same port: the configuration still names it
+    return count_flow(
+        net, message_ids, seed=seed, kills=dict(killed), started=started, settle_timeout=settle_timeout
+    )
+
+
+def count_flow(
+    net: E2ENetwork,
+    message_ids: list[str],
+    *,
+    seed: int,
+    kills: dict[str, int],
+    started: float,
+    settle_timeout: float = 300.0,
+) -> FaultCounts:
+    """Wait (bounded) until the sender has settled every one of ``message_ids``, then count the
+    facts at both ends (shared by the failover scenario)."""
     sender, receiver = net.database(SENDER_NODE), net.database(RECEIVER_NODE)
     wanted = set(message_ids)
 
@@ -139,7 +155,7 @@ def run_faults(
     return FaultCounts(
         seed=seed,
         documents=len(message_ids),
-        kills=dict(killed),
+        kills=kills,
         delivered=delivered,
         inbox_rows=len(inbox),
         inbox_distinct=len(set(inbox)),

@@ -25,7 +25,7 @@ from lienthong.node._package import PackageSource
 from lienthong.node._retry import next_attempt
 from lienthong.node._transport import DeliveryRequest, PeerTransport
 from lienthong.node._wire import MAX_BATCH_BYTES
-from lienthong.store import DeliveryState, Direction, NodeEntry, NodeStore, OutboxEntry, ReceiptEntry
+from lienthong.store import DeliveryState, Direction, NodeEntry, NodeStore, OutboxEntry, ReceiptEntry, replay
 
 _log = logging.getLogger("lienthong.node.deliver")
 
@@ -78,20 +78,29 @@ def deliver_due(
     Receipts are recorded at ``clock()`` when given (when they came back), else at ``now``.
     """
     token = secrets.token_hex(16)
-    with NodeStore.begin(node.database, write=False, claims=True) as store:
-        claimed = store.claim_due(limit=limit, now=now, lease=node.retry.lease, token=token)
+
+    def claim() -> list[OutboxEntry]:  # a claim committed unanswered is left to its lease
+        with NodeStore.begin(node.database, write=False, claims=True) as store:
+            return store.claim_due(limit=limit, now=now, lease=node.retry.lease, token=token)
+
+    claimed = replay(node.database, claim)
     if not claimed:
         return []
     groups = _groups(node, claimed, per_request, now=now)
     sent = [s for group in mapper(lambda g: _send_group(node, transport, g, now=now), groups) for s in group]
     received = now if clock is None else clock()
-    with NodeStore.begin(node.database) as store:
-        answered = _record_receipts(store, token, [s for s in sent if s.receipt is not None], now=received)
-        return [  # in the order sent: each outcome logs its receipt or failure as it is made
-            answered(s.entry) if s.receipt is not None
-            else _record_failure(node, store, s.entry, token, s.failure, now=now, rand=rand)
-            for s in sent
-        ]  # fmt: skip
+
+    def settle() -> list[Outcome]:  # replayed: a settle committed unanswered no longer holds the token
+        with NodeStore.begin(node.database) as store:
+            receipts = [s for s in sent if s.receipt is not None]
+            answered = _record_receipts(store, token, receipts, now=received)
+            return [  # in the order sent: each outcome logs its receipt or failure as it is made
+                answered(s.entry) if s.receipt is not None
+                else _record_failure(node, store, s.entry, token, s.failure, now=now, rand=rand)
+                for s in sent
+            ]  # fmt: skip
+
+    return replay(node.database, settle)
 
 
 def _groups(
@@ -226,16 +235,24 @@ def settle_receipt(
     node: Node, entry: OutboxEntry, token: str, receipt: Receipt, raw: bytes, *, now: datetime
 ) -> Outcome:
     """Record a verified receipt for a claimed row, in its own transaction."""
-    with NodeStore.begin(node.database) as store:
-        return _record_receipts(store, token, [_Sent(entry, receipt, raw)], now=now)(entry)
+
+    def settle() -> Outcome:
+        with NodeStore.begin(node.database) as store:
+            return _record_receipts(store, token, [_Sent(entry, receipt, raw)], now=now)(entry)
+
+    return replay(node.database, settle)
 
 
 def settle_failure(
     node: Node, entry: OutboxEntry, token: str, reason: Message | str, *, now: datetime, rand: random.Random
 ) -> Outcome:
     """Schedule a retry for a claimed row (or fail it past its deadline), in its own transaction."""
-    with NodeStore.begin(node.database) as store:
-        return _record_failure(node, store, entry, token, reason, now=now, rand=rand)
+
+    def settle() -> Outcome:
+        with NodeStore.begin(node.database) as store:
+            return _record_failure(node, store, entry, token, reason, now=now, rand=rand)
+
+    return replay(node.database, settle)
 
 
 def _record_receipts(

@@ -35,6 +35,7 @@ from lienthong.store import (
     NodeStore,
     PackageKind,
     ReceiptEntry,
+    replay,
 )
 
 _DISPOSITIONS = {
@@ -81,22 +82,26 @@ def receive_many(
     with node.blobs.batch() as batch:  # synced together: one fsync round, each directory once
         for source in kept:
             source.store(batch)
-    receipts = []
-    with NodeStore.begin(node.database) as store:
-        keys = [(message_id_of(p), r) for r, _, p, refused in checked if p is not None and refused is None]
-        inbox = _Inbox(store, keys)
-        for recipient, digest, package, refused in checked:
-            refusal = refused
-            if refusal is None and package is not None:
-                try:
-                    receipts.append(_store_in(node, inbox, package, recipient, digest, at=at, hop=hop))
-                    continue
-                except PackageRefused as late:  # raised before anything of it was written
-                    refusal = late
-            assert refusal is not None
-            receipts.append(_refusal(node, package, recipient, digest, refusal, at=at))
-        inbox.flush()
-        return _issue(node, store, receipts)
+    keys = [(message_id_of(p), r) for r, _, p, refused in checked if p is not None and refused is None]
+
+    def stored() -> list[bytes]:  # replayed after a failover: what committed is found as held
+        receipts = []
+        with NodeStore.begin(node.database) as store:
+            inbox = _Inbox(store, keys)
+            for recipient, digest, package, refused in checked:
+                refusal = refused
+                if refusal is None and package is not None:
+                    try:
+                        receipts.append(_store_in(node, inbox, package, recipient, digest, at=at, hop=hop))
+                        continue
+                    except PackageRefused as late:  # raised before anything of it was written
+                        refusal = late
+                assert refusal is not None
+                receipts.append(_refusal(node, package, recipient, digest, refusal, at=at))
+            inbox.flush()
+            return _issue(node, store, receipts)
+
+    return replay(node.database, stored)
 
 
 class _Inbox:
@@ -219,11 +224,15 @@ def _store(
     hop: str,
 ) -> bytes:
     source.store(node.blobs)
-    with NodeStore.begin(node.database) as store:
-        inbox = _Inbox(store, [(message_id_of(package), recipient)])
-        receipt = _store_in(node, inbox, package, recipient, digest, at=at, hop=hop)
-        inbox.flush()
-        return _issue(node, store, [receipt])[0]
+
+    def stored() -> bytes:  # replayed after a failover: what committed is found as held
+        with NodeStore.begin(node.database) as store:
+            inbox = _Inbox(store, [(message_id_of(package), recipient)])
+            receipt = _store_in(node, inbox, package, recipient, digest, at=at, hop=hop)
+            inbox.flush()
+            return _issue(node, store, [receipt])[0]
+
+    return replay(node.database, stored)
 
 
 def _store_in(

@@ -36,6 +36,7 @@ from lienthong.store import (
     OutboxEntry,
     OutboxItem,
     PackageKind,
+    replay,
 )
 
 
@@ -172,6 +173,21 @@ def _unknown_document(outcome: SubmitOutcome | None) -> bool:
 
 
 def _accept(
+    node: Node, checked: list[tuple[int, Checked]], outcomes: list[SubmitOutcome | None], *, at: datetime
+) -> None:
+    """Accept the checked packages, again from the start after a failover (``replay``): a
+    commit whose answer was lost is then found by message id and answered as a repeat, so no
+    document is queued twice."""
+
+    def attempt() -> None:
+        for index, _ in checked:
+            outcomes[index] = None
+        _accept_once(node, checked, outcomes, at=at)
+
+    replay(node.database, attempt)
+
+
+def _accept_once(
     node: Node, checked: list[tuple[int, Checked]], outcomes: list[SubmitOutcome | None], *, at: datetime
 ) -> None:
     # Looked up before writing anything: a repeat stores no blob and takes no write lock.

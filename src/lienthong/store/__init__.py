@@ -46,6 +46,7 @@ from lienthong.store._entries import (
 from lienthong.store._errors import (
     BlobCorrupt,
     BlobNotFound,
+    DatabaseInterrupted,
     DatabaseUnavailable,
     MigrationFailed,
     StoreConflict,
@@ -75,6 +76,7 @@ from lienthong.store._node_entries import (
 from lienthong.store._node_probe import OutboxSummary, check_writable, outbox_summary
 from lienthong.store._node_statistics import DayActivity, ReceivedDocument, SentDelivery, node_day_activity
 from lienthong.store._node_store import NodeStore
+from lienthong.store._replay import ReplayPolicy, replay
 from lienthong.store._statistics_entries import (
     AgencyTotals,
     DayTotals,
@@ -106,6 +108,7 @@ __all__ = [
     "CertificateBinding",
     "ClientKind",
     "Database",
+    "DatabaseInterrupted",
     "DatabaseUnavailable",
     "DayActivity",
     "DayTotals",
@@ -149,6 +152,7 @@ __all__ = [
     "ReceiptEntry",
     "ReceivedDocument",
     "RegulationEntry",
+    "ReplayPolicy",
     "ReportOutcome",
     "ReportRecord",
     "RevocationList",
@@ -170,6 +174,7 @@ __all__ = [
     "node_day_activity",
     "open_database",
     "outbox_summary",
+    "replay",
     "sqlite_file",
     "sqlite_files",
     "translate_errors",

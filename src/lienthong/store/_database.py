@@ -6,18 +6,27 @@ A new SQLite file is made 0600 before SQLite opens it: SQLite gives its ``-wal``
 the database file's mode, and a node's database holds secrets.
 PostgreSQL is reached with ``postgresql+psycopg://``; a ``search_path`` may travel in the URL as
 ``?options=-csearch_path%3Dschema``, which is how tests isolate themselves in a schema.
+Several servers (a primary and its standbys) may be named as libpq does,
+``postgresql+psycopg://h1:5432,h2:5433/db?target_session_attrs=read-write``, or as SQLAlchemy
+does, ``…/db?host=h1,h2&port=5432,5433``: the first form is rewritten into the second, which
+SQLAlchemy hands to libpq whole, so libpq picks the server that accepts writes.
+
+An error that says the server went away or switched roles (connection lost, shutting down,
+recovering, a read-only transaction after a failover) is ``DatabaseInterrupted``: the
+transaction did not commit, or its commit was not confirmed (see ``lienthong.store.replay``).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, Final
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import (
     ArgumentError,
     DBAPIError,
@@ -29,7 +38,7 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 
 from lienthong._i18n import msg
-from lienthong.store._errors import DatabaseUnavailable, StoreConflict, StoreError
+from lienthong.store._errors import DatabaseInterrupted, DatabaseUnavailable, StoreConflict, StoreError
 
 #: The database used when none is given: a file in the working directory.
 DEFAULT_URL: Final = "sqlite:///./lienthong-directory.db"
@@ -38,9 +47,31 @@ DEFAULT_URL: Final = "sqlite:///./lienthong-directory.db"
 _SQLITE_BUSY_MS: Final = 30_000
 
 
+#: SQLSTATEs of a server going away or changing role: admin_shutdown, crash_shutdown,
+#: cannot_connect_now (starting up, recovering), read_only_sql_transaction (a standby, or a
+#: demoted primary); class 08 (connection exceptions) is matched by its prefix.
+_INTERRUPTED_STATES: Final = frozenset({"57P01", "57P02", "57P03", "25006"})
+#: ``scheme://[user[:password]@]host[:port],host[:port]…/rest``: libpq's multi-host form.
+_MULTIHOST = re.compile(
+    r"^(?P<scheme>[^:/]+://)(?P<user>[^@/]*@)?(?P<hosts>[^/?@]*,[^/?@]*)(?P<rest>[/?].*)?$"
+)
+
+
 def _one_line(error: object) -> str:
     # Drivers write several lines (a hint, a caret); the CLI and logs get one.
     return " ".join(str(error).split())
+
+
+def _interrupted(exc: DBAPIError) -> bool:
+    """Whether the server went away or changed role (PostgreSQL only: SQLite has no failover)."""
+    if exc.connection_invalidated:
+        return True
+    state = getattr(exc.orig, "sqlstate", False)  # psycopg's errors carry it, None when unknown
+    if state is False:
+        return False
+    if state is None:  # libpq lost the connection or could not open one
+        return isinstance(exc, OperationalError)
+    return str(state).startswith("08") or state in _INTERRUPTED_STATES
 
 
 @contextlib.contextmanager
@@ -50,11 +81,15 @@ def translate_errors() -> Iterator[None]:
         yield
     except IntegrityError as exc:
         raise StoreConflict(msg("store-conflict", detail=_one_line(exc.orig))) from exc
-    except OperationalError as exc:
-        raise DatabaseUnavailable(msg("store-database-unavailable", detail=_one_line(exc.orig))) from exc
+    except DBAPIError as exc:
+        if _interrupted(exc):
+            raise DatabaseInterrupted(msg("store-database-interrupted", detail=_one_line(exc.orig))) from exc
+        if isinstance(exc, OperationalError):
+            raise DatabaseUnavailable(msg("store-database-unavailable", detail=_one_line(exc.orig))) from exc
+        raise StoreError(msg("store-database-error", detail=_one_line(exc))) from exc
     except (ArgumentError, NoSuchModuleError) as exc:
         raise DatabaseUnavailable(msg("store-database-url-invalid", detail=_one_line(exc))) from exc
-    except (DBAPIError, SQLAlchemyError) as exc:
+    except SQLAlchemyError as exc:
         raise StoreError(msg("store-database-error", detail=_one_line(exc))) from exc
 
 
@@ -81,6 +116,11 @@ class Database:
         with translate_errors(), self._sessions() as session, session.begin():
             yield session
 
+    def reset(self) -> None:
+        """Close the pooled connections: the next transaction connects afresh (after a failover
+        a pooled connection may still reach the old primary, now gone or read-only)."""
+        self.engine.dispose()
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -91,10 +131,34 @@ class Database:
         self.close()
 
 
+def parse_url(url: str) -> URL:
+    """``url`` parsed; libpq's multi-host form (``h1:p1,h2:p2``) becomes SQLAlchemy's
+    ``?host=h1,h2&port=p1,p2``. Raises ``ArgumentError`` for a URL SQLAlchemy cannot read."""
+    found = _MULTIHOST.match(url)
+    if found is not None:
+        hosts, ports = zip(*(_host_port(part) for part in found["hosts"].split(",")), strict=True)
+        rest = found["rest"] or "/"
+        path, _, query = rest.partition("?")
+        pairs = [f"host={','.join(hosts)}", *([f"port={','.join(ports)}"] if any(ports) else [])]
+        url = f"{found['scheme']}{found['user'] or ''}{path}?{'&'.join([*pairs, *filter(None, [query])])}"
+    try:
+        return make_url(url)
+    except ValueError as exc:  # a port that is not a number
+        raise ArgumentError(str(exc)) from exc
+
+
+def _host_port(part: str) -> tuple[str, str]:
+    if part.startswith("["):  # [IPv6]:port
+        host, _, port = part[1:].partition("]")
+        return host, port.removeprefix(":")
+    host, _, port = part.partition(":")
+    return host, port
+
+
 def sqlite_file(url: str) -> Path | None:
     """The file of a SQLite database URL; None for another database or one in memory."""
     try:
-        parsed = make_url(url)
+        parsed = parse_url(url)
     except ArgumentError:
         return None
     name = parsed.database
@@ -119,7 +183,7 @@ def open_database(url: str = DEFAULT_URL, *, echo: bool = False) -> Database:
     """The database at ``url``; no table is created until migrations run (see ``migrate``), but a
     new SQLite file is, empty and private."""
     with translate_errors():
-        parsed = make_url(url)
+        parsed = parse_url(url)
         options: dict[str, Any] = {"echo": echo, "future": True}
         if parsed.get_backend_name() == "sqlite":
             options["connect_args"] = {"timeout": _SQLITE_BUSY_MS / 1000}

@@ -3,6 +3,7 @@
     LienthongError
     └── StoreError                 the database or the blob store failed
         ├── DatabaseUnavailable    cannot connect or the database refused us: retry later, fix the URL
+        │   └── DatabaseInterrupted  the server went away or changed role mid-transaction: replay it
         ├── StoreConflict          the change contradicts stored data (a unique key, a foreign key)
         ├── MigrationFailed        the schema could not be brought to the current revision
         ├── BlobNotFound           no blob with that digest
@@ -19,6 +20,7 @@ from lienthong.errors import StoreError
 __all__ = [
     "BlobCorrupt",
     "BlobNotFound",
+    "DatabaseInterrupted",
     "DatabaseUnavailable",
     "MigrationFailed",
     "StoreConflict",
@@ -30,6 +32,14 @@ class DatabaseUnavailable(StoreError):
     """Raised when the database cannot be reached or refuses the connection."""
 
     code = "database-unavailable"
+
+
+class DatabaseInterrupted(DatabaseUnavailable):
+    """Raised when the server went away or changed role during a transaction (connection lost,
+    shut down, recovering, read-only after a failover): the transaction did not commit, or its
+    commit was not confirmed. Work that is safe to replay runs again (``lienthong.store.replay``)."""
+
+    code = "database-interrupted"
 
 
 class StoreConflict(StoreError):
