@@ -15,9 +15,18 @@ the last receipt stored. Latency: from a document's acceptance at A to its recei
 CPU per document is counted for both node processes and for the submitting (bench) process. The
 last line is one JSON object, one entry per case.
 
+The sending node's CPU a document (``sending_cpu_ms``) is all the CPU A's code spends: A's process,
+plus, for ``submit`` and ``intake``, the bench's own process while it submits (that is A's code
+checking, signing and writing in this process; ``api`` sends from a client, whose CPU is the
+agency software's, reported apart as ``submit_cpu_ms``). ``--compare`` runs each case via ``api``
+and then via ``intake`` (a fresh pair each) in the same run, and gives ``ratio_api_to_intake``
+(and ``node_process_ratio_api_to_intake``: A's process alone, which leaves the intake's
+submission work out of the intake's account).
+
     .venv/bin/python bench/delivery_bench.py --documents 1000
     .venv/bin/python bench/delivery_bench.py --case 5kb --documents 41200
     .venv/bin/python bench/delivery_bench.py --documents 1000 --case 5kb --submitters 4 --via api
+    .venv/bin/python bench/delivery_bench.py --case 5kb --documents 500 --compare
 """
 
 from __future__ import annotations
@@ -76,8 +85,9 @@ def _percentile(values: list[float], share: float) -> float | None:
 
 def _sender(via: str, net: BenchNetwork, stack: contextlib.ExitStack) -> Callable[[bytes], str]:
     """How a package reaches A's outbox (answering its message id): ``submit`` or ``intake`` in
-    this process on A's database, or ``api``: A's REST API (a client a thread), which groups
-    concurrent requests in A's process."""
+    this process on A's database (A's runtime opened now, before the timing starts, as A's own
+    process opened it before serving), or ``api``: A's REST API (a client a thread, connected on
+    its first request), which groups concurrent requests in A's process."""
     if via == "api":
         token = add_client(net.database("nghe-an"), "bench", codes=[SENDER], at=datetime.now(UTC)).token
         url, verify = net.nodes["nghe-an"].api_url, str(net.pki.root_path)
@@ -96,9 +106,9 @@ def _sender(via: str, net: BenchNetwork, stack: contextlib.ExitStack) -> Callabl
     return lambda data: submit(runtime.node(), data, at=datetime.now(UTC)).message_id
 
 
-def run_case(name: str, args: argparse.Namespace, options: tuple[str, ...]) -> dict[str, Any]:
+def run_case(name: str, via: str, args: argparse.Namespace, options: tuple[str, ...]) -> dict[str, Any]:
     base = Path(tempfile.mkdtemp(prefix=f"lienthong-bench-{name}-"))
-    networks = bench_network(base, options=options, api=args.via == "api")
+    networks = bench_network(base, options=options, api=via == "api")
     net = next(networks)
     try:
         signer = net.signer(SENDER)
@@ -116,12 +126,12 @@ def run_case(name: str, args: argparse.Namespace, options: tuple[str, ...]) -> d
         for data in signed[:VERIFIED]:
             verify_package(data, anchors=anchors, at=datetime.now(UTC))
         verify_seconds = (time.perf_counter() - clock) / min(len(signed), VERIFIED)
-        cpu_before = {name: node.cpu_seconds() for name, node in net.nodes.items()}
         accepted: dict[str, float] = {}
-        started = time.time()
-        submit_cpu = time.process_time()
         with contextlib.ExitStack() as stack:
-            send = _sender(args.via, net, stack)
+            send = _sender(via, net, stack)
+            cpu_before = {name: node.cpu_seconds() for name, node in net.nodes.items()}
+            started = time.time()
+            submit_cpu = time.process_time()
 
             def accept(data: bytes) -> None:
                 accepted[send(data)] = time.time()
@@ -142,8 +152,8 @@ def run_case(name: str, args: argparse.Namespace, options: tuple[str, ...]) -> d
             with ThreadPoolExecutor(args.submitters) as pool:
                 for future in [pool.submit(submitter) for _ in range(args.submitters)]:
                     future.result()
-        submit_cpu = time.process_time() - submit_cpu
-        submit_seconds = time.time() - started
+            submit_cpu = time.process_time() - submit_cpu
+            submit_seconds = time.time() - started
         database = net.database("nghe-an")
 
         def done() -> bool:
@@ -162,8 +172,10 @@ def run_case(name: str, args: argparse.Namespace, options: tuple[str, ...]) -> d
         per_document = elapsed / max(len(receipts), 1)
         raw = sign_seconds + verify_seconds
         delivered = max(len(receipts), 1)
+        # A's code runs in this process too when submitting here (not a client's work).
+        sending_cpu = cpu["nghe-an"] + (0 if via == "api" else submit_cpu)
         return {
-            "via": args.via,
+            "via": via,
             "documents": len(signed),
             "delivered": len(receipts),
             "complete": bool(finished),
@@ -180,6 +192,7 @@ def run_case(name: str, args: argparse.Namespace, options: tuple[str, ...]) -> d
             "ratio_to_raw": round(per_document / raw, 2),
             "node_cpu_ms": {name: round(1000 * seconds / delivered, 2) for name, seconds in cpu.items()},
             "submit_cpu_ms": round(1000 * submit_cpu / delivered, 2),
+            "sending_cpu_ms": round(1000 * sending_cpu / delivered, 2),
             "cpu_ms": round(1000 * (sum(cpu.values()) + submit_cpu) / delivered, 2),
             "cpu_ratio_to_raw": round((sum(cpu.values()) + submit_cpu) / delivered / raw, 2),
             "rss_mb": rss,
@@ -205,22 +218,53 @@ def main() -> None:
     parser.add_argument(
         "--node-option", action="append", default=[], help="extra option of `node serve` (repeatable)"
     )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="run each case via api, then via intake, and give the ratio of the sending node's CPU",
+    )
     args = parser.parse_args()
     options = OPTIONS + tuple(args.node_option)
     cases = ("5kb", "pdf") if args.case == "both" else (args.case,)
+    vias = ("api", "intake") if args.compare else (args.via,)
     results: dict[str, Any] = {}
     for case in cases:
-        result = run_case(case, args, options)
+        key = f"pdf_{args.pdf_kb}kb" if case == "pdf" else case
         label = f"{case} ({args.pdf_kb} KB signed PDF)" if case == "pdf" else case
-        print(
-            f"{label}: {result['delivered']}/{result['documents']} delivered in {result['seconds']} s, "
-            f"{result['docs_per_s']} docs/s, p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms, "
-            f"{result['end_to_end_ms']} ms a document = {result['ratio_to_raw']}x sign+verify "
-            f"({result['raw_ms']} ms); CPU {result['cpu_ms']} ms a document",
-            file=sys.stderr,
-        )
-        results[f"pdf_{args.pdf_kb}kb" if case == "pdf" else case] = result
+        for via in vias:
+            result = run_case(case, via, args, options)
+            print(
+                f"{label} via {via}: {result['delivered']}/{result['documents']} delivered in "
+                f"{result['seconds']} s, {result['docs_per_s']} docs/s, p50 {result['p50_ms']} ms, "
+                f"p99 {result['p99_ms']} ms, {result['end_to_end_ms']} ms a document = "
+                f"{result['ratio_to_raw']}x sign+verify ({result['raw_ms']} ms); CPU {result['cpu_ms']} ms "
+                f"a document, the sending node's {result['sending_cpu_ms']} ms",
+                file=sys.stderr,
+            )
+            results[key if via == vias[0] else f"{key}_{via}"] = result
+        if args.compare:
+            results[key].update(_compared(results[key], results[f"{key}_intake"]))
+            print(
+                f"{label}: the sending node's CPU a document via api {results[key]['sending_cpu_ms']} ms,"
+                f" via intake {results[key]['intake_sending_cpu_ms']} ms:"
+                f" ratio {results[key]['ratio_api_to_intake']}"
+                f" (A's process alone: {results[key]['node_process_ratio_api_to_intake']});"
+                f" {results[key]['docs_per_s']} against {results[key]['intake_docs_per_s']} docs/s",
+                file=sys.stderr,
+            )
     print(json.dumps(results))
+
+
+def _compared(api: dict[str, Any], intake: dict[str, Any]) -> dict[str, Any]:
+    """The api run against the intake run of the same case, measured in this run."""
+    return {
+        "intake_sending_cpu_ms": intake["sending_cpu_ms"],
+        "intake_docs_per_s": intake["docs_per_s"],
+        "ratio_api_to_intake": round(api["sending_cpu_ms"] / intake["sending_cpu_ms"], 2),
+        "node_process_ratio_api_to_intake": round(
+            api["node_cpu_ms"]["nghe-an"] / intake["node_cpu_ms"]["nghe-an"], 2
+        ),
+    }
 
 
 if __name__ == "__main__":

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from lienthong.demo import wait_for
 from lienthong.edxml import StatusCode, parse_package
 from lienthong.evidence import LogKind, link_hash
 from lienthong.node import Intake, PackageRefused, Refusal, Submission, intake_for, submit, submit_many
@@ -82,7 +81,7 @@ def _assert_chained(entries: list[LogEntry], head: tuple[int, str]) -> None:
 
 def test_intake_answers_each_concurrent_caller_its_own_outcome(network: Network) -> None:
     packages = [document(f"i{n}") for n in range(12)] + [document("i0"), document("x", sender=UNSERVED)]
-    intake = Intake(batch=5, idle=0.2)
+    intake = Intake(batch=5)
 
     def send(data: bytes) -> Submission | PackageRefused:
         try:
@@ -104,13 +103,10 @@ def test_intake_answers_each_concurrent_caller_its_own_outcome(network: Network)
     _assert_chained(entries, head)
 
 
-def test_one_intake_a_database_and_its_writer_ends_when_idle(network: Network) -> None:
+def test_one_intake_a_database_and_no_thread_of_its_own(network: Network) -> None:
     assert intake_for(network.sender.database) is intake_for(network.sender.database)
-    quick = Intake(idle=0.05)
-    assert not quick.submit(network.sender, document("idle"), at=AT).repeated
-    assert wait_for(lambda: not _writers(), timeout=10)
-    assert quick.submit(network.sender, document("idle"), at=AT).repeated  # a new writer started
-
-
-def _writers() -> list[threading.Thread]:
-    return [t for t in threading.enumerate() if t.name == "lienthong-intake"]
+    before = set(threading.enumerate())
+    intake = Intake()
+    assert not intake.submit(network.sender, document("alone"), at=AT).repeated
+    assert set(threading.enumerate()) <= before  # a caller alone writes its own package
+    assert intake.submit(network.sender, document("alone"), at=AT).repeated

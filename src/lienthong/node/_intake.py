@@ -1,11 +1,16 @@
-"""``Intake``: submissions from many threads accepted in groups by one writer thread.
+"""``Intake``: submissions from many threads accepted in groups, one transaction a group.
 
 SQLite has one writer at a time, so threads each committing their own submission only queue on
 its lock (and fsync once each). Here each caller checks its package in its own thread (parsing,
-signing, verifying: CPU work that runs side by side), then hands it to one writer thread, which
-takes every package waiting (up to ``batch``) and accepts them with ``accept`` in one
-transaction and one blob batch; each caller is answered its own outcome. The writer starts with
-the first package and ends once idle, so an unused intake holds no thread.
+signing, verifying: CPU work that runs side by side), then joins a line. The caller at the head
+of the line is the writer: it takes every package waiting (up to ``batch``, its own first) and
+accepts them with ``accept`` in one transaction and one blob batch; each caller is answered its
+own outcome, and the new head of the line, if any, writes the next group. Those who arrive
+during a write form that next group: one commit for all of them (group commit, as LevelDB's
+writers do). No thread of its own: a caller alone writes its package at once, without handing
+it to another thread and back. A caller waits in the line until answered: its thread is not
+interrupted there (an interrupt there, Ctrl-C in a main thread, would leave the line stuck in a
+process that is stopping anyway).
 
 ``intake_for(database)`` is the one intake of a database in this process (what the API uses).
 """
@@ -13,10 +18,9 @@ the first package and ends once idle, so an unused intake holds no thread.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import weakref
-from concurrent.futures import Future
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -31,28 +35,27 @@ _log = logging.getLogger("lienthong.node.intake")
 #: Packages accepted in one transaction at most: enough to share one commit among all the
 #: callers of a busy moment, few enough that none waits long for the others' fsyncs.
 BATCH = 64
-#: Seconds the writer waits for more before its thread ends.
-IDLE = 2.0
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Waiting:
     node: Node
     checked: Checked
     at: datetime
-    answer: Future[SubmitOutcome] = field(default_factory=Future)
+    #: Set when ``outcome`` is, or when this caller is at the head of the line (it writes).
+    turn: threading.Event = field(default_factory=threading.Event)
+    outcome: SubmitOutcome | BaseException | None = None
 
 
 class Intake:
     """Accepts packages from any thread, grouped; every package handed to one intake must be
     for nodes of one database (``intake_for`` keeps one per database)."""
 
-    def __init__(self, *, batch: int = BATCH, idle: float = IDLE) -> None:
+    def __init__(self, *, batch: int = BATCH) -> None:
         self._batch = batch
-        self._idle = idle
-        self._queue: queue.Queue[_Waiting] = queue.Queue()
         self._lock = threading.Lock()
-        self._writing = False
+        #: Callers whose package is not yet accepted; the first one is writing.
+        self._line: deque[_Waiting] = deque()
 
     def submit(
         self, node: Node, data: bytes | PackageSource, *, at: datetime, package: Package | None = None
@@ -62,49 +65,57 @@ class Intake:
         checked = check(node, data, at=at, package=package)
         try:
             waiting = _Waiting(node, checked, at)
-            self._queue.put(waiting)
-            self._start_writer()
-            outcome = waiting.answer.result()
+            with self._lock:
+                self._line.append(waiting)
+                head = len(self._line) == 1
+            if not head:
+                waiting.turn.wait()
+            if waiting.outcome is None:  # at the head of the line: this caller writes
+                self._write()
+            outcome = waiting.outcome
         finally:
             checked.discard()
         if isinstance(outcome, Submission):
             return outcome
+        assert outcome is not None
         raise outcome
 
-    def _start_writer(self) -> None:
-        with self._lock:
-            if not self._writing:
-                self._writing = True
-                threading.Thread(target=self._write, name="lienthong-intake", daemon=True).start()
-
     def _write(self) -> None:
-        while True:
-            try:
-                group = [self._queue.get(timeout=self._idle)]
-            except queue.Empty:
-                with self._lock:  # a package put before this check is taken; after it, a new writer
-                    if self._queue.empty():
-                        self._writing = False
-                        return
-                continue
-            while len(group) < self._batch:
-                try:
-                    group.append(self._queue.get_nowait())
-                except queue.Empty:
-                    break
+        """Accept the group at the head of the line (the caller's own package first), answer
+        its callers, and hand the head to whoever waits next."""
+        with self._lock:
+            group = [self._line[index] for index in range(min(self._batch, len(self._line)))]
+        try:
             self._accept(group)
+        except BaseException:
+            # This caller is interrupted (its thread stops): it leaves the line alone, and the
+            # next caller writes the others again (a package accepted meanwhile is a repeat).
+            for waiting in group[1:]:
+                waiting.outcome = None
+            group = group[:1]
+            raise
+        finally:
+            with self._lock:
+                for _ in group:
+                    self._line.popleft()
+                following = self._line[0] if self._line else None
+            for waiting in group[1:]:
+                waiting.turn.set()
+            if following is not None:
+                following.turn.set()
 
-    def _accept(self, group: list[_Waiting]) -> None:
+    @staticmethod
+    def _accept(group: list[_Waiting]) -> None:
         try:
             # Every package was checked by then: the latest check time is when all are accepted.
             outcomes = accept(group[-1].node, [w.checked for w in group], at=max(w.at for w in group))
         except Exception as exc:  # the whole group failed (a database error): each caller learns it
             _log.exception("accepting %d packages failed", len(group))
             for waiting in group:
-                waiting.answer.set_exception(exc)
+                waiting.outcome = exc
             return
         for waiting, outcome in zip(group, outcomes, strict=True):
-            waiting.answer.set_result(outcome)
+            waiting.outcome = outcome
 
 
 _INTAKES: weakref.WeakKeyDictionary[Database, Intake] = weakref.WeakKeyDictionary()
