@@ -27,6 +27,14 @@ Running a node (listeners, the delivery worker, the statistics reporter) is ``li
 
 from lienthong.node._appearance import AppearanceSettings, load_appearance, save_appearance
 from lienthong.node._attachment_blobs import BlobSink
+from lienthong.node._backup import (
+    PASSPHRASE_ENV,
+    BackupManifest,
+    RestoreMarker,
+    backup_home,
+    load_marker,
+    restore_home,
+)
 from lienthong.node._deliver import Outcome, check_receipt, deliver_due, settle_failure, settle_receipt
 from lienthong.node._doctor import (
     Diagnosis,
@@ -52,7 +60,7 @@ from lienthong.node._errors import (
     Refusal,
 )
 from lienthong.node._evidence import export_evidence
-from lienthong.node._home import NodeHome
+from lienthong.node._home import DEFAULT_RESYNC_WINDOW_DAYS, NodeHome
 from lienthong.node._http import HttpTransport, map_httpx_errors
 from lienthong.node._ids import document_key, message_id_of, status_message_id
 from lienthong.node._in_memory import InMemoryTransport
@@ -74,6 +82,7 @@ from lienthong.node._reporting import (
     pdf_signatures_valid,
     reported_agencies,
 )
+from lienthong.node._resync import ResyncTransport, resync_round
 from lienthong.node._retry import RetryPolicy, next_attempt
 from lienthong.node._runtime import NodeRuntime, RuntimeSettings
 from lienthong.node._source import ConfigurationFile, ConfigurationSource
@@ -100,14 +109,17 @@ from lienthong.store import (
 )
 
 __all__ = [
+    "DEFAULT_RESYNC_WINDOW_DAYS",
     "MAX_REASON",
     "PACKAGES_PATH",
+    "PASSPHRASE_ENV",
     "RECEIPT_TYPE",
     "RECIPIENT_HEADER",
     "TRACE_HEADER",
     "AppearanceInvalid",
     "AppearanceSettings",
     "AttachmentNotPdf",
+    "BackupManifest",
     "BlobSink",
     "ConfigurationFile",
     "ConfigurationSource",
@@ -145,6 +157,8 @@ __all__ = [
     "Refusal",
     "Registration",
     "Request",
+    "RestoreMarker",
+    "ResyncTransport",
     "RetryPolicy",
     "RuntimeSettings",
     "Severity",
@@ -158,6 +172,7 @@ __all__ = [
     "admin_commands",
     "agency_reports",
     "backfill_index",
+    "backup_home",
     "certificates_of",
     "check_pdfs",
     "check_receipt",
@@ -180,6 +195,7 @@ __all__ = [
     "intake_for",
     "is_pdf",
     "load_appearance",
+    "load_marker",
     "make_request",
     "map_httpx_errors",
     "message_id_of",
@@ -194,6 +210,8 @@ __all__ = [
     "receive",
     "register",
     "reported_agencies",
+    "restore_home",
+    "resync_round",
     "retry_now",
     "save_appearance",
     "settle_failure",

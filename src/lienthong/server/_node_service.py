@@ -35,6 +35,7 @@ from lienthong.node import (
     create_peer_app,
 )
 from lienthong.server._delivery import DeliveryWorker
+from lienthong.server._resync import ResyncLoop
 from lienthong.server._statistics import StatisticsReporter
 from lienthong.server._tls_reload import TlsReloader
 from lienthong.server._webhooks import WebhookDispatcher
@@ -150,6 +151,8 @@ class NodeService:
             idle=self.settings.idle,
             per_request=self.settings.per_request,
         )
+        #: A restored node asks its peers for what it lost (nothing to do otherwise).
+        self.resync = ResyncLoop(self.runtime.node, self.transport)
         self.reporter = StatisticsReporter.for_runtime(
             self.runtime, fullchain=fullchain, interval=self.settings.statistics_interval
         )
@@ -183,6 +186,7 @@ class NodeService:
             ",".join(agencies) or "-", node.database.dialect,
         )  # fmt: skip
         self.worker.start()
+        self.resync.start()
         if self.reporter is not None:
             self.reporter.start()
         if self.webhooks is not None:
@@ -217,6 +221,7 @@ class NodeService:
         finally:
             watched.set()
             await watching
+            await asyncio.to_thread(self.resync.stop)
             await asyncio.to_thread(self.worker.stop)
             if self.reporter is not None:  # after the worker: its last deliveries are counted
                 await asyncio.to_thread(self.reporter.stop)
@@ -224,6 +229,7 @@ class NodeService:
                 await asyncio.to_thread(self.webhooks.stop)
 
     def close(self) -> None:
+        self.resync.stop()
         self.worker.stop()
         if self.reporter is not None:
             self.reporter.stop()

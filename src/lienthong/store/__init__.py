@@ -11,6 +11,7 @@ frozen entries.
 from lienthong.store._api_entries import ApiClientEntry, ClientKind, InboxItem
 from lienthong.store._api_store import ApiStore
 from lienthong.store._arrival_register import ArrivalEntry, ArrivalRegister, NumberTaken
+from lienthong.store._backup_reads import log_head_of, referenced_blobs, snapshot_sqlite
 from lienthong.store._blobs import BlobBatch, BlobRef, BlobStore
 from lienthong.store._database import (
     DEFAULT_URL,
@@ -74,6 +75,7 @@ from lienthong.store._node_entries import (
 )
 from lienthong.store._node_statistics import DayActivity, ReceivedDocument, SentDelivery, node_day_activity
 from lienthong.store._node_store import NodeStore
+from lienthong.store._resync_store import ResyncStore
 from lienthong.store._statistics_entries import (
     AgencyTotals,
     DayTotals,
@@ -149,6 +151,7 @@ __all__ = [
     "RegulationEntry",
     "ReportOutcome",
     "ReportRecord",
+    "ResyncStore",
     "RevocationList",
     "SentDelivery",
     "StatisticsStore",
@@ -163,9 +166,12 @@ __all__ = [
     "WebhookEntry",
     "current_revision",
     "head_revision",
+    "log_head_of",
     "migrate",
     "node_day_activity",
     "open_database",
+    "referenced_blobs",
+    "snapshot_sqlite",
     "sqlite_file",
     "sqlite_files",
     "translate_errors",
