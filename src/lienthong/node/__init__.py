@@ -9,7 +9,8 @@ The protocol is a set of synchronous functions over the store, time always a par
 Its modules fall on two sides that never import each other (``tests/test_layering.py`` holds it):
 
 - the sending side: ``_submit`` (accept, sign, queue), ``_intake`` (submissions in batches),
-  ``_deliver`` (send what is due, settle receipts), ``_http`` (the mTLS transport);
+  ``_deliver`` (send what is due, settle receipts), ``_http`` (the mTLS transport),
+  ``_resync`` (a restored node asks its peers for what it lost);
 - the receiving side: ``_receive`` (check, store, answer with a receipt), ``_peer_app`` (the
   peer endpoint);
 - shared leaves, which import neither side: ``_node``, ``_errors``, ``_ids``, ``_package``,
@@ -19,7 +20,8 @@ Its modules fall on two sides that never import each other (``tests/test_layerin
   ``_retry``, ``_attachment_blobs``, ``_reporting`` (what a statistics report says), ``_index``
   (the lists' rows, from a package parsed once), and the
   node's setup and views: ``_home``, ``_init``, ``_source``, ``_runtime``, ``_evidence``,
-  ``_trace_view``;
+  ``_trace_view``, ``_backup`` (a home in one file and back), ``_backup_keys``, and the
+  resync's ``_resync_wire`` and ``_resync_answer`` (what a peer answers a restored node);
 - ``_in_memory`` joins the sides in one process (its transport calls ``receive``): above both.
 
 Running a node (listeners, the delivery worker, the statistics reporter) is ``lienthong.server``'s.

@@ -13,7 +13,8 @@ While ``HOME/restored.json`` says a resync is pending, each round asks every pee
   it never reached get it now. A status about a document not redelivered yet is refused for
   now (unknown document): the peer stays pending and is asked again next round.
 
-When every peer has answered, the marker records the time: the documents the software had
+When every peer has answered, the log records it once per code served here (``resynced``: the
+API's ``outbox.unaccounted`` event) and the marker records the time: the documents the software had
 accepted after the backup that the node still does not know are *unaccounted for*. The node
 cannot list them (the backup never held them; the software holds their ids): the API answers,
 for the ids the software gives, which are unknown, and the software submits them again with
@@ -29,12 +30,13 @@ from datetime import datetime
 from typing import Final, Protocol
 
 from lienthong.errors import DeliveryError, LienthongError
+from lienthong.evidence import LogKind
 from lienthong.node._backup import RestoreMarker, load_marker, save_marker
 from lienthong.node._errors import PackageRefused, Refusal
 from lienthong.node._node import Node
 from lienthong.node._resync_wire import HeldMessage, ResyncAnswer, ResyncRequest
 from lienthong.node._submit import Submission, submit_many
-from lienthong.store import NodeEntry, PackageKind
+from lienthong.store import NodeEntry, NodeStore, PackageKind
 
 _log = logging.getLogger("lienthong.node.resync")
 
@@ -68,6 +70,8 @@ def resync_round(node: Node, transport: ResyncTransport, *, at: datetime) -> Res
         except DeliveryError as exc:  # asked again next round
             _log.warning("resync with %s: %s", peer.name, exc)
     complete = all(peer.name in done for peer in peers)
+    if complete:
+        _log_resynced(node, marker.backup_at, at=at)
     marker = dataclasses.replace(
         marker,
         peers_done=tuple(done),
@@ -78,6 +82,22 @@ def resync_round(node: Node, transport: ResyncTransport, *, at: datetime) -> Res
     if complete:
         _log.info("resync complete: %d documents recovered from peers", len(marker.recovered))
     return marker
+
+
+def _log_resynced(node: Node, backup_at: datetime, *, at: datetime) -> None:
+    """One ``resynced`` log entry per code served here: the software's ``outbox.unaccounted``
+    event (logged before the marker says so: a crash between logs it twice, never not at all)."""
+    codes = sorted(
+        code
+        for entry in node.configuration.content.nodes
+        if entry.name == node.name
+        for code in entry.subtrees
+    )
+    with NodeStore.begin(node.database) as store:
+        for code in codes:
+            store.log(
+                LogKind.RESYNCED, at=at, message_id="", document_id="", party=code, note=backup_at.isoformat()
+            )
 
 
 def _ask(
