@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import io
 import json
+import secrets
 import tarfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psycopg
 import pytest
 from cryptography.hazmat.primitives import serialization
 
@@ -17,6 +19,7 @@ from lienthong.evidence import LogKind
 from lienthong.node import NodeError, NodeHome, backup_home, load_marker, restore_home
 from lienthong.store import BlobStore, NodeStore, OutboxItem, PackageKind, migrate
 from node.test_modes import init_node, not_private
+from support.databases import POSTGRES, _postgres_schema_url
 
 NOW = datetime.now(UTC)
 PASSPHRASE = b"correct horse battery staple"
@@ -145,3 +148,37 @@ def test_a_wrong_passphrase_or_a_changed_member_leaves_the_new_home_empty(
     assert _code(caught) == "node-restore-manifest-mismatch"
     assert caught.value.message.params["members"] == "home/node.json"  # type: ignore[union-attr]
     assert list(target.iterdir()) == []
+
+
+def test_a_postgresql_node_is_dumped_and_restored_into_its_emptied_schema(tmp_path: Path) -> None:
+    """The database part of a PostgreSQL node is a ``pg_dump`` (one snapshot of its own); a
+    restore on the machine that replaces it goes into the schema made empty again."""
+    schema = f"lt_{secrets.token_hex(6)}"
+    url = _postgres_schema_url(schema)
+    with psycopg.connect(POSTGRES, autocommit=True, connect_timeout=10) as admin:
+        admin.execute(f'CREATE SCHEMA "{schema}"')
+        try:
+            path = init_node(tmp_path)
+            settings = json.loads((path / "node.json").read_text())
+            settings["database"] = url
+            (path / "node.json").write_text(json.dumps(settings))
+            home = NodeHome.load(path)
+            with home.open_database() as database:
+                migrate(database)
+                with NodeStore.begin(database) as store:
+                    store.log(LogKind.PACKAGE_OUT, at=NOW, message_id="a" * 64, document_id="pg-1", party="x")
+            manifest = backup_home(home, tmp_path / "pg.backup", at=NOW, passphrase=None)
+            assert manifest.database == "postgresql" and manifest.log_seq == 1
+            assert "database/node.pgdump" in _members(tmp_path / "pg.backup")
+
+            admin.execute(f'DROP SCHEMA "{schema}" CASCADE')  # the database is lost...
+            admin.execute(f'CREATE SCHEMA "{schema}"')  # ...and made again, empty
+            restore_home(
+                tmp_path / "pg.backup", tmp_path / "again", passphrase=None, database_url=url, at=NOW
+            )
+            restored = NodeHome.load(tmp_path / "again")
+            assert restored.database_url == url
+            with restored.open_database() as database, NodeStore.begin(database, write=False) as store:
+                assert store.log_head() == (1, manifest.log_hash)
+        finally:
+            admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')

@@ -15,6 +15,7 @@ import httpx
 from cryptography.hazmat.primitives.serialization import Encoding
 from fastapi import FastAPI
 
+from lienthong.api import EventType, event_type
 from lienthong.evidence import LogKind
 from lienthong.node import (
     InMemoryTransport,
@@ -92,7 +93,8 @@ def test_a_restored_node_gets_back_what_it_received_and_what_it_sent_each_once(
                 for e in events.events(codes=[RECIPIENT], after=0, limit=100).events
                 if e.kind is LogKind.RESYNCED
             ]
-        assert told.code == RECIPIENT and told.reason == marker.backup_at.isoformat()  # the software's event
+        assert told.code == RECIPIENT and told.reason == marker.backup_at.isoformat()
+        assert event_type(told) is EventType.OUTBOX_UNACCOUNTED  # what the software is told
 
         with NodeStore.begin(network.sender.database, write=False) as store:
             (again,) = store.outbox(message_id=theirs.message_id)

@@ -223,19 +223,27 @@ def _write_backup(
 
 
 def _home_files(home: NodeHome) -> Iterator[Path]:
-    """The home's regular files a backup carries (database, blobs and ``run/`` aside)."""
+    """The home's regular files a backup carries (database, blobs and ``run/`` aside; those
+    folders are not even walked: the blob store holds a file per package)."""
     database = {p.resolve() for p in sqlite_files(home.database_url)}
-    for path in sorted(home.home.rglob("*")):
-        relative = path.relative_to(home.home)
-        if (
-            relative.parts[0] in _SKIPPED
-            or relative.name in (RESTORED,)
-            or relative.name.startswith(".backup-")
-        ):
-            continue
-        if path.is_symlink() or not path.is_file() or path.resolve() in database:
-            continue
-        yield path
+    for folder, folders, files in os.walk(home.home):
+        here = Path(folder)
+        top = here == home.home
+        # A backup written into the home leaves its own staging folder and partial file aside.
+        folders[:] = sorted(
+            n for n in folders if not n.startswith(".backup-") and not (top and n in _SKIPPED)
+        )
+        for name in sorted(files):
+            path = here / name
+            if (
+                name.startswith(RESTORED)
+                or name.endswith(".partial")
+                or path.is_symlink()
+                or not path.is_file()
+            ):
+                continue
+            if path.resolve() not in database:
+                yield path
 
 
 def _pg_dump(url: str, target: Path) -> None:
@@ -255,7 +263,23 @@ def _libpq(url: str) -> tuple[str, str | None]:
     return plain.render_as_string(hide_password=False), found.group(1) if found else None
 
 
-def _run(command: list[str]) -> None:
+def _pg_restore(dump: Path, url: str) -> None:
+    """Restore a ``pg_dump`` into ``url``. A URL naming a schema (``search_path``) restores into
+    that schema, made empty beforehand by the operator: the dump's own CREATE SCHEMA is left out
+    (``--use-list``), its objects keep the schema's name, so it must be the one backed up."""
+    libpq, schema = _libpq(url)
+    command = ["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={libpq}"]
+    if schema:
+        listing = _run(["pg_restore", "--list", str(dump)])
+        kept = [line for line in listing.splitlines() if " SCHEMA - " not in line]
+        chosen = dump.with_name("restore.list")
+        chosen.write_text("\n".join(kept) + "\n", encoding="utf-8")
+        command.append(f"--use-list={chosen}")
+    _run([*command, str(dump)])
+
+
+def _run(command: list[str]) -> str:
+    """Run a PostgreSQL tool; its standard output (``NodeError`` with its complaint on failure)."""
     try:
         done = subprocess.run(command, capture_output=True, check=False, timeout=3600)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -263,6 +287,7 @@ def _run(command: list[str]) -> None:
     if done.returncode != 0:
         reason = " ".join(done.stderr.decode("utf-8", "replace").split())[:500]
         raise NodeError(msg("node-backup-tool-failed", tool=command[0], reason=reason))
+    return done.stdout.decode("utf-8", "replace")
 
 
 def _info(name: str, size: int, at: datetime) -> tarfile.TarInfo:
@@ -382,8 +407,7 @@ def _restore(
     else:
         if database_url is None:
             raise NodeError(msg("node-restore-database-needed"))
-        libpq, _schema = _libpq(database_url)
-        _run(["pg_restore", "--no-owner", "--exit-on-error", f"--dbname={libpq}", str(target / _PG_MEMBER)])
+        _pg_restore(target / _PG_MEMBER, database_url)
         shutil.rmtree(target / "database")
         settings["database"] = database_url
     _write_bytes(settings_path, (json.dumps(settings, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
