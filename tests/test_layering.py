@@ -38,7 +38,7 @@ RANK: Final = {
 
 #: ``lienthong.node``'s two sides, and what joins them (as its docstring says). Every other module
 #: of node is a shared leaf: it imports neither side, and a side imports only itself and leaves.
-SENDING: Final = frozenset({"_submit", "_intake", "_deliver", "_http", "_operations"})
+SENDING: Final = frozenset({"_submit", "_intake", "_deliver", "_http", "_operations", "_resync"})
 RECEIVING: Final = frozenset({"_receive", "_peer_app"})
 JOINING: Final = frozenset({"_in_memory"})
 

@@ -23,6 +23,7 @@ from lienthong.api._problems import answer, install_problem_handlers
 from lienthong.api._replays import StoredReplays
 from lienthong.api._rest import router as rest_router
 from lienthong.api._tokens import TokenCache
+from lienthong.api._unaccounted import router as unaccounted_router
 from lienthong.api._uploads import body_rules
 from lienthong.api._vxp import VXP_PREFIX
 from lienthong.api._vxp import router as vxp_router
@@ -72,6 +73,7 @@ def create_app(
     app.add_middleware(OperatorPages, ctx=ctx)
     install_problem_handlers(app)
     app.add_middleware(BodyGuard, rules=body_rules(ctx), answer=answer)
+    app.include_router(unaccounted_router)  # before /outbox/{message_id} takes its path
     app.include_router(rest_router)
     app.include_router(events_router)
     app.include_router(vxp_router, prefix=VXP_PREFIX)

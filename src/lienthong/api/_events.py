@@ -12,6 +12,10 @@ Vocabulary (``Event.type``), by the log entry it comes from:
 ``delivery.delivered``      the recipient's node signed a receipt accepting it
 ``delivery.rejected``       the recipient's node refused it (``reason``)
 ``delivery.failed``         the node gave up delivering it (deadline passed, code closed)
+``outbox.unaccounted``      the node, restored from a backup, heard from every peer; documents
+                            the client sent after ``reason`` (the backup's time) that the node
+                            does not hold are listed by ``GET /api/v1/outbox/unaccounted``:
+                            send them again with the same DocumentId
 ==========================  ====================================================================
 
 An event's id is the log's sequence number, so a client resumes after the last id it handled
@@ -48,6 +52,7 @@ class EventType(enum.StrEnum):
     DELIVERY_DELIVERED = "delivery.delivered"
     DELIVERY_REJECTED = "delivery.rejected"
     DELIVERY_FAILED = "delivery.failed"
+    OUTBOX_UNACCOUNTED = "outbox.unaccounted"
 
 
 _RECALL_ANSWERS = frozenset({"15", "16"})
@@ -66,6 +71,8 @@ def event_type(entry: EventEntry) -> EventType:
         return EventType.STATUS_RECEIVED
     if entry.kind is LogKind.PACKAGE_OUT:
         return EventType.DOCUMENT_SENT if document else EventType.STATUS_SENT
+    if entry.kind is LogKind.RESYNCED:
+        return EventType.OUTBOX_UNACCOUNTED
     if entry.kind is LogKind.RECEIPT_IN:
         return EventType.DELIVERY_DELIVERED if entry.accepted else EventType.DELIVERY_REJECTED
     return EventType.DELIVERY_FAILED

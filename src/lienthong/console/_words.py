@@ -162,6 +162,7 @@ _WORDS: Final[Mapping[str, Message]] = MappingProxyType(
         "op_log_receipt-out": msg("console-op-log-receipt-out"),
         "op_log_receipt-in": msg("console-op-log-receipt-in"),
         "op_log_delivery-failed": msg("console-op-log-delivery-failed"),
+        "op_log_resynced": msg("console-op-log-resynced"),
         "op_deliveries_hint": msg("console-op-deliveries-hint"),
         "op_retried": msg("console-op-retried"),
         "op_given_up": msg("console-op-given-up"),

@@ -36,6 +36,10 @@ class LogKind(enum.StrEnum):
     RECEIPT_IN = "receipt-in"
     #: A recipient given up on (deadline passed, code closed): ``note`` says why.
     DELIVERY_FAILED = "delivery-failed"
+    #: A node restored from a backup has heard from every peer (one entry per code it serves,
+    #: ``party``; ``note``: the backup's time): what that code's software had sent after then
+    #: and the node does not hold is unaccounted for.
+    RESYNCED = "resynced"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,8 @@ The protocol is a set of synchronous functions over the store, time always a par
 Its modules fall on two sides that never import each other (``tests/test_layering.py`` holds it):
 
 - the sending side: ``_submit`` (accept, sign, queue), ``_intake`` (submissions in batches),
-  ``_deliver`` (send what is due, settle receipts), ``_http`` (the mTLS transport);
+  ``_deliver`` (send what is due, settle receipts), ``_http`` (the mTLS transport),
+  ``_resync`` (a restored node asks its peers for what it lost);
 - the receiving side: ``_receive`` (check, store, answer with a receipt), ``_peer_app`` (the
   peer endpoint);
 - shared leaves, which import neither side: ``_node``, ``_errors``, ``_ids``, ``_package``,
@@ -19,7 +20,8 @@ Its modules fall on two sides that never import each other (``tests/test_layerin
   ``_retry``, ``_attachment_blobs``, ``_reporting`` (what a statistics report says), ``_index``
   (the lists' rows, from a package parsed once), and the
   node's setup and views: ``_home``, ``_init``, ``_source``, ``_runtime``, ``_evidence``,
-  ``_trace_view``;
+  ``_trace_view``, ``_backup`` (a home in one file and back), ``_backup_keys``, and the
+  resync's ``_resync_wire`` and ``_resync_answer`` (what a peer answers a restored node);
 - ``_in_memory`` joins the sides in one process (its transport calls ``receive``): above both.
 
 Running a node (listeners, the delivery worker, the statistics reporter) is ``lienthong.server``'s.
@@ -27,6 +29,14 @@ Running a node (listeners, the delivery worker, the statistics reporter) is ``li
 
 from lienthong.node._appearance import AppearanceSettings, load_appearance, save_appearance
 from lienthong.node._attachment_blobs import BlobSink
+from lienthong.node._backup import (
+    PASSPHRASE_ENV,
+    BackupManifest,
+    RestoreMarker,
+    backup_home,
+    load_marker,
+    restore_home,
+)
 from lienthong.node._deliver import Outcome, check_receipt, deliver_due, settle_failure, settle_receipt
 from lienthong.node._doctor import (
     Diagnosis,
@@ -52,7 +62,7 @@ from lienthong.node._errors import (
     Refusal,
 )
 from lienthong.node._evidence import export_evidence
-from lienthong.node._home import NodeHome
+from lienthong.node._home import DEFAULT_RESYNC_WINDOW_DAYS, NodeHome
 from lienthong.node._http import HttpTransport, map_httpx_errors
 from lienthong.node._ids import document_key, message_id_of, status_message_id
 from lienthong.node._in_memory import InMemoryTransport
@@ -74,6 +84,7 @@ from lienthong.node._reporting import (
     pdf_signatures_valid,
     reported_agencies,
 )
+from lienthong.node._resync import ResyncTransport, resync_round
 from lienthong.node._retry import RetryPolicy, next_attempt
 from lienthong.node._runtime import NodeRuntime, RuntimeSettings
 from lienthong.node._source import ConfigurationFile, ConfigurationSource
@@ -100,14 +111,17 @@ from lienthong.store import (
 )
 
 __all__ = [
+    "DEFAULT_RESYNC_WINDOW_DAYS",
     "MAX_REASON",
     "PACKAGES_PATH",
+    "PASSPHRASE_ENV",
     "RECEIPT_TYPE",
     "RECIPIENT_HEADER",
     "TRACE_HEADER",
     "AppearanceInvalid",
     "AppearanceSettings",
     "AttachmentNotPdf",
+    "BackupManifest",
     "BlobSink",
     "ConfigurationFile",
     "ConfigurationSource",
@@ -145,6 +159,8 @@ __all__ = [
     "Refusal",
     "Registration",
     "Request",
+    "RestoreMarker",
+    "ResyncTransport",
     "RetryPolicy",
     "RuntimeSettings",
     "Severity",
@@ -159,6 +175,7 @@ __all__ = [
     "admin_commands",
     "agency_reports",
     "backfill_index",
+    "backup_home",
     "certificates_of",
     "check_pdfs",
     "check_receipt",
@@ -181,6 +198,7 @@ __all__ = [
     "intake_for",
     "is_pdf",
     "load_appearance",
+    "load_marker",
     "make_request",
     "map_httpx_errors",
     "message_id_of",
@@ -195,6 +213,8 @@ __all__ = [
     "receive",
     "register",
     "reported_agencies",
+    "restore_home",
+    "resync_round",
     "retry_now",
     "save_appearance",
     "settle_failure",

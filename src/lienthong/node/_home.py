@@ -12,8 +12,10 @@
                       "configuration": "configuration.json",
                       "directory": "https://…",         (optional: refresh from the directory)
                       "directory_tls_anchors": "directory-ca.pem",
-                      "console_login": {"user_failures": 5, …}}   (optional: the console's
+                      "console_login": {"user_failures": 5, …},   (optional: the console's
                                                                  lockouts, see LoginPolicy)
+                      "resync_window_days": 30}   (optional: how long delivered packages are
+                                                   kept ready for a peer restored from a backup)
     HOME/blobs/      the content-addressed blob store
     HOME/appearance/<code>/   an agency's visible-signature settings and images (Decree 30),
                               set in the console by its administrator (0600 files, 0700 folders)
@@ -39,6 +41,8 @@ from lienthong.trust import Signer, check_private, is_pkcs11_uri, load_signer
 
 #: The settings file in a node's home.
 SETTINGS = "node.json"
+#: Days delivered packages and receipts stay ready to be sent again to a restored peer.
+DEFAULT_RESYNC_WINDOW_DAYS = 30
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +67,8 @@ class NodeHome:
     seal_key: Path | str | None = None
     seal_certificate_path: Path | None = None
     seal_chain_paths: tuple[Path, ...] = ()
+    #: How long delivered packages stay ready for a peer's resync (``DEFAULT_RESYNC_WINDOW_DAYS``).
+    resync_window_days: int = DEFAULT_RESYNC_WINDOW_DAYS
 
     @classmethod
     def load(cls, home: str | Path) -> NodeHome:
@@ -86,6 +92,7 @@ class NodeHome:
                 directory_url=settings.get("directory") or None,
                 directory_tls_anchors=_optional(root, settings.get("directory_tls_anchors")),
                 console_login=dict(settings.get("console_login") or {}),
+                resync_window_days=int(settings.get("resync_window_days") or DEFAULT_RESYNC_WINDOW_DAYS),
                 **_seal(root, settings.get("seal")),
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -115,6 +122,8 @@ class NodeHome:
         }
         if self.console_login:
             document["console_login"] = dict(self.console_login)
+        if self.resync_window_days != DEFAULT_RESYNC_WINDOW_DAYS:
+            document["resync_window_days"] = self.resync_window_days
         if self.seal_key is not None and self.seal_certificate_path is not None:
             document["seal"] = {
                 "key": self._relative(self.seal_key) if isinstance(self.seal_key, Path) else self.seal_key,

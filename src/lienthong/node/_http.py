@@ -27,6 +27,7 @@ import httpx
 
 from lienthong._i18n import msg
 from lienthong.node._errors import PeerTimeout, PeerUnreachable, ReceiptInvalid
+from lienthong.node._resync_wire import RESYNC_PATH, RESYNC_TYPE
 from lienthong.node._trace import TRACE_HEADER, hop_header
 from lienthong.node._transport import DeliveryRequest
 from lienthong.node._wire import (
@@ -41,6 +42,7 @@ from lienthong.node._wire import (
     decode_receipts,
     encode_frames,
 )
+from lienthong.store import NodeEntry
 
 if TYPE_CHECKING:  # contexts are built by lienthong.net.client_context only
     from ssl import SSLContext
@@ -158,6 +160,16 @@ class HttpTransport:
             return decode_receipts(_answer(peer.name, response, RECEIPTS_TYPE), expected=len(requests))
         except WireMalformed as exc:
             raise ReceiptInvalid(exc.message) from exc
+
+    def resync(self, peer: NodeEntry, body: bytes) -> bytes:
+        """Ask ``peer`` to resynchronise this (restored) node: one page (``_resync_wire``)."""
+        if not peer.peer_url:
+            raise PeerUnreachable(msg("node-peer-no-endpoint", peer=peer.name))
+        with map_httpx_errors(peer.name):
+            response = self._client(peer.peer_url).post(
+                RESYNC_PATH, content=body, headers={"Content-Type": RESYNC_TYPE}
+            )
+        return _answer(peer.name, response, RESYNC_TYPE)
 
     def close(self) -> None:
         with self._lock:

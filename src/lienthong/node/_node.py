@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from types import MappingProxyType
 
@@ -40,6 +41,11 @@ class Node:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     #: HOME/appearance: each agency's signature appearance (``node.load_appearance``); None: none.
     appearance_dir: Path | None = None
+    #: How long delivered packages stay ready to be sent again to a peer restored from a
+    #: backup (``node.json`` ``resync_window_days``); a purge must keep them that long.
+    resync_window: timedelta = timedelta(days=30)
+    #: HOME/restored.json: a restore's pending resynchronisation (``_backup``); None: none.
+    restore_marker: Path | None = None
     #: The network's trust anchors, read from the configuration.
     anchors: tuple[x509.Certificate, ...] = field(init=False)
     crls: tuple[x509.CertificateRevocationList, ...] = field(init=False)

@@ -15,6 +15,8 @@ get a 4xx JSON problem; a store failure gets 503, which the sender retries.
 A batch (several small packages of one peer) is read whole within ``MAX_BATCH_BYTES``,
 handed to ``receive_many`` (each package checked and receipted on its own, all stored in one
 transaction) and answered with the receipts in order.
+``POST /v1/peer/resync`` answers a node restored from a backup (``_resync_answer``): the caller
+is the node its TLS certificate names, known before its small, bounded body is read.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ from lienthong.net import peer_certificate
 from lienthong.node._node import Node
 from lienthong.node._package import Spool
 from lienthong.node._receive import receive, receive_many, refuse_unread
+from lienthong.node._resync_answer import answer_resync
+from lienthong.node._resync_wire import MAX_REQUEST_BYTES, RESYNC_PATH, RESYNC_TYPE, ResyncRequest
 from lienthong.node._trace import TRACE_HEADER, hop_note
 from lienthong.node._wire import (
     BATCH_PATH,
@@ -201,5 +205,32 @@ def create_peer_app(
         except LienthongError as exc:  # the store failed: nothing was decided, the sender retries
             return _problem(request, 503, getattr(exc, "code", "unavailable"), exc.message)
         return Response(encode_receipts(receipts), media_type=RECEIPTS_TYPE)
+
+    @app.post(RESYNC_PATH)
+    async def resync(request: Request) -> Response:
+        """A restored peer asks for what it lost (``_resync_wire``): deliveries to its codes are
+        queued again, and what this node holds from its codes is listed, a page at a time."""
+        node = current()
+        origin = peer_node(request, node)
+        if isinstance(origin, JSONResponse):
+            return origin
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > MAX_REQUEST_BYTES:
+                return _problem(
+                    request, 413, "too-large", msg("node-peer-resync-too-large", limit=MAX_REQUEST_BYTES)
+                )
+        try:
+            asked = ResyncRequest.decode(bytes(body))
+        except (ValueError, KeyError, TypeError) as exc:
+            return _problem(
+                request, 400, "resync-malformed", msg("node-peer-resync-malformed", reason=str(exc))
+            )
+        try:
+            answer = await run_in_threadpool(lambda: answer_resync(node, asked, peer=origin, at=clock()))
+        except LienthongError as exc:  # the store failed: the restored node asks again
+            return _problem(request, 503, getattr(exc, "code", "unavailable"), exc.message)
+        return Response(answer.encode(), media_type=RESYNC_TYPE)
 
     return app

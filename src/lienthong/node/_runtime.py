@@ -19,6 +19,7 @@ from lienthong.directory import ConfigurationClient, DirectoryError, load_pinned
 from lienthong.edxml import DEFAULT_LIMITS, Limits
 from lienthong.errors import message_of
 from lienthong.net import client_context
+from lienthong.node._backup import RESTORED
 from lienthong.node._errors import NodeError
 from lienthong.node._home import NodeHome
 from lienthong.node._node import Node
@@ -72,6 +73,8 @@ class NodeRuntime:
                 limits=self.settings.limits,
                 retry=self.settings.retry,
                 appearance_dir=home.home / "appearance",
+                resync_window=timedelta(days=home.resync_window_days),
+                restore_marker=home.home / RESTORED,
             )
         except BaseException:
             self.close()

@@ -39,6 +39,7 @@ from lienthong.server._delivery import DeliveryWorker
 from lienthong.server._key_reload import KeyReloader
 from lienthong.server._node_gauges import delivery_counter, node_gauges
 from lienthong.server._readiness import NodeReadiness
+from lienthong.server._resync import ResyncLoop
 from lienthong.server._statistics import StatisticsReporter
 from lienthong.server._tls_reload import TlsReloader, Watcher
 from lienthong.server._webhooks import WebhookDispatcher
@@ -162,6 +163,8 @@ class NodeService:
             per_request=self.settings.per_request,
             on_outcomes=delivery_counter(self.metrics),
         )
+        #: A restored node asks its peers for what it lost (nothing to do otherwise).
+        self.resync = ResyncLoop(self.runtime.node, self.transport)
         self.reporter = StatisticsReporter.for_runtime(
             self.runtime, fullchain=fullchain, interval=self.settings.statistics_interval
         )
@@ -195,6 +198,7 @@ class NodeService:
             ",".join(agencies) or "-", node.database.dialect,
         )  # fmt: skip
         self.worker.start()
+        self.resync.start()
         if self.reporter is not None:
             self.reporter.start()
         if self.webhooks is not None:
@@ -232,6 +236,7 @@ class NodeService:
         finally:
             watched.set()
             await watching
+            await asyncio.to_thread(self.resync.stop)
             await asyncio.to_thread(self.worker.stop)
             if self.reporter is not None:  # after the worker: its last deliveries are counted
                 await asyncio.to_thread(self.reporter.stop)
@@ -239,6 +244,7 @@ class NodeService:
                 await asyncio.to_thread(self.webhooks.stop)
 
     def close(self) -> None:
+        self.resync.stop()
         self.worker.stop()
         if self.reporter is not None:
             self.reporter.stop()

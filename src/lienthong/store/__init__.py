@@ -11,6 +11,7 @@ frozen entries.
 from lienthong.store._api_entries import ApiClientEntry, ClientKind, InboxItem
 from lienthong.store._api_store import ApiStore
 from lienthong.store._arrival_register import ArrivalEntry, ArrivalRegister, NumberTaken
+from lienthong.store._backup_reads import log_head_of, referenced_blobs, snapshot_sqlite
 from lienthong.store._blobs import BlobBatch, BlobRef, BlobStore
 from lienthong.store._database import (
     DEFAULT_URL,
@@ -77,6 +78,7 @@ from lienthong.store._node_probe import OutboxSummary, check_writable, outbox_su
 from lienthong.store._node_statistics import DayActivity, ReceivedDocument, SentDelivery, node_day_activity
 from lienthong.store._node_store import NodeStore
 from lienthong.store._replay import ReplayPolicy, replay
+from lienthong.store._resync_store import ResyncStore
 from lienthong.store._statistics_entries import (
     AgencyTotals,
     DayTotals,
@@ -155,6 +157,7 @@ __all__ = [
     "ReplayPolicy",
     "ReportOutcome",
     "ReportRecord",
+    "ResyncStore",
     "RevocationList",
     "SentDelivery",
     "StatisticsStore",
@@ -170,11 +173,14 @@ __all__ = [
     "check_writable",
     "current_revision",
     "head_revision",
+    "log_head_of",
     "migrate",
     "node_day_activity",
     "open_database",
     "outbox_summary",
     "replay",
+    "referenced_blobs",
+    "snapshot_sqlite",
     "sqlite_file",
     "sqlite_files",
     "translate_errors",

@@ -32,7 +32,13 @@ _STATUSES = cast(Table, StatusRow.__table__)
 _HOOKS = cast(Table, ApiWebhookRow.__table__)
 
 #: Log kinds that are events (a receipt this node issued is part of "package in").
-EVENT_KINDS = (LogKind.PACKAGE_IN, LogKind.PACKAGE_OUT, LogKind.RECEIPT_IN, LogKind.DELIVERY_FAILED)
+EVENT_KINDS = (
+    LogKind.PACKAGE_IN,
+    LogKind.PACKAGE_OUT,
+    LogKind.RECEIPT_IN,
+    LogKind.DELIVERY_FAILED,
+    LogKind.RESYNCED,
+)
 _EVENT_VALUES = frozenset(kind.value for kind in EVENT_KINDS)
 _OUTGOING = (LogKind.PACKAGE_OUT, LogKind.RECEIPT_IN, LogKind.DELIVERY_FAILED)
 
@@ -85,6 +91,8 @@ class EventStore:
                 yield None
             elif kind is LogKind.PACKAGE_IN:
                 yield _incoming(row, inbox, codes)
+            elif kind is LogKind.RESYNCED:
+                yield _resynced(row)
             else:
                 yield _outgoing(row, kind, outbox, codes, accepted)
 
@@ -221,6 +229,21 @@ def _incoming(
         package_kind=kind,
         status_code=codes.get(str(row["sha256"])) if kind is PackageKind.STATUS else None,
         position=int(match["id"]),
+    )
+
+
+def _resynced(row: RowMapping) -> EventEntry:
+    """The resync after a restore is complete, for one code served here (``party``)."""
+    return EventEntry(
+        seq=int(row["seq"]),
+        at=row["at"],
+        kind=LogKind.RESYNCED,
+        message_id="",
+        document_id="",
+        code=str(row["party"]),
+        party="",
+        package_kind=PackageKind.DOCUMENT,
+        reason=str(row["note"]),
     )
 
 
