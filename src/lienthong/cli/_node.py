@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from lienthong._i18n import msg, say
-from lienthong.cli import _certs, _console, _doctor, _node_clients
+from lienthong.cli import _archive, _certs, _console, _doctor, _node_clients
 from lienthong.cli._help import Typer
 from lienthong.cli._logs import LogFormat, LogFormatOption, setup_logging
 from lienthong.cli._modes import AllowInsecureModes
@@ -46,6 +46,9 @@ app.add_typer(_console.app, name="users")
 app.command("doctor", help=say("help-node-doctor"))(_doctor.doctor)
 app.add_typer(_certs.app, name="certs")
 app.command("csr", help=say("help-node-csr"))(_certs.csr)
+app.command("archive", help=say("help-node-archive"))(_archive.archive)
+app.add_typer(_archive.retention_app, name="retention")
+app.add_typer(_archive.hold_app, name="hold")
 
 _Home = Annotated[Path, typer.Option("--home", envvar="LIENTHONG_NODE_HOME", help=say("help-node-home"))]
 

@@ -19,13 +19,21 @@ Its modules fall on two sides that never import each other (``tests/test_layerin
   ``_retry``, ``_attachment_blobs``, ``_reporting`` (what a statistics report says), ``_index``
   (the lists' rows, from a package parsed once), and the
   node's setup and views: ``_home``, ``_init``, ``_source``, ``_runtime``, ``_evidence``,
-  ``_trace_view``;
+  ``_trace_view``, and its keeping: ``_retention`` (what may go), ``_archive`` (archive, then
+  purge), ``_holds`` (legal holds);
 - ``_in_memory`` joins the sides in one process (its transport calls ``receive``): above both.
 
 Running a node (listeners, the delivery worker, the statistics reporter) is ``lienthong.server``'s.
 """
 
 from lienthong.node._appearance import AppearanceSettings, load_appearance, save_appearance
+from lienthong.node._archive import (
+    ArchiveOutcome,
+    ArchiveSource,
+    OcspFetcher,
+    archival_bundle,
+    archive_and_purge,
+)
 from lienthong.node._attachment_blobs import BlobSink
 from lienthong.node._deliver import Outcome, check_receipt, deliver_due, settle_failure, settle_receipt
 from lienthong.node._doctor import (
@@ -52,6 +60,7 @@ from lienthong.node._errors import (
     Refusal,
 )
 from lienthong.node._evidence import export_evidence
+from lienthong.node._holds import release_hold, set_hold
 from lienthong.node._home import NodeHome
 from lienthong.node._http import HttpTransport, map_httpx_errors
 from lienthong.node._ids import document_key, message_id_of, status_message_id
@@ -74,6 +83,7 @@ from lienthong.node._reporting import (
     pdf_signatures_valid,
     reported_agencies,
 )
+from lienthong.node._retention import DEFAULT_RESYNC_WINDOW, due, kept_until, policy_for
 from lienthong.node._retry import RetryPolicy, next_attempt
 from lienthong.node._runtime import NodeRuntime, RuntimeSettings
 from lienthong.node._source import ConfigurationFile, ConfigurationSource
@@ -100,6 +110,7 @@ from lienthong.store import (
 )
 
 __all__ = [
+    "DEFAULT_RESYNC_WINDOW",
     "MAX_REASON",
     "PACKAGES_PATH",
     "RECEIPT_TYPE",
@@ -107,6 +118,8 @@ __all__ = [
     "TRACE_HEADER",
     "AppearanceInvalid",
     "AppearanceSettings",
+    "ArchiveOutcome",
+    "ArchiveSource",
     "AttachmentNotPdf",
     "BlobSink",
     "ConfigurationFile",
@@ -130,6 +143,7 @@ __all__ = [
     "NodeError",
     "NodeHome",
     "NodeRuntime",
+    "OcspFetcher",
     "OutboxEntry",
     "Outcome",
     "PackageRefused",
@@ -157,6 +171,8 @@ __all__ = [
     "add_trace_header",
     "admin_commands",
     "agency_reports",
+    "archival_bundle",
+    "archive_and_purge",
     "backfill_index",
     "certificates_of",
     "check_pdfs",
@@ -169,6 +185,7 @@ __all__ = [
     "directory_tls",
     "document_key",
     "document_trace",
+    "due",
     "export_evidence",
     "figures_of",
     "give_up_delivery",
@@ -179,6 +196,7 @@ __all__ = [
     "install",
     "intake_for",
     "is_pdf",
+    "kept_until",
     "load_appearance",
     "make_request",
     "map_httpx_errors",
@@ -189,13 +207,16 @@ __all__ = [
     "package_source",
     "pdf_signatures_valid",
     "pdf_verdict",
+    "policy_for",
     "read_package_file",
     "recall_states",
     "receive",
     "register",
+    "release_hold",
     "reported_agencies",
     "retry_now",
     "save_appearance",
+    "set_hold",
     "settle_failure",
     "settle_receipt",
     "sign_pdfs",

@@ -74,6 +74,16 @@ from lienthong.store._node_entries import (
 )
 from lienthong.store._node_statistics import DayActivity, ReceivedDocument, SentDelivery, node_day_activity
 from lienthong.store._node_store import NodeStore
+from lienthong.store._retention import (
+    ANY as ANY_KEY,
+)
+from lienthong.store._retention import (
+    Archived,
+    HeldDocument,
+    LegalHold,
+    RetentionPolicy,
+    RetentionStore,
+)
 from lienthong.store._statistics_entries import (
     AgencyTotals,
     DayTotals,
@@ -87,6 +97,7 @@ from lienthong.store._statistics_entries import (
 from lienthong.store._statistics_store import StatisticsStore
 
 __all__ = [
+    "ANY_KEY",
     "DEFAULT_URL",
     "NO_STATUS",
     "PAGE_SIZE",
@@ -94,6 +105,7 @@ __all__ = [
     "AgencyTotals",
     "ApiClientEntry",
     "ApiStore",
+    "Archived",
     "ArrivalEntry",
     "ArrivalRegister",
     "AuditEntry",
@@ -118,9 +130,11 @@ __all__ = [
     "EventEntry",
     "EventPage",
     "EventStore",
+    "HeldDocument",
     "InboxEntry",
     "InboxItem",
     "IndexedDocument",
+    "LegalHold",
     "ListPage",
     "ListQuery",
     "ListSort",
@@ -149,6 +163,8 @@ __all__ = [
     "RegulationEntry",
     "ReportOutcome",
     "ReportRecord",
+    "RetentionPolicy",
+    "RetentionStore",
     "RevocationList",
     "SentDelivery",
     "StatisticsStore",
