@@ -114,9 +114,9 @@ def main() -> None:
         for start in range(0, args.documents, BATCH):
             numbers = range(start, min(args.documents, start + BATCH))
             packages = [_document(n, args.attachment_kb) for n in numbers]
-            for outcome in submit_many(sender, packages, at=AT):
-                assert not isinstance(outcome, Exception), outcome
-                ids.append(outcome.message_id)
+            for submitted in submit_many(sender, packages, at=AT):
+                assert not isinstance(submitted, Exception), submitted
+                ids.append(submitted.message_id)
             while deliver_due(sender, transport, now=AT, rand=rand, per_request=BATCH):
                 pass  # each call sends what one claim takes; the batch is all delivered after
             if start == 0:
