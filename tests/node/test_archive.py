@@ -8,27 +8,21 @@ killed half-way finishes when run again.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from lienthong.edxml import StatusCode
 from lienthong.evidence import verify_archive, verify_bundle
 from lienthong.node import (
     ArchiveSource,
-    DeliveryState,
     archive_and_purge,
-    deliver_due,
     export_evidence,
     set_hold,
-    submit,
-    submit_many,
 )
-from lienthong.store import ANY_KEY, BlobStore, NodeAudit, NodeStore, RetentionPolicy, RetentionStore
-from node.node_network import AT, Network, document, status
+from lienthong.store import ANY_KEY, BlobStore, NodeAudit, RetentionPolicy, RetentionStore
+from node.node_network import AT, Network, populate
 
 #: When the archive runs: past the 30-day resync window and a 10-day retention.
 NOW = AT + timedelta(days=45)
@@ -37,29 +31,6 @@ DOCUMENTS = 300
 
 def _disk(root: Path) -> int:
     return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
-
-
-def _populate(network: Network, count: int) -> list[str]:
-    """``count`` documents from the sender, submitted and delivered 25 at a time (as a node
-    sees them: each document's entries close together in the log), the first ten answered
-    with a status: the message ids on the sender's side."""
-    rand = random.Random(3)
-    ids = []
-    for start in range(0, count, 25):
-        numbers = range(start, min(count, start + 25))
-        for outcome in submit_many(network.sender, [document(f"A{n}") for n in numbers], at=AT):
-            assert not isinstance(outcome, Exception)
-            ids.append(outcome.message_id)
-        delivered = deliver_due(network.sender, network.transport, now=AT, rand=rand, per_request=25)
-        assert {o.state for o in delivered} == {DeliveryState.DELIVERED}
-        if start == 0:
-            with NodeStore.begin(network.sender.database, write=False) as store:
-                answered = [store.document_of(m) for m in ids[:10]]
-            for found in answered:
-                assert found is not None
-                submit(network.receiver, status(found[1], StatusCode.REGISTERED, at=AT), at=AT)
-            deliver_due(network.receiver, network.transport, now=AT, rand=rand, per_request=25)
-    return ids
 
 
 def _source(network: Network) -> ArchiveSource:
@@ -85,7 +56,7 @@ def _evidence(network: Network, message_id: str) -> bytes:
 def test_archive_verifies_offline_then_purge_frees_disk_and_keeps_evidence(
     network: Network, tmp_path: Path
 ) -> None:
-    ids = _populate(network, DOCUMENTS)
+    ids = populate(network, DOCUMENTS)
     kept_by_hold = ids[5]
     set_hold(network.sender.database, kept_by_hold, reason="thanh tra", actor="cli:test", at=AT)
     _policy(network, 10)
@@ -115,7 +86,7 @@ def test_archive_verifies_offline_then_purge_frees_disk_and_keeps_evidence(
 def test_nothing_is_purged_without_a_policy_or_inside_the_resync_window(
     network: Network, tmp_path: Path
 ) -> None:
-    _populate(network, 5)
+    populate(network, 5)
     out = tmp_path / "archive"
     assert archive_and_purge(_source(network), out, before=NOW, now=NOW).due == 0  # kept forever
     _policy(network, 1)
@@ -128,7 +99,7 @@ def test_nothing_is_purged_without_a_policy_or_inside_the_resync_window(
 def test_a_purge_killed_half_way_finishes_when_run_again(
     network: Network, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ids = _populate(network, 6)
+    ids = populate(network, 6)
     _policy(network, 10)
     out = tmp_path / "archive"
     blobs = type(network.sender.blobs)

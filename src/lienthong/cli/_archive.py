@@ -94,7 +94,7 @@ def retention_set(
     forever: Annotated[bool, typer.Option("--forever", help=say("help-node-retention-forever"))] = False,
 ) -> None:
     """Keep an agency's documents of a type so many days after their last status, or forever."""
-    if (days is None) == forever:
+    if (days is None) != forever:  # exactly one of them
         raise typer.BadParameter(say("cli-node-retention-days-or-forever"), param_hint="--days")
     with audited(home) as database:
         with RetentionStore.begin(database) as retention:
