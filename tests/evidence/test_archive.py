@@ -63,7 +63,10 @@ def test_an_archival_bundle_proves_its_attachments_and_refuses_a_substitute(netw
     assert not altered.valid and any(digest in str(p) for p in altered.problems)
     # A file the package does not carry, listed as an attachment: named.
     forged = dict(described, attachments=[*described["attachments"], {"name": "x.pdf", "sha256": "0" * 64}])
-    extra = {DOCUMENT_FILE: json.dumps(forged).encode(), attachment_path("0" * 64): b"x"}
+    extra: dict[str, bytes | None] = {
+        DOCUMENT_FILE: json.dumps(forged).encode(),
+        attachment_path("0" * 64): b"x",
+    }
     assert not verify_bundle(_rewrite(bundle, extra), anchors=anchors).valid
     # A file nobody listed: named.
     stray = verify_bundle(_rewrite(bundle, {"validation/stray.pem": b"x"}), anchors=anchors)
