@@ -13,6 +13,7 @@ certificates carry their codes; the configuration binds them and carries the PKI
 from __future__ import annotations
 
 import hashlib
+import random
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -43,8 +44,8 @@ from lienthong.edxml import (
     StatusPackage,
     write_package,
 )
-from lienthong.node import InMemoryTransport, Node
-from lienthong.store import BlobStore, migrate, open_database
+from lienthong.node import DeliveryState, InMemoryTransport, Node, deliver_due, submit, submit_many
+from lienthong.store import BlobStore, NodeStore, migrate, open_database
 from lienthong.trust import KeySigner
 from support.databases import POSTGRES, _postgres_schema_url
 from support.pki import AT as PKI_AT
@@ -192,3 +193,26 @@ def status(
         description="đã xử lý",
     )
     return write_package(package)
+
+
+def populate(network: Network, count: int) -> list[str]:
+    """``count`` documents from the sender, submitted and delivered 25 at a time (as a node
+    sees them: each document's entries close together in the log), the first ten answered
+    with a status: the message ids on the sender's side."""
+    rand = random.Random(3)
+    ids = []
+    for start in range(0, count, 25):
+        numbers = range(start, min(count, start + 25))
+        for outcome in submit_many(network.sender, [document(f"A{n}") for n in numbers], at=AT):
+            assert not isinstance(outcome, Exception)
+            ids.append(outcome.message_id)
+        delivered = deliver_due(network.sender, network.transport, now=AT, rand=rand, per_request=25)
+        assert {o.state for o in delivered} == {DeliveryState.DELIVERED}
+        if start == 0:
+            with NodeStore.begin(network.sender.database, write=False) as store:
+                answered = [store.document_of(m) for m in ids[:10]]
+            for found in answered:
+                assert found is not None
+                submit(network.receiver, status(found[1], StatusCode.REGISTERED, at=AT), at=AT)
+            deliver_due(network.receiver, network.transport, now=AT, rand=rand, per_request=25)
+    return ids

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from lienthong._i18n import msg, say
-from lienthong.cli import _backup, _certs, _console, _doctor, _node_clients
+from lienthong.cli import _archive, _backup, _certs, _console, _doctor, _node_clients
 from lienthong.cli._help import Typer
 from lienthong.cli._logs import LogFormat, LogFormatOption, setup_logging
 from lienthong.cli._modes import AllowInsecureModes
@@ -48,6 +48,9 @@ app.add_typer(_certs.app, name="certs")
 app.command("csr", help=say("help-node-csr"))(_certs.csr)
 app.command("backup", help=say("help-node-backup"))(_backup.backup)
 app.command("restore", help=say("help-node-restore"))(_backup.restore)
+app.command("archive", help=say("help-node-archive"))(_archive.archive)
+app.add_typer(_archive.retention_app, name="retention")
+app.add_typer(_archive.hold_app, name="hold")
 
 _Home = Annotated[Path, typer.Option("--home", envvar="LIENTHONG_NODE_HOME", help=say("help-node-home"))]
 

@@ -87,6 +87,14 @@ _TEXTS: Final[Mapping[str, Callable[[_Facts], Message]]] = {
         "console-audit-delivery-given-up", recipient=f("recipient"), reason=f("reason")
     ),
     "evidence-exported": lambda _: msg("console-audit-evidence-exported"),
+    "legal-hold-set": lambda f: msg(
+        "console-audit-legal-hold-set", document=f("document"), reason=f("reason")
+    ),
+    "legal-hold-released": lambda f: msg(
+        "console-audit-legal-hold-released", document=f("document"), reason=f("reason")
+    ),
+    "retention-set": lambda f: msg("console-audit-retention-set", type=f("document_type"), days=f("days")),
+    "retention-removed": lambda f: msg("console-audit-retention-removed", type=f("document_type")),
     "appearance-changed": lambda f: msg("console-audit-appearance-changed", page=f("page"), box=f("box")),
     "login-locked-out": lambda f: (
         msg("console-audit-login-locked-out-address", address=f("address"), until=f.when("until"))

@@ -6,8 +6,21 @@ network's trust anchors. The formats it defines (signed statements, receipts, lo
 are the ones the node writes.
 """
 
+from lienthong.evidence._archive import PAYLOAD as ARCHIVE_PAYLOAD
+from lienthong.evidence._archive import ArchiveReport, bundle_name, file_sha256, tag_files, verify_archive
+from lienthong.evidence._bundle import ARCHIVAL_FORMAT as ARCHIVAL_BUNDLE_FORMAT
+from lienthong.evidence._bundle import (
+    CERTIFICATES_FILE,
+    CRLS_FILE,
+    DOCUMENT_FILE,
+    BundleReport,
+    attachment_path,
+    ocsp_path,
+    package_path,
+    receipt_path,
+    verify_bundle,
+)
 from lienthong.evidence._bundle import FORMAT as BUNDLE_FORMAT
-from lienthong.evidence._bundle import BundleReport, package_path, receipt_path, verify_bundle
 from lienthong.evidence._canonical import canonical_json, dump_message, load_message, sha256_hex
 from lienthong.evidence._chain import GENESIS, LogKind, LogRecord, link_hash
 from lienthong.evidence._errors import BundleInvalid, EvidenceError, StatementInvalid
@@ -22,8 +35,14 @@ from lienthong.evidence._receipt import (
 from lienthong.evidence._statement import Statement, read_statement, sign_statement
 
 __all__ = [
+    "ARCHIVAL_BUNDLE_FORMAT",
+    "ARCHIVE_PAYLOAD",
     "BUNDLE_FORMAT",
+    "CERTIFICATES_FILE",
+    "CRLS_FILE",
+    "DOCUMENT_FILE",
     "GENESIS",
+    "ArchiveReport",
     "BundleInvalid",
     "BundleReport",
     "EvidenceError",
@@ -34,10 +53,14 @@ __all__ = [
     "SignedReceipt",
     "Statement",
     "StatementInvalid",
+    "attachment_path",
+    "bundle_name",
     "canonical_json",
     "dump_message",
+    "file_sha256",
     "link_hash",
     "load_message",
+    "ocsp_path",
     "package_path",
     "read_receipt",
     "read_statement",
@@ -46,5 +69,7 @@ __all__ = [
     "sign_receipt",
     "sign_receipts",
     "sign_statement",
+    "tag_files",
+    "verify_archive",
     "verify_bundle",
 ]

@@ -20,14 +20,23 @@ Its modules fall on two sides that never import each other (``tests/test_layerin
   ``_retry``, ``_attachment_blobs``, ``_reporting`` (what a statistics report says), ``_index``
   (the lists' rows, from a package parsed once), and the
   node's setup and views: ``_home``, ``_init``, ``_source``, ``_runtime``, ``_evidence``,
-  ``_trace_view``, ``_backup`` (a home in one file and back), ``_backup_keys``, and the
-  resync's ``_resync_wire`` and ``_resync_answer`` (what a peer answers a restored node);
+  ``_trace_view``, ``_backup`` (a home in one file and back), ``_backup_keys``, the
+  resync's ``_resync_wire`` and ``_resync_answer`` (what a peer answers a restored node), and
+  its keeping: ``_retention`` (what may go), ``_archive`` (archive, then purge), ``_holds``
+  (legal holds);
 - ``_in_memory`` joins the sides in one process (its transport calls ``receive``): above both.
 
 Running a node (listeners, the delivery worker, the statistics reporter) is ``lienthong.server``'s.
 """
 
 from lienthong.node._appearance import AppearanceSettings, load_appearance, save_appearance
+from lienthong.node._archive import (
+    ArchiveOutcome,
+    ArchiveSource,
+    OcspFetcher,
+    archival_bundle,
+    archive_and_purge,
+)
 from lienthong.node._attachment_blobs import BlobSink
 from lienthong.node._backup import (
     PASSPHRASE_ENV,
@@ -62,6 +71,7 @@ from lienthong.node._errors import (
     Refusal,
 )
 from lienthong.node._evidence import export_evidence
+from lienthong.node._holds import release_hold, set_hold
 from lienthong.node._home import DEFAULT_RESYNC_WINDOW_DAYS, NodeHome
 from lienthong.node._http import HttpTransport, map_httpx_errors
 from lienthong.node._ids import document_key, message_id_of, status_message_id
@@ -85,6 +95,7 @@ from lienthong.node._reporting import (
     reported_agencies,
 )
 from lienthong.node._resync import ResyncTransport, resync_round
+from lienthong.node._retention import DEFAULT_RESYNC_WINDOW, due, kept_until, policy_for
 from lienthong.node._retry import RetryPolicy, next_attempt
 from lienthong.node._runtime import NodeRuntime, RuntimeSettings
 from lienthong.node._source import ConfigurationFile, ConfigurationSource
@@ -111,6 +122,7 @@ from lienthong.store import (
 )
 
 __all__ = [
+    "DEFAULT_RESYNC_WINDOW",
     "DEFAULT_RESYNC_WINDOW_DAYS",
     "MAX_REASON",
     "PACKAGES_PATH",
@@ -120,6 +132,8 @@ __all__ = [
     "TRACE_HEADER",
     "AppearanceInvalid",
     "AppearanceSettings",
+    "ArchiveOutcome",
+    "ArchiveSource",
     "AttachmentNotPdf",
     "BackupManifest",
     "BlobSink",
@@ -144,6 +158,7 @@ __all__ = [
     "NodeError",
     "NodeHome",
     "NodeRuntime",
+    "OcspFetcher",
     "OutboxEntry",
     "Outcome",
     "PackageRefused",
@@ -174,6 +189,8 @@ __all__ = [
     "add_trace_header",
     "admin_commands",
     "agency_reports",
+    "archival_bundle",
+    "archive_and_purge",
     "backfill_index",
     "backup_home",
     "certificates_of",
@@ -187,6 +204,7 @@ __all__ = [
     "directory_tls",
     "document_key",
     "document_trace",
+    "due",
     "export_evidence",
     "figures_of",
     "give_up_delivery",
@@ -197,6 +215,7 @@ __all__ = [
     "install",
     "intake_for",
     "is_pdf",
+    "kept_until",
     "load_appearance",
     "load_marker",
     "make_request",
@@ -208,15 +227,18 @@ __all__ = [
     "package_source",
     "pdf_signatures_valid",
     "pdf_verdict",
+    "policy_for",
     "read_package_file",
     "recall_states",
     "receive",
     "register",
+    "release_hold",
     "reported_agencies",
     "restore_home",
     "resync_round",
     "retry_now",
     "save_appearance",
+    "set_hold",
     "settle_failure",
     "settle_receipt",
     "sign_pdfs",

@@ -6,10 +6,12 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from lienthong._i18n import msg
 from lienthong.evidence import (
+    ARCHIVAL_BUNDLE_FORMAT,
     BUNDLE_FORMAT,
     LogKind,
     canonical_json,
@@ -27,20 +29,40 @@ _MESSAGE_ID = re.compile(r"[0-9a-fA-F]{64}")
 #: An agency code as item ids end with it (lenient: legacy codes are served too).
 _CODE = re.compile(r"[0-9A-Za-z.]{1,32}")
 
+#: What an archival bundle adds (``node._archive``): given the document's entries and the files
+#: gathered for them (packages, receipts), the further files, by name.
+Extras = Callable[[Sequence[LogEntry], Mapping[str, bytes]], Mapping[str, bytes]]
+
 
 def export_evidence(
-    *, node: str, database: Database, blobs: BlobStore, key: Signer, document_id: str, at: datetime
+    *,
+    node: str,
+    database: Database,
+    blobs: BlobStore,
+    key: Signer,
+    document_id: str,
+    at: datetime,
+    extras: Extras | None = None,
 ) -> bytes:
     """The zip bundle of everything this node logged about a document, its head signed.
     ``document_id``: an id this node shows for it (see ``resolve_document``), which names its
-    sender too; or a DocumentId alone, which takes in every sender's document of that id."""
+    sender too; or a DocumentId alone, which takes in every sender's document of that id.
+    With ``extras``, an archival bundle (``ARCHIVAL_BUNDLE_FORMAT``) holding what they add, its
+    signed head the log's entry that is the document's last."""
     with NodeStore.begin(database, write=False) as store:
         sender, document_id = resolve_document(store, document_id)
         seqs = store.log_sequence(document_id)
         if not seqs:
             raise NodeError(msg("node-log-nothing-about", document=document_id))
         head_seq, head_hash = store.log_head()
+        if extras is not None:
+            # An archival bundle proves the log up to the document's own last entry: its size
+            # is the document's span in the log, not the whole log since (archiving thousands
+            # of old documents must not cost the square of the log).
+            head_seq = seqs[-1]
         entries = store.log_entries(first=seqs[0], last=head_seq)
+        if extras is not None:
+            head_hash = entries[-1].entry_hash
         ours = [e for e in entries if e.record.document_id == document_id]
         if sender is not None:
             ours = entries_of_sender(store, ours, sender, document_id)
@@ -52,12 +74,15 @@ def export_evidence(
             files[package_path(record.sha256)] = b"".join(blobs.read_verified(record.sha256))
         elif record.kind in (LogKind.RECEIPT_IN, LogKind.RECEIPT_OUT):
             files[receipt_path(record.sha256)] = receipts[record.sha256]
+    if extras is not None:
+        files.update(extras(ours, files))
     head = {
         "type": "log-head", "v": 1, "node": node, "seq": head_seq, "hash": head_hash,
         "document_id": document_id, "at": at.astimezone(UTC).isoformat(),
     }  # fmt: skip
     manifest = {
-        "format": BUNDLE_FORMAT, "document_id": document_id, "node": node,
+        "format": BUNDLE_FORMAT if extras is None else ARCHIVAL_BUNDLE_FORMAT,
+        "document_id": document_id, "node": node,
         "exported_at": at.astimezone(UTC).isoformat(),
     }  # fmt: skip
     shown = {e.record.seq for e in ours}

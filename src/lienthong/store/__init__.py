@@ -79,6 +79,16 @@ from lienthong.store._node_statistics import DayActivity, ReceivedDocument, Sent
 from lienthong.store._node_store import NodeStore
 from lienthong.store._replay import ReplayPolicy, replay
 from lienthong.store._resync_store import ResyncStore
+from lienthong.store._retention import (
+    ANY as ANY_KEY,
+)
+from lienthong.store._retention import (
+    Archived,
+    HeldDocument,
+    LegalHold,
+    RetentionPolicy,
+    RetentionStore,
+)
 from lienthong.store._statistics_entries import (
     AgencyTotals,
     DayTotals,
@@ -92,6 +102,7 @@ from lienthong.store._statistics_entries import (
 from lienthong.store._statistics_store import StatisticsStore
 
 __all__ = [
+    "ANY_KEY",
     "DEFAULT_URL",
     "NO_STATUS",
     "PAGE_SIZE",
@@ -99,6 +110,7 @@ __all__ = [
     "AgencyTotals",
     "ApiClientEntry",
     "ApiStore",
+    "Archived",
     "ArrivalEntry",
     "ArrivalRegister",
     "AuditEntry",
@@ -124,9 +136,11 @@ __all__ = [
     "EventEntry",
     "EventPage",
     "EventStore",
+    "HeldDocument",
     "InboxEntry",
     "InboxItem",
     "IndexedDocument",
+    "LegalHold",
     "ListPage",
     "ListQuery",
     "ListSort",
@@ -158,6 +172,8 @@ __all__ = [
     "ReportOutcome",
     "ReportRecord",
     "ResyncStore",
+    "RetentionPolicy",
+    "RetentionStore",
     "RevocationList",
     "SentDelivery",
     "StatisticsStore",
@@ -178,8 +194,8 @@ __all__ = [
     "node_day_activity",
     "open_database",
     "outbox_summary",
-    "replay",
     "referenced_blobs",
+    "replay",
     "snapshot_sqlite",
     "sqlite_file",
     "sqlite_files",

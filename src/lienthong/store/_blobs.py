@@ -145,6 +145,28 @@ class BlobStore:
         except FileNotFoundError as exc:
             raise BlobNotFound(msg("store-blob-not-found", digest=sha256), digest=sha256) from exc
 
+    def delete(self, sha256: str) -> bool:
+        """Remove the blob (True) or find it absent already (False); see ``delete_many``."""
+        return self.delete_many([sha256]) == 1
+
+    def delete_many(self, digests: Iterable[str]) -> int:
+        """Remove these blobs; how many were there. Deleting one already gone is no error, so a
+        purge killed half-way runs again. Each directory touched is fsynced once: a deleted blob
+        stays deleted after a crash. The caller knows nothing refers to them any more."""
+        removed = 0
+        touched: set[str] = set()
+        for digest in dict.fromkeys(digests):
+            path = self._path_name(_checked(digest))
+            try:
+                os.unlink(path)
+            except FileNotFoundError:
+                continue
+            removed += 1
+            touched.add(os.path.dirname(path))
+        for directory in sorted(touched):
+            _fsync_directory(directory)
+        return removed
+
     def _move_in(self, temp: str, digest: str) -> list[str]:
         """Rename ``temp`` to the blob's name (or remove it: a blob has the name already); the
         directories whose entries then need an fsync."""
