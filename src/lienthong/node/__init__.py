@@ -27,6 +27,7 @@ Running a node (listeners, the delivery worker, the statistics reporter) is ``li
 
 from lienthong.node._appearance import AppearanceSettings, load_appearance, save_appearance
 from lienthong.node._attachment_blobs import BlobSink
+from lienthong.node._blob_migration import BlobMigration, migrate_blobs
 from lienthong.node._deliver import Outcome, check_receipt, deliver_due, settle_failure, settle_receipt
 from lienthong.node._doctor import (
     Diagnosis,
@@ -52,7 +53,7 @@ from lienthong.node._errors import (
     Refusal,
 )
 from lienthong.node._evidence import export_evidence
-from lienthong.node._home import NodeHome
+from lienthong.node._home import BLOB_BACKENDS, NodeHome
 from lienthong.node._http import HttpTransport, map_httpx_errors
 from lienthong.node._ids import document_key, message_id_of, status_message_id
 from lienthong.node._in_memory import InMemoryTransport
@@ -100,6 +101,7 @@ from lienthong.store import (
 )
 
 __all__ = [
+    "BLOB_BACKENDS",
     "MAX_REASON",
     "PACKAGES_PATH",
     "RECEIPT_TYPE",
@@ -108,6 +110,7 @@ __all__ = [
     "AppearanceInvalid",
     "AppearanceSettings",
     "AttachmentNotPdf",
+    "BlobMigration",
     "BlobSink",
     "ConfigurationFile",
     "ConfigurationSource",
@@ -183,6 +186,7 @@ __all__ = [
     "make_request",
     "map_httpx_errors",
     "message_id_of",
+    "migrate_blobs",
     "next_attempt",
     "next_sequence",
     "not_pdfs",

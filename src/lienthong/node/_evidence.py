@@ -19,7 +19,7 @@ from lienthong.evidence import (
 )
 from lienthong.node._errors import NodeError
 from lienthong.node._ids import document_message_id
-from lienthong.store import BlobStore, Database, LogEntry, NodeStore
+from lienthong.store import BlobStorage, Database, LogEntry, NodeStore
 from lienthong.trust import Signer
 
 _FIXED = (1980, 1, 1, 0, 0, 0)
@@ -29,7 +29,7 @@ _CODE = re.compile(r"[0-9A-Za-z.]{1,32}")
 
 
 def export_evidence(
-    *, node: str, database: Database, blobs: BlobStore, key: Signer, document_id: str, at: datetime
+    *, node: str, database: Database, blobs: BlobStorage, key: Signer, document_id: str, at: datetime
 ) -> bytes:
     """The zip bundle of everything this node logged about a document, its head signed.
     ``document_id``: an id this node shows for it (see ``resolve_document``), which names its

@@ -11,6 +11,9 @@ frozen entries.
 from lienthong.store._api_entries import ApiClientEntry, ClientKind, InboxItem
 from lienthong.store._api_store import ApiStore
 from lienthong.store._arrival_register import ArrivalEntry, ArrivalRegister, NumberTaken
+from lienthong.store._blob_copy import BlobCopied, copy_blobs, purge_copied
+from lienthong.store._blob_guard import BlobsBusy, migrating_blobs, serving_blobs
+from lienthong.store._blob_storage import BlobStaging, BlobStorage
 from lienthong.store._blobs import BlobBatch, BlobRef, BlobStore
 from lienthong.store._database import (
     DEFAULT_URL,
@@ -20,6 +23,7 @@ from lienthong.store._database import (
     sqlite_files,
     translate_errors,
 )
+from lienthong.store._database_blobs import DatabaseBlobStore
 from lienthong.store._directory_store import DirectoryStore
 from lienthong.store._document_index import (
     NO_STATUS,
@@ -98,13 +102,18 @@ __all__ = [
     "ArrivalRegister",
     "AuditEntry",
     "BlobBatch",
+    "BlobCopied",
     "BlobCorrupt",
     "BlobNotFound",
     "BlobRef",
+    "BlobStaging",
+    "BlobStorage",
     "BlobStore",
+    "BlobsBusy",
     "CertificateBinding",
     "ClientKind",
     "Database",
+    "DatabaseBlobStore",
     "DatabaseUnavailable",
     "DayActivity",
     "DayTotals",
@@ -161,11 +170,15 @@ __all__ = [
     "TrustAnchor",
     "Unindexed",
     "WebhookEntry",
+    "copy_blobs",
     "current_revision",
     "head_revision",
     "migrate",
+    "migrating_blobs",
     "node_day_activity",
     "open_database",
+    "purge_copied",
+    "serving_blobs",
     "sqlite_file",
     "sqlite_files",
     "translate_errors",
