@@ -13,14 +13,16 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import Final
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 
 from lienthong._i18n import Message, msg
 from lienthong.store._database import Database, translate_errors
 from lienthong.store._errors import StoreError
 
-#: The advisory lock's key: "lienthong blobs" in a 64-bit integer (any fixed number would do).
-_KEY: Final = 0x6C74_626C_6F62_7301
+#: The advisory lock's first key ("ltb\x01"; any fixed number would do); the second is the hash
+#: of the schema, so nodes (and test runs) sharing one PostgreSQL database in different schemas
+#: never hold each other's lock.
+_CLASS: Final = 0x6C74_6201
 
 
 class BlobsBusy(StoreError):
@@ -53,7 +55,7 @@ def _held(database: Database, *, shared: bool, busy: Callable[[], Message]) -> I
         connection = database.engine.connect()
     try:
         with translate_errors():
-            taken = bool(connection.execute(select(take(_KEY))).scalar())
+            taken = bool(connection.execute(select(take(_CLASS, _schema()))).scalar())
             connection.commit()  # the lock belongs to the session: no transaction stays open
         if not taken:
             raise BlobsBusy(busy())
@@ -62,7 +64,11 @@ def _held(database: Database, *, shared: bool, busy: Callable[[], Message]) -> I
         finally:
             # Released before the connection goes back to the pool (a pooled session keeps it).
             with contextlib.suppress(StoreError), translate_errors():
-                connection.execute(select(release(_KEY)))
+                connection.execute(select(release(_CLASS, _schema())))
                 connection.commit()
     finally:
         connection.close()
+
+
+def _schema() -> ColumnElement[int]:
+    return func.hashtext(func.current_schema())
