@@ -253,8 +253,10 @@ def _write(
         size += len(chunk)
         pending += chunk
         while len(pending) >= CHUNK_BYTES:
-            flush(bytes(pending[:CHUNK_BYTES]))
-            del pending[:CHUNK_BYTES]
+            with memoryview(pending) as view, view[:CHUNK_BYTES] as head:
+                data = bytes(head)  # one copy; both views released before the bytearray shrinks
+            flush(data)
+            del pending[:CHUNK_BYTES]  # cheap: a bytearray drops its head without moving the rest
     if pending:
         flush(bytes(pending))
     return hasher.hexdigest(), size, seq
@@ -295,12 +297,26 @@ class _ChunkReader(io.RawIOBase):
 
     def _fetch(self, seq: int) -> bytes:
         with translate_errors(), self._database.engine.connect() as connection:
-            data = connection.execute(
-                select(_CHUNKS.c.data).where(_CHUNKS.c.object_id == self._object_id, _CHUNKS.c.seq == seq)
-            ).scalar()
+            if connection.dialect.name == "postgresql":
+                data = _fetch_binary(connection, self._object_id, seq)
+            else:
+                data = connection.execute(
+                    select(_CHUNKS.c.data).where(_CHUNKS.c.object_id == self._object_id, _CHUNKS.c.seq == seq)
+                ).scalar()
         if data is None:  # deleted while being read
             raise BlobNotFound(msg("store-blob-not-found", digest=self._sha256), digest=self._sha256)
         return bytes(data)
+
+
+def _fetch_binary(connection: Connection, object_id: int, seq: int) -> bytes | None:
+    """A chunk in PostgreSQL's binary format: a bytea's text form is hex, twice its size to
+    send and to decode (psycopg asks for binary only when told, which SQLAlchemy never does)."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    with driver.cursor(binary=True) as cursor:
+        cursor.execute("SELECT data FROM blob_chunks WHERE object_id = %s AND seq = %s", (object_id, seq))
+        row = cursor.fetchone()
+    return None if row is None else bytes(row[0])
 
 
 @contextlib.contextmanager
