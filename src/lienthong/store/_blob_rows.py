@@ -1,5 +1,5 @@
 """ORM rows of the blobs kept in the database (``DatabaseBlobStore``): one row per blob, its
-bytes in chunks of about a MiB (bytea on PostgreSQL), so that no statement carries a whole blob.
+bytes in chunks of a quarter MiB (bytea on PostgreSQL), so that no statement carries a whole blob.
 
 A blob is written under its row's ``id`` with ``sha256`` empty, then named by its digest in the
 transaction that ends its batch: a reader only ever finds named, complete blobs.
