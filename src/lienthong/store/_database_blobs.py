@@ -35,8 +35,9 @@ from lienthong.store._errors import BlobCorrupt, BlobNotFound, StoreError
 
 #: Bytes per chunk row, one statement each way. A quarter MiB rather than a MiB: libpq's send
 #: and receive buffers grow to the largest message and every pooled connection keeps them
-#: (``bench/large_bench.py --backend postgresql``, 1 GiB: the receiving node peaked above 220 MiB
-#: with 1 MiB chunks, at 204 MiB with these); 4,096 rows a GiB cost nothing to speak of.
+#: (``bench/large_bench.py --backend postgresql``, 1 GiB, on a loaded machine: the receiving node
+#: peaked above 220 MiB with 1 MiB chunks, at 204 MiB with these; 186 MiB on a quiet one).
+#: 4,096 rows a GiB cost nothing to speak of.
 CHUNK_BYTES: Final = 1 << 18
 
 #: Digests listed per query by ``digests`` (no cursor stays open between pages).
