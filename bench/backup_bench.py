@@ -49,8 +49,8 @@ def fill(net: E2ENetwork, documents: int) -> None:
     """``documents`` received documents in vpcp's store, each with its own blob and log entry."""
     signed = sign_package(document("100000"), net.signer(SENDER))
     home = net.homes[RECEIVER]
-    blobs = home.blobs()
     database = net.database(RECEIVER)
+    blobs = home.blobs(database)
     at = datetime.now(UTC)
     for start in range(0, documents, BATCH):
         entries = []

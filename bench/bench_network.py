@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -136,9 +136,18 @@ class BenchNetwork:
         return build_configuration(snapshot, self.key, directory="bench", issued_at=issued)
 
 
-def bench_network(base: Path, *, options: tuple[str, ...] = (), api: bool = False) -> Iterator[BenchNetwork]:
+def bench_network(
+    base: Path,
+    *,
+    options: tuple[str, ...] = (),
+    api: bool = False,
+    database_urls: Mapping[str, str] | None = None,
+    blobs: str | None = None,
+) -> Iterator[BenchNetwork]:
     """Build both homes, start both nodes, publish their URLs; stop them after. With ``api``,
-    each node's API URL is read too."""
+    each node's API URL is read too. ``database_urls``: node name → its database (default: a
+    SQLite file in its home); ``blobs``: where the nodes keep blobs (default: ``node init``'s,
+    the database on PostgreSQL)."""
     now = datetime.now(UTC)
     earlier = now - timedelta(days=1)
     pki = Pki.init(base / "pki", at=earlier, name="Lienthong Bench")
@@ -155,10 +164,10 @@ def bench_network(base: Path, *, options: tuple[str, ...] = (), api: bool = Fals
     configuration.write_bytes(network._configuration())
     for name, codes in SERVED.items():
         (base / name).mkdir()
-        url = f"sqlite:///{base / name / 'node.db'}"
+        url = (database_urls or {}).get(name) or f"sqlite:///{base / name / 'node.db'}"
         network.nodes[name].home = init_home(
             base / name, name=name, anchor=anchor, at=now, database_url=url,
-            pki=base / "pki", agencies=codes, configuration=configuration,
+            pki=base / "pki", agencies=codes, configuration=configuration, blobs=blobs,
         )  # fmt: skip
     try:
         for node in network.nodes.values():

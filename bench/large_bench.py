@@ -8,12 +8,17 @@ compared with what was sent. Prints each phase's time, MB/s, and every process's
 memory (VmHWM of the node processes; ru_maxrss of the submitting process and of this one).
 The target is every process under 200 MB. The last line is one JSON object.
 
-    .venv/bin/python bench/large_bench.py [--size-mb 1024]
+With ``--backend postgresql`` each node's database is a fresh schema on the PostgreSQL server of
+``LIENTHONG_TEST_POSTGRES`` (default ``postgresql://postgres@127.0.0.1:5432/test``, dropped after)
+and its blobs live there too (``--blobs filesystem`` keeps them in files instead).
+
+    .venv/bin/python bench/large_bench.py [--size-mb 1024] [--backend postgresql] [--blobs …]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import io
 import json
@@ -27,13 +32,16 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench_network import RECIPIENT, SENDER, BenchNetwork, bench_network
-from lienthong.api import add_client
-from lienthong.client import Client
-from lienthong.demo import wait_for
-from lienthong.edxml import DEFAULT_LIMITS, DocumentBuilder, FileContent, write_package_to
-from lienthong.node import DeliveryState
-from lienthong.store import NodeStore
+sys.path[:0] = [str(Path(__file__).resolve().parents[1] / "tests")]
+
+from bench_network import RECIPIENT, SENDER, SERVED, BenchNetwork, bench_network  # noqa: E402
+from lienthong.api import add_client  # noqa: E402
+from lienthong.client import Client  # noqa: E402
+from lienthong.demo import wait_for  # noqa: E402
+from lienthong.edxml import DEFAULT_LIMITS, DocumentBuilder, FileContent, write_package_to  # noqa: E402
+from lienthong.node import DeliveryState  # noqa: E402
+from lienthong.store import NodeStore  # noqa: E402
+from support.databases import empty_database_url  # noqa: E402
 
 MB = 1 << 20
 
@@ -110,10 +118,25 @@ def _delivered(net: BenchNetwork, message_id: str) -> DeliveryState | None:
 
 def run(args: argparse.Namespace) -> dict[str, object]:
     base = Path(tempfile.mkdtemp(prefix="lienthong-large-"))
+    try:
+        with contextlib.ExitStack() as stack:
+            urls = {
+                name: stack.enter_context(empty_database_url(args.backend, base / f"{name}-db"))
+                for name in SERVED
+            }
+            return _run(args, base, urls if args.backend == "postgresql" else {})
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+
+
+def _run(args: argparse.Namespace, base: Path, urls: dict[str, str]) -> dict[str, object]:
     package_limit = max(DEFAULT_LIMITS.max_package_bytes, args.size_mb * MB * 4 // 3 + 64 * MB)
     limits = ("--max-package-bytes", str(package_limit))
-    networks = bench_network(base, options=limits, api=True)
+    networks = bench_network(base, options=limits, api=True, database_urls=urls, blobs=args.blobs)
     net = next(networks)
+    blobs = {home.home.name: home.blob_backend for home in (node.home for node in net.nodes.values())}
+    print(f"databases: {args.backend}; blobs: {blobs}")
     try:
         clock = time.perf_counter()
         content = _attachment(base / "ho-so.bin", args.size_mb)
@@ -156,6 +179,8 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         print(f"ratio download/end-to-end time: {download_s / end_to_end:.2f}")
         return {
             "size_mb": args.size_mb,
+            "backend": args.backend,
+            "blobs": blobs["vpcp"],
             "package_mb": round(package_mb, 1),
             "intact": intact,
             "submit_s": round(submit_s, 1),
@@ -172,14 +197,21 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     finally:
         for _ in networks:  # the generator's end stops the nodes
             pass
-        if not args.keep:
-            shutil.rmtree(base, ignore_errors=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--size-mb", type=int, default=1024, help="attachment size, MiB")
     parser.add_argument("--keep", action="store_true", help="keep the homes and logs")
+    parser.add_argument(
+        "--backend", choices=("sqlite", "postgresql"), default="sqlite", help="the nodes' databases"
+    )
+    parser.add_argument(
+        "--blobs",
+        choices=("filesystem", "postgresql"),
+        default=None,
+        help="where blobs live (default: node init's)",
+    )
     print(json.dumps(run(parser.parse_args())))
 
 

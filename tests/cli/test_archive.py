@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 from lienthong.cli._app import app
 from lienthong.directory import generate_directory_key
 from lienthong.node import KeyFiles, init_home
-from lienthong.store import NodeAudit
+from lienthong.store import BlobStore, NodeAudit
 from node.node_network import AT, Network, _configuration, network, populate
 from support.databases import database_url
 
@@ -41,6 +41,7 @@ def _home(network: Network, tmp_path: Path) -> Path:
     blobs = home.home / "blobs"
     if blobs.exists():
         blobs.rmdir()
+    assert isinstance(network.sender.blobs, BlobStore)
     blobs.symlink_to(network.sender.blobs.root, target_is_directory=True)
     return home.home
 

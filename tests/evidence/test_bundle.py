@@ -17,7 +17,7 @@ from lienthong._i18n import Message
 from lienthong.edxml import StatusCode
 from lienthong.evidence import BundleInvalid, LogKind, verify_bundle
 from lienthong.node import DeliveryState, NodeError, deliver_due, export_evidence, submit
-from lienthong.store import NodeStore, PackageKind
+from lienthong.store import BlobStore, NodeStore, PackageKind
 from node.node_network import AT, RECIPIENT, Network, document, status
 
 LIENTHONG = Path(sys.executable).with_name("lienthong")
@@ -110,7 +110,9 @@ def test_other_anchors_and_garbage_are_refused(network: Network, tmp_path: Path)
 
 def test_cli_exports_and_verifies(network: Network, tmp_path: Path) -> None:
     document_id = _story(network)
-    home = network.sender.blobs.root.parent
+    blobs = network.sender.blobs
+    assert isinstance(blobs, BlobStore)  # a file-store home: its settings are written beside it
+    home = blobs.root.parent
     issued = network.pki.pki.issued("nghe-an")
     settings = {
         "name": "nghe-an",

@@ -60,6 +60,7 @@ def test_archive_verifies_offline_then_purge_frees_disk_and_keeps_evidence(
     kept_by_hold = ids[5]
     set_hold(network.sender.database, kept_by_hold, reason="thanh tra", actor="cli:test", at=AT)
     _policy(network, 10)
+    assert isinstance(network.sender.blobs, BlobStore)
     blobs_root = network.sender.blobs.root
     before = _disk(blobs_root)
     out = tmp_path / "archive"

@@ -33,7 +33,7 @@ def populated(tmp_path_factory: pytest.TempPathFactory) -> Populated:
     """A home whose database names three blobs; a fourth blob is named by nothing (made once:
     backups only read it)."""
     home = NodeHome.load(init_node(tmp_path_factory.mktemp("home")))
-    blobs = home.blobs()
+    blobs = BlobStore(home.home / "blobs")  # a filesystem node's store
     named = [blobs.put_bytes(f"<package {n}/>".encode()).sha256 for n in range(3)]
     stray = blobs.put_bytes(b"written after the snapshot, named by nothing").sha256
     with home.open_database() as database:

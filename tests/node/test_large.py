@@ -183,7 +183,7 @@ def test_the_same_package_again_is_stored_once(sent: Sent) -> None:
     assert wait_for(lambda: _delivered(sent.net, sent.message_id), timeout=240.0, every=0.5)
     net = sent.net
     blobs_before = sorted(_blob_files(net, "vpcp"))
-    stored = net.homes["nghe-an"].blobs().path(sent.package_sha256)
+    stored = BlobStore(net.homes["nghe-an"].home / "blobs").path(sent.package_sha256)
     response = _post(sent, _file_chunks(stored), stored.stat().st_size)
     assert response.status_code == 200
     receipt = read_receipt(response.content).receipt

@@ -52,7 +52,7 @@ def _held(api: LiveApi, sent: list[Sent]) -> dict[str, int]:
     held = wait_for(probe, timeout=120)
     assert held, "not every document arrived"
     assert len(held) == len({d for d, _ in held}), "a document arrived twice"
-    blobs = net.homes["vpcp"].blobs()
+    blobs = net.homes["vpcp"].blobs(net.database("vpcp"))
     serials = {}
     for document_id, sha256 in held:
         with blobs.open(sha256) as stream:

@@ -7,6 +7,7 @@ unreachable is a failure, never a skip: CI has it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from collections.abc import Iterator
@@ -32,7 +33,15 @@ def _postgres_schema_url(schema: str) -> str:
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A URL to an empty database: a SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
+    with empty_database_url(str(request.param), tmp_path) as url:
+        yield url
+
+
+@contextlib.contextmanager
+def empty_database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A URL to an empty database of ``backend`` (``sqlite``: a file under ``tmp_path``;
+    ``postgresql``: a fresh schema, dropped afterwards)."""
+    if backend == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
     schema = f"lt_{secrets.token_hex(6)}"

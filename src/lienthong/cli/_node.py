@@ -18,7 +18,7 @@ from typing import Annotated, Any
 import typer
 
 from lienthong._i18n import msg, say
-from lienthong.cli import _archive, _backup, _certs, _console, _doctor, _node_clients
+from lienthong.cli import _archive, _backup, _certs, _console, _doctor, _node_blobs, _node_clients
 from lienthong.cli._help import Typer
 from lienthong.cli._logs import LogFormat, LogFormatOption, setup_logging
 from lienthong.cli._modes import AllowInsecureModes
@@ -45,6 +45,7 @@ app.add_typer(_node_clients.app, name="clients")
 app.add_typer(_console.app, name="users")
 app.command("doctor", help=say("help-node-doctor"))(_doctor.doctor)
 app.add_typer(_certs.app, name="certs")
+app.add_typer(_node_blobs.app, name="blobs")
 app.command("csr", help=say("help-node-csr"))(_certs.csr)
 app.command("backup", help=say("help-node-backup"))(_backup.backup)
 app.command("restore", help=say("help-node-restore"))(_backup.restore)
@@ -279,7 +280,7 @@ def serve(
     if not allow_insecure_modes:
         node_home.check_modes()
     # For good: the database's log, blobs and caches this node writes are its owner's only.
-    with private_files(), NodeService(node_home, settings) as service:
+    with private_files(), _node_blobs.serving(node_home), NodeService(node_home, settings) as service:
         asyncio.run(run(service))
     typer.echo(say("cli-stopped"))
 
@@ -328,7 +329,7 @@ def evidence(
     database = node.open_database()
     try:
         data = export_evidence(
-            node=node.name, database=database, blobs=node.blobs(), key=node.seal_signer(),
+            node=node.name, database=database, blobs=node.blobs(database), key=node.seal_signer(),
             document_id=document_id, at=datetime.now(UTC),
         )  # fmt: skip
     finally:
@@ -350,7 +351,9 @@ def trace(
     node = NodeHome.load(home)
     database = node.open_database()
     try:
-        found = document_trace(node=node.name, database=database, blobs=node.blobs(), name=document_id)
+        found = document_trace(
+            node=node.name, database=database, blobs=node.blobs(database), name=document_id
+        )
     finally:
         database.close()
     if not found.log and not found.legs:

@@ -46,6 +46,7 @@ from lienthong.node._backup import (
     load_marker,
     restore_home,
 )
+from lienthong.node._blob_migration import BlobMigration, migrate_blobs
 from lienthong.node._deliver import Outcome, check_receipt, deliver_due, settle_failure, settle_receipt
 from lienthong.node._doctor import (
     Diagnosis,
@@ -72,7 +73,7 @@ from lienthong.node._errors import (
 )
 from lienthong.node._evidence import export_evidence
 from lienthong.node._holds import release_hold, set_hold
-from lienthong.node._home import DEFAULT_RESYNC_WINDOW_DAYS, NodeHome
+from lienthong.node._home import BLOB_BACKENDS, DEFAULT_RESYNC_WINDOW_DAYS, NodeHome
 from lienthong.node._http import HttpTransport, map_httpx_errors
 from lienthong.node._ids import document_key, message_id_of, status_message_id
 from lienthong.node._in_memory import InMemoryTransport
@@ -122,6 +123,7 @@ from lienthong.store import (
 )
 
 __all__ = [
+    "BLOB_BACKENDS",
     "DEFAULT_RESYNC_WINDOW",
     "DEFAULT_RESYNC_WINDOW_DAYS",
     "MAX_REASON",
@@ -136,6 +138,7 @@ __all__ = [
     "ArchiveSource",
     "AttachmentNotPdf",
     "BackupManifest",
+    "BlobMigration",
     "BlobSink",
     "ConfigurationFile",
     "ConfigurationSource",
@@ -221,6 +224,7 @@ __all__ = [
     "make_request",
     "map_httpx_errors",
     "message_id_of",
+    "migrate_blobs",
     "next_attempt",
     "next_sequence",
     "not_pdfs",

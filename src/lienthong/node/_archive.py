@@ -58,7 +58,7 @@ from lienthong.node._evidence import export_evidence
 from lienthong.node._retention import DEFAULT_RESYNC_WINDOW, due
 from lienthong.store import (
     Archived,
-    BlobStore,
+    BlobStorage,
     Database,
     LogEntry,
     NodeStore,
@@ -78,7 +78,7 @@ class ArchiveSource:
 
     node: str
     database: Database
-    blobs: BlobStore
+    blobs: BlobStorage
     key: Signer
     anchors: tuple[x509.Certificate, ...]
     crls: tuple[x509.CertificateRevocationList, ...] = ()

@@ -47,7 +47,7 @@ from sqlalchemy.engine import make_url
 from lienthong._i18n import msg
 from lienthong.node._backup_keys import decrypt_key, encrypt_key, is_private_key
 from lienthong.node._errors import NodeError
-from lienthong.node._home import SETTINGS, NodeHome
+from lienthong.node._home import POSTGRESQL_BLOBS, SETTINGS, NodeHome
 from lienthong.store import (
     BlobStore,
     log_head_of,
@@ -189,7 +189,8 @@ def _write_backup(
         log_seq, log_hash = log_head_of(named)
         if dialect != "sqlite":
             _pg_dump(url, snapshot)
-        digests = referenced_blobs(named)
+        # Blobs kept in the database are in its dump already.
+        digests = [] if home.blob_backend == POSTGRESQL_BLOBS else referenced_blobs(named)
     finally:
         named.close()
     members[member] = _add_file(tar, member, snapshot, at=at)
@@ -204,7 +205,7 @@ def _write_backup(
         else:
             sealed = encrypt_key(path.read_bytes(), passphrase, name=relative)
             members[f"keys/{relative}"] = _add_bytes(tar, f"keys/{relative}", sealed, at=at)
-    blobs = home.blobs()
+    blobs = BlobStore(home.home / "blobs")  # a filesystem node's (the database holds the others')
     total = 0
     for digest in digests:
         total += _add_blob(tar, blobs, digest, at=at)

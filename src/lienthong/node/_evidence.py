@@ -21,7 +21,7 @@ from lienthong.evidence import (
 )
 from lienthong.node._errors import NodeError
 from lienthong.node._ids import document_message_id
-from lienthong.store import BlobStore, Database, LogEntry, NodeStore
+from lienthong.store import BlobStorage, Database, LogEntry, NodeStore
 from lienthong.trust import Signer
 
 _FIXED = (1980, 1, 1, 0, 0, 0)
@@ -38,7 +38,7 @@ def export_evidence(
     *,
     node: str,
     database: Database,
-    blobs: BlobStore,
+    blobs: BlobStorage,
     key: Signer,
     document_id: str,
     at: datetime,

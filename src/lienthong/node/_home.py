@@ -14,9 +14,13 @@
                       "directory_tls_anchors": "directory-ca.pem",
                       "console_login": {"user_failures": 5, …},   (optional: the console's
                                                                  lockouts, see LoginPolicy)
-                      "resync_window_days": 30}   (optional: how long delivered packages are
+                      "resync_window_days": 30,   (optional: how long delivered packages are
                                                    kept ready for a peer restored from a backup)
-    HOME/blobs/      the content-addressed blob store
+                      "blobs": "filesystem" | "postgresql"}  where packages and attachments
+                                        are kept (absent: filesystem); postgresql needs a
+                                        PostgreSQL database, whose chunk table then holds them
+    HOME/blobs/      the content-addressed blob store ("blobs": "filesystem")
+    HOME/spool/      files on their way into the database ("blobs": "postgresql"): scratch only
     HOME/appearance/<code>/   an agency's visible-signature settings and images (Decree 30),
                               set in the console by its administrator (0600 files, 0700 folders)
     HOME/console-users.json   the console's users (``lienthong node users``)
@@ -36,13 +40,18 @@ from typing import Any
 
 from lienthong._i18n import msg
 from lienthong.node._errors import NodeError
-from lienthong.store import BlobStore, Database, open_database, sqlite_files
+from lienthong.store import BlobStorage, BlobStore, Database, DatabaseBlobStore, open_database, sqlite_files
 from lienthong.trust import Signer, check_private, is_pkcs11_uri, load_signer
 
 #: The settings file in a node's home.
 SETTINGS = "node.json"
 #: Days delivered packages and receipts stay ready to be sent again to a restored peer.
 DEFAULT_RESYNC_WINDOW_DAYS = 30
+
+#: Where a node may keep its blobs (``node.json`` ``"blobs"``).
+FILESYSTEM_BLOBS = "filesystem"
+POSTGRESQL_BLOBS = "postgresql"
+BLOB_BACKENDS = (FILESYSTEM_BLOBS, POSTGRESQL_BLOBS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +78,14 @@ class NodeHome:
     seal_chain_paths: tuple[Path, ...] = ()
     #: How long delivered packages stay ready for a peer's resync (``DEFAULT_RESYNC_WINDOW_DAYS``).
     resync_window_days: int = DEFAULT_RESYNC_WINDOW_DAYS
+    #: Where blobs are kept: ``filesystem`` (HOME/blobs) or ``postgresql`` (the database).
+    blob_backend: str = FILESYSTEM_BLOBS
+
+    def __post_init__(self) -> None:
+        if self.blob_backend not in BLOB_BACKENDS:
+            raise NodeError(msg("node-blobs-backend-unknown", backend=self.blob_backend))
+        if self.blob_backend == POSTGRESQL_BLOBS and not is_postgresql(self.database_url):
+            raise NodeError(msg("node-blobs-need-postgresql"))
 
     @classmethod
     def load(cls, home: str | Path) -> NodeHome:
@@ -93,6 +110,7 @@ class NodeHome:
                 directory_tls_anchors=_optional(root, settings.get("directory_tls_anchors")),
                 console_login=dict(settings.get("console_login") or {}),
                 resync_window_days=int(settings.get("resync_window_days") or DEFAULT_RESYNC_WINDOW_DAYS),
+                blob_backend=str(settings.get("blobs") or FILESYSTEM_BLOBS),
                 **_seal(root, settings.get("seal")),
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
@@ -124,6 +142,7 @@ class NodeHome:
             document["console_login"] = dict(self.console_login)
         if self.resync_window_days != DEFAULT_RESYNC_WINDOW_DAYS:
             document["resync_window_days"] = self.resync_window_days
+        document["blobs"] = self.blob_backend
         if self.seal_key is not None and self.seal_certificate_path is not None:
             document["seal"] = {
                 "key": self._relative(self.seal_key) if isinstance(self.seal_key, Path) else self.seal_key,
@@ -153,7 +172,16 @@ class NodeHome:
     def open_database(self) -> Database:
         return open_database(self.database_url)
 
-    def blobs(self) -> BlobStore:
+    def blobs(self, database: Database) -> BlobStorage:
+        """The node's blob store (``database`` is the node's own, open: the PostgreSQL store
+        keeps its blobs there)."""
+        return self.blob_store(self.blob_backend, database)
+
+    def blob_store(self, backend: str, database: Database) -> BlobStorage:
+        """The blob store of ``backend`` for this home, whichever the node uses now (``node
+        blobs migrate`` moves blobs between the two)."""
+        if backend == POSTGRESQL_BLOBS:
+            return DatabaseBlobStore(database, self.home / "spool")
         return BlobStore(self.home / "blobs")
 
     def signer(self) -> Signer:
@@ -184,6 +212,10 @@ class NodeHome:
     def agency_signers(self) -> dict[str, Signer]:
         """Agency code → its signer (a file key or a token key), each key loaded once."""
         return {code: load_signer(key, cert, list(self.chain_paths)) for code, key, cert in self.signer_paths}
+
+
+def is_postgresql(database_url: str) -> bool:
+    return database_url.split(":", 1)[0].split("+", 1)[0] in {"postgresql", "postgres"}
 
 
 def _key(root: Path, value: object) -> Path | str:

@@ -20,7 +20,7 @@ from lienthong._i18n import msg
 from lienthong.directory import ConfigurationAnchor, DirectoryError
 from lienthong.errors import LienthongError, message_of
 from lienthong.node._errors import NodeError
-from lienthong.node._home import SETTINGS, NodeHome
+from lienthong.node._home import FILESYSTEM_BLOBS, POSTGRESQL_BLOBS, SETTINGS, NodeHome, is_postgresql
 from lienthong.store import migrate
 from lienthong.trust import Pki, is_pkcs11_uri, private_directory, private_files
 
@@ -94,11 +94,14 @@ def init_home(
     directory_tls_anchors: Path | None = None,
     seal_key: str | None = None,
     seal_certificate: Path | None = None,
+    blobs: str | None = None,
 ) -> NodeHome:
     """Create ``home`` for node ``name``; refuses a home that already holds a node.
 
     ``seal_key`` (a PEM file, copied in, or a ``pkcs11:`` URI, kept as written) and
-    ``seal_certificate``: the node's seal, apart from its TLS key; the chain is the TLS one."""
+    ``seal_certificate``: the node's seal, apart from its TLS key; the chain is the TLS one.
+    ``blobs``: ``filesystem`` or ``postgresql``; by default the database keeps them when it is
+    PostgreSQL (the database is then the node's only state besides its keys)."""
     with private_files():  # everything below is created for the owner only
         if (home / SETTINGS).exists():
             raise NodeError(msg("node-init-home-exists", path=str(home)))
@@ -121,10 +124,14 @@ def init_home(
             raise NodeError(msg("node-init-anchor-unusable", reason=message_of(exc))) from exc
         private_directory(home)
         (home / "anchor.json").write_text(anchor_text, encoding="utf-8")
+        database_url = database_url or f"sqlite:///{home.resolve() / 'node.db'}"
+        if blobs is None:
+            blobs = POSTGRESQL_BLOBS if is_postgresql(database_url) else FILESYSTEM_BLOBS
         settings = NodeHome(
             home=home,
             name=name,
-            database_url=database_url or f"sqlite:///{home.resolve() / 'node.db'}",
+            database_url=database_url,
+            blob_backend=blobs,
             key_path=_copy(tls.key, home / "tls.key.pem"),
             certificate_path=_copy(tls.certificate, home / "tls.pem"),
             chain_paths=tuple(_copy(path, home / f"chain-{i}.pem") for i, path in enumerate(chain)),

@@ -18,7 +18,7 @@ from cryptography import x509
 from lienthong.directory import Configuration
 from lienthong.edxml import DEFAULT_LIMITS, Limits
 from lienthong.node._retry import RetryPolicy
-from lienthong.store import BlobStore, Database
+from lienthong.store import BlobStorage, Database
 from lienthong.trust import Signer
 
 _NO_SIGNERS: Mapping[str, Signer] = MappingProxyType({})
@@ -30,7 +30,7 @@ class Node:
 
     name: str
     database: Database
-    blobs: BlobStore
+    blobs: BlobStorage
     configuration: Configuration
     #: The node's seal: signs receipts and log heads. Its seal key when ``node.json`` names one
     #: (bound to the node in the directory's node entry), else its TLS key and certificate.

@@ -3,7 +3,8 @@
 Small packages stay bytes, as before. Above the spool threshold (``Limits.in_memory_bytes``,
 where the edXML parser also switches to streaming) a body is written to a file under the blob
 store's ``temporary`` directory while it arrives, hashed as it is written, so that storing it
-is a rename (``BlobStore.adopt``), never a copy, and no step holds it whole in memory.
+is the store's ``adopt`` (a rename on the file system), and no step holds it whole in memory.
+A stored package (``of_blob``) is read as a stream from the blob store, wherever it keeps it.
 
 Whoever makes a spooled source owns its file: ``store`` moves it into the blob store,
 ``discard`` deletes it (and does nothing once it was moved), so ``try/finally: discard()``.
@@ -23,7 +24,7 @@ from typing import BinaryIO
 
 from lienthong._i18n import msg
 from lienthong.edxml import DigestSink, Limits, Package, parse_package
-from lienthong.store import BlobBatch, BlobCorrupt, BlobRef, BlobStore
+from lienthong.store import BlobCorrupt, BlobRef, BlobStaging, BlobStorage
 
 #: Bytes read from a package file at a time.
 CHUNK = 1 << 16
@@ -31,7 +32,8 @@ CHUNK = 1 << 16
 
 @dataclass(frozen=True, slots=True)
 class PackageSource:
-    """A package's bytes (``data``) or the file holding them (``path``), with their digest."""
+    """A package's bytes (``data``), the file holding them (``path``) or the blob store holding
+    them (``blobs``), with their digest."""
 
     sha256: str
     size: int
@@ -39,6 +41,7 @@ class PackageSource:
     path: Path | None = None
     #: The file is a spool of ours: ``store`` moves it, ``discard`` deletes it.
     spooled: bool = False
+    blobs: BlobStorage | None = None
 
     @classmethod
     def of_bytes(cls, data: bytes) -> PackageSource:
@@ -63,6 +66,8 @@ class PackageSource:
         """The bytes as a binary stream; close it (use ``with``)."""
         if self.data is not None:
             return io.BytesIO(self.data)
+        if self.blobs is not None:
+            return self.blobs.open(self.sha256)
         assert self.path is not None
         return self.path.open("rb")
 
@@ -75,9 +80,9 @@ class PackageSource:
             return parse_package(stream, sink=DigestSink(), limits=limits)
 
     @classmethod
-    def of_blob(cls, blobs: BlobStore, sha256: str) -> PackageSource:
+    def of_blob(cls, blobs: BlobStorage, sha256: str) -> PackageSource:
         """A stored package, read in place (never moved nor deleted: not a spool)."""
-        return cls(sha256, blobs.size(sha256), path=blobs.path(sha256))
+        return cls(sha256, blobs.size(sha256), blobs=blobs)
 
     def chunks(self) -> Iterator[bytes]:
         """The bytes in chunks; a file is checked against ``sha256`` at the end (``BlobCorrupt``:
@@ -92,7 +97,7 @@ class PackageSource:
                 yield chunk
         if digest.hexdigest() != self.sha256:
             raise BlobCorrupt(
-                msg("node-package-file-changed", path=str(self.path)),
+                msg("node-package-file-changed", path=str(self.path or self.sha256)),
                 expected=self.sha256,
                 actual=digest.hexdigest(),
             )
@@ -101,10 +106,12 @@ class PackageSource:
         """The whole package in memory: for small packages only."""
         if self.data is not None:
             return self.data
+        if self.blobs is not None:
+            return b"".join(self.blobs.read_verified(self.sha256))
         assert self.path is not None
         return self.path.read_bytes()
 
-    def store(self, blobs: BlobStore | BlobBatch) -> BlobRef:
+    def store(self, blobs: BlobStorage | BlobStaging) -> BlobRef:
         """Keep the package in ``blobs`` (or stage it in a batch): a spool is moved in, anything
         else copied."""
         if self.spooled and self.path is not None:

@@ -66,7 +66,7 @@ class NodeRuntime:
             self._node = Node(
                 home.name,
                 self.database,
-                home.blobs(),
+                home.blobs(self.database),
                 self.source.configuration(),
                 self.key,
                 signers=self.signers,

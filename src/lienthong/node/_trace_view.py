@@ -21,7 +21,7 @@ from lienthong.evidence import EvidenceError, LogKind, read_receipt
 from lienthong.node._evidence import entries_of_sender, resolve_document
 from lienthong.node._package import PackageSource
 from lienthong.node._recall import recall_states
-from lienthong.store import BlobStore, Database, Direction, LogEntry, NodeStore, PackageKind, StatusEntry
+from lienthong.store import BlobStorage, Database, Direction, LogEntry, NodeStore, PackageKind, StatusEntry
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -162,13 +162,13 @@ class DocumentTrace:
         return out
 
 
-def document_trace(*, node: str, database: Database, blobs: BlobStore, name: str) -> DocumentTrace:
+def document_trace(*, node: str, database: Database, blobs: BlobStorage, name: str) -> DocumentTrace:
     """The trace of the document ``name`` designates (DocumentId or an id this node shows)."""
     with NodeStore.begin(database, write=False) as store:
         return _trace(node, store, blobs, name)
 
 
-def _trace(node: str, store: NodeStore, blobs: BlobStore, name: str) -> DocumentTrace:
+def _trace(node: str, store: NodeStore, blobs: BlobStorage, name: str) -> DocumentTrace:
     sender, document_id = resolve_document(store, name)
     seqs = store.log_sequence(document_id)
     entries = [
@@ -249,7 +249,7 @@ def _parse_time(text: object) -> datetime | None:
         return None
 
 
-def _package_trace(blobs: BlobStore, digests: Iterable[str]) -> tuple[tuple[str, datetime | None], ...]:
+def _package_trace(blobs: BlobStorage, digests: Iterable[str]) -> tuple[tuple[str, datetime | None], ...]:
     for digest in dict.fromkeys(digests):
         try:  # streamed: attachments are measured, never held
             with PackageSource.of_blob(blobs, digest).open() as stream:

@@ -12,6 +12,9 @@ from lienthong.store._api_entries import ApiClientEntry, ClientKind, InboxItem
 from lienthong.store._api_store import ApiStore
 from lienthong.store._arrival_register import ArrivalEntry, ArrivalRegister, NumberTaken
 from lienthong.store._backup_reads import log_head_of, referenced_blobs, snapshot_sqlite
+from lienthong.store._blob_copy import BlobCopied, copy_blobs, purge_copied
+from lienthong.store._blob_guard import BlobsBusy, migrating_blobs, serving_blobs
+from lienthong.store._blob_storage import BlobStaging, BlobStorage
 from lienthong.store._blobs import BlobBatch, BlobRef, BlobStore
 from lienthong.store._database import (
     DEFAULT_URL,
@@ -21,6 +24,7 @@ from lienthong.store._database import (
     sqlite_files,
     translate_errors,
 )
+from lienthong.store._database_blobs import DatabaseBlobStore
 from lienthong.store._directory_store import DirectoryStore
 from lienthong.store._document_index import (
     NO_STATUS,
@@ -115,13 +119,18 @@ __all__ = [
     "ArrivalRegister",
     "AuditEntry",
     "BlobBatch",
+    "BlobCopied",
     "BlobCorrupt",
     "BlobNotFound",
     "BlobRef",
+    "BlobStaging",
+    "BlobStorage",
     "BlobStore",
+    "BlobsBusy",
     "CertificateBinding",
     "ClientKind",
     "Database",
+    "DatabaseBlobStore",
     "DatabaseInterrupted",
     "DatabaseUnavailable",
     "DayActivity",
@@ -187,15 +196,19 @@ __all__ = [
     "Unindexed",
     "WebhookEntry",
     "check_writable",
+    "copy_blobs",
     "current_revision",
     "head_revision",
     "log_head_of",
     "migrate",
+    "migrating_blobs",
     "node_day_activity",
     "open_database",
     "outbox_summary",
+    "purge_copied",
     "referenced_blobs",
     "replay",
+    "serving_blobs",
     "snapshot_sqlite",
     "sqlite_file",
     "sqlite_files",

@@ -36,6 +36,7 @@ from lienthong.store._errors import BlobCorrupt, BlobNotFound
 CHUNK: Final = 1 << 16
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+_HEX = re.compile(r"[0-9a-f]+")
 
 #: Descriptors a batch keeps open from write to fsync; past this, files are closed after their
 #: write and opened again for the fsync (a batch of thousands must not exhaust the process).
@@ -77,7 +78,7 @@ class BlobStore:
 
     def path(self, sha256: str) -> Path:
         """Where the blob with this digest lives (whether or not it exists)."""
-        return Path(self._path_name(_checked(sha256)))
+        return Path(self._path_name(checked_digest(sha256)))
 
     def _path_name(self, digest: str) -> str:
         return f"{self._leaf_name(digest)}/{digest}"
@@ -127,17 +128,7 @@ class BlobStore:
 
     def read_verified(self, sha256: str) -> Iterable[bytes]:
         """The blob in chunks, checked against its name at the end; raises ``BlobCorrupt``."""
-        hasher = hashlib.sha256()
-        with self.open(sha256) as stream:
-            while chunk := stream.read(CHUNK):
-                hasher.update(chunk)
-                yield chunk
-        if hasher.hexdigest() != sha256:
-            raise BlobCorrupt(
-                msg("store-blob-corrupt", digest=sha256),
-                expected=sha256,
-                actual=hasher.hexdigest(),
-            )
+        return verified_chunks(self.open, sha256)
 
     def size(self, sha256: str) -> int:
         try:
@@ -156,7 +147,7 @@ class BlobStore:
         removed = 0
         touched: set[str] = set()
         for digest in dict.fromkeys(digests):
-            path = self._path_name(_checked(digest))
+            path = self._path_name(checked_digest(digest))
             try:
                 os.unlink(path)
             except FileNotFoundError:
@@ -166,6 +157,15 @@ class BlobStore:
         for directory in sorted(touched):
             _fsync_directory(directory)
         return removed
+
+    def digests(self) -> Iterator[str]:
+        """Every stored blob's digest, ascending, one leaf directory listed at a time."""
+        for first in _listed(self._root_name, 2):
+            for second in _listed(f"{self._root_name}/{first}", 2):
+                prefix = first + second
+                for name in _listed(f"{self._root_name}/{first}/{second}", 64):
+                    if name.startswith(prefix):
+                        yield name
 
     def _move_in(self, temp: str, digest: str) -> list[str]:
         """Rename ``temp`` to the blob's name (or remove it: a blob has the name already); the
@@ -254,7 +254,7 @@ class BlobBatch:
     def adopt(self, path: Path, *, sha256: str) -> BlobRef:
         """Stage the file at ``path`` (under ``temporary``); it is moved in, or removed on error."""
         try:
-            digest = _checked(sha256.lower())
+            digest = checked_digest(sha256.lower())
             size = path.stat().st_size
         except BaseException:
             _remove(os.fspath(path))
@@ -308,7 +308,32 @@ def _batch(store: BlobStore) -> Iterator[BlobBatch]:
     batch.store()
 
 
-def _checked(sha256: str) -> str:
+def verified_chunks(open_blob: Callable[[str], BinaryIO], sha256: str) -> Iterator[bytes]:
+    """The blob ``open_blob`` opens, in chunks, checked against ``sha256`` at the end (raises
+    ``BlobCorrupt``): how every store reads a blob it vouches for."""
+    hasher = hashlib.sha256()
+    with open_blob(sha256) as stream:
+        while chunk := stream.read(CHUNK):
+            hasher.update(chunk)
+            yield chunk
+    if hasher.hexdigest() != sha256:
+        raise BlobCorrupt(
+            msg("store-blob-corrupt", digest=sha256),
+            expected=sha256,
+            actual=hasher.hexdigest(),
+        )
+
+
+def _listed(directory: str, length: int) -> list[str]:
+    """Names in ``directory`` of ``length`` lower-case hex digits, sorted (none if it is gone)."""
+    try:
+        names = os.listdir(directory)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return sorted(name for name in names if len(name) == length and _HEX.fullmatch(name))
+
+
+def checked_digest(sha256: str) -> str:
     # The digest becomes a path: anything but 64 hex digits could climb out of the store.
     if not _DIGEST.fullmatch(sha256):
         raise BlobNotFound(
@@ -324,7 +349,7 @@ def _write(fd: int, source: BinaryIO | Iterable[bytes]) -> tuple[str, int]:
     hasher = hashlib.sha256()
     size = 0
     pending = bytearray()
-    for chunk in _chunks(source):
+    for chunk in source_chunks(source):
         hasher.update(chunk)
         size += len(chunk)
         if pending or len(chunk) < CHUNK:
@@ -345,7 +370,7 @@ def _write_all(fd: int, data: bytes | bytearray) -> None:
         view = view[os.write(fd, view) :]
 
 
-def _chunks(source: BinaryIO | Iterable[bytes]) -> Iterable[bytes]:
+def source_chunks(source: BinaryIO | Iterable[bytes]) -> Iterable[bytes]:
     read = getattr(source, "read", None)
     if read is None:
         yield from source

@@ -14,8 +14,8 @@ from alembic import op
 
 from lienthong.store._rows import UtcDateTime
 
-revision: str = "0015_retention"
-down_revision: str | None = "0014_node_next_tls"
+revision: str = "0016_retention"
+down_revision: str | None = "0015_blob_chunks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
