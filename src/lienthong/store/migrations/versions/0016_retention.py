@@ -1,7 +1,7 @@
 """Retention: policies per agency and document type, legal holds, the archive ledger.
 
-Revision ID: 0015_retention
-Revises: 0014_node_next_tls
+Revision ID: 0016_retention
+Revises: 0015_blob_chunks
 Create Date: 2026-12-08
 """
 
