@@ -16,13 +16,14 @@ from lienthong.net import client_context
 from lienthong.node import agency_reports, day_window, deliver_due, next_sequence, submit
 from lienthong.server import STATISTICS_FILE, ReporterState, StatisticsReporter
 from lienthong.statistics import ReportOutbox, StatisticsClient, StatisticsReport, load_node_key
-from lienthong.store import node_day_activity
+from lienthong.store import Lease, node_day_activity
 from lienthong.trust import sign_pdf
 from node.node_network import AT, OTHER_SENDER, RECIPIENT, SENDER, Network, document, status
 from portal.live_network import NOI_VU, VPCP, directory_totals, reporting_network, restart_directory, send
 from trust.trust_pdf import minimal_pdf
 
 DAY = AT.astimezone(VIETNAM_TZ).date()
+LEASE = timedelta(seconds=5)
 
 
 def _deliver(network: Network) -> None:
@@ -92,7 +93,7 @@ def _closed_port() -> str:
 
 
 def _reporter(
-    network: Network, home: Path, clock: Callable[[], datetime] | None = None
+    network: Network, home: Path, clock: Callable[[], datetime] | None = None, lease: Lease | None = None
 ) -> StatisticsReporter:
     pki = network.pki
     issued = pki.pki.issued("nghe-an")
@@ -104,6 +105,7 @@ def _reporter(
         client=StatisticsClient(_closed_port(), tls=tls, timeout=5),
         interval=1.0,
         clock=clock or (lambda: AT + timedelta(minutes=1)),
+        lease=lease,
     )
 
 
@@ -165,6 +167,37 @@ def test_an_unchanged_day_still_heartbeats_once_per_interval(network: Network, t
     [again] = [p.signed.report for p in beat.outbox.pending if p.key == f"nghe-an/{renewed}"]
     assert again.sequence == beat.revisions[renewed].sequence
     reporter.stop()
+
+
+def test_two_processes_of_one_node_report_once_and_the_survivor_takes_over(
+    network: Network, tmp_path: Path
+) -> None:
+    """Two reporters on one database (two processes, each its home): only the lease holder
+    reports; once it is gone (killed: no release) the other reports after the lease time, the
+    day's totals from the database (not its own share), at a revision number above the dead one's."""
+    now = [AT + timedelta(minutes=1)]
+    key = f"nghe-an/{SENDER}/{DAY.isoformat()}"
+
+    def reporter(name: str) -> StatisticsReporter:
+        (tmp_path / name).mkdir()
+        database = network.sender.database
+        lease = Lease(database, "statistics-reports", ttl=LEASE, holder=name, clock=lambda: now[0])
+        return _reporter(network, tmp_path / name, clock=lambda: now[0], lease=lease)
+
+    first, second = reporter("first"), reporter("second")
+    submit(network.sender, document("1"), at=AT)
+    [sent] = [p for p in first.run_once().outbox.pending if p.key == key]
+    assert sent.signed.report.sent == 1
+    assert second.run_once().outbox.pending == (), "both processes reported"
+
+    submit(network.sender, document("2"), at=AT)  # (by either process: one outbox)
+    now[0] += LEASE  # the first one was killed: it renewed the lease no more
+    [taken] = [p for p in second.run_once().outbox.pending if p.key == key]
+    assert taken.signed.report.sent == 2, "the node's totals, not one process's share"
+    assert taken.sequence > sent.sequence  # the directory keeps it over the dead one's
+    now[0] += timedelta(seconds=1)
+    first.run_once()  # restarted: the lease is the other's now
+    assert first.load().revisions[key.partition("/")[2]].sequence == sent.sequence, "it reported again"
 
 
 def test_revision_numbers_grow_even_without_the_file() -> None:

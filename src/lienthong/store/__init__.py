@@ -6,6 +6,11 @@
 
 ORM rows never leave this package: ``DirectoryStore`` and ``NodeStore`` take and return
 frozen entries.
+
+Several processes sharing one database act as one node: ``Lease`` lets a job run in one of them
+at a time (taken over when its holder dies; any job that must run once, such as an archive or
+purge job, holds one: ``if lease.hold(): work()`` each round), and ``DatabaseSessions`` keeps the
+web pages' sessions where every process finds them.
 """
 
 from lienthong.store._api_entries import ApiClientEntry, ClientKind, InboxItem
@@ -53,6 +58,7 @@ from lienthong.store._errors import (
 )
 from lienthong.store._event_entries import EventEntry, EventPage, WebhookEntry
 from lienthong.store._event_store import EventStore
+from lienthong.store._leases import Lease, LeaseHolder, lease_holder, process_holder
 from lienthong.store._login_entries import Lockout, LockoutKind, LoginAttempt, LoginOutcome
 from lienthong.store._login_store import LoginStore
 from lienthong.store._migrate import current_revision, head_revision, migrate
@@ -85,6 +91,7 @@ from lienthong.store._statistics_entries import (
     Totals,
 )
 from lienthong.store._statistics_store import StatisticsStore
+from lienthong.store._web_sessions import DatabaseSessions
 
 __all__ = [
     "DEFAULT_URL",
@@ -105,6 +112,7 @@ __all__ = [
     "CertificateBinding",
     "ClientKind",
     "Database",
+    "DatabaseSessions",
     "DatabaseUnavailable",
     "DayActivity",
     "DayTotals",
@@ -121,6 +129,8 @@ __all__ = [
     "InboxEntry",
     "InboxItem",
     "IndexedDocument",
+    "Lease",
+    "LeaseHolder",
     "ListPage",
     "ListQuery",
     "ListSort",
@@ -163,9 +173,11 @@ __all__ = [
     "WebhookEntry",
     "current_revision",
     "head_revision",
+    "lease_holder",
     "migrate",
     "node_day_activity",
     "open_database",
+    "process_holder",
     "sqlite_file",
     "sqlite_files",
     "translate_errors",
