@@ -115,6 +115,8 @@ class E2ENetwork:
     next_tls: dict[str, str] = field(default_factory=dict)
     #: A node's TLS certificate published instead of the one the PKI issued it first (a rollover done).
     tls: dict[str, str] = field(default_factory=dict)
+    #: A node's URL published instead of its process's (a load balancer in front of its processes).
+    endpoints: dict[str, str] = field(default_factory=dict)
 
     def signer(self, code: str) -> KeySigner:
         issued = self.pki.issued(code)
@@ -167,7 +169,7 @@ def _configuration(network: E2ENetwork, version: int) -> bytes:
         nodes=tuple(
             NodeEntry(
                 name,
-                network.nodes[name].url or "https://127.0.0.1:1",
+                network.endpoints.get(name) or network.nodes[name].url or "https://127.0.0.1:1",
                 network.node_certificate(name),
                 codes,
                 next_tls_certificate_pem=network.next_tls.get(name),
