@@ -31,19 +31,22 @@ import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from lienthong.api import add_client
 from lienthong.client import ApiUnavailable, Client
 from lienthong.demo import wait_for
-from lienthong.node import DeliveryState, NodeRuntime, submit
-from lienthong.store import Database, NodeStore
+from lienthong.edxml import VIETNAM_TZ
+from lienthong.node import DeliveryState, NodeRuntime, agency_reports, day_window, submit
+from lienthong.store import Database, NodeStore, node_day_activity
 from node.e2e_network import E2ENetwork, NodeProcess, e2e_network
 from node.fault_scenario import FAULT_OPTIONS, _chain_intact
 from node.node_network import RECIPIENT, SENDER, document
 
 CLUSTER_NODE, PEER_NODE = "vpcp", "nghe-an"
+#: Seconds a restarted process has to say it serves (a loaded machine starts Python slowly).
+START_TIMEOUT = 300.0
 
 
 def free_port() -> int:
@@ -143,7 +146,7 @@ def cluster_network(base: Path) -> Iterator[Cluster]:
     peer, api = free_port(), free_port()
     balancer = Balancer(base / "haproxy", {peer: (first.port, 0), api: apis})
     try:
-        second.start()
+        second.start(timeout=START_TIMEOUT)
         balancer.routes[peer] = (first.port, second.port)
         balancer.start()
         net.endpoints[CLUSTER_NODE] = f"https://127.0.0.1:{peer}"
@@ -180,6 +183,9 @@ class ClusterCounts:
     events_received: int
     #: API submissions repeated after a failure (the node answered ``repeated`` or accepted it then).
     api_repeats: int
+    #: What vpcp's statistics report for G22 (today and yesterday): documents sent, received.
+    reported_sent: int
+    reported_received: int
     seconds: float
 
     @property
@@ -198,6 +204,11 @@ class ClusterCounts:
         )
 
     @property
+    def statistics_once(self) -> bool:
+        """The figures a report is built from count each document once (not once per process)."""
+        return (self.reported_sent, self.reported_received) == (self.api_documents, self.peer_documents)
+
+    @property
     def events_once(self) -> bool:
         return self.events == self.events_distinct and self.events_received == self.peer_documents
 
@@ -207,7 +218,8 @@ class ClusterCounts:
             f"delivered={self.delivered} inbox_rows={self.inbox_rows} inbox_distinct={self.inbox_distinct} "
             f"accepted_receipts={self.accepted_receipts} api_outbox_rows={self.api_outbox_rows} "
             f"chains_intact={self.chains_intact} events={self.events}/{self.events_distinct} "
-            f"events_received={self.events_received} api_repeats={self.api_repeats} seconds={self.seconds:.1f}"
+            f"events_received={self.events_received} api_repeats={self.api_repeats} "
+            f"reported=({self.reported_sent}, {self.reported_received}) seconds={self.seconds:.1f}"
         )
 
 
@@ -260,6 +272,24 @@ def _flow_counts(sender: Database, receiver: Database, recipient: str, ids: Sequ
     return delivered, len(inbox), len(set(inbox)), len(accepted & wanted), len(rows)
 
 
+def _reported(database: Database, agency: str) -> tuple[int, int]:
+    """(sent, received) in the statistics reports of ``agency`` for today and yesterday (a run may
+    cross midnight), built from the database as the reporter builds them."""
+    now = datetime.now(UTC)
+    today = now.astimezone(VIETNAM_TZ).date()
+    sent = received = 0
+    for day in (today - timedelta(days=1), today):
+        start, end = day_window(day)
+        activity = node_day_activity(database, start=start, end=end)
+        if agency in activity.agencies:
+            [report] = agency_reports(
+                activity, node=CLUSTER_NODE, agencies=[agency], day=day, at=now, config_version=None,
+                certificate_expiry=None,
+            )  # fmt: skip
+            sent, received = sent + report.sent, received + report.received
+    return sent, received
+
+
 def _events_across(cluster: Cluster) -> list[tuple[int, str, str]]:
     """Every event of the application, a page from one process, the next from the other."""
     clients = [cluster.client(f"https://127.0.0.1:{port}") for port in cluster.api_ports]
@@ -305,7 +335,7 @@ def run_cluster(
             victim = cluster.processes[victims[round_number]]
             victim.kill()
             time.sleep(rand.uniform(0.0, 0.5))  # down for a moment: the balancer sends to the other
-            victim.start()  # the same ports: the balancer's backend comes back
+            victim.start(timeout=START_TIMEOUT)  # the same ports: the balancer's backend comes back
     submitter.join(timeout=settle_timeout)
     assert not submitter.is_alive(), "the API flow did not end"
     if api.error is not None:
@@ -318,6 +348,7 @@ def run_cluster(
     peer_ok, _ = _chain_intact(peer)
     vpcp_ok, _ = _chain_intact(vpcp)
     events = _events_across(cluster)
+    reported = _reported(vpcp, RECIPIENT)
     received = Counter(m for _, kind, m in events if kind == "document.received")
     return ClusterCounts(
         seed=seed,
@@ -334,5 +365,7 @@ def run_cluster(
         events_distinct=len({event_id for event_id, _, _ in events}),
         events_received=sum(1 for m in peer_ids if received[m] == 1),
         api_repeats=api.repeats,
+        reported_sent=reported[0],
+        reported_received=reported[1],
         seconds=time.monotonic() - started,
     )

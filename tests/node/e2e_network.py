@@ -76,9 +76,9 @@ class NodeProcess:
     def process(self) -> subprocess.Popen[bytes] | None:
         return self.child.popen if self.child is not None else None
 
-    def start(self) -> str:
+    def start(self, *, timeout: float = 60.0) -> str:
         """Start ``lienthong node serve``; returns the URL it prints (on the same port as before
-        after a restart)."""
+        after a restart), waiting for it at most ``timeout`` seconds."""
         command = [
             sys.executable, "-m", "lienthong.cli", "node", "serve", "--home", str(self.home),
             *(("--configuration", str(self.configuration)) if self.configuration else ()),
@@ -87,7 +87,7 @@ class NodeProcess:
             "--max-package-bytes", str(MAX_PACKAGE_BYTES), *self.options,
         ]  # fmt: skip
         self.child = Process(self.name, command, self.log)
-        self.url = self.child.start(lines=1)[0]
+        self.url = self.child.start(lines=1, timeout=timeout)[0]
         self.port = int(self.url.rsplit(":", 1)[1])
         return self.url
 

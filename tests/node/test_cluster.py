@@ -1,8 +1,9 @@
 """One node as two real processes behind HAProxy (two homes, one PostgreSQL database, the same
 keys), one of them killed with ``kill -9`` three times while a peer node sends through the
 balancer and an application submits through it: every document delivered exactly once with an
-accepted receipt, each submission one document, both message logs unbroken, and the API's events
-continued from one process to the other with each id once (``cluster_scenario``; the long form
+accepted receipt, each submission one document, both message logs unbroken, the day's figures its
+statistics reports are built from counting each document once, and the API's events continued
+from one process to the other with each id once (``cluster_scenario``; the long form
 is ``bench/fault_run.py --cluster``)."""
 
 from __future__ import annotations
@@ -30,3 +31,4 @@ def test_a_process_killed_behind_the_balancer_loses_and_repeats_nothing(tmp_path
     assert counts.exactly_once, counts.line()
     assert counts.chains_intact, counts.line()
     assert counts.events_once, counts.line()
+    assert counts.statistics_once, counts.line()
