@@ -130,7 +130,11 @@ def cluster_network(base: Path) -> Iterator[Cluster]:
     """The network of ``e2e_network`` on PostgreSQL, vpcp as two processes behind HAProxy."""
     apis = (free_port(), free_port())
     networks = e2e_network(
-        "postgresql", base, options=FAULT_OPTIONS, node_options={CLUSTER_NODE: ("--api-port", str(apis[0]))}
+        "postgresql",
+        base,
+        options=FAULT_OPTIONS,
+        node_options={CLUSTER_NODE: ("--api-port", str(apis[0]))},
+        start_timeout=START_TIMEOUT,
     )
     net = next(networks)
     first = net.nodes[CLUSTER_NODE]

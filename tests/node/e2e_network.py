@@ -210,9 +210,11 @@ def e2e_network(
     *,
     options: tuple[str, ...] = (),
     node_options: Mapping[str, tuple[str, ...]] | None = None,
+    start_timeout: float = 60.0,
 ) -> Iterator[E2ENetwork]:
     """Build the homes, start the three nodes (``options`` added to each ``node serve``, then
-    ``node_options`` of that node), publish their URLs; stop everything after."""
+    ``node_options`` of that node; each given ``start_timeout`` seconds), publish their URLs;
+    stop everything after."""
     now = datetime.now(UTC)
     signing = [code for codes in AGENCIES.values() for code in codes]
     pki = build_pki(
@@ -238,7 +240,7 @@ def e2e_network(
             )  # fmt: skip
         try:
             for node in nodes.values():
-                node.start()
+                node.start(timeout=start_timeout)
             network.publish()
             yield network
         finally:
