@@ -18,6 +18,8 @@ SOURCE = TESTS.parent / "src" / "lienthong"
 REPOSITORY = TESTS.parent
 #: Test directories that mirror no package: shared helpers and fixture files.
 HELPERS = {"support", "data"}
+#: Test directories of a top-level folder of the repository rather than of a package.
+FOLDERS = {"deploy"}
 PKI_MODULE = TESTS / "support" / "pki.py"
 #: Calls that make a CA, a certificate, a key or a CRL.
 PKI_MAKING = re.compile(
@@ -46,6 +48,7 @@ def test_every_test_directory_mirrors_a_package_of_lienthong() -> None:
         str(directory.relative_to(TESTS))
         for directory in _test_directories()
         if not (SOURCE / directory.relative_to(TESTS) / "__init__.py").is_file()
+        and directory.relative_to(TESTS).parts[0] not in FOLDERS
     ]
     assert strays == [], f"test directories with no package of src/lienthong: {strays}"
 

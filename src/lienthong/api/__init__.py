@@ -17,6 +17,7 @@ from lienthong.api._errors import (
     UploadTooLarge,
 )
 from lienthong.api._events import EventType, event_model, event_type
+from lienthong.api._health import HEALTH_PATH, READY_PATH, Readiness, ReadinessCheck, install_health
 from lienthong.api._models import Event
 from lienthong.api._problems import STATUS, status_of
 from lienthong.api._replays import StoredReplays
@@ -27,6 +28,8 @@ from lienthong.api._webhook_targets import check_target as check_webhook_target
 from lienthong.api._webhooks import check_webhook_url, register_webhook
 
 __all__ = [
+    "HEALTH_PATH",
+    "READY_PATH",
     "STATUS",
     "ApiContext",
     "ApiError",
@@ -36,6 +39,8 @@ __all__ = [
     "Event",
     "EventType",
     "IssuedCredentials",
+    "Readiness",
+    "ReadinessCheck",
     "RequestInvalid",
     "Resolve",
     "ScopeForbidden",
@@ -50,6 +55,7 @@ __all__ = [
     "create_app",
     "event_model",
     "event_type",
+    "install_health",
     "register_webhook",
     "remove_client",
     "resolve_host",

@@ -23,7 +23,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from lienthong import __version__
-from lienthong.api import ApiSettings, create_app, stop_streams
+from lienthong.api import ApiSettings, create_app, install_health, stop_streams
 from lienthong.console import LoginPolicy, UserFile, create_console
 from lienthong.net import bind, capture_peer_certificates, client_context, serve_forever, server_context
 from lienthong.node import (
@@ -35,6 +35,7 @@ from lienthong.node import (
     create_peer_app,
 )
 from lienthong.server._delivery import DeliveryWorker
+from lienthong.server._readiness import NodeReadiness
 from lienthong.server._statistics import StatisticsReporter
 from lienthong.server._tls_reload import TlsReloader
 from lienthong.server._webhooks import WebhookDispatcher
@@ -100,6 +101,8 @@ class NodeService:
         # a hostile oversized body and the early 413 the peer endpoint answers it with.
         self.metrics = ServiceMetrics("node")
         self.metrics.watch_certificates(lambda: certificates_of(home, self.runtime.source.configuration))
+        #: GET /healthz and /readyz on the API listener (balancers).
+        self.readiness = NodeReadiness(self.runtime)
         self.api_app: FastAPI | None = None
         self.webhooks: WebhookDispatcher | None = None
         if self.settings.api_port is not None:
@@ -113,6 +116,7 @@ class NodeService:
                 ),
             )
             self.metrics.install(self.api_app)  # before the console's mount at "/", which takes the rest
+            install_health(self.api_app, self.readiness.readiness())
             # The agency console shares the API's listener; its routes all start with /console.
             console = create_console(
                 self.runtime.node,
@@ -190,7 +194,9 @@ class NodeService:
         # The servers stop on their own signal, set after the API's event streams have ended:
         # an HTTP/2 stream still open when the server says goodbye ends in an error for its client.
         stopping = asyncio.Event() if shutdown is not None else None
-        servers = [serve_forever(self.app, listening, self._server_tls, shutdown=stopping)]
+        peer = asyncio.ensure_future(serve_forever(self.app, listening, self._server_tls, shutdown=stopping))
+        self.readiness.peer_serving = lambda: not peer.done() and listening.sock.fileno() != -1
+        servers: list[Any] = [peer]
         if api is not None and self.api_app is not None:
             servers.append(serve_forever(self.api_app, api, self._api_tls, shutdown=stopping))
         serving: asyncio.Future[Any] = asyncio.ensure_future(asyncio.gather(*servers))
@@ -203,6 +209,7 @@ class NodeService:
             await asyncio.wait(
                 [serving, asyncio.ensure_future(shutdown.wait())], return_when="FIRST_COMPLETED"
             )
+            self.readiness.stopping = True  # /readyz says so while the streams end
             if self.api_app is not None:
                 await stop_streams(self.api_app)
             assert stopping is not None

@@ -78,6 +78,7 @@ from lienthong.store._node_entries import (
     ReceiptEntry,
     StatusEntry,
 )
+from lienthong.store._node_probe import OutboxSummary, check_writable, outbox_summary
 from lienthong.store._node_statistics import DayActivity, ReceivedDocument, SentDelivery, node_day_activity
 from lienthong.store._node_store import NodeStore
 from lienthong.store._statistics_entries import (
@@ -152,6 +153,7 @@ __all__ = [
     "NumberTaken",
     "OutboxEntry",
     "OutboxItem",
+    "OutboxSummary",
     "PackageKind",
     "PartyState",
     "ReceiptEntry",
@@ -171,12 +173,14 @@ __all__ = [
     "TrustAnchor",
     "Unindexed",
     "WebhookEntry",
+    "check_writable",
     "current_revision",
     "head_revision",
     "lease_holder",
     "migrate",
     "node_day_activity",
     "open_database",
+    "outbox_summary",
     "process_holder",
     "sqlite_file",
     "sqlite_files",
