@@ -23,9 +23,6 @@ cursor) with each id once. Nothing asserts on time; the seed is printed for a re
 from __future__ import annotations
 
 import random
-import shutil
-import socket
-import subprocess
 import threading
 import time
 from collections import Counter
@@ -36,78 +33,18 @@ from pathlib import Path
 
 from lienthong.api import add_client
 from lienthong.client import ApiUnavailable, Client
-from lienthong.demo import wait_for
+from lienthong.demo import free_port, wait_for
 from lienthong.edxml import VIETNAM_TZ
 from lienthong.node import DeliveryState, NodeRuntime, agency_reports, day_window, submit
 from lienthong.store import Database, NodeStore, node_day_activity
 from node.e2e_network import E2ENetwork, NodeProcess, e2e_network
 from node.fault_scenario import FAULT_OPTIONS, _chain_intact
 from node.node_network import RECIPIENT, SENDER, document
+from support.haproxy import Balancer, Member, twin_home
 
 CLUSTER_NODE, PEER_NODE = "vpcp", "nghe-an"
 #: Seconds a restarted process has to say it serves (a loaded machine starts Python slowly).
 START_TIMEOUT = 300.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@dataclass
-class Balancer:
-    """HAProxy in TCP mode on loopback: each frontend port to its backend ports, a backend that
-    refuses connections taken out after one failed check, a connection refused sent to another.
-
-    Written before ``tests/support/haproxy.py`` (wt-health, with ``deploy/haproxy``) landed:
-    switch to it once merged."""
-
-    directory: Path
-    #: Frontend port → backend ports.
-    routes: dict[int, tuple[int, ...]]
-    process: subprocess.Popen[bytes] | None = None
-
-    def config(self) -> str:
-        lines = [
-            "global", "    maxconn 2000",
-            "defaults", "    mode tcp", "    timeout connect 2s", "    timeout client 120s",
-            "    timeout server 120s", "    retries 3", "    option redispatch",
-        ]  # fmt: skip
-        for front, backs in self.routes.items():
-            lines += [f"listen port{front}", f"    bind 127.0.0.1:{front}", "    balance roundrobin"]
-            lines += [
-                f"    server s{back} 127.0.0.1:{back} check inter 200ms fall 1 rise 2" for back in backs
-            ]
-        return "\n".join(lines) + "\n"
-
-    def start(self) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        path = self.directory / "haproxy.cfg"
-        path.write_text(self.config(), encoding="ascii")
-        subprocess.run(["haproxy", "-c", "-q", "-f", str(path)], check=True, timeout=30)
-        with (self.directory / "haproxy.log").open("ab") as log:
-            self.process = subprocess.Popen(["haproxy", "-db", "-f", str(path)], stdout=log, stderr=log)
-
-        def listening() -> bool:
-            try:
-                for front in self.routes:
-                    socket.create_connection(("127.0.0.1", front), timeout=1).close()
-            except OSError:
-                return False
-            return True
-
-        assert wait_for(listening, timeout=30, every=0.1), "HAProxy did not listen"
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-            self.process = None
 
 
 @dataclass
@@ -138,29 +75,27 @@ def cluster_network(base: Path) -> Iterator[Cluster]:
     )
     net = next(networks)
     first = net.nodes[CLUSTER_NODE]
-    second_home = base / f"{CLUSTER_NODE}-2"
-    shutil.copytree(first.home, second_home, ignore=shutil.ignore_patterns("blobs", "run"))
-    # One blobs directory for both homes until the PostgreSQL blob store lands (#18 point 1):
-    # then both homes keep their blobs in the database and this link goes.
-    (second_home / "blobs").symlink_to(first.home / "blobs", target_is_directory=True)
+    # The blobs directory is shared (a link, ``twin_home``) until the PostgreSQL blob store lands
+    # (#18 point 1): then both homes keep their blobs in the database and the link goes.
+    home = twin_home(first.home, base / f"{CLUSTER_NODE}-2")
     options = (*FAULT_OPTIONS, "--api-port", str(apis[1]))
-    second = NodeProcess(
-        f"{CLUSTER_NODE}-2", second_home, net.configuration, base / "vpcp-2.log", options=options
-    )
-    peer, api = free_port(), free_port()
-    balancer = Balancer(base / "haproxy", {peer: (first.port, 0), api: apis})
+    second = NodeProcess(f"{CLUSTER_NODE}-2", home, net.configuration, base / "vpcp-2.log", options=options)
+    balancer: Balancer | None = None
     try:
         second.start(timeout=START_TIMEOUT)
-        balancer.routes[peer] = (first.port, second.port)
+        # The configuration operators install (deploy/haproxy), checks on /readyz included.
+        balancer = Balancer(base / "haproxy", [Member(first.port, apis[0]), Member(second.port, apis[1])])
         balancer.start()
-        net.endpoints[CLUSTER_NODE] = f"https://127.0.0.1:{peer}"
+        assert balancer.wait_states({"node1": "UP", "node2": "UP"}, timeout=START_TIMEOUT), balancer.states()
+        net.endpoints[CLUSTER_NODE] = balancer.peer_url
         net.publish()
         assert wait_for(lambda: net.runs_published(PEER_NODE), timeout=60), "nghe-an kept the old endpoint"
         issued = add_client(net.database(CLUSTER_NODE), "qlvb", codes=[RECIPIENT], at=datetime.now(UTC))
         assert issued.token is not None
-        yield Cluster(net, (first, second), apis, balancer, f"https://127.0.0.1:{api}", issued.token)
+        yield Cluster(net, (first, second), apis, balancer, balancer.api_url, issued.token)
     finally:
-        balancer.stop()
+        if balancer is not None:
+            balancer.stop()
         second.stop()
         for _ in networks:
             pass
