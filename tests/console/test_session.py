@@ -1,5 +1,6 @@
 """A console session ends as soon as its user's record changes: removed by the CLI (another
-process sharing the home), or given a new password; other users' sessions go on."""
+process sharing the home), or given a new password; other users' sessions go on. A session
+lives in the node's database: every process of the node serves it, a logout on one ends it on all."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from console.console_support import Consoles, consoles, node_home
-from lienthong.console import Role, UserFile
+from console.console_support import Consoles, clock, consoles, csrf_of, node_home, users_at
+from lienthong.console import Role, UserFile, create_console
 from node.node_network import RECIPIENT
 
 __all__ = ["consoles"]  # the fixture, imported for pytest
@@ -59,3 +60,19 @@ async def test_a_removed_user_gets_401_on_a_form_post(consoles: Consoles, tmp_pa
     UserFile.in_home(tmp_path / "home").remove("lan")
     answer = await lan.post("/console/compose", data={"csrf": "x"})
     assert answer.status_code == 401
+
+
+async def test_a_session_is_served_by_every_process_of_the_node_and_a_logout_ends_it_everywhere(
+    consoles: Consoles, tmp_path: Path
+) -> None:
+    """Two consoles on one node database stand for two processes behind a load balancer."""
+    other = create_console(consoles.network.receiver, users=users_at(tmp_path / "home"), clock=clock)
+    lan = await consoles.login(consoles.receiver_app, "lan")
+    elsewhere = consoles.client(other)
+    elsewhere.cookies = lan.cookies
+    page = await elsewhere.get("/console/inbox")
+    assert page.status_code == 200, "the other process did not know the session"
+
+    answer = await elsewhere.post("/console/logout", data={"csrf": csrf_of(page.text)})
+    assert answer.status_code == 303
+    assert (await lan.get("/console/inbox")).status_code == 303, "still logged in on the first process"

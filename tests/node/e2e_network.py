@@ -76,9 +76,9 @@ class NodeProcess:
     def process(self) -> subprocess.Popen[bytes] | None:
         return self.child.popen if self.child is not None else None
 
-    def start(self) -> str:
+    def start(self, *, timeout: float = 60.0) -> str:
         """Start ``lienthong node serve``; returns the URL it prints (on the same port as before
-        after a restart)."""
+        after a restart), waiting for it at most ``timeout`` seconds."""
         command = [
             sys.executable, "-m", "lienthong.cli", "node", "serve", "--home", str(self.home),
             *(("--configuration", str(self.configuration)) if self.configuration else ()),
@@ -87,7 +87,7 @@ class NodeProcess:
             "--max-package-bytes", str(MAX_PACKAGE_BYTES), *self.options,
         ]  # fmt: skip
         self.child = Process(self.name, command, self.log)
-        self.url = self.child.start(lines=1)[0]
+        self.url = self.child.start(lines=1, timeout=timeout)[0]
         self.port = int(self.url.rsplit(":", 1)[1])
         return self.url
 
@@ -117,6 +117,8 @@ class E2ENetwork:
     tls: dict[str, str] = field(default_factory=dict)
     #: Agency code → certificates bound to it beside the one the PKI issued it (a renewal).
     bound: dict[str, list[str]] = field(default_factory=dict)
+    #: A node's URL published instead of its process's (a load balancer in front of its processes).
+    endpoints: dict[str, str] = field(default_factory=dict)
 
     def signer(self, code: str) -> KeySigner:
         issued = self.pki.issued(code)
@@ -170,7 +172,7 @@ def _configuration(network: E2ENetwork, version: int) -> bytes:
         nodes=tuple(
             NodeEntry(
                 name,
-                network.nodes[name].url or "https://127.0.0.1:1",
+                network.endpoints.get(name) or network.nodes[name].url or "https://127.0.0.1:1",
                 network.node_certificate(name),
                 codes,
                 next_tls_certificate_pem=network.next_tls.get(name),
@@ -212,10 +214,12 @@ def e2e_network(
     options: tuple[str, ...] = (),
     node_options: Mapping[str, tuple[str, ...]] | None = None,
     database_urls: Mapping[str, str] | None = None,
+    start_timeout: float = 60.0,
 ) -> Iterator[E2ENetwork]:
     """Build the homes, start the three nodes (``options`` added to each ``node serve``, then
-    ``node_options`` of that node), publish their URLs; stop everything after. A node named in
-    ``database_urls`` uses that database instead of ``backend``'s (say a failover cluster)."""
+    ``node_options`` of that node; each given ``start_timeout`` seconds), publish their URLs;
+    stop everything after. A node named in ``database_urls`` uses that database instead of
+    ``backend``'s (say a failover cluster)."""
     now = datetime.now(UTC)
     signing = [code for codes in AGENCIES.values() for code in codes]
     pki = build_pki(
@@ -242,7 +246,7 @@ def e2e_network(
             )  # fmt: skip
         try:
             for node in nodes.values():
-                node.start()
+                node.start(timeout=start_timeout)
             network.publish()
             yield network
         finally:

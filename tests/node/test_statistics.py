@@ -26,13 +26,14 @@ from lienthong.statistics import (
     load_node_key,
     verify_report,
 )
-from lienthong.store import node_day_activity
+from lienthong.store import Lease, node_day_activity
 from lienthong.trust import sign_pdf
 from node.node_network import AT, OTHER_SENDER, RECIPIENT, SENDER, Network, document, status
 from portal.live_network import NOI_VU, VPCP, directory_totals, reporting_network, restart_directory, send
 from trust.trust_pdf import minimal_pdf
 
 DAY = AT.astimezone(VIETNAM_TZ).date()
+LEASE = timedelta(seconds=5)
 
 
 def _deliver(network: Network) -> None:
@@ -105,6 +106,7 @@ def _reporter(
     network: Network,
     home: Path,
     clock: Callable[[], datetime] | None = None,
+    lease: Lease | None = None,
     *,
     node_seal: bool = False,
     current: Callable[[], Node] | None = None,
@@ -119,6 +121,7 @@ def _reporter(
         client=StatisticsClient(_closed_port(), tls=tls, timeout=5),
         interval=1.0,
         clock=clock or (lambda: AT + timedelta(minutes=1)),
+        lease=lease,
     )
 
 
@@ -202,6 +205,37 @@ def test_reports_are_signed_with_the_seal_of_the_node_in_use_at_each_round(
     with pytest.raises(ReportSignatureInvalid):
         verify_report(second, network.sender.key.certificate)
     reporter.stop()
+
+
+def test_two_processes_of_one_node_report_once_and_the_survivor_takes_over(
+    network: Network, tmp_path: Path
+) -> None:
+    """Two reporters on one database (two processes, each its home): only the lease holder
+    reports; once it is gone (killed: no release) the other reports after the lease time, the
+    day's totals from the database (not its own share), at a revision number above the dead one's."""
+    now = [AT + timedelta(minutes=1)]
+    key = f"nghe-an/{SENDER}/{DAY.isoformat()}"
+
+    def reporter(name: str) -> StatisticsReporter:
+        (tmp_path / name).mkdir()
+        database = network.sender.database
+        lease = Lease(database, "statistics-reports", ttl=LEASE, holder=name, clock=lambda: now[0])
+        return _reporter(network, tmp_path / name, clock=lambda: now[0], lease=lease)
+
+    first, second = reporter("first"), reporter("second")
+    submit(network.sender, document("1"), at=AT)
+    [sent] = [p for p in first.run_once().outbox.pending if p.key == key]
+    assert sent.signed.report.sent == 1
+    assert second.run_once().outbox.pending == (), "both processes reported"
+
+    submit(network.sender, document("2"), at=AT)  # (by either process: one outbox)
+    now[0] += LEASE  # the first one was killed: it renewed the lease no more
+    [taken] = [p for p in second.run_once().outbox.pending if p.key == key]
+    assert taken.signed.report.sent == 2, "the node's totals, not one process's share"
+    assert taken.sequence > sent.sequence  # the directory keeps it over the dead one's
+    now[0] += timedelta(seconds=1)
+    first.run_once()  # restarted: the lease is the other's now
+    assert first.load().revisions[key.partition("/")[2]].sequence == sent.sequence, "it reported again"
 
 
 def test_revision_numbers_grow_even_without_the_file() -> None:

@@ -90,7 +90,7 @@ def login_router(console: Console) -> APIRouter:
             await run_in_threadpool(console.throttle.failed, name, address)
             return form(request, {"user": t["user_disabled"]}, name, status=403)
         await run_in_threadpool(console.throttle.succeeded, name, address)
-        identifier, _session = console.sessions.open(user)
+        identifier, _session = await run_in_threadpool(console.sessions.open, user)
         response = RedirectResponse(_next(str(posted.get("next", ""))), status_code=303)
         response.set_cookie(
             SESSION_COOKIE, identifier, secure=True, httponly=True, samesite="strict", path=PREFIX
@@ -104,7 +104,7 @@ def login_router(console: Console) -> APIRouter:
         posted = await request.form()
         if session is not None and not session.check_csrf(str(posted.get("csrf", ""))):
             return console.refused(request, 403, "stale_form")
-        console.sessions.close(request.cookies.get(SESSION_COOKIE))
+        await run_in_threadpool(console.sessions.close, request.cookies.get(SESSION_COOKIE))
         response = RedirectResponse(f"{PREFIX}/login", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path=PREFIX)
         return response

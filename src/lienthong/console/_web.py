@@ -17,7 +17,7 @@ from jinja2.runtime import Context
 
 from lienthong._i18n import Message, render
 from lienthong.console import _words
-from lienthong.console._session import SESSION_COOKIE, Session, Sessions
+from lienthong.console._session import SESSION_COOKIE, Session, Sessions, database_sessions
 from lienthong.console._throttle import LoginPolicy, LoginThrottle
 from lienthong.console._users import ConsoleUser, Role, UserFile
 from lienthong.edxml import StatusCode
@@ -102,7 +102,9 @@ class Console:
     ) -> Console:
         current: Callable[[], Node] = (lambda: node) if isinstance(node, Node) else node
         throttle = LoginThrottle(lambda: current().database, policy, clock)
-        return cls(current, users, Sessions(clock=clock), clock, _templates(), throttle)
+        # In the database, as the throttle: every process of the node serves every session.
+        sessions = Sessions(clock=clock, backend=database_sessions(lambda: current().database))
+        return cls(current, users, sessions, clock, _templates(), throttle)
 
     @property
     def node(self) -> Node:

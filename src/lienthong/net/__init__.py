@@ -15,7 +15,14 @@ from lienthong.net._problems import (
     status_of,
 )
 from lienthong.net._server import Listening, ServerThread, bind, serve_forever, serve_in_thread
-from lienthong.net._sessions import Session, SessionStore, same_token
+from lienthong.net._sessions import (
+    MemorySessions,
+    Session,
+    SessionBackend,
+    SessionStore,
+    same_token,
+    session_key,
+)
 from lienthong.net._tls import client_context, reload_certificate, server_context
 from lienthong.net._webhooks import (
     EVENT_ID_HEADER,
@@ -39,12 +46,14 @@ __all__ = [
     "BodyTooLarge",
     "KiB",
     "Listening",
+    "MemorySessions",
     "MiB",
     "ProblemAnswer",
     "ProblemTable",
     "SecurityHeaders",
     "ServerThread",
     "Session",
+    "SessionBackend",
     "SessionStore",
     "bind",
     "capture_peer_certificates",
@@ -60,6 +69,7 @@ __all__ = [
     "serve_forever",
     "serve_in_thread",
     "server_context",
+    "session_key",
     "sign_webhook",
     "status_of",
     "webhook_problem",

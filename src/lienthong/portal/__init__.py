@@ -30,7 +30,7 @@ from lienthong.portal._intake import Intake, StatisticsIntake, record_of
 from lienthong.portal._kit import Pages, Portal
 from lienthong.portal._pages import PREFIX, pages_body_rules, pages_router
 from lienthong.portal._regulations import GroupFigure, Regulations
-from lienthong.portal._session import Sessions
+from lienthong.portal._session import Sessions, database_sessions
 from lienthong.statistics import ServiceMetrics
 
 
@@ -47,7 +47,8 @@ def install_portal(
     metrics = ServiceMetrics("directory")
     figures = Figures(registry, clock=clock)
     intake = StatisticsIntake(registry, clock=clock)
-    pages = Pages(Portal(figures, admins, Sessions(clock=clock)))
+    sessions = Sessions(clock=clock, backend=database_sessions(registry.database))
+    pages = Pages(Portal(figures, admins, sessions))
     rules = [statistics_body_rule(intake), *pages_body_rules(pages)]
     app.add_middleware(BodyGuard, rules=rules, answer=answer)
     app.include_router(statistics_router(intake, metrics))

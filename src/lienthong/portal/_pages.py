@@ -115,7 +115,7 @@ def pages_router(pages: Pages) -> APIRouter:
             admin = portal.admins.authenticate(f"Bearer {token}")
         except AuthenticationRequired:
             return render(request, "login.html", {"errors": {"token": t["bad_token"]}}, status=422)
-        identifier, _session = portal.sessions.open(admin)
+        identifier, _session = await run_in_threadpool(portal.sessions.open, admin)
         response = RedirectResponse(f"{PREFIX}/admin", status_code=303)
         response.set_cookie(
             SESSION_COOKIE, identifier, secure=True, httponly=True, samesite="strict", path=PREFIX
@@ -124,7 +124,7 @@ def pages_router(pages: Pages) -> APIRouter:
 
     @router.post(f"{PREFIX}/logout")
     async def logout(request: Request) -> Response:
-        portal.sessions.close(request.cookies.get(SESSION_COOKIE))
+        await run_in_threadpool(portal.sessions.close, request.cookies.get(SESSION_COOKIE))
         response = RedirectResponse(f"{PREFIX}/", status_code=303)
         response.delete_cookie(SESSION_COOKIE, path=PREFIX)
         return response

@@ -11,6 +11,13 @@ deliveries settled after it, reach the directory. The outbox and the revision nu
 ``HOME/statistics-outbox.json`` (written to a temporary file, then renamed): a restart or a
 directory outage neither loses a report nor sends a revision number twice. A failed round is
 logged and retried at the next one; it never stops the node.
+
+Several processes of one node (one database) report once: a round runs only in the process
+holding the ``statistics-reports`` lease (``lienthong.store.Lease``), renewed at each round; when
+its holder dies another takes it over after one and a half intervals. Figures are never added up
+across processes anyway: each report carries the day's totals read from the shared database, and
+the directory keeps the newest revision per agency and day (a takeover starts at a revision number
+above any used, ``next_sequence``); the lease keeps two processes from sending rival revisions.
 """
 
 from __future__ import annotations
@@ -50,7 +57,7 @@ from lienthong.statistics import (
     StatisticsReport,
     sign_report,
 )
-from lienthong.store import DayActivity, node_day_activity
+from lienthong.store import DayActivity, Lease, node_day_activity
 
 #: The name it logged under in ``lienthong.node``: log filters and readers keep working.
 _log = logging.getLogger("lienthong.node.statistics")
@@ -61,6 +68,14 @@ _FORMAT: Final = "lienthong-statistics-state/1"
 #: Revisions and closed days older than this are forgotten (their reports were built for good).
 _KEEP: Final = timedelta(days=7)
 MAX_VERDICTS: Final = 200_000
+#: The lease a reporting process holds (one per node database).
+LEASE_NAME: Final = "statistics-reports"
+
+
+def lease_time(interval: float) -> timedelta:
+    """How long a round's hold on the lease lasts: one and a half intervals (a round a little
+    late keeps it), at least five seconds."""
+    return timedelta(seconds=max(interval * 1.5, 5.0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,8 +146,12 @@ class StatisticsReporter:
         interval: float,
         certificate_expiry: datetime | None = None,
         clock: Clock = utc_now,
+        lease: Lease | None = None,
     ) -> None:
+        """``lease``: held by the process that reports, among those sharing the database (None:
+        this process always reports)."""
         self._current = current
+        self._lease = lease
         self._path = state_path
         #: None: the seal of the node in use at each round (a renewed seal signs the next one).
         self._key = key
@@ -180,6 +199,7 @@ class StatisticsReporter:
             client=StatisticsClient(home.directory_url, tls=tls, timeout=min(30.0, max(interval * 5, 5.0))),
             interval=interval,
             certificate_expiry=certificate.not_valid_after_utc,
+            lease=Lease(runtime.database, LEASE_NAME, ttl=lease_time(interval)),
         )
 
     # -- state -------------------------------------------------------------------------------
@@ -255,12 +275,15 @@ class StatisticsReporter:
         return dataclasses.replace(state, outbox=outbox, revisions=revisions)
 
     def run_once(self, *, verify_seconds: float | None = None) -> ReporterState:
-        """Build what changed, keep it, send what is due; returns the state kept.
+        """Build what changed, keep it, send what is due; returns the state kept. Does nothing
+        (returns the state as kept) while another process holds the lease.
 
         ``verify_seconds``: time given to verifying PDF signatures (default: a tenth of the
         interval, at least a second).
         """
         with self._lock:
+            if self._lease is not None and not self._lease.hold():
+                return self.load()
             budget = max(self._interval / 10, 1.0) if verify_seconds is None else verify_seconds
             until = monotonic() + budget
             at = self._clock()
@@ -294,6 +317,8 @@ class StatisticsReporter:
 
     def _last_round(self) -> None:
         self.run_once(verify_seconds=0.0)  # a last report, quickly: stopping is bounded
+        if self._lease is not None:
+            self._lease.release()  # another process reports from its next round, not a lease later
 
     def start(self) -> None:
         self._loop.start()

@@ -8,6 +8,12 @@ loses nor repeats an acknowledged event. Any other answer, or none, is retried w
 backoff and jitter, without end: the event waits. The target is checked again at each delivery
 (``lienthong.api.check_webhook_target``). The signature is ``lienthong.net``'s ``sign_webhook``:
 one definition for the node that signs and the SDK's ``verify_webhook`` that checks.
+
+The claim is a lease per webhook (its row's ``lease_until`` and claim token), not one
+``lienthong.store.Lease`` for the whole dispatch: each client's webhook is sent by one process at
+a time, but several processes serve different clients at once; a killed holder's claim ends with
+its lease and another process takes the webhook on from its cursor (an event whose 2xx was not yet
+recorded is sent again: receivers dedupe by event id).
 """
 
 from __future__ import annotations

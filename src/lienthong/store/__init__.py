@@ -6,6 +6,11 @@
 
 ORM rows never leave this package: ``DirectoryStore`` and ``NodeStore`` take and return
 frozen entries.
+
+Several processes sharing one database act as one node: ``Lease`` lets a job run in one of them
+at a time (taken over when its holder dies; any job that must run once, such as an archive or
+purge job, holds one: ``if lease.hold(): work()`` each round), and ``DatabaseSessions`` keeps the
+web pages' sessions where every process finds them.
 """
 
 from lienthong.store._api_entries import ApiClientEntry, ClientKind, InboxItem
@@ -59,6 +64,7 @@ from lienthong.store._errors import (
 )
 from lienthong.store._event_entries import EventEntry, EventPage, WebhookEntry
 from lienthong.store._event_store import EventStore
+from lienthong.store._leases import Lease, LeaseHolder, lease_holder, process_holder
 from lienthong.store._login_entries import Lockout, LockoutKind, LoginAttempt, LoginOutcome
 from lienthong.store._login_store import LoginStore
 from lienthong.store._migrate import current_revision, head_revision, migrate
@@ -104,6 +110,7 @@ from lienthong.store._statistics_entries import (
     Totals,
 )
 from lienthong.store._statistics_store import StatisticsStore
+from lienthong.store._web_sessions import DatabaseSessions
 
 __all__ = [
     "ANY_KEY",
@@ -132,6 +139,7 @@ __all__ = [
     "Database",
     "DatabaseBlobStore",
     "DatabaseInterrupted",
+    "DatabaseSessions",
     "DatabaseUnavailable",
     "DayActivity",
     "DayTotals",
@@ -149,6 +157,8 @@ __all__ = [
     "InboxEntry",
     "InboxItem",
     "IndexedDocument",
+    "Lease",
+    "LeaseHolder",
     "LegalHold",
     "ListPage",
     "ListQuery",
@@ -199,12 +209,14 @@ __all__ = [
     "copy_blobs",
     "current_revision",
     "head_revision",
+    "lease_holder",
     "log_head_of",
     "migrate",
     "migrating_blobs",
     "node_day_activity",
     "open_database",
     "outbox_summary",
+    "process_holder",
     "purge_copied",
     "referenced_blobs",
     "replay",
