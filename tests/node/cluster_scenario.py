@@ -22,6 +22,7 @@ cursor) with each id once. Nothing asserts on time; the seed is printed for a re
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
@@ -75,9 +76,10 @@ def cluster_network(base: Path) -> Iterator[Cluster]:
     )
     net = next(networks)
     first = net.nodes[CLUSTER_NODE]
-    # The blobs directory is shared (a link, ``twin_home``) until the PostgreSQL blob store lands
-    # (#18 point 1): then both homes keep their blobs in the database and the link goes.
+    # Both homes keep their blobs in the shared database: nothing on disk is shared.
+    assert json.loads((first.home / "node.json").read_text(encoding="utf-8"))["blobs"] == "postgresql"
     home = twin_home(first.home, base / f"{CLUSTER_NODE}-2")
+    assert not (home / "blobs").exists()
     options = (*FAULT_OPTIONS, "--api-port", str(apis[1]))
     second = NodeProcess(f"{CLUSTER_NODE}-2", home, net.configuration, base / "vpcp-2.log", options=options)
     balancer: Balancer | None = None

@@ -18,6 +18,7 @@ in the order of ``members``. Waits poll the admin socket with a deadline; nothin
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -198,10 +199,15 @@ def running_balancer(base: Path, members: Sequence[Member]) -> Iterator[Balancer
 
 def twin_home(home: Path, to: Path) -> Path:
     """Another home of the same node at ``to``: its settings, keys and database URL copied
-    (paths in a home are relative to it), ``run/`` left for its own process to write, and the
-    blob directory shared (a symbolic link: the processes of one node read each other's blobs)."""
-    shared = home / "blobs"
-    shared.mkdir(mode=0o700, exist_ok=True)
-    shutil.copytree(home, to, ignore=shutil.ignore_patterns("run", "blobs", "*.log"), symlinks=True)
-    (to / "blobs").symlink_to(shared.resolve(), target_is_directory=True)
+    (paths in a home are relative to it), ``run/`` and ``spool/`` left for its own process to
+    write. Blobs kept in the database (``"blobs": "postgresql"``) need nothing more: the database
+    is the node's only state besides its keys; a filesystem node's blob directory is shared (a
+    symbolic link: the processes of one node read each other's blobs)."""
+    ignored = shutil.ignore_patterns("run", "spool", "blobs", "*.log")
+    shutil.copytree(home, to, ignore=ignored, symlinks=True)
+    settings = json.loads((home / "node.json").read_text(encoding="utf-8"))
+    if settings.get("blobs", "filesystem") == "filesystem":
+        shared = home / "blobs"
+        shared.mkdir(mode=0o700, exist_ok=True)
+        (to / "blobs").symlink_to(shared.resolve(), target_is_directory=True)
     return to
