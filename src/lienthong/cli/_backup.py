@@ -1,4 +1,6 @@
-"""`lienthong node backup` and `lienthong node restore`: a node's home in one file and back.
+"""`lienthong node backup` and `lienthong node restore`: a node's home in one file and back;
+`lienthong node resync`: a home whose database another tool restored (pgBackRest to a point in
+time) asks its peers for what it lost, as a restored one does.
 
 Thin wrappers over ``lienthong.node`` (``backup_home``, ``restore_home``). A passphrase is read
 from ``--passphrase-file`` or the environment (``LIENTHONG_BACKUP_PASSPHRASE``), never from the
@@ -16,7 +18,15 @@ from typing import Annotated
 import typer
 
 from lienthong._i18n import msg, say
-from lienthong.node import PASSPHRASE_ENV, BackupManifest, NodeError, NodeHome, backup_home, restore_home
+from lienthong.node import (
+    PASSPHRASE_ENV,
+    BackupManifest,
+    NodeError,
+    NodeHome,
+    backup_home,
+    mark_restored,
+    restore_home,
+)
 
 _Home = Annotated[Path, typer.Option("--home", envvar="LIENTHONG_NODE_HOME", help=say("help-node-home"))]
 _PassphraseFile = Annotated[
@@ -88,3 +98,20 @@ def restore(
         file, home, passphrase=_passphrase(passphrase_file), database_url=database, at=datetime.now(UTC)
     )
     typer.echo(_summary(manifest, home))
+
+
+def resync(home: _Home) -> None:
+    """Mark a home whose database was restored by another tool (pgBackRest, a snapshot): the
+    log head found there is the point; the node's next start asks its peers to resend."""
+    marker = mark_restored(NodeHome.load(home), at=datetime.now(UTC))
+    typer.echo(
+        json.dumps(
+            {
+                "home": str(home),
+                "node": marker.node,
+                "point": marker.backup_at.isoformat(),
+                "log_head": {"seq": marker.log_seq, "hash": marker.log_hash},
+            },
+            ensure_ascii=False,
+        )
+    )

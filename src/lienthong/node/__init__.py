@@ -44,6 +44,7 @@ from lienthong.node._backup import (
     RestoreMarker,
     backup_home,
     load_marker,
+    mark_restored,
     restore_home,
 )
 from lienthong.node._blob_migration import BlobMigration, migrate_blobs
@@ -221,6 +222,7 @@ __all__ = [
     "kept_until",
     "load_appearance",
     "load_marker",
+    "mark_restored",
     "make_request",
     "map_httpx_errors",
     "message_id_of",

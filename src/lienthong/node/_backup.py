@@ -50,6 +50,7 @@ from lienthong.node._errors import NodeError
 from lienthong.node._home import POSTGRESQL_BLOBS, SETTINGS, NodeHome
 from lienthong.store import (
     BlobStore,
+    NodeStore,
     log_head_of,
     open_database,
     referenced_blobs,
@@ -527,6 +528,34 @@ def write_marker(home: Path, manifest: BackupManifest, *, restored_at: datetime)
         restored_at=restored_at,
     )
     save_marker(home / RESTORED, marker)
+    return marker
+
+
+#: The point of a home marked restored whose database holds no log entry: peers resend all.
+_BEGINNING: Final = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def mark_restored(home: NodeHome, *, at: datetime) -> RestoreMarker:
+    """Mark ``home`` restored when another tool restored its database (pgBackRest to a restore
+    point or a time, a volume snapshot): the point is the log head that database holds, and
+    peers resend what they delivered after that entry's time. Run while the node is stopped,
+    before it starts on the restored database; a pending resync's marker is replaced (its
+    point was an older database's)."""
+    database = open_database(home.database_url)
+    try:
+        with NodeStore.begin(database, write=False) as store:
+            seq, entry_hash = store.log_head()
+            entries = store.log_entries(first=seq, last=seq) if seq else []
+    finally:
+        database.close()
+    marker = RestoreMarker(
+        node=home.name,
+        backup_at=entries[0].record.at.astimezone(UTC) if entries else _BEGINNING,
+        log_seq=seq,
+        log_hash=entry_hash,
+        restored_at=at,
+    )
+    save_marker(home.home / RESTORED, marker)
     return marker
 
 
