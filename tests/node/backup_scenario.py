@@ -25,7 +25,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -116,35 +116,51 @@ def _restore(output: Path, home: Path, *, cli: bool) -> None:
         restore_home(output, home, passphrase=PASSPHRASE.encode(), at=datetime.now(UTC))
 
 
+@dataclass
+class Flood:
+    """What flows to and from vpcp, as the software sees it: the documents nghe-an sent to vpcp,
+    and vpcp's DocumentIds with their packages (what the software keeps to send again)."""
+
+    net: E2ENetwork
+    per_share: int
+    sent: list[str] = field(default_factory=list)
+    accepted: dict[str, bytes] = field(default_factory=dict)
+
+    def share(self, number: int, *, own: bool) -> None:
+        """A share from nghe-an to vpcp and, with ``own``, one from vpcp to nghe-an."""
+        per_share = self.per_share
+        self.sent.extend(_submit(self.net.homes[SENDER_NODE], _to_restored(number * per_share, per_share)))
+        if own:
+            self.own(_from_restored(number * per_share, per_share))
+
+    def own(self, packages: list[bytes]) -> None:
+        """Documents vpcp's API accepts (into its database: it may be down)."""
+        ids = _submit(self.net.homes[RESTORED_NODE], packages)
+        self.accepted.update(zip(ids, packages, strict=True))
+
+    def late(self, number: int) -> None:
+        """Accepted by vpcp's API just before it died, never delivered: no peer holds them."""
+        self.own(_from_restored(number * self.per_share, max(1, self.per_share // 3)))
+
+
 def run_backup_scenario(
     net: E2ENetwork, *, per_share: int, pause: float = 1.0, cli: bool = True
 ) -> BackupCounts:
     """The scenario; ``cli``: back up and restore with the ``lienthong`` command (else the same
     functions in this process, which spares two interpreter starts)."""
     base = net.base
-    sent: list[str] = []
-    accepted: dict[str, bytes] = {}  # vpcp's DocumentId → its package (what the software keeps)
+    flood = Flood(net, per_share)
     victim = net.nodes[RESTORED_NODE]
-
-    def share(number: int, *, own: bool) -> None:
-        sent.extend(_submit(net.homes[SENDER_NODE], _to_restored(number * per_share, per_share)))
-        if own:
-            packages = _from_restored(number * per_share, per_share)
-            ids = _submit(net.homes[RESTORED_NODE], packages)
-            accepted.update(zip(ids, packages, strict=True))
-
-    share(0, own=True)
+    flood.share(0, own=True)
     time.sleep(pause)  # mid-flood: some delivered, some not yet
     backup = base / "vpcp.backup"
     started = time.monotonic()
     _backup(victim.home, backup, cli=cli)
     backup_seconds = time.monotonic() - started
-    share(1, own=True)
+    flood.share(1, own=True)
     time.sleep(pause)
     victim.kill()
-    # Accepted by vpcp's API just before it died, never delivered: no peer holds them.
-    late = _from_restored(3 * per_share, max(1, per_share // 3))
-    accepted.update(zip(_submit(net.homes[RESTORED_NODE], late), late, strict=True))
+    flood.late(3)
     if RESTORED_NODE in net.databases:
         net.databases.pop(RESTORED_NODE).close()
     shutil.rmtree(victim.home)
@@ -156,9 +172,20 @@ def run_backup_scenario(
     victim.home = new_home
     net.homes[RESTORED_NODE] = NodeHome.load(new_home)
     victim.start()
-    share(2, own=False)  # the flood goes on
+    flood.share(2, own=False)  # the flood goes on
+    return settle(
+        flood,
+        backup_seconds=backup_seconds,
+        backup_bytes=backup.stat().st_size,
+        restore_seconds=restore_seconds,
+    )
 
-    marker_path = new_home / "restored.json"
+
+def settle(flood: Flood, *, backup_seconds: float, backup_bytes: int, restore_seconds: float) -> BackupCounts:
+    """Steps 4 and 5 once the restored vpcp serves again: wait for its resync, send again what
+    it cannot account for, wait until every row is delivered, and count."""
+    net, accepted, sent = flood.net, flood.accepted, flood.sent
+    marker_path = net.homes[RESTORED_NODE].home / "restored.json"
     marker = wait_for(
         lambda: (m := load_marker(marker_path)) is not None and m.completed_at is not None and m,
         timeout=300,
@@ -200,6 +227,6 @@ def run_backup_scenario(
         all_delivered=all_delivered,
         chains_intact=peer_ok and restored_ok,
         backup_seconds=backup_seconds,
-        backup_bytes=backup.stat().st_size,
+        backup_bytes=backup_bytes,
         restore_seconds=restore_seconds,
     )
