@@ -1,6 +1,7 @@
 """Node vpcp backed up mid-flood, destroyed, restored into a new home; the flood goes on.
 
-Shared by ``test_backup_e2e.py`` (a few dozen documents) and ``bench/backup_bench.py``. Real
+Shared by ``test_backup_e2e.py`` (a few dozen documents) and ``bench/backup_bench.py``; its
+flood and its end (``Flood``, ``settle``) by ``pitr_scenario.py`` too. Real
 ``lienthong node serve`` processes over mutual TLS (``e2e_network``); documents are submitted
 into the nodes' databases as their APIs would (nghe-an → vpcp, and vpcp → nghe-an: "what
 vpcp's API accepted"). Steps:

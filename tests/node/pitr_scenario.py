@@ -1,6 +1,6 @@
 """Node vpcp on PostgreSQL with continuous archiving (pgBackRest), its database restored to a
-restore point taken mid-flood; the flood goes on. Shared by ``test_pitr_e2e.py`` (a few dozen
-documents) and ``bench/pitr_run.py``.
+restore point taken mid-flood; the flood goes on. Run by ``bench/pitr_run.py`` (a few
+minutes on a busy machine: the suite keeps its pieces, see there).
 
 vpcp's database is on a ``pg_cluster`` primary whose WAL pgBackRest archives; its blobs are in
 that database (``"blobs": "postgresql"``, the default there), so the database is all there is
@@ -53,7 +53,9 @@ def repository_bytes(cluster: PgCluster) -> int:
     )
 
 
-def run_pitr_scenario(cluster: PgCluster, net: E2ENetwork, *, per_share: int, pause: float = 1.0) -> BackupCounts:
+def run_pitr_scenario(
+    cluster: PgCluster, net: E2ENetwork, *, per_share: int, pause: float = 1.0
+) -> BackupCounts:
     """The scenario (see the module); vpcp's home must name ``cluster.url(RESTORED_NODE)``."""
     flood = Flood(net, per_share)
     victim = net.nodes[RESTORED_NODE]

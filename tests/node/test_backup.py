@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from lienthong.evidence import LogKind
 from lienthong.node import NodeError, NodeHome, backup_home, load_marker, restore_home
 from lienthong.store import BlobStore, NodeStore, OutboxItem, PackageKind, migrate
+from node.backup_scenario import lienthong
 from node.test_modes import init_node, not_private
 from support.databases import POSTGRES, _postgres_schema_url
 
@@ -182,3 +183,25 @@ def test_a_postgresql_node_is_dumped_and_restored_into_its_emptied_schema(tmp_pa
                 assert store.log_head() == (1, manifest.log_hash)
         finally:
             admin.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def test_node_resync_marks_a_home_whose_database_another_tool_restored_at_the_head_it_holds(
+    populated: Populated,
+) -> None:
+    """After pgBackRest restored the database to a point (``bench/pitr_run.py`` runs it all),
+    the point is the log head found there: peers resend what they delivered after its entry."""
+    home, _named, _stray = populated
+    marker_path = home.home / "restored.json"
+    try:
+        done = lienthong("node", "resync", "--home", str(home.home))
+        assert done.returncode == 0, done.stderr
+        with home.open_database() as database, NodeStore.begin(database, write=False) as store:
+            seq, entry_hash = store.log_head()
+            (entry,) = store.log_entries(first=seq, last=seq)
+        marker = load_marker(marker_path)
+        assert marker is not None and marker.node == "vpcp"
+        assert (marker.log_seq, marker.log_hash) == (seq, entry_hash)
+        assert marker.backup_at == entry.record.at and marker.completed_at is None
+        assert json.loads(done.stdout)["log_head"] == {"seq": seq, "hash": entry_hash}
+    finally:
+        marker_path.unlink(missing_ok=True)
