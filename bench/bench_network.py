@@ -42,6 +42,12 @@ SENDER, RECIPIENT = "000.00.00.H41", "000.00.00.G22"
 SERVED = {"nghe-an": (SENDER,), "vpcp": (RECIPIENT,)}
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process ``pid`` so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Served:
     name: str
@@ -66,8 +72,7 @@ class Served:
         """User plus system CPU time of the serving process so far (Linux /proc)."""
         assert self.child is not None
         assert self.child.popen is not None
-        fields = Path(f"/proc/{self.child.popen.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return cpu_seconds(self.child.popen.pid)
 
     def rss_mb(self) -> float:
         """The serving process's peak resident memory so far, MiB (Linux /proc)."""
