@@ -38,6 +38,7 @@ from lienthong.trust._errors import (
 )
 from lienthong.trust._keyref import Pkcs11Uri, is_pkcs11_uri, load_signer, parse_pkcs11_uri
 from lienthong.trust._modes import check_private, private_directory, private_files
+from lienthong.trust._ocsp import HttpOcspFetcher, ocsp_urls
 from lienthong.trust._pdf import PdfSignatureReport, sign_pdf, verify_pdf
 from lienthong.trust._pem import (
     certificates_from_bytes,
@@ -68,6 +69,7 @@ __all__ = [
     "CertificateProfile",
     "CertificateRequest",
     "ChainStatus",
+    "HttpOcspFetcher",
     "HttpTimeStamper",
     "Indication",
     "InsecureFileMode",
@@ -112,6 +114,7 @@ __all__ = [
     "load_signer",
     "load_signing_key",
     "new_request_key",
+    "ocsp_urls",
     "open_request_key",
     "parse_pkcs11_uri",
     "preview_pdf",
