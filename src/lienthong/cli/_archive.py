@@ -23,6 +23,7 @@ from lienthong.node import (
     NodeHome,
     NodeRuntime,
     archive_and_purge,
+    network_timestamper,
     release_hold,
     set_hold,
 )
@@ -62,7 +63,7 @@ def archive(
         node = runtime.node()
         source = ArchiveSource(
             node.name, node.database, node.blobs, node.key, tuple(node.anchors), crls=tuple(node.crls),
-            fetch_ocsp=fetch_ocsp,
+            fetch_ocsp=fetch_ocsp, stamp=network_timestamper(node),
         )  # fmt: skip
         outcome = archive_and_purge(
             source,

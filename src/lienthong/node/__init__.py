@@ -99,6 +99,7 @@ from lienthong.node._resync import ResyncTransport, resync_round
 from lienthong.node._retention import DEFAULT_RESYNC_WINDOW, due, kept_until, policy_for
 from lienthong.node._retry import RetryPolicy, next_attempt
 from lienthong.node._runtime import NodeRuntime, RuntimeSettings
+from lienthong.node._signing import network_timestamper
 from lienthong.node._source import ConfigurationFile, ConfigurationSource
 from lienthong.node._status_rules import (
     StatusHistory,
@@ -225,6 +226,7 @@ __all__ = [
     "map_httpx_errors",
     "message_id_of",
     "migrate_blobs",
+    "network_timestamper",
     "next_attempt",
     "next_sequence",
     "not_pdfs",

@@ -58,7 +58,7 @@ from lienthong.trust._services import PkiServices, serve_pki
 from lienthong.trust._signer import KeySigner, KeyType, Signer, ecdsa_raw
 from lienthong.trust._status import ChainStatus, Indication, Subindication
 from lienthong.trust._stream import sign_package_stream, verify_package_stream
-from lienthong.trust._xades import HttpTimeStamper, SignatureStamper, TimestampReport
+from lienthong.trust._xades import HttpTimeStamper, SignatureStamper, TimestampReport, judge_token
 from lienthong.trust._xmldsig import sign_package, verify_package
 
 __all__ = [
@@ -107,6 +107,7 @@ __all__ = [
     "ecdsa_raw",
     "is_pkcs11_uri",
     "iso_vietnam",
+    "judge_token",
     "load_certificate",
     "load_certificates",
     "load_crls",
