@@ -36,6 +36,7 @@ from lienthong.node._archive import (
     OcspFetcher,
     archival_bundle,
     archive_and_purge,
+    purged,
 )
 from lienthong.node._attachment_blobs import BlobSink
 from lienthong.node._backup import (
@@ -234,6 +235,7 @@ __all__ = [
     "pdf_signatures_valid",
     "pdf_verdict",
     "policy_for",
+    "purged",
     "read_package_file",
     "recall_states",
     "receive",

@@ -179,6 +179,14 @@ def archive_and_purge(
     )
 
 
+def purged(database: Database, message_id: str) -> Archived | None:
+    """The ledger's entry for ``message_id`` when its payloads were purged (archived first), so a
+    reader can say where the document went instead of failing on a missing blob; else None."""
+    with RetentionStore.begin(database) as retention:
+        found = retention.archived(message_ids=(message_id,))
+    return found[0] if found and found[0].purged_at is not None else None
+
+
 _CHUNK = 100
 _Item = TypeVar("_Item")
 
