@@ -1,6 +1,6 @@
 """The OCSP fetcher: a successful answer about the certificate asked, from the responder its
-certificate names (the test PKI's, running on 127.0.0.1); None when it names none or the
-responder cannot be reached, so an archive is still written (without that answer)."""
+certificate names (the test PKI's, running on 127.0.0.1), kept while fresh; None when it names
+none or the responder cannot be reached, so an archive is still written (without that answer)."""
 
 from __future__ import annotations
 
@@ -15,14 +15,19 @@ from support.pki import AT, SENDER, GeneratedPki
 
 def test_answer_about_the_certificate_from_the_responder_it_names(test_pki: GeneratedPki) -> None:
     pki = test_pki.pki
-    with serve_pki(pki) as services, HttpOcspFetcher(timeout=10) as fetch:
+    fetch = HttpOcspFetcher(timeout=10)
+    with serve_pki(pki) as services:
         issued = pki.issue_agency(
             SENDER, "UBND tỉnh Nghệ An (OCSP)", at=AT - timedelta(days=1), name="ocsp-fetched",
             ocsp_url=services.ocsp_url,
         )  # fmt: skip
         assert ocsp_urls(issued.certificate) == [services.ocsp_url]
         answer = fetch(issued.certificate, pki.issuing)
+        # Asked again while the answer is fresh (until its next_update): not asked, the same.
+        assert fetch(issued.certificate, pki.issuing) == answer
     assert answer is not None
+    assert fetch(issued.certificate, pki.issuing) == answer  # the responder stopped: kept
+    fetch.close()
     parsed = ocsp.load_der_ocsp_response(answer)
     assert parsed.serial_number == issued.certificate.serial_number
     assert parsed.certificate_status is ocsp.OCSPCertStatus.GOOD

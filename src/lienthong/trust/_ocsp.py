@@ -9,6 +9,8 @@ checked to be a successful answer about the certificate asked, of bounded size.
 from __future__ import annotations
 
 import logging
+import threading
+from datetime import datetime
 from typing import Final
 
 import httpx
@@ -18,12 +20,19 @@ from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509 import ocsp
 from cryptography.x509.oid import AuthorityInformationAccessOID
 
+from lienthong._clock import Clock, utc_now
+
 __all__ = ["HttpOcspFetcher", "ocsp_urls"]
 
 _log = logging.getLogger("lienthong.trust.ocsp")
 
 #: A real answer is 1–4 KB (one response, maybe the responder's certificate).
 MAX_ANSWER: Final = 64 * 1024
+
+
+def _fresh(answer: bytes, now: datetime) -> bool:
+    next_update = ocsp.load_der_ocsp_response(answer).next_update_utc
+    return next_update is not None and now < next_update
 
 
 def ocsp_urls(certificate: x509.Certificate) -> list[str]:
@@ -43,16 +52,29 @@ def ocsp_urls(certificate: x509.Certificate) -> list[str]:
 class HttpOcspFetcher:
     """Asks the responders a certificate names (HTTP POST, ``application/ocsp-request``); the
     first successful answer about it, or None when it names none or none answers. One
-    connection pool per instance."""
+    connection pool per instance; an answer is reused until its ``next_update`` (an archive of
+    thousands of documents asks about the same few certificates)."""
 
-    def __init__(self, *, timeout: float = 10.0, max_answer: int = MAX_ANSWER) -> None:
+    def __init__(
+        self, *, timeout: float = 10.0, max_answer: int = MAX_ANSWER, clock: Clock = utc_now
+    ) -> None:
         self._client = httpx.Client(timeout=timeout)
         self._max_answer = max_answer
+        self._clock = clock
+        self._answers: dict[tuple[bytes, bytes], bytes] = {}
+        self._lock = threading.Lock()
 
     def __call__(self, certificate: x509.Certificate, issuer: x509.Certificate) -> bytes | None:
+        key = (certificate.fingerprint(hashes.SHA256()), issuer.fingerprint(hashes.SHA256()))
+        with self._lock:
+            kept = self._answers.get(key)
+        if kept is not None and _fresh(kept, self._clock()):
+            return kept
         for url in ocsp_urls(certificate):
             answer = self._ask(url, certificate, issuer)
             if answer is not None:
+                with self._lock:
+                    self._answers[key] = answer
                 return answer
         return None
 
