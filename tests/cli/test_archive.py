@@ -34,7 +34,7 @@ def _home(network: Network, tmp_path: Path) -> Path:
     home = init_home(
         tmp_path / "home", name="nghe-an", anchor=anchor, at=AT, database_url=url,
         tls=KeyFiles(issued.key_path, issued.cert_path), chain=[network.pki.pki.issuing_path],
-        configuration=configuration,
+        configuration=configuration, blobs="filesystem",  # the network's blob store, linked below
     )  # fmt: skip
     settings = json.loads((home.home / "node.json").read_text(encoding="utf-8"))
     (home.home / "node.json").write_text(json.dumps({**settings, "resync_window_days": 0}), encoding="utf-8")

@@ -67,9 +67,11 @@ def test_archive_verifies_offline_then_purge_frees_disk_and_keeps_evidence(
     outcome = archive_and_purge(_source(network), out, before=NOW, now=NOW)
     assert (outcome.documents, outcome.due, outcome.archived) == (DOCUMENTS, DOCUMENTS, DOCUMENTS)
     assert (outcome.purged, outcome.held) == (DOCUMENTS - 1, 1)
+    assert not outcome.timestamped  # no time-stamp service given: the bag says so
     # The bag verifies offline: anchors only, revocation from what it carries.
     report = verify_archive(out, anchors=network.pki.anchors)
     assert report.valid, report.summary()
+    assert report.timestamp is None and report.summary().endswith("timestamp=none")
     assert len(report.bundles) == DOCUMENTS
     assert all(b.archival and b.attachments == 1 for b in report.bundles)
     # The payloads left the hot store: only the held document's package remains of the sender's.

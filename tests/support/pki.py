@@ -97,6 +97,8 @@ class PkiPlan:
     agencies: tuple[Agency, ...] = ()
     nodes: tuple[str, ...] = ()
     foreign_nodes: tuple[str, ...] = ()
+    #: The OCSP responder every certificate the CAs issue names (``serve_pki`` on its port).
+    ocsp_url: str | None = None
 
 
 TRUST = PkiPlan(
@@ -130,11 +132,12 @@ def build_pki(
     name: str = "Lienthong",
     agencies: Iterable[Agency | str] = (),
     nodes: Iterable[str] = (),
+    ocsp_url: str | None = None,
 ) -> Pki:
     """A PKI home in ``folder`` (root and issuing CA, TSA, OCSP responder) made at ``at``, with a
     certificate issued at ``at`` for each agency (a bare code: its own name) and each node; the
     revoked ones are in a CRL written an hour before ``AT``."""
-    pki = Pki.init(folder, at=at, name=name)
+    pki = Pki.init(folder, at=at, name=name, ocsp_url=ocsp_url)
     revoked = False
     for agency in agencies:
         spec = agency if isinstance(agency, Agency) else Agency(agency, agency)
@@ -210,7 +213,10 @@ class GeneratedPki:
 
 def generate(folder: Path, plan: PkiPlan) -> GeneratedPki:
     """``plan``'s PKI in ``folder``/pki and its foreign CA in ``folder``/foreign."""
-    pki = build_pki(folder / "pki", at=PKI_START, name=plan.name, agencies=plan.agencies, nodes=plan.nodes)
+    pki = build_pki(
+        folder / "pki", at=PKI_START, name=plan.name, agencies=plan.agencies, nodes=plan.nodes,
+        ocsp_url=plan.ocsp_url,
+    )  # fmt: skip
     foreign = build_pki(folder / "foreign", at=PKI_START, name="Foreign", nodes=plan.foreign_nodes)
     impostor = foreign.issue_agency(SENDER, "Kẻ mạo danh", at=PKI_START, name="sender")
     issued = {agency.file_name: pki.issued(agency.file_name) for agency in plan.agencies}

@@ -5,6 +5,7 @@ LienthongError
     ├── AuthenticationRequired   no credentials, or unknown ones (401)
     ├── ScopeForbidden           the client may not act for that agency code (403)
     ├── DocumentUnknown          no such document for this client (404)
+    ├── DocumentArchived         the document was archived and its payload purged (410)
     ├── StatusOutOfOrder         the status breaks the order rules of ``_rules`` (409)
     ├── UploadTooLarge           the upload exceeds the node's limit (413)
     └── RequestInvalid           the request is malformed (400)
@@ -37,6 +38,12 @@ class DocumentUnknown(ApiError):
     """Raised when the document (or item) does not exist for this client's codes."""
 
     code = "document-unknown"
+
+
+class DocumentArchived(ApiError):
+    """Raised when the document's payload left the node (archived, then purged by retention)."""
+
+    code = "document-archived"
 
 
 class StatusOutOfOrder(ApiError):

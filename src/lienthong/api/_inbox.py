@@ -13,7 +13,7 @@ from typing import Any
 
 from lienthong._i18n import Language, msg
 from lienthong.api._context import ApiContext
-from lienthong.api._errors import DocumentUnknown, RequestInvalid
+from lienthong.api._errors import DocumentArchived, DocumentUnknown, RequestInvalid
 from lienthong.api._models import DocumentView, InboxItemModel, InboxPage
 from lienthong.api._rules import check_status
 from lienthong.api._scope import codes_in_scope, may_see
@@ -32,10 +32,12 @@ from lienthong.edxml import (
     write_package,
 )
 from lienthong.errors import LienthongError
-from lienthong.node import BlobSink, Submission, submit, visible_steps
+from lienthong.evidence import bundle_name
+from lienthong.node import BlobSink, Submission, purged, submit, visible_steps
 from lienthong.store import (
     ApiClientEntry,
     ApiStore,
+    BlobNotFound,
     Direction,
     InboxItem,
     NodeStore,
@@ -76,9 +78,27 @@ def _described(ctx: ApiContext, store: NodeStore, item: InboxItem) -> InboxItemM
     entry = item.entry
     if entry.kind is not PackageKind.DOCUMENT:
         return inbox_model(item)
-    with ctx.node.blobs.open(entry.package_sha256) as stream:
-        package = parse_package(stream, sink=DigestSink(), limits=ctx.node.limits)
+    try:
+        with ctx.node.blobs.open(entry.package_sha256) as stream:
+            package = parse_package(stream, sink=DigestSink(), limits=ctx.node.limits)
+    except BlobNotFound:  # archived and purged: listed without what only its package says
+        return inbox_model(item)
     return with_header(item, package, store.timeline(entry.document_id, sender=entry.sender))
+
+
+def require_payload(ctx: ApiContext, item: InboxItem) -> None:
+    """Raise ``DocumentArchived`` (410) when the item's document was archived and purged: the
+    answer says when, and the bundle's name in the archive, rather than a missing blob."""
+    entry = purged(ctx.node.database, item.entry.message_id)
+    if entry is not None:
+        raise DocumentArchived(
+            msg(
+                "api-document-archived",
+                document=item.entry.document_id,
+                date=entry.archived_at.date().isoformat(),
+                bundle=bundle_name(entry.message_id),
+            )
+        )
 
 
 def with_header(item: InboxItem, package: Package, steps: Iterable[StatusEntry]) -> InboxItemModel:
@@ -114,10 +134,12 @@ def find_item(ctx: ApiContext, client: ApiClientEntry, item_id: str) -> InboxIte
 
 
 def package_bytes(ctx: ApiContext, item: InboxItem) -> bytes:
+    require_payload(ctx, item)
     return b"".join(ctx.node.blobs.read_verified(item.entry.package_sha256))
 
 
 def package_chunks(ctx: ApiContext, item: InboxItem) -> Iterable[bytes]:
+    require_payload(ctx, item)  # now, before the response starts streaming
     return ctx.node.blobs.read_verified(item.entry.package_sha256)
 
 
@@ -125,6 +147,7 @@ def document_view(ctx: ApiContext, item: InboxItem, language: Language = "vi") -
     """The received package, its signature and its PDFs' signatures checked, in ``language``."""
     node = ctx.node
     at = ctx.clock()
+    require_payload(ctx, item)
     if node.blobs.size(item.entry.package_sha256) > node.limits.in_memory_bytes:
         package, report, attachments = _large_view(ctx, item, at)
     else:
@@ -172,6 +195,7 @@ def attachment(ctx: ApiContext, item: InboxItem, content_id: str) -> Attachment:
     decoded (streaming) into the blob store and read from there."""
     node = ctx.node
     digest = item.entry.package_sha256
+    require_payload(ctx, item)
     if node.blobs.size(digest) <= node.limits.in_memory_bytes:
         package = parse_package(package_bytes(ctx, item), limits=node.limits)
     else:

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from lienthong._i18n import msg
 from lienthong.api._errors import (
     AuthenticationRequired,
+    DocumentArchived,
     DocumentUnknown,
     RequestInvalid,
     ScopeForbidden,
@@ -45,6 +46,7 @@ STATUS: Final[dict[type[LienthongError], int]] = {
     AuthenticationRequired: 401,
     ScopeForbidden: 403,
     DocumentUnknown: 404,
+    DocumentArchived: 410,
     StatusOutOfOrder: 409,
     StoreConflict: 409,
     UploadTooLarge: 413,

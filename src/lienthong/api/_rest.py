@@ -32,7 +32,7 @@ from lienthong.edxml import BusinessType, SignerInfo
 from lienthong.store import PackageKind
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": Problem} for status in (400, 401, 403, 404, 409, 413, 422)
+    status: {"model": Problem} for status in (400, 401, 403, 404, 409, 410, 413, 422)
 }
 router = APIRouter(prefix="/api/v1", responses=_ERRORS)
 

@@ -23,10 +23,12 @@ from lienthong.node import (
     NodeHome,
     NodeRuntime,
     archive_and_purge,
+    network_timestamper,
     release_hold,
     set_hold,
 )
 from lienthong.store import ANY_KEY, RetentionPolicy, RetentionStore, migrate
+from lienthong.trust import HttpOcspFetcher
 
 retention_app = Typer(help=say("help-node-retention"), no_args_is_help=True)
 hold_app = Typer(help=say("help-node-hold"), no_args_is_help=True)
@@ -57,11 +59,12 @@ def archive(
     """Archive the documents retention lets go, then purge their payloads; one line of JSON."""
     cut_off = _day(before, "--before")
     node_home = NodeHome.load(home)
-    with audited(home), NodeRuntime(node_home) as runtime:
+    with audited(home), NodeRuntime(node_home) as runtime, HttpOcspFetcher() as fetch_ocsp:
         node = runtime.node()
         source = ArchiveSource(
-            node.name, node.database, node.blobs, node.key, tuple(node.anchors), crls=tuple(node.crls)
-        )
+            node.name, node.database, node.blobs, node.key, tuple(node.anchors), crls=tuple(node.crls),
+            fetch_ocsp=fetch_ocsp, stamp=network_timestamper(node),
+        )  # fmt: skip
         outcome = archive_and_purge(
             source,
             output,

@@ -74,7 +74,10 @@ def inbox_router(console: Console) -> APIRouter:
     ) -> Response:
         session = console.session(request)
         assert session is not None
-        found = await run_in_threadpool(lambda: _received.detail(console.node, item, at=console.clock()))
+        try:
+            found = await run_in_threadpool(lambda: _received.detail(console.node, item, at=console.clock()))
+        except _received.Archived as exc:
+            return console.render(request, "archived.html", {"message": exc.message}, status=410)
         actions = [c for c in ORDER if may(session.principal, ACTION_ROLES[c]) and found.allowed(c)]
         # A code that just failed keeps its form on screen, so its message has a place.
         actions += [c for c in ORDER if (c.value in errors or c is failed) and c not in actions]
@@ -106,6 +109,8 @@ def inbox_router(console: Console) -> APIRouter:
             found = await run_in_threadpool(_received.attachment, console.node, item, content_id)
         except _received.NotFound:
             return console.refused(request, 404, "not_found")
+        except _received.Archived as exc:
+            return console.render(request, "archived.html", {"message": exc.message}, status=410)
         return attachment_response(found, content_id)
 
     @router.post(f"{PREFIX}/inbox/{{item_id}}/status", response_class=HTMLResponse)

@@ -24,7 +24,8 @@ from lienthong.edxml import (
     write_package,
 )
 from lienthong.errors import LienthongError
-from lienthong.node import Node, Submission, status_message_id, submit, visible_steps
+from lienthong.evidence import bundle_name
+from lienthong.node import Node, Submission, purged, status_message_id, submit, visible_steps
 from lienthong.store import (
     ApiStore,
     ArrivalEntry,
@@ -40,6 +41,10 @@ from lienthong.trust import AttachmentSignatures, VerificationReport, verify_att
 
 class NotFound(LienthongError):
     """Raised when a document is not among those the user may see."""
+
+
+class Archived(LienthongError):
+    """Raised when a document's payload left the node (archived, then purged by retention)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +80,15 @@ def item_id(item: InboxItem) -> str:
 
 
 def _package(node: Node, item: InboxItem) -> bytes:
+    entry = purged(node.database, item.entry.message_id)
+    if entry is not None:  # said as such, with where it went, not as a missing blob
+        raise Archived(
+            msg(
+                "console-document-archived",
+                date=entry.archived_at.date().isoformat(),
+                bundle=bundle_name(entry.message_id),
+            )
+        )
     return b"".join(node.blobs.read_verified(item.entry.package_sha256))
 
 

@@ -7,7 +7,15 @@ are the ones the node writes.
 """
 
 from lienthong.evidence._archive import PAYLOAD as ARCHIVE_PAYLOAD
-from lienthong.evidence._archive import ArchiveReport, bundle_name, file_sha256, tag_files, verify_archive
+from lienthong.evidence._archive import TIMESTAMP as ARCHIVE_TIMESTAMP
+from lienthong.evidence._archive import (
+    ArchiveReport,
+    bundle_name,
+    file_sha256,
+    tag_files,
+    tag_manifest_imprint,
+    verify_archive,
+)
 from lienthong.evidence._bundle import ARCHIVAL_FORMAT as ARCHIVAL_BUNDLE_FORMAT
 from lienthong.evidence._bundle import (
     CERTIFICATES_FILE,
@@ -37,6 +45,7 @@ from lienthong.evidence._statement import Statement, read_statement, sign_statem
 __all__ = [
     "ARCHIVAL_BUNDLE_FORMAT",
     "ARCHIVE_PAYLOAD",
+    "ARCHIVE_TIMESTAMP",
     "BUNDLE_FORMAT",
     "CERTIFICATES_FILE",
     "CRLS_FILE",
@@ -70,6 +79,7 @@ __all__ = [
     "sign_receipts",
     "sign_statement",
     "tag_files",
+    "tag_manifest_imprint",
     "verify_archive",
     "verify_bundle",
 ]

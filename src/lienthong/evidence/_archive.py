@@ -7,10 +7,14 @@
     manifest-sha256.txt      "<sha256>  data/<file>" for every payload file
     tagmanifest-sha256.txt   the same for the three tag files above
     data/<message id>.zip    one archival bundle (``lienthong.evidence._bundle``) per document
+    tagmanifest-sha256.txt.tst  an RFC 3161 time-stamp token over the SHA-256 of the tag
+                             manifest (so over every file of the bag), when the node's network
+                             has a time-stamp service; absent otherwise
 
 ``verify_archive`` checks the bag (every payload file listed, present, hashing as listed; the
-tag files likewise) and every bundle with ``verify_bundle``, offline, with the trust anchors
-only. It reads the directory and nothing else.
+tag files likewise), the time-stamp token when there is one (its imprint, its signature, the
+TSA's certificate chained to the anchors at its time) and every bundle with ``verify_bundle``,
+offline, with the trust anchors only. It reads the directory and nothing else.
 """
 
 from __future__ import annotations
@@ -28,11 +32,13 @@ from lienthong._i18n import Message, msg
 from lienthong.errors import message_of
 from lienthong.evidence._bundle import ARCHIVAL_FORMAT, BundleReport, verify_bundle
 from lienthong.evidence._errors import BundleInvalid, EvidenceError
+from lienthong.trust import judge_token
 
 BAGIT: Final = "bagit.txt"
 BAG_INFO: Final = "bag-info.txt"
 MANIFEST: Final = "manifest-sha256.txt"
 TAG_MANIFEST: Final = "tagmanifest-sha256.txt"
+TIMESTAMP: Final = "tagmanifest-sha256.txt.tst"
 PAYLOAD: Final = "data"
 _CHUNK: Final = 1 << 16
 
@@ -79,6 +85,8 @@ class ArchiveReport:
     bundles: tuple[BundleReport, ...] = ()
     #: Every fact about the bag itself that does not hold (files missing, altered, unlisted).
     problems: tuple[Message, ...] = field(default=())
+    #: When a TSA attests the bag's tag manifest existed (its token verified); None: no token.
+    timestamp: datetime | None = None
 
     @property
     def valid(self) -> bool:
@@ -88,7 +96,8 @@ class ArchiveReport:
         verdict = "VALID" if self.valid else "INVALID"
         invalid = sum(not b.valid for b in self.bundles)
         counts = f"bundles={len(self.bundles)} invalid={invalid} problems={len(self.problems)}"
-        return f"{verdict} archive={self.path} {counts}"
+        stamped = self.timestamp.isoformat() if self.timestamp is not None else "none"
+        return f"{verdict} archive={self.path} {counts} timestamp={stamped}"
 
 
 def _manifest(text: str) -> list[tuple[str, str]]:
@@ -112,6 +121,7 @@ def verify_archive(root: Path, *, anchors: Sequence[x509.Certificate]) -> Archiv
     problems: list[Message] = []
     for digest, name in tags:
         _check(root, name, digest, problems)
+    timestamp = _timestamp(root, anchors, problems)
     reports: list[BundleReport] = []
     for digest, name in listed:
         data = _check(root, name, digest, problems)
@@ -127,7 +137,25 @@ def verify_archive(root: Path, *, anchors: Sequence[x509.Certificate]) -> Archiv
     for name in present:
         if name not in names:
             problems.append(msg("evidence-archive-file-unlisted", name=name))
-    return ArchiveReport(str(root), tuple(reports), tuple(problems))
+    return ArchiveReport(str(root), tuple(reports), tuple(problems), timestamp)
+
+
+def tag_manifest_imprint(root: Path) -> bytes:
+    """What the bag's time-stamp token is over: the SHA-256 of its tag manifest."""
+    return hashlib.sha256((root / TAG_MANIFEST).read_bytes()).digest()
+
+
+def _timestamp(root: Path, anchors: Sequence[x509.Certificate], problems: list[Message]) -> datetime | None:
+    try:
+        token = (root / TIMESTAMP).read_bytes()
+    except FileNotFoundError:
+        return None
+    report = judge_token(token, tag_manifest_imprint(root), anchors=anchors)
+    if not report.valid:
+        detail = report.detail or ("imprint" if not report.imprint_ok else report.chain_status.value)
+        problems.append(msg("evidence-archive-timestamp-invalid", name=TIMESTAMP, problem=detail))
+        return None
+    return report.time
 
 
 def _check(root: Path, name: str, digest: str, problems: list[Message]) -> bytes | None:

@@ -34,8 +34,10 @@ package and receipt an entry names is present, hashes to the digest logged, and 
 (package XML-DSig, receipt signature, both chaining to the anchors); that nothing else is in
 the bundle; for an archival bundle, also that each attachment listed is the document package's
 own (its digest among the package's attachments, its bytes hashing to it), with revocation judged
-from the CRLs and OCSP answers carried (never fetched). It returns a report naming each fact
-that does not hold.
+from the CRLs and OCSP answers carried (never fetched; an OCSP answer, obtained when the
+archive was made, counts for the earlier time a package was logged: its signature by the
+issuer or a responder it delegated to, and what it says, are judged by the path validator).
+It returns a report naming each fact that does not hold.
 """
 
 from __future__ import annotations
@@ -276,8 +278,15 @@ def _package(
     data = _file(files, package_path(record.sha256), record, problems)
     if data is None:
         return
+    # OCSP answers were gathered when the archive was made, after the package was logged: a
+    # certificate good then was not revoked at ``record.at`` (revocation is never undone).
     report = verify_package(
-        data, anchors=anchors, crls=revocation.crls, ocsp_responses=revocation.ocsp, at=record.at
+        data,
+        anchors=anchors,
+        crls=revocation.crls,
+        ocsp_responses=revocation.ocsp,
+        at=record.at,
+        retroactive=bool(revocation.ocsp),
     )
     if not report.valid:
         problems.append(msg("evidence-bundle-package-invalid", seq=record.seq, problem=report.problem or ""))

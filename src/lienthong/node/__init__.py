@@ -36,6 +36,7 @@ from lienthong.node._archive import (
     OcspFetcher,
     archival_bundle,
     archive_and_purge,
+    purged,
 )
 from lienthong.node._attachment_blobs import BlobSink
 from lienthong.node._backup import (
@@ -100,6 +101,7 @@ from lienthong.node._resync import ResyncTransport, resync_round
 from lienthong.node._retention import DEFAULT_RESYNC_WINDOW, due, kept_until, policy_for
 from lienthong.node._retry import RetryPolicy, next_attempt
 from lienthong.node._runtime import NodeRuntime, RuntimeSettings
+from lienthong.node._signing import network_timestamper
 from lienthong.node._source import ConfigurationFile, ConfigurationSource
 from lienthong.node._status_rules import (
     StatusHistory,
@@ -227,6 +229,7 @@ __all__ = [
     "mark_restored",
     "message_id_of",
     "migrate_blobs",
+    "network_timestamper",
     "next_attempt",
     "next_sequence",
     "not_pdfs",
@@ -234,6 +237,7 @@ __all__ = [
     "pdf_signatures_valid",
     "pdf_verdict",
     "policy_for",
+    "purged",
     "read_package_file",
     "recall_states",
     "receive",

@@ -8,7 +8,9 @@ The order is what makes it safe to kill at any point and run again:
    trust anchors and the revocation data it carries), written to ``data/<message id>.zip``
    beside a temporary name, fsynced, renamed and its directory fsynced; only then is it
    recorded in the ledger (``RetentionStore.record_archived``) with its digest.
-2. The bag's tag files (manifests) are written last, over every bundle in ``data/``.
+2. The bag's tag files (manifests) are written last, over every bundle in ``data/``; then, when
+   the network has a time-stamp service, its RFC 3161 token over the tag manifest (a token of
+   an earlier run, over other manifests, is removed first).
 3. Each document recorded as archived and not purged, not under legal hold, whose archive file
    is still there with the digest recorded, loses its payloads: its attachments' blobs, then its
    packages' blobs (deleting a blob already gone is no error); then the ledger says purged.
@@ -37,6 +39,7 @@ from lienthong._i18n import msg
 from lienthong.edxml import DocumentPackage, parse_package
 from lienthong.evidence import (
     ARCHIVE_PAYLOAD,
+    ARCHIVE_TIMESTAMP,
     CERTIFICATES_FILE,
     CRLS_FILE,
     DOCUMENT_FILE,
@@ -51,6 +54,7 @@ from lienthong.evidence import (
     receipt_path,
     sha256_hex,
     tag_files,
+    tag_manifest_imprint,
     verify_bundle,
 )
 from lienthong.node._errors import NodeError
@@ -64,7 +68,7 @@ from lienthong.store import (
     NodeStore,
     RetentionStore,
 )
-from lienthong.trust import Signer, verify_package
+from lienthong.trust import SignatureStamper, Signer, verify_package
 
 _PACKAGES = (LogKind.PACKAGE_IN, LogKind.PACKAGE_OUT)
 #: Asks an OCSP responder about a certificate (issuer given); None when it names none or cannot
@@ -83,6 +87,8 @@ class ArchiveSource:
     anchors: tuple[x509.Certificate, ...]
     crls: tuple[x509.CertificateRevocationList, ...] = ()
     fetch_ocsp: OcspFetcher | None = None
+    #: The network's time-stamp service (``network_timestamper``); None: the bag is not stamped.
+    stamp: SignatureStamper | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,8 +107,10 @@ class ArchiveOutcome:
     held: int
     #: Bytes of the bundles in the archive directory.
     archive_bytes: int
+    #: The bag carries a time-stamp token over its tag manifest.
+    timestamped: bool = False
 
-    def to_json(self) -> dict[str, int]:
+    def to_json(self) -> dict[str, int | bool]:
         return {
             "documents": self.documents,
             "due": self.due,
@@ -110,6 +118,7 @@ class ArchiveOutcome:
             "purged": self.purged,
             "held": self.held,
             "archive_bytes": self.archive_bytes,
+            "timestamped": self.timestamped,
         }
 
 
@@ -156,6 +165,7 @@ def archive_and_purge(
                 ledger[entry.message_id] = entry
         archived += len(written)
     size = _write_tags(out, node=source.node, at=now)
+    _stamp(out, source.stamp)
     purged = 0
     if purge:
         waiting = [
@@ -164,7 +174,17 @@ def archive_and_purge(
         for entries in _chunks([e for e in waiting if e.purged_at is None]):
             purged += _purge(source, entries, now=now)
     held_due = sum(d.message_id in held for d in chosen)
-    return ArchiveOutcome(len(documents), len(chosen), archived, purged, held_due, size)
+    return ArchiveOutcome(
+        len(documents), len(chosen), archived, purged, held_due, size, timestamped=source.stamp is not None
+    )
+
+
+def purged(database: Database, message_id: str) -> Archived | None:
+    """The ledger's entry for ``message_id`` when its payloads were purged (archived first), so a
+    reader can say where the document went instead of failing on a missing blob; else None."""
+    with RetentionStore.begin(database) as retention:
+        found = retention.archived(message_ids=(message_id,))
+    return found[0] if found and found[0].purged_at is not None else None
 
 
 _CHUNK = 100
@@ -379,3 +399,13 @@ def _write_tags(out: Path, *, node: str, at: datetime) -> int:
     for name, data in tag_files(node=node, at=at, payload=payload).items():
         _write_durably(out / name, data)
     return sum(size for _, _, size in payload)
+
+
+def _stamp(out: Path, stamp: SignatureStamper | None) -> None:
+    """Time-stamp the tag manifest just written (it covers every file of the bag), or leave the
+    bag without a token: one from an earlier run would not match the manifests."""
+    token_path = out / ARCHIVE_TIMESTAMP
+    with contextlib.suppress(FileNotFoundError):
+        token_path.unlink()
+    if stamp is not None:
+        _write_durably(token_path, stamp(tag_manifest_imprint(out)))

@@ -109,7 +109,7 @@ class NodeHome:
                 directory_url=settings.get("directory") or None,
                 directory_tls_anchors=_optional(root, settings.get("directory_tls_anchors")),
                 console_login=dict(settings.get("console_login") or {}),
-                resync_window_days=int(settings.get("resync_window_days") or DEFAULT_RESYNC_WINDOW_DAYS),
+                resync_window_days=int(settings.get("resync_window_days", DEFAULT_RESYNC_WINDOW_DAYS)),
                 blob_backend=str(settings.get("blobs") or FILESYSTEM_BLOBS),
                 **_seal(root, settings.get("seal")),
             )

@@ -38,6 +38,7 @@ from lienthong.trust._errors import (
 )
 from lienthong.trust._keyref import Pkcs11Uri, is_pkcs11_uri, load_signer, parse_pkcs11_uri
 from lienthong.trust._modes import check_private, private_directory, private_files
+from lienthong.trust._ocsp import HttpOcspFetcher, ocsp_urls
 from lienthong.trust._pdf import PdfSignatureReport, sign_pdf, verify_pdf
 from lienthong.trust._pem import (
     certificates_from_bytes,
@@ -57,7 +58,7 @@ from lienthong.trust._services import PkiServices, serve_pki
 from lienthong.trust._signer import KeySigner, KeyType, Signer, ecdsa_raw
 from lienthong.trust._status import ChainStatus, Indication, Subindication
 from lienthong.trust._stream import sign_package_stream, verify_package_stream
-from lienthong.trust._xades import HttpTimeStamper, SignatureStamper, TimestampReport
+from lienthong.trust._xades import HttpTimeStamper, SignatureStamper, TimestampReport, judge_token
 from lienthong.trust._xmldsig import sign_package, verify_package
 
 __all__ = [
@@ -68,6 +69,7 @@ __all__ = [
     "CertificateProfile",
     "CertificateRequest",
     "ChainStatus",
+    "HttpOcspFetcher",
     "HttpTimeStamper",
     "Indication",
     "InsecureFileMode",
@@ -105,6 +107,7 @@ __all__ = [
     "ecdsa_raw",
     "is_pkcs11_uri",
     "iso_vietnam",
+    "judge_token",
     "load_certificate",
     "load_certificates",
     "load_crls",
@@ -112,6 +115,7 @@ __all__ = [
     "load_signer",
     "load_signing_key",
     "new_request_key",
+    "ocsp_urls",
     "open_request_key",
     "parse_pkcs11_uri",
     "preview_pdf",

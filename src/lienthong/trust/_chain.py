@@ -112,9 +112,11 @@ def validation_context(
     fetch_ocsp: bool = False,
     at: datetime,
     policy: RevocationCheckingPolicy | None = None,
+    retroactive: bool = False,
 ) -> ValidationContext:
     """A certvalidator context; revocation is required when any revocation source is given,
-    unless ``policy`` says otherwise."""
+    unless ``policy`` says otherwise; with ``retroactive``, revocation data issued after ``at``
+    counts (it still says revoked only from its revocation time)."""
     if not anchors:
         raise ValueError("at least one trust anchor is required")
     require = bool(crls or ocsp_responses or fetch_ocsp)
@@ -127,7 +129,7 @@ def validation_context(
         ocsps=list(ocsp_responses),
         moment=aware(at),
         allow_fetching=fetch_ocsp,
-        revinfo_policy=CertRevTrustPolicy(policy),
+        revinfo_policy=CertRevTrustPolicy(policy, retroactive_revinfo=retroactive),
     )
 
 
@@ -145,8 +147,10 @@ async def validate_chain_async(
     ocsp_responses: Sequence[bytes] = (),
     fetch_ocsp: bool = False,
     at: datetime,
+    retroactive: bool = False,
 ) -> ChainResult:
-    """Validate ``signer``'s path to one of ``anchors`` at ``at``; never raises for a bad path."""
+    """Validate ``signer``'s path to one of ``anchors`` at ``at``; never raises for a bad path.
+    ``retroactive``: revocation data issued after ``at`` counts (an archive's, gathered later)."""
 
     def context(policy: RevocationCheckingPolicy | None = None) -> ValidationContext:
         return validation_context(
@@ -157,6 +161,7 @@ async def validate_chain_async(
             fetch_ocsp=fetch_ocsp,
             at=at,
             policy=policy,
+            retroactive=retroactive,
         )
 
     checked = bool(crls or ocsp_responses or fetch_ocsp)
@@ -361,12 +366,14 @@ def validate_chain(
     ocsp_responses: Sequence[bytes] = (),
     fetch_ocsp: bool = False,
     at: datetime,
+    retroactive: bool = False,
 ) -> ChainResult:
     """Synchronous ``validate_chain_async``; not for use inside a running event loop.
 
     A path that passed is remembered with the interval in which the same inputs cannot change
     the outcome (see ``_window``); a later call inside it gets the same answer without redoing
-    the work. Nothing is remembered when OCSP is involved: its answers change without notice.
+    the work. Nothing is remembered when OCSP is involved (its answers change without notice)
+    or revocation data is taken retroactively (the window above assumes it is not).
     """
     at = aware(at)
 
@@ -380,10 +387,11 @@ def validate_chain(
                 ocsp_responses=ocsp_responses,
                 fetch_ocsp=fetch_ocsp,
                 at=at,
+                retroactive=retroactive,
             )
         )
 
-    if fetch_ocsp or ocsp_responses:
+    if fetch_ocsp or ocsp_responses or retroactive:
         return validate()
     objects = (signer, *intermediates, None, *anchors, None, *crls)  # None: where each list ends
     ids = tuple(map(id, objects))

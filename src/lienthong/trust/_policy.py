@@ -46,6 +46,8 @@ class Revocation:
     crls: Sequence[x509.CertificateRevocationList] = ()
     ocsp_responses: Sequence[bytes] = ()
     fetch_ocsp: bool = False
+    #: Revocation data issued after the moment judged counts (see ``validate_chain``).
+    retroactive: bool = False
 
 
 def placement_problem(count: int, *, first_in_header: bool) -> Message | None:
@@ -175,6 +177,7 @@ def judge(
             crls=revocation.crls,
             ocsp_responses=revocation.ocsp_responses,
             fetch_ocsp=revocation.fetch_ocsp,
+            retroactive=revocation.retroactive,
             at=report.judged_at,
         )
     except ValueError as exc:  # a certificate cryptography reads but the path validator cannot

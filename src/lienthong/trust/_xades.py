@@ -49,6 +49,7 @@ __all__ = [
     "TimestampReport",
     "add_signature_timestamp",
     "judge_timestamp",
+    "judge_token",
     "signature_timestamp",
 ]
 
@@ -159,6 +160,19 @@ def judge_timestamp(
     crls: Sequence[x509.CertificateRevocationList] = (),
 ) -> TimestampReport:
     """Check ``token`` (from ``signature_timestamp``) against ``signature``; never raises."""
+    return judge_token(token, _imprint(signature), anchors=anchors, intermediates=intermediates, crls=crls)
+
+
+def judge_token(
+    token: bytes,
+    imprint: bytes | None,
+    *,
+    anchors: Sequence[x509.Certificate],
+    intermediates: Sequence[x509.Certificate] = (),
+    crls: Sequence[x509.CertificateRevocationList] = (),
+) -> TimestampReport:
+    """Check an RFC 3161 ``token`` over the SHA-256 digest ``imprint`` (its CMS signature, the
+    TSA's certificate chained to ``anchors`` at its time); never raises."""
     try:
         signed = cms.ContentInfo.load(token)["content"]
         tst_info = signed["encap_content_info"]["content"].parsed
@@ -167,10 +181,11 @@ def judge_timestamp(
         if not isinstance(tst_info, tsp.TSTInfo) or not certificates:
             raise ValueError("not an RFC 3161 time-stamp token with its certificate")
         time = aware(tst_info["gen_time"].native)
-        imprint = tst_info["message_imprint"]
-        imprint_ok = imprint["hash_algorithm"]["algorithm"].native == "sha256" and imprint[
-            "hashed_message"
-        ].native == _imprint(signature)
+        stated = tst_info["message_imprint"]
+        imprint_ok = (
+            stated["hash_algorithm"]["algorithm"].native == "sha256"
+            and stated["hashed_message"].native == imprint
+        )
         tsa_asn1 = _issued_to(signer_info, certificates)
         tsa = x509.load_der_x509_certificate(tsa_asn1.dump())
         content = signed["encap_content_info"]["content"].contents

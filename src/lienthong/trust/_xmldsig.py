@@ -102,13 +102,16 @@ def verify_package(
     fetch_ocsp: bool = False,
     at: datetime,
     allow_sha1: bool = False,
+    retroactive: bool = False,
 ) -> VerificationReport:
     """Verify the signature of a package on its bytes as received; a bad signature is reported,
     never raised (``report.raise_for_problem()`` raises ``SignatureInvalid``).
 
     ``anchors`` are the trust roots; ``crls`` and ``ocsp_responses`` are revocation data the
     caller has; with ``fetch_ocsp`` the OCSP responders named in the certificates are asked.
-    When any of these is given, revocation status is required for every certificate.
+    When any of these is given, revocation status is required for every certificate. With
+    ``retroactive``, revocation data issued after ``at`` counts too (an archive's, gathered
+    when it was made: a certificate not revoked then was not revoked at ``at``).
     """
     report = VerificationReport(validation_time=aware(at), sha1_allowed=allow_sha1)
     try:
@@ -143,7 +146,7 @@ def verify_package(
         # The sender is read from the tree the digest was computed over.
         return report.but(sender_code=sender_code(root))
 
-    return judge(report, signature, check, Revocation(anchors, crls, ocsp_responses, fetch_ocsp))
+    return judge(report, signature, check, Revocation(anchors, crls, ocsp_responses, fetch_ocsp, retroactive))
 
 
 def verify_with_signxml(
