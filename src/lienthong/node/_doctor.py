@@ -32,7 +32,6 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.serialization import Encoding
 from cryptography.x509 import ocsp
-from cryptography.x509.oid import AuthorityInformationAccessOID
 
 from lienthong._clock import Clock, utc_now
 from lienthong._i18n import Message, msg
@@ -42,7 +41,7 @@ from lienthong.net import client_context
 from lienthong.node._home import NodeHome
 from lienthong.node._wire import PACKAGES_PATH
 from lienthong.store import StoreError, current_revision, head_revision, open_database
-from lienthong.trust import load_certificates
+from lienthong.trust import load_certificates, ocsp_urls
 
 #: Days before a certificate's end from which it is a warning.
 WARN_DAYS = 30
@@ -380,19 +379,6 @@ def _peers(client: _Client, home: NodeHome, configuration: Configuration) -> lis
         return list(pool.map(lambda n: probe(n.name, n.peer_url), peers))
 
 
-def _ocsp_urls(certificate: x509.Certificate) -> list[str]:
-    try:
-        access = certificate.extensions.get_extension_for_class(x509.AuthorityInformationAccess).value
-    except x509.ExtensionNotFound:
-        return []
-    return [
-        str(d.access_location.value)
-        for d in access
-        if d.access_method == AuthorityInformationAccessOID.OCSP
-        and isinstance(d.access_location, x509.UniformResourceIdentifier)
-    ]
-
-
 def _ocsp(held: Sequence[_Held], timeout: float) -> list[Finding]:
     """Each OCSP responder named by the node's own certificates, asked about one of them: a
     good or revoked answer both prove the service works (revocation itself is the CRL's check)."""
@@ -402,7 +388,7 @@ def _ocsp(held: Sequence[_Held], timeout: float) -> list[Finding]:
         if item.role not in ("tls", "signer"):
             continue
         issuer = next((c for c in issuers if c.subject == item.certificate.issuer), None)
-        for url in _ocsp_urls(item.certificate):
+        for url in ocsp_urls(item.certificate):
             if issuer is not None:
                 asked.setdefault(url, (item.certificate, issuer))
     return [_ask_ocsp(url, subject, issuer, timeout) for url, (subject, issuer) in sorted(asked.items())]
