@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Final, TypeVar
+from typing import BinaryIO, Final, Protocol, TypeVar
 
 from lienthong._i18n import msg
 from lienthong.store._errors import BlobCorrupt, BlobNotFound
@@ -93,7 +93,7 @@ class BlobStore:
 
     def batch(self) -> contextlib.AbstractContextManager[BlobBatch]:
         """Blobs stored together: staged in the block, durable when it ends (see ``BlobBatch``)."""
-        return _batch(self)
+        return staged(BlobBatch(self))
 
     def put(self, source: BinaryIO | Iterable[bytes], *, expected_sha256: str | None = None) -> BlobRef:
         """Store the bytes of a binary stream or an iterable of chunks; never whole in memory.
@@ -297,9 +297,18 @@ class BlobBatch:
             _release(each)
 
 
+class _Storable(Protocol):
+    def discard(self) -> None: ...
+    def store(self) -> None: ...
+
+
+_Batch = TypeVar("_Batch", bound=_Storable)
+
+
 @contextlib.contextmanager
-def _batch(store: BlobStore) -> Iterator[BlobBatch]:
-    batch = BlobBatch(store)
+def staged(batch: _Batch) -> Iterator[_Batch]:
+    """``batch`` for a block: stored when the block ends, discarded if it raises (both stores'
+    ``batch()``)."""
     try:
         yield batch
     except BaseException:

@@ -29,7 +29,7 @@ from sqlalchemy.exc import IntegrityError
 
 from lienthong._i18n import msg
 from lienthong.store._blob_rows import BlobChunkRow, BlobObjectRow
-from lienthong.store._blobs import CHUNK, BlobRef, checked_digest, source_chunks, verified_chunks
+from lienthong.store._blobs import CHUNK, BlobRef, checked_digest, source_chunks, staged, verified_chunks
 from lienthong.store._database import Database, translate_errors
 from lienthong.store._errors import BlobCorrupt, BlobNotFound, StoreError
 
@@ -61,7 +61,7 @@ class DatabaseBlobStore:
 
     def batch(self) -> contextlib.AbstractContextManager[DatabaseBlobBatch]:
         """Blobs stored in one transaction, committed when the block ends (see the module)."""
-        return _batch(self)
+        return staged(DatabaseBlobBatch(self))
 
     def put(self, source: BinaryIO | Iterable[bytes], *, expected_sha256: str | None = None) -> BlobRef:
         with self.batch() as batch:
@@ -335,14 +335,3 @@ def _fetch_binary(connection: Connection, object_id: int, seq: int) -> bytes | N
         cursor.execute("SELECT data FROM blob_chunks WHERE object_id = %s AND seq = %s", (object_id, seq))
         row = cursor.fetchone()
     return None if row is None else bytes(row[0])
-
-
-@contextlib.contextmanager
-def _batch(store: DatabaseBlobStore) -> Iterator[DatabaseBlobBatch]:
-    batch = DatabaseBlobBatch(store)
-    try:
-        yield batch
-    except BaseException:
-        batch.discard()
-        raise
-    batch.store()
